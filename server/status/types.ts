@@ -1,0 +1,55 @@
+import type { PointState } from '../../shared/schemas';
+
+export interface Band {
+  /** Rolling window length in ms. */
+  windowMs: number;
+  /** At or above this: degraded (amber). */
+  degraded: number;
+  /** Above this: severe (red but reachable). */
+  severe: number;
+}
+
+export interface StatusConfig {
+  /** Consecutive lost probes that make a point down. */
+  downAfter: number;
+  /** Consecutive replies that bring a down point back up. */
+  upAfter: number;
+  /** Loss in percent over its window. */
+  loss: Band;
+  /** Median RTT in ms over its window. */
+  rtt: Band;
+  /** Mean absolute difference of successive RTTs in ms over its window. */
+  jitter: Band;
+  /** A severe period becomes an outage record only once it has lasted this long. */
+  severeMinMs: number;
+}
+
+export const DEFAULT_STATUS: StatusConfig = {
+  downAfter: 3,
+  upAfter: 3,
+  loss: { windowMs: 30_000, degraded: 1, severe: 5 },
+  rtt: { windowMs: 10_000, degraded: 100, severe: 250 },
+  jitter: { windowMs: 30_000, degraded: 20, severe: 50 },
+  severeMinMs: 10_000,
+};
+
+/** A target's (and so a point's) current status; instants in ms since epoch. */
+export interface TargetStatus {
+  state: PointState;
+  rtt: number | null;
+  loss: number | null;
+  jitter: number | null;
+  /** When the current state began (first lost probe of a down run, first reply of an up run…). */
+  since: number | null;
+}
+
+/** Emitted when a target's state changes. */
+export interface Transition {
+  host: string;
+  from: PointState;
+  to: PointState;
+  /** When the new state began, by the rule of docs/SPEC.md (e.g. first lost probe of the run). */
+  at: number;
+  /** When the monitor knew it (the probe that completed the run). */
+  detectedAt: number;
+}

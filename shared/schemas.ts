@@ -1,0 +1,167 @@
+// Domain schemas shared by server and client. Every payload that crosses a boundary is parsed by one
+// of these; the TypeScript types are inferred from them.
+import { z } from 'zod';
+import { hostProblem } from './host';
+
+export const LEVELS = ['province', 'district', 'commune'] as const;
+export const Level = z.enum(LEVELS);
+export type Level = z.infer<typeof Level>;
+
+export const POINT_STATES = ['up', 'degraded', 'severe', 'down', 'unknown'] as const;
+export const PointState = z.enum(POINT_STATES);
+export type PointState = z.infer<typeof PointState>;
+
+export const PHASES = ['scheduled', 'lineTest', 'waiting', 'live', 'ended'] as const;
+export const Phase = z.enum(PHASES);
+export type Phase = z.infer<typeof Phase>;
+
+export const OUTAGE_TYPES = ['down', 'severe'] as const;
+export const OutageType = z.enum(OUTAGE_TYPES);
+export type OutageType = z.infer<typeof OutageType>;
+
+/** Codes and ids: short, stable, safe in URLs and file names. */
+export const Code = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-" (no spaces)');
+
+/** An instant on the wire: ISO 8601 with an explicit offset (Z or ±hh:mm). */
+export const Instant = z.iso.datetime({ offset: true });
+
+export const Host = z.string().superRefine((host, ctx) => {
+  const problem = hostProblem(host);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+// Only ICMP today; `kind` is a discriminator so TCP/SIP/HTTP targets can be added as new members.
+export const IcmpTarget = z.strictObject({
+  kind: z.literal('icmp'),
+  host: Host,
+  role: z.enum(['primary', 'backup']).default('primary'),
+});
+export const Target = z.discriminatedUnion('kind', [IcmpTarget]);
+export type Target = z.infer<typeof Target>;
+
+export const Contact = z.strictObject({
+  name: z.string().min(1).max(120),
+  role: z.enum(['technician', 'leader', 'other']).default('technician'),
+  phone: z
+    .string()
+    .max(32)
+    .regex(/^\+?[0-9 .()-]{3,}$/, 'phone may hold digits, spaces, ".", "-", "(", ")" and a leading "+"')
+    .optional(),
+  organization: z.string().max(200).optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const Unit = z.strictObject({
+  id: Code,
+  name: z.string().min(1).max(200),
+  level: Level,
+  parent: Code.nullable().default(null),
+});
+export type Unit = z.infer<typeof Unit>;
+
+export const Point = z
+  .strictObject({
+    code: Code,
+    name: z.string().min(1).max(200),
+    level: Level,
+    unit: Code,
+    room: z.string().max(200).optional(),
+    address: z.string().max(300).optional(),
+    targets: z.array(Target).min(1).max(8),
+    contacts: z.array(Contact).max(20).default([]),
+  })
+  .superRefine((p, ctx) => {
+    const primaries = p.targets.filter((t) => t.role === 'primary').length;
+    if (primaries !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['targets'], message: `needs exactly one primary target, has ${primaries}` });
+    }
+  });
+export type Point = z.infer<typeof Point>;
+
+export const Participants = z.strictObject({
+  /** Every point of these levels… */
+  levels: z.array(Level).default([]),
+  /** …restricted to these units and their descendants (all units when empty)… */
+  units: z.array(Code).default([]),
+  /** …plus these points by code. */
+  points: z.array(Code).default([]),
+});
+export type Participants = z.infer<typeof Participants>;
+
+export const Meeting = z
+  .strictObject({
+    id: Code,
+    title: z.string().min(1).max(300),
+    host: Code.nullable().default(null),
+    lineTest: z.strictObject({
+      start: Instant,
+      durationMin: z.number().int().min(1).max(24 * 60),
+    }),
+    session: z.strictObject({ start: Instant, plannedEnd: Instant }),
+    participants: Participants,
+  })
+  .superRefine((m, ctx) => {
+    const lineTestEnd = Date.parse(m.lineTest.start) + m.lineTest.durationMin * 60_000;
+    if (Date.parse(m.session.plannedEnd) <= Date.parse(m.session.start)) {
+      ctx.addIssue({ code: 'custom', path: ['session', 'plannedEnd'], message: 'must be after session.start' });
+    }
+    if (lineTestEnd > Date.parse(m.session.start)) {
+      ctx.addIssue({ code: 'custom', path: ['lineTest'], message: 'line test must end before the session starts' });
+    }
+  });
+export type Meeting = z.infer<typeof Meeting>;
+
+/** The versionable inventory file (YAML or JSON). */
+export const InventoryFile = z.strictObject({
+  units: z.array(Unit).default([]),
+  points: z.array(Point).default([]),
+  meetings: z.array(Meeting).default([]),
+});
+export type InventoryFile = z.infer<typeof InventoryFile>;
+
+/** A point's live status, as served by REST and pushed over the socket. */
+export const PointStatus = z.object({
+  code: Code,
+  state: PointState,
+  /** Last round-trip time of the primary target in ms, null when the last probe was lost. */
+  rtt: z.number().nullable(),
+  /** Loss over the loss window, in percent (0–100). */
+  loss: z.number().nullable(),
+  /** Mean absolute difference of successive RTTs over the jitter window, in ms. */
+  jitter: z.number().nullable(),
+  /** When the point entered its current state. */
+  since: Instant.nullable(),
+  /** State of the backup line, when the point has one. */
+  backup: PointState.nullable().default(null),
+});
+export type PointStatus = z.infer<typeof PointStatus>;
+
+export const Outage = z.object({
+  id: z.number().int(),
+  point: Code,
+  meeting: Code.nullable(),
+  type: OutageType,
+  phase: Phase.nullable(),
+  startedAt: Instant,
+  detectedAt: Instant,
+  endedAt: Instant.nullable(),
+});
+export type Outage = z.infer<typeof Outage>;
+
+/** A 10 s rollup of one target's probes. */
+export const Sample = z.object({
+  point: Code,
+  host: z.string(),
+  t: Instant,
+  sent: z.number().int(),
+  received: z.number().int(),
+  rttMin: z.number().nullable(),
+  rttAvg: z.number().nullable(),
+  rttMax: z.number().nullable(),
+  jitter: z.number().nullable(),
+});
+export type Sample = z.infer<typeof Sample>;

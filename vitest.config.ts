@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Real processes, namespaces and nftables tables: keep files from stepping on each other's CPU.
+    maxWorkers: 2,
+  },
+});
