@@ -1,0 +1,69 @@
+// The `diemcau` command line. Each subcommand parses its own flags with node:util parseArgs and
+// returns an exit code; nothing here calls process.exit, so the CLI can be driven from tests.
+import { parseArgs } from 'node:util';
+import { ValidationError } from './errors';
+import { loadInventoryFile } from './config/load';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = `diemcau — giám sát điểm cầu hội nghị trực tuyến
+
+Usage:
+  diemcau serve --config FILE --db FILE [--port 8080] [--host 0.0.0.0] [--engine auto|fping|ping] [--demo]
+  diemcau check-config FILE
+  diemcau invitation parse FILE [--json]
+  diemcau lab up --scenario FILE [--truth FILE] [--inventory-out FILE] | lab down | lab status | lab verify …
+  diemcau help
+`;
+
+export async function main(argv: string[], io: CliIo = process): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'serve': {
+        const { runServe } = await import('./serve');
+        return await runServe(rest, io);
+      }
+      case 'check-config':
+        return checkConfig(rest, io);
+      case 'invitation':
+        return await (await import('./invitation/cli')).runInvitationCli(rest, io);
+      case 'lab':
+        return await (await import('./lab/cli')).runLabCli(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return 0;
+      default:
+        io.stderr.write(`unknown command "${cmd}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      io.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function checkConfig(argv: string[], io: CliIo): number {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const file = positionals[0];
+  if (!file) {
+    io.stderr.write('usage: diemcau check-config FILE\n');
+    return 2;
+  }
+  const inv = loadInventoryFile(file);
+  io.stdout.write(`${file}: ${inv.units.length} units, ${inv.points.length} points, ${inv.meetings.length} meetings — OK\n`);
+  return 0;
+}

@@ -1,0 +1,53 @@
+// Reads the versionable inventory file (YAML or JSON; YAML is a superset of JSON). Every problem is
+// reported with file, line and path, and a file with any problem is refused whole.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { InventoryFile } from '../../shared/schemas';
+import { ValidationError, formatPath, type InputIssue } from '../errors';
+import { inventoryIssues } from '../inventory/validate';
+
+export function parseInventoryText(text: string, file: string): InventoryFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ValidationError(
+      doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0].line,
+        path: '(syntax)',
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    );
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = InventoryFile.safeParse(raw);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((i) => ({ file, line: lineOf(i.path), path: formatPath(i.path), message: i.message })),
+    );
+  }
+  const refIssues: InputIssue[] = inventoryIssues(parsed.data).map((i) => ({
+    ...i,
+    file,
+    line: i.at ? lineOf(i.at) : undefined,
+  }));
+  if (refIssues.length > 0) throw new ValidationError(refIssues);
+  return parsed.data;
+}
+
+export function loadInventoryFile(file: string): InventoryFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ValidationError([{ file, path: '(file)', message: `cannot read: ${(err as Error).message}` }]);
+  }
+  return parseInventoryText(text, file);
+}

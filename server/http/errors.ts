@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { NotFoundError, ValidationError } from '../errors';
+
+export class ConflictError extends Error {
+  readonly status = 409;
+}
+
+/** Every error leaves as `{ error: { code, message, fields? } }` with a 4xx/5xx status. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (err instanceof ValidationError) {
+      const fields: Record<string, string> = {};
+      for (const i of err.issues) fields[i.path] = i.message;
+      res.status(400).json({ error: { code: 'bad_request', message: err.message, fields } });
+      return;
+    }
+    if (err instanceof NotFoundError) {
+      res.status(404).json({ error: { code: 'not_found', message: err.message } });
+      return;
+    }
+    if (err instanceof ConflictError) {
+      res.status(409).json({ error: { code: 'conflict', message: err.message } });
+      return;
+    }
+    // body-parser errors carry a status and an expose flag; their messages are safe to show.
+    const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+      const message = e.type === 'entity.parse.failed' ? `invalid JSON body: ${e.message}` : (e.message ?? 'bad request');
+      res.status(e.status).json({ error: { code: 'bad_request', message } });
+      return;
+    }
+    logger.error({ err, url: req.originalUrl }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  };
+}

@@ -1,0 +1,111 @@
+// CRUD for units, points and meetings. One factory serves the three: the same rules everywhere
+// (body parsed by the entity's schema, id in the URL wins, whole-inventory validation on apply).
+import { Router } from 'express';
+import type { z } from 'zod';
+import { Meeting, Point, Unit } from '../../../shared/schemas';
+import type { Clock } from '../../clock';
+import { NotFoundError, ValidationError, parseOrThrow } from '../../errors';
+import type { Inventory } from '../../inventory/inventory';
+import type { InventoryChange } from '../../store/types';
+import { presentMeeting } from '../../presenters';
+import { ConflictError } from '../errors';
+
+interface Entity<T> {
+  path: string;
+  noun: string;
+  key: 'id' | 'code';
+  schema: z.ZodType<T>;
+  list: (inv: Inventory) => T[];
+  get: (inv: Inventory, key: string) => T | undefined;
+  upsert: (items: T[]) => InventoryChange;
+  remove: (key: string) => InventoryChange;
+  present?: (item: T) => unknown;
+}
+
+function crud<T extends object>(inv: Inventory, e: Entity<T>): Router {
+  const r = Router();
+  const present = e.present ?? ((x: T) => x);
+  const find = (key: string): T => {
+    const item = e.get(inv, key);
+    if (!item) throw new NotFoundError(`no ${e.noun} "${key}"`);
+    return item;
+  };
+  const parseBody = (body: unknown, key?: string): T => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ValidationError([{ path: '(body)', message: `expected a JSON object describing a ${e.noun}` }]);
+    }
+    const withKey = key === undefined ? body : { ...body, [e.key]: key };
+    if (key !== undefined && e.key in body && (body as Record<string, unknown>)[e.key] !== key) {
+      throw new ValidationError([{ path: e.key, message: `does not match the URL (${key})` }]);
+    }
+    return parseOrThrow(e.schema, withKey);
+  };
+  const keyOf = (item: T): string => String((item as Record<string, unknown>)[e.key]);
+
+  r.get(`/${e.path}`, (_req, res) => {
+    res.json(e.list(inv).map(present));
+  });
+  r.get(`/${e.path}/:key`, (req, res) => {
+    res.json(present(find(req.params.key)));
+  });
+  r.post(`/${e.path}`, (req, res) => {
+    const item = parseBody(req.body);
+    if (e.get(inv, keyOf(item))) throw new ConflictError(`${e.noun} "${keyOf(item)}" exists; use PUT to change it`);
+    inv.apply(e.upsert([item]));
+    res.status(201).json(present(item));
+  });
+  r.put(`/${e.path}/:key`, (req, res) => {
+    const existed = e.get(inv, req.params.key) !== undefined;
+    const item = parseBody(req.body, req.params.key);
+    inv.apply(e.upsert([item]));
+    res.status(existed ? 200 : 201).json(present(item));
+  });
+  r.delete(`/${e.path}/:key`, (req, res) => {
+    find(req.params.key);
+    inv.apply(e.remove(req.params.key));
+    res.status(204).end();
+  });
+  return r;
+}
+
+export function inventoryRoutes(inv: Inventory, clock: Clock): Router {
+  const r = Router();
+  r.use(
+    crud(inv, {
+      path: 'units',
+      noun: 'unit',
+      key: 'id',
+      schema: Unit,
+      list: (i) => i.listUnits(),
+      get: (i, k) => i.unit(k),
+      upsert: (items) => ({ upsertUnits: items }),
+      remove: (k) => ({ deleteUnits: [k] }),
+    }),
+  );
+  r.use(
+    crud(inv, {
+      path: 'points',
+      noun: 'point',
+      key: 'code',
+      schema: Point,
+      list: (i) => i.listPoints(),
+      get: (i, k) => i.point(k),
+      upsert: (items) => ({ upsertPoints: items }),
+      remove: (k) => ({ deletePoints: [k] }),
+    }),
+  );
+  r.use(
+    crud(inv, {
+      path: 'meetings',
+      noun: 'meeting',
+      key: 'id',
+      schema: Meeting,
+      list: (i) => i.listMeetings(),
+      get: (i, k) => i.meeting(k),
+      upsert: (items) => ({ upsertMeetings: items }),
+      remove: (k) => ({ deleteMeetings: [k] }),
+      present: (m) => presentMeeting(m, clock.now()),
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,52 @@
+// Read-only monitoring views: live status per meeting, the outage log, a point's 10 s samples.
+import { Router } from 'express';
+import type { Inventory } from '../../inventory/inventory';
+import { NotFoundError } from '../../errors';
+import { presentOutage, presentSample } from '../../presenters';
+import type { Participation, StatusSource } from '../../realtime/hub';
+import type { Store } from '../../store/types';
+import type { Clock } from '../../clock';
+import { OutageQuerySchema, SampleQuerySchema, parseQuery } from '../query';
+import { ValidationError } from '../../errors';
+
+const HOUR = 3_600_000;
+const MAX_SAMPLE_RANGE = 7 * 24 * HOUR;
+
+export interface MonitoringDeps {
+  inventory: Inventory;
+  status: StatusSource;
+  participation: Participation;
+  store: Store;
+  clock: Clock;
+}
+
+export function monitoringRoutes(d: MonitoringDeps): Router {
+  const r = Router();
+
+  r.get('/meetings/:id/status', (req, res) => {
+    if (!d.inventory.meeting(req.params.id)) throw new NotFoundError(`no meeting "${req.params.id}"`);
+    const codes = [...d.participation.pointsOf(req.params.id)].sort();
+    res.json(codes.map((c) => d.status.status(c)).filter((s) => s !== undefined));
+  });
+
+  r.get('/outages', (req, res) => {
+    const q = parseQuery(OutageQuerySchema, req.query);
+    if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
+      throw new ValidationError([{ path: 'query.to', message: 'must be after from' }]);
+    }
+    res.json(d.store.listOutages(q).map(presentOutage));
+  });
+
+  r.get('/points/:code/samples', (req, res) => {
+    const point = d.inventory.point(req.params.code);
+    if (!point) throw new NotFoundError(`no point "${req.params.code}"`);
+    const q = parseQuery(SampleQuerySchema, req.query);
+    const to = q.to ?? d.clock.now();
+    const from = q.from ?? to - HOUR;
+    if (to <= from) throw new ValidationError([{ path: 'query.to', message: 'must be after from' }]);
+    if (to - from > MAX_SAMPLE_RANGE) throw new ValidationError([{ path: 'query', message: 'range is longer than 7 days' }]);
+    res.json(d.store.listRollups(point.code, from, to).map(presentSample));
+  });
+
+  return r;
+}
