@@ -1,0 +1,155 @@
+// Real Socket.IO clients against createApp on port 0: snapshot then deltas, resync, two meetings,
+// handshake and payload validation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ack, MeetingDelta, MeetingSnapshot } from '../../../shared/protocol';
+import type { PointStatus } from '../../../shared/schemas';
+import { connectSocket, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp, type TestSocket } from '../../helpers/app';
+
+const { units, points } = tinyProvince(41, 4);
+let t: TestApp;
+const sockets: TestSocket[] = [];
+
+function open(protocol?: number): TestSocket {
+  const s = connectSocket(t.url, protocol);
+  sockets.push(s);
+  return s;
+}
+
+function join(s: TestSocket, meetingId: unknown): Promise<Ack<MeetingSnapshot>> {
+  // Deliberately untyped payload: the server must refuse what the types would not allow.
+  return (s.emitWithAck as (ev: string, p: unknown) => Promise<Ack<MeetingSnapshot>>)('meeting:join', { meetingId });
+}
+
+function collect(s: TestSocket): MeetingDelta[] {
+  const deltas: MeetingDelta[] = [];
+  s.on('meeting:delta', (d) => deltas.push(d));
+  return deltas;
+}
+
+beforeAll(async () => {
+  t = await startTestApp({
+    units,
+    points,
+    meetings: [
+      meetingNow('M1', 'live', { points: ['P', 'C1', 'C2'] }),
+      meetingNow('M2', 'lineTest', { points: ['C3', 'C4'] }),
+    ],
+    cadence: { idleMs: 60_000, lineTestMs: 500, liveMs: 500 },
+  });
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await t?.dispose();
+});
+
+describe('realtime hub', () => {
+  it('sends a snapshot of the meeting, then numbered deltas of changed points only', async () => {
+    const s = open();
+    const deltas = collect(s);
+    const ack = await join(s, 'M1');
+    expect(ack.ok).toBe(true);
+    if (!ack.ok) return;
+    const snap = ack.data;
+    expect(snap.meeting.id).toBe('M1');
+    expect(snap.meeting.phase).toBe('live');
+    expect(snap.points.map((p) => p.code).sort()).toEqual(['C1', 'C2', 'P']);
+    expect(snap.statuses.map((x) => x.code).sort()).toEqual(['C1', 'C2', 'P']);
+    expect(Math.abs(snap.serverTime - Date.now())).toBeLessThan(5_000);
+
+    // Apply deltas on top of the snapshot: every point ends up up, and fresh RTTs keep flowing.
+    const state = new Map<string, PointStatus>(snap.statuses.map((x) => [x.code, x]));
+    await waitFor('all M1 points up through deltas', () => {
+      if (deltas.length < 3) return false;
+      for (const d of deltas) for (const x of d.statuses) state.set(x.code, x);
+      return [...state.values()].every((x) => x.state === 'up');
+    });
+    deltas.forEach((d, i) => {
+      expect(d.meetingId).toBe('M1');
+      expect(d.seq).toBe(snap.seq + i + 1);
+      for (const x of d.statuses) expect(['P', 'C1', 'C2']).toContain(x.code);
+      expect(new Set(d.statuses.map((x) => x.code)).size).toBe(d.statuses.length);
+    });
+    const up = state.get('C1')!;
+    expect(up.rtt).not.toBeNull();
+    expect(up.rtt!).toBeGreaterThanOrEqual(0);
+    expect(up.since).toMatch(/\+07:00$/);
+  });
+
+  it('keeps two meetings apart: each room gets only its own points', async () => {
+    const a = open();
+    const b = open();
+    const da = collect(a);
+    const db = collect(b);
+    const [ja, jb] = await Promise.all([join(a, 'M1'), join(b, 'M2')]);
+    expect(ja.ok && jb.ok).toBe(true);
+    if (jb.ok) {
+      expect(jb.data.meeting.phase).toBe('lineTest');
+      expect(jb.data.points.map((p) => p.code).sort()).toEqual(['C3', 'C4']);
+    }
+    await waitFor('deltas in both rooms', () => da.length >= 2 && db.length >= 2);
+    for (const d of da) for (const x of d.statuses) expect(['P', 'C1', 'C2']).toContain(x.code);
+    for (const d of db) {
+      expect(d.meetingId).toBe('M2');
+      for (const x of d.statuses) expect(['C3', 'C4']).toContain(x.code);
+    }
+  });
+
+  it('resyncs after a reconnect: a fresh snapshot, then deltas continuing from its seq', async () => {
+    const first = open();
+    const before = collect(first);
+    const j1 = await join(first, 'M1');
+    expect(j1.ok).toBe(true);
+    await waitFor('a delta before the disconnect', () => before.length >= 1);
+    first.disconnect();
+
+    const again = open();
+    const after = collect(again);
+    const j2 = await join(again, 'M1');
+    expect(j2.ok).toBe(true);
+    if (!j1.ok || !j2.ok) return;
+    expect(j2.data.seq).toBeGreaterThanOrEqual(before[before.length - 1]!.seq);
+    await waitFor('a delta after the reconnect', () => after.length >= 1);
+    expect(after[0]!.seq).toBe(j2.data.seq + 1);
+  });
+
+  it('refuses a client that speaks another protocol version at the handshake', async () => {
+    const s = open(99);
+    const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
+    expect(err.message).toMatch(/protocol mismatch: server speaks 1, client 99/);
+    expect(s.connected).toBe(false);
+  });
+
+  it('answers bad payloads with a clear error and keeps serving', async () => {
+    const s = open();
+    const bad = await join(s, 5);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    if (!bad.ok) expect(bad.error.fields?.meetingId).toBeTruthy();
+    const missing = await join(s, 'NOPE');
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const extra = await (s.emitWithAck as (ev: string, p: unknown) => Promise<Ack<unknown>>)('meeting:join', {
+      meetingId: 'M1',
+      evil: true,
+    });
+    expect(extra).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    // No ack callback at all, and an event the server does not know: neither may break the socket.
+    (s.emit as (ev: string, ...a: unknown[]) => void)('meeting:join', { meetingId: 'M1' });
+    (s.emit as (ev: string, ...a: unknown[]) => void)('no:such-event', 'x');
+    const ok = await join(s, 'M1');
+    expect(ok.ok).toBe(true);
+  });
+
+  it('runs "test now" for a point with the portable engine', async () => {
+    const s = open();
+    const r = await s.emitWithAck('point:test', { code: 'C1' });
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.data.code).toBe('C1');
+      expect(r.data.results).toEqual([
+        expect.objectContaining({ host: '127.41.1.1', role: 'primary', alive: true }),
+      ]);
+    }
+    const missing = await s.emitWithAck('point:test', { code: 'ZZ' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
