@@ -8,14 +8,15 @@ import { inventoryIssues } from '../inventory/validate';
 
 export function parseInventoryText(text: string, file: string): InventoryFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ValidationError(
       doc.errors.map((e) => ({
         file,
         line: e.linePos?.[0].line,
         path: '(syntax)',
-        message: e.message.split('\n')[0] ?? e.message,
+        // The first line is the reason; the rest is a code frame that the line number replaces.
+        message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
       })),
     );
   }
@@ -30,7 +31,11 @@ export function parseInventoryText(text: string, file: string): InventoryFile {
   const parsed = InventoryFile.safeParse(raw);
   if (!parsed.success) {
     throw new ValidationError(
-      parsed.error.issues.map((i) => ({ file, line: lineOf(i.path), path: formatPath(i.path), message: i.message })),
+      parsed.error.issues.map((i) => {
+        // An unknown key is best shown on its own line rather than on its object's first line.
+        const at = i.code === 'unrecognized_keys' && i.keys[0] !== undefined ? [...i.path, i.keys[0]] : i.path;
+        return { file, line: lineOf(at), path: formatPath(i.path), message: i.message };
+      }),
     );
   }
   const refIssues: InputIssue[] = inventoryIssues(parsed.data).map((i) => ({

@@ -1,0 +1,123 @@
+// The REST API as integrators use it: JSON in and out, instants with offset, clear 4xx errors, and a
+// refused change leaves the inventory as it was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Point } from '../../../shared/schemas';
+import { meetingNow, point, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+
+const { units, points } = tinyProvince(43, 2);
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({
+    units,
+    points,
+    meetings: [meetingNow('M', 'live')],
+    cadence: { idleMs: 60_000, lineTestMs: 1_000, liveMs: 500 },
+  });
+});
+afterAll(async () => t?.dispose());
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${t.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+const newPoint = (over: Partial<Point> = {}): Point => ({ ...point('C9', 'Điểm cầu xã Chín', 'commune', 'C1', '127.43.9.9'), ...over });
+
+describe('REST API', () => {
+  it('GET /api/health names the engine and the protocol', async () => {
+    const r = await call('GET', '/api/health');
+    expect(r).toMatchObject({ status: 200, json: { ok: true, engine: 'fping', protocol: 1 } });
+  });
+
+  it('lists units, points and meetings; a meeting carries its id and phase', async () => {
+    expect((await call('GET', '/api/units')).json).toHaveLength(units.length);
+    const pts = (await call('GET', '/api/points')).json as Point[];
+    expect(pts.map((p) => p.code).sort()).toEqual(points.map((p) => p.code).sort());
+    expect(pts[0]!.targets[0]).toMatchObject({ kind: 'icmp', role: 'primary' });
+    const m = await call('GET', '/api/meetings/M');
+    expect(m.json).toMatchObject({ id: 'M', phase: 'live' });
+  });
+
+  it('creates, reads, updates and deletes a point', async () => {
+    const created = await call('POST', '/api/points', newPoint());
+    expect(created.status).toBe(201);
+    expect((await call('POST', '/api/points', newPoint())).status).toBe(409);
+    const updated = await call('PUT', '/api/points/C9', { ...newPoint(), name: 'Điểm cầu xã Chín (mới)' });
+    expect(updated.status).toBe(200);
+    expect((await call('GET', '/api/points/C9')).json.name).toBe('Điểm cầu xã Chín (mới)');
+    expect((await call('PUT', '/api/points/C9', { ...newPoint(), code: 'OTHER' })).status).toBe(400);
+    expect((await call('DELETE', '/api/points/C9')).status).toBe(204);
+    expect((await call('GET', '/api/points/C9')).status).toBe(404);
+  });
+
+  it('refuses a host that could inject arguments, naming the field, and applies nothing', async () => {
+    for (const host of ['-f', '127.0.0.1 -c 9', '$(reboot)', 'a\nb']) {
+      const r = await call('POST', '/api/points', newPoint({ targets: [{ kind: 'icmp', host, role: 'primary' }] }));
+      expect(r.status).toBe(400);
+      expect(r.json.error.code).toBe('bad_request');
+      expect(Object.keys(r.json.error.fields)).toContain('targets[0].host');
+    }
+    expect((await call('GET', '/api/points/C9')).status).toBe(404);
+  });
+
+  it('refuses references that do not resolve, and changes that would orphan points', async () => {
+    const r = await call('POST', '/api/points', newPoint({ unit: 'NOWHERE' }));
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toMatch(/unknown unit "NOWHERE"/);
+    const del = await call('DELETE', '/api/units/C1');
+    expect(del.status).toBe(400);
+    expect(del.json.error.message).toMatch(/points\[C1\]\.unit: unknown unit "C1"/);
+    expect((await call('GET', '/api/units/C1')).status).toBe(200);
+    const dup = await call('POST', '/api/points', newPoint({ targets: [{ kind: 'icmp', host: '127.43.1.1', role: 'primary' }] }));
+    expect(dup.status).toBe(400);
+    expect(dup.json.error.message).toMatch(/already belongs to point "C1"/);
+  });
+
+  it('answers malformed requests with JSON errors', async () => {
+    expect((await call('POST', '/api/points', '{"code":')).status).toBe(400);
+    expect((await call('POST', '/api/points', [1, 2])).status).toBe(400);
+    expect((await call('GET', '/api/outages?from=yesterday')).json.error.fields).toHaveProperty(['query.from']);
+    expect((await call('GET', '/api/outages?bogus=1')).status).toBe(400);
+    const nf = await call('GET', '/api/nothing-here');
+    expect(nf).toMatchObject({ status: 404, json: { error: { code: 'not_found' } } });
+    expect((await call('GET', '/api/meetings/NOPE/status')).status).toBe(404);
+  });
+
+  it('GET /api/meetings/:id/status gives a row per participating point', async () => {
+    const rows = await waitFor('statuses up', async () => {
+      const r = (await call('GET', '/api/meetings/M/status')).json as { state: string }[];
+      return r.length === points.length && r.every((x) => x.state === 'up') ? r : undefined;
+    });
+    expect(rows[0]).toEqual({
+      code: expect.any(String),
+      state: 'up',
+      rtt: expect.any(Number),
+      loss: 0,
+      jitter: expect.any(Number),
+      since: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+07:00$/),
+      backup: null,
+    });
+  });
+
+  it('GET /api/points/:code/samples returns the 10 s rollups once flushed', async () => {
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Flush every bucket now rather than waiting for the 10 s buckets to close.
+    t.app.monitor.rollups.flush(Date.now() + 60_000, { all: true });
+    const r = await call('GET', '/api/points/C1/samples');
+    expect(r.status).toBe(200);
+    expect(r.json.length).toBeGreaterThan(0);
+    const s = r.json[0];
+    expect(s).toMatchObject({ point: 'C1', host: '127.43.1.1' });
+    expect(s.sent).toBeGreaterThan(0);
+    expect(s.received).toBe(s.sent);
+    expect(s.t).toMatch(/\+07:00$/);
+    expect(Date.parse(s.t) % 10_000).toBe(0);
+    expect((await call('GET', '/api/points/C1/samples?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z')).status).toBe(400);
+  });
+});
