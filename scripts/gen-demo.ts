@@ -5,9 +5,29 @@ import { stringify } from 'yaml';
 import { InventoryFile, type Point, type Unit } from '../shared/schemas';
 
 const districts: [id: string, name: string, communes: string[]][] = [
-  ['TP-HT', 'Thành phố Hà Tĩnh', ['Phường Bắc Hà', 'Phường Nam Hà', 'Phường Trần Phú', 'Phường Tân Giang', 'Phường Thạch Linh', 'Xã Thạch Hạ', 'Xã Đồng Môn']],
-  ['TX-HL', 'Thị xã Hồng Lĩnh', ['Phường Bắc Hồng', 'Phường Nam Hồng', 'Phường Đức Thuận', 'Phường Trung Lương', 'Xã Thuận Lộc']],
-  ['NX', 'Huyện Nghi Xuân', ['Thị trấn Xuân An', 'Thị trấn Tiên Điền', 'Xã Xuân Hội', 'Xã Xuân Giang', 'Xã Cổ Đạm', 'Xã Xuân Lam']],
+  [
+    'TP-HT',
+    'Thành phố Hà Tĩnh',
+    [
+      'Phường Bắc Hà',
+      'Phường Nam Hà',
+      'Phường Trần Phú',
+      'Phường Tân Giang',
+      'Phường Thạch Linh',
+      'Xã Thạch Hạ',
+      'Xã Đồng Môn',
+    ],
+  ],
+  [
+    'TX-HL',
+    'Thị xã Hồng Lĩnh',
+    ['Phường Bắc Hồng', 'Phường Nam Hồng', 'Phường Đức Thuận', 'Phường Trung Lương', 'Xã Thuận Lộc'],
+  ],
+  [
+    'NX',
+    'Huyện Nghi Xuân',
+    ['Thị trấn Xuân An', 'Thị trấn Tiên Điền', 'Xã Xuân Hội', 'Xã Xuân Giang', 'Xã Cổ Đạm', 'Xã Xuân Lam'],
+  ],
   ['DT', 'Huyện Đức Thọ', ['Thị trấn Đức Thọ', 'Xã Tùng Ảnh', 'Xã Đức Lạng', 'Xã Lâm Trung Thủy', 'Xã Trường Sơn']],
   ['HS', 'Huyện Hương Sơn', ['Thị trấn Phố Châu', 'Thị trấn Tây Sơn', 'Xã Sơn Hồng', 'Xã Sơn Kim 1', 'Xã Sơn Tây']],
   ['VQ', 'Huyện Vũ Quang', ['Thị trấn Vũ Quang', 'Xã Ân Phú', 'Xã Đức Giang', 'Xã Hương Minh']],
@@ -22,7 +42,28 @@ const districts: [id: string, name: string, communes: string[]][] = [
 
 const family = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ'];
 const middle = ['Văn', 'Thị', 'Đức', 'Minh', 'Quang', 'Thanh', 'Hữu', 'Ngọc'];
-const given = ['An', 'Bình', 'Cường', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hùng', 'Khánh', 'Lan', 'Long', 'Mai', 'Nam', 'Phong', 'Quân', 'Sơn', 'Tâm', 'Thảo', 'Trung', 'Vinh'];
+const given = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Giang',
+  'Hà',
+  'Hải',
+  'Hùng',
+  'Khánh',
+  'Lan',
+  'Long',
+  'Mai',
+  'Nam',
+  'Phong',
+  'Quân',
+  'Sơn',
+  'Tâm',
+  'Thảo',
+  'Trung',
+  'Vinh',
+];
 let n = 0;
 function technician(): { name: string; role: 'technician'; phone: string } {
   n++;

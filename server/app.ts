@@ -76,7 +76,8 @@ export function createApp(opts: AppOptions): App {
 
   const app = express();
   app.disable('x-powered-by');
-  if (opts.requestLog ?? true) app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  if (opts.requestLog ?? true)
+    app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use(express.json({ limit: '2mb' }));
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, engine: monitor.engine.name, version: pkg.version, protocol: PROTOCOL_VERSION });
@@ -86,7 +87,8 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
   });
-  const staticDir = opts.staticDir === undefined ? (existsSync(DEFAULT_STATIC) ? DEFAULT_STATIC : null) : opts.staticDir;
+  const staticDir =
+    opts.staticDir === undefined ? (existsSync(DEFAULT_STATIC) ? DEFAULT_STATIC : null) : opts.staticDir;
   if (staticDir) {
     app.use(express.static(staticDir, { index: 'index.html', maxAge: '1h' }));
     // The dashboard is a single page: unknown non-API paths get it.

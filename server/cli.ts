@@ -64,6 +64,8 @@ function checkConfig(argv: string[], io: CliIo): number {
     return 2;
   }
   const inv = loadInventoryFile(file);
-  io.stdout.write(`${file}: ${inv.units.length} units, ${inv.points.length} points, ${inv.meetings.length} meetings — OK\n`);
+  io.stdout.write(
+    `${file}: ${inv.units.length} units, ${inv.points.length} points, ${inv.meetings.length} meetings — OK\n`,
+  );
   return 0;
 }

@@ -47,7 +47,11 @@ export function zodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []
 }
 
 /** Parse with a schema or throw a ValidationError listing every issue. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: readonly PropertyKey[] = []): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  prefix: readonly PropertyKey[] = [],
+): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw new ValidationError(zodIssues(r.error, prefix));
   return r.data;

@@ -52,7 +52,10 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   if (file) {
     const meetings = values.demo ? retimeForDemo(file.meetings, systemClock.now()) : file.meetings;
     app.inventory.apply({ upsertUnits: file.units, upsertPoints: file.points, upsertMeetings: meetings });
-    logger.info({ file: values.config, units: file.units.length, points: file.points.length, meetings: meetings.length }, 'inventory file applied');
+    logger.info(
+      { file: values.config, units: file.units.length, points: file.points.length, meetings: meetings.length },
+      'inventory file applied',
+    );
   }
   const bound = await app.listen(port, values.host);
   const shown = values.host === '0.0.0.0' || values.host === '::' ? '127.0.0.1' : values.host;

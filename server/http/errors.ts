@@ -26,7 +26,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // body-parser errors carry a status and an expose flag; their messages are safe to show.
     const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-      const message = e.type === 'entity.parse.failed' ? `invalid JSON body: ${e.message}` : (e.message ?? 'bad request');
+      const message =
+        e.type === 'entity.parse.failed' ? `invalid JSON body: ${e.message}` : (e.message ?? 'bad request');
       res.status(e.status).json({ error: { code: 'bad_request', message } });
       return;
     }

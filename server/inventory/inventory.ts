@@ -25,7 +25,11 @@ export class Inventory {
   }
 
   data(): InventoryData {
-    return { units: [...this.units.values()], points: [...this.points.values()], meetings: [...this.meetings.values()] };
+    return {
+      units: [...this.units.values()],
+      points: [...this.points.values()],
+      meetings: [...this.meetings.values()],
+    };
   }
 
   unit(id: string): Unit | undefined {
@@ -66,7 +70,9 @@ export class Inventory {
     });
     if (issues.length > 0) {
       // Paths point into the candidate, which the caller never saw: name the entity instead.
-      throw new ValidationError(issues.map(({ path, message }) => ({ path: describe(path, units, points, meetings), message })));
+      throw new ValidationError(
+        issues.map(({ path, message }) => ({ path: describe(path, units, points, meetings), message })),
+      );
     }
     this.store.saveInventory(change);
     this.units = units;
@@ -87,10 +93,6 @@ function describe(
   if (!m) return path;
   const idx = Number(m[2]);
   const key =
-    m[1] === 'units'
-      ? [...units.keys()][idx]
-      : m[1] === 'points'
-        ? [...points.keys()][idx]
-        : [...meetings.keys()][idx];
+    m[1] === 'units' ? [...units.keys()][idx] : m[1] === 'points' ? [...points.keys()][idx] : [...meetings.keys()][idx];
   return `${m[1]}[${key ?? idx}]${m[3]}`;
 }

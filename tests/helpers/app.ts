@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientEvents, type ServerEvents } from '../../shared/protocol';
+import { PROTOCOL_VERSION, type Ack, type ClientEvents, type ServerEvents } from '../../shared/protocol';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
 import { createApp, type App, type AppOptions } from '../../server/app';
@@ -116,7 +116,11 @@ export function meetingNow(
 }
 
 /** Poll until `check` returns a value (not undefined/false) or time runs out. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -124,4 +128,16 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The data of a successful ack; throws (failing the test) with the error of a refused one. */
+export function okData<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected an ok ack, got ${JSON.stringify(ack.error)}`);
+  return ack.data;
+}
+
+/** The error of a refused ack; throws when the ack was ok. */
+export function ackError<T>(ack: Ack<T>): Extract<Ack<T>, { ok: false }>['error'] {
+  if (ack.ok) throw new Error('expected a refused ack, got ok');
+  return ack.error;
 }

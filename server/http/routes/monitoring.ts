@@ -44,7 +44,8 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - HOUR;
     if (to <= from) throw new ValidationError([{ path: 'query.to', message: 'must be after from' }]);
-    if (to - from > MAX_SAMPLE_RANGE) throw new ValidationError([{ path: 'query', message: 'range is longer than 7 days' }]);
+    if (to - from > MAX_SAMPLE_RANGE)
+      throw new ValidationError([{ path: 'query', message: 'range is longer than 7 days' }]);
     res.json(d.store.listRollups(point.code, from, to).map(presentSample));
   });
 

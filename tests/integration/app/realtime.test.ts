@@ -3,7 +3,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, MeetingDelta, MeetingSnapshot } from '../../../shared/protocol';
 import type { PointStatus } from '../../../shared/schemas';
-import { connectSocket, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp, type TestSocket } from '../../helpers/app';
+import {
+  ackError,
+  connectSocket,
+  meetingNow,
+  okData,
+  startTestApp,
+  tinyProvince,
+  waitFor,
+  type TestApp,
+  type TestSocket,
+} from '../../helpers/app';
 
 const { units, points } = tinyProvince(41, 4);
 let t: TestApp;
@@ -47,10 +57,7 @@ describe('realtime hub', () => {
   it('sends a snapshot of the meeting, then numbered deltas of changed points only', async () => {
     const s = open();
     const deltas = collect(s);
-    const ack = await join(s, 'M1');
-    expect(ack.ok).toBe(true);
-    if (!ack.ok) return;
-    const snap = ack.data;
+    const snap = okData(await join(s, 'M1'));
     expect(snap.meeting.id).toBe('M1');
     expect(snap.meeting.phase).toBe('live');
     expect(snap.points.map((p) => p.code).sort()).toEqual(['C1', 'C2', 'P']);
@@ -82,11 +89,13 @@ describe('realtime hub', () => {
     const da = collect(a);
     const db = collect(b);
     const [ja, jb] = await Promise.all([join(a, 'M1'), join(b, 'M2')]);
-    expect(ja.ok && jb.ok).toBe(true);
-    if (jb.ok) {
-      expect(jb.data.meeting.phase).toBe('lineTest');
-      expect(jb.data.points.map((p) => p.code).sort()).toEqual(['C3', 'C4']);
-    }
+    expect(okData(ja).meeting.phase).toBe('live');
+    expect(okData(jb).meeting.phase).toBe('lineTest');
+    expect(
+      okData(jb)
+        .points.map((p) => p.code)
+        .sort(),
+    ).toEqual(['C3', 'C4']);
     await waitFor('deltas in both rooms', () => da.length >= 2 && db.length >= 2);
     for (const d of da) for (const x of d.statuses) expect(['P', 'C1', 'C2']).toContain(x.code);
     for (const d of db) {
@@ -98,19 +107,16 @@ describe('realtime hub', () => {
   it('resyncs after a reconnect: a fresh snapshot, then deltas continuing from its seq', async () => {
     const first = open();
     const before = collect(first);
-    const j1 = await join(first, 'M1');
-    expect(j1.ok).toBe(true);
+    okData(await join(first, 'M1'));
     await waitFor('a delta before the disconnect', () => before.length >= 1);
     first.disconnect();
 
     const again = open();
     const after = collect(again);
-    const j2 = await join(again, 'M1');
-    expect(j2.ok).toBe(true);
-    if (!j1.ok || !j2.ok) return;
-    expect(j2.data.seq).toBeGreaterThanOrEqual(before[before.length - 1]!.seq);
+    const j2 = okData(await join(again, 'M1'));
+    expect(j2.seq).toBeGreaterThanOrEqual(before[before.length - 1]!.seq);
     await waitFor('a delta after the reconnect', () => after.length >= 1);
-    expect(after[0]!.seq).toBe(j2.data.seq + 1);
+    expect(after[0]!.seq).toBe(j2.seq + 1);
   });
 
   it('refuses a client that speaks another protocol version at the handshake', async () => {
@@ -122,9 +128,9 @@ describe('realtime hub', () => {
 
   it('answers bad payloads with a clear error and keeps serving', async () => {
     const s = open();
-    const bad = await join(s, 5);
-    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    if (!bad.ok) expect(bad.error.fields?.meetingId).toBeTruthy();
+    const bad = ackError(await join(s, 5));
+    expect(bad.code).toBe('bad_request');
+    expect(bad.fields?.meetingId).toBeTruthy();
     const missing = await join(s, 'NOPE');
     expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const extra = await (s.emitWithAck as (ev: string, p: unknown) => Promise<Ack<unknown>>)('meeting:join', {
@@ -135,20 +141,14 @@ describe('realtime hub', () => {
     // No ack callback at all, and an event the server does not know: neither may break the socket.
     (s.emit as (ev: string, ...a: unknown[]) => void)('meeting:join', { meetingId: 'M1' });
     (s.emit as (ev: string, ...a: unknown[]) => void)('no:such-event', 'x');
-    const ok = await join(s, 'M1');
-    expect(ok.ok).toBe(true);
+    expect(okData(await join(s, 'M1')).meeting.id).toBe('M1');
   });
 
   it('runs "test now" for a point with the portable engine', async () => {
     const s = open();
-    const r = await s.emitWithAck('point:test', { code: 'C1' });
-    expect(r.ok).toBe(true);
-    if (r.ok) {
-      expect(r.data.code).toBe('C1');
-      expect(r.data.results).toEqual([
-        expect.objectContaining({ host: '127.41.1.1', role: 'primary', alive: true }),
-      ]);
-    }
+    const r = okData(await s.emitWithAck('point:test', { code: 'C1' }));
+    expect(r.code).toBe('C1');
+    expect(r.results).toEqual([expect.objectContaining({ host: '127.41.1.1', role: 'primary', alive: true })]);
     const missing = await s.emitWithAck('point:test', { code: 'ZZ' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });

@@ -27,7 +27,10 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-const newPoint = (over: Partial<Point> = {}): Point => ({ ...point('C9', 'Điểm cầu xã Chín', 'commune', 'C1', '127.43.9.9'), ...over });
+const newPoint = (over: Partial<Point> = {}): Point => ({
+  ...point('C9', 'Điểm cầu xã Chín', 'commune', 'C1', '127.43.9.9'),
+  ...over,
+});
 
 describe('REST API', () => {
   it('GET /api/health names the engine and the protocol', async () => {
@@ -74,7 +77,11 @@ describe('REST API', () => {
     expect(del.status).toBe(400);
     expect(del.json.error.message).toMatch(/points\[C1\]\.unit: unknown unit "C1"/);
     expect((await call('GET', '/api/units/C1')).status).toBe(200);
-    const dup = await call('POST', '/api/points', newPoint({ targets: [{ kind: 'icmp', host: '127.43.1.1', role: 'primary' }] }));
+    const dup = await call(
+      'POST',
+      '/api/points',
+      newPoint({ targets: [{ kind: 'icmp', host: '127.43.1.1', role: 'primary' }] }),
+    );
     expect(dup.status).toBe(400);
     expect(dup.json.error.message).toMatch(/already belongs to point "C1"/);
   });
@@ -118,6 +125,8 @@ describe('REST API', () => {
     expect(s.received).toBe(s.sent);
     expect(s.t).toMatch(/\+07:00$/);
     expect(Date.parse(s.t) % 10_000).toBe(0);
-    expect((await call('GET', '/api/points/C1/samples?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z')).status).toBe(400);
+    expect((await call('GET', '/api/points/C1/samples?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z')).status).toBe(
+      400,
+    );
   });
 });

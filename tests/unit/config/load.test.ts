@@ -8,8 +8,8 @@ function issuesOf(text: string): string[] {
   try {
     parseInventoryText(text, 'prov.yaml');
   } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).message.split('\n');
+    if (!(err instanceof ValidationError)) throw err;
+    return err.message.split('\n');
   }
   throw new Error('expected the file to be refused');
 }
@@ -48,7 +48,10 @@ describe('inventory file', () => {
   });
 
   it('reports every problem at once, including unknown keys and bad levels', () => {
-    const text = GOOD.replace('level: district, parent: P', 'level: county, parent: P').replace('unit: D1', 'unit: D1\n    colour: red');
+    const text = GOOD.replace('level: district, parent: P', 'level: county, parent: P').replace(
+      'unit: D1',
+      'unit: D1\n    colour: red',
+    );
     const issues = issuesOf(text);
     expect(issues).toHaveLength(2);
     expect(issues[0]).toMatch(/^prov\.yaml:4: units\[1\]\.level: /);
@@ -95,7 +98,9 @@ meetings:
 `;
     const issues = issuesOf(text);
     expect(issues.some((i) => /meetings\[0\]\.session\.plannedEnd: must be after session\.start/.test(i))).toBe(true);
-    expect(issues.some((i) => /meetings\[0\]\.lineTest: line test must end before the session starts/.test(i))).toBe(true);
+    expect(issues.some((i) => /meetings\[0\]\.lineTest: line test must end before the session starts/.test(i))).toBe(
+      true,
+    );
   });
 
   it('reports an unreadable file as such', () => {
