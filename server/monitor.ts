@@ -58,13 +58,8 @@ export class Monitor {
       windows: d.windows,
     });
     this.rollups = new RollupBuffer({ store, clock, logger });
-    this.board.onTransition((tr) => {
-      try {
-        this.recorder.onTransition(tr);
-      } catch (err) {
-        logger.error({ err, point: tr.point }, 'recording an outage transition failed');
-      }
-    });
+    // The board catches and logs a listener's error, so a failed write cannot stop probing.
+    this.board.onTransition((tr) => this.recorder.onTransition(tr));
     this.engine = d.engine({
       clock,
       logger,
@@ -91,7 +86,9 @@ export class Monitor {
     this.rollups.start(this.d.rollupFlushMs ?? 10_000);
     this.tickTimer = setInterval(() => {
       try {
-        this.recorder.tick(this.d.clock.now());
+        const now = this.d.clock.now();
+        this.recorder.tick(now);
+        this.recorder.attachToOpenWindows(now);
       } catch (err) {
         this.d.logger.error({ err }, 'outage recorder tick failed');
       }

@@ -7,6 +7,12 @@ export interface Band {
   degraded: number;
   /** Above this: severe (red but reachable). */
   severe: number;
+  /**
+   * The window also keeps at least this many of the latest samples, however old, so a sparse cadence
+   * (2 s, idle 60 s) still judges over enough probes (docs/SPEC.md ST6–ST8). When omitted: the
+   * DEFAULT_STATUS band's.
+   */
+  minSamples?: number;
 }
 
 export interface StatusConfig {
@@ -22,15 +28,23 @@ export interface StatusConfig {
   jitter: Band;
   /** A severe period becomes an outage record only once it has lasted this long. */
   severeMinMs: number;
+  /**
+   * A result more than this after the previous one (or before it) is a clock jump: windows and runs
+   * restart (docs/SPEC.md ST11). Must exceed the idle cadence. Default 300 000.
+   */
+  jumpMs?: number;
 }
 
 export const DEFAULT_STATUS: StatusConfig = {
   downAfter: 3,
   upAfter: 3,
-  loss: { windowMs: 30_000, degraded: 1, severe: 5 },
-  rtt: { windowMs: 10_000, degraded: 100, severe: 250 },
-  jitter: { windowMs: 30_000, degraded: 20, severe: 50 },
+  // 20 probes: one loss is 5 % (amber, not red) even at the 2 s line-test cadence (15 probes in 30 s).
+  loss: { windowMs: 30_000, degraded: 1, severe: 5, minSamples: 20 },
+  // A median of at least 3 replies, so one slow reply at the idle cadence is not "severe".
+  rtt: { windowMs: 10_000, degraded: 100, severe: 250, minSamples: 3 },
+  jitter: { windowMs: 30_000, degraded: 20, severe: 50, minSamples: 5 },
   severeMinMs: 10_000,
+  jumpMs: 300_000,
 };
 
 /** A target's (and so a point's) current status; instants in ms since epoch. */

@@ -80,7 +80,7 @@ describe.skipIf(skip !== null)(`outages on a real network fault${skip ? ` (skipp
     expect(Math.abs(Date.parse(closed!.endedAt!) - restoredAt)).toBeLessThan(LIVE_MS + 500);
   });
 
-  it('[OU5] a restart mid-outage continues the open outage: one record, closed once the point is back', async () => {
+  it('[OU7] a restart mid-outage continues the open outage: one record, closed once the point is back', async () => {
     const first = await start();
     await waitFor('C2 up', async () => (await statusOf(first, 'C2'))?.state === 'up');
     table = createDropTable({ hook: 'input' });

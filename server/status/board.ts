@@ -1,0 +1,176 @@
+// Every target's tracker, mapped to points: a point's state is its primary target's, `backup` its
+// (first) backup target's. Tracks which points changed for the coalescing hub and announces
+// point-level transitions (primary only) to the outage recorder.
+import type { Logger } from 'pino';
+import type { Point, PointState, PointStatus } from '../../shared/schemas';
+import { toWireInstantOrNull } from '../../shared/time';
+import type { Clock } from '../clock';
+import type { ProbeResult } from '../probe/types';
+import { TargetTracker } from './tracker';
+import { DEFAULT_STATUS, type StatusConfig, type Transition } from './types';
+
+/** A transition of a point's primary target, i.e. of the point itself. */
+export interface PointTransition extends Transition {
+  point: string;
+}
+
+export type PointTransitionListener = (t: PointTransition) => void;
+
+export interface StatusBoardOptions {
+  clock: Clock;
+  logger: Logger;
+  config?: StatusConfig;
+}
+
+interface Binding {
+  point: string;
+  role: 'primary' | 'backup';
+}
+
+interface HostEntry {
+  tracker: TargetTracker;
+  bindings: Binding[];
+}
+
+interface PointEntry {
+  primary: string;
+  backup: string | null;
+}
+
+export class StatusBoard {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly config: StatusConfig;
+  private readonly hosts = new Map<string, HostEntry>();
+  private readonly points = new Map<string, PointEntry>();
+  private readonly changed = new Set<string>();
+  private readonly listeners = new Set<PointTransitionListener>();
+
+  constructor(opts: StatusBoardOptions) {
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.config = opts.config ?? DEFAULT_STATUS;
+  }
+
+  /**
+   * Replaces the inventory. Trackers of hosts still present are kept (their state and windows go on);
+   * points that are new or whose targets changed are marked changed.
+   */
+  setPoints(points: readonly Point[]): void {
+    const hosts = new Map<string, HostEntry>();
+    const next = new Map<string, PointEntry>();
+    for (const p of points) {
+      const primary = p.targets.find((t) => t.role === 'primary')?.host;
+      if (primary === undefined) continue; // the schema forbids it; be safe with unparsed input
+      const backup = p.targets.find((t) => t.role === 'backup')?.host ?? null;
+      for (const t of p.targets) {
+        let h = hosts.get(t.host);
+        if (!h) {
+          h = { tracker: this.hosts.get(t.host)?.tracker ?? new TargetTracker(t.host, this.config), bindings: [] };
+          hosts.set(t.host, h);
+        }
+        // Only the first backup target is shown; further ones are probed but not bound.
+        if (t.role === 'primary' || t.host === backup) {
+          if (!h.bindings.some((b) => b.point === p.code && b.role === t.role)) {
+            h.bindings.push({ point: p.code, role: t.role });
+          }
+        }
+      }
+      const old = this.points.get(p.code);
+      if (!old || old.primary !== primary || old.backup !== backup) this.changed.add(p.code);
+      next.set(p.code, { primary, backup });
+    }
+    for (const code of this.changed) if (!next.has(code)) this.changed.delete(code);
+    this.hosts.clear();
+    for (const [k, v] of hosts) this.hosts.set(k, v);
+    this.points.clear();
+    for (const [k, v] of next) this.points.set(k, v);
+  }
+
+  /** Feeds a probe result; results for hosts no longer in the inventory are ignored. */
+  observe(r: ProbeResult): void {
+    const h = this.hosts.get(r.host);
+    if (!h) return;
+    this.after(h, h.tracker.observe(r.t, r.rtt), true);
+  }
+
+  /** The engine lost these hosts: they become unknown (not down) until results flow again. */
+  gap(hosts: readonly string[]): void {
+    const now = this.clock.now();
+    for (const host of hosts) {
+      const h = this.hosts.get(host);
+      if (h) this.after(h, h.tracker.gap(now), false);
+    }
+  }
+
+  /** The point's status in wire form, or undefined for an unknown code. */
+  status(code: string): PointStatus | undefined {
+    const p = this.points.get(code);
+    if (!p) return undefined;
+    const s = this.hosts.get(p.primary)!.tracker.status();
+    return {
+      code,
+      state: s.state,
+      rtt: s.rtt,
+      loss: s.loss === null ? null : round(s.loss, 2),
+      jitter: s.jitter === null ? null : round(s.jitter, 3),
+      since: toWireInstantOrNull(s.since),
+      backup: this.backupState(p),
+    };
+  }
+
+  /** Statuses of all points, in inventory order. */
+  statuses(): PointStatus[] {
+    const out: PointStatus[] = [];
+    for (const code of this.points.keys()) out.push(this.status(code)!);
+    return out;
+  }
+
+  /** Codes whose status changed since the last drain. */
+  drainChanged(): string[] {
+    const out = [...this.changed];
+    this.changed.clear();
+    return out;
+  }
+
+  /** Listens to point-level transitions; returns the unsubscribe function. */
+  onTransition(listener: PointTransitionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private backupState(p: PointEntry): PointState | null {
+    return p.backup === null ? null : this.hosts.get(p.backup)!.tracker.state;
+  }
+
+  /**
+   * A primary's every result changes its point's status (rtt, loss…); a backup's result matters to
+   * the board only when the backup's state changes.
+   */
+  private after(h: HostEntry, tr: Transition | null, dataChanged: boolean): void {
+    for (const b of h.bindings) {
+      if (b.role === 'backup') {
+        if (tr) this.changed.add(b.point);
+        continue;
+      }
+      if (dataChanged || tr) this.changed.add(b.point);
+      if (tr) this.emit({ ...tr, point: b.point });
+    }
+  }
+
+  // A failing listener (e.g. a store error) must not stop the probe pipeline feeding the board.
+  private emit(t: PointTransition): void {
+    for (const l of this.listeners) {
+      try {
+        l(t);
+      } catch (err) {
+        this.logger.error({ err, point: t.point, to: t.to }, 'point transition listener failed');
+      }
+    }
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

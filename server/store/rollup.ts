@@ -1,0 +1,167 @@
+// In-memory 10 s rollups of probe results per (point, host), written to the store in batches.
+// The hot path (`add`) runs once per probe — thousands per second at province scale — so it looks
+// buckets up through nested maps (no string keys built per call) and allocates only a new bucket.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock';
+import type { ProbeResult } from '../probe/types';
+import type { RollupRow, Store } from './types';
+
+export const BUCKET_MS = 10_000;
+
+export interface RollupBufferOptions {
+  store: Pick<Store, 'writeRollups'>;
+  clock: Clock;
+  logger: Logger;
+  /** A bucket is written once its end is this far in the past, so late replies still land in it. */
+  graceMs?: number;
+  /** Rows kept for retry while the store fails; beyond this the oldest are dropped (and logged). */
+  maxPending?: number;
+}
+
+export interface FlushResult {
+  /** Rows written by this flush (0 when the write failed). */
+  written: number;
+  /** Rows waiting for the next attempt after this flush. */
+  pending: number;
+  /** Rows given up for good by this flush because of the pending cap. */
+  dropped: number;
+}
+
+interface Bucket {
+  t: number;
+  sent: number;
+  received: number;
+  min: number;
+  max: number;
+  sum: number;
+  /** Sum of |rtt - previous rtt| over successive replies in this bucket. */
+  diffSum: number;
+  last: number | null;
+}
+
+interface Series {
+  point: string;
+  host: string;
+  /** Usually one open bucket, two around a boundary; more only after late or out-of-order results. */
+  buckets: Bucket[];
+}
+
+export const bucketStart = (t: number): number => Math.floor(t / BUCKET_MS) * BUCKET_MS;
+
+export class RollupBuffer {
+  private readonly series = new Map<string, Map<string, Series>>();
+  private pending: RollupRow[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly graceMs: number;
+  private readonly maxPending: number;
+
+  constructor(private readonly opts: RollupBufferOptions) {
+    this.graceMs = opts.graceMs ?? 2_000;
+    this.maxPending = opts.maxPending ?? 100_000;
+  }
+
+  add(point: string, host: string, r: ProbeResult): void {
+    let byHost = this.series.get(point);
+    if (!byHost) this.series.set(point, (byHost = new Map()));
+    let s = byHost.get(host);
+    if (!s) byHost.set(host, (s = { point, host, buckets: [] }));
+
+    const t = bucketStart(r.t);
+    let b = s.buckets[s.buckets.length - 1];
+    if (!b || b.t !== t) {
+      b = undefined;
+      for (const x of s.buckets) if (x.t === t) b = x;
+    }
+    if (!b) {
+      b = { t, sent: 0, received: 0, min: Infinity, max: -Infinity, sum: 0, diffSum: 0, last: null };
+      s.buckets.push(b);
+    }
+    b.sent++;
+    if (r.rtt === null) return;
+    b.received++;
+    if (r.rtt < b.min) b.min = r.rtt;
+    if (r.rtt > b.max) b.max = r.rtt;
+    b.sum += r.rtt;
+    if (b.last !== null) b.diffSum += Math.abs(r.rtt - b.last);
+    b.last = r.rtt;
+  }
+
+  /**
+   * Write every complete bucket (end + grace < now), or every bucket with `all`, plus rows left over
+   * from failed writes, in one `writeRollups` call. Never throws: on failure the rows stay pending.
+   */
+  flush(now: number = this.opts.clock.now(), opts: { all?: boolean } = {}): FlushResult {
+    const cutoff = opts.all ? Infinity : now - this.graceMs - BUCKET_MS;
+    for (const [point, byHost] of this.series) {
+      for (const [host, s] of byHost) {
+        const keep: Bucket[] = [];
+        for (const b of s.buckets) {
+          if (b.t < cutoff) this.pending.push(toRow(point, host, b));
+          else keep.push(b);
+        }
+        // Drop emptied series so points removed from the inventory do not linger in memory.
+        if (keep.length === 0) byHost.delete(host);
+        else s.buckets = keep;
+      }
+      if (byHost.size === 0) this.series.delete(point);
+    }
+    if (this.pending.length === 0) return { written: 0, pending: 0, dropped: 0 };
+
+    try {
+      this.opts.store.writeRollups(this.pending);
+      const written = this.pending.length;
+      this.pending = [];
+      return { written, pending: 0, dropped: 0 };
+    } catch (err) {
+      // Oldest first out: the newest samples are the ones a technician is looking at.
+      const dropped = Math.max(0, this.pending.length - this.maxPending);
+      if (dropped > 0) this.pending.splice(0, dropped);
+      this.opts.logger.warn(
+        { err, pending: this.pending.length, dropped },
+        dropped > 0 ? 'rollups: write failed, dropped oldest rows beyond the cap' : 'rollups: write failed, will retry',
+      );
+      return { written: 0, pending: this.pending.length, dropped };
+    }
+  }
+
+  /** Flush every `intervalMs` on a real timer (restarts the timer if already running). */
+  start(intervalMs: number): void {
+    this.stopTimer();
+    this.timer = setInterval(() => this.flush(), intervalMs);
+    // The server's sockets keep the process alive; this timer alone should not.
+    this.timer.unref();
+  }
+
+  /** Stop the timer and write everything buffered, including buckets still in progress. */
+  stop(): FlushResult {
+    this.stopTimer();
+    return this.flush(this.opts.clock.now(), { all: true });
+  }
+
+  /** Rows held for retry, and buckets still open. */
+  get size(): { pending: number; open: number } {
+    let open = 0;
+    for (const byHost of this.series.values()) for (const s of byHost.values()) open += s.buckets.length;
+    return { pending: this.pending.length, open };
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+function toRow(point: string, host: string, b: Bucket): RollupRow {
+  const any = b.received > 0;
+  return {
+    point,
+    host,
+    t: b.t,
+    sent: b.sent,
+    received: b.received,
+    rttMin: any ? b.min : null,
+    rttAvg: any ? b.sum / b.received : null,
+    rttMax: any ? b.max : null,
+    jitter: b.received >= 2 ? b.diffSum / (b.received - 1) : null,
+  };
+}

@@ -1,0 +1,201 @@
+// The embedded Store on better-sqlite3. One connection, statements prepared once, every write in an
+// IMMEDIATE transaction (taking the write lock up front avoids SQLITE_BUSY on lock upgrade).
+import Database from 'better-sqlite3';
+import pino, { type Logger } from 'pino';
+import { Meeting, Point, Unit } from '../../shared/schemas';
+import { migrate } from './migrations';
+import type { InventoryChange, InventoryData, NewOutage, OutageQuery, OutageRow, RollupRow, Store } from './types';
+
+export interface SqliteStoreOptions {
+  logger?: Logger;
+  /** How long a write waits for another connection's lock before throwing SQLITE_BUSY (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+export const DEFAULT_OUTAGE_LIMIT = 1000;
+export const MAX_OUTAGE_LIMIT = 10_000;
+
+const OUTAGE_COLUMNS = `id, point, meeting, type, phase, started_at AS startedAt, detected_at AS detectedAt,
+  ended_at AS endedAt`;
+const ROLLUP_COLUMNS = `point, host, t, sent, received, rtt_min AS rttMin, rtt_avg AS rttAvg, rtt_max AS rttMax, jitter`;
+
+// Outages are [startedAt, endedAt) intervals; an open one runs until further notice.
+const listOutagesSql = (filters: string) => `SELECT ${OUTAGE_COLUMNS} FROM outages
+  WHERE started_at < :to AND (ended_at IS NULL OR ended_at > :from)${filters}
+  ORDER BY started_at DESC, id DESC LIMIT :limit`;
+
+// Same bucket written twice (late probes after a flush, a restart): counts add up, min/max widen, the
+// average is weighted by replies and the jitter by the number of successive differences (replies - 1)
+// of each part. SQLite's scalar min()/max() return NULL if any argument is NULL, hence the coalesces.
+// In DO UPDATE, bare column names are the stored row's values, `excluded.` the incoming ones.
+const UPSERT_ROLLUP = `INSERT INTO rollups (point, host, t, sent, received, rtt_min, rtt_avg, rtt_max, jitter)
+  VALUES (:point, :host, :t, :sent, :received, :rttMin, :rttAvg, :rttMax, :jitter)
+  ON CONFLICT (point, host, t) DO UPDATE SET
+    sent = sent + excluded.sent,
+    received = received + excluded.received,
+    rtt_min = min(coalesce(rtt_min, excluded.rtt_min), coalesce(excluded.rtt_min, rtt_min)),
+    rtt_max = max(coalesce(rtt_max, excluded.rtt_max), coalesce(excluded.rtt_max, rtt_max)),
+    rtt_avg = (coalesce(rtt_avg * received, 0) + coalesce(excluded.rtt_avg * excluded.received, 0))
+      / nullif(CASE WHEN rtt_avg IS NULL THEN 0 ELSE received END
+             + CASE WHEN excluded.rtt_avg IS NULL THEN 0 ELSE excluded.received END, 0),
+    jitter = (coalesce(jitter * (received - 1), 0) + coalesce(excluded.jitter * (excluded.received - 1), 0))
+      / nullif(CASE WHEN jitter IS NULL THEN 0 ELSE received - 1 END
+             + CASE WHEN excluded.jitter IS NULL THEN 0 ELSE excluded.received - 1 END, 0)`;
+
+/**
+ * Open (creating and migrating if needed) the SQLite store at `file` (":memory:" works for scratch use).
+ *
+ * Durability: WAL with synchronous=FULL. WAL + NORMAL already survives a process crash (a committed
+ * transaction is in the WAL, i.e. in the OS page cache), but a power cut or kernel panic can lose the
+ * last commits — and the outage log is the record the centre signs, so every commit fsyncs the WAL.
+ * The cost is one fsync per outage transition and one per rollup flush (a batch every ~10 s).
+ */
+export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const db = new Database(file);
+  try {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') logger.warn({ file, mode }, 'store: WAL journal unavailable');
+    db.pragma('synchronous = FULL');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    db.pragma('foreign_keys = ON');
+    // Keep the WAL from staying at its high-water mark after a burst.
+    db.pragma('journal_size_limit = 67108864');
+    migrate(db, logger);
+    return new SqliteStore(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+interface Json {
+  json: string;
+}
+
+const all = <T>(stmt: Database.Statement) => (stmt.all() as Json[]).map((r) => JSON.parse(r.json) as T);
+
+class SqliteStore implements Store {
+  private readonly s;
+  private readonly listOutagesBy;
+  private readonly applyChange;
+  private readonly upsertRollups;
+
+  constructor(private readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      units: p('SELECT json FROM units ORDER BY id'),
+      points: p('SELECT json FROM points ORDER BY code'),
+      meetings: p('SELECT json FROM meetings ORDER BY id'),
+      upsertUnit: p(`INSERT INTO units (id, parent, json) VALUES (?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET parent = excluded.parent, json = excluded.json`),
+      upsertPoint: p(`INSERT INTO points (code, unit, json) VALUES (?, ?, ?)
+        ON CONFLICT (code) DO UPDATE SET unit = excluded.unit, json = excluded.json`),
+      upsertMeeting: p(`INSERT INTO meetings (id, json) VALUES (?, ?)
+        ON CONFLICT (id) DO UPDATE SET json = excluded.json`),
+      deleteUnit: p('DELETE FROM units WHERE id = ?'),
+      deletePoint: p('DELETE FROM points WHERE code = ?'),
+      deleteMeeting: p('DELETE FROM meetings WHERE id = ?'),
+      insertOutage: p(`INSERT INTO outages (point, meeting, type, phase, started_at, detected_at)
+        VALUES (:point, :meeting, :type, :phase, :startedAt, :detectedAt) RETURNING ${OUTAGE_COLUMNS}`),
+      closeOutage: p('UPDATE outages SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+      outageById: p(`SELECT ${OUTAGE_COLUMNS} FROM outages WHERE id = ?`),
+      openOutages: p(`SELECT ${OUTAGE_COLUMNS} FROM outages WHERE ended_at IS NULL ORDER BY started_at, id`),
+      upsertRollup: p(UPSERT_ROLLUP),
+      listRollups: p(`SELECT ${ROLLUP_COLUMNS} FROM rollups WHERE point = ? AND t >= ? AND t < ? ORDER BY t, host`),
+    };
+    // One statement per filter combination, so each can use its own index.
+    this.listOutagesBy = {
+      none: p(listOutagesSql('')),
+      meeting: p(listOutagesSql(' AND meeting = :meeting')),
+      point: p(listOutagesSql(' AND point = :point')),
+      both: p(listOutagesSql(' AND meeting = :meeting AND point = :point')),
+    };
+
+    this.applyChange = db.transaction((c: InventoryChange) => {
+      // Parsing here makes a bad row throw inside the transaction, which rolls the whole change back.
+      for (const raw of c.upsertUnits ?? []) {
+        const u = Unit.parse(raw);
+        this.s.upsertUnit.run(u.id, u.parent, JSON.stringify(u));
+      }
+      for (const raw of c.upsertPoints ?? []) {
+        const pt = Point.parse(raw);
+        this.s.upsertPoint.run(pt.code, pt.unit, JSON.stringify(pt));
+      }
+      for (const raw of c.upsertMeetings ?? []) {
+        const m = Meeting.parse(raw);
+        this.s.upsertMeeting.run(m.id, JSON.stringify(m));
+      }
+      for (const id of c.deleteMeetings ?? []) this.s.deleteMeeting.run(id);
+      for (const code of c.deletePoints ?? []) this.s.deletePoint.run(code);
+      for (const id of c.deleteUnits ?? []) this.s.deleteUnit.run(id);
+      // Deferred foreign keys (a point's unit, a unit's parent) are checked by COMMIT.
+    });
+
+    this.upsertRollups = db.transaction((rows: readonly RollupRow[]) => {
+      for (const r of rows) this.s.upsertRollup.run(r);
+    });
+  }
+
+  loadInventory(): InventoryData {
+    return {
+      units: all<Unit>(this.s.units),
+      points: all<Point>(this.s.points),
+      meetings: all<Meeting>(this.s.meetings),
+    };
+  }
+
+  saveInventory(change: InventoryChange): void {
+    this.applyChange.immediate(change);
+  }
+
+  openOutage(o: NewOutage): OutageRow {
+    // Probe times may carry sub-millisecond fractions (fping prints µs); the columns are whole ms.
+    return this.s.insertOutage.get({
+      point: o.point,
+      meeting: o.meeting,
+      type: o.type,
+      phase: o.phase,
+      startedAt: Math.round(o.startedAt),
+      detectedAt: Math.round(o.detectedAt),
+    }) as OutageRow;
+  }
+
+  closeOutage(id: number, endedAt: number): void {
+    const { changes } = this.s.closeOutage.run(Math.round(endedAt), id);
+    if (changes === 1) return;
+    const row = this.s.outageById.get(id) as OutageRow | undefined;
+    throw new Error(row ? `outage ${id} is already closed` : `outage ${id} does not exist`);
+  }
+
+  openOutages(): OutageRow[] {
+    return this.s.openOutages.all() as OutageRow[];
+  }
+
+  listOutages(q: OutageQuery): OutageRow[] {
+    const limit = q.limit ?? DEFAULT_OUTAGE_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    const params: Record<string, string | number> = {
+      from: q.from ?? Number.MIN_SAFE_INTEGER,
+      to: q.to ?? Number.MAX_SAFE_INTEGER,
+      limit: Math.min(limit, MAX_OUTAGE_LIMIT),
+    };
+    if (q.meeting !== undefined) params.meeting = q.meeting;
+    if (q.point !== undefined) params.point = q.point;
+    const key =
+      q.meeting !== undefined ? (q.point !== undefined ? 'both' : 'meeting') : q.point !== undefined ? 'point' : 'none';
+    return this.listOutagesBy[key].all(params) as OutageRow[];
+  }
+
+  writeRollups(rows: readonly RollupRow[]): void {
+    if (rows.length > 0) this.upsertRollups.immediate(rows);
+  }
+
+  listRollups(point: string, from: number, to: number): RollupRow[] {
+    return this.s.listRollups.all(point, from, to) as RollupRow[];
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

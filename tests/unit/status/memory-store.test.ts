@@ -1,0 +1,10 @@
+// The in-memory Store used by the status tests must keep the same contract as the SQLite store.
+import { MemoryDb, MemoryStore } from '../../helpers/memory-store';
+import { storeContract } from '../store/contract';
+
+const dbs = new Map<string, MemoryDb>();
+storeContract('in-memory (tests/helpers)', (name) => {
+  let db = dbs.get(name);
+  if (!db) dbs.set(name, (db = new MemoryDb()));
+  return new MemoryStore(db);
+});
