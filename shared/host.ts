@@ -12,11 +12,12 @@ export function isIPv4(host: string): boolean {
   return parts.length === 4 && parts.every((p) => IPV4_OCTET.test(p));
 }
 
+const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
+
 export function isIPv6(host: string): boolean {
   if (host.length < 2 || host.length > 45 || !/^[0-9A-Fa-f:.]+$/.test(host)) return false;
   const halves = host.split('::');
   if (halves.length > 2) return false;
-  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
   const head = groups(halves[0] ?? '');
   const tail = halves.length === 2 ? groups(halves[1] ?? '') : [];
   const all = [...head, ...tail];
@@ -24,7 +25,8 @@ export function isIPv6(host: string): boolean {
   const last = all[all.length - 1];
   let count = all.length;
   if (last !== undefined && last.includes('.')) {
-    if (!isIPv4(last)) return false;
+    // Only the final 32 bits may be written as IPv4: "1.2.3.4::" is not an address.
+    if (!isIPv4(last) || host.endsWith(':')) return false;
     all.pop();
     count += 1;
   }
@@ -37,8 +39,9 @@ export function isDnsName(host: string): boolean {
   const name = host.endsWith('.') ? host.slice(0, -1) : host;
   const labels = name.split('.');
   if (!labels.every((l) => DNS_LABEL.test(l))) return false;
-  // All-numeric dotted names look like (invalid) IPv4 literals: refuse rather than guess.
-  return !labels.every((l) => /^\d+$/.test(l));
+  // All-numeric dotted names look like (invalid) IPv4 literals: refuse rather than guess. Hex
+  // labels count as numeric: the resolver (inet_aton) reads "0x7f.1" and "0x7f000001" as 127.0.0.1.
+  return !labels.every((l) => /^(?:\d+|0x[0-9a-f]*)$/i.test(l));
 }
 
 /** Why a host is refused, or null when it is a valid probe host. */

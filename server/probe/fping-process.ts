@@ -1,0 +1,209 @@
+// One long-lived `fping -l` process for one shard: spawn, parse its output into ProbeResults,
+// account for probes fping never reports, and restart it (with backoff) when it dies.
+//
+// Send instants: `-D` stamps every line with the wall time fping printed it. A reply was sent rtt
+// before its stamp, a timeout `timeoutMs` before its stamp. The engine runs on real time but
+// results carry the injected clock, so a send instant is mapped by how long ago it was:
+//   t = clock.now() − (Date.now() − sendWall)
+// An ICMP error (stderr, no stamp) comes back about one rtt after the send, so its send instant
+// is taken as its arrival.
+//
+// Silent probes: fping 5.1 in loop mode prints nothing when sendto() fails (local firewall drop,
+// no route, unresolvable name). A host that has gone quiet for interval + timeout + grace is
+// therefore counted lost once per interval, so a point cannot look frozen-up while unreachable.
+//
+// Exactly one result per probe: a result whose send instant is within half an interval of the last
+// one accounted for that host is the same probe again (an ICMP error followed by fping's timeout
+// line for the same echo, or a late line after a silence verdict) and is dropped. This also keeps
+// results in order per host.
+import type { ChildProcess } from 'node:child_process';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock';
+import { hasExited, killAndWait, spawnProbe } from './child';
+import { LineSplitter, parseFpingLine } from './fping-parse';
+import { sendGapMs, type Shard } from './shard-plan';
+import type { ProbeSink } from './types';
+
+export interface FpingProcessDeps {
+  fpingPath: string;
+  clock: Clock;
+  logger: Logger;
+  onResult: ProbeSink;
+  onGap: (hosts: string[]) => void;
+  /** Per-probe timeout, already kept below the interval (fpingTimeout). */
+  timeoutMs: number;
+  /** First restart delay after an unexpected exit; doubles while the process keeps dying. */
+  restartBaseMs: number;
+  restartMaxMs: number;
+  /** A process that ran this long before dying was healthy: backoff starts over. */
+  stableAfterMs: number;
+  /** Extra wait beyond interval + timeout before a quiet host counts as lost. */
+  silenceGraceMs: number;
+  /** Time a fresh process gets (name resolution, first round) before silence counts. */
+  startupGraceMs: number;
+}
+
+/** Arguments of a loop-mode fping; hosts come on stdin (`-f -`), never on the command line. */
+export function fpingLoopArgs(shard: Shard, timeoutMs: number): string[] {
+  const gap = sendGapMs(shard.hosts.length, shard.intervalMs);
+  return [
+    '-l', '-D', '-r', '0',
+    '-p', String(shard.intervalMs),
+    '-t', String(timeoutMs),
+    '-i', String(gap),
+    '-f', '-',
+  ]; // prettier-ignore
+}
+
+/** The -D stamp of a line, or now for lines fping prints without one (ICMP errors). */
+function stamp(ts: number | null): number {
+  return ts ?? Date.now();
+}
+
+interface HostState {
+  /** Wall ms of the last probe accounted for (−∞ before the first). */
+  lastSend: number;
+  /** Wall ms after which silence means the next probe was lost. */
+  deadline: number;
+}
+
+export class FpingProcess {
+  private child: ChildProcess | null = null;
+  private stopped = false;
+  private failures = 0;
+  private startedAt = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly hosts = new Map<string, HostState>();
+  private readonly stderrTail: string[] = [];
+  private readonly reported = new Set<string>();
+
+  constructor(
+    readonly shard: Shard,
+    private readonly deps: FpingProcessDeps,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child && !hasExited(this.child) ? this.child.pid : undefined;
+  }
+
+  start(): void {
+    if (this.stopped) return;
+    const { shard, deps } = this;
+    const log = deps.logger.child({ shard: shard.id, intervalMs: shard.intervalMs });
+    let child: ChildProcess;
+    try {
+      child = spawnProbe(deps.fpingPath, fpingLoopArgs(shard, deps.timeoutMs));
+    } catch (err) {
+      log.error({ err }, 'fping could not be spawned');
+      this.died(null, 'spawn failed');
+      return;
+    }
+    this.child = child;
+    this.startedAt = Date.now();
+    this.resetHosts();
+    child.on('error', (err) => this.died(child, `error: ${err.message}`));
+    child.once('exit', (code, signal) => this.died(child, `exit code ${code} signal ${signal}`));
+    child.stdin?.on('error', () => {}); // EPIPE when fping dies first: the exit handler reports it
+    child.stdin?.end(shard.hosts.join('\n') + '\n');
+    const out = new LineSplitter();
+    const err = new LineSplitter();
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => out.push(chunk).forEach((l) => this.line(l, false)));
+    child.stderr?.on('data', (chunk: string) => err.push(chunk).forEach((l) => this.line(l, true)));
+    const tick = Math.min(1000, Math.max(100, shard.intervalMs / 2));
+    this.watchdog = setInterval(() => this.checkSilence(), tick);
+    log.debug({ pid: child.pid, hosts: shard.hosts.length }, 'fping started');
+  }
+
+  /** Stops for good (no gap reported, no restart); resolves when the process has exited. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    clearInterval(this.watchdog);
+    if (this.child) await killAndWait(this.child);
+  }
+
+  private resetHosts(): void {
+    const gap = sendGapMs(this.shard.hosts.length, this.shard.intervalMs);
+    const first = this.startedAt + this.deps.startupGraceMs + this.deps.timeoutMs;
+    this.hosts.clear();
+    this.shard.hosts.forEach((host, k) => {
+      const deadline = first + k * gap + this.deps.silenceGraceMs;
+      this.hosts.set(host, { lastSend: Number.NEGATIVE_INFINITY, deadline });
+    });
+  }
+
+  private line(text: string, fromStderr: boolean): void {
+    if (this.stopped) return;
+    const parsed = parseFpingLine(text);
+    switch (parsed.kind) {
+      case 'reply':
+        return this.account(parsed.host, stamp(parsed.timestampMs) - parsed.rttMs, parsed.rttMs);
+      case 'timeout':
+        return this.account(parsed.host, stamp(parsed.timestampMs) - this.deps.timeoutMs, null);
+      case 'icmpError':
+        return this.account(parsed.host, stamp(parsed.timestampMs), null);
+      case 'ignored':
+        if (parsed.reason === 'blank') return;
+        break;
+      case 'garbage':
+        break;
+    }
+    if (fromStderr) this.stderrTail.push(text);
+    if (this.stderrTail.length > 10) this.stderrTail.shift();
+    // Each distinct oddity once per process lifetime: enough to diagnose, never a log flood.
+    if (this.reported.size < 50 && !this.reported.has(text)) {
+      this.reported.add(text);
+      this.deps.logger.warn({ shard: this.shard.id, pid: this.pid, line: text }, 'fping said');
+    }
+  }
+
+  private account(host: string, sendWall: number, rtt: number | null): void {
+    const state = this.hosts.get(host);
+    if (!state) return;
+    if (sendWall <= state.lastSend + this.shard.intervalMs / 2) return;
+    state.lastSend = sendWall;
+    state.deadline = sendWall + this.shard.intervalMs + this.deps.timeoutMs + this.deps.silenceGraceMs;
+    const t = this.deps.clock.now() - Math.max(0, Date.now() - sendWall);
+    this.deps.onResult({ host, t, rtt });
+  }
+
+  private checkSilence(): void {
+    const now = Date.now();
+    const wait = this.deps.timeoutMs + this.deps.silenceGraceMs;
+    for (const [host, state] of this.hosts) {
+      if (now <= state.deadline) continue;
+      let send = Number.isFinite(state.lastSend) ? state.lastSend + this.shard.intervalMs : state.deadline - wait;
+      // After a stall (suspend, event-loop freeze) count one loss, not every missed interval.
+      if (now - wait - send > 3 * this.shard.intervalMs) send = now - wait;
+      this.account(host, send, null);
+    }
+  }
+
+  private died(child: ChildProcess | null, how: string): void {
+    if (child !== this.child || this.stopped) return;
+    this.child = null;
+    clearInterval(this.watchdog);
+    // An 'error' can come from a live process (e.g. a failed signal): never leave it orphaned.
+    if (child && !hasExited(child)) child.kill('SIGKILL');
+    const uptimeMs = child ? Date.now() - this.startedAt : 0;
+    this.failures = uptimeMs >= this.deps.stableAfterMs ? 1 : this.failures + 1;
+    const delay = Math.min(this.deps.restartMaxMs, this.deps.restartBaseMs * 2 ** (this.failures - 1));
+    this.deps.logger.warn(
+      {
+        shard: this.shard.id,
+        pid: child?.pid,
+        how,
+        uptimeMs,
+        failures: this.failures,
+        restartInMs: delay,
+        stderr: this.stderrTail.slice(),
+      },
+      'fping exited unexpectedly; restarting',
+    );
+    this.deps.onGap([...this.shard.hosts]);
+    this.restartTimer = setTimeout(() => this.start(), delay);
+  }
+}
