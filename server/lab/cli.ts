@@ -1,0 +1,132 @@
+// `diemcau lab up|down|status|verify`. Exit codes: 0 done, 1 failed (not root, lab already up, a
+// command failed, verify fell short), 2 bad arguments or an invalid scenario.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatStatus, labDown, labStatus } from './cleanup';
+import { labMeetingId, inventoryYaml } from './inventory';
+import { Lab } from './lab';
+import { ScenarioError, expandTimeline, parseScenarioText } from './scenario';
+import { LabError, sleep } from './sys';
+import type { TruthAction } from './truth';
+import { VERIFY_USAGE, runVerifyCli, type CliIo } from './verify-cli';
+
+export type { CliIo } from './verify-cli';
+
+export const LAB_USAGE = `Cách dùng: diemcau lab <lệnh>
+  up --scenario FILE [--truth FILE] [--inventory-out FILE]
+     [--name lab] [--base 0] [--seed 1] [--start-in GIÂY] [--down-after]
+        dựng lab, ghi danh mục điểm cầu, chạy kịch bản và ghi sự thật (ground truth)
+  down [--name NAME]      gỡ mọi thứ lab đã tạo (mọi lab nếu không có --name)
+  status [--name NAME] [--json]
+  verify ...              so sánh sự cố của monitor với sự thật
+${VERIFY_USAGE}`;
+
+const UP_OPTIONS = {
+  scenario: { type: 'string' },
+  truth: { type: 'string' },
+  'inventory-out': { type: 'string' },
+  name: { type: 'string', default: 'lab' },
+  base: { type: 'string', default: '0' },
+  seed: { type: 'string', default: '1' },
+  'start-in': { type: 'string', default: '0' },
+  'down-after': { type: 'boolean', default: false },
+} as const;
+
+export async function runLabCli(argv: string[], io: CliIo & { signal?: AbortSignal }): Promise<number> {
+  const args = argv[0] === 'lab' ? argv.slice(1) : argv;
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'up':
+        return await up(rest, io);
+      case 'down': {
+        const { values } = parseArgs({ args: rest, options: { name: { type: 'string' } } });
+        const r = await labDown(values.name);
+        io.stdout.write(
+          `Đã gỡ: ${r.namespaces.length} namespace, ${r.links.length} liên kết sót, ${r.processes.length} tiến trình.\n`,
+        );
+        return 0;
+      }
+      case 'status': {
+        const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, json: { type: 'boolean' } } });
+        const s = await labStatus(values.name);
+        io.stdout.write(values.json ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
+        return 0;
+      }
+      case 'verify':
+        return await runVerifyCli(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+        io.stdout.write(LAB_USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr.write(`Lệnh không rõ: ${command}\n${LAB_USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      io.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`${err.message}\n${LAB_USAGE}`);
+      return 2;
+    }
+    // Expected failures (ours, or the system's such as ENOENT) read as a message; bugs keep their stack.
+    const known = err instanceof LabError || (err as NodeJS.ErrnoException).code !== undefined;
+    io.stderr.write(`Lỗi: ${known ? (err as Error).message : String((err as Error).stack ?? err)}\n`);
+    return 1;
+  }
+}
+
+async function up(argv: string[], io: CliIo & { signal?: AbortSignal }): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: UP_OPTIONS });
+  const [base, seed, startIn] = [Number(values.base), Number(values.seed), Number(values['start-in'])];
+  if (!values.scenario || !Number.isInteger(base) || !Number.isInteger(seed) || !(startIn >= 0)) {
+    io.stderr.write(LAB_USAGE);
+    return 2;
+  }
+  const scenario = parseScenarioText(readFileSync(values.scenario, 'utf8'), values.scenario);
+  const say = (s: string): unknown => io.stdout.write(`${s}\n`);
+  const onAction = (a: TruthAction): unknown =>
+    say(
+      `[+${((a.atMs ?? 0) / 1000).toFixed(1)} s] ${a.action} ${a.hub ?? a.host}${a.percent !== undefined ? ` ${a.percent}%` : ''} (trễ ${a.lagMs ?? 0} ms)`,
+    );
+  const lab = await Lab.up(scenario, { name: values.name, base, seed, truthFile: values.truth, onAction });
+
+  // Ctrl-C stops the timeline (the summary says so); the lab stays up unless --down-after.
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  io.signal?.addEventListener('abort', stop, { once: true });
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    const hubs = lab.plan.hubs;
+    say(
+      `Lab "${lab.name}" đã sẵn sàng: ${hubs.length} huyện (hub), ${lab.plan.hosts.length} điểm cầu, ` +
+        `${hubs[0]!.prefix}${hubs.length > 1 ? ` … ${hubs[hubs.length - 1]!.prefix}` : ''}.`,
+    );
+    if (values['inventory-out']) {
+      writeFileSync(values['inventory-out'], inventoryYaml(lab.inventory()));
+      say(`Danh mục điểm cầu: ${values['inventory-out']} (cuộc họp ${labMeetingId(lab.name)}).`);
+    }
+    if (startIn > 0) {
+      say(`Kịch bản bắt đầu sau ${startIn} s…`);
+      await sleep(startIn * 1000, abort.signal);
+    }
+    say(`Chạy kịch bản "${scenario.name}": ${expandTimeline(scenario).length} thao tác trong ${scenario.durationS} s.`);
+    const summary = await lab.play(abort.signal);
+    say(
+      `${summary.aborted ? 'Đã dừng giữa chừng' : 'Xong'}: ${summary.actions} thao tác, trễ lớn nhất ${summary.maxLagMs} ms.` +
+        (values.truth ? ` Sự thật: ${values.truth}.` : ''),
+    );
+    if (values['down-after']) {
+      await lab.down();
+      say('Đã gỡ lab.');
+    } else say(`Lab vẫn chạy; gỡ bằng: diemcau lab down --name ${lab.name}`);
+    return summary.aborted ? 130 : 0;
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+    io.signal?.removeEventListener('abort', stop);
+  }
+}
