@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { PointState } from '../../../shared/schemas';
+import { chooseMeeting, meetingFromUrl, sortForPicker, urlWithMeeting } from '../lib/meetingPick';
+import { Observable } from '../lib/observable';
+import { PREF_KEYS, readPref, writePref } from '../lib/prefs';
+import { useHealth } from '../hooks/useHealth';
+import { useMeetings } from '../hooks/useMeetings';
+import { useObservable } from '../hooks/useObservable';
+import { useBooleanPref } from '../hooks/usePref';
+import { SelectionContext } from '../hooks/useSelection';
+import { useSession } from '../hooks/useSession';
+import { useI18n } from '../i18n/context';
+import { Alerts } from './Alerts';
+import { GridPane } from './GridPane';
+import { Header } from './Header';
+import { MeetingPicker } from './MeetingPicker';
+import { OutageFeed } from './OutageFeed';
+import { OutdatedNotice } from './OutdatedNotice';
+import { PointDetail } from './PointDetail';
+
+export function App() {
+  const { t } = useI18n();
+  const session = useSession();
+  const { meetings, error: listError } = useMeetings();
+  const health = useHealth();
+  const meetingState = useObservable(session.meeting);
+  // What the viewer asked for: the URL at load, then the picker.
+  const [requested, setRequested] = useState(() => meetingFromUrl(window.location.search));
+  const [search, setSearch] = useState('');
+  const [stateFilter, setStateFilter] = useState<PointState | null>(null);
+  const [muted, setMuted] = useBooleanPref(PREF_KEYS.muted, false);
+  const [selection] = useState(() => new Observable<string | null>(null));
+  const selected = useObservable(selection);
+
+  // The remembered meeting is re-read whenever the list changes: it is the one shown until now (the
+  // effect below stores it), so a reloaded list never switches a wall display to another meeting.
+  const choice = useMemo(
+    () => (meetings ? chooseMeeting(meetings, requested, readPref(PREF_KEYS.meeting)) : { id: null, missing: null }),
+    [meetings, requested],
+  );
+  const meetingId = choice.id;
+
+  // Keep the session, the URL and the remembered choice in step with the meeting shown.
+  useEffect(() => {
+    session.select(meetingId);
+    selection.set(null);
+    if (meetingId !== null) {
+      writePref(PREF_KEYS.meeting, meetingId);
+      window.history.replaceState(null, '', urlWithMeeting(window.location.href, meetingId));
+    }
+  }, [session, selection, meetingId]);
+
+  const closeDetail = useCallback(() => selection.set(null), [selection]);
+  const data = meetingState.kind === 'ready' ? meetingState.data : null;
+  const listed = meetings?.find((m) => m.id === meetingId) ?? null;
+
+  return (
+    <SelectionContext.Provider value={selection}>
+      <div className="app">
+        <OutdatedNotice />
+        <Header
+          meeting={data?.meeting ?? listed}
+          picker={
+            <MeetingPicker
+              meetings={meetings ? sortForPicker(meetings) : null}
+              value={meetingId}
+              loading={meetings === null}
+              onChange={(id) => {
+                setRequested(id);
+                setStateFilter(null);
+              }}
+            />
+          }
+          health={health}
+          muted={muted}
+          onMuted={setMuted}
+          search={search}
+          onSearch={setSearch}
+          stateFilter={stateFilter}
+          onStateFilter={setStateFilter}
+        />
+        {choice.missing && (
+          <div className="notice warn" role="alert">
+            {t.picker.notFound(choice.missing)}
+          </div>
+        )}
+        {listError && (
+          <div className="notice warn" role="alert">
+            {`${t.errors.load}: ${listError}`}
+          </div>
+        )}
+        <main className="body">
+          <section className="grid-pane">
+            {data ? (
+              <GridPane data={data} search={search} stateFilter={stateFilter} />
+            ) : meetingState.kind === 'error' ? (
+              <p className="empty error">{`${t.errors.load}: ${meetingState.message}`}</p>
+            ) : (
+              <p className="empty">
+                {meetingState.kind === 'loading'
+                  ? t.grid.loading
+                  : meetings !== null && meetings.length === 0
+                    ? t.picker.none
+                    : t.grid.noMeeting}
+              </p>
+            )}
+          </section>
+          <aside className="side">
+            <OutageFeed pointsByCode={data?.pointsByCode ?? null} />
+          </aside>
+        </main>
+        {data && selected !== null && data.pointsByCode.has(selected) && (
+          <PointDetail key={selected} code={selected} data={data} onClose={closeDetail} />
+        )}
+        <Alerts muted={muted} data={data} />
+      </div>
+    </SelectionContext.Provider>
+  );
+}

@@ -1,0 +1,68 @@
+import type { ReactNode } from 'react';
+import type { MeetingView } from '../../../shared/protocol';
+import type { PointState } from '../../../shared/schemas';
+import { formatDateTime } from '../../../shared/time';
+import type { Health } from '../live/api';
+import { useI18n } from '../i18n/context';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { LangToggle } from './LangToggle';
+import { MuteToggle } from './MuteToggle';
+import { PhaseCountdown } from './PhaseCountdown';
+import { SearchBox } from './SearchBox';
+import { StateCounts } from './StateCounts';
+
+export function Header({
+  meeting,
+  picker,
+  health,
+  muted,
+  onMuted,
+  search,
+  onSearch,
+  stateFilter,
+  onStateFilter,
+}: {
+  meeting: MeetingView | null;
+  picker: ReactNode;
+  health: Health | null;
+  muted: boolean;
+  onMuted: (muted: boolean) => void;
+  search: string;
+  onSearch: (v: string) => void;
+  stateFilter: PointState | null;
+  onStateFilter: (s: PointState | null) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <header className="topbar">
+      <div className="topbar-row">
+        <div className="title">
+          <h1>{meeting?.title ?? t.appTitle}</h1>
+          {meeting && (
+            <span className="subtitle">
+              {t.phase.lineTest}: {formatDateTime(Date.parse(meeting.lineTest.start))} · {t.phase.live}:{' '}
+              {formatDateTime(Date.parse(meeting.session.start))} –{' '}
+              {formatDateTime(Date.parse(meeting.session.plannedEnd))}
+            </span>
+          )}
+        </div>
+        {meeting && <PhaseCountdown meeting={meeting} />}
+        <div className="toolbar">
+          {picker}
+          <ConnectionIndicator />
+          <MuteToggle muted={muted} onChange={onMuted} />
+          <LangToggle />
+          {health && (
+            <span className="engine" title={t.engine}>
+              {health.engine} {health.version}
+            </span>
+          )}
+        </div>
+      </div>
+      <div className="topbar-row">
+        <StateCounts filter={stateFilter} onFilter={onStateFilter} />
+        <SearchBox value={search} onChange={onSearch} />
+      </div>
+    </header>
+  );
+}

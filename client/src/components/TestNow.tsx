@@ -1,0 +1,48 @@
+import { useState } from 'react';
+import type { TestNowResult } from '../../../shared/protocol';
+import { formatRtt } from '../lib/format';
+import { useSession } from '../hooks/useSession';
+import { useI18n } from '../i18n/context';
+
+type TestState =
+  { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: TestNowResult } | { kind: 'error'; message: string };
+
+/** Probes the point's targets once, on demand (`point:test`), and shows each target's answer. */
+export function TestNow({ code }: { code: string }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [state, setState] = useState<TestState>({ kind: 'idle' });
+  const run = async (): Promise<void> => {
+    setState({ kind: 'running' });
+    const res = await session.testNow(code);
+    setState(res.ok ? { kind: 'done', result: res.data } : { kind: 'error', message: res.error.message });
+  };
+  return (
+    <section className="detail-section test-now">
+      <button
+        type="button"
+        className="primary-button"
+        data-testid="test-now"
+        disabled={state.kind === 'running'}
+        onClick={() => void run()}
+      >
+        {state.kind === 'running' ? t.testNow.running : t.testNow.button}
+      </button>
+      {state.kind === 'done' && (
+        <ul className="test-results" data-testid="test-now-result">
+          {state.result.results.map((r) => (
+            <li key={`${r.role}:${r.host}`} className={r.alive ? 'alive' : 'dead'} data-alive={String(r.alive)}>
+              <span aria-hidden="true">{r.alive ? '✓' : '✕'}</span> <code>{r.host}</code> ({t.detail.role[r.role]}):{' '}
+              {r.alive ? `${t.testNow.alive}, ${formatRtt(r.rtt, t.locale)}` : t.testNow.dead}
+            </li>
+          ))}
+        </ul>
+      )}
+      {state.kind === 'error' && (
+        <p className="error" data-testid="test-now-result">
+          {t.testNow.failed}: {state.message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import { memo } from 'react';
+import { formatLoss, formatRtt } from '../lib/format';
+import { STATE_ICON } from '../lib/stateMeta';
+import { useIsSelected, useSelectionStore } from '../hooks/useSelection';
+import { useStatus } from '../hooks/useStatus';
+import { useI18n } from '../i18n/context';
+import { StateIcon } from './StateIcon';
+
+/** One point; subscribed to its own status only, so a delta re-renders just the tiles it names. */
+export const Tile = memo(function Tile({ code, name }: { code: string; name: string }) {
+  const { t } = useI18n();
+  const status = useStatus(code);
+  const selected = useIsSelected(code);
+  const selection = useSelectionStore();
+  const state = status?.state ?? 'unknown';
+  const rtt = formatRtt(status?.rtt, t.locale);
+  const loss = formatLoss(status?.loss, t.locale);
+  const backup = status?.backup ?? null;
+  return (
+    <button
+      type="button"
+      className={`tile s-${state}${selected ? ' selected' : ''}`}
+      data-testid={`tile-${code}`}
+      data-state={state}
+      aria-pressed={selected}
+      title={`${name} (${code}) — ${t.state[state]} — ${rtt}, ${loss}`}
+      onClick={() => selection.set(code)}
+    >
+      <span className="tile-head">
+        <StateIcon state={state} />
+        <span className="tile-code">{code}</span>
+        {backup !== null && (
+          <span className={`tile-backup s-${backup}`} title={`${t.detail.role.backup}: ${t.state[backup]}`}>
+            {t.grid.backup} {STATE_ICON[backup]}
+          </span>
+        )}
+      </span>
+      <span className="tile-name">{name}</span>
+      <span className="tile-metrics">
+        <span>{rtt}</span>
+        <span>{loss}</span>
+      </span>
+    </button>
+  );
+});

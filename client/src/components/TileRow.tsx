@@ -1,0 +1,21 @@
+import { memo } from 'react';
+import type { Point } from '../../../shared/schemas';
+import { Tile } from './Tile';
+
+export const TileRow = memo(function TileRow({
+  codes,
+  pointsByCode,
+  columns,
+}: {
+  codes: readonly string[];
+  pointsByCode: ReadonlyMap<string, Point>;
+  columns: number;
+}) {
+  return (
+    <div className="tile-row" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+      {codes.map((code) => (
+        <Tile key={code} code={code} name={pointsByCode.get(code)?.name ?? code} />
+      ))}
+    </div>
+  );
+});

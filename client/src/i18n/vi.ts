@@ -1,0 +1,130 @@
+// Vietnamese is the default language; en.ts must provide exactly these keys (typed by `Messages`).
+import type { Level, OutageType, Phase, PointState } from '../../../shared/schemas';
+
+export const vi = {
+  locale: 'vi-VN',
+  appTitle: 'Giám sát điểm cầu',
+  state: {
+    up: 'Thông suốt',
+    degraded: 'Chập chờn',
+    severe: 'Chập chờn nặng',
+    down: 'Mất kết nối',
+    unknown: 'Chưa rõ',
+  } satisfies Record<PointState, string>,
+  phase: {
+    scheduled: 'Chưa bắt đầu',
+    lineTest: 'Chạy thử đường truyền',
+    waiting: 'Chờ họp',
+    live: 'Đang họp',
+    ended: 'Đã kết thúc',
+  } satisfies Record<Phase, string>,
+  level: {
+    province: 'Tỉnh',
+    district: 'Huyện',
+    commune: 'Xã',
+  } satisfies Record<Level, string>,
+  outageType: {
+    down: 'Mất kết nối',
+    severe: 'Chập chờn nặng',
+  } satisfies Record<OutageType, string>,
+  countdown: {
+    lineTest: 'Chạy thử sau',
+    session: 'Khai mạc sau',
+    end: 'Kết thúc (dự kiến) sau',
+    overtime: 'Quá giờ dự kiến',
+  },
+  days: (n: number) => `${n} ngày`,
+  picker: {
+    label: 'Hội nghị',
+    none: 'Chưa có hội nghị nào',
+    loading: 'Đang tải danh sách hội nghị…',
+    notFound: (id: string) => `Không tìm thấy hội nghị “${id}”.`,
+  },
+  counts: {
+    title: 'Số điểm cầu theo trạng thái (bấm để lọc)',
+    filterOn: (state: string) => `Đang lọc: ${state}. Bấm lại để bỏ lọc.`,
+  },
+  search: {
+    placeholder: 'Tìm điểm cầu (mã, tên)…',
+    label: 'Tìm điểm cầu',
+    clear: 'Xoá',
+  },
+  grid: {
+    points: (n: number) => `${n} điểm cầu`,
+    empty: 'Không có điểm cầu nào phù hợp.',
+    noMeeting: 'Chọn một hội nghị để bắt đầu giám sát.',
+    loading: 'Đang tải dữ liệu hội nghị…',
+    collapse: 'Thu gọn',
+    expand: 'Mở rộng',
+    backup: 'DP',
+  },
+  feed: {
+    title: 'Sự cố',
+    empty: 'Chưa có sự cố nào.',
+    open: 'Đang diễn ra',
+    since: 'từ',
+    lasted: 'kéo dài',
+    more: (n: number) => `… và ${n} sự cố khác (xem theo trạng thái ở trên)`,
+  },
+  detail: {
+    close: 'Đóng',
+    unitPath: 'Đơn vị',
+    room: 'Phòng họp',
+    address: 'Địa chỉ',
+    targets: 'Đường truyền',
+    role: { primary: 'Chính', backup: 'Dự phòng' } satisfies Record<'primary' | 'backup', string>,
+    contacts: 'Liên hệ',
+    contactRole: { technician: 'Cán bộ kỹ thuật', leader: 'Lãnh đạo', other: 'Khác' } satisfies Record<
+      'technician' | 'leader' | 'other',
+      string
+    >,
+    noContacts: 'Chưa có người liên hệ.',
+    rtt: 'Độ trễ (ms)',
+    rttAvg: 'Trung bình',
+    rttBand: 'Thấp nhất – cao nhất',
+    loss: 'Mất gói (%)',
+    jitter: 'Rung pha',
+    chartTitle: 'Chất lượng đường truyền trong hội nghị',
+    chartHost: 'Địa chỉ đo',
+    noSamples: 'Chưa có số liệu đo.',
+    chartLoading: 'Đang tải biểu đồ…',
+    outages: 'Sự cố của điểm cầu',
+    noOutages: 'Không có sự cố.',
+    since: 'Trạng thái từ',
+  },
+  testNow: {
+    button: 'Kiểm tra ngay',
+    running: 'Đang kiểm tra…',
+    alive: 'trả lời',
+    dead: 'không trả lời',
+    failed: 'Không kiểm tra được',
+  },
+  connection: {
+    connected: 'Đã kết nối',
+    reconnecting: 'Đang kết nối lại…',
+    connecting: 'Đang kết nối…',
+    outdated: 'Phiên bản giao diện đã cũ',
+    reload: 'Tải lại trang',
+    outdatedNotice: 'Máy chủ đã được cập nhật. Vui lòng tải lại trang để tiếp tục giám sát.',
+  },
+  alerts: {
+    on: 'Cảnh báo: bật',
+    off: 'Cảnh báo: tắt',
+    hint: 'Âm thanh và thông báo trình duyệt khi có sự cố mới',
+    many: (n: number) => `${n} điểm cầu gặp sự cố`,
+    more: (n: number) => `và ${n} điểm khác`,
+    since: (time: string) => `từ ${time}`,
+  },
+  lang: {
+    toggle: 'English',
+    hint: 'Switch to English',
+  },
+  errors: {
+    generic: 'Đã có lỗi xảy ra.',
+    load: 'Không tải được dữ liệu',
+    retry: 'Thử lại',
+  },
+  engine: 'Bộ đo',
+};
+
+export type Messages = typeof vi;

@@ -1,0 +1,28 @@
+// What the grid and the detail panel need from a snapshot, indexed once per snapshot.
+import type { MeetingView } from '../../../shared/protocol';
+import type { Point, Unit } from '../../../shared/schemas';
+import { pointSearchKey } from '../lib/fold';
+import { buildGroups, type PointGroup } from '../lib/grouping';
+
+export interface MeetingData {
+  meeting: MeetingView;
+  units: Unit[];
+  points: Point[];
+  pointsByCode: ReadonlyMap<string, Point>;
+  unitsById: ReadonlyMap<string, Unit>;
+  groups: PointGroup[];
+  /** Folded "code name" of every point, for the search box. */
+  searchKeys: ReadonlyMap<string, string>;
+}
+
+export function indexMeeting(meeting: MeetingView, units: Unit[], points: Point[]): MeetingData {
+  return {
+    meeting,
+    units,
+    points,
+    pointsByCode: new Map(points.map((p) => [p.code, p])),
+    unitsById: new Map(units.map((u) => [u.id, u])),
+    groups: buildGroups(points, units),
+    searchKeys: new Map(points.map((p) => [p.code, pointSearchKey(p)])),
+  };
+}

@@ -1,0 +1,184 @@
+// The dashboard's live link to one meeting, outside React: joins over Socket.IO, applies deltas in seq
+// order into external stores, and joins again (fresh snapshot) after a gap, a reconnect or an
+// invalidation. Components read the stores through useSyncExternalStore.
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientEvents,
+  type MeetingDelta,
+  type MeetingSnapshot,
+  type ServerEvents,
+  type TestNowResult,
+} from '../../../shared/protocol';
+import type { Outage, Phase } from '../../../shared/schemas';
+import { Emitter, Observable } from '../lib/observable';
+import { mergeOutages, newlyOpened } from '../lib/outages';
+import { DeltaSequencer } from '../lib/sequencer';
+import { StatusStore } from '../lib/statusStore';
+import { indexMeeting, type MeetingData } from './meetingData';
+
+export type DashboardSocket = Socket<ServerEvents, ClientEvents>;
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'outdated';
+
+export type MeetingState =
+  | { kind: 'idle' }
+  | { kind: 'loading'; id: string }
+  | { kind: 'ready'; id: string; data: MeetingData }
+  | { kind: 'error'; id: string; code: string; message: string };
+
+const JOIN_TIMEOUT_MS = 15_000;
+const JOIN_RETRY_MS = 2_000;
+const TEST_TIMEOUT_MS = 30_000;
+
+export function connectSocket(): DashboardSocket {
+  return io({ path: '/socket.io', transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION } });
+}
+
+export class LiveSession {
+  readonly connection = new Observable<ConnectionStatus>('connecting');
+  readonly meeting = new Observable<MeetingState>({ kind: 'idle' });
+  readonly phase = new Observable<Phase | null>(null);
+  readonly outages = new Observable<Outage[]>([]);
+  readonly statuses = new StatusStore();
+  /** Outages opened since the dashboard last looked (not those of a first snapshot). */
+  readonly newOutages = new Emitter<Outage[]>();
+  readonly meetingsChanged = new Emitter<void>();
+
+  private readonly sequencer = new DeltaSequencer();
+  private offsetMs = 0;
+  private joinToken = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly socket: DashboardSocket) {
+    socket.on('connect', () => {
+      this.connection.set('connected');
+      void this.join();
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.connection.get() === 'outdated') return;
+      this.connection.set(reason === 'io client disconnect' ? 'connecting' : 'reconnecting');
+    });
+    socket.on('connect_error', (err) => {
+      if (err.message.startsWith('protocol')) {
+        // The server speaks another protocol version: retrying cannot help, a reload can.
+        this.connection.set('outdated');
+        socket.disconnect();
+      } else if (this.connection.get() !== 'outdated') {
+        this.connection.set('reconnecting');
+      }
+    });
+    socket.on('meeting:delta', (d) => this.onDelta(d));
+    socket.on('meeting:invalidated', ({ meetingId }) => {
+      if (meetingId === this.sequencer.current) void this.join();
+    });
+    socket.on('meetings:changed', () => this.meetingsChanged.emit());
+  }
+
+  /** The client clock corrected by the server's (the countdown and running durations use it). */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  select(meetingId: string | null): void {
+    const previous = this.sequencer.current;
+    if (meetingId === previous) return;
+    if (previous !== null && this.socket.connected)
+      this.socket.emit('meeting:leave', { meetingId: previous }, () => {});
+    this.sequencer.begin(meetingId);
+    this.statuses.reset([], []);
+    this.outages.set([]);
+    this.phase.set(null);
+    this.meeting.set(meetingId === null ? { kind: 'idle' } : { kind: 'loading', id: meetingId });
+    void this.join();
+  }
+
+  async testNow(code: string): Promise<Ack<TestNowResult>> {
+    try {
+      return await this.socket.timeout(TEST_TIMEOUT_MS).emitWithAck('point:test', { code });
+    } catch (err) {
+      return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
+    }
+  }
+
+  dispose(): void {
+    this.clearRetry();
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  private async join(): Promise<void> {
+    this.clearRetry();
+    const meetingId = this.sequencer.current;
+    if (meetingId === null || !this.socket.connected) return;
+    const token = ++this.joinToken;
+    this.sequencer.begin(meetingId);
+    let res: Ack<MeetingSnapshot>;
+    try {
+      res = await this.socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('meeting:join', { meetingId });
+    } catch {
+      if (token === this.joinToken) this.retryTimer = setTimeout(() => void this.join(), JOIN_RETRY_MS);
+      return;
+    }
+    // A newer join (another meeting, a reconnect) superseded this one.
+    if (token !== this.joinToken || meetingId !== this.sequencer.current) return;
+    if (!res.ok) {
+      this.meeting.set({ kind: 'error', id: meetingId, code: res.error.code, message: res.error.message });
+      return;
+    }
+    this.applySnapshot(res.data);
+  }
+
+  private applySnapshot(snap: MeetingSnapshot): void {
+    const result = this.sequencer.snapshot(snap.meeting.id, snap.seq);
+    if (!result.ok) {
+      void this.join();
+      return;
+    }
+    this.offsetMs = snap.serverTime - Date.now();
+    const before = this.meeting.get();
+    const resync = before.kind === 'ready' && before.id === snap.meeting.id;
+    const data = indexMeeting(snap.meeting, snap.units, snap.points);
+    this.statuses.reset(
+      data.points.map((p) => p.code),
+      snap.statuses,
+    );
+    const previous = resync ? this.outages.get() : [];
+    const fresh = resync ? newlyOpened(previous, snap.outages) : [];
+    this.outages.set(mergeOutages(previous, snap.outages));
+    this.phase.set(snap.meeting.phase);
+    this.meeting.set({ kind: 'ready', id: snap.meeting.id, data });
+    if (fresh.length > 0) this.newOutages.emit(fresh);
+    for (const d of result.replay) this.applyDelta(d);
+  }
+
+  private onDelta(d: MeetingDelta): void {
+    switch (this.sequencer.delta(d)) {
+      case 'apply':
+        this.applyDelta(d);
+        break;
+      case 'gap':
+        void this.join();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private applyDelta(d: MeetingDelta): void {
+    this.offsetMs = d.serverTime - Date.now();
+    if (d.statuses.length > 0) this.statuses.apply(d.statuses);
+    if (d.outages.length > 0) {
+      const current = this.outages.get();
+      const fresh = newlyOpened(current, d.outages);
+      this.outages.set(mergeOutages(current, d.outages));
+      if (fresh.length > 0) this.newOutages.emit(fresh);
+    }
+    if (d.phase !== undefined) this.phase.set(d.phase);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
