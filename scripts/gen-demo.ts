@@ -69,7 +69,9 @@ function technician(): { name: string; role: 'technician'; phone: string } {
   n++;
   const name = `${family[n % family.length]} ${middle[(n * 3) % middle.length]} ${given[(n * 7) % given.length]}`;
   const digits = String(1_000_000 + ((n * 7_654_321) % 9_000_000)).padStart(7, '0');
-  return { name, role: 'technician', phone: `091${n % 10} ${digits.slice(0, 3)} ${digits.slice(3)}` };
+  // Vietnamese mobile numbers: ten digits, written 4-3-3 ("0913 294 787").
+  const all = `09${n % 10}${digits}`;
+  return { name, role: 'technician', phone: `${all.slice(0, 4)} ${all.slice(4, 7)} ${all.slice(7)}` };
 }
 
 /** "Xã Thạch Hạ" → "THACH-HA" */
