@@ -39,5 +39,7 @@ fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "» installing npm packages (better-sqlite3 may build from source: ~2 minutes)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Not `npm ci`: it refuses a lock file without every platform's optional binaries (oxlint's), which
+  # registry mirrors do not always carry; `npm install` follows the lock and skips what it cannot get.
+  npm install --no-audit --no-fund --loglevel=error
 fi
