@@ -10,6 +10,7 @@ import { useBooleanPref } from '../hooks/usePref';
 import { SelectionContext } from '../hooks/useSelection';
 import { useSession } from '../hooks/useSession';
 import { useI18n } from '../i18n/context';
+import { AdminView } from './AdminView';
 import { Alerts } from './Alerts';
 import { GridPane } from './GridPane';
 import { Header } from './Header';
@@ -31,6 +32,21 @@ export function App() {
   const [muted, setMuted] = useBooleanPref(PREF_KEYS.muted, false);
   const [selection] = useState(() => new Observable<string | null>(null));
   const selected = useObservable(selection);
+  // The admin tools are a view of their own, at #admin so that a reload stays there.
+  const [admin, setAdmin] = useState(() => window.location.hash === '#admin');
+  const showAdmin = useCallback((on: boolean) => {
+    setAdmin(on);
+    const url = new URL(window.location.href);
+    url.hash = on ? 'admin' : '';
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }, []);
+  const openMeeting = useCallback(
+    (id: string) => {
+      setRequested(id);
+      showAdmin(false);
+    },
+    [showAdmin],
+  );
 
   // The remembered meeting is re-read whenever the list changes: it is the one shown until now (the
   // effect below stores it), so a reloaded list never switches a wall display to another meeting.
@@ -78,6 +94,8 @@ export function App() {
           onSearch={setSearch}
           stateFilter={stateFilter}
           onStateFilter={setStateFilter}
+          admin={admin}
+          onToggleAdmin={() => showAdmin(!admin)}
         />
         {choice.missing && (
           <div className="notice warn" role="alert">
@@ -89,27 +107,31 @@ export function App() {
             {`${t.errors.load}: ${listError}`}
           </div>
         )}
-        <main className="body">
-          <section className="grid-pane">
-            {data ? (
-              <GridPane data={data} search={search} stateFilter={stateFilter} />
-            ) : meetingState.kind === 'error' ? (
-              <p className="empty error">{`${t.errors.load}: ${meetingState.message}`}</p>
-            ) : (
-              <p className="empty">
-                {meetingState.kind === 'loading'
-                  ? t.grid.loading
-                  : meetings !== null && meetings.length === 0
-                    ? t.picker.none
-                    : t.grid.noMeeting}
-              </p>
-            )}
-          </section>
-          <aside className="side">
-            <OutageFeed pointsByCode={data?.pointsByCode ?? null} />
-          </aside>
-        </main>
-        {data && selected !== null && data.pointsByCode.has(selected) && (
+        {admin ? (
+          <AdminView onOpenMeeting={openMeeting} />
+        ) : (
+          <main className="body">
+            <section className="grid-pane">
+              {data ? (
+                <GridPane data={data} search={search} stateFilter={stateFilter} />
+              ) : meetingState.kind === 'error' ? (
+                <p className="empty error">{`${t.errors.load}: ${meetingState.message}`}</p>
+              ) : (
+                <p className="empty">
+                  {meetingState.kind === 'loading'
+                    ? t.grid.loading
+                    : meetings !== null && meetings.length === 0
+                      ? t.picker.none
+                      : t.grid.noMeeting}
+                </p>
+              )}
+            </section>
+            <aside className="side">
+              <OutageFeed pointsByCode={data?.pointsByCode ?? null} />
+            </aside>
+          </main>
+        )}
+        {!admin && data && selected !== null && data.pointsByCode.has(selected) && (
           <PointDetail key={selected} code={selected} data={data} onClose={closeDetail} />
         )}
         <Alerts muted={muted} data={data} />

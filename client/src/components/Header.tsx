@@ -21,6 +21,8 @@ export function Header({
   onSearch,
   stateFilter,
   onStateFilter,
+  admin = false,
+  onToggleAdmin,
 }: {
   meeting: MeetingView | null;
   picker: ReactNode;
@@ -31,14 +33,17 @@ export function Header({
   onSearch: (v: string) => void;
   stateFilter: PointState | null;
   onStateFilter: (s: PointState | null) => void;
+  /** The admin view is shown: no meeting, counts or search in the header. */
+  admin?: boolean;
+  onToggleAdmin?: () => void;
 }) {
   const { t } = useI18n();
   return (
     <header className="topbar">
       <div className="topbar-row">
         <div className="title">
-          <h1>{meeting?.title ?? t.appTitle}</h1>
-          {meeting && (
+          <h1>{admin ? t.admin.title : (meeting?.title ?? t.appTitle)}</h1>
+          {meeting && !admin && (
             <span className="subtitle">
               {t.phase.lineTest}: {formatDateTime(Date.parse(meeting.lineTest.start))} · {t.phase.live}:{' '}
               {formatDateTime(Date.parse(meeting.session.start))} –{' '}
@@ -46,12 +51,23 @@ export function Header({
             </span>
           )}
         </div>
-        {meeting && <PhaseCountdown meeting={meeting} />}
+        {meeting && !admin && <PhaseCountdown meeting={meeting} />}
         <div className="toolbar">
-          {picker}
+          {!admin && picker}
           <ConnectionIndicator />
           <MuteToggle muted={muted} onChange={onMuted} />
           <LangToggle />
+          {onToggleAdmin && (
+            <button
+              type="button"
+              className="toolbar-button"
+              data-testid="admin-toggle"
+              aria-pressed={admin}
+              onClick={onToggleAdmin}
+            >
+              {admin ? t.admin.close : t.admin.open}
+            </button>
+          )}
           {health && (
             <span className="engine" title={t.engine}>
               {health.engine} {health.version}
@@ -59,10 +75,12 @@ export function Header({
           )}
         </div>
       </div>
-      <div className="topbar-row">
-        <StateCounts filter={stateFilter} onFilter={onStateFilter} />
-        <SearchBox value={search} onChange={onSearch} />
-      </div>
+      {!admin && (
+        <div className="topbar-row">
+          <StateCounts filter={stateFilter} onFilter={onStateFilter} />
+          <SearchBox value={search} onChange={onSearch} />
+        </div>
+      )}
     </header>
   );
 }

@@ -2,7 +2,9 @@
 // fails loudly here instead of drawing wrong numbers. Errors arrive as { error: { code, message } }.
 import { z } from 'zod';
 import type { MeetingView } from '../../../shared/protocol';
-import { Meeting, Outage, Phase, Sample } from '../../../shared/schemas';
+import { ImportPreview, ImportReport } from '../../../shared/import';
+import { ParsedInvitation } from '../../../shared/invitation';
+import { Meeting, Outage, Phase, Point, Sample, Unit } from '../../../shared/schemas';
 import { toWireInstant } from '../../../shared/time';
 
 export class ApiError extends Error {
@@ -10,13 +12,54 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Field errors of a refused body, keyed by dotted path (`session.plannedEnd`). */
+    readonly fields: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+});
+
+async function parseResponse<T>(res: Response, path: string, schema: z.ZodType<T>): Promise<T> {
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = ErrorBody.safeParse(body);
+    throw err.success
+      ? new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.error.fields)
+      : new ApiError(res.status, 'http', `${res.status} ${res.statusText}`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiError(res.status, 'bad_response', `${path}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** A file as the raw body, its name (URI-encoded: headers are Latin-1) in X-Filename. */
+async function postFile<T>(path: string, file: File, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: {
+      accept: 'application/json',
+      'content-type': file.type || 'application/octet-stream',
+      'x-filename': encodeURIComponent(file.name),
+    },
+    body: file,
+    signal,
+  });
+  return parseResponse(res, path, schema);
+}
+
+async function postJson<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return parseResponse(res, path, schema);
+}
 
 const MeetingViewSchema = z.unknown().transform((raw, ctx): MeetingView => {
   const obj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -35,16 +78,7 @@ export type Health = z.infer<typeof Health>;
 
 async function getJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' }, signal });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = ErrorBody.safeParse(body);
-    throw err.success
-      ? new ApiError(res.status, err.data.error.code, err.data.error.message)
-      : new ApiError(res.status, 'http', `${res.status} ${res.statusText}`);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(res.status, 'bad_response', `${path}: ${parsed.error.message}`);
-  return parsed.data;
+  return parseResponse(res, path, schema);
 }
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -80,4 +114,19 @@ export const api = {
       signal,
     ),
   health: (signal?: AbortSignal) => getJson('/api/health', Health, signal),
+  units: (signal?: AbortSignal) => getJson('/api/units', z.array(Unit), signal),
+  points: (signal?: AbortSignal) => getJson('/api/points', z.array(Point), signal),
+  createMeeting: (meeting: Meeting) => postJson('/api/meetings', meeting, MeetingViewSchema),
+  parseInvitation: (file: File, signal?: AbortSignal) =>
+    postFile('/api/invitations/parse', file, ParsedInvitation, signal),
+  importPreview: (file: File, signal?: AbortSignal) =>
+    postFile('/api/import/points/preview', file, ImportPreview, signal),
+  importApply: (file: File, validOnly: boolean) =>
+    postFile(`/api/import/points/apply${query({ validOnly: String(validOnly) })}`, file, ImportReport),
 };
+
+export const EXPORT_URLS = {
+  csv: '/api/export/points.csv',
+  csvSemicolon: '/api/export/points.csv?delimiter=semicolon',
+  xlsx: '/api/export/points.xlsx',
+} as const;

@@ -1,0 +1,39 @@
+// The admin tools, a view of their own behind "Quản trị": a meeting from an invitation, the point-list
+// import, the export. The monitor keeps running behind it (alerts still sound).
+import { useState } from 'react';
+import { useI18n } from '../i18n/context';
+import { ExportPanel } from './ExportPanel';
+import { InvitationTool } from './InvitationTool';
+import { PointImport } from './PointImport';
+
+const TABS = ['invitation', 'import', 'export'] as const;
+type Tab = (typeof TABS)[number];
+
+export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => void }) {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<Tab>('invitation');
+  return (
+    <main className="admin" data-testid="admin-view">
+      <nav className="admin-tabs" role="tablist" aria-label={t.admin.title}>
+        {TABS.map((k) => (
+          <button
+            key={k}
+            type="button"
+            role="tab"
+            aria-selected={tab === k}
+            className={tab === k ? 'active' : undefined}
+            data-testid={`admin-tab-${k}`}
+            onClick={() => setTab(k)}
+          >
+            {t.admin.tabs[k]}
+          </button>
+        ))}
+      </nav>
+      <section className="admin-panel" role="tabpanel">
+        {tab === 'invitation' && <InvitationTool onOpenMeeting={onOpenMeeting} />}
+        {tab === 'import' && <PointImport />}
+        {tab === 'export' && <ExportPanel />}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,196 @@
+// Point-list import and export, and invitation upload. Files arrive as the raw request body (the
+// client sends the File with its Content-Type and an `X-Filename` header, URI-encoded), so no multipart
+// parser is needed. Mount under /api behind the admin guard: authorisation is the mount's job.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import type { Logger } from 'pino';
+import { toWireInstant } from '../../../shared/time';
+import type { Clock } from '../../clock';
+import { ValidationError } from '../../errors';
+import { exportPointsCsv, exportPointsXlsx } from '../../exporter';
+import {
+  applyImport,
+  ImportFileError,
+  ImportRefusedError,
+  MAX_IMPORT_BYTES,
+  previewImport,
+  XLSX_MIME,
+} from '../../importer';
+import type { Inventory } from '../../inventory/inventory';
+import { extractInvitationText, InvitationFileError, parseInvitation } from '../../invitation';
+
+export interface ImportRoutesDeps {
+  inventory: Inventory;
+  clock: Clock;
+  logger: Logger;
+}
+
+export const MAX_INVITATION_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+const rawBody = (limit: number) => express.raw({ type: () => true, limit });
+
+/** The uploaded bytes; a body some other parser already consumed (JSON, forms) is not a file. */
+function fileBody(req: Request): Buffer {
+  if (Buffer.isBuffer(req.body)) return req.body;
+  const type = req.get('content-type') ?? '(none)';
+  throw new ImportFileError(
+    'unsupported-type',
+    `Gửi nội dung tệp làm thân yêu cầu (Content-Type của tệp, tên tệp trong X-Filename), không phải ${type}.`,
+  );
+}
+
+function filenameOf(req: Request): string | undefined {
+  const raw = req.get('x-filename');
+  if (!raw) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function refuseMultipart(req: Request): void {
+  if (req.is('multipart/form-data')) {
+    throw new ImportFileError(
+      'unsupported-type',
+      'Không nhận multipart/form-data: gửi nội dung tệp làm thân yêu cầu, tên tệp trong X-Filename.',
+    );
+  }
+}
+
+/** `diem-cau-20260305-1500` in Vietnamese time. */
+function stamp(ms: number): string {
+  const w = toWireInstant(ms);
+  return `${w.slice(0, 4)}${w.slice(5, 7)}${w.slice(8, 10)}-${w.slice(11, 13)}${w.slice(14, 16)}`;
+}
+
+const INVITATION_TYPES: Record<string, string> = {
+  'text/plain': '.txt',
+  'application/pdf': '.pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
+};
+
+/** The extension the invitation reader goes by: the file's name, else its type, else its first bytes. */
+function invitationExt(req: Request, body: Buffer): string {
+  const named = extname(filenameOf(req) ?? '').toLowerCase();
+  // Only the extension of the client's name is used, and only a plain one: it becomes part of a path.
+  if (named) return /^\.[a-z0-9]{1,8}$/.test(named) ? named : '.unknown';
+  const typed = INVITATION_TYPES[(req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''];
+  if (typed) return typed;
+  if (body.subarray(0, 5).toString('latin1') === '%PDF-') return '.pdf';
+  if (body.subarray(0, 4).toString('latin1') === 'PK\x03\x04') return '.docx';
+  return '.txt';
+}
+
+const INVITATION_STATUS: Record<string, number> = {
+  'not-found': 400,
+  'too-large': 413,
+  'unsupported-type': 415,
+  'bad-file': 400,
+  'no-text': 422,
+  'tool-missing': 503,
+};
+
+export function importRoutes({ inventory, clock, logger }: ImportRoutesDeps): Router {
+  const r = Router();
+
+  r.post('/import/points/preview', rawBody(MAX_IMPORT_BYTES), async (req, res) => {
+    refuseMultipart(req);
+    res.json(await previewImport(fileBody(req), inventory.data(), filenameOf(req)));
+  });
+
+  r.post('/import/points/apply', rawBody(MAX_IMPORT_BYTES), async (req, res) => {
+    refuseMultipart(req);
+    const flag = req.query.validOnly;
+    if (flag !== undefined && flag !== 'true' && flag !== 'false') {
+      throw new ValidationError([{ path: 'query.validOnly', message: 'must be true or false' }]);
+    }
+    // Stateless: the file is sent again and previewed against the inventory as it is now.
+    const preview = await previewImport(fileBody(req), inventory.data(), filenameOf(req));
+    const report = applyImport(inventory, preview, flag === 'true');
+    logger.info(
+      {
+        file: filenameOf(req),
+        created: report.created.length,
+        updated: report.updated.length,
+        skipped: report.skippedRows.length,
+      },
+      'point list imported',
+    );
+    res.json(report);
+  });
+
+  r.get('/export/points.csv', (req, res) => {
+    const delimiter = req.query.delimiter === 'semicolon' ? ';' : ',';
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`diem-cau-${stamp(clock.now())}.csv`)
+      .send(exportPointsCsv(inventory.data(), delimiter));
+  });
+
+  r.get('/export/points.xlsx', async (_req, res) => {
+    const buf = await exportPointsXlsx(inventory.data());
+    res
+      .type(XLSX_MIME)
+      .attachment(`diem-cau-${stamp(clock.now())}.xlsx`)
+      .send(buf);
+  });
+
+  r.post('/invitations/parse', rawBody(MAX_INVITATION_UPLOAD_BYTES), async (req, res) => {
+    refuseMultipart(req);
+    const body = fileBody(req);
+    if (body.length === 0) throw new InvitationFileError('bad-file', 'Tệp rỗng.');
+    // The readers work on files (pdftotext needs one): a private temp dir, removed whatever happens.
+    const dir = await mkdtemp(join(tmpdir(), 'dc-invitation-'));
+    let text: string;
+    try {
+      const file = join(dir, `giay-moi${invitationExt(req, body)}`);
+      await writeFile(file, body, { mode: 0o600 });
+      text = await extractInvitationText(file);
+    } finally {
+      // Before answering, so no upload outlives its request.
+      await rm(dir, { recursive: true, force: true });
+    }
+    res.json(parseInvitation(text));
+  });
+
+  r.use(uploadErrors(logger));
+  return r;
+}
+
+/** This router's own errors as `{ error: { code, message, problem? } }`; anything else goes on. */
+function uploadErrors(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (err instanceof ImportFileError) {
+      res.status(err.status).json({ error: { code: 'bad_request', problem: err.problem, message: err.message } });
+      return;
+    }
+    if (err instanceof InvitationFileError) {
+      const status = INVITATION_STATUS[err.problem] ?? 400;
+      if (status >= 500) logger.error({ err }, 'invitation reader unavailable');
+      res.status(status).json({
+        error: { code: status >= 500 ? 'internal' : 'bad_request', problem: err.problem, message: err.message },
+      });
+      return;
+    }
+    if (err instanceof ImportRefusedError) {
+      res.status(409).json({ error: { code: 'conflict', message: err.message } });
+      return;
+    }
+    const e = err as { type?: string; limit?: number; length?: number };
+    if (e.type === 'entity.too.large') {
+      const max = req.path.startsWith('/invitations') ? MAX_INVITATION_UPLOAD_BYTES : MAX_IMPORT_BYTES;
+      res.status(413).json({
+        error: {
+          code: 'bad_request',
+          problem: 'too-large',
+          message: `Tệp quá lớn (tối đa ${max / 1024 / 1024} MB).`,
+        },
+      });
+      return;
+    }
+    next(err);
+  };
+}

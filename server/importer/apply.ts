@@ -1,0 +1,36 @@
+// Saves a preview: its new and updated points in one Inventory.apply (all or nothing). Refused while
+// rows have errors, unless the caller chose to import the valid rows only.
+import type { ImportPreview, ImportReport } from '../../shared/import';
+import type { Point } from '../../shared/schemas';
+import type { Inventory } from '../inventory/inventory';
+import { ImportRefusedError } from './errors';
+
+export function applyImport(inventory: Inventory, preview: ImportPreview, validOnly: boolean): ImportReport {
+  const { counts } = preview;
+  if (counts.invalid > 0 && !validOnly) {
+    throw new ImportRefusedError(
+      `${counts.invalid} dòng có lỗi nên chưa nhập gì. Hãy sửa tệp, hoặc chọn “Chỉ nhập các dòng hợp lệ”.`,
+    );
+  }
+  if (counts.invalid > 0 && counts.new + counts.updated + counts.unchanged === 0) {
+    throw new ImportRefusedError('Không có dòng hợp lệ nào để nhập.');
+  }
+  const created: string[] = [];
+  const updated: string[] = [];
+  const upsert: Point[] = [];
+  for (const r of preview.rows) {
+    if (!r.point || (r.status !== 'new' && r.status !== 'updated')) continue;
+    upsert.push(r.point);
+    (r.status === 'new' ? created : updated).push(r.point.code);
+  }
+  // Nothing to change: no write, no resync of every dashboard.
+  if (upsert.length > 0) inventory.apply({ upsertPoints: upsert });
+  return {
+    validOnly,
+    created,
+    updated,
+    unchanged: counts.unchanged,
+    skippedRows: preview.rows.filter((r) => r.status === 'invalid').map((r) => r.row),
+    counts,
+  };
+}

@@ -1,0 +1,176 @@
+// A file against the inventory: every row with the point it would save or its errors, and the counts
+// (new, updated, unchanged, invalid). Nothing is written here; apply.ts saves a preview's valid rows.
+import type { ImportColumn, ImportCounts, ImportPreview, PreviewRow, RowIssue } from '../../shared/import';
+import type { Point, Unit } from '../../shared/schemas';
+import { inventoryIssues } from '../inventory/validate';
+import { ExistingNames } from './codes';
+import { ImportFileError } from './errors';
+import { COLUMN_LABELS, findHeader } from './headers';
+import { buildRow, isBlank, type BuiltRow, type Cells } from './rows';
+import { readTable, type Table } from './table';
+import { UnitResolver } from './units';
+import { samePoint } from './compare';
+
+export interface InventoryView {
+  units: readonly Unit[];
+  points: readonly Point[];
+}
+
+export async function previewImport(buf: Uint8Array, inv: InventoryView, filename?: string): Promise<ImportPreview> {
+  return previewTable(await readTable(buf, filename), inv);
+}
+
+export function previewTable(table: Table, inv: InventoryView): ImportPreview {
+  const header = findHeader(table.rows);
+  const present = new Set<ImportColumn>(header.columns.map((c) => c.column));
+  const existing = new Map(inv.points.map((p) => [p.code, p]));
+  const ctx = { resolver: new UnitResolver(inv.units), existing, names: new ExistingNames(inv.points), present };
+
+  const built: BuiltRow[] = [];
+  for (let i = header.row; i < table.rows.length; i++) {
+    const raw = table.rows[i] ?? [];
+    const cells: Cells = {};
+    for (const m of header.columns) cells[m.column] = raw[m.index - 1] ?? '';
+    if (isBlank(cells)) continue;
+    built.push(buildRow(i + 1, cells, ctx));
+  }
+  if (built.length === 0) {
+    throw new ImportFileError('no-rows', `Tệp chỉ có dòng tiêu đề (dòng ${header.row}), không có dòng dữ liệu nào.`);
+  }
+  markDuplicateCodes(built);
+  markHostConflicts(built, inv.points);
+  markInventoryIssues(built, inv);
+
+  const rows: PreviewRow[] = built.map((b) => {
+    const invalid = b.errors.length > 0 || b.point === null;
+    const before = b.code === null ? undefined : existing.get(b.code);
+    const status = invalid
+      ? 'invalid'
+      : !before
+        ? 'new'
+        : samePoint(before, b.point as Point)
+          ? 'unchanged'
+          : 'updated';
+    return {
+      row: b.row,
+      status,
+      point: invalid ? null : b.point,
+      cells: b.cells,
+      derivedCode: b.derivedCode,
+      errors: b.errors,
+    };
+  });
+  return {
+    format: table.format,
+    sheet: table.sheet,
+    headerRow: header.row,
+    columns: header.columns,
+    ignoredHeaders: header.ignored,
+    rows,
+    counts: countRows(rows),
+  };
+}
+
+export function countRows(rows: readonly Pick<PreviewRow, 'status'>[]): ImportCounts {
+  const counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, invalid: 0 };
+  for (const r of rows) counts[r.status]++;
+  return counts;
+}
+
+const valid = (b: BuiltRow): boolean => b.errors.length === 0 && b.point !== null;
+
+function issue(b: BuiltRow, column: ImportColumn | null, code: string, message: string): void {
+  b.errors.push({ row: b.row, column, code, message } satisfies RowIssue);
+}
+
+/** Every row of a code used twice is in error: which one was meant is for a person to say. */
+function markDuplicateCodes(built: BuiltRow[]): void {
+  const byCode = new Map<string, BuiltRow[]>();
+  for (const b of built) {
+    if (b.code === null) continue;
+    const list = byCode.get(b.code) ?? [];
+    list.push(b);
+    byCode.set(b.code, list);
+  }
+  for (const [code, list] of byCode) {
+    if (list.length < 2) continue;
+    for (const b of list) {
+      const others = list.filter((o) => o !== b).map((o) => o.row);
+      const how = b.derivedCode ? ' (mã tự sinh từ đơn vị và tên: hai dòng cùng đơn vị, cùng tên)' : '';
+      issue(
+        b,
+        b.derivedCode ? 'name' : 'code',
+        'code.duplicate',
+        `Mã ${code} trùng với dòng ${others.join(', ')}${how}.`,
+      );
+    }
+  }
+}
+
+/**
+ * Hosts: a host twice in the file marks every row holding it; a host of a point the import does not
+ * replace marks the row. Rows found invalid here keep their existing point (and its hosts) in place,
+ * which may take a host another row wanted: repeat until nothing changes.
+ */
+function markHostConflicts(built: BuiltRow[], points: readonly Point[]): void {
+  const inFile = new Map<string, { b: BuiltRow; host: string; primary: boolean }[]>();
+  for (const b of built) {
+    for (const t of b.point?.targets ?? []) {
+      const key = t.host.toLowerCase();
+      const list = inFile.get(key) ?? [];
+      list.push({ b, host: t.host, primary: t.role === 'primary' });
+      inFile.set(key, list);
+    }
+  }
+  for (const list of inFile.values()) {
+    if (list.length < 2) continue;
+    const rows = [...new Set(list.map((e) => e.b))];
+    for (const b of rows) {
+      const mine = list.filter((e) => e.b === b);
+      const others = rows.filter((o) => o !== b).map((o) => o.row);
+      const where = others.length > 0 ? `trùng với dòng ${others.join(', ')}` : 'ghi hai lần trong cùng dòng';
+      const column = mine.some((e) => e.primary) ? 'host' : 'backupHost';
+      issue(b, column, 'host.duplicate', `Địa chỉ ${mine[0]?.host ?? ''} ${where}.`);
+    }
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    const replaced = new Set(built.filter(valid).map((b) => b.code));
+    const owners = new Map<string, Point>();
+    for (const p of points) {
+      if (replaced.has(p.code)) continue;
+      for (const t of p.targets) owners.set(t.host.toLowerCase(), p);
+    }
+    for (const b of built) {
+      if (!valid(b)) continue;
+      for (const t of b.point?.targets ?? []) {
+        const owner = owners.get(t.host.toLowerCase());
+        if (owner && owner.code !== b.code) {
+          const column = t.role === 'primary' ? 'host' : 'backupHost';
+          issue(b, column, 'host.taken', `Địa chỉ ${t.host} đã thuộc điểm cầu ${owner.code} (${owner.name}).`);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
+/** The inventory's own rules on the result, so an apply of the valid rows cannot be refused. */
+function markInventoryIssues(built: BuiltRow[], inv: InventoryView): void {
+  for (let round = 0; round < 5; round++) {
+    const points = new Map(inv.points.map((p) => [p.code, p]));
+    for (const b of built) if (valid(b) && b.point) points.set(b.point.code, b.point);
+    const order = [...points.keys()];
+    const issues = inventoryIssues({ units: inv.units, points: [...points.values()], meetings: [] });
+    let marked = false;
+    for (const i of issues) {
+      const at = i.at ?? [];
+      const code = at[0] === 'points' && typeof at[1] === 'number' ? order[at[1]] : undefined;
+      const b = built.find((x) => valid(x) && x.code === code);
+      if (!b) continue;
+      issue(b, null, 'inventory', `${COLUMN_LABELS.code} ${code}: ${i.message}`);
+      marked = true;
+    }
+    if (!marked) return;
+  }
+}

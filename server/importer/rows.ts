@@ -1,0 +1,218 @@
+// One spreadsheet row → the point it describes, or the reasons it cannot be one. Row-local rules only;
+// what depends on other rows or on the inventory's other points (duplicate codes and hosts) is
+// checked in preview.ts.
+import type { ImportColumn, RowIssue } from '../../shared/import';
+import { Code, Point, type Level, type Target, type Unit } from '../../shared/schemas';
+import { hostProblem } from '../../shared/host';
+import { derivedCode, type ExistingNames } from './codes';
+import { cellLines, mergeContacts, readContacts } from './contacts';
+import { COLUMN_LABELS } from './headers';
+import { readLevel } from './levels';
+import type { UnitResolver } from './units';
+
+export type Cells = Partial<Record<ImportColumn, string>>;
+
+export interface RowContext {
+  resolver: UnitResolver;
+  existing: ReadonlyMap<string, Point>;
+  names: ExistingNames;
+  /** Columns the file has: a column it lacks leaves the existing point's value as it was. */
+  present: ReadonlySet<ImportColumn>;
+}
+
+export interface BuiltRow {
+  row: number;
+  cells: Cells;
+  code: string | null;
+  derivedCode: boolean;
+  point: Point | null;
+  errors: RowIssue[];
+}
+
+/** One line: NFC, whitespace runs (line breaks included) as one space, trimmed. */
+export function oneLine(cell: string | undefined): string {
+  return (cell ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/** Backup hosts: one per line or separated by ","; never by spaces or ";", which a host cannot hold. */
+function hostList(cell: string | undefined): string[] {
+  return (cell ?? '')
+    .split(/\r\n|\r|\n|,/)
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+}
+
+export function isBlank(cells: Cells): boolean {
+  return Object.values(cells).every((v) => v === undefined || v.trim() === '');
+}
+
+export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
+  const errors: RowIssue[] = [];
+  const fail = (column: ImportColumn | null, code: string, message: string): void => {
+    errors.push({ row, column, code, message });
+  };
+
+  const name = oneLine(cells.name);
+  if (name === '') fail('name', 'name.required', `Thiếu ${COLUMN_LABELS.name}.`);
+
+  const unit = resolveUnit(cells, ctx, fail);
+
+  let level: Level | undefined = unit?.level;
+  const levelCell = oneLine(cells.level);
+  if (levelCell !== '') {
+    const read = readLevel(levelCell, unit?.level);
+    if ('level' in read) level = read.level;
+    else if (read.error === 'ambiguous') {
+      level = undefined;
+      fail('level', 'level.ambiguous', `Cấp “${levelCell}” không rõ là tỉnh hay huyện: ghi “Tỉnh” hoặc “Huyện”.`);
+    } else {
+      level = undefined;
+      fail('level', 'level.unknown', `Cấp “${levelCell}” không hiểu được: ghi Tỉnh, Huyện hoặc Xã (Phường, Thị trấn).`);
+    }
+  }
+
+  let code: string | null = null;
+  let derived = false;
+  const codeCell = oneLine(cells.code);
+  if (codeCell !== '') {
+    const parsed = Code.safeParse(codeCell);
+    if (parsed.success) code = parsed.data;
+    else fail('code', 'code.invalid', `Mã “${codeCell}” không hợp lệ: chỉ dùng chữ không dấu, số, “.”, “_”, “-”.`);
+  } else if (unit && name !== '') {
+    code = ctx.names.codeFor(unit.id, name) ?? derivedCode(unit, name);
+    derived = true;
+  }
+  const before = code === null ? undefined : ctx.existing.get(code);
+
+  const targets = readTargets(cells, ctx, before, fail);
+
+  let contacts = before?.contacts ?? [];
+  if (ctx.present.has('technician') || ctx.present.has('phone')) {
+    const read = readContacts(cells.technician, cells.phone);
+    if ('contacts' in read) contacts = mergeContacts(before?.contacts ?? [], read.contacts);
+    else if (read.error === 'phone-without-name') {
+      fail('technician', 'phone.without-name', `Có số điện thoại nhưng thiếu tên ${COLUMN_LABELS.technician}.`);
+    } else {
+      fail(
+        'phone',
+        'phone.too-many',
+        `${read.count} số điện thoại cho ${cellLines(cells.technician).length} cán bộ: mỗi người một dòng, cùng thứ tự.`,
+      );
+    }
+  }
+
+  const optional = (column: 'room' | 'address'): string | undefined => {
+    if (!ctx.present.has(column)) return before?.[column];
+    const v = oneLine(cells[column]);
+    return v === '' ? undefined : v;
+  };
+
+  if (errors.length > 0 || code === null || !unit || !level || !targets) {
+    return { row, cells, code, derivedCode: derived, point: null, errors };
+  }
+  const candidate = {
+    code,
+    name,
+    level,
+    unit: unit.id,
+    ...withValue('room', optional('room')),
+    ...withValue('address', optional('address')),
+    targets,
+    contacts,
+  };
+  const parsed = Point.safeParse(candidate);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const column = columnOfPath(issue.path);
+      fail(column, 'field.invalid', `${column ? COLUMN_LABELS[column] : 'Dòng'}: ${issue.message}`);
+    }
+    return { row, cells, code, derivedCode: derived, point: null, errors };
+  }
+  return { row, cells, code, derivedCode: derived, point: parsed.data, errors };
+}
+
+function withValue<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: string });
+}
+
+type Fail = (column: ImportColumn | null, code: string, message: string) => void;
+
+function resolveUnit(cells: Cells, ctx: RowContext, fail: Fail): Unit | undefined {
+  const idCell = oneLine(cells.unitId);
+  if (idCell !== '') {
+    const r = ctx.resolver.resolveId(idCell);
+    if ('unit' in r) return r.unit;
+    fail('unitId', 'unit.not-found', `${COLUMN_LABELS.unitId}: ${r.message}.`);
+    return undefined;
+  }
+  const nameCell = oneLine(cells.unit);
+  if (nameCell === '') {
+    fail(ctx.present.has('unit') ? 'unit' : 'unitId', 'unit.required', `Thiếu đơn vị (Xã/Phường).`);
+    return undefined;
+  }
+  const levelRead = readLevel(oneLine(cells.level), undefined);
+  const r = ctx.resolver.resolve(nameCell, {
+    parent: oneLine(cells.parentUnit) || undefined,
+    level: 'level' in levelRead ? levelRead.level : undefined,
+  });
+  if ('unit' in r) return r.unit;
+  fail('unit', r.error === 'ambiguous' ? 'unit.ambiguous' : 'unit.not-found', `Đơn vị: ${r.message}.`);
+  return undefined;
+}
+
+function readTargets(cells: Cells, ctx: RowContext, before: Point | undefined, fail: Fail): Target[] | undefined {
+  let ok = true;
+  const host = (cells.host ?? '').trim();
+  if (host === '') {
+    fail('host', 'host.required', `Thiếu ${COLUMN_LABELS.host}.`);
+    ok = false;
+  } else {
+    const problem = hostProblem(host);
+    if (problem) {
+      fail('host', 'host.invalid', `${COLUMN_LABELS.host} “${shown(host)}” không hợp lệ: ${problem}.`);
+      ok = false;
+    }
+  }
+  let backups: Target[];
+  if (ctx.present.has('backupHost')) {
+    backups = [];
+    for (const b of hostList(cells.backupHost)) {
+      const problem = hostProblem(b);
+      if (problem) {
+        fail('backupHost', 'backupHost.invalid', `${COLUMN_LABELS.backupHost} “${shown(b)}” không hợp lệ: ${problem}.`);
+        ok = false;
+      } else backups.push({ kind: 'icmp', host: b, role: 'backup' });
+    }
+  } else {
+    backups = before?.targets.filter((t) => t.role === 'backup') ?? [];
+  }
+  if (!ok) return undefined;
+  return [{ kind: 'icmp', host, role: 'primary' }, ...backups];
+}
+
+/** A cell quoted in a message: control characters made visible, cut to a readable length. */
+function shown(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = value.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return visible.length > 60 ? `${visible.slice(0, 57)}…` : visible;
+}
+
+function columnOfPath(path: readonly PropertyKey[]): ImportColumn | null {
+  const [head, index, field] = path;
+  switch (head) {
+    case 'code':
+    case 'name':
+    case 'level':
+    case 'room':
+    case 'address':
+      return head;
+    case 'unit':
+      return 'unit';
+    case 'targets':
+      return typeof index === 'number' && index > 0 ? 'backupHost' : 'host';
+    case 'contacts':
+      return field === 'phone' ? 'phone' : 'technician';
+    default:
+      return null;
+  }
+}

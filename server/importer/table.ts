@@ -1,0 +1,52 @@
+// Uploaded bytes → a grid of cells. The bytes decide the format (an XLSX file is a ZIP; an old .xls is
+// an OLE file), not the name or the Content-Type, which browsers and mail clients get wrong.
+import type { ImportFormat } from '../../shared/import';
+import { decodeCsvBytes, parseCsv } from './csv';
+import { ImportFileError, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, tooLarge } from './errors';
+import { headerScore } from './headers';
+import { readXlsx } from './xlsx';
+
+export interface Table {
+  format: ImportFormat;
+  sheet: string | null;
+  rows: string[][];
+}
+
+const startsWith = (buf: Uint8Array, bytes: readonly number[]): boolean => bytes.every((b, i) => buf[i] === b);
+
+export async function readTable(buf: Uint8Array, filename?: string): Promise<Table> {
+  if (buf.length > MAX_IMPORT_BYTES) throw tooLarge(buf.length);
+  if (buf.length === 0) throw new ImportFileError('empty', 'Tệp rỗng: không có dữ liệu nào.');
+  const ext = filename?.toLowerCase().match(/\.[a-z0-9]+$/)?.[0] ?? '';
+  if (startsWith(buf, [0xd0, 0xcf, 0x11, 0xe0]) || ext === '.xls') {
+    throw new ImportFileError(
+      'unsupported-type',
+      'Tệp Excel 97–2003 (.xls) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại thành .xlsx hoặc “CSV UTF-8”.',
+    );
+  }
+  if (ext === '.ods' || ext === '.numbers') {
+    throw new ImportFileError(
+      'unsupported-type',
+      `Loại tệp ${ext} chưa được hỗ trợ: hãy lưu lại thành .xlsx hoặc CSV UTF-8.`,
+    );
+  }
+  if (startsWith(buf, [0x50, 0x4b, 0x03, 0x04])) {
+    const sheets = await readXlsx(buf);
+    // The first sheet with a header; a workbook often opens on a cover or instructions sheet.
+    const sheet = sheets.find((s) => s.rows.slice(0, 20).some((r) => headerScore(r) > 0)) ?? sheets[0];
+    if (!sheet || sheet.rows.every((r) => r.every((c) => c.trim() === ''))) {
+      throw new ImportFileError('empty', 'Tệp .xlsx không có dữ liệu nào.');
+    }
+    return { format: 'xlsx', sheet: sheet.name, rows: sheet.rows };
+  }
+  const text = decodeCsvBytes(buf);
+  if (text.trim() === '') throw new ImportFileError('empty', 'Tệp rỗng: không có dữ liệu nào.');
+  const { rows } = parseCsv(text);
+  if (rows.length > MAX_IMPORT_ROWS + 100) {
+    throw new ImportFileError(
+      'too-many-rows',
+      `Tệp có ${rows.length} dòng, tối đa ${MAX_IMPORT_ROWS}. Hãy chia thành nhiều tệp.`,
+    );
+  }
+  return { format: 'csv', sheet: null, rows };
+}

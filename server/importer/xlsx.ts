@@ -1,0 +1,80 @@
+// XLSX through exceljs: every worksheet read as a grid of strings (what the cell shows, not how Excel
+// stores it), and a single-sheet workbook written with every cell as text so that phone numbers keep
+// their leading 0 when a technician edits the file.
+import ExcelJS from 'exceljs';
+import { ImportFileError, MAX_IMPORT_ROWS } from './errors';
+
+export interface Sheet {
+  name: string;
+  /** Row n of the sheet (1-based) is `rows[n - 1]`; empty cells are "". */
+  rows: string[][];
+}
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** A cell's value as the text a person sees. Merged cells report their master's value. */
+export function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) {
+    // Excel dates carry no zone; exceljs reads them as UTC.
+    return `${pad(value.getUTCDate())}/${pad(value.getUTCMonth() + 1)}/${value.getUTCFullYear()}`;
+  }
+  if ('richText' in value) return value.richText.map((r) => r.text).join('');
+  if ('hyperlink' in value) return cellText(value.text as ExcelJS.CellValue);
+  if ('error' in value) return String(value.error);
+  if ('result' in value) return cellText((value.result ?? null) as ExcelJS.CellValue);
+  return '';
+}
+
+export async function readXlsx(buf: Uint8Array): Promise<Sheet[]> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) as unknown as ExcelJS.Buffer);
+  } catch (err) {
+    throw new ImportFileError(
+      'bad-file',
+      `Tệp .xlsx không hợp lệ hoặc bị hỏng (${(err as Error).message}). Hãy mở bằng Excel và lưu lại.`,
+    );
+  }
+  const sheets: Sheet[] = [];
+  for (const ws of wb.worksheets) {
+    if (ws.rowCount > MAX_IMPORT_ROWS + 100) {
+      throw new ImportFileError(
+        'too-many-rows',
+        `Trang tính “${ws.name}” có ${ws.rowCount} dòng, tối đa ${MAX_IMPORT_ROWS}. Hãy chia thành nhiều tệp.`,
+      );
+    }
+    const rows: string[][] = [];
+    const width = ws.columnCount;
+    for (let r = 1; r <= ws.rowCount; r++) {
+      const row = ws.getRow(r);
+      const cells: string[] = [];
+      for (let c = 1; c <= width; c++) cells.push(cellText(row.getCell(c).value));
+      rows.push(cells);
+    }
+    sheets.push({ name: ws.name, rows });
+  }
+  return sheets;
+}
+
+/** One sheet, a bold frozen header row, every cell text. */
+export async function writeXlsx(sheetName: string, rows: readonly (readonly string[])[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'diemcau';
+  const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  for (const r of rows) ws.addRow([...r]);
+  const header = rows[0] ?? [];
+  header.forEach((h, i) => {
+    const col = ws.getColumn(i + 1);
+    col.numFmt = '@';
+    const longest = Math.max(h.length, ...rows.slice(1, 200).map((r) => (r[i] ?? '').split('\n')[0]?.length ?? 0));
+    col.width = Math.min(50, Math.max(10, longest + 2));
+  });
+  ws.getRow(1).font = { bold: true };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
