@@ -6,20 +6,33 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { Server } from 'socket.io';
-import { PROTOCOL_VERSION } from '../shared/protocol';
+import { PROTOCOL_VERSION, type ServerHealth } from '../shared/protocol';
 import type { WindowConfig } from '../shared/phase';
+import { toWireInstant } from '../shared/time';
+import { Access } from './auth/access';
+import { cookieName } from './auth/cookies';
+import { FailureLimiter } from './auth/limiter';
+import { authenticate, requireSession } from './auth/middleware';
+import { Sessions, type SessionConfig } from './auth/sessions';
+import { Users } from './auth/users';
 import { systemClock, type Clock } from './clock';
 import { errorHandler } from './http/errors';
+import { requestLogger } from './http/request-log';
+import { authRoutes } from './http/routes/auth';
 import { inventoryRoutes } from './http/routes/inventory';
 import { monitoringRoutes } from './http/routes/monitoring';
+import { userRoutes } from './http/routes/users';
+import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
 import { Monitor, type EngineFactory } from './monitor';
 import { createEngine, type EngineKind } from './probe';
-import { Hub, type IoServer } from './realtime/hub';
+import { SocketAuth, type IoServer } from './realtime/auth';
+import { Hub } from './realtime/hub';
 import type { CadenceConfig } from './schedule/scheduler';
 import type { StatusConfig } from './status/types';
+import { StorageHealth } from './store/health';
+import { RunLog } from './store/runs';
 import type { Store } from './store/types';
 import pkg from '../package.json' with { type: 'json' };
 
@@ -37,6 +50,26 @@ export interface AppOptions {
   staticDir?: string | null;
   /** Log each HTTP request (default true). */
   requestLog?: boolean;
+  /** Served over HTTPS (directly or behind a proxy): Secure `__Host-` cookie and HSTS. */
+  secureCookies?: boolean;
+  /** Express "trust proxy" (e.g. "loopback" behind a local nginx): client IPs from X-Forwarded-For. */
+  trustProxy?: boolean | number | string;
+  session?: Partial<SessionConfig>;
+  /** Failed logins allowed per IP and per username within the window (default 5 per 15 min). */
+  login?: { maxFailures?: number; windowMs?: number };
+  /** Connected sockets' sessions are checked this often (default 30 s). */
+  sessionSweepMs?: number;
+  /** Monitor run heartbeat (default 5 s): how precisely a crash's gap begins. */
+  heartbeatMs?: number;
+}
+
+export interface AppAuth {
+  sessions: Sessions;
+  users: Users;
+  limiter: FailureLimiter;
+  access: Access;
+  sockets: SocketAuth;
+  cookieName: string;
 }
 
 export interface App {
@@ -46,7 +79,12 @@ export interface App {
   inventory: Inventory;
   monitor: Monitor;
   hub: Hub;
+  auth: AppAuth;
+  health: StorageHealth;
+  runs: RunLog;
   engineName: string;
+  /** The health as clients see it (`server:health`, snapshots, /api/health). */
+  serverHealth(): ServerHealth;
   /** Start monitoring and listen; resolves with the bound port (0 picks a free one). */
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
@@ -58,6 +96,8 @@ export function createApp(opts: AppOptions): App {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: 'silent' });
   const { store } = opts;
+  const secure = opts.secureCookies ?? false;
+  const trustProxy = opts.trustProxy ?? false;
   const inventory = new Inventory(store);
   const kind = typeof opts.engine === 'function' ? undefined : (opts.engine ?? 'auto');
   const engineFactory: EngineFactory =
@@ -74,22 +114,70 @@ export function createApp(opts: AppOptions): App {
     windows: opts.windows,
   });
 
+  // Storage health: every writer reports each attempt; clients and logs see failing/ok.
+  const health = new StorageHealth(clock, logger);
+  monitor.recorder.onWrite((ok, pending, err) => health.report('outages', ok, pending, err));
+  monitor.rollups.onWrite((ok, pending, err) => health.report('rollups', ok, pending, err));
+  const runs = new RunLog({
+    store,
+    clock,
+    logger,
+    heartbeatMs: opts.heartbeatMs,
+    onWrite: (ok, pending, err) => health.report('runs', ok, pending, err),
+  });
+  const serverHealth = (): ServerHealth => {
+    const h = health.snapshot();
+    return { storage: h.storage, since: toWireInstant(h.since), pendingWrites: h.pendingWrites };
+  };
+
+  const sessions = new Sessions({ store, clock, logger, config: opts.session });
+  const access = new Access(inventory);
+  const users = new Users({
+    store,
+    clock,
+    sessions,
+    knownUnits: () => new Set(inventory.listUnits().map((u) => u.id)),
+  });
+  const limiter = new FailureLimiter({ clock, max: opts.login?.maxFailures, windowMs: opts.login?.windowMs });
+  const name = cookieName(secure);
+
   const app = express();
   app.disable('x-powered-by');
-  if (opts.requestLog ?? true)
-    app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
-  app.use(express.json({ limit: '2mb' }));
-  app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, engine: monitor.engine.name, version: pkg.version, protocol: PROTOCOL_VERSION });
+  app.set('trust proxy', trustProxy);
+  if (opts.requestLog ?? true) app.use(requestLogger(logger));
+  app.use(securityHeaders({ secure }));
+  app.use(sameOriginWrites(trustProxy !== false));
+  app.use('/api', (_req, res, next) => {
+    // Account data and live state: never from a shared or browser cache.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
   });
+  app.use('/api', authenticate(sessions, name));
+  app.get('/api/health', (_req, res) => {
+    res.json({
+      ok: true,
+      engine: monitor.engine.name,
+      version: pkg.version,
+      protocol: PROTOCOL_VERSION,
+      ...serverHealth(),
+    });
+  });
+  app.use('/api/auth', authRoutes({ store, sessions, limiter, secureCookies: secure, logger }));
+  // Everything below needs a session; bodies are parsed only for those who have one.
+  app.use('/api', requireSession, express.json({ limit: '1mb' }));
   app.use('/api', inventoryRoutes(inventory, clock));
-  app.use('/api', monitoringRoutes({ inventory, status: monitor.board, participation: monitor, store, clock }));
+  app.use(
+    '/api',
+    monitoringRoutes({ inventory, status: monitor.board, participation: monitor, store, clock, windows: opts.windows }),
+  );
+  app.use('/api', userRoutes(users));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
   });
   const staticDir =
     opts.staticDir === undefined ? (existsSync(DEFAULT_STATIC) ? DEFAULT_STATIC : null) : opts.staticDir;
   if (staticDir) {
+    // The dashboard itself is public: its login screen must load without a session.
     app.use(express.static(staticDir, { index: 'index.html', maxAge: '1h' }));
     // The dashboard is a single page: unknown non-API paths get it.
     app.get('/{*path}', (_req, res) => res.sendFile(join(staticDir, 'index.html')));
@@ -102,6 +190,8 @@ export function createApp(opts: AppOptions): App {
     perMessageDeflate: false,
     serveClient: false,
     cors: { origin: false },
+    // Client payloads are a meeting id or a point code; anything near this is not ours.
+    maxHttpBufferSize: 64 * 1024,
   });
   const hub = new Hub({
     io,
@@ -113,7 +203,22 @@ export function createApp(opts: AppOptions): App {
     logger,
     testNow: (code) => monitor.testNow(code),
     coalesceMs: opts.coalesceMs,
+    health: serverHealth,
+    access: {
+      user: (socket) => sockets.user(socket),
+      check: (actor, action, code) => access.check(actor, action, code),
+    },
   });
+  // After the hub's protocol check: an outdated client learns that first, whatever its session.
+  const sockets = new SocketAuth({
+    io,
+    sessions,
+    cookieName: name,
+    trustProxy: trustProxy !== false,
+    logger,
+    sweepMs: opts.sessionSweepMs,
+  });
+  io.use(sockets.middleware);
   monitor.onOutage((e) => hub.pushOutage(e.row));
   inventory.onChange((change) => {
     // Any meeting may have gained or lost points: every open dashboard resyncs.
@@ -129,10 +234,16 @@ export function createApp(opts: AppOptions): App {
     inventory,
     monitor,
     hub,
+    auth: { sessions, users, limiter, access, sockets, cookieName: name },
+    health,
+    runs,
     engineName: monitor.engine.name,
+    serverHealth,
     async listen(port, host = '127.0.0.1') {
+      runs.start();
       monitor.start();
       hub.start();
+      sockets.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
@@ -146,8 +257,10 @@ export function createApp(opts: AppOptions): App {
       if (closed) return;
       closed = true;
       hub.stop();
+      sockets.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await monitor.stop();
+      runs.stop();
     },
   };
 }

@@ -13,6 +13,9 @@ const USAGE = `diemcau — giám sát điểm cầu hội nghị trực tuyến
 
 Usage:
   diemcau serve --config FILE --db FILE [--port 8080] [--host 0.0.0.0] [--engine auto|fping|ping] [--demo]
+                [--secure-cookies] [--trust-proxy loopback|N|ADDR]
+  diemcau user add NAME --role admin|technician|viewer [--units A,B] --db FILE [--password-stdin]
+  diemcau user passwd NAME --db FILE [--password-stdin] | user list --db FILE | user remove NAME --db FILE
   diemcau check-config FILE
   diemcau invitation parse FILE [--json]
   diemcau lab up --scenario FILE [--truth FILE] [--inventory-out FILE] | lab down | lab status | lab verify …
@@ -29,6 +32,8 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
       }
       case 'check-config':
         return checkConfig(rest, io);
+      case 'user':
+        return await (await import('./auth/cli')).runUserCli(rest, io);
       case 'invitation':
         return await (await import('./invitation/cli')).runInvitationCli(rest, io);
       case 'lab':

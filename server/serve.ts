@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app';
+import { ensureDemoAdmin, type DemoAdmin } from './auth/demo';
 import type { CliIo } from './cli';
 import { systemClock } from './clock';
 import { loadInventoryFile } from './config/load';
@@ -22,6 +23,36 @@ function makeLogger(level: string): Logger {
   return pino({ level });
 }
 
+/** `--trust-proxy 1` → 1 hop; `loopback`, `10.0.0.1`, … as Express takes them; absent → false. */
+function parseTrustProxy(v: string | undefined): boolean | number | string {
+  if (v === undefined || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+// The password is written here only, to the terminal that started the demo: never to the log.
+function accountBanner(demo: DemoAdmin | null, users: number, db: string): string {
+  if (demo?.created) {
+    return (
+      `  Tài khoản quản trị demo / demo admin:  ${demo.name}  /  ${demo.password}\n` +
+      `  (chỉ hiện một lần — shown once; đổi bằng / change with: npx diemcau user passwd ${demo.name} --db ${db})\n\n`
+    );
+  }
+  if (demo) {
+    return (
+      `  Tài khoản demo "${demo.name}" đã có (exists). Quên mật khẩu? / reset: ` +
+      `npx diemcau user passwd ${demo.name} --db ${db}\n\n`
+    );
+  }
+  if (users === 0) {
+    return (
+      `  Chưa có tài khoản nào (no users yet). Tạo quản trị viên đầu tiên / create the first admin:\n` +
+      `    npx diemcau user add NAME --role admin --db ${db}\n\n`
+    );
+  }
+  return '\n';
+}
+
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -32,6 +63,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
       host: { type: 'string', default: '0.0.0.0' },
       engine: { type: 'string', default: 'auto' },
       demo: { type: 'boolean', default: false },
+      'secure-cookies': { type: 'boolean', default: false },
+      'trust-proxy': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
     },
   });
@@ -48,7 +81,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const logger = makeLogger(values['log-level']);
   mkdirSync(dirname(values.db), { recursive: true });
   const store = openSqliteStore(values.db, { logger });
-  const app = createApp({ store, logger, engine });
+  const trustProxy = parseTrustProxy(values['trust-proxy']);
+  const app = createApp({ store, logger, engine, secureCookies: values['secure-cookies'], trustProxy });
   if (file) {
     const meetings = values.demo ? retimeForDemo(file.meetings, systemClock.now()) : file.meetings;
     app.inventory.apply({ upsertUnits: file.units, upsertPoints: file.points, upsertMeetings: meetings });
@@ -57,11 +91,13 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
       'inventory file applied',
     );
   }
+  const demoAdmin = values.demo ? await ensureDemoAdmin(app.auth.users) : null;
   const bound = await app.listen(port, values.host);
   const shown = values.host === '0.0.0.0' || values.host === '::' ? '127.0.0.1' : values.host;
   const url = `http://${shown}:${bound}/`;
   logger.info({ url, engine: app.engineName, db: values.db }, 'diemcau is running');
-  io.stdout.write(`\n  diemcau: ${url}   (engine ${app.engineName}, database ${values.db})\n\n`);
+  io.stdout.write(`\n  diemcau: ${url}   (engine ${app.engineName}, database ${values.db})\n`);
+  io.stdout.write(accountBanner(demoAdmin, app.auth.users.list().length, values.db));
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {

@@ -8,11 +8,13 @@ import { Code, Meeting, Outage, Phase, Point, PointStatus, Unit } from './schema
 export const PROTOCOL_VERSION = 1;
 
 export const HandshakeAuth = z.object({ protocol: z.number().int() }).loose();
+// Besides auth.protocol, the handshake needs the session cookie (HttpOnly, sent by the browser):
+// without a valid session the connection is refused with connect_error "unauthorized".
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
 export interface AckError {
-  code: 'bad_request' | 'not_found' | 'forbidden' | 'conflict' | 'internal';
+  code: 'bad_request' | 'not_found' | 'unauthorized' | 'forbidden' | 'conflict' | 'internal';
   message: string;
   /** Field errors, keyed by dotted path. */
   fields?: Record<string, string>;
@@ -33,6 +35,8 @@ export interface MeetingSnapshot {
   statuses: PointStatus[];
   /** Outages of this meeting, newest first (bounded). */
   outages: Outage[];
+  /** The server's own health (storage); also pushed as `server:health` when it changes. */
+  health?: ServerHealth;
 }
 
 /** What changed since the previous delta, coalesced (≤ 250 ms); only changed points are listed. */
@@ -60,6 +64,10 @@ export type PointTest = z.infer<typeof PointTest>;
 
 export interface ServerEvents {
   'meeting:delta': (delta: MeetingDelta) => void;
+  /** Storage went failing or recovered, or its backlog changed; sent to every socket. */
+  'server:health': (h: ServerHealth) => void;
+  /** Sent just before the server disconnects a socket whose session ended: show the login screen. */
+  'session:ended': (p: { reason: SessionEndReason }) => void;
   /** The inventory or the meeting itself changed: the client should join again for a fresh snapshot. */
   'meeting:invalidated': (p: { meetingId: string }) => void;
   'meetings:changed': () => void;
@@ -69,4 +77,85 @@ export interface ClientEvents {
   'meeting:join': (p: MeetingJoin, ack: (r: Ack<MeetingSnapshot>) => void) => void;
   'meeting:leave': (p: MeetingJoin, ack: (r: Ack<null>) => void) => void;
   'point:test': (p: PointTest, ack: (r: Ack<TestNowResult>) => void) => void;
+}
+
+// ── Server health ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * `failing`: the last write to the database failed (disk full, file unwritable). Probing and the
+ * dashboards go on; outage transitions and samples wait in memory (`pendingWrites`) and are written,
+ * in order, once the database accepts writes again. `since`: when the current storage state began.
+ */
+export interface ServerHealth {
+  storage: 'ok' | 'failing';
+  since: string;
+  pendingWrites: number;
+}
+
+/** A span when no monitor was running (between a crash or stop and the next start): state unknown. */
+export interface MonitorGap {
+  from: string;
+  to: string;
+}
+
+// ── Accounts (REST /api/auth/*, /api/users) ──────────────────────────────────────────────────────
+
+export const ROLES = ['admin', 'technician', 'viewer'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** What a role may do; a technician limited to units may do point actions only on those units' points. */
+export const ACTIONS = [
+  'read',
+  'inventory:write',
+  'users:manage',
+  'point:test',
+  'checklist:write',
+  'outage:acknowledge',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export type SessionEndReason = 'logout' | 'expired' | 'revoked';
+
+export const Username = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" and "-"');
+export const Password = z.string().min(10, 'at least 10 characters').max(256);
+
+export const LoginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+const UserFields = {
+  role: Role,
+  /** Only for technicians: the units (and their descendants) whose points they may change. */
+  units: z.array(Code).max(100).default([]),
+  displayName: z.string().trim().min(1).max(120).nullable().default(null),
+};
+export const NewUserBody = z.strictObject({ name: Username, password: Password, ...UserFields });
+export type NewUserBody = z.input<typeof NewUserBody>;
+/** PUT replaces role, units and display name; the password changes only when given. */
+export const UserUpdateBody = z.strictObject({ password: Password.optional(), ...UserFields });
+export type UserUpdateBody = z.input<typeof UserUpdateBody>;
+
+/** A user as the API shows it: never the password hash. */
+export interface UserView {
+  name: string;
+  displayName: string | null;
+  role: Role;
+  units: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /api/auth/me` and the body of a successful login. */
+export interface Me {
+  user: UserView;
+  /** Actions the role allows (for a unit-limited technician: on the points of its units). */
+  permissions: Action[];
+  session: { createdAt: string; expiresAt: string; idleMinutes: number };
 }

@@ -77,7 +77,11 @@ export const Point = z
   .superRefine((p, ctx) => {
     const primaries = p.targets.filter((t) => t.role === 'primary').length;
     if (primaries !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['targets'], message: `needs exactly one primary target, has ${primaries}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets'],
+        message: `needs exactly one primary target, has ${primaries}`,
+      });
     }
   });
 export type Point = z.infer<typeof Point>;
@@ -99,7 +103,11 @@ export const Meeting = z
     host: Code.nullable().default(null),
     lineTest: z.strictObject({
       start: Instant,
-      durationMin: z.number().int().min(1).max(24 * 60),
+      durationMin: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60),
     }),
     session: z.strictObject({ start: Instant, plannedEnd: Instant }),
     participants: Participants,

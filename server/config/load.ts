@@ -27,7 +27,13 @@ export function parseInventoryText(text: string, file: string): InventoryFile {
     }
     return undefined;
   };
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (err) {
+    // Unresolved aliases and alias bombs ("excessive alias count") surface only here.
+    throw new ValidationError([{ file, path: '(syntax)', message: (err as Error).message }]);
+  }
   const parsed = InventoryFile.safeParse(raw);
   if (!parsed.success) {
     throw new ValidationError(

@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../auth/errors';
 import { NotFoundError, ValidationError } from '../errors';
+import { isStorageFault } from '../store/health';
 
 export class ConflictError extends Error {
   readonly status = 409;
@@ -13,6 +15,19 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const fields: Record<string, string> = {};
       for (const i of err.issues) fields[i.path] = i.message;
       res.status(400).json({ error: { code: 'bad_request', message: err.message, fields } });
+      return;
+    }
+    if (err instanceof UnauthorizedError) {
+      res.status(401).json({ error: { code: 'unauthorized', message: err.message } });
+      return;
+    }
+    if (err instanceof ForbiddenError) {
+      res.status(403).json({ error: { code: 'forbidden', message: err.message } });
+      return;
+    }
+    if (err instanceof TooManyRequestsError) {
+      res.setHeader('Retry-After', String(err.retryAfterS));
+      res.status(429).json({ error: { code: 'too_many_requests', message: err.message } });
       return;
     }
     if (err instanceof NotFoundError) {
@@ -29,6 +44,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const message =
         e.type === 'entity.parse.failed' ? `invalid JSON body: ${e.message}` : (e.message ?? 'bad request');
       res.status(e.status).json({ error: { code: 'bad_request', message } });
+      return;
+    }
+    if (isStorageFault(err)) {
+      // Disk full or file unwritable: the change was not made; monitoring goes on.
+      logger.error({ err, url: req.originalUrl }, 'request failed: storage unavailable');
+      res.status(503).json({ error: { code: 'storage_unavailable', message: 'the database cannot be written now' } });
       return;
     }
     logger.error({ err, url: req.originalUrl }, 'request failed');

@@ -17,6 +17,8 @@ export const SampleQuerySchema = z.strictObject({
   to: ms.optional(),
 });
 
+export const GapQuerySchema = SampleQuerySchema;
+
 /** Query strings repeat keys as arrays; a repeated key is a caller mistake, reported as such. */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
   return parseOrThrow(schema, query, ['query']);

@@ -1,19 +1,21 @@
 // The realtime hub: one Socket.IO room per meeting; a snapshot on join, then deltas coalesced every
 // ≤ 250 ms carrying only what changed. One serialisation per room per tick, whatever the client count.
-import type { Server, Socket } from 'socket.io';
+// Every event is authorised (SocketAccess) before its payload is even parsed.
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { phaseAt } from '../../shared/phase';
 import {
   HandshakeAuth,
   MeetingJoin,
   PROTOCOL_VERSION,
   PointTest,
-  type ClientEvents,
+  type Action,
   type MeetingDelta,
   type MeetingSnapshot,
-  type ServerEvents,
+  type ServerHealth,
   type TestNowResult,
 } from '../../shared/protocol';
+import { roleAllows, type Actor } from '../auth/policy';
 import type { Outage, Phase, PointStatus } from '../../shared/schemas';
 import type { Clock } from '../clock';
 import { NotFoundError } from '../errors';
@@ -21,9 +23,17 @@ import type { Inventory } from '../inventory/inventory';
 import { presentMeeting, presentOutage } from '../presenters';
 import type { OutageRow, Store } from '../store/types';
 import { handle } from './acks';
+import type { IoServer, IoSocket } from './auth';
 
-export type IoServer = Server<ClientEvents, ServerEvents>;
-type IoSocket = Socket<ClientEvents, ServerEvents>;
+export type { IoServer, IoSocket } from './auth';
+
+/** Who is behind a socket, and what they may do. */
+export interface SocketAccess {
+  /** The socket's user now; throws UnauthorizedError when its session has ended. */
+  user(socket: IoSocket): Actor;
+  /** Throws ForbiddenError (or NotFoundError for an unknown point) unless the actor may. */
+  check(actor: Actor, action: Action, pointCode?: string): void;
+}
 
 export interface StatusSource {
   /** Undefined for a code the board does not know (e.g. a point added a moment ago). */
@@ -46,6 +56,9 @@ export interface HubDeps {
   clock: Clock;
   logger: Logger;
   testNow: (code: string) => Promise<TestNowResult>;
+  access: SocketAccess;
+  /** The server's health, in snapshots and pushed as `server:health` when it changes. */
+  health?: () => ServerHealth;
   coalesceMs?: number;
   /** Outages sent in a snapshot (newest first). */
   snapshotOutages?: number;
@@ -58,6 +71,7 @@ export class Hub {
   private phase = new Map<string, Phase>();
   private pendingOutages: OutageRow[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private lastHealth = '';
 
   constructor(private readonly d: HubDeps) {
     d.io.use((socket, next) => {
@@ -107,12 +121,14 @@ export class Hub {
       points,
       statuses: points.map((p) => status.status(p.code)).filter((s) => s !== undefined),
       outages: store.listOutages({ meeting: meetingId, limit: this.d.snapshotOutages ?? 200 }).map(presentOutage),
+      health: this.d.health?.(),
     };
   }
 
   /** One coalescing tick: public so tests can flush by hand. */
   flush(): void {
     const { io, inventory, participation, status, clock } = this.d;
+    this.flushHealth();
     const changed = status.drainChanged();
     const outages = this.pendingOutages;
     this.pendingOutages = [];
@@ -140,11 +156,46 @@ export class Hub {
     }
   }
 
+  private flushHealth(): void {
+    const h = this.d.health?.();
+    if (!h) return;
+    const key = JSON.stringify(h);
+    if (key === this.lastHealth) return;
+    this.lastHealth = key;
+    this.d.io.emit('server:health', h);
+  }
+
   private onConnection(socket: IoSocket): void {
-    const { logger } = this.d;
+    const { logger, access } = this.d;
+    const health = this.d.health?.();
+    if (health) socket.emit('server:health', health);
+    /** A handler whose session is re-checked, and whose role may do `action`, before anything else. */
+    const guarded = <S extends z.ZodType, T>(
+      event: string,
+      schema: S,
+      action: Action,
+      run: (p: z.output<S>, actor: Actor) => T | Promise<T>,
+      pointOf?: (p: z.output<S>) => string,
+    ) => {
+      return handle(
+        logger,
+        event,
+        schema,
+        (p, actor: Actor) => {
+          if (pointOf) access.check(actor, action, pointOf(p));
+          return run(p, actor);
+        },
+        () => {
+          const actor = access.user(socket);
+          // The role first (a viewer is refused whatever the payload); the point's unit once parsed.
+          if (!pointOf || !roleAllows(actor.role, action)) access.check(actor, action);
+          return actor;
+        },
+      );
+    };
     socket.on(
       'meeting:join',
-      handle(logger, 'meeting:join', MeetingJoin, async ({ meetingId }) => {
+      guarded('meeting:join', MeetingJoin, 'read', async ({ meetingId }) => {
         const snap = this.snapshot(meetingId);
         // Join after building the snapshot, in the same tick: the next delta is seq + 1 for this client.
         await socket.join(room(meetingId));
@@ -153,14 +204,20 @@ export class Hub {
     );
     socket.on(
       'meeting:leave',
-      handle(logger, 'meeting:leave', MeetingJoin, async ({ meetingId }) => {
+      guarded('meeting:leave', MeetingJoin, 'read', async ({ meetingId }) => {
         await socket.leave(room(meetingId));
         return null;
       }),
     );
     socket.on(
       'point:test',
-      handle(logger, 'point:test', PointTest, ({ code }) => this.d.testNow(code)),
+      guarded(
+        'point:test',
+        PointTest,
+        'point:test',
+        ({ code }) => this.d.testNow(code),
+        ({ code }) => code,
+      ),
     );
   }
 }

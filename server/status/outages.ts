@@ -1,9 +1,12 @@
 // Turns point transitions into outage records (docs/SPEC.md OU1–OU8), written synchronously through
 // the Store so an outage is on disk the moment the dashboard shows it. Open outages found in the store
-// at start are continued, never duplicated.
+// at start are continued, never duplicated. When the store cannot write (disk full, file unwritable),
+// the writes wait in a bounded queue and are retried in order on every tick: the recorder's own state
+// goes on, and an outage reaches the dashboards' log once it is on disk.
 import type { Logger } from 'pino';
 import { DEFAULT_WINDOWS, phaseAt, windowAt, type WindowConfig } from '../../shared/phase';
 import type { Meeting, OutageType } from '../../shared/schemas';
+import { isStorageFault } from '../store/health';
 import type { NewOutage, OutageRow, Store } from '../store/types';
 import type { PointTransition } from './board';
 import { DEFAULT_STATUS } from './types';
@@ -20,11 +23,26 @@ export interface OutageRecorderOptions {
   /** A severe period becomes an outage once it has lasted this long (default DEFAULT_STATUS's). */
   severeMinMs?: number;
   windows?: WindowConfig;
+  /** Writes held while the store fails; beyond this the oldest are given up (and logged). */
+  maxPendingWrites?: number;
 }
 
+/** After each write attempt (for the storage health): success, writes still queued, the error. */
+export type WriteListener = (ok: boolean, pending: number, err?: unknown) => void;
+
+/** An outage the recorder holds open: `row` once written, null while its insert waits in the queue. */
+interface Rec {
+  data: NewOutage;
+  row: OutageRow | null;
+  /** Its insert was given up (queue overflow): its close is skipped too. */
+  lost: boolean;
+}
+
+type Op = { kind: 'open'; rec: Rec } | { kind: 'close'; rec: Rec; endedAt: number };
+
 interface Open {
-  down: OutageRow[];
-  severe: OutageRow[];
+  down: Rec[];
+  severe: Rec[];
 }
 
 export class OutageRecorder {
@@ -36,13 +54,30 @@ export class OutageRecorder {
   /** Points severe since this instant whose severe outage is not yet long enough to record. */
   private readonly pendingSevere = new Map<string, number>();
   private readonly listeners = new Set<OutageListener>();
+  /** Writes the store refused, oldest first; while any wait, new writes queue behind them. */
+  private readonly queue: Op[] = [];
+  private failing = false;
+  private readonly writeListeners = new Set<WriteListener>();
 
   constructor(private readonly opts: OutageRecorderOptions) {
     this.store = opts.store;
     this.logger = opts.logger;
     this.severeMinMs = opts.severeMinMs ?? DEFAULT_STATUS.severeMinMs;
     this.windows = opts.windows ?? DEFAULT_WINDOWS;
-    for (const row of this.store.openOutages()) this.entry(row.point)[row.type].push(row);
+    for (const row of this.store.openOutages()) {
+      const { id: _id, endedAt: _endedAt, ...data } = row;
+      this.entry(row.point)[row.type].push({ data, row, lost: false });
+    }
+  }
+
+  /** Writes waiting for the store. */
+  get pendingWrites(): number {
+    return this.queue.length;
+  }
+
+  onWrite(listener: WriteListener): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
   }
 
   onEvent(listener: OutageListener): () => void {
@@ -53,7 +88,7 @@ export class OutageRecorder {
   /** Open outage rows, of one point or of all. */
   openRows(code?: string): OutageRow[] {
     const entries = code === undefined ? [...this.open.values()] : [this.open.get(code)].filter((e) => !!e);
-    return entries.flatMap((e) => [...e.down, ...e.severe]);
+    return entries.flatMap((e) => [...e.down, ...e.severe]).flatMap((r) => (r.row ? [r.row] : []));
   }
 
   onTransition(tr: PointTransition): void {
@@ -78,6 +113,7 @@ export class OutageRecorder {
 
   /** Records severe periods that have now lasted severeMinMs (OU3); call it every second or so. */
   tick(now: number): void {
+    this.retryPending();
     for (const [code, since] of this.pendingSevere) {
       if (now - since < this.severeMinMs) continue;
       this.pendingSevere.delete(code);
@@ -94,21 +130,25 @@ export class OutageRecorder {
     for (const [code, e] of this.open) {
       for (const type of ['down', 'severe'] as const) {
         const rows = e[type];
-        const first = rows[0];
+        const first = rows[0]?.data;
         if (!first) continue;
         for (const id of this.opts.meetingsOf(code)) {
           const m = this.opts.meeting(id);
-          if (!m || rows.some((r) => r.meeting === id) || windowAt(m, now, this.windows) === null) continue;
-          const row = this.store.openOutage({
-            point: code,
-            meeting: id,
-            type,
-            phase: phaseAt(m, first.startedAt),
-            startedAt: first.startedAt,
-            detectedAt: first.detectedAt,
-          });
-          rows.push(row);
-          this.emit({ kind: 'opened', row });
+          if (!m || rows.some((r) => r.data.meeting === id) || windowAt(m, now, this.windows) === null) continue;
+          const rec: Rec = {
+            data: {
+              point: code,
+              meeting: id,
+              type,
+              phase: phaseAt(m, first.startedAt),
+              startedAt: first.startedAt,
+              detectedAt: first.detectedAt,
+            },
+            row: null,
+            lost: false,
+          };
+          rows.push(rec);
+          this.write({ kind: 'open', rec });
         }
       }
     }
@@ -129,10 +169,10 @@ export class OutageRecorder {
   private openUnlessOpen(code: string, type: OutageType, startedAt: number, detectedAt: number): void {
     const rows = this.entry(code)[type];
     if (rows.length > 0) return; // OU5/OU7: continue the open outage, no duplicate
-    for (const o of this.attribute(code, type, startedAt, Math.max(detectedAt, startedAt))) {
-      const row = this.store.openOutage(o);
-      rows.push(row);
-      this.emit({ kind: 'opened', row });
+    for (const data of this.attribute(code, type, startedAt, Math.max(detectedAt, startedAt))) {
+      const rec: Rec = { data, row: null, lost: false };
+      rows.push(rec);
+      this.write({ kind: 'open', rec });
     }
   }
 
@@ -153,14 +193,79 @@ export class OutageRecorder {
     const rows = e?.[type];
     if (!e || !rows?.length) return;
     while (rows.length > 0) {
-      const row = rows[0]!;
+      const rec = rows.shift()!;
       // OU8: a clock jump must not produce a negative duration.
-      const endedAt = Math.max(at, row.startedAt);
-      this.store.closeOutage(row.id, endedAt);
-      rows.shift();
-      this.emit({ kind: 'closed', row: { ...row, endedAt } });
+      this.write({ kind: 'close', rec, endedAt: Math.max(at, rec.data.startedAt) });
     }
     if (!e.down.length && !e.severe.length) this.open.delete(code);
+  }
+
+  /** Retries queued writes in order, stopping at the first the store refuses again. */
+  retryPending(): void {
+    if (this.queue.length === 0) return;
+    const before = this.queue.length;
+    while (this.queue.length > 0) {
+      try {
+        this.exec(this.queue[0]!);
+      } catch (err) {
+        if (isStorageFault(err)) return this.refused(err);
+        // Retrying cannot help a write the store rejects on its merits: give it up, go on.
+        this.logger.error({ err, op: this.queue[0]!.kind }, 'outages: a queued write was rejected; dropped');
+      }
+      this.queue.shift();
+    }
+    this.failing = false;
+    this.logger.info({ written: before }, 'outages: queued writes are on disk');
+    this.wrote(true, 0);
+  }
+
+  /** Write now, or behind the writes already waiting so the store sees them in order. */
+  private write(op: Op): void {
+    if (this.queue.length > 0) {
+      this.enqueue(op);
+      return this.wrote(false, this.queue.length);
+    }
+    try {
+      this.exec(op);
+    } catch (err) {
+      // Anything but a storage fault is a bug or a rejected row: surface it as before.
+      if (!isStorageFault(err)) throw err;
+      this.enqueue(op);
+      return this.refused(err);
+    }
+    this.wrote(true, 0);
+  }
+
+  private exec(op: Op): void {
+    const { rec } = op;
+    if (op.kind === 'open') {
+      rec.row = this.store.openOutage(rec.data);
+      this.emit({ kind: 'opened', row: rec.row });
+      return;
+    }
+    if (rec.lost || !rec.row) return;
+    this.store.closeOutage(rec.row.id, op.endedAt);
+    this.emit({ kind: 'closed', row: { ...rec.row, endedAt: op.endedAt } });
+  }
+
+  private enqueue(op: Op): void {
+    this.queue.push(op);
+    const max = this.opts.maxPendingWrites ?? 10_000;
+    if (this.queue.length <= max) return;
+    const dropped = this.queue.shift()!;
+    dropped.rec.lost = true;
+    this.logger.error(
+      { point: dropped.rec.data.point, op: dropped.kind, pending: this.queue.length },
+      'outages: write queue full; the oldest queued write is lost',
+    );
+  }
+
+  private refused(err: unknown): void {
+    if (!this.failing) {
+      this.failing = true;
+      this.logger.error({ err, pending: this.queue.length }, 'outages: the store refuses writes; queued for retry');
+    }
+    this.wrote(false, this.queue.length, err);
   }
 
   private entry(code: string): Open {
@@ -170,6 +275,10 @@ export class OutageRecorder {
       this.open.set(code, e);
     }
     return e;
+  }
+
+  private wrote(ok: boolean, pending: number, err?: unknown): void {
+    for (const l of this.writeListeners) l(ok, pending, err);
   }
 
   private emit(e: OutageEvent): void {

@@ -70,6 +70,44 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX rollups_point_t ON rollups(point, t);
     `,
   },
+  {
+    version: 2,
+    description: 'users, sessions, monitor runs',
+    sql: `
+      CREATE TABLE users (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        name          TEXT NOT NULL UNIQUE,
+        display_name  TEXT,
+        role          TEXT NOT NULL CHECK (role IN ('admin', 'technician', 'viewer')),
+        units         TEXT NOT NULL DEFAULT '[]',
+        password_hash TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+
+      -- The token itself is never stored, only its SHA-256: a copy of the database opens no session.
+      CREATE TABLE sessions (
+        token_hash   TEXT PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sessions_user ON sessions(user_id);
+      CREATE INDEX sessions_last_seen ON sessions(last_seen_at);
+      CREATE INDEX sessions_created ON sessions(created_at);
+
+      -- One row per monitor start; gap_from is the previous run's last sign of life when that was
+      -- before this start, so the time nobody was watching shows as unknown rather than up or down.
+      CREATE TABLE monitor_runs (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at   INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        stopped_at   INTEGER,
+        gap_from     INTEGER CHECK (gap_from IS NULL OR gap_from < started_at)
+      ) STRICT;
+      CREATE INDEX monitor_runs_gap ON monitor_runs(started_at) WHERE gap_from IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

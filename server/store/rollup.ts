@@ -18,6 +18,9 @@ export interface RollupBufferOptions {
   maxPending?: number;
 }
 
+/** After each write attempt (for the storage health): success, rows still pending, the error. */
+export type RollupWriteListener = (ok: boolean, pending: number, err?: unknown) => void;
+
 export interface FlushResult {
   /** Rows written by this flush (0 when the write failed). */
   written: number;
@@ -54,10 +57,16 @@ export class RollupBuffer {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly graceMs: number;
   private readonly maxPending: number;
+  private readonly writeListeners = new Set<RollupWriteListener>();
 
   constructor(private readonly opts: RollupBufferOptions) {
     this.graceMs = opts.graceMs ?? 2_000;
     this.maxPending = opts.maxPending ?? 100_000;
+  }
+
+  onWrite(listener: RollupWriteListener): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
   }
 
   add(point: string, host: string, r: ProbeResult): void {
@@ -111,6 +120,7 @@ export class RollupBuffer {
       this.opts.store.writeRollups(this.pending);
       const written = this.pending.length;
       this.pending = [];
+      for (const l of this.writeListeners) l(true, 0);
       return { written, pending: 0, dropped: 0 };
     } catch (err) {
       // Oldest first out: the newest samples are the ones a technician is looking at.
@@ -120,6 +130,7 @@ export class RollupBuffer {
         { err, pending: this.pending.length, dropped },
         dropped > 0 ? 'rollups: write failed, dropped oldest rows beyond the cap' : 'rollups: write failed, will retry',
       );
+      for (const l of this.writeListeners) l(false, this.pending.length, err);
       return { written: 0, pending: this.pending.length, dropped };
     }
   }

@@ -4,7 +4,22 @@ import Database from 'better-sqlite3';
 import pino, { type Logger } from 'pino';
 import { Meeting, Point, Unit } from '../../shared/schemas';
 import { migrate } from './migrations';
-import type { InventoryChange, InventoryData, NewOutage, OutageQuery, OutageRow, RollupRow, Store } from './types';
+import { SqliteAccounts } from './sqlite-accounts';
+import type {
+  GapRow,
+  InventoryChange,
+  InventoryData,
+  MonitorRunRow,
+  NewOutage,
+  NewUser,
+  OutageQuery,
+  OutageRow,
+  RollupRow,
+  SessionRow,
+  Store,
+  UserPatch,
+  UserRow,
+} from './types';
 
 export interface SqliteStoreOptions {
   logger?: Logger;
@@ -80,8 +95,11 @@ class SqliteStore implements Store {
   private readonly listOutagesBy;
   private readonly applyChange;
   private readonly upsertRollups;
+  private readonly accounts: SqliteAccounts;
+  private readonly insertOutageTx;
 
   constructor(private readonly db: Database.Database) {
+    this.accounts = new SqliteAccounts(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       units: p('SELECT json FROM units ORDER BY id'),
@@ -132,6 +150,11 @@ class SqliteStore implements Store {
       // Deferred foreign keys (a point's unit, a unit's parent) are checked by COMMIT.
     });
 
+    // INSERT … RETURNING read with .get() commits when the statement is reset, and better-sqlite3
+    // does not report a failure there: on a full disk the row would be "returned" yet never written.
+    // Inside a transaction the COMMIT is its own statement, and its failure throws.
+    this.insertOutageTx = db.transaction((o: NewOutage) => this.insertOutage(o));
+
     this.upsertRollups = db.transaction((rows: readonly RollupRow[]) => {
       for (const r of rows) this.s.upsertRollup.run(r);
     });
@@ -150,6 +173,10 @@ class SqliteStore implements Store {
   }
 
   openOutage(o: NewOutage): OutageRow {
+    return this.insertOutageTx.immediate(o);
+  }
+
+  private insertOutage(o: NewOutage): OutageRow {
     // Probe times may carry sub-millisecond fractions (fping prints µs); the columns are whole ms.
     return this.s.insertOutage.get({
       point: o.point,
@@ -193,6 +220,52 @@ class SqliteStore implements Store {
 
   listRollups(point: string, from: number, to: number): RollupRow[] {
     return this.s.listRollups.all(point, from, to) as RollupRow[];
+  }
+
+  listUsers(): UserRow[] {
+    return this.accounts.listUsers();
+  }
+  getUser(name: string): UserRow | undefined {
+    return this.accounts.getUser(name);
+  }
+  createUser(u: NewUser): UserRow {
+    return this.accounts.createUser(u);
+  }
+  updateUser(name: string, patch: UserPatch): UserRow | undefined {
+    return this.accounts.updateUser(name, patch);
+  }
+  deleteUser(name: string): boolean {
+    return this.accounts.deleteUser(name);
+  }
+  createSession(s: SessionRow): void {
+    this.accounts.createSession(s);
+  }
+  getSession(tokenHash: string): { session: SessionRow; user: UserRow } | undefined {
+    return this.accounts.getSession(tokenHash);
+  }
+  touchSession(tokenHash: string, lastSeenAt: number): void {
+    this.accounts.touchSession(tokenHash, lastSeenAt);
+  }
+  deleteSession(tokenHash: string): boolean {
+    return this.accounts.deleteSession(tokenHash);
+  }
+  deleteUserSessions(userId: number, keep?: string): string[] {
+    return this.accounts.deleteUserSessions(userId, keep);
+  }
+  deleteExpiredSessions(idleBefore: number, createdBefore: number): string[] {
+    return this.accounts.deleteExpiredSessions(idleBefore, createdBefore);
+  }
+  startRun(at: number): MonitorRunRow {
+    return this.accounts.startRun(at);
+  }
+  heartbeatRun(id: number, at: number): void {
+    this.accounts.heartbeatRun(id, at);
+  }
+  stopRun(id: number, at: number): void {
+    this.accounts.stopRun(id, at);
+  }
+  listGaps(from: number, to: number): GapRow[] {
+    return this.accounts.listGaps(from, to);
   }
 
   close(): void {

@@ -1,10 +1,12 @@
 // Starts the real app on port 0: a real SQLite file in a temp dir, a real probe engine, real sockets.
+// An admin account is created and logged in through the real login route; `cookie` carries its
+// session for fetch and for connectSocket.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type Ack, type ClientEvents, type ServerEvents } from '../../shared/protocol';
+import { PROTOCOL_VERSION, type Ack, type ClientEvents, type Role, type ServerEvents } from '../../shared/protocol';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
 import { createApp, type App, type AppOptions } from '../../server/app';
@@ -19,6 +21,8 @@ export interface TestApp {
   url: string;
   dir: string;
   dbFile: string;
+  /** `name=value` of the admin's session cookie: send it as the Cookie header. */
+  cookie: string;
   /** Stop the app and close the store; the temp dir stays until dispose(). */
   stop(): Promise<void>;
   dispose(): Promise<void>;
@@ -32,6 +36,8 @@ export interface StartOptions extends Omit<AppOptions, 'store'> {
   dir?: string;
 }
 
+export const ADMIN = { name: 'admin', password: 'mật-khẩu-thử-nghiệm-admin' } as const;
+
 export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'dc-app-'));
   const dbFile = join(dir, 'diemcau.sqlite');
@@ -40,7 +46,19 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   if (opts.units || opts.points || opts.meetings) {
     app.inventory.apply({ upsertUnits: opts.units, upsertPoints: opts.points, upsertMeetings: opts.meetings });
   }
+  if (!app.auth.users.get(ADMIN.name)) {
+    await app.auth.users.create({ name: ADMIN.name, password: ADMIN.password, role: 'admin' });
+  }
   const port = await app.listen(0);
+  const url = `http://127.0.0.1:${port}`;
+  let cookie: string;
+  try {
+    cookie = await login(url, ADMIN.name, ADMIN.password);
+  } catch (err) {
+    await app.close();
+    store.close();
+    throw err;
+  }
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -51,9 +69,10 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   return {
     app,
     store,
-    url: `http://127.0.0.1:${port}`,
+    url,
     dir,
     dbFile,
+    cookie,
     stop,
     async dispose() {
       await stop();
@@ -64,8 +83,61 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
 
 export type TestSocket = Socket<ServerEvents, ClientEvents>;
 
-export function connectSocket(url: string, protocol = PROTOCOL_VERSION): TestSocket {
-  return connect(url, { transports: ['websocket'], auth: { protocol }, reconnection: false, forceNew: true });
+/** A socket carrying `cookie` (a session) as browsers do; without it the server refuses the handshake. */
+export function connectSocket(url: string, cookie?: string, protocol = PROTOCOL_VERSION): TestSocket {
+  return connect(url, {
+    transports: ['websocket'],
+    auth: { protocol },
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: cookie === undefined ? {} : { cookie },
+  });
+}
+
+/** Logs in through POST /api/auth/login; returns the `name=value` of the session cookie. */
+export async function login(url: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login as ${username}: ${res.status} ${await res.text()}`);
+  const set = res.headers.get('set-cookie');
+  if (!set) throw new Error('login: no Set-Cookie');
+  return set.split(';')[0]!;
+}
+
+/** Creates a user (through the app's account rules) and logs them in; returns their cookie. */
+export async function userCookie(t: TestApp, name: string, role: Role, units: string[] = []): Promise<string> {
+  const password = `mật-khẩu-${name}-123`;
+  if (!t.app.auth.users.get(name)) await t.app.auth.users.create({ name, password, role, units });
+  return login(t.url, name, password);
+}
+
+/** fetch with the admin's (or the given) session cookie; JSON in and out. */
+export async function api(
+  t: Pick<TestApp, 'url' | 'cookie'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  cookie: string | null = t.cookie,
+): Promise<{ status: number; json: any; headers: Headers }> {
+  const headers: Record<string, string> = {};
+  if (cookie) headers.cookie = cookie;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${t.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json, headers: res.headers };
 }
 
 /** A small province: P → D1 → C1..Cn, points on 127.<octet>.0.x. */
@@ -140,4 +212,32 @@ export function okData<T>(ack: Ack<T>): T {
 export function ackError<T>(ack: Ack<T>): Extract<Ack<T>, { ok: false }>['error'] {
   if (ack.ok) throw new Error('expected a refused ack, got ok');
   return ack.error;
+}
+
+/** Real time plus an offset that a test moves: the app runs normally, then its clock jumps. */
+export class JumpClock {
+  offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  jump(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+/** Resolves with the error of the next connect_error (or rejects if the socket connects). */
+export function connectError(s: TestSocket): Promise<Error> {
+  return new Promise((resolve, reject) => {
+    s.once('connect_error', resolve);
+    s.once('connect', () => reject(new Error('expected the handshake to be refused, but it connected')));
+  });
+}
+
+/** Resolves once the socket is connected (or rejects with its connect_error). */
+export function connected(s: TestSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (s.connected) return resolve();
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
 }

@@ -3,14 +3,21 @@
 // nothing, rows parsed on the way in, copies in and out. Reopening = a new MemoryStore on the same
 // MemoryDb.
 import { Meeting, OUTAGE_TYPES, PHASES, Point, Unit } from '../../shared/schemas';
+import { ROLES } from '../../shared/protocol';
 import type {
+  GapRow,
   InventoryChange,
   InventoryData,
+  MonitorRunRow,
   NewOutage,
+  NewUser,
   OutageQuery,
   OutageRow,
   RollupRow,
+  SessionRow,
   Store,
+  UserPatch,
+  UserRow,
 } from '../../server/store/types';
 
 const DEFAULT_LIMIT = 1000;
@@ -24,6 +31,10 @@ export class MemoryDb {
   readonly outages = new Map<number, OutageRow>();
   readonly rollups = new Map<string, RollupRow>();
   nextId = 1;
+  readonly users = new Map<string, UserRow>();
+  readonly sessions = new Map<string, SessionRow>();
+  readonly runs: MonitorRunRow[] = [];
+  nextUserId = 1;
 }
 
 const byKey = <T>(m: ReadonlyMap<string, T>): T[] =>
@@ -159,8 +170,137 @@ export class MemoryStore implements Store {
       .map((r) => ({ ...r }));
   }
 
+  listUsers(): UserRow[] {
+    this.open();
+    return byKey(this.db.users);
+  }
+
+  getUser(name: string): UserRow | undefined {
+    this.open();
+    const u = this.db.users.get(name);
+    return u && structuredClone(u);
+  }
+
+  createUser(u: NewUser): UserRow {
+    this.open();
+    check((ROLES as readonly string[]).includes(u.role), 'role');
+    if (this.db.users.has(u.name)) throw new Error(`user "${u.name}" exists`);
+    const row: UserRow = { ...structuredClone(u), id: this.db.nextUserId++ };
+    this.db.users.set(u.name, row);
+    return structuredClone(row);
+  }
+
+  updateUser(name: string, patch: UserPatch): UserRow | undefined {
+    this.open();
+    const u = this.db.users.get(name);
+    if (!u) return undefined;
+    if (patch.role !== undefined) check((ROLES as readonly string[]).includes(patch.role), 'role');
+    const next: UserRow = { ...u, updatedAt: patch.updatedAt };
+    if (patch.displayName !== undefined) next.displayName = patch.displayName;
+    if (patch.role !== undefined) next.role = patch.role;
+    if (patch.units !== undefined) next.units = [...patch.units];
+    if (patch.passwordHash !== undefined) next.passwordHash = patch.passwordHash;
+    this.db.users.set(name, next);
+    return structuredClone(next);
+  }
+
+  deleteUser(name: string): boolean {
+    this.open();
+    const u = this.db.users.get(name);
+    if (!u) return false;
+    this.db.users.delete(name);
+    // Like ON DELETE CASCADE.
+    for (const [k, s] of this.db.sessions) if (s.userId === u.id) this.db.sessions.delete(k);
+    return true;
+  }
+
+  createSession(s: SessionRow): void {
+    this.open();
+    if (![...this.db.users.values()].some((u) => u.id === s.userId)) {
+      throw new Error('FOREIGN KEY constraint failed: session → user');
+    }
+    if (this.db.sessions.has(s.tokenHash)) throw new Error('UNIQUE constraint failed: sessions.token_hash');
+    this.db.sessions.set(s.tokenHash, { ...s });
+  }
+
+  getSession(tokenHash: string): { session: SessionRow; user: UserRow } | undefined {
+    this.open();
+    const s = this.db.sessions.get(tokenHash);
+    const user = s && [...this.db.users.values()].find((u) => u.id === s.userId);
+    return s && user ? { session: { ...s }, user: structuredClone(user) } : undefined;
+  }
+
+  touchSession(tokenHash: string, lastSeenAt: number): void {
+    this.open();
+    const s = this.db.sessions.get(tokenHash);
+    if (s) s.lastSeenAt = Math.max(s.lastSeenAt, lastSeenAt);
+  }
+
+  deleteSession(tokenHash: string): boolean {
+    this.open();
+    return this.db.sessions.delete(tokenHash);
+  }
+
+  deleteUserSessions(userId: number, keep?: string): string[] {
+    this.open();
+    return this.deleteSessionsWhere((s) => s.userId === userId && s.tokenHash !== keep);
+  }
+
+  deleteExpiredSessions(idleBefore: number, createdBefore: number): string[] {
+    this.open();
+    return this.deleteSessionsWhere((s) => s.lastSeenAt < idleBefore || s.createdAt < createdBefore);
+  }
+
+  startRun(at: number): MonitorRunRow {
+    this.open();
+    const t = Math.round(at);
+    const last = this.db.runs[this.db.runs.length - 1];
+    const alive = last && (last.stoppedAt ?? last.heartbeatAt);
+    const row: MonitorRunRow = {
+      id: this.db.runs.length + 1,
+      startedAt: t,
+      heartbeatAt: t,
+      stoppedAt: null,
+      gapFrom: alive !== undefined && alive < t ? alive : null,
+    };
+    this.db.runs.push(row);
+    return { ...row };
+  }
+
+  heartbeatRun(id: number, at: number): void {
+    this.open();
+    const r = this.db.runs[id - 1];
+    if (r) r.heartbeatAt = Math.max(r.startedAt, Math.round(at));
+  }
+
+  stopRun(id: number, at: number): void {
+    this.open();
+    const r = this.db.runs[id - 1];
+    if (!r) return;
+    r.stoppedAt = Math.max(r.startedAt, Math.round(at));
+    r.heartbeatAt = r.stoppedAt;
+  }
+
+  listGaps(from: number, to: number): GapRow[] {
+    this.open();
+    return this.db.runs
+      .filter((r) => r.gapFrom !== null && r.gapFrom < to && r.startedAt > from)
+      .sort((a, b) => a.gapFrom! - b.gapFrom! || a.id - b.id)
+      .map((r) => ({ from: r.gapFrom!, to: r.startedAt }));
+  }
+
   close(): void {
     this.closed = true;
+  }
+
+  private deleteSessionsWhere(pred: (s: SessionRow) => boolean): string[] {
+    const out: string[] = [];
+    for (const [k, s] of this.db.sessions) {
+      if (!pred(s)) continue;
+      this.db.sessions.delete(k);
+      out.push(k);
+    }
+    return out;
   }
 
   private open(): void {

@@ -1,6 +1,6 @@
 // CRUD for units, points and meetings. One factory serves the three: the same rules everywhere
 // (body parsed by the entity's schema, id in the URL wins, whole-inventory validation on apply).
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { z } from 'zod';
 import { Meeting, Point, Unit } from '../../../shared/schemas';
 import type { Clock } from '../../clock';
@@ -8,6 +8,8 @@ import { NotFoundError, ValidationError, parseOrThrow } from '../../errors';
 import type { Inventory } from '../../inventory/inventory';
 import type { InventoryChange } from '../../store/types';
 import { presentMeeting } from '../../presenters';
+import { authOf } from '../../auth/middleware';
+import { authorize } from '../../auth/policy';
 import { ConflictError } from '../errors';
 
 interface Entity<T> {
@@ -22,7 +24,7 @@ interface Entity<T> {
   present?: (item: T) => unknown;
 }
 
-function crud<T extends object>(inv: Inventory, e: Entity<T>): Router {
+function crud<T extends object>(inv: Inventory, e: Entity<T>, mayWrite: (res: Response) => void): Router {
   const r = Router();
   const present = e.present ?? ((x: T) => x);
   const find = (key: string): T => {
@@ -49,18 +51,21 @@ function crud<T extends object>(inv: Inventory, e: Entity<T>): Router {
     res.json(present(find(req.params.key)));
   });
   r.post(`/${e.path}`, (req, res) => {
+    mayWrite(res);
     const item = parseBody(req.body);
     if (e.get(inv, keyOf(item))) throw new ConflictError(`${e.noun} "${keyOf(item)}" exists; use PUT to change it`);
     inv.apply(e.upsert([item]));
     res.status(201).json(present(item));
   });
   r.put(`/${e.path}/:key`, (req, res) => {
+    mayWrite(res);
     const existed = e.get(inv, req.params.key) !== undefined;
     const item = parseBody(req.body, req.params.key);
     inv.apply(e.upsert([item]));
     res.status(existed ? 200 : 201).json(present(item));
   });
   r.delete(`/${e.path}/:key`, (req, res) => {
+    mayWrite(res);
     find(req.params.key);
     inv.apply(e.remove(req.params.key));
     res.status(204).end();
@@ -68,44 +73,59 @@ function crud<T extends object>(inv: Inventory, e: Entity<T>): Router {
   return r;
 }
 
+const write = (res: Response): void => authorize(authOf(res).user, 'inventory:write');
+
+/** Reads for every session; writes (POST, PUT, DELETE) for the `inventory:write` action (admins). */
 export function inventoryRoutes(inv: Inventory, clock: Clock): Router {
   const r = Router();
   r.use(
-    crud(inv, {
-      path: 'units',
-      noun: 'unit',
-      key: 'id',
-      schema: Unit,
-      list: (i) => i.listUnits(),
-      get: (i, k) => i.unit(k),
-      upsert: (items) => ({ upsertUnits: items }),
-      remove: (k) => ({ deleteUnits: [k] }),
-    }),
+    crud(
+      inv,
+      {
+        path: 'units',
+        noun: 'unit',
+        key: 'id',
+        schema: Unit,
+        list: (i) => i.listUnits(),
+        get: (i, k) => i.unit(k),
+        upsert: (items) => ({ upsertUnits: items }),
+        remove: (k) => ({ deleteUnits: [k] }),
+      },
+      write,
+    ),
   );
   r.use(
-    crud(inv, {
-      path: 'points',
-      noun: 'point',
-      key: 'code',
-      schema: Point,
-      list: (i) => i.listPoints(),
-      get: (i, k) => i.point(k),
-      upsert: (items) => ({ upsertPoints: items }),
-      remove: (k) => ({ deletePoints: [k] }),
-    }),
+    crud(
+      inv,
+      {
+        path: 'points',
+        noun: 'point',
+        key: 'code',
+        schema: Point,
+        list: (i) => i.listPoints(),
+        get: (i, k) => i.point(k),
+        upsert: (items) => ({ upsertPoints: items }),
+        remove: (k) => ({ deletePoints: [k] }),
+      },
+      write,
+    ),
   );
   r.use(
-    crud(inv, {
-      path: 'meetings',
-      noun: 'meeting',
-      key: 'id',
-      schema: Meeting,
-      list: (i) => i.listMeetings(),
-      get: (i, k) => i.meeting(k),
-      upsert: (items) => ({ upsertMeetings: items }),
-      remove: (k) => ({ deleteMeetings: [k] }),
-      present: (m) => presentMeeting(m, clock.now()),
-    }),
+    crud(
+      inv,
+      {
+        path: 'meetings',
+        noun: 'meeting',
+        key: 'id',
+        schema: Meeting,
+        list: (i) => i.listMeetings(),
+        get: (i, k) => i.meeting(k),
+        upsert: (items) => ({ upsertMeetings: items }),
+        remove: (k) => ({ deleteMeetings: [k] }),
+        present: (m) => presentMeeting(m, clock.now()),
+      },
+      write,
+    ),
   );
   return r;
 }

@@ -1,16 +1,25 @@
-// Read-only monitoring views: live status per meeting, the outage log, a point's 10 s samples.
+// Read-only monitoring views: live status per meeting, the outage log, a point's 10 s samples, and the
+// spans when no monitor ran (gaps: unknown, neither up nor down).
 import { Router } from 'express';
+import { DEFAULT_WINDOWS, meetingTimes, type WindowConfig } from '../../../shared/phase';
+import type { MonitorGap } from '../../../shared/protocol';
+import { toWireInstant } from '../../../shared/time';
 import type { Inventory } from '../../inventory/inventory';
 import { NotFoundError } from '../../errors';
 import { presentOutage, presentSample } from '../../presenters';
 import type { Participation, StatusSource } from '../../realtime/hub';
 import type { Store } from '../../store/types';
 import type { Clock } from '../../clock';
-import { OutageQuerySchema, SampleQuerySchema, parseQuery } from '../query';
+import { GapQuerySchema, OutageQuerySchema, SampleQuerySchema, parseQuery } from '../query';
+import type { GapRow } from '../../store/types';
 import { ValidationError } from '../../errors';
 
 const HOUR = 3_600_000;
 const MAX_SAMPLE_RANGE = 7 * 24 * HOUR;
+const MAX_GAP_RANGE = 366 * 24 * HOUR;
+const MIN = 60_000;
+
+const presentGap = (g: GapRow): MonitorGap => ({ from: toWireInstant(g.from), to: toWireInstant(g.to) });
 
 export interface MonitoringDeps {
   inventory: Inventory;
@@ -18,6 +27,7 @@ export interface MonitoringDeps {
   participation: Participation;
   store: Store;
   clock: Clock;
+  windows?: WindowConfig;
 }
 
 export function monitoringRoutes(d: MonitoringDeps): Router {
@@ -47,6 +57,27 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
     if (to - from > MAX_SAMPLE_RANGE)
       throw new ValidationError([{ path: 'query', message: 'range is longer than 7 days' }]);
     res.json(d.store.listRollups(point.code, from, to).map(presentSample));
+  });
+
+  r.get('/meetings/:id/gaps', (req, res) => {
+    const m = d.inventory.meeting(req.params.id);
+    if (!m) throw new NotFoundError(`no meeting "${req.params.id}"`);
+    // From the line-test window's opening to the live window's close.
+    const w = d.windows ?? DEFAULT_WINDOWS;
+    const t = meetingTimes(m);
+    const from = t.lineTestStart - w.lineTestLeadMin * MIN;
+    const to = t.plannedEnd + w.tailMin * MIN;
+    res.json(d.store.listGaps(from, to).map(presentGap));
+  });
+
+  r.get('/gaps', (req, res) => {
+    const q = parseQuery(GapQuerySchema, req.query);
+    const to = q.to ?? d.clock.now();
+    const from = q.from ?? to - 24 * HOUR;
+    if (to <= from) throw new ValidationError([{ path: 'query.to', message: 'must be after from' }]);
+    if (to - from > MAX_GAP_RANGE)
+      throw new ValidationError([{ path: 'query', message: 'range is longer than 366 days' }]);
+    res.json(d.store.listGaps(from, to).map(presentGap));
   });
 
   return r;

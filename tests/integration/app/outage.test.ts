@@ -27,7 +27,8 @@ async function start(dir?: string): Promise<TestApp> {
 }
 
 async function json<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const t = apps[apps.length - 1];
+  const res = await fetch(url, { headers: { cookie: t?.cookie ?? '' } });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 }

@@ -20,7 +20,7 @@ let t: TestApp;
 const sockets: TestSocket[] = [];
 
 function open(protocol?: number): TestSocket {
-  const s = connectSocket(t.url, protocol);
+  const s = connectSocket(t.url, t.cookie, protocol);
   sockets.push(s);
   return s;
 }

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutageType, Point } from '../../../shared/schemas';
 import type { OutageRow, Store } from '../../../server/store/types';
+import { accountsContract } from './contract-accounts';
 import { commune, meeting, outage, point, province, rollup } from './fixtures';
 
 export type MakeStore = (db: string) => Store;
@@ -296,5 +297,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         expect(reopen().listRollups('P1', T, T + 20_000)).toEqual([rollup(), rollup({ t: T + 10_000, jitter: null })]);
       });
     });
+
+    accountsContract(fresh);
   });
 }
