@@ -13,7 +13,7 @@ import { toWireInstant } from '../shared/time';
 import { Access } from './auth/access';
 import { cookieName } from './auth/cookies';
 import { FailureLimiter } from './auth/limiter';
-import { authenticate, requireSession } from './auth/middleware';
+import { authenticate, requireAction, requireSession } from './auth/middleware';
 import { Sessions, type SessionConfig } from './auth/sessions';
 import { Users } from './auth/users';
 import { systemClock, type Clock } from './clock';
@@ -21,6 +21,7 @@ import { errorHandler } from './http/errors';
 import { requestLogger } from './http/request-log';
 import { authRoutes } from './http/routes/auth';
 import { inventoryRoutes } from './http/routes/inventory';
+import { importRoutes } from './http/routes/imports';
 import { monitoringRoutes } from './http/routes/monitoring';
 import { userRoutes } from './http/routes/users';
 import { sameOriginWrites, securityHeaders } from './http/security';
@@ -171,6 +172,10 @@ export function createApp(opts: AppOptions): App {
     monitoringRoutes({ inventory, status: monitor.board, participation: monitor, store, clock, windows: opts.windows }),
   );
   app.use('/api', userRoutes(users));
+  // Importing points and drafting meetings from invitations change the inventory: admins only.
+  // Exports are reads, open to every session.
+  app.use(['/api/import', '/api/invitations'], requireAction('inventory:write'));
+  app.use('/api', importRoutes({ inventory, clock, logger }));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
   });

@@ -18,6 +18,8 @@ Usage:
   diemcau user passwd NAME --db FILE [--password-stdin] | user list --db FILE | user remove NAME --db FILE
   diemcau check-config FILE
   diemcau invitation parse FILE [--json]
+  diemcau import points FILE [--db FILE] [--valid-only] [--dry-run]
+  diemcau export points --format csv|xlsx --out FILE [--db FILE] [--delimiter ;]
   diemcau lab up --scenario FILE [--truth FILE] [--inventory-out FILE] | lab down | lab status | lab verify …
   diemcau help
 `;
@@ -36,6 +38,10 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         return await (await import('./auth/cli')).runUserCli(rest, io);
       case 'invitation':
         return await (await import('./invitation/cli')).runInvitationCli(rest, io);
+      case 'import':
+        return await (await import('./import-cli')).runImportCli(rest, io);
+      case 'export':
+        return await (await import('./import-cli')).runExportCli(rest, io);
       case 'lab':
         return await (await import('./lab/cli')).runLabCli(rest, io);
       case undefined:

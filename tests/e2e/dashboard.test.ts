@@ -21,6 +21,9 @@ beforeAll(async () => {
     staticDir: join(import.meta.dirname, '..', '..', 'client', 'dist'),
   });
   chromium = await launchChromium();
+  // Logged in as the admin startTestApp created; the login screen has its own test.
+  const [name, ...value] = t.cookie.split('=');
+  await chromium.context.addCookies([{ name: name ?? '', value: value.join('='), url: t.url }]);
 });
 
 afterAll(async () => {

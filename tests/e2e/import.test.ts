@@ -1,16 +1,10 @@
 // Debian's Chromium on the admin view: a meeting created from an uploaded invitation (server field
 // errors shown on their fields), an in-person invitation refused, a point list previewed with its
 // errors and imported valid rows only, a non-UTF-8 list refused, and the export downloaded.
-// app.ts does not mount the import router yet (the lead will, behind the admin guard): until then the
-// test puts it in front of the app's own request handler, on the app's own server.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import express from 'express';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Meeting } from '../../shared/schemas';
-import { importRoutes } from '../../server/http/routes/imports';
-import { systemClock } from '../../server/clock';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { POINTS, UNITS } from '../unit/importer/province';
@@ -26,15 +20,6 @@ beforeAll(async () => {
     points: POINTS,
     staticDir: join(import.meta.dirname, '..', '..', 'client', 'dist'),
   });
-  const front = express();
-  front.use(
-    '/api',
-    importRoutes({ inventory: t.app.inventory, clock: systemClock, logger: pino({ level: 'silent' }) }),
-  );
-  front.use(t.app.express);
-  // The socket runs over websocket only ('upgrade' events), which this leaves untouched.
-  t.app.http.removeAllListeners('request');
-  t.app.http.on('request', front);
   chromium = await launchChromium();
   // Logged in as the admin that startTestApp created (the dashboard's login screen is not ours).
   const [name, ...value] = t.cookie.split('=');
