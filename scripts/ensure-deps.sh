@@ -14,6 +14,8 @@ fi
 
 # command -> Debian package
 declare -A pkgs=([fping]=fping [ping]=iputils-ping [pdftotext]=poppler-utils)
+# The PDF report embeds DejaVu Sans (full Vietnamese coverage) from the system's fonts.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || pkgs+=([fc-dejavu]=fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=([chromium]=chromium [nft]=nftables [ip]=iproute2 [python3]=python3)
 fi
