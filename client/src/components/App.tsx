@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PointState } from '../../../shared/schemas';
 import { chooseMeeting, meetingFromUrl, sortForPicker, urlWithMeeting } from '../lib/meetingPick';
+import { may } from '../lib/permissions';
 import { Observable } from '../lib/observable';
 import { PREF_KEYS, readPref, writePref } from '../lib/prefs';
+import { useMe } from '../hooks/useAuth';
 import { useHealth } from '../hooks/useHealth';
 import { useMeetings } from '../hooks/useMeetings';
 import { useObservable } from '../hooks/useObservable';
@@ -18,6 +20,7 @@ import { MeetingPicker } from './MeetingPicker';
 import { OutageFeed } from './OutageFeed';
 import { OutdatedNotice } from './OutdatedNotice';
 import { PointDetail } from './PointDetail';
+import { StorageBanner } from './StorageBanner';
 
 export function App() {
   const { t } = useI18n();
@@ -32,8 +35,10 @@ export function App() {
   const [muted, setMuted] = useBooleanPref(PREF_KEYS.muted, false);
   const [selection] = useState(() => new Observable<string | null>(null));
   const selected = useObservable(selection);
-  // The admin tools are a view of their own, at #admin so that a reload stays there.
-  const [admin, setAdmin] = useState(() => window.location.hash === '#admin');
+  // The admin tools are a view of their own, at #admin so that a reload stays there; only for admins.
+  const mayAdmin = may(useMe(), 'inventory:write');
+  const [adminAsked, setAdmin] = useState(() => window.location.hash === '#admin');
+  const admin = adminAsked && mayAdmin;
   const showAdmin = useCallback((on: boolean) => {
     setAdmin(on);
     const url = new URL(window.location.href);
@@ -74,6 +79,7 @@ export function App() {
     <SelectionContext.Provider value={selection}>
       <div className="app">
         <OutdatedNotice />
+        <StorageBanner />
         <Header
           meeting={data?.meeting ?? listed}
           picker={
@@ -95,7 +101,7 @@ export function App() {
           stateFilter={stateFilter}
           onStateFilter={setStateFilter}
           admin={admin}
-          onToggleAdmin={() => showAdmin(!admin)}
+          onToggleAdmin={mayAdmin ? () => showAdmin(!admin) : undefined}
         />
         {choice.missing && (
           <div className="notice warn" role="alert">

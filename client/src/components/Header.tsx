@@ -10,6 +10,7 @@ import { MuteToggle } from './MuteToggle';
 import { PhaseCountdown } from './PhaseCountdown';
 import { SearchBox } from './SearchBox';
 import { StateCounts } from './StateCounts';
+import { UserMenu } from './UserMenu';
 
 export function Header({
   meeting,
@@ -73,6 +74,7 @@ export function Header({
               {health.engine} {health.version}
             </span>
           )}
+          <UserMenu />
         </div>
       </div>
       {!admin && (

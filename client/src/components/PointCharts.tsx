@@ -14,12 +14,15 @@ import { meetingTimes } from '../../../shared/phase';
 import type { MeetingView } from '../../../shared/protocol';
 import type { Outage, Point } from '../../../shared/schemas';
 import { formatDateTime, formatTime } from '../../../shared/time';
-import { buildSeries, chartRange, outageBands, timeTicks } from '../lib/chartData';
+import { buildSeries, chartRange, gapBands, outageBands, timeTicks } from '../lib/chartData';
+import { useGaps } from '../hooks/useGaps';
 import { useSamples } from '../hooks/useSamples';
 import { useSession } from '../hooks/useSession';
 import { useI18n } from '../i18n/context';
 
 const BAND_FILL = { down: '#D55E00', severe: '#E69F00' } as const;
+/** The "unknown" grey of the tiles: no monitor ran, so neither up nor down. */
+const GAP_FILL = '#7D838C';
 const DAY_MS = 86_400_000;
 
 /** RTT (average line, min–max band) and loss over the meeting, outages shaded. Loaded lazily. */
@@ -38,6 +41,8 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
     [samples, host],
   );
   const bands = useMemo(() => outageBands(outages, range, session.now()), [outages, range, session]);
+  const gaps = useGaps(meeting.id);
+  const unknown = useMemo(() => gapBands(gaps, range), [gaps, range]);
   const long = range.to - range.from > DAY_MS / 2;
   const tick = (v: number): string =>
     long ? `${formatDateTime(v).slice(0, 5)} ${formatTime(v).slice(0, 5)}` : formatTime(v).slice(0, 5);
@@ -62,16 +67,29 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
       fontSize={12}
     />
   );
-  const shading = bands.map((b) => (
-    <ReferenceArea
-      key={b.id}
-      x1={b.x1}
-      x2={b.x2}
-      fill={BAND_FILL[b.type]}
-      fillOpacity={b.open ? 0.3 : 0.18}
-      ifOverflow="hidden"
-    />
-  ));
+  const shading = [
+    ...unknown.map((g) => (
+      <ReferenceArea
+        key={`gap:${g.key}`}
+        className="gap-band"
+        x1={g.x1}
+        x2={g.x2}
+        fill={GAP_FILL}
+        fillOpacity={0.35}
+        ifOverflow="hidden"
+      />
+    )),
+    ...bands.map((b) => (
+      <ReferenceArea
+        key={b.id}
+        x1={b.x1}
+        x2={b.x2}
+        fill={BAND_FILL[b.type]}
+        fillOpacity={b.open ? 0.3 : 0.18}
+        ifOverflow="hidden"
+      />
+    )),
+  ];
 
   return (
     <section className="charts" data-testid="point-charts" lang={lang}>
@@ -93,6 +111,11 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
       {samples.kind === 'loading' && <p className="muted">{t.detail.chartLoading}</p>}
       {samples.kind === 'error' && <p className="error">{`${t.errors.load}: ${samples.message}`}</p>}
       {samples.kind === 'ready' && series.length === 0 && <p className="muted">{t.detail.noSamples}</p>}
+      {unknown.length > 0 && (
+        <p className="muted chart-gaps" data-testid="chart-gaps" data-count={unknown.length}>
+          <span className="legend-gap" /> {t.detail.gaps(unknown.length)}
+        </p>
+      )}
       <p className="chart-label">
         <strong>{t.detail.rtt}</strong> <span className="legend-line" /> {t.detail.rttAvg}{' '}
         <span className="legend-band" /> {t.detail.rttBand}

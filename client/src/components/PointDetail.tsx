@@ -73,7 +73,7 @@ export function PointDetail({ code, data, onClose }: { code: string; data: Meeti
           </>
         )}
       </dl>
-      <TestNow key={code} code={code} />
+      <TestNow key={code} code={code} unit={point.unit} unitsById={data.unitsById} />
       <TargetList point={point} status={status} />
       <ContactList contacts={point.contacts} />
       <Suspense fallback={<p className="muted">{t.detail.chartLoading}</p>}>

@@ -1,21 +1,45 @@
 import { useState } from 'react';
 import type { TestNowResult } from '../../../shared/protocol';
+import type { Unit } from '../../../shared/schemas';
+import { ackProblem } from '../lib/authErrors';
 import { formatRtt } from '../lib/format';
+import { mayOnPoint } from '../lib/permissions';
+import { useMe } from '../hooks/useAuth';
 import { useSession } from '../hooks/useSession';
 import { useI18n } from '../i18n/context';
 
 type TestState =
-  { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: TestNowResult } | { kind: 'error'; message: string };
+  | { kind: 'idle' }
+  | { kind: 'running' }
+  | { kind: 'done'; result: TestNowResult }
+  | { kind: 'error'; message: string; forbidden: boolean };
 
-/** Probes the point's targets once, on demand (`point:test`), and shows each target's answer. */
-export function TestNow({ code }: { code: string }) {
+/**
+ * Probes the point's targets once, on demand (`point:test`), and shows each target's answer. Only for
+ * users who may (technicians of the point's units, admins); the server checks again.
+ */
+export function TestNow({
+  code,
+  unit,
+  unitsById,
+}: {
+  code: string;
+  unit: string;
+  unitsById: ReadonlyMap<string, Unit>;
+}) {
   const { t } = useI18n();
   const session = useSession();
+  const me = useMe();
   const [state, setState] = useState<TestState>({ kind: 'idle' });
+  if (!mayOnPoint(me, 'point:test', unit, unitsById)) return null;
   const run = async (): Promise<void> => {
     setState({ kind: 'running' });
     const res = await session.testNow(code);
-    setState(res.ok ? { kind: 'done', result: res.data } : { kind: 'error', message: res.error.message });
+    setState(
+      res.ok
+        ? { kind: 'done', result: res.data }
+        : { kind: 'error', message: res.error.message, forbidden: ackProblem(res.error) === 'forbidden' },
+    );
   };
   return (
     <section className="detail-section test-now">
@@ -38,7 +62,12 @@ export function TestNow({ code }: { code: string }) {
           ))}
         </ul>
       )}
-      {state.kind === 'error' && (
+      {state.kind === 'error' && state.forbidden && (
+        <p className="error" data-testid="test-now-result" data-error="forbidden">
+          <strong>{t.testNow.forbidden}</strong> <span className="muted">({state.message})</span>
+        </p>
+      )}
+      {state.kind === 'error' && !state.forbidden && (
         <p className="error" data-testid="test-now-result">
           {t.testNow.failed}: {state.message}
         </p>

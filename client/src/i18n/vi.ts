@@ -1,5 +1,6 @@
 // Vietnamese is the default language; en.ts must provide exactly these keys (typed by `Messages`).
 import type { ImportColumn } from '../../../shared/import';
+import type { Role, SessionEndReason } from '../../../shared/protocol';
 import type { Level, OutageType, Phase, PointState } from '../../../shared/schemas';
 
 export const vi = {
@@ -89,6 +90,7 @@ export const vi = {
     chartHost: 'Địa chỉ đo',
     noSamples: 'Chưa có số liệu đo.',
     chartLoading: 'Đang tải biểu đồ…',
+    gaps: (n: number) => `Màu xám: ${n} khoảng máy chủ không giám sát (trạng thái chưa rõ).`,
     outages: 'Sự cố của điểm cầu',
     noOutages: 'Không có sự cố.',
     since: 'Trạng thái từ',
@@ -99,6 +101,7 @@ export const vi = {
     alive: 'trả lời',
     dead: 'không trả lời',
     failed: 'Không kiểm tra được',
+    forbidden: 'Tài khoản của bạn không được kiểm tra điểm cầu này.',
   },
   connection: {
     connected: 'Đã kết nối',
@@ -107,6 +110,9 @@ export const vi = {
     outdated: 'Phiên bản giao diện đã cũ',
     reload: 'Tải lại trang',
     outdatedNotice: 'Máy chủ đã được cập nhật. Vui lòng tải lại trang để tiếp tục giám sát.',
+    forbidden: 'Bị từ chối kết nối',
+    forbiddenNotice:
+      'Máy chủ từ chối kết nối từ địa chỉ của trang này (khác nguồn gốc). Hãy mở bảng giám sát bằng đúng địa chỉ của máy chủ.',
   },
   alerts: {
     on: 'Cảnh báo: bật',
@@ -126,6 +132,53 @@ export const vi = {
     retry: 'Thử lại',
   },
   engine: 'Bộ đo',
+  auth: {
+    title: 'Đăng nhập',
+    intro: 'Giám sát điểm cầu hội nghị trực tuyến',
+    username: 'Tên đăng nhập',
+    password: 'Mật khẩu',
+    submit: 'Đăng nhập',
+    submitting: 'Đang đăng nhập…',
+    checking: 'Đang kiểm tra phiên đăng nhập…',
+    unreachable: 'Không kết nối được máy chủ; đang thử lại…',
+    unreachableStorage: 'Máy chủ đang lỗi ghi cơ sở dữ liệu nên chưa kiểm tra được phiên đăng nhập; đang thử lại…',
+    wrong: 'Sai tên đăng nhập hoặc mật khẩu.',
+    blocked: (wait: string) => `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${wait}.`,
+    blockedSoon: 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.',
+    wait: (min: number, s: number) => (min > 0 ? `${min} phút ${s} giây` : `${s} giây`),
+    invalid: 'Thông tin đăng nhập không hợp lệ.',
+    storage:
+      'Máy chủ đang lỗi ghi cơ sở dữ liệu nên chưa tạo được phiên đăng nhập. Việc giám sát vẫn tiếp tục; vui lòng thử lại sau ít phút.',
+    network: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
+    other: (message: string) => `Không đăng nhập được: ${message}`,
+    required: 'Bắt buộc.',
+    tooLong: (max: number) => `Tối đa ${max} ký tự.`,
+    ended: {
+      logout: 'Bạn đã đăng xuất.',
+      expired: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
+      revoked: 'Phiên đăng nhập đã bị thu hồi (đổi mật khẩu hoặc tài khoản bị xoá). Vui lòng đăng nhập lại.',
+      unauthorized: 'Phiên đăng nhập không còn hiệu lực. Vui lòng đăng nhập lại.',
+    } satisfies Record<SessionEndReason | 'unauthorized', string>,
+    noAccount: 'Tài khoản do quản trị viên của Trung tâm cấp.',
+    role: {
+      admin: 'Quản trị viên',
+      technician: 'Kỹ thuật viên',
+      viewer: 'Người xem',
+    } satisfies Record<Role, string>,
+    menu: 'Tài khoản',
+    roleLabel: 'Vai trò',
+    scope: 'Phạm vi',
+    allUnits: 'Tất cả đơn vị',
+    sessionUntil: 'Phiên hết hạn lúc',
+    logout: 'Đăng xuất',
+    loggingOut: 'Đang đăng xuất…',
+    logoutFailed: 'Không đăng xuất được',
+  },
+  health: {
+    failing: (n: number) => `Lỗi ghi cơ sở dữ liệu — vẫn đang giám sát, ${n} bản ghi chờ ghi`,
+    since: (time: string) => `từ ${time}`,
+    hint: 'Sự cố và số liệu đo được giữ trong bộ nhớ và sẽ được ghi vào cơ sở dữ liệu khi ghi được trở lại. Trong lúc này, các thay đổi (nhập danh sách, tạo hội nghị) bị từ chối.',
+  },
   admin: {
     open: 'Quản trị',
     close: 'Về màn hình giám sát',

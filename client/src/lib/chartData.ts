@@ -131,3 +131,31 @@ export function timeTicks(range: ChartRange, maxTicks = 8): number[] {
     ticks.push(t);
   return ticks;
 }
+
+export interface GapBand {
+  key: string;
+  x1: number;
+  x2: number;
+}
+
+/**
+ * Spans when no monitor ran (a crash, a stop) as grey x-ranges clipped to the chart: the state was
+ * unknown then, neither up nor down. Widened like outages so a short restart is still seen.
+ */
+export function gapBands(gaps: readonly { from: string; to: string }[], range: ChartRange): GapBand[] {
+  const minWidth = (range.to - range.from) * MIN_BAND_SHARE;
+  const bands: GapBand[] = [];
+  for (const g of gaps) {
+    const from = Date.parse(g.from);
+    const to = Date.parse(g.to);
+    if (!(from <= to) || to < range.from || from > range.to) continue;
+    let x1 = Math.max(from, range.from);
+    let x2 = Math.min(to, range.to);
+    if (x2 - x1 < minWidth) {
+      x2 = Math.min(range.to, x1 + minWidth);
+      x1 = Math.max(range.from, x2 - minWidth);
+    }
+    bands.push({ key: `${g.from}/${g.to}`, x1, x2 });
+  }
+  return bands;
+}

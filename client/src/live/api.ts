@@ -1,7 +1,7 @@
 // REST client. Responses are parsed by the shared schemas, so a server that drifts from the contract
 // fails loudly here instead of drawing wrong numbers. Errors arrive as { error: { code, message } }.
 import { z } from 'zod';
-import type { MeetingView } from '../../../shared/protocol';
+import type { MeetingView, MonitorGap } from '../../../shared/protocol';
 import { ImportPreview, ImportReport } from '../../../shared/import';
 import { ParsedInvitation } from '../../../shared/invitation';
 import { Meeting, Outage, Phase, Point, Sample, Unit } from '../../../shared/schemas';
@@ -20,12 +20,22 @@ export class ApiError extends Error {
   }
 }
 
+const GapSchema = z.object({ from: z.string(), to: z.string() }) satisfies z.ZodType<MonitorGap>;
+
 const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
 });
 
+let onUnauthorized: () => void = () => {};
+
+/** Called on any 401 from the API: the session is gone, the page shows the login screen. */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
 async function parseResponse<T>(res: Response, path: string, schema: z.ZodType<T>): Promise<T> {
   const body: unknown = await res.json().catch(() => null);
+  if (res.status === 401) onUnauthorized();
   if (!res.ok) {
     const err = ErrorBody.safeParse(body);
     throw err.success
@@ -73,7 +83,15 @@ const MeetingViewSchema = z.unknown().transform((raw, ctx): MeetingView => {
   return { ...parsedMeeting.data, phase: parsedPhase.data };
 });
 
-const Health = z.object({ ok: z.literal(true), engine: z.enum(['fping', 'ping']), version: z.string() });
+const Health = z.object({
+  ok: z.literal(true),
+  engine: z.enum(['fping', 'ping']),
+  version: z.string(),
+  // The storage health (also pushed as `server:health`); optional for an older server.
+  storage: z.enum(['ok', 'failing']).optional(),
+  since: z.string().optional(),
+  pendingWrites: z.number().optional(),
+});
 export type Health = z.infer<typeof Health>;
 
 async function getJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
@@ -114,6 +132,9 @@ export const api = {
       signal,
     ),
   health: (signal?: AbortSignal) => getJson('/api/health', Health, signal),
+  /** Spans when no monitor ran during the meeting's windows: unknown, neither up nor down. */
+  gaps: (meetingId: string, signal?: AbortSignal) =>
+    getJson(`/api/meetings/${encodeURIComponent(meetingId)}/gaps`, z.array(GapSchema), signal),
   units: (signal?: AbortSignal) => getJson('/api/units', z.array(Unit), signal),
   points: (signal?: AbortSignal) => getJson('/api/points', z.array(Point), signal),
   createMeeting: (meeting: Meeting) => postJson('/api/meetings', meeting, MeetingViewSchema),

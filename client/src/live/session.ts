@@ -9,9 +9,12 @@ import {
   type MeetingDelta,
   type MeetingSnapshot,
   type ServerEvents,
+  type ServerHealth,
+  type SessionEndReason,
   type TestNowResult,
 } from '../../../shared/protocol';
 import type { Outage, Phase } from '../../../shared/schemas';
+import { connectRefusal } from '../lib/authErrors';
 import { Emitter, Observable } from '../lib/observable';
 import { mergeOutages, newlyOpened } from '../lib/outages';
 import { DeltaSequencer } from '../lib/sequencer';
@@ -19,7 +22,10 @@ import { StatusStore } from '../lib/statusStore';
 import { indexMeeting, type MeetingData } from './meetingData';
 
 export type DashboardSocket = Socket<ServerEvents, ClientEvents>;
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'outdated';
+/** `forbidden`: the server refuses this page's origin; `signedOut`: the session is gone (login screen). */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'outdated' | 'forbidden' | 'signedOut';
+/** Why the session is over: the server's `session:ended` reason, or a refusal ("unauthorized"). */
+export type SignOutReason = SessionEndReason | 'unauthorized';
 
 export type MeetingState =
   | { kind: 'idle' }
@@ -30,6 +36,8 @@ export type MeetingState =
 const JOIN_TIMEOUT_MS = 15_000;
 const JOIN_RETRY_MS = 2_000;
 const TEST_TIMEOUT_MS = 30_000;
+/** After a handshake the server refused for a passing reason (e.g. its storage): Socket.IO does not retry. */
+const REFUSED_RETRY_MS = 3_000;
 
 export function connectSocket(): DashboardSocket {
   return io({ path: '/socket.io', transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION } });
@@ -44,11 +52,16 @@ export class LiveSession {
   /** Outages opened since the dashboard last looked (not those of a first snapshot). */
   readonly newOutages = new Emitter<Outage[]>();
   readonly meetingsChanged = new Emitter<void>();
+  /** The server's storage health (`server:health`, snapshots); null until the first word. */
+  readonly health = new Observable<ServerHealth | null>(null);
+  /** The session ended or was refused: the page shows the login screen (and disposes this). */
+  readonly ended = new Emitter<SignOutReason>();
 
   private readonly sequencer = new DeltaSequencer();
   private offsetMs = 0;
   private joinToken = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly socket: DashboardSocket) {
     socket.on('connect', () => {
@@ -56,18 +69,34 @@ export class LiveSession {
       void this.join();
     });
     socket.on('disconnect', (reason) => {
-      if (this.connection.get() === 'outdated') return;
+      if (this.final()) return;
       this.connection.set(reason === 'io client disconnect' ? 'connecting' : 'reconnecting');
     });
     socket.on('connect_error', (err) => {
-      if (err.message.startsWith('protocol')) {
-        // The server speaks another protocol version: retrying cannot help, a reload can.
-        this.connection.set('outdated');
-        socket.disconnect();
-      } else if (this.connection.get() !== 'outdated') {
-        this.connection.set('reconnecting');
+      if (this.final()) return;
+      switch (connectRefusal(err.message)) {
+        case 'outdated':
+          // The server speaks another protocol version: retrying cannot help, a reload can.
+          this.stop('outdated');
+          break;
+        case 'forbidden':
+          // Opened through an address the server does not take as its own: retrying cannot help.
+          this.stop('forbidden');
+          break;
+        case 'unauthorized':
+          this.signedOut('unauthorized');
+          break;
+        default:
+          this.connection.set('reconnecting');
+          // A transport failure is retried by Socket.IO itself; a refusal by the server is not.
+          if (!socket.active) {
+            this.clearReconnect();
+            this.reconnectTimer = setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
+          }
       }
     });
+    socket.on('session:ended', ({ reason }) => this.signedOut(reason));
+    socket.on('server:health', (h) => this.health.set(h));
     socket.on('meeting:delta', (d) => this.onDelta(d));
     socket.on('meeting:invalidated', ({ meetingId }) => {
       if (meetingId === this.sequencer.current) void this.join();
@@ -95,7 +124,9 @@ export class LiveSession {
 
   async testNow(code: string): Promise<Ack<TestNowResult>> {
     try {
-      return await this.socket.timeout(TEST_TIMEOUT_MS).emitWithAck('point:test', { code });
+      const res = await this.socket.timeout(TEST_TIMEOUT_MS).emitWithAck('point:test', { code });
+      if (!res.ok && res.error.code === 'unauthorized') this.signedOut('unauthorized');
+      return res;
     } catch (err) {
       return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
     }
@@ -103,8 +134,32 @@ export class LiveSession {
 
   dispose(): void {
     this.clearRetry();
+    this.clearReconnect();
     this.socket.removeAllListeners();
     this.socket.disconnect();
+  }
+
+  /** A state no reconnect may leave: only a reload or a new login does. */
+  private final(): boolean {
+    const c = this.connection.get();
+    return c === 'outdated' || c === 'forbidden' || c === 'signedOut';
+  }
+
+  private stop(status: ConnectionStatus): void {
+    this.clearReconnect();
+    this.connection.set(status);
+    this.socket.disconnect();
+  }
+
+  private signedOut(reason: SignOutReason): void {
+    if (this.connection.get() === 'signedOut') return;
+    this.stop('signedOut');
+    this.ended.emit(reason);
+  }
+
+  private clearReconnect(): void {
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
   }
 
   private async join(): Promise<void> {
@@ -123,6 +178,7 @@ export class LiveSession {
     // A newer join (another meeting, a reconnect) superseded this one.
     if (token !== this.joinToken || meetingId !== this.sequencer.current) return;
     if (!res.ok) {
+      if (res.error.code === 'unauthorized') return this.signedOut('unauthorized');
       this.meeting.set({ kind: 'error', id: meetingId, code: res.error.code, message: res.error.message });
       return;
     }
@@ -136,6 +192,7 @@ export class LiveSession {
       return;
     }
     this.offsetMs = snap.serverTime - Date.now();
+    if (snap.health) this.health.set(snap.health);
     const before = this.meeting.get();
     const resync = before.kind === 'ready' && before.id === snap.meeting.id;
     const data = indexMeeting(snap.meeting, snap.units, snap.points);
