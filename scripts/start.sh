@@ -11,4 +11,7 @@ if [ ! -f client/dist/index.html ] || [ -n "$(find client/src client/index.html 
 fi
 
 mkdir -p data
+# As root on Linux, --demo puts the demo province's points in the network lab (docs/LAB.md) with faults
+# on a loop; elsewhere it stays on loopback and says why. `npm start -- --demo-lab off` keeps loopback.
+# exec: Ctrl-C reaches the server itself, which stops first and then takes its lab down.
 exec node bin/diemcau.mjs serve --config config/demo.yaml --db data/demo.sqlite --port "${PORT:-8080}" --demo "$@"

@@ -19,7 +19,10 @@ import { Users } from './auth/users';
 import { systemClock, type Clock } from './clock';
 import { errorHandler } from './http/errors';
 import { requestLogger } from './http/request-log';
+import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
 import { authRoutes } from './http/routes/auth';
+import { checklistRoutes } from './http/routes/checklist';
+import { reportRoutes } from './http/routes/report';
 import { inventoryRoutes } from './http/routes/inventory';
 import { importRoutes } from './http/routes/imports';
 import { monitoringRoutes } from './http/routes/monitoring';
@@ -27,9 +30,10 @@ import { userRoutes } from './http/routes/users';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
 import { Monitor, type EngineFactory } from './monitor';
+import { checklistSource, createReports, publishOutageNotes, type ReportOptions, type Reports } from './report';
 import { createEngine, type EngineKind } from './probe';
 import { SocketAuth, type IoServer } from './realtime/auth';
-import { Hub } from './realtime/hub';
+import { Hub, room } from './realtime/hub';
 import type { CadenceConfig } from './schedule/scheduler';
 import type { StatusConfig } from './status/types';
 import { StorageHealth } from './store/health';
@@ -62,6 +66,10 @@ export interface AppOptions {
   sessionSweepMs?: number;
   /** Monitor run heartbeat (default 5 s): how precisely a crash's gap begins. */
   heartbeatMs?: number;
+  /** Line-test checklist: line stability before "Đường truyền" passes, roll-call settle time. */
+  checklist?: { lineStableMs?: number; rollCallSettleMs?: number };
+  /** Post-meeting report: retention, the centre's name on the PDF. */
+  report?: ReportOptions;
 }
 
 export interface AppAuth {
@@ -83,6 +91,8 @@ export interface App {
   auth: AppAuth;
   health: StorageHealth;
   runs: RunLog;
+  checklist: Checklist;
+  reports: Reports;
   engineName: string;
   /** The health as clients see it (`server:health`, snapshots, /api/health). */
   serverHealth(): ServerHealth;
@@ -141,6 +151,31 @@ export function createApp(opts: AppOptions): App {
   });
   const limiter = new FailureLimiter({ clock, max: opts.login?.maxFailures, windowMs: opts.login?.windowMs });
   const name = cookieName(secure);
+  const checklist = createChecklist({
+    store,
+    inventory,
+    participation: monitor,
+    status: monitor.board,
+    onTransition: (l) => monitor.board.onTransition(l),
+    access,
+    clock,
+    logger,
+    windows: opts.windows,
+    lineStableMs: opts.checklist?.lineStableMs,
+    rollCallSettleMs: opts.checklist?.rollCallSettleMs,
+  });
+  const reports = createReports({
+    store,
+    inventory,
+    participation: monitor,
+    access,
+    clock,
+    logger,
+    status: opts.status,
+    windows: opts.windows,
+    checklist: checklistSource(checklist.service),
+    options: opts.report,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -176,6 +211,8 @@ export function createApp(opts: AppOptions): App {
   // Exports are reads, open to every session.
   app.use(['/api/import', '/api/invitations'], requireAction('inventory:write'));
   app.use('/api', importRoutes({ inventory, clock, logger }));
+  app.use('/api', checklistRoutes({ checklist: checklist.service, clock }));
+  app.use('/api', reportRoutes({ reports, store, clock }));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
   });
@@ -192,7 +229,16 @@ export function createApp(opts: AppOptions): App {
   const http = createServer(app);
   const io: IoServer = new Server(http, {
     transports: ['websocket'],
-    perMessageDeflate: false,
+    // Only messages above the threshold are compressed: in practice the join's snapshot (10,000 points:
+    // ~2.3 MB of JSON, ~250 kB deflated, once per join). Deltas stay below it and go out uncompressed:
+    // deflating every broadcast once per client cost ~80 % of a core (DESIGN.md). No context kept
+    // between messages, so an idle connection holds no compression state.
+    perMessageDeflate: {
+      threshold: 128 * 1024,
+      serverNoContextTakeover: true,
+      clientNoContextTakeover: true,
+      zlibDeflateOptions: { memLevel: 7 },
+    },
     serveClient: false,
     cors: { origin: false },
     // Client payloads are a meeting id or a point code; anything near this is not ours.
@@ -209,6 +255,8 @@ export function createApp(opts: AppOptions): App {
     testNow: (code) => monitor.testNow(code),
     coalesceMs: opts.coalesceMs,
     health: serverHealth,
+    checklist: checklist.service,
+    notes: reports.notes,
     access: {
       user: (socket) => sockets.user(socket),
       check: (actor, action, code) => access.check(actor, action, code),
@@ -225,6 +273,8 @@ export function createApp(opts: AppOptions): App {
   });
   io.use(sockets.middleware);
   monitor.onOutage((e) => hub.pushOutage(e.row));
+  publishChecklistEvents(checklist.service, io, room);
+  publishOutageNotes(reports.notes, io, room);
   inventory.onChange((change) => {
     // Any meeting may have gained or lost points: every open dashboard resyncs.
     void change;
@@ -242,12 +292,16 @@ export function createApp(opts: AppOptions): App {
     auth: { sessions, users, limiter, access, sockets, cookieName: name },
     health,
     runs,
+    checklist,
+    reports,
     engineName: monitor.engine.name,
     serverHealth,
     async listen(port, host = '127.0.0.1') {
       runs.start();
       monitor.start();
       hub.start();
+      checklist.start();
+      reports.start();
       sockets.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -262,6 +316,8 @@ export function createApp(opts: AppOptions): App {
       if (closed) return;
       closed = true;
       hub.stop();
+      checklist.stop();
+      reports.stop();
       sockets.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await monitor.stop();

@@ -14,6 +14,7 @@ const USAGE = `diemcau — giám sát điểm cầu hội nghị trực tuyến
 Usage:
   diemcau serve --config FILE --db FILE [--port 8080] [--host 0.0.0.0] [--engine auto|fping|ping] [--demo]
                 [--secure-cookies] [--trust-proxy loopback|N|ADDR]
+                [--keep-rollups-days 90|forever] [--keep-reports-days forever|N] [--report-org NAME]
   diemcau user add NAME --role admin|technician|viewer [--units A,B] --db FILE [--password-stdin]
   diemcau user passwd NAME --db FILE [--password-stdin] | user list --db FILE | user remove NAME --db FILE
   diemcau check-config FILE

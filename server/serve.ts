@@ -10,10 +10,21 @@ import { systemClock } from './clock';
 import { loadInventoryFile } from './config/load';
 import { retimeForDemo } from './demo';
 import { ValidationError } from './errors';
+import type { DemoLab, DemoLabChoice } from './lab/demo';
 import type { EngineKind } from './probe';
 import { openSqliteStore } from './store/sqlite';
 
 const ENGINES: readonly EngineKind[] = ['auto', 'fping', 'ping'];
+
+/** `90` → 90 days; `forever` → kept for ever (null). */
+function parseDays(flag: string, v: string): number | null {
+  if (v === 'forever') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 36_500) {
+    throw new ValidationError([{ path: flag, message: `days from 1 to 36500, or "forever": ${v}` }]);
+  }
+  return n;
+}
 
 function makeLogger(level: string): Logger {
   // JSON in production and under a supervisor; readable lines when a person watches a terminal.
@@ -63,9 +74,15 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
       host: { type: 'string', default: '0.0.0.0' },
       engine: { type: 'string', default: 'auto' },
       demo: { type: 'boolean', default: false },
+      // With --demo: the demo's points in the network lab (auto: when root on Linux; docs/LAB.md).
+      'demo-lab': { type: 'string', default: 'auto' },
       'secure-cookies': { type: 'boolean', default: false },
       'trust-proxy': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      // Post-meeting report (docs/REPORT.md): retention in days or "forever", the centre's name.
+      'keep-rollups-days': { type: 'string', default: '90' },
+      'keep-reports-days': { type: 'string', default: 'forever' },
+      'report-org': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -77,12 +94,30 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     throw new ValidationError([{ path: '--engine', message: `must be one of ${ENGINES.join(', ')}` }]);
   }
   // Read and validate the file before touching the database: a bad file changes nothing.
-  const file = values.config ? loadInventoryFile(values.config) : null;
+  let file = values.config ? loadInventoryFile(values.config) : null;
+  const demoLabChoice = values['demo-lab'] as DemoLabChoice;
+  if (!['auto', 'on', 'off'].includes(demoLabChoice)) {
+    throw new ValidationError([{ path: '--demo-lab', message: 'must be one of auto, on, off' }]);
+  }
   const logger = makeLogger(values['log-level']);
   mkdirSync(dirname(values.db), { recursive: true });
   const store = openSqliteStore(values.db, { logger });
   const trustProxy = parseTrustProxy(values['trust-proxy']);
-  const app = createApp({ store, logger, engine, secureCookies: values['secure-cookies'], trustProxy });
+  const report = {
+    retention: {
+      rollupDays: parseDays('--keep-rollups-days', values['keep-rollups-days']),
+      reportDays: parseDays('--keep-reports-days', values['keep-reports-days']),
+    },
+    organization: values['report-org'] ?? null,
+  };
+  const app = createApp({ store, logger, engine, secureCookies: values['secure-cookies'], trustProxy, report });
+  // The demo's lab comes up before anything probes its addresses and goes down after the server.
+  let demoLab: DemoLab | null = null;
+  let demoNote = '';
+  if (file && values.demo) {
+    const { demoOnLab } = await import('./lab/demo');
+    ({ file, lab: demoLab, note: demoNote } = await demoOnLab(file, demoLabChoice, logger));
+  }
   if (file) {
     const meetings = values.demo ? retimeForDemo(file.meetings, systemClock.now()) : file.meetings;
     app.inventory.apply({ upsertUnits: file.units, upsertPoints: file.points, upsertMeetings: meetings });
@@ -92,12 +127,17 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     );
   }
   const demoAdmin = values.demo ? await ensureDemoAdmin(app.auth.users) : null;
-  const bound = await app.listen(port, values.host);
+  const bound = await app.listen(port, values.host).catch(async (err: unknown) => {
+    await demoLab?.stop(); // e.g. the port is taken: leave no lab behind
+    throw err;
+  });
+  demoLab?.run();
   const shown = values.host === '0.0.0.0' || values.host === '::' ? '127.0.0.1' : values.host;
   const url = `http://${shown}:${bound}/`;
   logger.info({ url, engine: app.engineName, db: values.db }, 'diemcau is running');
   io.stdout.write(`\n  diemcau: ${url}   (engine ${app.engineName}, database ${values.db})\n`);
   io.stdout.write(accountBanner(demoAdmin, app.auth.users.list().length, values.db));
+  io.stdout.write(demoNote);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -109,5 +149,12 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   });
   await app.close();
   store.close();
+  logger.info('server stopped');
+  // Only now: once the lab's routes are gone, a running monitor's probes would have nowhere to go.
+  // Meanwhile a second Ctrl-C must not leave the lab half taken down.
+  const hold = (): void => void io.stderr.write('  Đang gỡ lab demo… (taking the demo lab down)\n');
+  if (demoLab) process.on('SIGINT', hold).on('SIGTERM', hold);
+  await demoLab?.stop();
+  process.off('SIGINT', hold).off('SIGTERM', hold);
   return 0;
 }

@@ -3,9 +3,21 @@
 // Event names are `resource:verb`. Every client payload is parsed by the schema next to it.
 import { z } from 'zod';
 import { Code, Meeting, Outage, Phase, Point, PointStatus, Unit } from './schemas';
+import type {
+  ChecklistChanged,
+  ChecklistJoin,
+  ChecklistSnapshot,
+  ItemMark,
+  ItemWrite,
+  RollCallCapture,
+  RollCallMark,
+  RollCallWrite,
+} from './checklist';
+import type { OutageAcknowledge, OutageNote, OutageNoteWithHistory } from './report';
+import type { MeetingSnapshotWire } from './wire';
 
 /** Bumped on any incompatible change; checked at the handshake (`auth.protocol`). */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const HandshakeAuth = z.object({ protocol: z.number().int() }).loose();
 // Besides auth.protocol, the handshake needs the session cookie (HttpOnly, sent by the browser):
@@ -39,7 +51,10 @@ export interface MeetingSnapshot {
   health?: ServerHealth;
 }
 
-/** What changed since the previous delta, coalesced (≤ 250 ms); only changed points are listed. */
+/**
+ * What changed since the previous delta, coalesced (≤ 250 ms); only points whose status changed as
+ * shown are listed: RTT and jitter are rounded to 0.1 ms below 10 ms and to 1 ms above, loss to 0.1 %.
+ */
 export interface MeetingDelta {
   meetingId: string;
   seq: number;
@@ -49,6 +64,11 @@ export interface MeetingDelta {
   outages: Outage[];
   /** Present when the phase changed. */
   phase?: Phase;
+  /**
+   * Send time (ms since epoch, server clock) of the oldest probe reflected in `statuses`: the client's
+   * receipt minus this is the worst probe-to-dashboard latency of the delta. Absent without statuses.
+   */
+  probedAt?: number;
 }
 
 export interface TestNowResult {
@@ -74,7 +94,8 @@ export interface ServerEvents {
 }
 
 export interface ClientEvents {
-  'meeting:join': (p: MeetingJoin, ack: (r: Ack<MeetingSnapshot>) => void) => void;
+  /** The snapshot comes in columns (shared/wire.ts, since protocol 2): decodeSnapshot() it. */
+  'meeting:join': (p: MeetingJoin, ack: (r: Ack<MeetingSnapshotWire>) => void) => void;
   'meeting:leave': (p: MeetingJoin, ack: (r: Ack<null>) => void) => void;
   'point:test': (p: PointTest, ack: (r: Ack<TestNowResult>) => void) => void;
 }
@@ -158,4 +179,51 @@ export interface Me {
   /** Actions the role allows (for a unit-limited technician: on the points of its units). */
   permissions: Action[];
   session: { createdAt: string; expiresAt: string; idleMinutes: number };
+}
+
+// ── Line-test checklist and roll call (issue 4; shapes and rules in shared/checklist.ts) ────────────
+// Declared here as additions to ServerEvents / ClientEvents (interfaces merge), so the checklist's
+// events live in one block. Changes go to the meeting's room (`meeting:<id>`), which `checklist:join`
+// also joins (`meeting:leave` leaves it); a stale `version` is refused with a ChecklistConflict
+// carrying the current mark.
+
+/** The ack error of a write whose version was stale: `current` is what the item is now. */
+export interface ChecklistConflict extends AckError {
+  code: 'conflict';
+  current: ItemMark | RollCallMark;
+}
+
+export type ChecklistWriteAck<T> = { ok: true; data: T } | { ok: false; error: AckError | ChecklistConflict };
+
+export interface ServerEvents {
+  /** Items or roll-call confirmations changed (by anyone, or automatically). */
+  'checklist:changed': (p: ChecklistChanged) => void;
+  /** An automatic roll call (T−10 min, start) was taken. */
+  'rollcall:captured': (p: { meetingId: string; capture: RollCallCapture }) => void;
+  /** The meeting's checklist items were replaced (another template): join again. */
+  'checklist:invalidated': (p: { meetingId: string }) => void;
+}
+
+export interface ClientEvents {
+  'checklist:join': (p: ChecklistJoin, ack: (r: Ack<ChecklistSnapshot>) => void) => void;
+  'checklist:set': (p: ItemWrite, ack: (r: ChecklistWriteAck<ItemMark>) => void) => void;
+  'rollcall:confirm': (p: RollCallWrite, ack: (r: ChecklistWriteAck<RollCallMark>) => void) => void;
+}
+
+// ── Post-meeting report (issue 5; shapes in shared/report.ts) ───────────────────────────────────────
+// Acknowledging an outage (its cause and note) over the socket; every dashboard in the meeting's room
+// then gets the note. REST does the same: PUT /api/outages/:id/note. The report view, on a socket of
+// its own, joins the room with `report:watch` (no snapshot) and leaves it with `meeting:leave`.
+
+export interface ServerEvents {
+  /** An outage of this meeting was acknowledged, or its cause or note changed. */
+  'outage:annotated': (note: OutageNote) => void;
+}
+
+export interface ClientEvents {
+  'outage:acknowledge': (
+    p: OutageAcknowledge,
+    ack: (r: Ack<OutageNoteWithHistory & { changed: boolean }>) => void,
+  ) => void;
+  'report:watch': (p: MeetingJoin, ack: (r: Ack<null>) => void) => void;
 }

@@ -1,6 +1,7 @@
 // `lab down` and `lab status`. Both work from the name prefixes alone (no state file), so they also
 // find what a crashed or killed `lab up` left behind.
 import { readFileSync } from 'node:fs';
+import { hasBlackhole, removeBlackhole } from './blackhole';
 import { labLinkPrefix } from './plan';
 import { listLabLinks, listLabNetns } from './topology';
 import { NFT_TABLE, ipJson, run, sleep, tryRun } from './sys';
@@ -10,6 +11,8 @@ export interface DownReport {
   links: string[];
   /** Responder processes ended (they run in the lab's namespaces). */
   processes: number[];
+  /** The root namespace's `blackhole 198.18.0.0/15`: removed with the last lab, kept while others are up. */
+  blackhole: 'removed' | 'kept' | 'absent';
 }
 
 async function netnsPids(netns: string): Promise<number[]> {
@@ -36,7 +39,7 @@ export const alive = (pid: number): boolean => {
  * running it with nothing left is not an error.
  */
 export async function labDown(name?: string): Promise<DownReport> {
-  const report: DownReport = { namespaces: await listLabNetns(name), links: [], processes: [] };
+  const report: DownReport = { namespaces: await listLabNetns(name), links: [], processes: [], blackhole: 'absent' };
   // Only processes inside our own namespaces are ended: the responders the lab started.
   for (const netns of report.namespaces) report.processes.push(...(await netnsPids(netns)));
   for (const pid of report.processes) {
@@ -63,6 +66,9 @@ export async function labDown(name?: string): Promise<DownReport> {
   for (const link of report.links) await tryRun('ip', ['link', 'del', link]);
   const left = [...(await listLabNetns(name)), ...(await listLabLinks(name))];
   if (left.length > 0) throw new Error(`lab down: could not remove ${left.join(', ')}`);
+  // Last, and only with the last lab: until then a probe to a vanished lab address must not leave.
+  if ((await listLabNetns()).length > 0) report.blackhole = 'kept';
+  else if (await removeBlackhole()) report.blackhole = 'removed';
   return report;
 }
 
@@ -80,6 +86,8 @@ export interface NetnsStatus {
 }
 
 export interface LabStatus {
+  /** Whether `blackhole 198.18.0.0/15` is in the root namespace. */
+  blackhole: boolean;
   namespaces: NetnsStatus[];
   /** Root-namespace links of the lab (`dcl-…a`) with their state. */
   links: { name: string; up: boolean }[];
@@ -109,7 +117,8 @@ function nftState(json: NftJson): Pick<NetnsStatus, 'hostsDown' | 'loss'> {
       const rights = item.rule.expr.map((e) => e.match?.right);
       const address = rights.find((r) => typeof r === 'string' && /^\d+\.\d+\.\d+\.\d+$/.test(r));
       const share = rights.find((r) => typeof r === 'number');
-      if (typeof address === 'string' && typeof share === 'number') loss.push({ address, percent: share / 100 });
+      // A rule without a draw drops everything (100 %).
+      if (typeof address === 'string') loss.push({ address, percent: typeof share === 'number' ? share / 100 : 100 });
     }
   }
   return { hostsDown, loss };
@@ -147,16 +156,19 @@ export async function labStatus(name?: string): Promise<LabStatus> {
   const links = rootLinks
     .filter((l) => l.ifname.startsWith(labLinkPrefix(name)))
     .map((l) => ({ name: l.ifname, up: l.operstate === 'UP' }));
-  return { namespaces, links };
+  return { blackhole: await hasBlackhole(), namespaces, links };
 }
 
 export function formatStatus(s: LabStatus): string {
-  if (s.namespaces.length === 0 && s.links.length === 0) return 'Không có lab nào đang chạy. (No lab is up.)\n';
+  if (s.namespaces.length === 0 && s.links.length === 0) {
+    const left = s.blackhole ? ' Còn route blackhole 198.18.0.0/15: `diemcau lab down` gỡ nó.' : '';
+    return `Không có lab nào đang chạy. (No lab is up.)${left}\n`;
+  }
   const lines = s.namespaces.map((n) => {
     const parts = [
       n.netns.padEnd(20),
       `lab ${n.lab ?? '?'}`,
-      `hub ${n.hub ?? '?'}${n.delayed ? ' (trễ)' : ''}`,
+      `hub ${n.hub ?? '?'}${n.delayed ? ' (trễ/mất gói: bộ trả lời)' : ''}`,
       n.uplink ? `${n.uplink.name} ${n.uplink.up ? 'UP' : 'DOWN (đứt đường truyền)'}` : '',
       `${n.addresses.length} địa chỉ`,
       n.hostsDown.length ? `mất điện: ${n.hostsDown.join(' ')}` : '',
@@ -166,5 +178,6 @@ export function formatStatus(s: LabStatus): string {
     return parts.filter(Boolean).join('  ');
   });
   if (s.links.length) lines.push(`Liên kết gốc: ${s.links.map((l) => `${l.name} ${l.up ? 'UP' : 'DOWN'}`).join(', ')}`);
+  lines.push(`Route blackhole 198.18.0.0/15: ${s.blackhole ? 'có' : 'KHÔNG CÓ (probe có thể lọt ra route mặc định)'}`);
   return lines.join('\n') + '\n';
 }

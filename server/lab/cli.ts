@@ -42,8 +42,10 @@ export async function runLabCli(argv: string[], io: CliIo & { signal?: AbortSign
       case 'down': {
         const { values } = parseArgs({ args: rest, options: { name: { type: 'string' } } });
         const r = await labDown(values.name);
+        const route = { removed: ', route blackhole', kept: ' (route blackhole giữ lại cho lab khác)', absent: '' };
         io.stdout.write(
-          `Đã gỡ: ${r.namespaces.length} namespace, ${r.links.length} liên kết sót, ${r.processes.length} tiến trình.\n`,
+          `Đã gỡ: ${r.namespaces.length} namespace, ${r.links.length} liên kết sót, ${r.processes.length} tiến trình` +
+            `${route[r.blackhole]}.\n`,
         );
         return 0;
       }

@@ -11,9 +11,9 @@ export interface GenerateOptions {
   hubs?: number;
   /** Line cuts (a hub's link) and power cuts (one host) of 3–60 s each. */
   outages?: number;
-  /** Hosts with 5 % random ICMP loss for the whole run and no outage of their own. */
+  /** Hosts with 5 % seeded random ICMP loss for the whole run and no outage of their own. */
   lossy?: number;
-  /** Hosts answering 40 ± 15 ms later, with no outage of their own. */
+  /** Hosts answering 40 ± 15 ms later (alternating profile), with no outage of their own. */
   delayed?: number;
   /** Links or hosts bouncing every 4–8 s for 2–3 cycles. */
   flapping?: number;
@@ -23,7 +23,8 @@ export interface GenerateOptions {
 }
 
 export const GENERATED_LOSS_PERCENT = 5;
-export const GENERATED_DELAY = { ms: 40, jitterMs: 15 } as const;
+/** Alternating: its successive differences (~24 ms) are jitter the monitor flags amber (docs/LAB.md). */
+export const GENERATED_DELAY = { ms: 40, jitterMs: 15, profile: 'alternating' } as const;
 const MIN_OUTAGE_S = 3;
 const MAX_OUTAGE_S = 60;
 /** Quiet time around each fault of one host, so separate faults stay separate outages. */

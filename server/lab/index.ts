@@ -12,7 +12,10 @@ export {
   type ExpectedOutage,
   type ExpectedSet,
   type TruthLine,
+  type TruthProbe,
 } from './truth';
+export { ensureBlackhole, hasBlackhole, removeBlackhole, LAB_RANGE } from './blackhole';
 export { compareOutages, type DetectedOutage, type VerifyOptions, type VerifyReport } from './verify';
 export { formatVerifyReport } from './verify-table';
 export { labInventory, inventoryYaml } from './inventory';
+export { demoOnLab, demoLabScenario, demoLabUnavailable, startDemoLab, type DemoLab } from './demo';

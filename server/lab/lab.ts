@@ -1,5 +1,6 @@
 // The lab: brings a scenario's topology up, applies faults (by hand or by playing the timeline) and
 // records each one in the ground truth with the instant it took effect.
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { InventoryFile } from '../../shared/schemas';
 import { labDown, type DownReport } from './cleanup';
@@ -18,7 +19,7 @@ export interface LabOptions {
   base?: number;
   /** Where to write the ground truth (JSON lines). */
   truthFile?: string;
-  /** Seeds the responders' jitter (default 1). */
+  /** Seeds the responders' jitter and loss (default 1). */
   seed?: number;
   logger?: Logger;
   /** Told of every action once it took effect (the CLI prints them). */
@@ -36,7 +37,7 @@ export class Lab {
   private started = false;
   private readonly linksDown = new Set<string>();
   private readonly hostsDown = new Set<string>();
-  /** Per hub: address → loss percent, the whole of its nftables loss chain. */
+  /** Per hub: address → kernel-random loss percent (`loss` actions), the whole of its nft loss chain. */
   private readonly loss = new Map<string, Map<string, number>>();
 
   private constructor(
@@ -45,7 +46,7 @@ export class Lab {
     private readonly opts: LabOptions,
     private readonly truth: TruthWriter | null,
   ) {
-    for (const hub of plan.hubs) this.loss.set(hub.id, new Map(hub.hosts.map((h) => [h.address, h.lossPercent])));
+    for (const hub of plan.hubs) this.loss.set(hub.id, new Map(hub.hosts.map((h) => [h.address, 0])));
   }
 
   /** Creates the topology; anything half-made is removed again when it fails. Needs root. */
@@ -56,7 +57,9 @@ export class Lab {
     const truth = opts.truthFile ? new TruthWriter(opts.truthFile) : null;
     await preflight(plan);
     try {
-      await buildTopology(plan, { seed: opts.seed ?? 1, logger: opts.logger });
+      // Absolute: the responders append their probe lines to the same file from their own processes.
+      const truthFile = opts.truthFile ? resolve(opts.truthFile) : null;
+      await buildTopology(plan, { seed: opts.seed ?? 1, logger: opts.logger, truthFile });
     } catch (err) {
       await labDown(plan.name).catch(() => undefined);
       throw err;

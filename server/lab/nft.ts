@@ -5,9 +5,12 @@ import { NFT_TABLE } from './sys';
 
 const T = `ip ${NFT_TABLE}`;
 
-/** Loss is drawn from 0–9999 so fractional percentages (0.5 %) work. */
-export const lossRule = (address: string, percent: number): string =>
-  `add rule ${T} loss ip daddr ${address} icmp type echo-request numgen random mod 10000 < ${Math.round(percent * 100)} drop`;
+/** Loss is drawn from 0–9999 so fractional percentages (0.5 %) work; 100 % needs no draw (nor fits one). */
+export function lossRule(address: string, percent: number): string {
+  const share = Math.round(percent * 100);
+  const draw = share >= 10_000 ? '' : ` numgen random mod 10000 < ${share}`;
+  return `add rule ${T} loss ip daddr ${address} icmp type echo-request${draw} drop`;
+}
 
 export function tableScript(loss: ReadonlyMap<string, number>): string {
   return [

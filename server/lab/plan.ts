@@ -5,7 +5,7 @@
 // uplink 198.19.(b+i).0/30 (.1 root side, .2 hub side); link to its delayed hosts' namespace
 // 198.19.(b+i).4/30 (.5 hub side, .6 delayed side).
 import { LINK_PREFIX, LabError, NETNS_PREFIX } from './sys';
-import type { Scenario } from './scenario';
+import type { LabDelay, Scenario } from './scenario';
 
 export const LAB_NAME = /^[a-z0-9]{1,6}$/;
 
@@ -14,9 +14,10 @@ export interface HostPlan {
   name: string;
   hub: string;
   address: string;
+  /** Seeded loss, made by the responder. */
   lossPercent: number;
-  delay: { ms: number; jitterMs: number } | null;
-  /** The namespace holding the address: the hub's, or its delayed namespace. */
+  delay: LabDelay | null;
+  /** The namespace holding the address: the hub's, or its responder namespace. */
   netns: string;
 }
 
@@ -25,7 +26,10 @@ export interface HubPlan {
   name: string;
   index: number;
   netns: string;
-  /** Namespace of the hub's delayed hosts (the kernel there ignores echo requests), if any. */
+  /**
+   * Namespace of the hub's hosts answered by the responder (delayed or lossy; the kernel there ignores
+   * echo requests), if any. Called "delayed" for history: it holds seeded-loss hosts as well.
+   */
   delayedNetns: string | null;
   /** Routed in the root namespace via the uplink. */
   prefix: string;
@@ -52,6 +56,10 @@ export interface LabPlan {
 export const labNetnsPrefix = (name?: string): string => (name ? `${NETNS_PREFIX}${name}-` : NETNS_PREFIX);
 export const labLinkPrefix = (name?: string): string => (name ? `${LINK_PREFIX}${name}-` : LINK_PREFIX);
 
+/** Hosts with a delay or seeded loss are answered by the user-space responder, not the kernel. */
+export const byResponder = (h: { delay: LabDelay | null; lossPercent: number }): boolean =>
+  h.delay !== null || h.lossPercent > 0;
+
 export function planLab(scenario: Scenario, opts: { name: string; base: number }): LabPlan {
   const { name, base } = opts;
   if (!LAB_NAME.test(name)) throw new LabError(`lab name "${name}": use 1–6 lowercase letters or digits`);
@@ -61,7 +69,7 @@ export function planLab(scenario: Scenario, opts: { name: string; base: number }
   const hubs = scenario.hubs.map((hub, index): HubPlan => {
     const octet = base + index;
     const netns = `${labNetnsPrefix(name)}${index}`;
-    const hasDelayed = hub.hosts.some((h) => h.delay !== null);
+    const hasDelayed = hub.hosts.some(byResponder);
     const delayedNetns = hasDelayed ? `${netns}d` : null;
     const link = (k: string): string => `${labLinkPrefix(name)}${index}${k}`;
     return {
@@ -86,7 +94,7 @@ export function planLab(scenario: Scenario, opts: { name: string; base: number }
         address: `198.18.${octet}.${j + 1}`,
         lossPercent: h.lossPercent,
         delay: h.delay,
-        netns: h.delay !== null && delayedNetns ? delayedNetns : netns,
+        netns: byResponder(h) && delayedNetns ? delayedNetns : netns,
       })),
     };
   });

@@ -3,21 +3,36 @@
 // it as a process of the lab's namespace (`ip netns pids`), not through a pid file.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { DelayProfile } from './scenario';
 import { LabError, PYTHON } from './sys';
 
 export const RESPONDER_SCRIPT = fileURLToPath(new URL('../../scripts/lab/icmp-delay-responder.py', import.meta.url));
 const READY_TIMEOUT_MS = 5_000;
 
 export interface ResponderHost {
+  id: string;
   address: string;
   ms: number;
   jitterMs: number;
+  profile: DelayProfile;
+  /** Seeded loss, drawn per request by the responder (0: none). */
+  lossPercent: number;
+}
+
+export interface ResponderOptions {
+  seed: number;
+  /** Every request to a lossy host is appended here as a `probe` truth line (the truth file). */
+  log?: string | null;
 }
 
 /** Resolves with the responder's pid once it has bound its sockets. */
-export function startResponder(netns: string, hosts: readonly ResponderHost[], seed: number): Promise<number> {
-  const args = ['netns', 'exec', netns, PYTHON, RESPONDER_SCRIPT, '--seed', String(seed)];
-  for (const h of hosts) args.push(`${h.address}:${h.ms}:${h.jitterMs}`);
+export function startResponder(
+  netns: string,
+  hosts: readonly ResponderHost[],
+  opts: ResponderOptions,
+): Promise<number> {
+  const config = JSON.stringify({ seed: opts.seed, log: opts.log ?? null, hosts });
+  const args = ['netns', 'exec', netns, PYTHON, RESPONDER_SCRIPT, '--config', config];
   const child = spawn('ip', args, { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';

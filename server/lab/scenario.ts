@@ -13,14 +13,29 @@ const MAX_SECONDS = 7 * 24 * 3600;
 const Seconds = z.number().min(0).max(MAX_SECONDS);
 const Percent = z.number().min(0).max(100);
 
+/**
+ * How the responder spreads a host's replies over ms ± jitterMs (docs/LAB.md): `alternating` swings
+ * to either side in turn (successive differences ≈ 1.6 × jitterMs, what the monitor calls jitter);
+ * `uniform` draws independently, as netem does (differences ≈ 2/3 × jitterMs).
+ */
+export const DELAY_PROFILES = ['alternating', 'uniform'] as const;
+export type DelayProfile = (typeof DELAY_PROFILES)[number];
+
 export const HostSpec = z.strictObject({
   id: Code,
   name: z.string().min(1).max(200).optional(),
-  /** Random ICMP loss for the whole run, in percent. */
+  /**
+   * ICMP loss for the whole run, in percent: seeded per request by the user-space responder, which
+   * logs every probe to the truth (for kernel-random loss, use a `loss` action at 0 s instead).
+   */
   lossPercent: Percent.default(0),
-  /** Replies held back by ms ± jitterMs (uniform), by a user-space responder. */
+  /** Replies held back by ms ± jitterMs, by a user-space responder. */
   delay: z
-    .strictObject({ ms: z.number().min(0).max(10_000), jitterMs: z.number().min(0).max(10_000).default(0) })
+    .strictObject({
+      ms: z.number().min(0).max(10_000),
+      jitterMs: z.number().min(0).max(10_000).default(0),
+      profile: z.enum(DELAY_PROFILES).default('alternating'),
+    })
     .nullable()
     .optional(),
 });
@@ -75,11 +90,16 @@ export const ScenarioFile = z
   });
 export type ScenarioFile = z.input<typeof ScenarioFile>;
 
+export interface LabDelay {
+  ms: number;
+  jitterMs: number;
+  profile: DelayProfile;
+}
 export interface LabHostSpec {
   id: string;
   name: string;
   lossPercent: number;
-  delay: { ms: number; jitterMs: number } | null;
+  delay: LabDelay | null;
 }
 export interface LabHubSpec {
   id: string;
@@ -174,16 +194,19 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
     hubs = g.hubs;
     timeline = [...g.timeline, ...timeline];
   } else {
+    // The n-th host of the lab, named or not, takes the n-th made-up name: one given in the list's
+    // order (as in the examples) is then never repeated for an unnamed neighbour.
     let commune = 0;
     hubs = (file.hubs ?? []).map((h, i) => ({
       id: h.id,
       name: h.name ?? districtName(i),
-      hosts: h.hosts.map((host) => ({
-        id: host.id,
-        name: host.name ?? communeName(commune++),
-        lossPercent: host.lossPercent,
-        delay: host.delay ? { ms: host.delay.ms, jitterMs: host.delay.jitterMs } : null,
-      })),
+      hosts: h.hosts.map((host) => {
+        const n = commune++;
+        const delay = host.delay
+          ? { ms: host.delay.ms, jitterMs: host.delay.jitterMs, profile: host.delay.profile }
+          : null;
+        return { id: host.id, name: host.name ?? communeName(n), lossPercent: host.lossPercent, delay };
+      }),
     }));
   }
   const scenario: Scenario = {

@@ -2,6 +2,7 @@
 // Nothing is created outside the names and ranges of the plan; a clash is refused before the first
 // change, and a failure half-way is cleaned up by the caller (Lab.up calls labDown).
 import type { Logger } from 'pino';
+import { ensureBlackhole, isLabBlackhole, type JsonRoute } from './blackhole';
 import { tableScript } from './nft';
 import { cidrRange, labLinkPrefix, labNetnsPrefix, overlaps, planRanges, type HubPlan, type LabPlan } from './plan';
 import { startResponder } from './responder';
@@ -14,9 +15,6 @@ interface JsonLink {
 interface JsonAddr {
   ifname: string;
   addr_info?: { family: string; local: string; prefixlen: number }[];
-}
-interface JsonRoute {
-  dst: string;
 }
 
 export async function listLabNetns(name?: string): Promise<string[]> {
@@ -42,7 +40,8 @@ export async function preflight(plan: LabPlan): Promise<void> {
   const taken: string[] = [];
   for (const route of await ipJson<JsonRoute>(['route', 'show'])) {
     const range = cidrRange(route.dst);
-    if (route.dst !== 'default' && range && ours.some(([, r]) => overlaps(r, range))) taken.push(`route ${route.dst}`);
+    if (isLabBlackhole(route) || route.dst === 'default') continue;
+    if (range && ours.some(([, r]) => overlaps(r, range))) taken.push(`route ${route.dst}`);
   }
   for (const link of await ipJson<JsonAddr>(['addr', 'show'])) {
     for (const a of link.addr_info ?? []) {
@@ -64,7 +63,14 @@ const batchIn = (netns: string, lines: string[]): Promise<unknown> =>
 const sysctlIn = (netns: string, setting: string): Promise<unknown> =>
   run('ip', ['netns', 'exec', netns, 'sysctl', '-qw', setting]);
 
-async function buildHub(plan: LabPlan, hub: HubPlan, seed: number): Promise<void> {
+export interface BuildOptions {
+  seed: number;
+  logger?: Logger;
+  /** The truth file: responders append a `probe` line for every request to a lossy host. */
+  truthFile?: string | null;
+}
+
+async function buildHub(plan: LabPlan, hub: HubPlan, opts: BuildOptions): Promise<void> {
   const alias = `diemcau lab ${plan.name} hub ${hub.id}`;
   await ip('netns', 'add', hub.netns);
   await ip('link', 'add', hub.rootLink, 'type', 'veth', 'peer', 'name', hub.hubLink, 'netns', hub.netns);
@@ -78,8 +84,8 @@ async function buildHub(plan: LabPlan, hub: HubPlan, seed: number): Promise<void
     ...local.map((h) => `addr add ${h.address}/32 dev lo`),
     `route add default via ${hub.rootAddress} dev ${hub.hubLink}`,
   ]);
-  const loss = new Map(hub.hosts.map((h) => [h.address, h.lossPercent]));
-  await nftIn(hub.netns, tableScript(loss));
+  // Kernel-random loss comes only from `loss` actions; a host's own lossPercent is the responder's.
+  await nftIn(hub.netns, tableScript(new Map()));
 
   // A permanent neighbour entry: with the line cut, packets are silently lost on the veth (as on a
   // real cut line) instead of the root namespace answering "host unreachable" once ARP gives up.
@@ -91,8 +97,8 @@ async function buildHub(plan: LabPlan, hub: HubPlan, seed: number): Promise<void
   await ip('route', 'add', hub.prefix, 'via', hub.hubAddress, 'dev', hub.rootLink);
 
   if (!hub.delayedNetns || delayed.length === 0) return;
-  // Delayed hosts sit behind the hub (so a cut of the hub's line cuts them too) in a namespace whose
-  // kernel ignores echo requests; the responder answers for them instead.
+  // Delayed and lossy hosts sit behind the hub (so a cut of the hub's line cuts them too) in a
+  // namespace whose kernel ignores echo requests; the responder answers for them instead.
   await sysctlIn(hub.netns, 'net.ipv4.ip_forward=1');
   await ip('netns', 'add', hub.delayedNetns);
   await sysctlIn(hub.delayedNetns, 'net.ipv4.icmp_echo_ignore_all=1');
@@ -124,14 +130,26 @@ async function buildHub(plan: LabPlan, hub: HubPlan, seed: number): Promise<void
   ]);
   await startResponder(
     hub.delayedNetns,
-    delayed.map((h) => ({ address: h.address, ms: h.delay!.ms, jitterMs: h.delay!.jitterMs })),
-    seed + hub.index,
+    delayed.map((h) => ({
+      id: h.id,
+      address: h.address,
+      ms: h.delay?.ms ?? 0,
+      jitterMs: h.delay?.jitterMs ?? 0,
+      profile: h.delay?.profile ?? 'alternating',
+      lossPercent: h.lossPercent,
+    })),
+    // Per-host streams inside are keyed by address too: the same seed gives the same drops per host.
+    { seed: opts.seed, log: opts.truthFile ?? null },
   );
 }
 
-export async function buildTopology(plan: LabPlan, opts: { seed: number; logger?: Logger }): Promise<void> {
+export async function buildTopology(plan: LabPlan, opts: BuildOptions): Promise<void> {
+  // First of all, so no probe to the lab range can leave by the default route while hubs come up;
+  // again at the end in case another lab's `down` removed it meanwhile (it keeps it while labs exist).
+  await ensureBlackhole();
   for (const hub of plan.hubs) {
-    await buildHub(plan, hub, opts.seed);
+    await buildHub(plan, hub, opts);
     opts.logger?.debug({ hub: hub.id, netns: hub.netns, prefix: hub.prefix }, 'lab hub up');
   }
+  await ensureBlackhole();
 }

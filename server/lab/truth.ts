@@ -1,9 +1,11 @@
 // Ground truth: what the lab did and when, as JSON lines — a `start` line with the topology, one
-// `action` line per change (its instant taken after the ip/nft command returned) and a `summary`.
+// `action` line per change (its instant taken after the ip/nft command returned), a `probe` line per
+// request to a host with seeded loss (written by its responder: answered or dropped) and a `summary`.
 // Lines are appended synchronously, so a killed run still leaves everything up to its last action.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { toWireInstant } from '../../shared/time';
+import { DELAY_PROFILES } from './scenario';
 
 const Stamp = { t: z.number(), iso: z.string() };
 
@@ -12,8 +14,9 @@ export const TruthHost = z.object({
   name: z.string(),
   hub: z.string(),
   address: z.string(),
+  /** Seeded loss made by the responder (its drops are the `probe` lines with `lost: true`). */
   lossPercent: z.number(),
-  delay: z.object({ ms: z.number(), jitterMs: z.number() }).nullable(),
+  delay: z.object({ ms: z.number(), jitterMs: z.number(), profile: z.enum(DELAY_PROFILES).optional() }).nullable(),
 });
 export type TruthHost = z.infer<typeof TruthHost>;
 
@@ -56,11 +59,24 @@ export const TruthSummary = z.object({
   maxLagMs: z.number(),
 });
 
-export const TruthLine = z.discriminatedUnion('type', [TruthStart, TruthAction, TruthSummary]);
+/** One echo request that reached a lossy host's responder, and whether it was dropped. */
+export const TruthProbe = z.object({
+  type: z.literal('probe'),
+  ...Stamp,
+  host: z.string(),
+  address: z.string(),
+  /** Requests to this host so far, this one included (1, 2, …): a gap would mean a lost log line. */
+  n: z.number(),
+  lost: z.boolean(),
+  seq: z.number().optional(),
+});
+
+export const TruthLine = z.discriminatedUnion('type', [TruthStart, TruthAction, TruthProbe, TruthSummary]);
 export type TruthLine = z.infer<typeof TruthLine>;
 export type TruthStart = z.infer<typeof TruthStart>;
 export type TruthAction = z.infer<typeof TruthAction>;
 export type TruthSummary = z.infer<typeof TruthSummary>;
+export type TruthProbe = z.infer<typeof TruthProbe>;
 
 /** Both forms of an instant every line carries: ms since the epoch, and ISO with the +07:00 offset. */
 export const stamp = (t: number): { t: number; iso: string } => ({ t, iso: toWireInstant(t) });
@@ -89,93 +105,4 @@ export function parseTruth(text: string, source = 'truth'): TruthLine[] {
 
 export const readTruth = (file: string): TruthLine[] => parseTruth(readFileSync(file, 'utf8'), file);
 
-/** One interval in which a host did not answer at all, by the lab's own record. */
-export interface ExpectedOutage {
-  /** Host id, which is also the point code in the lab's inventory. */
-  point: string;
-  address: string;
-  hub: string;
-  start: number;
-  /** null: still down when the run ended. */
-  end: number | null;
-  causes: ('link' | 'host')[];
-}
-
-export interface ExpectedSet {
-  hosts: TruthHost[];
-  outages: ExpectedOutage[];
-  /** Hosts that ever had random loss (any percentage). */
-  lossy: string[];
-  /** Hosts with random loss of at most `lossyMaxPercent`, and no outage: no outage may be detected. */
-  lossyOnly: string[];
-  /** Hosts with heavier loss: the monitor may rightly call them down now and then. */
-  heavyLoss: string[];
-  delayed: string[];
-  startT: number;
-  endT: number;
-  complete: boolean;
-}
-
-/**
- * Turns the truth into expected outages per host: a host is out while its hub's link is down or
- * it is down itself; overlapping causes merge into one interval, flaps give one interval per bounce.
- */
-export function expectedFromTruth(lines: readonly TruthLine[], opts: { lossyMaxPercent?: number } = {}): ExpectedSet {
-  const lossyMax = opts.lossyMaxPercent ?? 5;
-  const start = lines.find((l): l is TruthStart => l.type === 'start');
-  if (!start) throw new Error('truth has no start line');
-  const summary = lines.find((l): l is TruthSummary => l.type === 'summary');
-  const byId = new Map(start.hosts.map((h) => [h.id, h]));
-  const linkDown = new Set<string>();
-  const hostDown = new Set<string>();
-  const maxLoss = new Map(start.hosts.map((h) => [h.id, h.lossPercent]));
-  const open = new Map<string, ExpectedOutage>();
-  const outages: ExpectedOutage[] = [];
-
-  const causes = (h: TruthHost): ('link' | 'host')[] => [
-    ...(linkDown.has(h.hub) ? (['link'] as const) : []),
-    ...(hostDown.has(h.id) ? (['host'] as const) : []),
-  ];
-  const settle = (h: TruthHost, t: number): void => {
-    const now = causes(h);
-    const current = open.get(h.id);
-    if (now.length > 0 && !current) {
-      const o: ExpectedOutage = { point: h.id, address: h.address, hub: h.hub, start: t, end: null, causes: now };
-      open.set(h.id, o);
-      outages.push(o);
-    } else if (now.length > 0 && current) {
-      for (const c of now) if (!current.causes.includes(c)) current.causes.push(c);
-    } else if (now.length === 0 && current) {
-      current.end = t;
-      open.delete(h.id);
-    }
-  };
-
-  for (const line of lines) {
-    if (line.type !== 'action') continue;
-    if (line.action === 'link-down') linkDown.add(line.hub!);
-    if (line.action === 'link-up') linkDown.delete(line.hub!);
-    if (line.action === 'host-down') hostDown.add(line.host!);
-    if (line.action === 'host-up') hostDown.delete(line.host!);
-    if (line.action === 'loss') maxLoss.set(line.host!, Math.max(maxLoss.get(line.host!) ?? 0, line.percent ?? 0));
-    for (const id of line.hosts) {
-      const h = byId.get(id);
-      if (h) settle(h, line.t);
-    }
-  }
-  outages.sort((a, b) => a.start - b.start || a.point.localeCompare(b.point));
-  const withOutage = new Set(outages.map((o) => o.point));
-  const lossy = [...maxLoss].filter(([, p]) => p > 0).map(([id]) => id);
-  const last = lines[lines.length - 1];
-  return {
-    hosts: start.hosts,
-    outages,
-    lossy,
-    lossyOnly: lossy.filter((id) => (maxLoss.get(id) ?? 0) <= lossyMax && !withOutage.has(id)),
-    heavyLoss: lossy.filter((id) => (maxLoss.get(id) ?? 0) > lossyMax),
-    delayed: start.hosts.filter((h) => h.delay !== null).map((h) => h.id),
-    startT: summary?.startT ?? start.t,
-    endT: summary?.t ?? last?.t ?? start.t,
-    complete: summary !== undefined,
-  };
-}
+export { expectedFromTruth, type ExpectedOutage, type ExpectedSet, type ExpectOptions } from './expected';

@@ -10,6 +10,9 @@ const err = (ms: number | null): string =>
 
 const spanOf = (list: readonly (ExpectedOutage | DetectedOutage)[]): string =>
   list.length === 0 ? '—' : span(list[0]!.start, list[list.length - 1]!.end);
+/** Marks outages the truth expects from consecutive seeded drops rather than a cut. */
+const lossMark = (list: readonly ExpectedOutage[]): string =>
+  list.some((e) => e.causes.includes('loss')) ? ' [mất gói liên tiếp]' : '';
 
 export function formatVerifyReport(r: VerifyReport): string {
   const rows: string[][] = [['Điểm cầu', 'Dự kiến (lab)', 'Phát hiện (monitor)', 'Lệch đầu', 'Lệch cuối', 'Kết quả']];
@@ -18,14 +21,17 @@ export function formatVerifyReport(r: VerifyReport): string {
       t: m.expected[0]!.start,
       row: [
         m.point,
-        spanOf(m.expected) + (m.expected.length > 1 ? ` (${m.expected.length} lần)` : ''),
+        spanOf(m.expected) + (m.expected.length > 1 ? ` (${m.expected.length} lần)` : '') + lossMark(m.expected),
         spanOf(m.detected) + (m.detected.length > 1 ? ` (${m.detected.length} lần)` : ''),
         err(m.startErrorMs),
         err(m.endErrorMs),
         m.problems.length ? `KHÔNG ĐẠT: ${m.problems.join('; ')}` : 'đạt',
       ],
     })),
-    ...r.missed.map((e) => ({ t: e.start, row: [e.point, span(e.start, e.end), '—', '', '', 'KHÔNG ĐẠT: bỏ sót'] })),
+    ...r.missed.map((e) => ({
+      t: e.start,
+      row: [e.point, span(e.start, e.end) + lossMark([e]), '—', '', '', 'KHÔNG ĐẠT: bỏ sót'],
+    })),
     ...r.short.map((e) => ({ t: e.start, row: [e.point, span(e.start, e.end), '—', '', '', 'ngắn, không bắt buộc'] })),
     ...r.falseOutages.map((d) => ({
       t: d.start,

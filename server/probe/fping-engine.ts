@@ -56,7 +56,7 @@ export function usableTargets(
  */
 export function fpingTimeout(intervalMs: number, requestedMs?: number): number {
   const wanted = requestedMs ?? Math.min(intervalMs, 1000);
-  const margin = Math.max(5, Math.round(intervalMs * 0.05));
+  const margin = Math.max(5, Math.round(intervalMs * 0.25)); // fping 5.1: a later send corrupts its timeout queue
   return Math.max(1, Math.round(Math.min(wanted, intervalMs - margin)));
 }
 

@@ -9,8 +9,17 @@ export function fail(code: AckError['code'], message: string, fields?: Record<st
   return { ok: false, error: fields ? { code, message, fields } : { code, message } };
 }
 
+/** An error that carries its own ack error, with more than code and message (a conflict's current value…). */
+export class AckFailure extends Error {
+  constructor(readonly error: AckError) {
+    super(error.message);
+    this.name = 'AckFailure';
+  }
+}
+
 /** The ack for an error thrown by a guard or a handler; undefined for an unexpected one. */
 export function knownFailure(err: unknown): Ack<never> | undefined {
+  if (err instanceof AckFailure) return { ok: false, error: err.error };
   if (err instanceof UnauthorizedError) return fail('unauthorized', err.message);
   if (err instanceof ForbiddenError) return fail('forbidden', err.message);
   if (err instanceof NotFoundError) return fail('not_found', err.message);

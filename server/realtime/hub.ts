@@ -22,7 +22,12 @@ import { NotFoundError } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import { presentMeeting, presentOutage } from '../presenters';
 import type { OutageRow, Store } from '../store/types';
+import { registerChecklistEvents, type ChecklistService } from '../checklist';
+import { registerReportEvents } from '../report/socket';
+import type { OutageNotes } from '../report/notes';
+import { encodeSnapshot, type MeetingSnapshotWire } from '../../shared/wire';
 import { handle } from './acks';
+import { sameWireStatus, wireStatus } from './wire-status';
 import type { IoServer, IoSocket } from './auth';
 
 export type { IoServer, IoSocket } from './auth';
@@ -40,6 +45,8 @@ export interface StatusSource {
   status(code: string): PointStatus | undefined;
   /** Codes whose status changed since the last call. */
   drainChanged(): string[];
+  /** Send time of the newest probe behind a point's status (for the deltas' `probedAt`). */
+  probedAt?(code: string): number | null;
 }
 
 export interface Participation {
@@ -62,9 +69,15 @@ export interface HubDeps {
   coalesceMs?: number;
   /** Outages sent in a snapshot (newest first). */
   snapshotOutages?: number;
+  /** Line-test checklist and roll call events (issue 4). */
+  checklist?: ChecklistService;
+  /** Outage acknowledgement, cause and note (issue 5). */
+  notes?: OutageNotes;
 }
 
-const room = (meetingId: string): string => `meeting:${meetingId}`;
+export const room = (meetingId: string): string => `meeting:${meetingId}`;
+
+const SNAPSHOT_REUSE_MS = 1000;
 
 export class Hub {
   private seq = new Map<string, number>();
@@ -72,6 +85,19 @@ export class Hub {
   private pendingOutages: OutageRow[] = [];
   private timer: NodeJS.Timeout | null = null;
   private lastHealth = '';
+  /**
+   * Each point's status as last published (rounded): deltas carry only points that differ from it,
+   * and snapshots give it, so a client that joined between two ticks holds what the next delta
+   * builds on (seq) and never misses a change back to the published value.
+   */
+  private published = new Map<string, PointStatus>();
+  /**
+   * The last encoded snapshot per meeting: a wall display of 100 screens reconnecting after a restart
+   * joins within a second, and building a 10,000-point snapshot 100 times costs CPU and a heap spike.
+   * Dropped whenever anything is published (statuses, outages, a phase) or the inventory changes, and
+   * reused for at most SNAPSHOT_REUSE_MS.
+   */
+  private snapshots = new Map<string, { seq: number; at: number; wire: MeetingSnapshotWire }>();
 
   constructor(private readonly d: HubDeps) {
     d.io.use((socket, next) => {
@@ -102,6 +128,7 @@ export class Hub {
 
   /** The meeting or its participants changed: clients must fetch a fresh snapshot. */
   invalidate(meetingIds: readonly string[]): void {
+    this.snapshots.clear();
     for (const id of meetingIds) this.d.io.to(room(id)).emit('meeting:invalidated', { meetingId: id });
     this.d.io.emit('meetings:changed');
   }
@@ -119,31 +146,48 @@ export class Hub {
       serverTime: now,
       units: inventory.listUnits(),
       points,
-      statuses: points.map((p) => status.status(p.code)).filter((s) => s !== undefined),
+      statuses: points.map((p) => this.publishedStatus(p.code)).filter((s) => s !== undefined),
       outages: store.listOutages({ meeting: meetingId, limit: this.d.snapshotOutages ?? 200 }).map(presentOutage),
       health: this.d.health?.(),
     };
+  }
+
+  /** The snapshot as sent on join: columns (shared/wire.ts), shared by joins at the same seq. */
+  wireSnapshot(meetingId: string): MeetingSnapshotWire {
+    const now = this.d.clock.now();
+    const seq = this.seq.get(meetingId) ?? 0;
+    const cached = this.snapshots.get(meetingId);
+    if (cached && cached.seq === seq && now - cached.at >= 0 && now - cached.at < SNAPSHOT_REUSE_MS) return cached.wire;
+    const wire = encodeSnapshot(this.snapshot(meetingId));
+    this.snapshots.set(meetingId, { seq, at: now, wire });
+    return wire;
   }
 
   /** One coalescing tick: public so tests can flush by hand. */
   flush(): void {
     const { io, inventory, participation, status, clock } = this.d;
     this.flushHealth();
-    const changed = status.drainChanged();
+    const changed = this.publish(status.drainChanged());
     const outages = this.pendingOutages;
     this.pendingOutages = [];
     const now = clock.now();
+    // Anything published (even to an empty room) makes a kept snapshot stale.
+    if (changed.length > 0 || outages.length > 0) this.snapshots.clear();
     for (const meeting of inventory.listMeetings()) {
       const r = io.sockets.adapter.rooms.get(room(meeting.id));
       const phase = phaseAt(meeting, now);
       const phaseChanged = this.phase.get(meeting.id) !== phase;
       this.phase.set(meeting.id, phase);
+      if (phaseChanged) this.snapshots.delete(meeting.id);
       if (!r || r.size === 0) continue;
       const members = participation.pointsOf(meeting.id);
       const statuses: PointStatus[] = [];
-      for (const code of changed) {
-        const s = members.has(code) ? status.status(code) : undefined;
-        if (s) statuses.push(s);
+      let probedAt = Infinity;
+      for (const s of changed) {
+        if (!members.has(s.code)) continue;
+        statuses.push(s);
+        const t = status.probedAt?.(s.code) ?? null;
+        if (t !== null && t < probedAt) probedAt = t;
       }
       const mine: Outage[] = [];
       for (const o of outages) if (o.meeting === meeting.id) mine.push(presentOutage(o));
@@ -152,8 +196,38 @@ export class Hub {
       this.seq.set(meeting.id, seq);
       const delta: MeetingDelta = { meetingId: meeting.id, seq, serverTime: now, statuses, outages: mine };
       if (phaseChanged) delta.phase = phase;
+      if (probedAt !== Infinity) delta.probedAt = probedAt;
       io.to(room(meeting.id)).emit('meeting:delta', delta);
     }
+  }
+
+  /** The statuses (rounded) that differ from what was last published; they become the published ones. */
+  private publish(codes: readonly string[]): PointStatus[] {
+    const out: PointStatus[] = [];
+    for (const code of codes) {
+      const raw = this.d.status.status(code);
+      if (!raw) {
+        this.published.delete(code);
+        continue;
+      }
+      const next = wireStatus(raw);
+      const prev = this.published.get(code);
+      if (prev && sameWireStatus(prev, next)) continue;
+      this.published.set(code, next);
+      out.push(next);
+    }
+    return out;
+  }
+
+  /** A point's published status; one never published yet is published now (nobody has another). */
+  private publishedStatus(code: string): PointStatus | undefined {
+    const known = this.published.get(code);
+    if (known) return known;
+    const raw = this.d.status.status(code);
+    if (!raw) return undefined;
+    const s = wireStatus(raw);
+    this.published.set(code, s);
+    return s;
   }
 
   private flushHealth(): void {
@@ -196,7 +270,7 @@ export class Hub {
     socket.on(
       'meeting:join',
       guarded('meeting:join', MeetingJoin, 'read', async ({ meetingId }) => {
-        const snap = this.snapshot(meetingId);
+        const snap = this.wireSnapshot(meetingId);
         // Join after building the snapshot, in the same tick: the next delta is seq + 1 for this client.
         await socket.join(room(meetingId));
         return snap;
@@ -219,5 +293,7 @@ export class Hub {
         ({ code }) => code,
       ),
     );
+    if (this.d.checklist) registerChecklistEvents(socket, guarded, this.d.checklist, room);
+    if (this.d.notes) registerReportEvents(socket, guarded, this.d.notes, room);
   }
 }

@@ -119,6 +119,12 @@ export class StatusBoard {
     };
   }
 
+  /** Send time of the newest probe of the point's primary target, null before any. */
+  probedAt(code: string): number | null {
+    const p = this.points.get(code);
+    return p === undefined ? null : this.hosts.get(p.primary)!.tracker.lastProbeAt;
+  }
+
   /** Statuses of all points, in inventory order. */
   statuses(): PointStatus[] {
     const out: PointStatus[] = [];

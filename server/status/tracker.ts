@@ -58,6 +58,11 @@ export class TargetTracker {
     return this.st;
   }
 
+  /** Send time of the newest probe observed (the dashboards' latency is measured from it). */
+  get lastProbeAt(): number | null {
+    return this.lastT;
+  }
+
   /** Feeds one probe result; returns the transition it caused, if any. */
   observe(t: number, rtt: number | null): Transition | null {
     if (this.lastT !== null && (t < this.lastT || t - this.lastT > this.jumpMs)) this.discontinuity(t);

@@ -108,6 +108,137 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX monitor_runs_gap ON monitor_runs(started_at) WHERE gap_from IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description: 'line-test checklist: templates, marks, audit history, roll calls',
+    sql: `
+      CREATE TABLE checklist_templates (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+        items      TEXT NOT NULL CHECK (json_valid(items)),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      -- At most one default; the store keeps it at exactly one.
+      CREATE UNIQUE INDEX checklist_templates_default ON checklist_templates(is_default) WHERE is_default = 1;
+
+      -- The default template, as issue 4 lists it. Its own copy of the list: a migration never changes.
+      INSERT INTO checklist_templates (id, name, is_default, items, updated_at) VALUES (
+        'mac-dinh', 'Danh mục kiểm tra mặc định', 1, '[
+          {"key":"duong-truyen","label":"Đường truyền","hint":"Tự động: thông suốt, không chập chờn nặng trong 60 giây gần nhất","required":true,"mode":"automatic","rule":"line"},
+          {"key":"hinh-anh","label":"Hình ảnh","hint":"Nhận được hình ảnh","required":true,"mode":"manual","rule":null},
+          {"key":"am-thanh","label":"Âm thanh","hint":"Nghe rõ hai chiều","required":true,"mode":"manual","rule":null},
+          {"key":"camera","label":"Camera / góc quay","required":true,"mode":"manual","rule":null},
+          {"key":"phong-nen","label":"Phông nền / maket","required":true,"mode":"manual","rule":null},
+          {"key":"nguon-dien","label":"Nguồn điện và UPS","required":true,"mode":"manual","rule":null},
+          {"key":"duong-truyen-du-phong","label":"Đường truyền dự phòng","hint":"Tự động khi điểm cầu có đường truyền dự phòng","required":false,"mode":"automatic","rule":"backup"},
+          {"key":"can-bo-ky-thuat","label":"Cán bộ kỹ thuật trực","hint":"Đã xác nhận họ tên và số điện thoại","required":true,"mode":"manual","rule":null}
+        ]', 0);
+
+      -- A meeting's items, copied from a template at first use. No foreign key to meetings: like the
+      -- outage log, a meeting's checklist record outlives the meeting.
+      CREATE TABLE meeting_checklists (
+        meeting     TEXT PRIMARY KEY,
+        template    TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        items       TEXT NOT NULL CHECK (json_valid(items)),
+        assigned_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- The current mark of each (meeting, point, key): an item's result, or the roll-call
+      -- confirmation under the key '@rollcall'. Every write bumps the version (optimistic locking).
+      CREATE TABLE checklist_marks (
+        meeting TEXT NOT NULL,
+        point   TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        value   TEXT NOT NULL CHECK (
+          CASE WHEN key = '@rollcall' THEN value IN ('pending', 'present', 'absent')
+               ELSE value IN ('pending', 'pass', 'fail', 'na') END),
+        note    TEXT,
+        actor   TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        PRIMARY KEY (meeting, point, key)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Every change, never updated or deleted (the triggers refuse): who set what, when, from what.
+      CREATE TABLE checklist_history (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        meeting  TEXT NOT NULL,
+        point    TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        value    TEXT NOT NULL,
+        previous TEXT,
+        note     TEXT,
+        actor    TEXT NOT NULL,
+        at       INTEGER NOT NULL,
+        version  INTEGER NOT NULL,
+        source   TEXT NOT NULL CHECK (source IN ('manual', 'auto'))
+      ) STRICT;
+      CREATE INDEX checklist_history_mark ON checklist_history(meeting, point, key, id);
+      CREATE TRIGGER checklist_history_no_update BEFORE UPDATE ON checklist_history
+        BEGIN SELECT RAISE(ABORT, 'checklist_history is append-only'); END;
+      CREATE TRIGGER checklist_history_no_delete BEFORE DELETE ON checklist_history
+        BEGIN SELECT RAISE(ABORT, 'checklist_history is append-only'); END;
+
+      -- The automatic roll calls: the first capture of a moment stands.
+      CREATE TABLE rollcall_captures (
+        meeting     TEXT NOT NULL,
+        moment      TEXT NOT NULL CHECK (moment IN ('before', 'start')),
+        due_at      INTEGER NOT NULL,
+        captured_at INTEGER NOT NULL,
+        entries     TEXT NOT NULL CHECK (json_valid(entries)),
+        PRIMARY KEY (meeting, moment)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 4,
+    description: 'post-meeting report: outage notes with audit trail, report snapshots',
+    sql: `
+      -- The acknowledgement, cause and note of an outage record. Users are named, not referenced:
+      -- the record the centre signs must survive the removal of an account.
+      CREATE TABLE outage_notes (
+        outage_id        INTEGER PRIMARY KEY REFERENCES outages(id),
+        cause            TEXT CHECK (cause IS NULL OR cause IN ('power', 'line', 'endpoint', 'av', 'operator', 'other')),
+        note             TEXT NOT NULL DEFAULT '',
+        acknowledged_by  TEXT NOT NULL,
+        acknowledged_by_name TEXT,
+        acknowledged_at  INTEGER NOT NULL,
+        updated_by       TEXT NOT NULL,
+        updated_by_name  TEXT,
+        updated_at       INTEGER NOT NULL
+      ) STRICT;
+
+      -- Every edit, old → new; never updated or deleted (the triggers refuse).
+      CREATE TABLE outage_note_history (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        outage_id    INTEGER NOT NULL REFERENCES outages(id),
+        at           INTEGER NOT NULL,
+        by           TEXT NOT NULL,
+        by_name      TEXT,
+        acknowledged INTEGER NOT NULL CHECK (acknowledged IN (0, 1)),
+        old_cause    TEXT,
+        new_cause    TEXT,
+        old_note     TEXT NOT NULL,
+        new_note     TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX outage_note_history_outage ON outage_note_history(outage_id, id);
+      CREATE TRIGGER outage_note_history_no_update BEFORE UPDATE ON outage_note_history
+        BEGIN SELECT RAISE(ABORT, 'outage_note_history is append-only'); END;
+      CREATE TRIGGER outage_note_history_no_delete BEFORE DELETE ON outage_note_history
+        BEGIN SELECT RAISE(ABORT, 'outage_note_history is append-only'); END;
+
+      -- The report as computed when the meeting's window closed: it outlives the purged rollups.
+      CREATE TABLE report_snapshots (
+        meeting    TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        schedule   TEXT NOT NULL,
+        json       TEXT NOT NULL CHECK (json_valid(json))
+      ) STRICT;
+      CREATE INDEX report_snapshots_created ON report_snapshots(created_at);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -5,15 +5,26 @@ import pino, { type Logger } from 'pino';
 import { Meeting, Point, Unit } from '../../shared/schemas';
 import { migrate } from './migrations';
 import { SqliteAccounts } from './sqlite-accounts';
+import { SqliteChecklist } from './sqlite-checklist';
+import { SqliteReport } from './sqlite-report';
+import type * as R from './report-types';
 import type {
+  ChecklistTemplateRow,
   GapRow,
   InventoryChange,
   InventoryData,
+  MarkHistoryQuery,
+  MarkHistoryRow,
+  MarkRow,
+  MarkWrite,
+  MarkWriteResult,
+  MeetingChecklistRow,
   MonitorRunRow,
   NewOutage,
   NewUser,
   OutageQuery,
   OutageRow,
+  RollCallCaptureRow,
   RollupRow,
   SessionRow,
   Store,
@@ -96,10 +107,14 @@ class SqliteStore implements Store {
   private readonly applyChange;
   private readonly upsertRollups;
   private readonly accounts: SqliteAccounts;
+  private readonly checklist: SqliteChecklist;
+  private readonly report: SqliteReport;
   private readonly insertOutageTx;
 
   constructor(private readonly db: Database.Database) {
     this.accounts = new SqliteAccounts(db);
+    this.checklist = new SqliteChecklist(db);
+    this.report = new SqliteReport(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       units: p('SELECT json FROM units ORDER BY id'),
@@ -266,6 +281,79 @@ class SqliteStore implements Store {
   }
   listGaps(from: number, to: number): GapRow[] {
     return this.accounts.listGaps(from, to);
+  }
+
+  // Line-test checklist and roll call (issue 4).
+  listChecklistTemplates(): ChecklistTemplateRow[] {
+    return this.checklist.listChecklistTemplates();
+  }
+  getChecklistTemplate(id: string): ChecklistTemplateRow | undefined {
+    return this.checklist.getChecklistTemplate(id);
+  }
+  saveChecklistTemplate(t: ChecklistTemplateRow): void {
+    this.checklist.saveChecklistTemplate(t);
+  }
+  deleteChecklistTemplate(id: string): boolean {
+    return this.checklist.deleteChecklistTemplate(id);
+  }
+  getMeetingChecklist(meeting: string): MeetingChecklistRow | undefined {
+    return this.checklist.getMeetingChecklist(meeting);
+  }
+  setMeetingChecklist(row: MeetingChecklistRow): void {
+    this.checklist.setMeetingChecklist(row);
+  }
+  ensureMeetingChecklist(row: MeetingChecklistRow): MeetingChecklistRow {
+    return this.checklist.ensureMeetingChecklist(row);
+  }
+  listChecklistMarks(meeting: string): MarkRow[] {
+    return this.checklist.listChecklistMarks(meeting);
+  }
+  writeChecklistMarks(meeting: string, writes: readonly MarkWrite[]): MarkWriteResult[] {
+    return this.checklist.writeChecklistMarks(meeting, writes);
+  }
+  listChecklistHistory(q: MarkHistoryQuery): MarkHistoryRow[] {
+    return this.checklist.listChecklistHistory(q);
+  }
+  saveRollCallCapture(c: RollCallCaptureRow): boolean {
+    return this.checklist.saveRollCallCapture(c);
+  }
+  listRollCallCaptures(meeting: string): RollCallCaptureRow[] {
+    return this.checklist.listRollCallCaptures(meeting);
+  }
+
+  // Post-meeting report (issue 5).
+  getOutage(id: number): OutageRow | undefined {
+    return this.report.getOutage(id);
+  }
+  listMeetingOutages(meeting: string): OutageRow[] {
+    return this.report.listMeetingOutages(meeting);
+  }
+  digestRollups(q: R.RollupDigestQuery): R.RollupDigest {
+    return this.report.digestRollups(q);
+  }
+  getOutageNote(outageId: number): R.OutageNoteRow | undefined {
+    return this.report.getOutageNote(outageId);
+  }
+  listMeetingOutageNotes(meeting: string): R.OutageNoteRow[] {
+    return this.report.listMeetingOutageNotes(meeting);
+  }
+  saveOutageNote(edit: R.OutageNoteEdit): R.OutageNoteSaved {
+    return this.report.saveOutageNote(edit);
+  }
+  listOutageNoteHistory(outageId: number): R.OutageNoteChangeRow[] {
+    return this.report.listOutageNoteHistory(outageId);
+  }
+  getReportSnapshot(meeting: string): R.ReportSnapshotRow | undefined {
+    return this.report.getReportSnapshot(meeting);
+  }
+  saveReportSnapshot(row: R.ReportSnapshotRow): void {
+    this.report.saveReportSnapshot(row);
+  }
+  purgeRollups(before: number): number {
+    return this.report.purgeRollups(before);
+  }
+  purgeReportSnapshots(before: number): number {
+    return this.report.purgeReportSnapshots(before);
   }
 
   close(): void {

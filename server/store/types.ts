@@ -1,5 +1,15 @@
 import type { Role } from '../../shared/protocol';
-import type { Meeting, OutageType, Phase, Point, Unit } from '../../shared/schemas';
+import type { ChecklistItemDef, ItemResult, RollCallMoment, RollCallStatus } from '../../shared/checklist';
+import type { Meeting, OutageType, Phase, Point, PointState, Unit } from '../../shared/schemas';
+import type {
+  OutageNoteChangeRow,
+  OutageNoteEdit,
+  OutageNoteRow,
+  OutageNoteSaved,
+  ReportSnapshotRow,
+  RollupDigest,
+  RollupDigestQuery,
+} from './report-types';
 
 /** Outage as stored: instants are ms since epoch (UTC). */
 export interface OutageRow {
@@ -92,7 +102,150 @@ export interface Store {
   /** Spans without a running monitor that overlap [from, to), oldest first. */
   listGaps(from: number, to: number): GapRow[];
 
+  // ── Line-test checklist and roll call (issue 4; server/store/sqlite-checklist.ts) ──────────────
+  listChecklistTemplates(): ChecklistTemplateRow[];
+  getChecklistTemplate(id: string): ChecklistTemplateRow | undefined;
+  /**
+   * Creates or replaces a template. A default one takes the flag from the previous default; throws
+   * (nothing written) when the change would leave no default.
+   */
+  saveChecklistTemplate(t: ChecklistTemplateRow): void;
+  /** False when there was no such template; throws for the default one. */
+  deleteChecklistTemplate(id: string): boolean;
+  getMeetingChecklist(meeting: string): MeetingChecklistRow | undefined;
+  /** Gives the meeting's checklist these items (a copy of a template), replacing any before. */
+  setMeetingChecklist(row: MeetingChecklistRow): void;
+  /** Stores `row` only when the meeting has no items yet; returns what is stored either way. */
+  ensureMeetingChecklist(row: MeetingChecklistRow): MeetingChecklistRow;
+  /** The meeting's marks ever set, by point then key. */
+  listChecklistMarks(meeting: string): MarkRow[];
+  /**
+   * Applies the writes in order, in one transaction: each is checked against the current version
+   * (stale: refused with the current mark, the others still apply), bumps the version by one and
+   * appends a history row; a write that changes nothing is a no-op. Throws (nothing written) on an
+   * invalid value.
+   */
+  writeChecklistMarks(meeting: string, writes: readonly MarkWrite[]): MarkWriteResult[];
+  /** History rows, oldest first; append-only. */
+  listChecklistHistory(q: MarkHistoryQuery): MarkHistoryRow[];
+  /** False (nothing written) when that meeting's moment was captured already: the first capture stands. */
+  saveRollCallCapture(c: RollCallCaptureRow): boolean;
+  /** The meeting's captures, `before` first. */
+  listRollCallCaptures(meeting: string): RollCallCaptureRow[];
+
+  // ── Post-meeting report (issue 5; server/store/sqlite-report.ts, rows in report-types.ts) ──────────
+  /** One outage record, or undefined. */
+  getOutage(id: number): OutageRow | undefined;
+  /** Every outage record of a meeting (no limit), oldest first. */
+  listMeetingOutages(meeting: string): OutageRow[];
+  /** One target's rollups over [from, to), digested for the report. */
+  digestRollups(q: RollupDigestQuery): RollupDigest;
+  getOutageNote(outageId: number): OutageNoteRow | undefined;
+  /** The notes of a meeting's outage records. */
+  listMeetingOutageNotes(meeting: string): OutageNoteRow[];
+  /**
+   * Acknowledges (first edit) or edits an outage's cause and note and appends the audit row, in one
+   * transaction. An edit that changes nothing writes nothing. Throws when the outage does not exist.
+   */
+  saveOutageNote(edit: OutageNoteEdit): OutageNoteSaved;
+  /** The audit trail of an outage's note, oldest first (append-only). */
+  listOutageNoteHistory(outageId: number): OutageNoteChangeRow[];
+  getReportSnapshot(meeting: string): ReportSnapshotRow | undefined;
+  /** Creates or replaces the meeting's snapshot. */
+  saveReportSnapshot(row: ReportSnapshotRow): void;
+  /** Deletes rollups of buckets before `before`; returns how many. */
+  purgeRollups(before: number): number;
+  /** Deletes snapshots created before `before`; returns how many. */
+  purgeReportSnapshots(before: number): number;
+
   close(): void;
+}
+
+// ── Line-test checklist and roll call (issue 4) ─────────────────────────────────────────────────────
+
+export interface ChecklistTemplateRow {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  items: ChecklistItemDef[];
+  updatedAt: number;
+}
+
+/**
+ * The items a meeting's checklist uses: a copy of a template taken at first use, so that editing the
+ * template later never rewrites a meeting's record.
+ */
+export interface MeetingChecklistRow {
+  meeting: string;
+  template: string;
+  name: string;
+  items: ChecklistItemDef[];
+  assignedAt: number;
+}
+
+export type MarkValue = ItemResult | RollCallStatus;
+export type MarkSource = 'manual' | 'auto';
+
+/** A point's item result (key = item key) or roll-call confirmation (key = ROLL_CALL_KEY). */
+export interface MarkRow {
+  meeting: string;
+  point: string;
+  key: string;
+  value: MarkValue;
+  note: string | null;
+  actor: string;
+  at: number;
+  /** 1 for the first write, +1 for each change. */
+  version: number;
+}
+
+export interface MarkWrite {
+  point: string;
+  key: string;
+  /** Undefined: keep the current value (pending when never set). */
+  value?: MarkValue;
+  /** Undefined: keep the current note; null clears it. */
+  note?: string | null;
+  actor: string;
+  at: number;
+  /** The version the writer saw (0 = never set); null writes whatever the version (the system). */
+  expectedVersion: number | null;
+  source: MarkSource;
+}
+
+export type MarkWriteResult =
+  | { ok: true; mark: MarkRow; changed: boolean }
+  /** `current` is null when the mark was never set (version 0). */
+  | { ok: false; current: MarkRow | null };
+
+export interface MarkHistoryRow {
+  id: number;
+  meeting: string;
+  point: string;
+  key: string;
+  value: MarkValue;
+  previous: MarkValue | null;
+  note: string | null;
+  actor: string;
+  at: number;
+  version: number;
+  source: MarkSource;
+}
+
+export interface MarkHistoryQuery {
+  meeting: string;
+  point?: string;
+  key?: string;
+  /** The first rows (oldest) up to this many: default 1 000, at most 100 000. */
+  limit?: number;
+}
+
+export interface RollCallCaptureRow {
+  meeting: string;
+  moment: RollCallMoment;
+  dueAt: number;
+  capturedAt: number;
+  entries: { code: string; state: PointState }[];
 }
 
 /** An account. `units` limit a technician's changes to those units' points (empty: no limit). */

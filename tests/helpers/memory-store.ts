@@ -3,16 +3,34 @@
 // nothing, rows parsed on the way in, copies in and out. Reopening = a new MemoryStore on the same
 // MemoryDb.
 import { Meeting, OUTAGE_TYPES, PHASES, Point, Unit } from '../../shared/schemas';
+import {
+  ChecklistItems,
+  DEFAULT_CHECKLIST_ITEMS,
+  DEFAULT_TEMPLATE_ID,
+  ITEM_RESULTS,
+  ROLL_CALL_KEY,
+  ROLL_CALL_STATUSES,
+} from '../../shared/checklist';
 import { ROLES } from '../../shared/protocol';
+import type * as R from '../../server/store/report-types';
+import { MemoryReport, MemoryReportDb } from './memory-report';
 import type {
+  ChecklistTemplateRow,
   GapRow,
   InventoryChange,
   InventoryData,
+  MarkHistoryQuery,
+  MarkHistoryRow,
+  MarkRow,
+  MarkWrite,
+  MarkWriteResult,
+  MeetingChecklistRow,
   MonitorRunRow,
   NewOutage,
   NewUser,
   OutageQuery,
   OutageRow,
+  RollCallCaptureRow,
   RollupRow,
   SessionRow,
   Store,
@@ -35,11 +53,32 @@ export class MemoryDb {
   readonly sessions = new Map<string, SessionRow>();
   readonly runs: MonitorRunRow[] = [];
   nextUserId = 1;
+  // Line-test checklist and roll call (issue 4). The default template, as migration 3 seeds it.
+  readonly templates = new Map<string, ChecklistTemplateRow>([
+    [
+      DEFAULT_TEMPLATE_ID,
+      {
+        id: DEFAULT_TEMPLATE_ID,
+        name: 'Danh mục kiểm tra mặc định',
+        isDefault: true,
+        items: structuredClone([...DEFAULT_CHECKLIST_ITEMS]),
+        updatedAt: 0,
+      },
+    ],
+  ]);
+  readonly meetingChecklists = new Map<string, MeetingChecklistRow>();
+  readonly marks = new Map<string, MarkRow>();
+  readonly history: MarkHistoryRow[] = [];
+  readonly captures = new Map<string, RollCallCaptureRow>();
+  // Post-meeting report (issue 5).
+  readonly report = new MemoryReportDb();
 }
 
 const byKey = <T>(m: ReadonlyMap<string, T>): T[] =>
   [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => structuredClone(m.get(k)!));
 const rollupKey = (r: Pick<RollupRow, 'point' | 'host' | 't'>): string => `${r.point}\u0000${r.host}\u0000${r.t}`;
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const markKey = (meeting: string, point: string, key: string): string => `${meeting}\u0000${point}\u0000${key}`;
 const check = (ok: boolean, what: string): void => {
   if (!ok) throw new Error(`CHECK constraint failed: ${what}`);
 };
@@ -287,6 +326,195 @@ export class MemoryStore implements Store {
       .filter((r) => r.gapFrom !== null && r.gapFrom < to && r.startedAt > from)
       .sort((a, b) => a.gapFrom! - b.gapFrom! || a.id - b.id)
       .map((r) => ({ from: r.gapFrom!, to: r.startedAt }));
+  }
+
+  // ── Line-test checklist and roll call (issue 4) ──
+
+  listChecklistTemplates(): ChecklistTemplateRow[] {
+    this.open();
+    return [...this.db.templates.values()]
+      .sort(
+        (a, b) =>
+          Number(b.isDefault) - Number(a.isDefault) ||
+          (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      )
+      .map((t) => structuredClone(t));
+  }
+
+  getChecklistTemplate(id: string): ChecklistTemplateRow | undefined {
+    this.open();
+    const t = this.db.templates.get(id);
+    return t && structuredClone(t);
+  }
+
+  saveChecklistTemplate(t: ChecklistTemplateRow): void {
+    this.open();
+    const row: ChecklistTemplateRow = {
+      ...structuredClone(t),
+      items: ChecklistItems.parse(t.items),
+      updatedAt: Math.round(t.updatedAt),
+    };
+    const next = new Map(this.db.templates);
+    if (row.isDefault)
+      for (const [k, v] of next) if (v.isDefault && k !== row.id) next.set(k, { ...v, isDefault: false });
+    next.set(row.id, row);
+    if ([...next.values()].filter((v) => v.isDefault).length !== 1) {
+      throw new Error(`checklist template "${t.id}" is the default: make another template the default first`);
+    }
+    this.db.templates.clear();
+    for (const [k, v] of next) this.db.templates.set(k, v);
+  }
+
+  deleteChecklistTemplate(id: string): boolean {
+    this.open();
+    const t = this.db.templates.get(id);
+    if (!t) return false;
+    if (t.isDefault) throw new Error(`checklist template "${id}" is the default and cannot be deleted`);
+    return this.db.templates.delete(id);
+  }
+
+  getMeetingChecklist(meeting: string): MeetingChecklistRow | undefined {
+    this.open();
+    const r = this.db.meetingChecklists.get(meeting);
+    return r && structuredClone(r);
+  }
+
+  setMeetingChecklist(row: MeetingChecklistRow): void {
+    this.open();
+    this.db.meetingChecklists.set(row.meeting, {
+      ...structuredClone(row),
+      items: ChecklistItems.parse(row.items),
+      assignedAt: Math.round(row.assignedAt),
+    });
+  }
+
+  ensureMeetingChecklist(row: MeetingChecklistRow): MeetingChecklistRow {
+    this.open();
+    if (!this.db.meetingChecklists.has(row.meeting)) this.setMeetingChecklist(row);
+    return this.getMeetingChecklist(row.meeting)!;
+  }
+
+  listChecklistMarks(meeting: string): MarkRow[] {
+    this.open();
+    return [...this.db.marks.values()]
+      .filter((m) => m.meeting === meeting)
+      .sort((a, b) => cmp(a.point, b.point) || cmp(a.key, b.key))
+      .map((m) => ({ ...m }));
+  }
+
+  writeChecklistMarks(meeting: string, writes: readonly MarkWrite[]): MarkWriteResult[] {
+    this.open();
+    // Like the CHECK constraint: one bad value and nothing of the batch is written.
+    for (const w of writes) {
+      if (w.value === undefined) continue;
+      const allowed: readonly string[] = w.key === ROLL_CALL_KEY ? ROLL_CALL_STATUSES : ITEM_RESULTS;
+      check(allowed.includes(w.value), 'value');
+    }
+    return writes.map((w): MarkWriteResult => {
+      const k = markKey(meeting, w.point, w.key);
+      const current = this.db.marks.get(k);
+      if (w.expectedVersion !== null && w.expectedVersion !== (current?.version ?? 0)) {
+        return { ok: false, current: current ? { ...current } : null };
+      }
+      const value = w.value ?? current?.value ?? 'pending';
+      const note = w.note === undefined ? (current?.note ?? null) : w.note;
+      if (current && current.value === value && current.note === note) {
+        return { ok: true, mark: { ...current }, changed: false };
+      }
+      const next: MarkRow = {
+        meeting,
+        point: w.point,
+        key: w.key,
+        value,
+        note,
+        actor: w.actor,
+        at: Math.round(w.at),
+        version: (current?.version ?? 0) + 1,
+      };
+      this.db.marks.set(k, next);
+      this.db.history.push({
+        ...next,
+        id: this.db.history.length + 1,
+        previous: current?.value ?? null,
+        source: w.source,
+      });
+      return { ok: true, mark: { ...next }, changed: true };
+    });
+  }
+
+  listChecklistHistory(q: MarkHistoryQuery): MarkHistoryRow[] {
+    this.open();
+    const limit = q.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    return this.db.history
+      .filter(
+        (h) =>
+          h.meeting === q.meeting &&
+          (q.point === undefined || h.point === q.point) &&
+          (q.key === undefined || h.key === q.key),
+      )
+      .slice(0, Math.min(limit, 100_000))
+      .map((h) => ({ ...h }));
+  }
+
+  saveRollCallCapture(c: RollCallCaptureRow): boolean {
+    this.open();
+    const k = `${c.meeting}\u0000${c.moment}`;
+    if (this.db.captures.has(k)) return false;
+    this.db.captures.set(k, {
+      ...structuredClone(c),
+      dueAt: Math.round(c.dueAt),
+      capturedAt: Math.round(c.capturedAt),
+    });
+    return true;
+  }
+
+  listRollCallCaptures(meeting: string): RollCallCaptureRow[] {
+    this.open();
+    return [...this.db.captures.values()]
+      .filter((c) => c.meeting === meeting)
+      .sort((a, b) => (a.moment === b.moment ? 0 : a.moment === 'before' ? -1 : 1))
+      .map((c) => structuredClone(c));
+  }
+
+  // Post-meeting report (issue 5; tests/helpers/memory-report.ts).
+  private report(): MemoryReport {
+    this.open();
+    return new MemoryReport(this.db);
+  }
+  getOutage(id: number): OutageRow | undefined {
+    return this.report().getOutage(id);
+  }
+  listMeetingOutages(meeting: string): OutageRow[] {
+    return this.report().listMeetingOutages(meeting);
+  }
+  digestRollups(q: R.RollupDigestQuery): R.RollupDigest {
+    return this.report().digestRollups(q);
+  }
+  getOutageNote(outageId: number): R.OutageNoteRow | undefined {
+    return this.report().getOutageNote(outageId);
+  }
+  listMeetingOutageNotes(meeting: string): R.OutageNoteRow[] {
+    return this.report().listMeetingOutageNotes(meeting);
+  }
+  saveOutageNote(edit: R.OutageNoteEdit): R.OutageNoteSaved {
+    return this.report().saveOutageNote(edit);
+  }
+  listOutageNoteHistory(outageId: number): R.OutageNoteChangeRow[] {
+    return this.report().listOutageNoteHistory(outageId);
+  }
+  getReportSnapshot(meeting: string): R.ReportSnapshotRow | undefined {
+    return this.report().getReportSnapshot(meeting);
+  }
+  saveReportSnapshot(row: R.ReportSnapshotRow): void {
+    this.report().saveReportSnapshot(row);
+  }
+  purgeRollups(before: number): number {
+    return this.report().purgeRollups(before);
+  }
+  purgeReportSnapshots(before: number): number {
+    return this.report().purgeReportSnapshots(before);
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { PointState } from '../../../shared/schemas';
 import { chooseMeeting, meetingFromUrl, sortForPicker, urlWithMeeting } from '../lib/meetingPick';
 import { may } from '../lib/permissions';
@@ -13,6 +13,7 @@ import { SelectionContext } from '../hooks/useSelection';
 import { useSession } from '../hooks/useSession';
 import { useI18n } from '../i18n/context';
 import { AdminView } from './AdminView';
+import { ChecklistView } from './checklist/ChecklistView';
 import { Alerts } from './Alerts';
 import { GridPane } from './GridPane';
 import { Header } from './Header';
@@ -21,6 +22,9 @@ import { OutageFeed } from './OutageFeed';
 import { OutdatedNotice } from './OutdatedNotice';
 import { PointDetail } from './PointDetail';
 import { StorageBanner } from './StorageBanner';
+
+// The report view draws with Recharts: loaded when first opened, like the point charts.
+const ReportView = lazy(() => import('./report/ReportView').then((m) => ({ default: m.ReportView })));
 
 export function App() {
   const { t } = useI18n();
@@ -39,10 +43,34 @@ export function App() {
   const mayAdmin = may(useMe(), 'inventory:write');
   const [adminAsked, setAdmin] = useState(() => window.location.hash === '#admin');
   const admin = adminAsked && mayAdmin;
+  // The line-test checklist (issue 4) is a view of its own too, at #checklist; every role may read it.
+  const [checklistAsked, setChecklist] = useState(() => window.location.hash === '#checklist');
+  const checklist = checklistAsked && !admin;
+  // The post-meeting report (issue 5), at #report; every role may read it.
+  const [reportAsked, setReport] = useState(() => window.location.hash === '#report');
+  const report = reportAsked && !admin && !checklist;
   const showAdmin = useCallback((on: boolean) => {
     setAdmin(on);
+    setChecklist(false);
+    setReport(false);
     const url = new URL(window.location.href);
     url.hash = on ? 'admin' : '';
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }, []);
+  const showChecklist = useCallback((on: boolean) => {
+    setChecklist(on);
+    setAdmin(false);
+    setReport(false);
+    const url = new URL(window.location.href);
+    url.hash = on ? 'checklist' : '';
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }, []);
+  const showReport = useCallback((on: boolean) => {
+    setReport(on);
+    setAdmin(false);
+    setChecklist(false);
+    const url = new URL(window.location.href);
+    url.hash = on ? 'report' : '';
     window.history.replaceState(null, '', url.pathname + url.search + url.hash);
   }, []);
   const openMeeting = useCallback(
@@ -102,6 +130,10 @@ export function App() {
           onStateFilter={setStateFilter}
           admin={admin}
           onToggleAdmin={mayAdmin ? () => showAdmin(!admin) : undefined}
+          checklist={checklist}
+          onToggleChecklist={() => showChecklist(!checklist)}
+          report={report}
+          onToggleReport={() => showReport(!report)}
         />
         {choice.missing && (
           <div className="notice warn" role="alert">
@@ -115,6 +147,12 @@ export function App() {
         )}
         {admin ? (
           <AdminView onOpenMeeting={openMeeting} />
+        ) : checklist ? (
+          <ChecklistView meetingId={meetingId} search={search} />
+        ) : report ? (
+          <Suspense fallback={<p className="empty">{t.report.loading}</p>}>
+            <ReportView meetingId={meetingId} />
+          </Suspense>
         ) : (
           <main className="body">
             <section className="grid-pane">
@@ -137,7 +175,7 @@ export function App() {
             </aside>
           </main>
         )}
-        {!admin && data && selected !== null && data.pointsByCode.has(selected) && (
+        {!admin && !checklist && !report && data && selected !== null && data.pointsByCode.has(selected) && (
           <PointDetail key={selected} code={selected} data={data} onClose={closeDetail} />
         )}
         <Alerts muted={muted} data={data} />

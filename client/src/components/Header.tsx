@@ -24,6 +24,10 @@ export function Header({
   onStateFilter,
   admin = false,
   onToggleAdmin,
+  checklist = false,
+  onToggleChecklist,
+  report = false,
+  onToggleReport,
 }: {
   meeting: MeetingView | null;
   picker: ReactNode;
@@ -37,6 +41,12 @@ export function Header({
   /** The admin view is shown: no meeting, counts or search in the header. */
   admin?: boolean;
   onToggleAdmin?: () => void;
+  /** The line-test checklist view is shown. */
+  checklist?: boolean;
+  onToggleChecklist?: () => void;
+  /** The post-meeting report view is shown. */
+  report?: boolean;
+  onToggleReport?: () => void;
 }) {
   const { t } = useI18n();
   return (
@@ -58,6 +68,28 @@ export function Header({
           <ConnectionIndicator />
           <MuteToggle muted={muted} onChange={onMuted} />
           <LangToggle />
+          {onToggleChecklist && !admin && (
+            <button
+              type="button"
+              className="toolbar-button"
+              data-testid="checklist-toggle"
+              aria-pressed={checklist}
+              onClick={onToggleChecklist}
+            >
+              {checklist ? t.checklist.close : t.checklist.open}
+            </button>
+          )}
+          {onToggleReport && !admin && (
+            <button
+              type="button"
+              className="toolbar-button"
+              data-testid="report-toggle"
+              aria-pressed={report}
+              onClick={onToggleReport}
+            >
+              {report ? t.report.close : t.report.open}
+            </button>
+          )}
           {onToggleAdmin && (
             <button
               type="button"

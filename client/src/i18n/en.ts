@@ -1,4 +1,6 @@
 import type { Messages } from './vi';
+import { checklistEn } from './checklist.en';
+import { reportEn } from './report.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -271,4 +273,6 @@ export const en: Messages = {
       csvSemicolon: 'Download CSV (UTF-8, semicolons)',
     },
   },
+  checklist: checklistEn,
+  report: reportEn,
 };

@@ -2,6 +2,8 @@
 import type { ImportColumn } from '../../../shared/import';
 import type { Role, SessionEndReason } from '../../../shared/protocol';
 import type { Level, OutageType, Phase, PointState } from '../../../shared/schemas';
+import { checklistVi } from './checklist.vi';
+import { reportVi } from './report.vi';
 
 export const vi = {
   locale: 'vi-VN',
@@ -280,6 +282,8 @@ export const vi = {
       csvSemicolon: 'Tải CSV (UTF-8, dấu chấm phẩy)',
     },
   },
+  checklist: checklistVi,
+  report: reportVi,
 };
 
 export type Messages = typeof vi;

@@ -14,6 +14,7 @@ import {
   type TestNowResult,
 } from '../../../shared/protocol';
 import type { Outage, Phase } from '../../../shared/schemas';
+import { decodeSnapshot, type MeetingSnapshotWire } from '../../../shared/wire';
 import { connectRefusal } from '../lib/authErrors';
 import { Emitter, Observable } from '../lib/observable';
 import { mergeOutages, newlyOpened } from '../lib/outages';
@@ -168,7 +169,7 @@ export class LiveSession {
     if (meetingId === null || !this.socket.connected) return;
     const token = ++this.joinToken;
     this.sequencer.begin(meetingId);
-    let res: Ack<MeetingSnapshot>;
+    let res: Ack<MeetingSnapshotWire>;
     try {
       res = await this.socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('meeting:join', { meetingId });
     } catch {
@@ -182,7 +183,7 @@ export class LiveSession {
       this.meeting.set({ kind: 'error', id: meetingId, code: res.error.code, message: res.error.message });
       return;
     }
-    this.applySnapshot(res.data);
+    this.applySnapshot(decodeSnapshot(res.data));
   }
 
   private applySnapshot(snap: MeetingSnapshot): void {

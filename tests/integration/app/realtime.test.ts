@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, MeetingDelta, MeetingSnapshot } from '../../../shared/protocol';
 import type { PointStatus } from '../../../shared/schemas';
+import { decodeSnapshot, type MeetingSnapshotWire } from '../../../shared/wire';
 import {
   ackError,
   connectSocket,
@@ -25,9 +26,22 @@ function open(protocol?: number): TestSocket {
   return s;
 }
 
-function join(s: TestSocket, meetingId: unknown): Promise<Ack<MeetingSnapshot>> {
+async function join(s: TestSocket, meetingId: unknown): Promise<Ack<MeetingSnapshot>> {
   // Deliberately untyped payload: the server must refuse what the types would not allow.
-  return (s.emitWithAck as (ev: string, p: unknown) => Promise<Ack<MeetingSnapshot>>)('meeting:join', { meetingId });
+  const emit = s.emitWithAck.bind(s) as (ev: string, p: unknown) => Promise<Ack<MeetingSnapshotWire>>;
+  const ack = await emit('meeting:join', { meetingId });
+  // The snapshot travels in columns (protocol 2); decoded, it is the same snapshot as before.
+  return ack.ok ? { ok: true, data: decodeSnapshot(ack.data) } : ack;
+}
+
+/**
+ * Deltas carry only points whose status changed as shown (rounded figures), and loopback RTTs hardly
+ * move: the engine "loses" these points' hosts (as when an fping dies), so they go unknown and come
+ * back up through real probes — real changes that every room holding them must be told of.
+ */
+function churn(codes: readonly string[]): void {
+  const hosts = points.filter((p) => codes.includes(p.code)).flatMap((p) => p.targets.map((x) => x.host));
+  t.app.monitor.board.gap(hosts);
 }
 
 function collect(s: TestSocket): MeetingDelta[] {
@@ -66,6 +80,7 @@ describe('realtime hub', () => {
 
     // Apply deltas on top of the snapshot: every point ends up up, and fresh RTTs keep flowing.
     const state = new Map<string, PointStatus>(snap.statuses.map((x) => [x.code, x]));
+    churn(['P', 'C1', 'C2']);
     await waitFor('all M1 points up through deltas', () => {
       if (deltas.length < 3) return false;
       for (const d of deltas) for (const x of d.statuses) state.set(x.code, x);
@@ -73,6 +88,9 @@ describe('realtime hub', () => {
     });
     deltas.forEach((d, i) => {
       expect(d.meetingId).toBe('M1');
+      // The oldest probe behind the delta's statuses: the dashboards' latency is measured from it.
+      if (d.statuses.length > 0) expect(d.serverTime - d.probedAt!).toBeGreaterThanOrEqual(0);
+      if (d.statuses.length > 0) expect(d.serverTime - d.probedAt!).toBeLessThan(5_000);
       expect(d.seq).toBe(snap.seq + i + 1);
       for (const x of d.statuses) expect(['P', 'C1', 'C2']).toContain(x.code);
       expect(new Set(d.statuses.map((x) => x.code)).size).toBe(d.statuses.length);
@@ -96,6 +114,7 @@ describe('realtime hub', () => {
         .points.map((p) => p.code)
         .sort(),
     ).toEqual(['C3', 'C4']);
+    churn(['P', 'C1', 'C2', 'C3', 'C4']);
     await waitFor('deltas in both rooms', () => da.length >= 2 && db.length >= 2);
     for (const d of da) for (const x of d.statuses) expect(['P', 'C1', 'C2']).toContain(x.code);
     for (const d of db) {
@@ -108,12 +127,14 @@ describe('realtime hub', () => {
     const first = open();
     const before = collect(first);
     okData(await join(first, 'M1'));
+    churn(['C1']);
     await waitFor('a delta before the disconnect', () => before.length >= 1);
     first.disconnect();
 
     const again = open();
     const after = collect(again);
     const j2 = okData(await join(again, 'M1'));
+    churn(['C2']);
     expect(j2.seq).toBeGreaterThanOrEqual(before[before.length - 1]!.seq);
     await waitFor('a delta after the reconnect', () => after.length >= 1);
     expect(after[0]!.seq).toBe(j2.seq + 1);
@@ -122,7 +143,7 @@ describe('realtime hub', () => {
   it('refuses a client that speaks another protocol version at the handshake', async () => {
     const s = open(99);
     const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
-    expect(err.message).toMatch(/protocol mismatch: server speaks 1, client 99/);
+    expect(err.message).toMatch(/protocol mismatch: server speaks 2, client 99/);
     expect(s.connected).toBe(false);
   });
 

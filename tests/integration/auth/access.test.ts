@@ -335,7 +335,7 @@ describe('Socket.IO: each role × each event', () => {
     const { io } = await import('socket.io-client');
     const evil = io(t.url, {
       transports: ['websocket'],
-      auth: { protocol: 1 },
+      auth: { protocol: 2 },
       reconnection: false,
       forceNew: true,
       extraHeaders: { cookie: cookies.admin!, origin: 'http://evil.example:8080' },
@@ -344,7 +344,7 @@ describe('Socket.IO: each role × each event', () => {
     expect((await connectError(evil as TestSocket)).message).toBe('forbidden: cross-origin');
     const same = io(t.url, {
       transports: ['websocket'],
-      auth: { protocol: 1 },
+      auth: { protocol: 2 },
       reconnection: false,
       forceNew: true,
       extraHeaders: { cookie: cookies.admin!, origin: t.url },

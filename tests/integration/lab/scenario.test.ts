@@ -30,7 +30,14 @@ describe('scenario file', () => {
       ['qd', 3],
     ]);
     expect(s.hubs[0]!.hosts[1]).toEqual({ id: 'pd-02', name: 'Xã Phong Hiền', lossPercent: 5, delay: null });
-    expect(s.hubs[0]!.hosts[2]!.delay).toEqual({ ms: 40, jitterMs: 15 });
+    // The default profile swings to either side in turn: jitter the monitor can see (docs/LAB.md).
+    expect(s.hubs[0]!.hosts[2]!.delay).toEqual({ ms: 40, jitterMs: 15, profile: 'alternating' });
+    const uniform = parseScenario({ hubs: [{ id: 'a', hosts: [{ id: 'x', delay: { ms: 5, profile: 'uniform' } }] }] });
+    expect(uniform.hubs[0]!.hosts[0]!.delay).toEqual({ ms: 5, jitterMs: 0, profile: 'uniform' });
+    expect(
+      issues(() => parseScenario({ hubs: [{ id: 'a', hosts: [{ id: 'x', delay: { ms: 5, profile: 'netem' } }] }] }))[0]
+        ?.path,
+    ).toBe('hubs[0].hosts[0].delay.profile');
   });
 
   it('reports each problem with its path and reason', () => {

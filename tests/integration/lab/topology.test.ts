@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labStatus } from '../../../server/lab/cleanup';
 import { Lab } from '../../../server/lab/lab';
 import { parseScenario } from '../../../server/lab/scenario';
+import { run } from '../../../server/lab/sys';
 import { alive, expectNoLabObjects, isRoot, labObjects, reachable } from './helpers';
+
+/** `ip route get`: "blackhole" when the lab range's blackhole route catches the address. */
+async function routeOf(address: string): Promise<string> {
+  return run('ip', ['-j', 'route', 'get', address]).then(
+    (r) => (JSON.parse(r.stdout) as { dev?: string }[])[0]?.dev ?? '?',
+    () => 'blackhole',
+  );
+}
 
 const NAME = 'tt';
 const scenario = parseScenario({
@@ -48,6 +57,15 @@ describe.skipIf(!isRoot)('lab topology (root)', () => {
 
   it('answers ping on every host address from the root namespace', async () => {
     expect(await reachable(all())).toEqual(only([]));
+  });
+
+  it('routes lab hosts through their hub and drops the rest of 198.18.0.0/15 (never the default route)', async () => {
+    expect((await labStatus(NAME)).blackhole).toBe(true);
+    expect(await routeOf(addr('pd-01'))).toBe('dcl-tt-0a');
+    expect(await routeOf(addr('qd-03'))).toBe('dcl-tt-1a');
+    // In the range but in no hub (of this lab or any other the tests use).
+    expect(await routeOf('198.18.250.1')).toBe('blackhole');
+    expect(await routeOf('198.19.250.1')).toBe('blackhole');
   });
 
   it('link down cuts all of a hub’s hosts (delayed ones too); link up restores them', async () => {
@@ -100,7 +118,9 @@ describe.skipIf(!isRoot)('lab topology (root)', () => {
     expect(report.namespaces.sort()).toEqual(['dc-lab-tt-0', 'dc-lab-tt-0d', 'dc-lab-tt-1']);
     await expectNoLabObjects(NAME);
     expect(pids.filter(alive)).toEqual([]);
-    // (No ping now: without the lab's routes the address would go to the default gateway.)
-    expect(await labDown(NAME)).toEqual({ namespaces: [], links: [], processes: [] });
+    // The blackhole goes with the last lab only; while it stays, the lab's old addresses are caught.
+    expect(['removed', 'kept']).toContain(report.blackhole);
+    expect((await routeOf(addr('pd-01'))) === 'blackhole').toBe(report.blackhole === 'kept');
+    expect(await labDown(NAME)).toMatchObject({ namespaces: [], links: [], processes: [] });
   });
 });

@@ -1,8 +1,9 @@
-// compareOutages on hand-made cases, the table, and `lab verify` against a real HTTP server on
-// loopback that serves what a monitor would.
+// compareOutages on hand-made cases, the table, `lab verify` against a real HTTP server on loopback
+// that serves what a monitor would, and its login against the real app.
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toWireInstant } from '../../../shared/time';
 import { runVerifyCli } from '../../../server/lab/verify-cli';
@@ -14,6 +15,7 @@ import {
 } from '../../../server/lab/verify';
 import { formatVerifyReport } from '../../../server/lab/verify-table';
 import { stamp } from '../../../server/lab/truth';
+import { ADMIN, meetingNow, startTestApp, tinyProvince, type TestApp } from '../../helpers/app';
 import { tempDir } from './helpers';
 
 const T0 = Date.parse('2026-03-06T08:00:00+07:00');
@@ -92,6 +94,18 @@ describe('compareOutages', () => {
       { point: 'd2', state: 'down', ok: false },
     ]);
     expect(compareOutages([], [], { ...base, states: { d1: 'degraded' } }).ok).toBe(false);
+  });
+
+  it('[delayed] a delayed point cut within the loss window is shown, not judged', () => {
+    const r = compareOutages([], [], {
+      ...OPTS,
+      delayed: ['d1', 'd2'],
+      states: { d1: 'degraded', d2: 'severe' },
+      settling: ['d2'],
+    });
+    expect(r.ok).toBe(true);
+    expect(r.delayed[1]).toEqual({ point: 'd2', state: 'severe', ok: true, settling: true });
+    expect(r.criteria.find((c) => c.id === 'V5')?.detail).toContain('d2: severe (vừa mất kết nối, không xét)');
   });
 
   it('[flap] cuts closer than the up hysteresis are one outage; wider ones may be one or two', () => {
@@ -274,5 +288,73 @@ describe('lab verify against a server', () => {
       io,
     );
     expect(r).toBe(2);
+  });
+});
+
+describe('lab verify logs in to the real monitor', () => {
+  const tmp = tempDir();
+  let t: TestApp;
+  const truthFile = tmp.file('session.jsonl');
+
+  beforeAll(async () => {
+    const { units, points } = tinyProvince(97, 2);
+    t = await startTestApp({ units, points, meetings: [meetingNow('lab-lab', 'live')] });
+    const hosts = ['C1', 'C2'].map((id) => host(id));
+    const lines = [
+      { type: 'start', ...stamp(Date.now() - 10_000), lab: 'lab', scenario: 's', durationS: 5, hubs: [], hosts },
+      {
+        type: 'summary',
+        ...stamp(Date.now()),
+        startT: Date.now() - 10_000,
+        actions: 0,
+        aborted: false,
+        linksDown: [],
+        hostsDown: [],
+        maxLagMs: 0,
+      },
+    ];
+    writeFileSync(truthFile, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  });
+  afterAll(async () => {
+    await t?.dispose();
+    tmp.remove();
+  });
+
+  const verify = async (
+    extra: string[],
+    input?: string,
+    env: Record<string, string> = {},
+  ): Promise<{ code: number; out: string; err: string }> => {
+    let out = '';
+    let err = '';
+    const io = {
+      stdout: { write: (x: string) => (out += x) },
+      stderr: { write: (x: string) => (err += x) },
+      stdin: Readable.from(input === undefined ? [] : [input]),
+      env,
+    };
+    const args = ['--truth', truthFile, '--server', t.url, '--meeting', 'lab-lab', '--json', ...extra];
+    return { code: await runVerifyCli(args, io), out, err };
+  };
+
+  it('reads outages and states with a session from --password-stdin or DIEMCAU_PASSWORD', async () => {
+    const a = await verify(['--user', ADMIN.name, '--password-stdin'], `${ADMIN.password}\n`);
+    expect(a.err).toBe('');
+    expect(a.code).toBe(0);
+    expect((JSON.parse(a.out) as { ok: boolean }).ok).toBe(true);
+    const b = await verify(['--user', ADMIN.name], undefined, { DIEMCAU_PASSWORD: ADMIN.password });
+    expect(b.code).toBe(0);
+  });
+
+  it('says what is wrong without a session, with a wrong password, or with no password', async () => {
+    const bare = await verify([]);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/401.*--user/);
+    const wrong = await verify(['--user', ADMIN.name, '--password-stdin'], 'không-phải-mật-khẩu\n');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/đăng nhập "admin" thất bại.*401/);
+    const none = await verify(['--user', ADMIN.name]);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('DIEMCAU_PASSWORD');
   });
 });

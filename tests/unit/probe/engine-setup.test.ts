@@ -27,10 +27,10 @@ describe('fping arguments', () => {
   });
 
   it('keeps the timeout ahead of the next send', () => {
-    expect(fpingTimeout(1000)).toBe(950);
+    expect(fpingTimeout(1000)).toBe(750);
     expect(fpingTimeout(2000)).toBe(1000);
     expect(fpingTimeout(60_000)).toBe(1000);
-    expect(fpingTimeout(200, 200)).toBe(190);
+    expect(fpingTimeout(200, 200)).toBe(150);
     expect(fpingTimeout(200, 50)).toBe(50);
     expect(fpingTimeout(10)).toBe(5);
   });

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OutageType, Point } from '../../../shared/schemas';
 import type { OutageRow, Store } from '../../../server/store/types';
 import { accountsContract } from './contract-accounts';
+import { checklistContract } from './contract-checklist';
+import { reportContract } from './contract-report';
 import { commune, meeting, outage, point, province, rollup } from './fixtures';
 
 export type MakeStore = (db: string) => Store;
@@ -299,5 +301,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     });
 
     accountsContract(fresh);
+    checklistContract(fresh);
+    reportContract(fresh);
   });
 }

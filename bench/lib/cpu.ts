@@ -1,0 +1,89 @@
+// CPU time of this process and of its live child processes (e.g. fping), read from /proc: a child's
+// time only reaches cutime once it has been reaped, so live children are summed one by one.
+import { readFileSync, readdirSync } from 'node:fs';
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** Live children of this process (all threads), optionally only those whose command is `comm`. */
+export function childPids(comm?: string): number[] {
+  const pids: number[] = [];
+  for (const tid of readdirSync('/proc/self/task')) {
+    let text = '';
+    try {
+      text = readFileSync(`/proc/self/task/${tid}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const p of text.trim().split(/\s+/).filter(Boolean)) {
+      const pid = Number(p);
+      if (comm === undefined || procComm(pid) === comm) pids.push(pid);
+    }
+  }
+  return pids;
+}
+
+function procComm(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** User + system CPU ms of a process (0 once it has gone). */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) start after the last ")".
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a process in bytes (0 once it has gone). */
+export function procRss(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms so far of this process plus its live children named `comm`, per pid (for deltas). */
+export interface CpuMark {
+  self: number;
+  children: Map<number, number>;
+  at: number;
+}
+
+export function cpuMark(comm: string): CpuMark {
+  const u = process.cpuUsage();
+  return {
+    self: (u.user + u.system) / 1000,
+    children: new Map(childPids(comm).map((p) => [p, procCpuMs(p)])),
+    at: performance.now(),
+  };
+}
+
+/** CPU used between two marks, as ms of CPU and as a share of one core (1 = one full core). */
+export function cpuBetween(a: CpuMark, b: CpuMark): { selfMs: number; childMs: number; cores: number } {
+  const selfMs = b.self - a.self;
+  let childMs = 0;
+  for (const [pid, ms] of b.children) childMs += ms - (a.children.get(pid) ?? 0);
+  return { selfMs, childMs, cores: (selfMs + childMs) / (b.at - a.at) };
+}
+
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** CPU ms of this process's children that have exited and been reaped (cutime + cstime). */
+export function reapedChildrenMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) * TICK_MS;
+}

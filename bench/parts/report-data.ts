@@ -1,0 +1,142 @@
+// A generated province for the report benchmark, written to a real SQLite file: points under
+// districts, a meeting with a line test and a live session, 10 s rollups for every point (2 s cadence in
+// the line test, 1 s in the session), down and severe outages, scattered loss and slow buckets, and a
+// two-minute monitor gap. Deterministic (seeded), so two runs measure the same work.
+import Database from 'better-sqlite3';
+import type { Meeting, Point, Unit } from '../../shared/schemas';
+import { toWireInstant } from '../../shared/time';
+import { openSqliteStore } from '../../server/store/sqlite';
+
+export interface ReportDataOptions {
+  file: string;
+  points: number;
+  sessionHours: number;
+  lineTestMinutes: number;
+}
+
+export interface ReportData {
+  meeting: Meeting;
+  rollups: number;
+  outages: number;
+}
+
+const B10 = 10_000;
+
+/** mulberry32: small, fast, good enough for test data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function generateReportData(o: ReportDataOptions): ReportData {
+  const rand = rng(20_260_306);
+  const districts = Math.max(1, Math.round(o.points / 200));
+  const units: Unit[] = [{ id: 'BT', name: 'Tỉnh Bình Thử', level: 'province', parent: null }];
+  const points: Point[] = [];
+  for (let d = 0; d < districts; d++) {
+    units.push({ id: `BT-${d}`, name: `Huyện Thử ${d + 1}`, level: 'district', parent: 'BT' });
+  }
+  for (let i = 0; i < o.points; i++) {
+    const unit = `BT-${i % districts}-X${i}`;
+    units.push({ id: unit, name: `Xã Thử Nghiệm ${i + 1}`, level: 'commune', parent: `BT-${i % districts}` });
+    points.push({
+      code: `DC${String(i).padStart(5, '0')}`,
+      name: `Điểm cầu xã Thử Nghiệm ${i + 1}`,
+      level: 'commune',
+      unit,
+      targets: [{ kind: 'icmp', host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, role: 'primary' }],
+      contacts: [],
+    });
+  }
+  const lineTest = Date.parse('2026-03-05T14:00:00+07:00');
+  const session = Date.parse('2026-03-06T07:30:00+07:00');
+  const plannedEnd = session + o.sessionHours * 3_600_000;
+  const meeting: Meeting = {
+    id: 'bench-report',
+    title: 'Hội nghị trực tuyến toàn quốc (dữ liệu thử)',
+    host: null,
+    lineTest: { start: toWireInstant(lineTest), durationMin: o.lineTestMinutes },
+    session: { start: toWireInstant(session), plannedEnd: toWireInstant(plannedEnd) },
+    participants: { levels: ['commune'], units: [], points: [] },
+  };
+
+  const store = openSqliteStore(o.file);
+  store.saveInventory({ upsertUnits: units, upsertPoints: points, upsertMeetings: [meeting] });
+  const gapFrom = session + 90 * 60_000;
+  const gapTo = gapFrom + 120_000 + 4_000;
+  const run = store.startRun(lineTest - 3_600_000);
+  store.heartbeatRun(run.id, gapFrom);
+  store.stopRun(store.startRun(gapTo).id, plannedEnd + 3_600_000);
+  store.close();
+
+  const db = new Database(o.file);
+  db.pragma('synchronous = OFF');
+  const insert = db.prepare(`INSERT INTO rollups (point, host, t, sent, received, rtt_min, rtt_avg, rtt_max, jitter)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const outage = db.prepare(`INSERT INTO outages (point, meeting, type, phase, started_at, detected_at, ended_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  let rollups = 0;
+  let outages = 0;
+  const writePoint = db.transaction((p: Point) => {
+    const host = p.targets[0]!.host;
+    const base = 5 + rand() * 55;
+    const phases = [
+      { from: lineTest, to: lineTest + o.lineTestMinutes * 60_000, sent: 5, phase: 'lineTest' },
+      { from: session, to: plannedEnd, sent: 10, phase: 'live' },
+    ];
+    for (const ph of phases) {
+      // About 2 % of points go down once in a phase, 1 % have a minute of severe degradation.
+      let down: [number, number] | null = null;
+      if (rand() < 0.02) {
+        const len = Math.round((2 + rand() * 18) * 60) * 1000;
+        const start = ph.from + Math.floor(rand() * Math.max(1, ph.to - ph.from - len));
+        down = [start, start + len];
+        outage.run(p.code, meeting.id, 'down', ph.phase, start, start + 3 * 1000, start + len);
+        outages++;
+      }
+      let severe: [number, number] | null = null;
+      if (rand() < 0.01) {
+        const start = ph.from + Math.floor(rand() * (ph.to - ph.from - 90_000));
+        severe = [start, start + 60_000];
+        outage.run(p.code, meeting.id, 'severe', ph.phase, start, start + 10_000, start + 60_000);
+        outages++;
+      }
+      for (let t = ph.from; t < ph.to; t += B10) {
+        if (t >= gapFrom && t + B10 <= gapTo) continue;
+        let received = ph.sent;
+        let rtt = base + rand() * 4;
+        let jitter = 0.2 + rand() * 2;
+        if (down && t + B10 > down[0] && t < down[1]) received = 0;
+        else if (severe && t + B10 > severe[0] && t < severe[1]) rtt = 260 + rand() * 100;
+        else {
+          const r = rand();
+          if (r < 0.003) received = ph.sent - 1;
+          else if (r < 0.005) rtt = 110 + rand() * 100;
+          else if (r < 0.006) jitter = 25;
+        }
+        const has = received > 0;
+        insert.run(
+          p.code,
+          host,
+          t,
+          ph.sent,
+          received,
+          has ? rtt * 0.9 : null,
+          has ? rtt : null,
+          has ? rtt * 1.2 : null,
+          received > 1 ? jitter : null,
+        );
+        rollups++;
+      }
+    }
+  });
+  for (const p of points) writePoint(p);
+  db.close();
+  return { meeting, rollups, outages };
+}

@@ -1,0 +1,151 @@
+// The post-meeting report (#report): the chosen meeting's figures for the line test or the session,
+// the charts, the outage log with acknowledgements, the points, and the downloads. The numbers are
+// the server's (GET /api/meetings/:id/report), the same as in the PDF and the spreadsheets.
+import { useMemo, useState } from 'react';
+import { REPORT_PHASES, type MeetingReport, type ReportPhase } from '../../../../shared/report';
+import { formatDateTime } from '../../../../shared/time';
+import { defaultPhase, unitBars } from '../../lib/reportView';
+import { useI18n } from '../../i18n/context';
+import { OutageLog } from './OutageLog';
+import { PointTimeline } from './PointTimeline';
+import { PointsTable } from './PointsTable';
+import { ReportExports } from './ReportExports';
+import { ReportSummary } from './ReportSummary';
+import { StatesChart } from './StatesChart';
+import { UnitsChart } from './UnitsChart';
+import { useReport } from './useReport';
+// oxlint-disable-next-line import/no-unassigned-import -- the view's own styles, bundled by Vite
+import './report.css';
+
+export function ReportView({ meetingId }: { meetingId: string | null }) {
+  const { t } = useI18n();
+  if (meetingId === null) {
+    return (
+      <main className="report" data-testid="report-view">
+        <p className="empty">{t.report.noMeeting}</p>
+      </main>
+    );
+  }
+  // A fresh pane (state, socket) for each meeting.
+  return <ReportPane key={meetingId} meetingId={meetingId} />;
+}
+
+function ReportPane({ meetingId }: { meetingId: string }) {
+  const { t } = useI18n();
+  const { state, refresh, applyNote, lastLive } = useReport(meetingId);
+  return (
+    <main className="report" data-testid="report-view" data-state={state.kind}>
+      {state.kind === 'loading' && <p className="empty">{t.report.loading}</p>}
+      {state.kind === 'error' && <p className="empty error">{`${t.report.loadError}: ${state.message}`}</p>}
+      {state.kind === 'ready' && (
+        <Loaded
+          key={state.report.meeting.id}
+          report={state.report}
+          refreshing={state.refreshing}
+          onRefresh={refresh}
+          onSaved={applyNote}
+          liveBy={lastLive ? (lastLive.updatedByName ?? lastLive.updatedBy) : null}
+        />
+      )}
+    </main>
+  );
+}
+
+function Loaded({
+  report,
+  refreshing,
+  onRefresh,
+  onSaved,
+  liveBy,
+}: {
+  report: MeetingReport;
+  refreshing: boolean;
+  onRefresh: () => void;
+  onSaved: Parameters<typeof OutageLog>[0]['onSaved'];
+  liveBy: string | null;
+}) {
+  const { t } = useI18n();
+  const [phase, setPhase] = useState<ReportPhase>(() => defaultPhase(report));
+  const [chartPoint, setChartPoint] = useState<string | null>(null);
+  const p = report.phases[phase];
+  const summary = report.summary[phase];
+  const timeline = report.timeline[phase];
+  const range = useMemo(
+    () => ({ from: Date.parse(p.from), to: p.coveredTo ? Date.parse(p.coveredTo) : Date.parse(p.to) }),
+    [p.from, p.to, p.coveredTo],
+  );
+  const bars = useMemo(() => unitBars(report.units, phase), [report.units, phase]);
+  const point = chartPoint === null ? null : (report.points.find((x) => x.code === chartPoint) ?? null);
+  const at = formatDateTime(Date.parse(report.generatedAt));
+  const showChart = (code: string): void => {
+    setChartPoint(code);
+    requestAnimationFrame(() =>
+      document.querySelector('[data-testid="point-timeline"]')?.scrollIntoView({ block: 'nearest' }),
+    );
+  };
+  return (
+    <>
+      <div className="rp-top">
+        <nav className="admin-tabs" role="tablist" aria-label={t.report.title}>
+          {REPORT_PHASES.map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              aria-selected={phase === k}
+              className={phase === k ? 'active' : undefined}
+              data-testid={`report-phase-${k}`}
+              onClick={() => setPhase(k)}
+            >
+              {t.report.phase[k]} <span className="muted">({t.report.status[report.phases[k].status]})</span>
+            </button>
+          ))}
+        </nav>
+        <span className="muted" data-testid="report-source">
+          {report.source === 'snapshot' ? t.report.source.snapshot(at) : t.report.source.live(at)}
+        </span>
+        <button
+          type="button"
+          className="toolbar-button"
+          onClick={onRefresh}
+          disabled={refreshing}
+          data-testid="report-refresh"
+        >
+          {t.report.refresh}
+        </button>
+        <ReportExports meetingId={report.meeting.id} />
+      </div>
+      {liveBy && (
+        <p className="notice" role="status" data-testid="report-live-note">
+          {t.report.note.live(liveBy)}
+        </p>
+      )}
+      {summary ? <ReportSummary f={summary} /> : <p className="empty">{t.report.notStarted}</p>}
+      {summary && timeline && (
+        <div className="rp-charts">
+          <StatesChart timeline={timeline} from={range.from} to={range.to} />
+          {bars.length > 0 && <UnitsChart bars={bars} />}
+        </div>
+      )}
+      <OutageLog report={report} onSaved={onSaved} onChart={showChart} />
+      {point && summary && (
+        <section className="rp-point">
+          <header className="rp-section-head">
+            <h3>{t.report.charts.point}</h3>
+            <button type="button" className="toolbar-button" onClick={() => setChartPoint(null)}>
+              ✕
+            </button>
+          </header>
+          <PointTimeline
+            key={`${point.code}:${range.from}:${range.to}`}
+            point={point}
+            outages={report.outages}
+            range={range}
+            now={Date.parse(report.generatedAt)}
+          />
+        </section>
+      )}
+      {summary && <PointsTable report={report} phase={phase} onChart={showChart} />}
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+// REST of the report view: the report, an outage's note with its history, the acknowledgement. Bodies
+// are parsed by the shared schemas, so a drifting server fails loudly here.
+import { z } from 'zod';
+import { MeetingReport, OutageNoteWithHistory, type Cause, type CsvTable } from '../../../shared/report';
+import { ApiError } from '../live/api';
+
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+});
+
+async function parse<T>(res: Response, path: string, schema: z.ZodType<T>): Promise<T> {
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = ErrorBody.safeParse(body);
+    throw err.success
+      ? new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.error.fields)
+      : new ApiError(res.status, 'http', `${res.status} ${res.statusText}`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiError(res.status, 'bad_response', `${path}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+const NoteSaved = OutageNoteWithHistory.extend({ changed: z.boolean() });
+export type NoteSaved = z.infer<typeof NoteSaved>;
+
+const base = (meetingId: string): string => `/api/meetings/${encodeURIComponent(meetingId)}/report`;
+
+export const reportApi = {
+  report: async (meetingId: string, signal?: AbortSignal): Promise<MeetingReport> => {
+    const path = base(meetingId);
+    return parse(await fetch(path, { headers: { accept: 'application/json' }, signal }), path, MeetingReport);
+  },
+  note: async (outageId: number, signal?: AbortSignal): Promise<OutageNoteWithHistory> => {
+    const path = `/api/outages/${outageId}/note`;
+    return parse(await fetch(path, { headers: { accept: 'application/json' }, signal }), path, OutageNoteWithHistory);
+  },
+  saveNote: async (outageId: number, body: { cause: Cause | null; note: string }): Promise<NoteSaved> => {
+    const path = `/api/outages/${outageId}/note`;
+    const res = await fetch(path, {
+      method: 'PUT',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return parse(res, path, NoteSaved);
+  },
+};
+
+export const reportUrls = {
+  pdf: (meetingId: string) => `${base(meetingId)}.pdf`,
+  xlsx: (meetingId: string) => `${base(meetingId)}.xlsx`,
+  csv: (meetingId: string, table: CsvTable) => `${base(meetingId)}.csv?table=${table}`,
+};

@@ -1,0 +1,118 @@
+// The post-meeting report over REST (transport only): the report as JSON, its CSV tables, the XLSX
+// workbook and the PDF; an outage's note with its history, and the acknowledgement (PUT), authorised
+// on the outage's point. Mounted under /api behind the session check.
+import { Router, type ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { CsvTable } from '../../../shared/report';
+import { Code } from '../../../shared/schemas';
+import { toWireInstant } from '../../../shared/time';
+import { authOf } from '../../auth/middleware';
+import { authorize, roleAllows } from '../../auth/policy';
+import type { Clock } from '../../clock';
+import { parseOrThrow } from '../../errors';
+import { XLSX_MIME } from '../../importer';
+import type { Reports } from '../../report';
+import { reportCsv } from '../../report/csv';
+import { chartedPoints, mainPhase, reportPdf } from '../../report/pdf';
+import { FontsMissingError } from '../../report/pdf-fonts';
+import { reportXlsx } from '../../report/xlsx';
+import type { RollupRow, Store } from '../../store/types';
+import { parseQuery } from '../query';
+
+export interface ReportRoutesDeps {
+  reports: Reports;
+  store: Pick<Store, 'listRollups'>;
+  clock: Clock;
+}
+
+const MeetingParams = z.object({ id: Code });
+const OutageParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const meetingId = (params: unknown): string => parseOrThrow(MeetingParams, params, ['params']).id;
+const CsvQuery = z.strictObject({
+  table: CsvTable.default('points'),
+  delimiter: z.enum(['comma', 'semicolon']).default('comma'),
+});
+
+/** `bao-cao-<meeting>-20260306-0900` in Vietnamese time: the meeting id is a safe code already. */
+function fileName(meeting: string, now: number, ext: string): string {
+  const w = toWireInstant(now);
+  return `bao-cao-${meeting}-${w.slice(0, 4)}${w.slice(5, 7)}${w.slice(8, 10)}-${w.slice(11, 13)}${w.slice(14, 16)}.${ext}`;
+}
+
+export function reportRoutes(d: ReportRoutesDeps): Router {
+  const r = Router();
+  const { service, notes } = d.reports;
+
+  r.get('/meetings/:id/report', async (req, res) => {
+    res.json(await service.report(meetingId(req.params)));
+  });
+
+  r.get('/meetings/:id/report.csv', async (req, res) => {
+    const id = meetingId(req.params);
+    const q = parseQuery(CsvQuery, req.query);
+    const report = await service.report(id);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(fileName(id, d.clock.now(), `${q.table}.csv`))
+      .send(reportCsv(report, q.table, q.delimiter === 'semicolon'));
+  });
+
+  r.get('/meetings/:id/report.xlsx', async (req, res) => {
+    const id = meetingId(req.params);
+    const buf = await reportXlsx(await service.report(id));
+    res
+      .type(XLSX_MIME)
+      .attachment(fileName(id, d.clock.now(), 'xlsx'))
+      .send(buf);
+  });
+
+  r.get('/meetings/:id/report.pdf', async (req, res) => {
+    const id = meetingId(req.params);
+    const report = await service.report(id);
+    const ph = mainPhase(report);
+    const samples = new Map<string, RollupRow[]>();
+    if (ph && report.phases[ph].coveredTo) {
+      const from = Date.parse(report.phases[ph].from);
+      const to = Date.parse(report.phases[ph].coveredTo!);
+      for (const code of chartedPoints(report)) samples.set(code, d.store.listRollups(code, from, to));
+    }
+    const buf = await reportPdf({ report, samples, organization: d.reports.organization });
+    res
+      .type('application/pdf')
+      .attachment(fileName(id, d.clock.now(), 'pdf'))
+      .send(buf);
+  });
+
+  r.get('/outages/:id/note', (req, res) => {
+    res.json(notes.get(parseOrThrow(OutageParams, req.params, ['params']).id));
+  });
+
+  r.put('/outages/:id/note', (req, res) => {
+    const actor = authOf(res).user;
+    // The role first, whatever the body (a viewer learns nothing from field errors); the point's unit
+    // once the outage is known.
+    if (!roleAllows(actor.role, 'outage:acknowledge')) authorize(actor, 'outage:acknowledge');
+    const id = parseOrThrow(OutageParams, req.params, ['params']).id;
+    res.json(notes.save(actor, id, req.body));
+  });
+
+  r.get('/report/retention', (_req, res) => {
+    const { policy, last } = d.reports.retention;
+    res.json({
+      rollupDays: policy.rollupDays,
+      reportDays: policy.reportDays,
+      lastPurge: last && { at: toWireInstant(last.at), rollups: last.rollups, reports: last.reports },
+    });
+  });
+
+  r.use(pdfErrors);
+  return r;
+}
+
+const pdfErrors: ErrorRequestHandler = (err, _req, res, next) => {
+  if (err instanceof FontsMissingError) {
+    res.status(503).json({ error: { code: 'internal', message: err.message } });
+    return;
+  }
+  next(err);
+};

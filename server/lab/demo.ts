@@ -1,0 +1,223 @@
+// `serve --demo` on the lab: when it can (root on Linux with ip, nft and python3), the demo province's
+// points live in network namespaces instead of on loopback, and a looping timeline keeps a few
+// communes flaky and cuts one now and then, so a newcomer sees real outages on the dashboard.
+// Elsewhere the demo stays on loopback and says why.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Logger } from 'pino';
+import { InventoryFile, type Point, type Unit } from '../../shared/schemas';
+import { labDown } from './cleanup';
+import { seededRandom } from './generate';
+import { Lab } from './lab';
+import type { LabPlan } from './plan';
+import { MAX_HOSTS_PER_HUB, parseScenario, type Scenario, type TimelineEntry } from './scenario';
+import { PYTHON } from './sys';
+
+export const DEMO_LAB_NAME = 'demo';
+/** 198.18.200.0/24 onwards: clear of the test suite's labs. */
+export const DEMO_LAB_BASE = 200;
+/** The timeline repeats every 10 minutes. */
+export const DEMO_LOOP_S = 600;
+const SEED = 2022;
+
+export type DemoLabChoice = 'auto' | 'on' | 'off';
+
+interface Host {
+  uid?: number;
+  platform?: NodeJS.Platform;
+  /** Whether a program is found (PATH plus the sbin directories). */
+  has?: (program: string) => boolean;
+}
+
+function onPath(program: string): boolean {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  return dirs.filter(Boolean).some((dir) => {
+    try {
+      accessSync(program.startsWith('/') ? program : join(dir, program), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Why the demo cannot use the lab here (Vietnamese first), or null when it can. */
+export function demoLabUnavailable(host: Host = {}): string | null {
+  const platform = host.platform ?? process.platform;
+  const uid = host.uid ?? process.getuid?.();
+  const has = host.has ?? onPath;
+  if (platform !== 'linux')
+    return `phòng thí nghiệm mạng chỉ chạy trên Linux (đây là ${platform}) — the lab needs Linux`;
+  if (uid !== 0) return 'cần quyền root để tạo network namespace — the lab needs root (sudo npm start)';
+  const missing = ['ip', 'nft', PYTHON].filter((p) => !has(p));
+  if (missing.length > 0)
+    return `thiếu ${missing.join(', ')} (apt-get install iproute2 nftables python3) — missing tools`;
+  return null;
+}
+
+/** Walks up to the point's district (its hub), or to the top unit for a province without districts. */
+function hubUnit(point: Point, units: ReadonlyMap<string, Unit>): Unit {
+  let u = units.get(point.unit);
+  if (!u) throw new Error(`point ${point.code}: no unit ${point.unit}`);
+  while (u.level !== 'district' && u.parent !== null && units.has(u.parent)) u = units.get(u.parent)!;
+  return u;
+}
+
+/**
+ * The lab for a demo inventory: a hub per district (the province's own points in a hub of its own),
+ * a host per point (id = point code), a few flaky communes and a 10-minute timeline of faults.
+ */
+export function demoLabScenario(file: InventoryFile, seed = SEED): Scenario {
+  const units = new Map(file.units.map((u) => [u.id, u]));
+  const groups = new Map<string, { unit: Unit; points: Point[] }>();
+  for (const p of file.points) {
+    const unit = hubUnit(p, units);
+    const g = groups.get(unit.id) ?? { unit, points: [] };
+    g.points.push(p);
+    groups.set(unit.id, g);
+  }
+  const hubs = [...groups.values()].flatMap(({ unit, points }) => {
+    const chunks: Point[][] = [];
+    for (let i = 0; i < points.length; i += MAX_HOSTS_PER_HUB) chunks.push(points.slice(i, i + MAX_HOSTS_PER_HUB));
+    return chunks.map((chunk, k) => ({
+      id: k === 0 ? unit.id : `${unit.id}-${k + 1}`,
+      name: unit.name,
+      hosts: chunk.map((p) => ({ id: p.code, name: units.get(p.unit)?.name ?? p.name })),
+    }));
+  });
+
+  // Deterministic choices among the communes (any point when there are too few).
+  const rnd = seededRandom(seed);
+  const communes = file.points.filter((p) => p.level === 'commune').map((p) => p.code);
+  const pool = communes.length >= 8 ? [...communes] : file.points.map((p) => p.code);
+  const take = (): string => pool.splice(Math.floor(rnd() * pool.length), 1)[0]!;
+  const [flaky1, flaky2, flaky3, weak, slow, cut1, flap, cut2] = Array.from({ length: 8 }, take);
+  const special: Record<string, { lossPercent?: number; delay?: { ms: number; jitterMs: number } }> = {
+    [flaky1!]: { lossPercent: 3 }, // amber: 1–5 % loss
+    [flaky2!]: { lossPercent: 3 },
+    [flaky3!]: { lossPercent: 4 },
+    [weak!]: { lossPercent: 12 }, // red (severe), down now and then when 3 probes in a row go
+    [slow!]: { delay: { ms: 40, jitterMs: 15 } }, // amber by jitter (alternating ±15 ms)
+  };
+  const hubOf = (code: string): string => hubs.find((h) => h.hosts.some((x) => x.id === code))!.id;
+  // A district line other than the ones holding the special communes, if there is one.
+  const busy = new Set([...Object.keys(special), cut1!, flap!, cut2!].map(hubOf));
+  const line = hubs.find((h) => !busy.has(h.id) && h.hosts.length > 1) ?? hubs[hubs.length - 1]!;
+  const timeline: TimelineEntry[] = [
+    { at: 40, action: 'host-down', host: cut1! }, // power cut at a commune hall
+    { at: 90, action: 'host-up', host: cut1! },
+    { at: 150, action: 'link-down', hub: line.id }, // a district's line cut: all its points
+    { at: 185, action: 'link-up', hub: line.id },
+    { at: 270, action: 'flap', host: flap!, everyS: 10, forS: 60 }, // a bouncing line
+    { at: 400, action: 'host-down', host: cut2! },
+    { at: 520, action: 'host-up', host: cut2! },
+  ];
+  const root = file.units.find((u) => u.parent === null);
+  return parseScenario(
+    {
+      name: 'demo',
+      durationS: DEMO_LOOP_S,
+      ...(root ? { province: { id: root.id, name: root.name } } : {}),
+      hubs: hubs.map((h) => ({ ...h, hosts: h.hosts.map((x) => ({ ...x, ...special[x.id] })) })),
+      timeline,
+    },
+    'demo lab',
+  );
+}
+
+/** The inventory with each point's primary target moved to its lab host; backups stay where they are. */
+export function demoInventoryOnLab(file: InventoryFile, plan: LabPlan): InventoryFile {
+  const address = new Map(plan.hosts.map((h) => [h.id, h.address]));
+  const points = file.points.map((p) => ({
+    ...p,
+    targets: p.targets.map((t) =>
+      t.role === 'primary' && address.has(p.code) ? { ...t, host: address.get(p.code)! } : t,
+    ),
+  }));
+  return InventoryFile.parse({ ...file, points });
+}
+
+export interface DemoLab {
+  lab: Lab;
+  /** The inventory to serve: primaries in the lab. */
+  file: InventoryFile;
+  /** Starts the looping timeline (after the monitor is up). */
+  run(): void;
+  /** Stops the timeline and takes the lab down. Call it after the server has stopped. */
+  stop(): Promise<void>;
+}
+
+export async function startDemoLab(file: InventoryFile, logger?: Logger): Promise<DemoLab> {
+  const scenario = demoLabScenario(file);
+  // A demo killed without its Ctrl-C left its lab up: take it over.
+  await labDown(DEMO_LAB_NAME);
+  const lab = await Lab.up(scenario, {
+    name: DEMO_LAB_NAME,
+    base: DEMO_LAB_BASE,
+    seed: SEED,
+    logger,
+    onAction: (a) => logger?.info({ action: a.action, hub: a.hub, host: a.host }, 'demo lab fault'),
+  });
+  let onLab: InventoryFile;
+  try {
+    onLab = demoInventoryOnLab(file, lab.plan);
+  } catch (err) {
+    await lab.down();
+    throw err;
+  }
+  const abort = new AbortController();
+  let loop: Promise<void> = Promise.resolve();
+  return {
+    lab,
+    file: onLab,
+    run() {
+      loop = (async () => {
+        while (!abort.signal.aborted) await lab.play(abort.signal);
+      })().catch((err: unknown) => logger?.error({ err }, 'demo lab timeline failed'));
+    },
+    async stop() {
+      abort.abort();
+      await loop;
+      await lab.down();
+      logger?.info({ lab: DEMO_LAB_NAME }, 'demo lab down');
+    },
+  };
+}
+
+/** What `serve --demo` does about the lab: the inventory to serve, the lab (or null) and what to tell. */
+export async function demoOnLab(
+  file: InventoryFile,
+  choice: DemoLabChoice,
+  logger?: Logger,
+): Promise<{ file: InventoryFile; lab: DemoLab | null; note: string }> {
+  const why = choice === 'off' ? 'tắt bằng --demo-lab off — turned off' : demoLabUnavailable();
+  if (why !== null) {
+    if (choice === 'on') throw new Error(`--demo-lab on: ${why}`);
+    return {
+      file,
+      lab: null,
+      note: `  Demo trên địa chỉ loopback (127.20.x.y), không có sự cố thật vì ${why}.\n\n`,
+    };
+  }
+  try {
+    const lab = await startDemoLab(file, logger);
+    const hubs = lab.lab.plan.hubs;
+    return {
+      file: lab.file,
+      lab,
+      note:
+        `  Demo trong phòng thí nghiệm mạng (lab "${DEMO_LAB_NAME}": ${hubs.length} namespace, ` +
+        `${hubs[0]!.prefix} … ${hubs[hubs.length - 1]!.prefix}): vài xã chập chờn, thỉnh thoảng một xã ` +
+        `hay một huyện mất kết nối (chu kỳ ${DEMO_LOOP_S / 60} phút).\n` +
+        `  The demo's points live in a network lab with scripted faults. Ctrl-C stops the server, then the lab.\n\n`,
+    };
+  } catch (err) {
+    if (choice === 'on') throw err;
+    logger?.warn({ err }, 'demo lab could not start; falling back to loopback');
+    return {
+      file,
+      lab: null,
+      note: `  Demo trên địa chỉ loopback vì không dựng được lab: ${(err as Error).message}\n\n`,
+    };
+  }
+}

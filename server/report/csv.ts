@@ -1,0 +1,50 @@
+// One table of the report as CSV (UTF-8 with BOM, CRLF): comma-separated with decimal points, or for a
+// Vietnamese-locale Excel semicolon-separated with decimal commas. Durations h:mm:ss, instants
+// dd/MM/yyyy HH:mm:ss in Asia/Ho_Chi_Minh. Text that would start a formula is defused by writeCsv.
+import type { CsvTable, MeetingReport } from '../../shared/report';
+import { formatDuration } from '../../shared/time';
+import { writeCsv } from '../importer/csv';
+import {
+  checklistTable,
+  formatInstant,
+  outagesTable,
+  pointsTable,
+  rollCallTable,
+  summaryTable,
+  unitsTable,
+  type CellValue,
+  type ColumnKind,
+  type ExportTable,
+} from './tables';
+
+export const CSV_BUILDERS: Record<CsvTable, (r: MeetingReport) => ExportTable> = {
+  summary: summaryTable,
+  units: unitsTable,
+  points: pointsTable,
+  outages: outagesTable,
+  checklist: checklistTable,
+  rollcall: rollCallTable,
+};
+
+export function csvCell(v: CellValue, kind: ColumnKind, decimalComma: boolean): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  const dec = (s: string): string => (decimalComma ? s.replace('.', ',') : s);
+  switch (kind) {
+    case 'pct':
+    case 'ms':
+      return dec(v.toFixed(2));
+    case 'duration':
+      return formatDuration(v);
+    case 'datetime':
+      return formatInstant(v);
+    default:
+      return String(v);
+  }
+}
+
+export function reportCsv(r: MeetingReport, which: CsvTable, semicolon = false): string {
+  const t = CSV_BUILDERS[which](r);
+  const rows = t.rows.map((row) => row.map((v, i) => csvCell(v, t.columns[i]?.kind ?? 'text', semicolon)));
+  return writeCsv([t.columns.map((c) => c.header), ...rows], semicolon ? ';' : ',');
+}

@@ -1,0 +1,108 @@
+// The post-meeting report as one part of the app (issue 5): the report service (figures, snapshots),
+// outage notes, the archiver that stores each meeting's report when its window closes and the daily
+// retention purge, started and stopped together.
+import type { Logger } from 'pino';
+import type { WindowConfig } from '../../shared/phase';
+import type { Access } from '../auth/access';
+import type { Clock } from '../clock';
+import type { Inventory } from '../inventory/inventory';
+import type { StatusConfig } from '../status/types';
+import type { Store } from '../store/types';
+import { ReportArchiver } from './archive';
+import type { ChecklistSource } from './checklist-source';
+import { OutageNotes } from './notes';
+import { DAY_MS, DEFAULT_RETENTION, RetentionJob, type RetentionPolicy } from './retention';
+import { ReportService } from './service';
+
+export { registerReportEvents, publishOutageNotes } from './socket';
+export { checklistSource, noChecklist, type ChecklistSource } from './checklist-source';
+export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
+
+export interface ReportOptions {
+  retention?: Partial<RetentionPolicy>;
+  /** The centre's name at the head of the PDF. */
+  organization?: string | null;
+  /** Reuse of a computed report (default 15 s). */
+  cacheMs?: number;
+  archiveIntervalMs?: number;
+  /** First purge after start (default 5 min). */
+  purgeDelayMs?: number;
+}
+
+export interface ReportDeps {
+  store: Store;
+  inventory: Inventory;
+  participation: { pointsOf(meetingId: string): ReadonlySet<string> };
+  access: Pick<Access, 'check'>;
+  clock: Clock;
+  logger: Logger;
+  status?: StatusConfig;
+  windows?: WindowConfig;
+  checklist?: ChecklistSource;
+  options?: ReportOptions;
+}
+
+export interface Reports {
+  service: ReportService;
+  notes: OutageNotes;
+  archiver: ReportArchiver;
+  retention: RetentionJob;
+  organization: string | null;
+  start(): void;
+  stop(): void;
+}
+
+export function createReports(d: ReportDeps): Reports {
+  const logger = d.logger.child({ part: 'report' });
+  const o = d.options ?? {};
+  const service = new ReportService({
+    store: d.store,
+    inventory: d.inventory,
+    participation: d.participation,
+    clock: d.clock,
+    logger,
+    status: d.status,
+    checklist: d.checklist,
+    cacheMs: o.cacheMs,
+  });
+  const notes = new OutageNotes({
+    store: d.store,
+    clock: d.clock,
+    meeting: (id) => d.inventory.meeting(id),
+    check: (actor, action, code) => d.access.check(actor, action, code),
+  });
+  const policy: RetentionPolicy = { ...DEFAULT_RETENTION, ...o.retention };
+  const archiver = new ReportArchiver({
+    service,
+    store: d.store,
+    inventory: d.inventory,
+    clock: d.clock,
+    logger,
+    windows: d.windows,
+    rollupRetentionMs: policy.rollupDays === null ? null : policy.rollupDays * DAY_MS,
+    intervalMs: o.archiveIntervalMs,
+  });
+  const retention = new RetentionJob({
+    store: d.store,
+    archiver,
+    clock: d.clock,
+    logger,
+    policy,
+    firstDelayMs: o.purgeDelayMs,
+  });
+  return {
+    service,
+    notes,
+    archiver,
+    retention,
+    organization: o.organization ?? null,
+    start() {
+      archiver.start();
+      retention.start();
+    },
+    stop() {
+      archiver.stop();
+      retention.stop();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Acknowledging an outage and recording its cause and note ([RP12]): authorised on the outage's point
+// (a unit-limited technician only within their units), written with its audit row in one transaction,
+// announced to every listener (the hub sends it to the meeting's room) so other dashboards see it.
+import { OutageNoteBody, type OutageNote, type OutageNoteWithHistory } from '../../shared/report';
+import type { Actor } from '../auth/policy';
+import type { Clock } from '../clock';
+import { NotFoundError, parseOrThrow } from '../errors';
+import type { OutageRow, Store } from '../store/types';
+import { presentChange, presentNote } from './notes-present';
+
+export interface OutageNotesDeps {
+  /** Whether a meeting exists (the report view watches only real meetings). */
+  meeting: (id: string) => unknown;
+  store: Pick<Store, 'getOutage' | 'getOutageNote' | 'saveOutageNote' | 'listOutageNoteHistory' | 'getUser'>;
+  clock: Clock;
+  /** Throws ForbiddenError unless the actor may do the action on the point (Access.check). */
+  check: (actor: Actor, action: 'outage:acknowledge', pointCode: string) => void;
+}
+
+export type NoteListener = (note: OutageNote) => void;
+
+export class OutageNotes {
+  private readonly listeners = new Set<NoteListener>();
+
+  constructor(private readonly d: OutageNotesDeps) {}
+
+  onChange(l: NoteListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** NotFoundError for an unknown meeting. */
+  meetingExists(id: string): void {
+    if (!this.d.meeting(id)) throw new NotFoundError(`no meeting "${id}"`);
+  }
+
+  outage(id: number): OutageRow {
+    const row = this.d.store.getOutage(id);
+    if (!row) throw new NotFoundError(`no outage ${id}`);
+    return row;
+  }
+
+  /** The point an outage is about (the socket guard checks the actor's units against it). */
+  pointOf(id: number): string {
+    return this.outage(id).point;
+  }
+
+  get(id: number): OutageNoteWithHistory {
+    const row = this.outage(id);
+    const note = this.d.store.getOutageNote(id);
+    return {
+      note: note ? presentNote(note, row.meeting) : null,
+      history: this.d.store.listOutageNoteHistory(id).map(presentChange),
+    };
+  }
+
+  /** Acknowledges (first time) and sets the cause and note; unchanged input changes nothing. */
+  save(actor: Actor, id: number, body: unknown): OutageNoteWithHistory & { changed: boolean } {
+    const input = parseOrThrow(OutageNoteBody, body, ['body']);
+    const row = this.outage(id);
+    this.d.check(actor, 'outage:acknowledge', row.point);
+    const saved = this.d.store.saveOutageNote({
+      outageId: id,
+      cause: input.cause,
+      note: input.note,
+      by: actor.name,
+      byName: this.d.store.getUser(actor.name)?.displayName ?? null,
+      at: this.d.clock.now(),
+    });
+    const note = presentNote(saved.note, row.meeting);
+    if (saved.change) for (const l of this.listeners) l(note);
+    return { note, history: this.d.store.listOutageNoteHistory(id).map(presentChange), changed: saved.change !== null };
+  }
+}

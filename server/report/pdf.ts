@@ -1,0 +1,530 @@
+// The printable A4 report "Báo cáo kết quả bảo đảm kỹ thuật hội nghị trực tuyến": the summary, the
+// charts (vector), the outages with their causes, the points in trouble, the checklist and roll call,
+// and room for the signatures. Fonts are embedded (pdf-fonts.ts). Long lists are capped: the
+// workbook has them whole, and the PDF says so.
+// The types declare only the default export (the module has both).
+// oxlint-disable-next-line import/no-named-as-default
+import PDFDocument from 'pdfkit';
+import {
+  CAUSE_LABELS,
+  formatMs,
+  formatPct,
+  type AggregateFigures,
+  type MeetingReport,
+  type ReportPhase,
+  type ReportTable,
+} from '../../shared/report';
+import { formatDateTime, formatDuration, formatTime } from '../../shared/time';
+import type { RollupRow } from '../store/types';
+import { LEVEL_WORDS, PHASE_WORDS, STATUS_WORDS, TYPE_WORDS } from './labels';
+import { COLORS, barsChart, legend, pointChart, statesChart, type Bar, type SeriesPoint } from './pdf-charts';
+import { pdfFonts, type PdfFonts } from './pdf-fonts';
+import { drawTable, type PdfColumn } from './pdf-table';
+import { REPORT_TITLE } from './xlsx';
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+export interface PdfInput {
+  report: MeetingReport;
+  /** 10 s rollups of the charted points' primary targets over the charted phase (see chartedPoints). */
+  samples: ReadonlyMap<string, readonly RollupRow[]>;
+  /** The centre's name for the header; a dotted line when absent. */
+  organization?: string | null;
+  fonts?: PdfFonts;
+}
+
+export const MAX_OUTAGE_ROWS = 500;
+export const MAX_POINT_ROWS = 40;
+export const MAX_CHECKLIST_ROWS = 300;
+export const MAX_BARS = 30;
+export const CHARTED_POINTS = 4;
+
+// A4, margins of an administrative document (30 mm left for binding, 20 mm elsewhere).
+const MM = 72 / 25.4;
+const MARGINS = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 20 * MM };
+
+/** The phase the charts and the "points in trouble" list are about: the session once it has begun. */
+export function mainPhase(r: MeetingReport): ReportPhase | null {
+  return r.summary.live ? 'live' : r.summary.lineTest ? 'lineTest' : null;
+}
+
+/** The points that get their own RTT/loss chart: the most downtime in the main phase, then degradation. */
+export function chartedPoints(r: MeetingReport, n = CHARTED_POINTS): string[] {
+  const ph = mainPhase(r);
+  if (!ph) return [];
+  return r.points
+    .filter((p) => (p[ph]?.downMs ?? 0) + (p[ph]?.degradedMs ?? 0) > 0)
+    .sort((a, b) => b[ph]!.downMs - a[ph]!.downMs || b[ph]!.degradedMs - a[ph]!.degradedMs)
+    .slice(0, n)
+    .map((p) => p.code);
+}
+
+const dt = (iso: string): string => formatDateTime(Date.parse(iso));
+const count = (n: number): string => n.toLocaleString('vi-VN');
+
+function summaryRows(r: MeetingReport): string[][] {
+  const cells = (f: (a: AggregateFigures) => string): string[] =>
+    (['lineTest', 'live'] as const).map((ph) => {
+      const a = r.summary[ph];
+      return a ? f(a) : STATUS_WORDS[r.phases[ph].status];
+    });
+  return [
+    ['Số điểm cầu', ...cells((a) => count(a.points))],
+    ['Thời gian theo dõi (mỗi điểm cầu)', ...cells((a) => formatDuration(a.points ? a.periodMs / a.points : 0))],
+    ['Thông suốt', ...cells((a) => formatPct(a.upPct))],
+    ['Chập chờn (gồm chập chờn nặng)', ...cells((a) => formatPct(a.degradedPct))],
+    ['Mất kết nối', ...cells((a) => formatPct(a.downPct))],
+    ['Chưa rõ (không đo được)', ...cells((a) => formatPct(a.unknownPct))],
+    ['Khả dụng trên thời gian đo được', ...cells((a) => formatPct(a.reachablePct))],
+    ['Số lần mất kết nối', ...cells((a) => `${count(a.downCount)} (${count(a.pointsWithDown)} điểm cầu)`)],
+    ['Số lần chập chờn nặng', ...cells((a) => count(a.severeCount))],
+    ['Tổng thời gian mất kết nối (cộng các điểm cầu)', ...cells((a) => formatDuration(a.downMs))],
+    ['Lần mất kết nối dài nhất', ...cells((a) => formatDuration(a.longestDownMs))],
+    ['Độ trễ trung vị / p95', ...cells((a) => `${formatMs(a.rttMedian)} / ${formatMs(a.rttP95)}`)],
+    ['Tỷ lệ mất gói', ...cells((a) => formatPct(a.lossPct))],
+    ['Điểm cầu chưa đo được', ...cells((a) => count(a.pointsUnknown))],
+  ];
+}
+
+/** Units for the bar chart: the first level of the tree with two or more units, worst first if capped. */
+function bars(r: MeetingReport, ph: ReportPhase): { bars: Bar[]; capped: number } {
+  const depths = new Map<number, number>();
+  for (const u of r.units) depths.set(u.depth, (depths.get(u.depth) ?? 0) + 1);
+  const depth = [...depths.keys()].sort((a, b) => a - b).find((d) => depths.get(d)! >= 2) ?? 0;
+  let list = r.units.filter((u) => u.depth === depth && u[ph]);
+  const total = list.length;
+  if (list.length > MAX_BARS) list = [...list].sort((a, b) => a[ph]!.upPct - b[ph]!.upPct).slice(0, MAX_BARS);
+  return {
+    bars: list.map((u) => ({
+      label: u.name,
+      up: u[ph]!.upPct,
+      degraded: u[ph]!.degradedPct,
+      down: u[ph]!.downPct,
+      unknown: u[ph]!.unknownPct,
+    })),
+    capped: total > MAX_BARS ? total : 0,
+  };
+}
+
+/** A point's rollups as chart points, merged into at most ~300 bins. */
+export function seriesOf(rows: readonly RollupRow[], host: string | null, range: [number, number]): SeriesPoint[] {
+  const bin = Math.max(10_000, Math.ceil((range[1] - range[0]) / 300 / 10_000) * 10_000);
+  const acc = new Map<number, { sent: number; received: number; rtt: number; w: number }>();
+  for (const r of rows) {
+    if ((host !== null && r.host !== host) || r.t < range[0] || r.t >= range[1]) continue;
+    const k = range[0] + Math.floor((r.t - range[0]) / bin) * bin;
+    const a = acc.get(k) ?? { sent: 0, received: 0, rtt: 0, w: 0 };
+    a.sent += r.sent;
+    a.received += r.received;
+    if (r.rttAvg !== null) {
+      a.rtt += r.rttAvg * r.received;
+      a.w += r.received;
+    }
+    acc.set(k, a);
+  }
+  return [...acc.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, a]) => ({
+      t,
+      rtt: a.w > 0 ? a.rtt / a.w : null,
+      loss: a.sent > 0 ? (100 * (a.sent - a.received)) / a.sent : null,
+    }));
+}
+
+class Writer {
+  readonly doc: Doc;
+  readonly width: number;
+  readonly left: number;
+  readonly bottom: number;
+  readonly top: number;
+
+  constructor(
+    readonly fonts: PdfFonts,
+    title: string,
+  ) {
+    this.doc = new PDFDocument({
+      size: 'A4',
+      margins: MARGINS,
+      bufferPages: true,
+      info: { Title: title, Author: 'diemcau', Subject: REPORT_TITLE, Creator: 'diemcau' },
+    });
+    this.doc.registerFont('R', fonts.regular);
+    this.doc.registerFont('B', fonts.bold);
+    this.doc.registerFont('I', fonts.italic);
+    this.doc.font('R');
+    this.left = MARGINS.left;
+    this.width = this.doc.page.width - MARGINS.left - MARGINS.right;
+    this.top = MARGINS.top;
+    this.bottom = this.doc.page.height - MARGINS.bottom;
+  }
+
+  space(h: number): void {
+    if (this.doc.y + h > this.bottom) {
+      this.doc.addPage();
+      this.doc.y = this.top;
+    }
+  }
+
+  heading(text: string, keep = 90): void {
+    this.space(keep);
+    this.doc
+      .moveDown(0.6)
+      .font('B')
+      .fontSize(12)
+      .fillColor('#000000')
+      .text(text, this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.3).font('R').fontSize(10);
+  }
+
+  /** `keep`: room the sub-heading's content needs, so the two stay on one page. */
+  sub(text: string, keep = 40): void {
+    this.space(keep);
+    this.doc.moveDown(0.3).font('B').fontSize(10).text(text, this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.2).font('R');
+  }
+
+  para(text: string, font = 'R', size = 10): void {
+    this.doc.font(font).fontSize(size).fillColor('#000000').text(text, this.left, this.doc.y, { width: this.width });
+  }
+
+  table(columns: PdfColumn[], rows: string[][], size = 8, shade?: (i: number) => string | null): void {
+    drawTable(this.doc, this.left, this.width, columns, rows, {
+      font: 'R',
+      bold: 'B',
+      fontSize: size,
+      bottom: this.bottom,
+      top: this.top,
+      shade,
+    });
+    this.doc.x = this.left;
+  }
+}
+
+function header(w: Writer, r: MeetingReport, organization: string | null): void {
+  const { doc, left, width } = w;
+  const half = width / 2;
+  const y = doc.y;
+  doc
+    .font('B')
+    .fontSize(10)
+    .text((organization ?? '……………………………………').toUpperCase(), left, y, { width: half - 10, align: 'center' });
+  const leftEnd = doc.y;
+  doc
+    .font('B')
+    .fontSize(10)
+    .text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + half - 10, y, { width: half + 10, align: 'center' });
+  doc
+    .font('B')
+    .fontSize(10)
+    .text('Độc lập - Tự do - Hạnh phúc', left + half - 10, doc.y, {
+      width: half + 10,
+      align: 'center',
+      underline: true,
+    });
+  doc.y = Math.max(leftEnd, doc.y) + 22;
+  doc.font('B').fontSize(14).text(REPORT_TITLE, left, doc.y, { width, align: 'center' });
+  doc.moveDown(0.3).font('B').fontSize(11).text(r.meeting.title, left, doc.y, { width, align: 'center' });
+  doc.moveDown(0.6).font('R').fontSize(10);
+  const lt = r.phases.lineTest;
+  const live = r.phases.live;
+  w.para(
+    `Chạy thử đường truyền: ${dt(lt.from)} – ${formatTime(Date.parse(lt.to)).slice(0, 5)} (${STATUS_WORDS[lt.status].toLowerCase()}).`,
+  );
+  w.para(`Phiên họp chính thức: ${dt(live.from)} – ${dt(live.to)} (${STATUS_WORDS[live.status].toLowerCase()}).`);
+  w.para(
+    `Số điểm cầu: ${count(r.points.length)}. Số liệu lập lúc ${dt(r.generatedAt)}` +
+      (r.source === 'snapshot' ? ', lưu khi hội nghị kết thúc.' : '.'),
+  );
+  if (r.gaps.length > 0) {
+    w.para(
+      `Thời gian hệ thống giám sát không hoạt động (tính là chưa rõ): ${r.gaps
+        .map((g) => `${dt(g.from)} – ${formatTime(Date.parse(g.to))}`)
+        .join('; ')}.`,
+      'I',
+      9,
+    );
+  }
+}
+
+function charts(w: Writer, r: MeetingReport, samples: PdfInput['samples']): void {
+  const { doc, left, width } = w;
+  const ch = { regular: 'R', bold: 'B' };
+  w.heading('II. Biểu đồ');
+  let n = 1;
+  for (const ph of ['live', 'lineTest'] as const) {
+    const t = r.timeline[ph];
+    const p = r.phases[ph];
+    if (!t || !p.coveredTo) continue;
+    w.sub(`${n++}. Số điểm cầu theo trạng thái — ${PHASE_WORDS[ph]}`, 175);
+    const y = doc.y;
+    statesChart(doc, ch, { x: left, y, w: width, h: 130 }, t, r.points.length, [
+      Date.parse(p.from),
+      Date.parse(p.coveredTo),
+    ]);
+    legend(doc, ch, left + 34, y + 134, [
+      [COLORS.up, 'Thông suốt'],
+      [COLORS.degraded, 'Chập chờn'],
+      [COLORS.down, 'Mất kết nối'],
+      [COLORS.unknown, 'Chưa rõ'],
+    ]);
+    doc.y = y + 150;
+  }
+  const ph = mainPhase(r);
+  if (!ph) {
+    w.para('Chưa có số liệu.', 'I');
+    return;
+  }
+  const b = bars(r, ph);
+  if (b.bars.length > 0) {
+    w.sub(
+      `${n++}. Tỷ lệ thời gian thông suốt theo đơn vị — ${PHASE_WORDS[ph]}`,
+      Math.min(300, b.bars.length * 13 + 45),
+    );
+    if (b.capped > 0) w.para(`${MAX_BARS} đơn vị có tỷ lệ thấp nhất trong ${count(b.capped)} đơn vị.`, 'I', 9);
+    w.space(b.bars.length * 13 + 20);
+    const end = barsChart(doc, ch, left, doc.y + 2, width, b.bars);
+    legend(doc, ch, left, end + 4, [
+      [COLORS.up, 'Thông suốt'],
+      [COLORS.degraded, 'Chập chờn'],
+      [COLORS.down, 'Mất kết nối'],
+      [COLORS.unknown, 'Chưa rõ'],
+    ]);
+    doc.y = end + 18;
+  }
+  const charted = chartedPoints(r);
+  const range = r.phases[ph];
+  if (charted.length > 0 && range.coveredTo) {
+    w.sub(
+      `${n++}. Độ trễ (ms, đường) và mất gói (%, vùng) của các điểm cầu có sự cố nhiều nhất — ${PHASE_WORDS[ph]}`,
+      160,
+    );
+    for (const code of charted) {
+      const p = r.points.find((x) => x.code === code)!;
+      const rows = samples.get(code) ?? [];
+      w.space(130);
+      doc.font('B').fontSize(9).text(`${p.name} (${p.unitName})`, left, doc.y, { width });
+      const y = doc.y + 2;
+      const span: [number, number] = [Date.parse(range.from), Date.parse(range.coveredTo)];
+      if (rows.length === 0) {
+        w.para('Số liệu chi tiết không còn lưu (đã quá thời hạn lưu trữ).', 'I', 9);
+        continue;
+      }
+      const bands = r.outages
+        .filter((o) => o.point === code)
+        .map((o) => ({
+          from: Date.parse(o.startedAt),
+          to: o.endedAt ? Date.parse(o.endedAt) : span[1],
+          type: o.type,
+        }));
+      pointChart(doc, ch, { x: left, y, w: width, h: 105 }, seriesOf(rows, p.host, span), bands, span);
+      doc.y = y + 112;
+    }
+  }
+}
+
+function outages(w: Writer, r: MeetingReport): void {
+  w.heading('III. Danh sách sự cố');
+  if (r.outages.length === 0) {
+    w.para('Không có sự cố nào được ghi nhận.', 'I');
+    return;
+  }
+  const list = r.outages.slice(0, MAX_OUTAGE_ROWS);
+  if (r.outages.length > list.length) {
+    w.para(
+      `${MAX_OUTAGE_ROWS} sự cố đầu tiên trong ${count(r.outages.length)}; danh sách đầy đủ trong tệp Excel.`,
+      'I',
+      9,
+    );
+  }
+  w.table(
+    [
+      { header: 'STT', width: 5, align: 'right' },
+      { header: 'Điểm cầu', width: 17 },
+      { header: 'Loại', width: 10 },
+      { header: 'Bắt đầu', width: 12 },
+      { header: 'Kết thúc', width: 12 },
+      { header: 'Thời lượng', width: 10, align: 'right' },
+      { header: 'Nguyên nhân', width: 14 },
+      { header: 'Ghi chú', width: 20 },
+    ],
+    list.map((o, i) => [
+      String(i + 1),
+      o.pointName,
+      TYPE_WORDS[o.type],
+      dt(o.startedAt),
+      o.endedAt ? dt(o.endedAt) : 'Chưa kết thúc',
+      formatDuration(o.durationMs),
+      o.note?.cause ? CAUSE_LABELS[o.note.cause] : o.note ? 'Đã xác nhận' : '',
+      o.note?.note ?? '',
+    ]),
+    7.5,
+    (i) => (list[i]!.endedAt === null ? '#fbe3d6' : i % 2 ? '#f6f7f9' : null),
+  );
+}
+
+function troubled(w: Writer, r: MeetingReport): void {
+  const ph = mainPhase(r);
+  w.heading(`IV. Điểm cầu có sự cố hoặc chất lượng thấp${ph ? ` — ${PHASE_WORDS[ph]}` : ''}`);
+  const list = ph ? r.points.filter((p) => p[ph] && p[ph].upPct < 100).sort((a, b) => a[ph]!.upPct - b[ph]!.upPct) : [];
+  if (!ph || list.length === 0) {
+    w.para('Tất cả điểm cầu thông suốt trong suốt thời gian theo dõi.', 'I');
+    return;
+  }
+  if (list.length > MAX_POINT_ROWS) {
+    w.para(`${MAX_POINT_ROWS} điểm cầu thấp nhất trong ${count(list.length)}; đầy đủ trong tệp Excel.`, 'I', 9);
+  }
+  w.table(
+    [
+      { header: 'Điểm cầu', width: 19 },
+      { header: 'Đơn vị', width: 13 },
+      { header: 'Thông suốt', width: 10, align: 'right' },
+      { header: 'Chập chờn', width: 10, align: 'right' },
+      { header: 'Mất kết nối', width: 10, align: 'right' },
+      { header: 'Chưa rõ', width: 10, align: 'right' },
+      { header: 'Số lần mất', width: 7, align: 'right' },
+      { header: 'Trễ trung vị', width: 9, align: 'right' },
+      { header: 'Mất gói', width: 10, align: 'right' },
+    ],
+    list.slice(0, MAX_POINT_ROWS).map((p) => {
+      const f = p[ph]!;
+      return [
+        p.name,
+        p.unitName,
+        formatPct(f.upPct),
+        formatPct(f.degradedPct),
+        formatPct(f.downPct),
+        formatPct(f.unknownPct),
+        count(f.downCount),
+        formatMs(f.rttMedian),
+        formatPct(f.lossPct),
+      ];
+    }),
+  );
+  const units = r.units.filter((u) => u.depth > 0 && u.level !== 'commune' && u[ph]);
+  if (units.length > 0 && units.length <= 60) {
+    w.sub('Theo đơn vị');
+    w.table(
+      [
+        { header: 'Đơn vị', width: 30 },
+        { header: 'Cấp', width: 8 },
+        { header: 'Số điểm cầu', width: 10, align: 'right' },
+        { header: 'Thông suốt', width: 12, align: 'right' },
+        { header: 'Mất kết nối', width: 12, align: 'right' },
+        { header: 'Số lần mất', width: 10, align: 'right' },
+        { header: 'Điểm cầu có mất kết nối', width: 14, align: 'right' },
+      ],
+      units.map((u) => {
+        const f = u[ph]!;
+        return [
+          u.name,
+          LEVEL_WORDS[u.level],
+          count(f.points),
+          formatPct(f.upPct),
+          formatPct(f.downPct),
+          count(f.downCount),
+          count(f.pointsWithDown),
+        ];
+      }),
+    );
+  }
+}
+
+function plainTable(w: Writer, heading: string, t: ReportTable | null, empty: string): void {
+  w.heading(heading);
+  if (!t || t.rows.length === 0) {
+    w.para(empty, 'I');
+    return;
+  }
+  if (t.rows.length > MAX_CHECKLIST_ROWS) {
+    w.para(`${MAX_CHECKLIST_ROWS} dòng đầu trong ${count(t.rows.length)}; đầy đủ trong tệp Excel.`, 'I', 9);
+  }
+  // The codes are in the names' column already; the last-change column is long and in the workbook.
+  const keep = t.columns.map((c, i) => i).filter((i) => !/^Mã điểm cầu$|^Cập nhật cuối$/.test(t.columns[i]!));
+  w.table(
+    keep.map((i) => ({ header: t.columns[i]!, width: i === 1 ? 18 : /Ghi chú/.test(t.columns[i]!) ? 16 : 9 })),
+    t.rows.slice(0, MAX_CHECKLIST_ROWS).map((row) => keep.map((i) => row[i] ?? '')),
+    keep.length > 8 ? 6.5 : 7.5,
+  );
+}
+
+function signatures(w: Writer): void {
+  const { doc, left, width } = w;
+  w.space(150);
+  doc.moveDown(1.5);
+  const half = width / 2;
+  doc
+    .font('I')
+    .fontSize(10)
+    .text('…………, ngày …… tháng …… năm ……', left + half, doc.y, { width: half, align: 'center' });
+  doc.moveDown(0.5);
+  const y = doc.y;
+  doc.font('B').fontSize(10).text('NGƯỜI LẬP BÁO CÁO', left, y, { width: half, align: 'center' });
+  doc.font('I').fontSize(9).text('(Ký, ghi rõ họ tên)', left, doc.y, { width: half, align: 'center' });
+  doc
+    .font('B')
+    .fontSize(10)
+    .text('LÃNH ĐẠO TRUNG TÂM', left + half, y, { width: half, align: 'center' });
+  doc
+    .font('I')
+    .fontSize(9)
+    .text('(Ký, ghi rõ họ tên, đóng dấu)', left + half, doc.y, { width: half, align: 'center' });
+  doc.y += 80;
+}
+
+function footers(w: Writer): void {
+  const { doc } = w;
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Writing in the bottom margin must not start a new page.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc
+      .font('R')
+      .fontSize(8)
+      .fillColor('#555555')
+      .text(`Trang ${i + 1}/${range.count}`, w.left, doc.page.height - bottom / 2 - 4, {
+        width: w.width,
+        align: 'right',
+        lineBreak: false,
+      });
+    doc.page.margins.bottom = bottom;
+  }
+}
+
+export function reportPdf(input: PdfInput): Promise<Buffer> {
+  const r = input.report;
+  const w = new Writer(input.fonts ?? pdfFonts(), `${REPORT_TITLE} — ${r.meeting.title}`);
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    w.doc.on('data', (c: Buffer) => chunks.push(c));
+    w.doc.on('end', () => resolve(Buffer.concat(chunks)));
+    w.doc.on('error', reject);
+  });
+  header(w, r, input.organization ?? null);
+  w.heading('I. Tổng hợp');
+  w.table(
+    [
+      { header: 'Chỉ tiêu', width: 40 },
+      { header: PHASE_WORDS.lineTest, width: 30, align: 'right' },
+      { header: PHASE_WORDS.live, width: 30, align: 'right' },
+    ],
+    summaryRows(r),
+    9,
+  );
+  w.para(
+    'Tỷ lệ tính theo thời gian của từng điểm cầu trong từng giai đoạn (ô 10 giây). Chập chờn: mất gói từ 1 %, độ trễ ' +
+      'trung bình từ 100 ms hoặc rung pha từ 20 ms; chưa rõ: hệ thống không đo được.',
+    'I',
+    8,
+  );
+  charts(w, r, input.samples);
+  outages(w, r);
+  troubled(w, r);
+  plainTable(w, 'V. Kết quả kiểm tra trước hội nghị', r.checklist, 'Chưa có kết quả kiểm tra.');
+  plainTable(w, 'VI. Điểm danh', r.rollCall, 'Chưa có điểm danh.');
+  signatures(w);
+  footers(w);
+  w.doc.end();
+  return done;
+}

@@ -1,0 +1,139 @@
+// The one way to get a meeting's report. After the meeting's monitoring window has closed, the figures
+// come from the snapshot stored then (so a signed report never changes, and it outlives the purged
+// rollups); before, they are computed from the store, at most once per `cacheMs` however many ask at
+// once (a 10,000-point report takes seconds). Outage notes and the checklist are always read fresh:
+// they have their own audit trails and may be completed after the meeting.
+import type { Logger } from 'pino';
+import type { MeetingReport, ReportTable } from '../../shared/report';
+import type { Meeting } from '../../shared/schemas';
+import type { Clock } from '../clock';
+import { NotFoundError } from '../errors';
+import type { Inventory } from '../inventory/inventory';
+import { DEFAULT_STATUS, type StatusConfig } from '../status/types';
+import type { Store } from '../store/types';
+import { noChecklist, type ChecklistSource } from './checklist-source';
+import { computeReport, type ReportThresholds } from './compute';
+import { presentNote } from './notes-present';
+
+export interface ReportServiceDeps {
+  store: Store;
+  inventory: Pick<Inventory, 'meeting' | 'point' | 'listPoints' | 'listUnits'>;
+  participation: { pointsOf(meetingId: string): ReadonlySet<string> };
+  clock: Clock;
+  logger: Logger;
+  status?: StatusConfig;
+  checklist?: ChecklistSource;
+  /** How long a computed report is reused (default 15 s). */
+  cacheMs?: number;
+}
+
+interface Cached {
+  at: number;
+  report: Promise<MeetingReport>;
+}
+
+/** What a snapshot was computed for: a meeting moved to other dates needs a new one. */
+export const scheduleKey = (m: Pick<Meeting, 'lineTest' | 'session'>): string =>
+  JSON.stringify({ lineTest: m.lineTest, session: m.session });
+
+export function thresholdsOf(status: StatusConfig = DEFAULT_STATUS): ReportThresholds {
+  return { lossPct: status.loss.degraded, rttMs: status.rtt.degraded, jitterMs: status.jitter.degraded };
+}
+
+export class ReportService {
+  private readonly cache = new Map<string, Cached>();
+  readonly checklist: ChecklistSource;
+
+  constructor(private readonly d: ReportServiceDeps) {
+    this.checklist = d.checklist ?? noChecklist;
+  }
+
+  meeting(id: string): Meeting {
+    const m = this.d.inventory.meeting(id);
+    if (!m) throw new NotFoundError(`no meeting "${id}"`);
+    return m;
+  }
+
+  /** The report as everyone sees it: snapshot or computed figures, current notes and checklist. */
+  async report(meetingId: string): Promise<MeetingReport> {
+    const meeting = this.meeting(meetingId);
+    const stored = this.snapshot(meeting);
+    const base = stored ?? (await this.computed(meeting));
+    return this.withCurrent(base, meetingId);
+  }
+
+  /** The stored snapshot when it is of the meeting as scheduled now. */
+  snapshot(meeting: Meeting): MeetingReport | null {
+    const row = this.d.store.getReportSnapshot(meeting.id);
+    if (!row || row.schedule !== scheduleKey(meeting)) return null;
+    // Written by this code from a parsed report: the version is checked, not the whole (megabytes).
+    const report = JSON.parse(row.json) as MeetingReport;
+    if (report.version !== 1) return null;
+    return { ...report, source: 'snapshot' };
+  }
+
+  /** Computes the figures now and stores them as the meeting's snapshot. */
+  async archive(meetingId: string): Promise<MeetingReport> {
+    const meeting = this.meeting(meetingId);
+    const report = await this.compute(meeting, this.d.clock.now());
+    this.d.store.saveReportSnapshot({
+      meeting: meeting.id,
+      createdAt: this.d.clock.now(),
+      schedule: scheduleKey(meeting),
+      json: JSON.stringify(report),
+    });
+    this.cache.delete(meeting.id);
+    return report;
+  }
+
+  private computed(meeting: Meeting): Promise<MeetingReport> {
+    const now = this.d.clock.now();
+    const hit = this.cache.get(meeting.id);
+    if (hit && now - hit.at < (this.d.cacheMs ?? 15_000) && now >= hit.at) return hit.report;
+    const report = this.compute(meeting, now);
+    this.cache.set(meeting.id, { at: now, report });
+    // A failed computation is not kept: the next request tries again.
+    report.catch(() => this.cache.delete(meeting.id));
+    return report;
+  }
+
+  private async compute(meeting: Meeting, now: number): Promise<MeetingReport> {
+    const started = Date.now();
+    const codes = this.d.participation.pointsOf(meeting.id);
+    const participants = [...codes].map((c) => this.d.inventory.point(c)).filter((p) => p !== undefined);
+    const report = await computeReport({
+      store: this.d.store,
+      meeting,
+      participants,
+      points: this.d.inventory.listPoints(),
+      units: this.d.inventory.listUnits(),
+      now,
+      thresholds: thresholdsOf(this.d.status),
+    });
+    this.d.logger.info(
+      { meeting: meeting.id, points: participants.length, ms: Date.now() - started },
+      'report: figures computed',
+    );
+    return report;
+  }
+
+  private withCurrent(base: MeetingReport, meetingId: string): MeetingReport {
+    const notes = new Map(this.d.store.listMeetingOutageNotes(meetingId).map((n) => [n.outageId, n]));
+    let tables: { checklist: ReportTable | null; rollCall: ReportTable | null };
+    try {
+      tables = this.checklist.tables(meetingId);
+    } catch (err) {
+      this.d.logger.warn({ err, meeting: meetingId }, 'report: the checklist could not be read');
+      tables = { checklist: null, rollCall: null };
+    }
+    return {
+      ...base,
+      outages: base.outages.map((o) => {
+        const n = notes.get(o.id);
+        return { ...o, note: n ? presentNote(n, o.meeting) : null };
+      }),
+      checklist: tables.checklist,
+      rollCall: tables.rollCall,
+    };
+  }
+}

@@ -1,0 +1,156 @@
+// `serve --demo` on the lab: the demo province mapped onto hubs and hosts, the fallback and its
+// reasons, and (as root) the real command: its points probed in the lab, Ctrl-C stopping the server
+// first and then taking the lab down.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { InventoryFile, type PointStatus } from '../../../shared/schemas';
+import { loadInventoryFile } from '../../../server/config/load';
+import { labDown, labStatus } from '../../../server/lab/cleanup';
+import {
+  DEMO_LAB_BASE,
+  DEMO_LAB_NAME,
+  DEMO_LOOP_S,
+  demoInventoryOnLab,
+  demoLabScenario,
+  demoLabUnavailable,
+  demoOnLab,
+} from '../../../server/lab/demo';
+import { planLab } from '../../../server/lab/plan';
+import { expandTimeline } from '../../../server/lab/scenario';
+import { login } from '../../helpers/app';
+import { expectNoLabObjects, isRoot, tempDir } from './helpers';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const demo = loadInventoryFile(`${ROOT}config/demo.yaml`);
+
+describe('the demo province as a lab (any user)', () => {
+  const scenario = demoLabScenario(demo);
+
+  it('makes a hub per district plus the province, a host per point with its code', () => {
+    const districts = demo.units.filter((u) => u.level === 'district');
+    expect(scenario.hubs).toHaveLength(districts.length + 1);
+    expect(scenario.hubs.map((h) => h.id).sort()).toEqual(['HT', ...districts.map((d) => d.id)].sort());
+    const hosts = scenario.hubs.flatMap((h) => h.hosts);
+    expect(hosts.map((h) => h.id).sort()).toEqual(demo.points.map((p) => p.code).sort());
+    // Each district's hub holds its own point and its communes'.
+    const canLoc = scenario.hubs.find((h) => h.id === 'HT-CL')!;
+    expect(canLoc.name).toBe('Huyện Can Lộc');
+    expect(canLoc.hosts.map((h) => h.id)).toContain('HT-CL-DONG-LOC');
+    expect(scenario.province).toEqual({ id: 'HT', name: 'Tỉnh Hà Tĩnh' });
+  });
+
+  it('keeps a few communes flaky and cuts one now and then, in a 10-minute loop that ends restored', () => {
+    const hosts = scenario.hubs.flatMap((h) => h.hosts);
+    const lossy = hosts.filter((h) => h.lossPercent > 0);
+    expect(lossy.map((h) => h.lossPercent).sort((a, b) => a - b)).toEqual([3, 3, 4, 12]);
+    expect(hosts.filter((h) => h.delay)).toEqual([
+      expect.objectContaining({ delay: { ms: 40, jitterMs: 15, profile: 'alternating' } }),
+    ]);
+    const communes = new Set(demo.points.filter((p) => p.level === 'commune').map((p) => p.code));
+    for (const h of [...lossy, ...hosts.filter((x) => x.delay)]) expect(communes.has(h.id)).toBe(true);
+    expect(scenario.durationS).toBe(DEMO_LOOP_S);
+    const actions = expandTimeline(scenario);
+    expect(actions[0]!.atMs).toBeLessThanOrEqual(60_000); // a newcomer sees one soon
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['host-down', 'host-up', 'link-down', 'link-up']),
+    );
+    // Every cut is undone before the loop starts again.
+    const down = new Set<string>();
+    for (const a of actions) {
+      const key = `${a.hub ?? a.host}`;
+      if (a.action.endsWith('-down')) down.add(key);
+      if (a.action.endsWith('-up')) down.delete(key);
+    }
+    expect([...down]).toEqual([]);
+    expect(demoLabScenario(demo)).toEqual(scenario); // deterministic
+  });
+
+  it('moves each primary target into the lab and leaves the backup lines on loopback', () => {
+    const plan = planLab(scenario, { name: DEMO_LAB_NAME, base: DEMO_LAB_BASE });
+    const onLab = InventoryFile.parse(demoInventoryOnLab(demo, plan));
+    for (const p of onLab.points) {
+      const primary = p.targets.find((t) => t.role === 'primary')!;
+      expect(primary.host).toBe(plan.hosts.find((h) => h.id === p.code)!.address);
+      expect(primary.host).toMatch(/^198\.18\.2\d\d\.\d+$/);
+      for (const b of p.targets.filter((t) => t.role === 'backup')) expect(b.host).toMatch(/^127\.21\./);
+    }
+    expect(onLab.meetings).toEqual(demo.meetings);
+  });
+
+  it('says why it stays on loopback: not Linux, not root, tools missing, or turned off', async () => {
+    expect(demoLabUnavailable({ platform: 'darwin', uid: 0 })).toMatch(/Linux/);
+    expect(demoLabUnavailable({ platform: 'linux', uid: 1000 })).toMatch(/root/);
+    expect(demoLabUnavailable({ platform: 'linux', uid: 0, has: (p) => p !== 'nft' })).toMatch(/nft/);
+    expect(demoLabUnavailable({ platform: 'linux', uid: 0, has: () => true })).toBeNull();
+    const off = await demoOnLab(demo, 'off');
+    expect(off.lab).toBeNull();
+    expect(off.file).toBe(demo);
+    expect(off.note).toContain('loopback');
+  });
+});
+
+describe.skipIf(!isRoot)('npm start as root: the demo in the lab (root)', () => {
+  const tmp = tempDir();
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    await labDown(DEMO_LAB_NAME);
+    tmp.remove();
+  });
+
+  it('probes the demo points in the lab; Ctrl-C stops the server, then takes the lab down', async () => {
+    await labDown(DEMO_LAB_NAME);
+    const args = ['bin/diemcau.mjs', 'serve', '--config', 'config/demo.yaml', '--db', tmp.file('demo.sqlite')];
+    child = spawn(process.execPath, [...args, '--port', '0', '--host', '127.0.0.1', '--demo'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child!.on('exit', (code) => r(code)));
+    const until = Date.now() + 60_000;
+    while (!/Tài khoản quản trị demo.*\n[\s\S]*Demo trong phòng thí nghiệm mạng/.test(out)) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`serve --demo did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const url = /diemcau: (http:\/\/\S+?)\/? /.exec(out)![1]!;
+    const password = /admin\s+\/\s+(\S+)/.exec(out)![1]!;
+
+    const status = await labStatus(DEMO_LAB_NAME);
+    expect(status.blackhole).toBe(true);
+    expect(status.namespaces.filter((n) => !n.delayed)).toHaveLength(demoLabScenario(demo).hubs.length);
+    expect(status.namespaces.every((n) => n.netns.startsWith('dc-lab-demo-'))).toBe(true);
+
+    // Every point answers from the lab (the flaky ones too, mostly): none stays unknown.
+    const cookie = await login(url, 'admin', password);
+    const meeting = demo.meetings[0]!.id;
+    const rows = async (): Promise<PointStatus[]> =>
+      (await (await fetch(`${url}/api/meetings/${meeting}/status`, { headers: { cookie } })).json()) as PointStatus[];
+    let last: PointStatus[] = [];
+    const ready = Date.now() + 30_000;
+    while (Date.now() < ready) {
+      last = await rows();
+      if (last.length === demo.points.length && last.filter((r) => r.state === 'unknown').length === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(last.filter((r) => r.state === 'unknown')).toEqual([]);
+    const points = (await (await fetch(`${url}/api/points`, { headers: { cookie } })).json()) as {
+      code: string;
+      targets: { host: string; role: string }[];
+    }[];
+    const primaries = points.map((p) => p.targets.find((t) => t.role === 'primary')!.host);
+    expect(primaries.every((h) => h.startsWith('198.18.'))).toBe(true);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    // The server stopped before the lab went down.
+    const stopped = out.indexOf('"server stopped"');
+    const labGone = out.indexOf('"demo lab down"');
+    expect(stopped).toBeGreaterThan(0);
+    expect(labGone).toBeGreaterThan(stopped);
+    await expectNoLabObjects(DEMO_LAB_NAME);
+  }, 120_000);
+});
