@@ -16,8 +16,10 @@ fi
 declare -A pkgs=([fping]=fping [ping]=iputils-ping [pdftotext]=poppler-utils)
 # The PDF report embeds DejaVu Sans (full Vietnamese coverage) from the system's fonts.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || pkgs+=([fc-dejavu]=fonts-dejavu-core)
+# The demo runs its points in the network lab when these are present (docs/LAB.md).
+pkgs+=([nft]=nftables [ip]=iproute2 [python3]=python3)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=([chromium]=chromium [nft]=nftables [ip]=iproute2 [python3]=python3)
+  pkgs+=([chromium]=chromium)
 fi
 missing=()
 for cmd in "${!pkgs[@]}"; do
