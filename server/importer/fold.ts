@@ -1,24 +1,7 @@
-// Diacritics- and case-insensitive keys for headers, level words and unit names: "Xã/Phường",
-// "xa / phuong" and "XÃ/PHƯỜNG" are the same header. Vietnamese letters decompose under NFD except
-// đ/Đ, which is a letter of its own and is mapped by hand.
+// Import keys fold like every other search (shared/fold.ts); codes derived from names are slugs of them.
+import { foldWords } from '../../shared/fold';
 
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
-
-/** Lowercase, no diacritics, single spaces, trimmed. */
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(COMBINING_MARKS, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** `fold` with punctuation dropped as well: "Địa chỉ (IP)" → "dia chi ip", "Xã/Phường" → "xa phuong". */
-export function foldWords(text: string): string {
-  return fold(text.replace(/[^\p{L}\p{N}]+/gu, ' '));
-}
+export { fold, foldWords } from '../../shared/fold';
 
 /** Letters and digits only, upper case, words joined by "-": "Điểm cầu Xã Đồng Lộc" → "DIEM-CAU-XA-DONG-LOC". */
 export function slug(text: string): string {

@@ -1,17 +1,7 @@
-// Diacritics-insensitive search: "ha tinh" finds "Hà Tĩnh", "dak lak" finds "Đắk Lắk". Vietnamese
-// letters decompose under NFD except đ/Đ, which is a letter of its own and is mapped by hand.
+// Diacritics-insensitive search over points: the folding rule itself is shared with the server.
+import { fold } from '../../../shared/fold';
 
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
-
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(COMBINING_MARKS, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+export { fold };
 
 /** The folded words of a query; empty when the query is blank. */
 export function queryTokens(query: string): string[] {
