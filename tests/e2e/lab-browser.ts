@@ -15,9 +15,9 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_OPTIONS } from '../helpers/browser';
 
 export const BROWSER_NETNS = 'dc-brw-lab';
-const CHROMIUM = '/usr/bin/chromium';
 
 // Runs inside the namespace: TCP on its loopback → the unix socket. Inline, so nothing is left on disk.
 const NS_RELAY = `
@@ -128,20 +128,8 @@ export async function launchNetnsBrowser(appPort: number): Promise<NetnsBrowser>
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${BROWSER_NETNS} ${CHROMIUM} "$@"\n`);
     chmodSync(wrapper, 0o755);
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      ...CHROMIUM_OPTIONS,
       executablePath: wrapper,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      locale: 'vi-VN',
-      timezoneId: 'Asia/Ho_Chi_Minh',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
     });
   } catch (err) {
     await close();

@@ -6,6 +6,23 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** How every test starts Chromium: headless, no sandbox (root), and quiet on a closed network. */
+export const CHROMIUM_OPTIONS = {
+  headless: true,
+  viewport: { width: 1440, height: 900 },
+  locale: 'vi-VN',
+  timezoneId: 'Asia/Ho_Chi_Minh',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
 export interface LaunchedBrowser {
   context: BrowserContext;
   close(): Promise<void>;
@@ -14,22 +31,7 @@ export interface LaunchedBrowser {
 export async function launchChromium(): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'dc-chromium-'));
   // A persistent context is how Playwright takes a user-data-dir of our choosing (a new, empty one).
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, ...CHROMIUM_OPTIONS });
   return {
     context,
     async close() {
