@@ -55,7 +55,9 @@ async function main(): Promise<number> {
       const mu = process.memoryUsage();
       samples.push({ at: Date.now() - t0, rss: mu.rss, heap: mu.heapUsed });
       const up = t.app.monitor.board.statuses().filter((s) => s.state === 'up').length;
-      log(`t=${Math.round((Date.now() - t0) / 1000)}s rss=${mib(mu.rss)}MiB heap=${mib(mu.heapUsed)}MiB up=${up} deltas=${deltas}`);
+      log(
+        `t=${Math.round((Date.now() - t0) / 1000)}s rss=${mib(mu.rss)}MiB heap=${mib(mu.heapUsed)}MiB up=${up} deltas=${deltas}`,
+      );
     }
     const warm = warmupMin * 60_000;
     const window = 60_000;

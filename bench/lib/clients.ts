@@ -27,8 +27,8 @@ export interface ClientsResult {
 
 /** Bytes read so far by the socket's underlying TCP connection (the websocket, headers and all). */
 function bytesRead(s: S): number {
-  const ws = (s.io.engine?.transport as unknown as { ws?: { _socket?: { bytesRead: number } } }).ws;
-  return ws?._socket?.bytesRead ?? 0;
+  const transport = s.io.engine?.transport as unknown as { ws?: Record<string, { bytesRead: number } | undefined> };
+  return transport?.ws?.['_socket']?.bytesRead ?? 0;
 }
 
 async function main(): Promise<void> {

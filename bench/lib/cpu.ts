@@ -4,13 +4,19 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/** Live children of this process (all threads), optionally only those whose command is `comm`. */
-export function childPids(comm?: string): number[] {
+/** Live children of a process (all threads; default this one), optionally only those named `comm`. */
+export function childPids(comm?: string, parent: number | 'self' = 'self'): number[] {
   const pids: number[] = [];
-  for (const tid of readdirSync('/proc/self/task')) {
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${parent}/task`);
+  } catch {
+    return pids;
+  }
+  for (const tid of tids) {
     let text = '';
     try {
-      text = readFileSync(`/proc/self/task/${tid}/children`, 'utf8');
+      text = readFileSync(`/proc/${parent}/task/${tid}/children`, 'utf8');
     } catch {
       continue;
     }
@@ -86,4 +92,18 @@ export function reapedChildrenMs(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[13]) + Number(f[14])) * TICK_MS;
+}
+
+/** CPU ms so far of a process and of its live children named `comm`. */
+export function treeMark(pid: number, comm: string): CpuMark {
+  return {
+    self: procCpuMs(pid),
+    children: new Map(childPids(comm, pid).map((p) => [p, procCpuMs(p)])),
+    at: performance.now(),
+  };
+}
+
+/** Resident memory of a process plus its live children named `comm`. */
+export function treeRss(pid: number, comm: string): number {
+  return childPids(comm, pid).reduce((sum, p) => sum + procRss(p), procRss(pid));
 }

@@ -5,13 +5,13 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { startTestApp } from '../../tests/helpers/app';
 import type { ClientsResult } from '../lib/clients';
-import { childPids, cpuBetween, cpuMark, procRss } from '../lib/cpu';
-import { liveMeeting, syntheticProvince } from '../lib/province';
+import { cpuBetween, treeMark, treeRss } from '../lib/cpu';
+import type { ServerInfo } from '../lib/server';
 import type { BenchContext, BenchPart, BenchResult } from '../lib/types';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** The meeting bench/lib/server.ts creates. */
 const MEETING = 'BENCH';
 
 function dbBytes(file: string): number {
@@ -56,38 +56,72 @@ function runClients(url: string, cookie: string, n: number, ms: number, onReady:
   });
 }
 
+interface ServerProcess {
+  pid: number;
+  info: ServerInfo;
+  /** SIGTERM, then resolves with the points still up at the end. */
+  stop(): Promise<number>;
+}
+
+function startServer(n: number, dir: string): Promise<ServerProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/lib/server.ts'), String(n), dir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    let finalUp = -1;
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
+    void exited.then(() => clearTimeout(kill));
+    let started = false;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const msg = JSON.parse(line) as Partial<ServerInfo> & { up: number };
+      if (!started && msg.url) {
+        started = true;
+        resolve({
+          pid: child.pid!,
+          info: msg as ServerInfo,
+          async stop() {
+            child.kill('SIGTERM');
+            await exited;
+            return finalUp;
+          },
+        });
+      } else finalUp = msg.up;
+    });
+    void exited.then(() => {
+      if (!started) reject(new Error(`server exited: ${err.slice(-2000)}`));
+    });
+  });
+}
+
 async function size(ctx: BenchContext, n: number, seconds: number, clients: number): Promise<BenchResult[]> {
   const dir = join(ctx.dir, String(n));
   mkdirSync(dir);
-  const { units, points } = syntheticProvince(n, 40);
-  const t = await startTestApp({ dir, units, points, meetings: [liveMeeting(MEETING)], engine: 'fping' });
+  const server = await startServer(n, dir);
   try {
-    const board = t.app.monitor.board;
-    const deadline = Date.now() + 60_000;
-    while (board.statuses().filter((s) => s.state === 'up').length < n && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const upBefore = board.statuses().filter((s) => s.state === 'up').length;
-    let mark = cpuMark('fping');
+    const { pid, info } = server;
+    let mark = treeMark(pid, 'fping');
     let bytes0 = 0;
     let rows0 = 0;
     let rss = 0;
-    const sampler = setInterval(() => {
-      const fping = childPids('fping').reduce((sum, p) => sum + procRss(p), 0);
-      rss = Math.max(rss, process.memoryUsage().rss + fping);
-    }, 1000);
-    const r = await runClients(t.url, t.cookie, clients, seconds * 1000, () => {
-      mark = cpuMark('fping');
-      bytes0 = dbBytes(t.dbFile);
-      rows0 = rollupRows(t.dbFile);
+    const sampler = setInterval(() => (rss = Math.max(rss, treeRss(pid, 'fping'))), 1000);
+    const r = await runClients(info.url, info.cookie, clients, seconds * 1000, () => {
+      mark = treeMark(pid, 'fping');
+      bytes0 = dbBytes(info.dbFile);
+      rows0 = rollupRows(info.dbFile);
       rss = 0;
     });
-    const cpu = cpuBetween(mark, cpuMark('fping'));
+    const cpu = cpuBetween(mark, treeMark(pid, 'fping'));
     clearInterval(sampler);
+    const after = { bytes: dbBytes(info.dbFile), rows: rollupRows(info.dbFile) };
+    const up = await server.stop();
+    const upBefore = info.up;
     const perHour = 3600 / r.seconds;
-    const bytesH = (dbBytes(t.dbFile) - bytes0) * perHour;
-    const rowsH = (rollupRows(t.dbFile) - rows0) * perHour;
-    const up = board.statuses().filter((s) => s.state === 'up').length;
+    const bytesH = (after.bytes - bytes0) * perHour;
+    const rowsH = (after.rows - rows0) * perHour;
     const label = `e2e ${n.toLocaleString('en-US')} pts`;
     const big = n >= 10_000;
     ctx.log(`${label}: ${JSON.stringify({ cpu, rss, r, up, upBefore })}`);
@@ -143,7 +177,7 @@ async function size(ctx: BenchContext, n: number, seconds: number, clients: numb
       },
     ];
   } finally {
-    await t.dispose();
+    await server.stop();
   }
 }
 

@@ -27,7 +27,7 @@ import { registerReportEvents } from '../report/socket';
 import type { OutageNotes } from '../report/notes';
 import { encodeSnapshot, type MeetingSnapshotWire } from '../../shared/wire';
 import { handle } from './acks';
-import { sameWireStatus, wireStatus } from './wire-status';
+import { Published } from './wire-status';
 import type { IoServer, IoSocket } from './auth';
 
 export type { IoServer, IoSocket } from './auth';
@@ -86,20 +86,16 @@ export class Hub {
   private timer: NodeJS.Timeout | null = null;
   private lastHealth = '';
   /**
-   * Each point's status as last published (rounded): deltas carry only points that differ from it,
-   * and snapshots give it, so a client that joined between two ticks holds what the next delta
-   * builds on (seq) and never misses a change back to the published value.
-   */
-  private published = new Map<string, PointStatus>();
-  /**
    * The last encoded snapshot per meeting: a wall display of 100 screens reconnecting after a restart
    * joins within a second, and building a 10,000-point snapshot 100 times costs CPU and a heap spike.
    * Dropped whenever anything is published (statuses, outages, a phase) or the inventory changes, and
    * reused for at most SNAPSHOT_REUSE_MS.
    */
   private snapshots = new Map<string, { seq: number; at: number; wire: MeetingSnapshotWire }>();
+  private readonly published: Published;
 
   constructor(private readonly d: HubDeps) {
+    this.published = new Published((code) => d.status.status(code));
     d.io.use((socket, next) => {
       const auth = HandshakeAuth.safeParse(socket.handshake.auth);
       if (!auth.success) return next(new Error(`protocol missing: send auth.protocol = ${PROTOCOL_VERSION}`));
@@ -134,7 +130,7 @@ export class Hub {
   }
 
   snapshot(meetingId: string): MeetingSnapshot {
-    const { inventory, clock, participation, status, store } = this.d;
+    const { inventory, clock, participation, store } = this.d;
     const meeting = inventory.meeting(meetingId);
     if (!meeting) throw new NotFoundError(`no meeting "${meetingId}"`);
     const codes = participation.pointsOf(meetingId);
@@ -146,7 +142,7 @@ export class Hub {
       serverTime: now,
       units: inventory.listUnits(),
       points,
-      statuses: points.map((p) => this.publishedStatus(p.code)).filter((s) => s !== undefined),
+      statuses: points.map((p) => this.published.status(p.code)).filter((s) => s !== undefined),
       outages: store.listOutages({ meeting: meetingId, limit: this.d.snapshotOutages ?? 200 }).map(presentOutage),
       health: this.d.health?.(),
     };
@@ -167,7 +163,7 @@ export class Hub {
   flush(): void {
     const { io, inventory, participation, status, clock } = this.d;
     this.flushHealth();
-    const changed = this.publish(status.drainChanged());
+    const changed = this.published.publish(status.drainChanged());
     const outages = this.pendingOutages;
     this.pendingOutages = [];
     const now = clock.now();
@@ -199,35 +195,6 @@ export class Hub {
       if (probedAt !== Infinity) delta.probedAt = probedAt;
       io.to(room(meeting.id)).emit('meeting:delta', delta);
     }
-  }
-
-  /** The statuses (rounded) that differ from what was last published; they become the published ones. */
-  private publish(codes: readonly string[]): PointStatus[] {
-    const out: PointStatus[] = [];
-    for (const code of codes) {
-      const raw = this.d.status.status(code);
-      if (!raw) {
-        this.published.delete(code);
-        continue;
-      }
-      const next = wireStatus(raw);
-      const prev = this.published.get(code);
-      if (prev && sameWireStatus(prev, next)) continue;
-      this.published.set(code, next);
-      out.push(next);
-    }
-    return out;
-  }
-
-  /** A point's published status; one never published yet is published now (nobody has another). */
-  private publishedStatus(code: string): PointStatus | undefined {
-    const known = this.published.get(code);
-    if (known) return known;
-    const raw = this.d.status.status(code);
-    if (!raw) return undefined;
-    const s = wireStatus(raw);
-    this.published.set(code, s);
-    return s;
   }
 
   private flushHealth(): void {

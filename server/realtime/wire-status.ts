@@ -31,3 +31,43 @@ export function sameWireStatus(a: PointStatus, b: PointStatus): boolean {
     a.backup === b.backup
   );
 }
+
+/**
+ * Each point's status as last published (rounded): deltas carry only points that differ from it, and
+ * snapshots give it, so a client that joined between two ticks holds what the next delta builds on
+ * (its seq) and never misses a change back to the published value.
+ */
+export class Published {
+  private readonly last = new Map<string, PointStatus>();
+
+  constructor(private readonly current: (code: string) => PointStatus | undefined) {}
+
+  /** The statuses (rounded) of `codes` that differ from what was last published; now published. */
+  publish(codes: readonly string[]): PointStatus[] {
+    const out: PointStatus[] = [];
+    for (const code of codes) {
+      const raw = this.current(code);
+      if (!raw) {
+        this.last.delete(code);
+        continue;
+      }
+      const next = wireStatus(raw);
+      const prev = this.last.get(code);
+      if (prev && sameWireStatus(prev, next)) continue;
+      this.last.set(code, next);
+      out.push(next);
+    }
+    return out;
+  }
+
+  /** A point's published status; one never published yet is published now (nobody has another). */
+  status(code: string): PointStatus | undefined {
+    const known = this.last.get(code);
+    if (known) return known;
+    const raw = this.current(code);
+    if (!raw) return undefined;
+    const s = wireStatus(raw);
+    this.last.set(code, s);
+    return s;
+  }
+}

@@ -78,23 +78,26 @@ describe('realtime hub', () => {
     expect(snap.statuses.map((x) => x.code).sort()).toEqual(['C1', 'C2', 'P']);
     expect(Math.abs(snap.serverTime - Date.now())).toBeLessThan(5_000);
 
-    // Apply deltas on top of the snapshot: every point ends up up, and fresh RTTs keep flowing.
+    // Apply deltas on top of the snapshot: every point goes unknown (churn) and ends up up again.
     const state = new Map<string, PointStatus>(snap.statuses.map((x) => [x.code, x]));
     churn(['P', 'C1', 'C2']);
     await waitFor('all M1 points up through deltas', () => {
-      if (deltas.length < 3) return false;
+      // At least the churn's "unknown" and the "up" after it; figures only when they visibly move.
+      if (deltas.length < 2) return false;
       for (const d of deltas) for (const x of d.statuses) state.set(x.code, x);
       return [...state.values()].every((x) => x.state === 'up');
     });
     deltas.forEach((d, i) => {
       expect(d.meetingId).toBe('M1');
-      // The oldest probe behind the delta's statuses: the dashboards' latency is measured from it.
-      if (d.statuses.length > 0) expect(d.serverTime - d.probedAt!).toBeGreaterThanOrEqual(0);
-      if (d.statuses.length > 0) expect(d.serverTime - d.probedAt!).toBeLessThan(5_000);
       expect(d.seq).toBe(snap.seq + i + 1);
       for (const x of d.statuses) expect(['P', 'C1', 'C2']).toContain(x.code);
       expect(new Set(d.statuses.map((x) => x.code)).size).toBe(d.statuses.length);
     });
+    // The oldest probe behind a delta's statuses: the dashboards' latency is measured from it.
+    const ages = deltas.filter((d) => d.statuses.length > 0).map((d) => d.serverTime - (d.probedAt ?? -Infinity));
+    expect(ages.length).toBeGreaterThan(0);
+    for (const age of ages) expect(age).toBeGreaterThanOrEqual(0);
+    for (const age of ages) expect(age).toBeLessThan(5_000);
     const up = state.get('C1')!;
     expect(up.rtt).not.toBeNull();
     expect(up.rtt!).toBeGreaterThanOrEqual(0);

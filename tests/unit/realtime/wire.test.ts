@@ -1,11 +1,11 @@
 // The columnar snapshot codec (protocol 2) and the rounding that decides what a delta carries.
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MeetingSnapshot } from '../../../shared/protocol';
 import { POINT_STATES, type Point, type PointStatus } from '../../../shared/schemas';
 import { toWireInstant } from '../../../shared/time';
 import { decodeSnapshot, encodeSnapshot } from '../../../shared/wire';
-import { roundMs, sameWireStatus, wireStatus } from '../../../server/realtime/wire-status';
+import { Published, roundMs, sameWireStatus, wireStatus } from '../../../server/realtime/wire-status';
 import { syntheticProvince } from '../../../bench/lib/province';
 import { meetingNow } from '../../helpers/app';
 
@@ -21,10 +21,10 @@ const pointArb = fc.record({
   unit: text,
   room: maybe(text),
   address: maybe(text),
-  targets: fc.array(
-    fc.record({ kind: fc.constant('icmp'), host: text, role: fc.constantFrom('primary', 'backup') }),
-    { minLength: 1, maxLength: 3 },
-  ),
+  targets: fc.array(fc.record({ kind: fc.constant('icmp'), host: text, role: fc.constantFrom('primary', 'backup') }), {
+    minLength: 1,
+    maxLength: 3,
+  }),
   contacts: fc.array(
     fc.record({
       name: text,
@@ -108,7 +108,15 @@ describe('wire rounding', () => {
     expect(roundMs(10.4)).toBe(10);
     expect(roundMs(152.6)).toBe(153);
     expect(roundMs(null)).toBeNull();
-    const s: PointStatus = { code: 'A', state: 'up', rtt: 23.456, loss: 1.666, jitter: 0.345, since: null, backup: null };
+    const s: PointStatus = {
+      code: 'A',
+      state: 'up',
+      rtt: 23.456,
+      loss: 1.666,
+      jitter: 0.345,
+      since: null,
+      backup: null,
+    };
     expect(wireStatus(s)).toEqual({ ...s, rtt: 23, loss: 1.7, jitter: 0.3 });
   });
 
@@ -118,5 +126,28 @@ describe('wire rounding', () => {
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, rtt: 0.07 }))).toBe(false);
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, state: 'degraded' }))).toBe(false);
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, backup: 'down' }))).toBe(false);
+  });
+});
+
+describe('published statuses', () => {
+  const base: PointStatus = { code: 'A', state: 'up', rtt: 12.2, loss: 0, jitter: 0.5, since: null, backup: null };
+
+  it('publishes only visible changes, and snapshots give what was published, not what is pending', () => {
+    let current: PointStatus | undefined = base;
+    const p = new Published(() => current);
+    expect(p.publish(['A'])).toEqual([{ ...base, rtt: 12 }]);
+    current = { ...base, rtt: 12.4 }; // rounds alike: nothing to send
+    expect(p.publish(['A'])).toEqual([]);
+    // Changed, not yet flushed: a client joining now gets the published status (the seq it builds on)…
+    current = { ...base, state: 'degraded', rtt: 180 };
+    expect(p.status('A')).toEqual({ ...base, rtt: 12 });
+    // …so when the point is back before the tick, nobody is left holding "degraded".
+    current = { ...base, rtt: 11.8 };
+    expect(p.publish(['A'])).toEqual([]);
+    current = { ...base, state: 'down', rtt: null, loss: 100, jitter: null };
+    expect(p.publish(['A'])).toEqual([current]);
+    current = undefined; // the point left the inventory
+    expect(p.publish(['A'])).toEqual([]);
+    expect(p.status('A')).toBeUndefined();
   });
 });
