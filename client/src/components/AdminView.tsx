@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/context';
 import { ExportPanel } from './ExportPanel';
 import { InvitationTool } from './InvitationTool';
 import { PointImport } from './PointImport';
+import { Tabs } from './Tabs';
 
 const TABS = ['invitation', 'import', 'export'] as const;
 type Tab = (typeof TABS)[number];
@@ -14,21 +15,14 @@ export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => vo
   const [tab, setTab] = useState<Tab>('invitation');
   return (
     <main className="admin" data-testid="admin-view">
-      <nav className="admin-tabs" role="tablist" aria-label={t.admin.title}>
-        {TABS.map((k) => (
-          <button
-            key={k}
-            type="button"
-            role="tab"
-            aria-selected={tab === k}
-            className={tab === k ? 'active' : undefined}
-            data-testid={`admin-tab-${k}`}
-            onClick={() => setTab(k)}
-          >
-            {t.admin.tabs[k]}
-          </button>
-        ))}
-      </nav>
+      <Tabs
+        keys={TABS}
+        active={tab}
+        label={t.admin.title}
+        testIdPrefix="admin-tab"
+        render={(k) => t.admin.tabs[k]}
+        onSelect={setTab}
+      />
       <section className="admin-panel" role="tabpanel">
         {tab === 'invitation' && <InvitationTool onOpenMeeting={onOpenMeeting} />}
         {tab === 'import' && <PointImport />}

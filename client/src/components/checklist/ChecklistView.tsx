@@ -10,6 +10,7 @@ import { useChecklistLive } from './useChecklistLive';
 import type { ChecklistLive } from '../../lib/checklistLive';
 // oxlint-disable-next-line import/no-unassigned-import -- the view's own styles, bundled by Vite
 import './checklist.css';
+import { Tabs } from '../Tabs';
 
 const TABS = ['board', 'rollCall'] as const;
 type Tab = (typeof TABS)[number];
@@ -40,21 +41,14 @@ function Loaded({ live, meetingId, search }: { live: ChecklistLive; meetingId: s
   return (
     <main className="checklist" data-testid="checklist-view" data-state={state.kind}>
       <div className="cl-top">
-        <nav className="admin-tabs" role="tablist" aria-label={t.checklist.title}>
-          {TABS.map((k) => (
-            <button
-              key={k}
-              type="button"
-              role="tab"
-              aria-selected={tab === k}
-              className={tab === k ? 'active' : undefined}
-              data-testid={`checklist-tab-${k}`}
-              onClick={() => setTab(k)}
-            >
-              {t.checklist.tabs[k]}
-            </button>
-          ))}
-        </nav>
+        <Tabs
+          keys={TABS}
+          active={tab}
+          label={t.checklist.title}
+          testIdPrefix="checklist-tab"
+          render={(k) => t.checklist.tabs[k]}
+          onSelect={setTab}
+        />
         <span className="cl-saving muted" aria-live="polite">
           {saving > 0 ? t.checklist.saving : ''}
         </span>

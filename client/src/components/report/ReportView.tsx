@@ -16,6 +16,7 @@ import { UnitsChart } from './UnitsChart';
 import { useReport } from './useReport';
 // oxlint-disable-next-line import/no-unassigned-import -- the view's own styles, bundled by Vite
 import './report.css';
+import { Tabs } from '../Tabs';
 
 export function ReportView({ meetingId }: { meetingId: string | null }) {
   const { t } = useI18n();
@@ -86,21 +87,18 @@ function Loaded({
   return (
     <>
       <div className="rp-top">
-        <nav className="admin-tabs" role="tablist" aria-label={t.report.title}>
-          {REPORT_PHASES.map((k) => (
-            <button
-              key={k}
-              type="button"
-              role="tab"
-              aria-selected={phase === k}
-              className={phase === k ? 'active' : undefined}
-              data-testid={`report-phase-${k}`}
-              onClick={() => setPhase(k)}
-            >
+        <Tabs
+          keys={REPORT_PHASES}
+          active={phase}
+          label={t.report.title}
+          testIdPrefix="report-phase"
+          render={(k) => (
+            <>
               {t.report.phase[k]} <span className="muted">({t.report.status[report.phases[k].status]})</span>
-            </button>
-          ))}
-        </nav>
+            </>
+          )}
+          onSelect={setPhase}
+        />
         <span className="muted" data-testid="report-source">
           {report.source === 'snapshot' ? t.report.source.snapshot(at) : t.report.source.live(at)}
         </span>
