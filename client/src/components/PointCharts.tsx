@@ -14,13 +14,12 @@ import { meetingTimes } from '../../../shared/phase';
 import type { MeetingView } from '../../../shared/protocol';
 import type { Outage, Point } from '../../../shared/schemas';
 import { formatDateTime, formatTime } from '../../../shared/time';
-import { buildSeries, chartRange, gapBands, outageBands, timeTicks } from '../lib/chartData';
+import { buildSeries, OUTAGE_FILL, chartRange, gapBands, outageBands, timeTicks } from '../lib/chartData';
 import { useGaps } from '../hooks/useGaps';
 import { useSamples } from '../hooks/useSamples';
 import { useSession } from '../hooks/useSession';
 import { useI18n } from '../i18n/context';
 
-const BAND_FILL = { down: '#D55E00', severe: '#E69F00' } as const;
 /** The "unknown" grey of the tiles: no monitor ran, so neither up nor down. */
 const GAP_FILL = '#7D838C';
 const DAY_MS = 86_400_000;
@@ -84,7 +83,7 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
         key={b.id}
         x1={b.x1}
         x2={b.x2}
-        fill={BAND_FILL[b.type]}
+        fill={OUTAGE_FILL[b.type]}
         fillOpacity={b.open ? 0.3 : 0.18}
         ifOverflow="hidden"
       />

@@ -159,3 +159,6 @@ export function gapBands(gaps: readonly { from: string; to: string }[], range: C
   }
   return bands;
 }
+
+/** Outage bands on every chart: the tiles' colours for down and severe (Okabe–Ito). */
+export const OUTAGE_FILL = { down: '#D55E00', severe: '#E69F00' } as const;

@@ -15,11 +15,9 @@ import {
 import type { ReportOutage, ReportPoint } from '../../../../shared/report';
 import type { Sample } from '../../../../shared/schemas';
 import { formatDateTime, formatTime } from '../../../../shared/time';
-import { buildSeries, outageBands, timeTicks, type ChartRange } from '../../lib/chartData';
+import { buildSeries, OUTAGE_FILL, outageBands, timeTicks, type ChartRange } from '../../lib/chartData';
 import { api } from '../../live/api';
 import { useI18n } from '../../i18n/context';
-
-const BAND_FILL = { down: '#D55E00', severe: '#E69F00' } as const;
 
 type Loaded = { kind: 'loading' } | { kind: 'ready'; samples: Sample[] } | { kind: 'error'; message: string };
 
@@ -67,7 +65,7 @@ export function PointTimeline({
     />
   );
   const shading = bands.map((b) => (
-    <ReferenceArea key={b.id} x1={b.x1} x2={b.x2} fill={BAND_FILL[b.type]} fillOpacity={0.2} ifOverflow="hidden" />
+    <ReferenceArea key={b.id} x1={b.x1} x2={b.x2} fill={OUTAGE_FILL[b.type]} fillOpacity={0.2} ifOverflow="hidden" />
   ));
   const num = (v: unknown): string =>
     typeof v === 'number'
