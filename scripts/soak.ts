@@ -1,7 +1,7 @@
 // Soak run (issue 6): the real app (SQLite file, fping engine, Socket.IO) monitoring 2,000 loopback points
 // at 1 Hz in a live meeting, with a few logged-in dashboard sockets, for 30 minutes. RSS is sampled every
 // 10 s; growth is compared between the minute after the warm-up and the last minute. Not part of npm test.
-//   npx tsx scripts/soak.ts [--minutes 30] [--warmup 5] [--points 2000] [--clients 5]
+//   npx tsx scripts/soak.ts [--minutes 30] [--warmup 10] [--points 2000] [--clients 5]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { liveMeeting, syntheticProvince } from '../bench/lib/province';
@@ -14,7 +14,7 @@ import { connectSocket, connected, startTestApp, type TestSocket } from '../test
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '10' },
     points: { type: 'string', default: '2000' },
     clients: { type: 'string', default: '5' },
     'sample-s': { type: 'string', default: '10' },
