@@ -229,16 +229,10 @@ export function createApp(opts: AppOptions): App {
   const http = createServer(app);
   const io: IoServer = new Server(http, {
     transports: ['websocket'],
-    // Only messages above the threshold are compressed: in practice the join's snapshot (10,000 points:
-    // ~2.3 MB of JSON, ~250 kB deflated, once per join). Deltas stay below it and go out uncompressed:
-    // deflating every broadcast once per client cost ~80 % of a core (DESIGN.md). No context kept
-    // between messages, so an idle connection holds no compression state.
-    perMessageDeflate: {
-      threshold: 128 * 1024,
-      serverNoContextTakeover: true,
-      clientNoContextTakeover: true,
-      zlibDeflateOptions: { memLevel: 7 },
-    },
+    // No per-message compression: the one large message, the join's snapshot, comes compressed once
+    // and shared by every join (shared/wire.ts, PackedSnapshot); deltas are small. A compressor per
+    // connection would cost ~0.2 MB each and a deflate per client of every large message (DESIGN.md).
+    perMessageDeflate: false,
     serveClient: false,
     cors: { origin: false },
     // Client payloads are a meeting id or a point code; anything near this is not ours.

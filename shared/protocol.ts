@@ -14,10 +14,10 @@ import type {
   RollCallWrite,
 } from './checklist';
 import type { OutageAcknowledge, OutageNote, OutageNoteWithHistory } from './report';
-import type { MeetingSnapshotWire } from './wire';
+import type { PackedJson, PackedSnapshot } from './wire';
 
 /** Bumped on any incompatible change; checked at the handshake (`auth.protocol`). */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export const HandshakeAuth = z.object({ protocol: z.number().int() }).loose();
 // Besides auth.protocol, the handshake needs the session cookie (HttpOnly, sent by the browser):
@@ -94,8 +94,8 @@ export interface ServerEvents {
 }
 
 export interface ClientEvents {
-  /** The snapshot comes in columns (shared/wire.ts, since protocol 2): decodeSnapshot() it. */
-  'meeting:join': (p: MeetingJoin, ack: (r: Ack<MeetingSnapshotWire>) => void) => void;
+  /** The snapshot comes packed (shared/wire.ts, protocol 3: columns since 2, compressed parts since 3): unpackSnapshot() it. */
+  'meeting:join': (p: MeetingJoin, ack: (r: Ack<PackedSnapshot>) => void) => void;
   'meeting:leave': (p: MeetingJoin, ack: (r: Ack<null>) => void) => void;
   'point:test': (p: PointTest, ack: (r: Ack<TestNowResult>) => void) => void;
 }
@@ -205,7 +205,8 @@ export interface ServerEvents {
 }
 
 export interface ClientEvents {
-  'checklist:join': (p: ChecklistJoin, ack: (r: Ack<ChecklistSnapshot>) => void) => void;
+  /** Packed since protocol 3: unpackJson() it. */
+  'checklist:join': (p: ChecklistJoin, ack: (r: Ack<PackedJson<ChecklistSnapshot>>) => void) => void;
   'checklist:set': (p: ItemWrite, ack: (r: ChecklistWriteAck<ItemMark>) => void) => void;
   'rollcall:confirm': (p: RollCallWrite, ack: (r: ChecklistWriteAck<RollCallMark>) => void) => void;
 }

@@ -1,7 +1,8 @@
 // The meeting snapshot on the wire, in columns. A national meeting's snapshot holds 10,000+ points:
 // as an array of objects it repeats every key 10,000 times (~4 MB of JSON); as columns it is about
-// half that, and it compresses to under 300 kB (the server deflates only messages this large). The
-// codec is exact: decodeSnapshot(encodeSnapshot(s)) deep-equals s.
+// half that, and deflated under 300 kB. It is sent packed (PackedSnapshot, below): the head (units,
+// points) and the body (statuses, outages, meeting), each compressed once and shared by every join.
+// The codec is exact: decodeSnapshot(encodeSnapshot(s)) deep-equals s, and so does unpackSnapshot.
 import type { MeetingSnapshot, MeetingView, ServerHealth } from './protocol';
 import type { Contact, Level, Outage, Point, PointState, PointStatus, Target, Unit } from './schemas';
 import { toWireInstant } from './time';
@@ -60,43 +61,63 @@ function optional(values: Opt<string>[]): Opt<string>[] | undefined {
   return values.some((v) => v !== null) ? values : undefined;
 }
 
+/** The columns that describe a meeting's points: the same for every join until the inventory changes. */
+export interface SnapshotHead {
+  units: UnitColumns;
+  points: PointColumns;
+}
+
+/** What changes from tick to tick; statuses aligned with the head's points. */
+export type SnapshotBody = Omit<MeetingSnapshotWire, 'units' | 'points'>;
+
+export function encodeHead(units: readonly Unit[], points: readonly Point[]): SnapshotHead {
+  const cols: PointColumns = {
+    code: points.map((p) => p.code),
+    name: points.map((p) => p.name),
+    level: points.map((p) => p.level),
+    unit: points.map((p) => p.unit),
+    room: optional(points.map((p) => orNull(p.room))),
+    address: optional(points.map((p) => orNull(p.address))),
+    targets: points.map((p) => p.targets.map((t): TargetRow => [t.kind, t.host, t.role])),
+    contacts: points.map((p) =>
+      p.contacts.map((c): ContactRow => [c.name, c.role, orNull(c.phone), orNull(c.organization)]),
+    ),
+  };
+  if (cols.room === undefined) delete cols.room;
+  if (cols.address === undefined) delete cols.address;
+  return {
+    units: {
+      id: units.map((u) => u.id),
+      name: units.map((u) => u.name),
+      level: units.map((u) => u.level),
+      parent: units.map((u) => u.parent),
+    },
+    points: cols,
+  };
+}
+
+/** Status columns for points in order; `undefined`: no status for that point. */
+export function encodeStatuses(st: readonly (PointStatus | undefined)[]): StatusColumns {
+  return {
+    state: st.map((x) => x?.state ?? null),
+    rtt: st.map((x) => x?.rtt ?? null),
+    loss: st.map((x) => x?.loss ?? null),
+    jitter: st.map((x) => x?.jitter ?? null),
+    since: st.map((x) => (x?.since ? Date.parse(x.since) : null)),
+    backup: st.map((x) => x?.backup ?? null),
+  };
+}
+
 export function encodeSnapshot(s: MeetingSnapshot): MeetingSnapshotWire {
   const byCode = new Map<string, PointStatus>(s.statuses.map((x) => [x.code, x]));
-  const st = s.points.map((p) => byCode.get(p.code));
   const out: MeetingSnapshotWire = {
     meeting: s.meeting,
     seq: s.seq,
     serverTime: s.serverTime,
-    units: {
-      id: s.units.map((u) => u.id),
-      name: s.units.map((u) => u.name),
-      level: s.units.map((u) => u.level),
-      parent: s.units.map((u) => u.parent),
-    },
-    points: {
-      code: s.points.map((p) => p.code),
-      name: s.points.map((p) => p.name),
-      level: s.points.map((p) => p.level),
-      unit: s.points.map((p) => p.unit),
-      room: optional(s.points.map((p) => orNull(p.room))),
-      address: optional(s.points.map((p) => orNull(p.address))),
-      targets: s.points.map((p) => p.targets.map((t): TargetRow => [t.kind, t.host, t.role])),
-      contacts: s.points.map((p) =>
-        p.contacts.map((c): ContactRow => [c.name, c.role, orNull(c.phone), orNull(c.organization)]),
-      ),
-    },
-    statuses: {
-      state: st.map((x) => x?.state ?? null),
-      rtt: st.map((x) => x?.rtt ?? null),
-      loss: st.map((x) => x?.loss ?? null),
-      jitter: st.map((x) => x?.jitter ?? null),
-      since: st.map((x) => (x?.since ? Date.parse(x.since) : null)),
-      backup: st.map((x) => x?.backup ?? null),
-    },
+    ...encodeHead(s.units, s.points),
+    statuses: encodeStatuses(s.points.map((p) => byCode.get(p.code))),
     outages: s.outages,
   };
-  if (out.points.room === undefined) delete out.points.room;
-  if (out.points.address === undefined) delete out.points.address;
   if (s.health !== undefined) out.health = s.health;
   return out;
 }
@@ -156,4 +177,49 @@ export function decodeSnapshot(w: MeetingSnapshotWire): MeetingSnapshot {
   };
   if (w.health !== undefined) snap.health = w.health;
   return snap;
+}
+
+/**
+ * The join's snapshot as sent (protocol 3): the head and the body, each as deflate-raw compressed JSON.
+ * The server compresses a meeting's head once per inventory change and its body once per published
+ * tick, and every join at that tick gets the same bytes: a wall of 100 screens joining costs one
+ * compression, not 100, and no connection keeps a compressor of its own.
+ */
+export interface PackedSnapshot {
+  seq: number;
+  /** A SnapshotHead. Binary: ArrayBuffer in a browser, Buffer (a Uint8Array) in Node. */
+  head: ArrayBuffer | Uint8Array;
+  /** A SnapshotBody. */
+  body: ArrayBuffer | Uint8Array;
+}
+
+/** Inflates deflate-raw bytes and parses the JSON inside (DecompressionStream: browsers and Node ≥ 20). */
+export async function inflateJson(bytes: ArrayBuffer | Uint8Array): Promise<unknown> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return JSON.parse(await new Response(stream).text()) as unknown;
+}
+
+/** A JSON document of type T sent deflate-raw compressed (protocol 3's large acks other than the snapshot). */
+export interface PackedJson<T> {
+  deflated: ArrayBuffer | Uint8Array;
+  /** Never sent: carries T for the types only. */
+  readonly __json?: T;
+}
+
+export async function unpackJson<T>(p: PackedJson<T>): Promise<T> {
+  return (await inflateJson(p.deflated)) as T;
+}
+
+export async function unpackWire(p: PackedSnapshot): Promise<MeetingSnapshotWire> {
+  const [head, body] = (await Promise.all([inflateJson(p.head), inflateJson(p.body)])) as [SnapshotHead, SnapshotBody];
+  if (head.points.code.length !== body.statuses.state.length) {
+    throw new Error(
+      `snapshot parts disagree: ${head.points.code.length} points, ${body.statuses.state.length} statuses`,
+    );
+  }
+  return { ...body, units: head.units, points: head.points };
+}
+
+export async function unpackSnapshot(p: PackedSnapshot): Promise<MeetingSnapshot> {
+  return decodeSnapshot(await unpackWire(p));
 }

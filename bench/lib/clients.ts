@@ -4,7 +4,7 @@
 // Usage: tsx bench/lib/clients.ts <url> <cookie> <meetingId> <clients> <durationMs>; prints JSON.
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack, type ClientEvents, type ServerEvents } from '../../shared/protocol';
-import { decodeSnapshot, type MeetingSnapshotWire } from '../../shared/wire';
+import { unpackWire, decodeSnapshot, type PackedSnapshot } from '../../shared/wire';
 
 type S = Socket<ServerEvents, ClientEvents>;
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       statuses += d.statuses.length;
       if (d.probedAt !== undefined) lat.push(now - d.probedAt);
     });
-    const ack = await new Promise<Ack<MeetingSnapshotWire>>((resolve, reject) => {
+    const ack = await new Promise<Ack<PackedSnapshot>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('join timed out')), 60_000);
       s.emit('meeting:join', { meetingId }, (r) => {
         clearTimeout(timer);
@@ -82,8 +82,9 @@ async function main(): Promise<void> {
     if (!ack.ok) throw new Error(`join refused: ${ack.error.message}`);
     if (i === 0) {
       snapshotWireBytes = bytesRead(s) - before;
-      snapshotJsonBytes = Buffer.byteLength(JSON.stringify(ack.data));
-      points = decodeSnapshot(ack.data).points.length;
+      const wire = await unpackWire(ack.data);
+      snapshotJsonBytes = Buffer.byteLength(JSON.stringify(wire));
+      points = decodeSnapshot(wire).points.length;
     }
   }
   const joinMs = performance.now() - t0;

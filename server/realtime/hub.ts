@@ -11,7 +11,6 @@ import {
   PointTest,
   type Action,
   type MeetingDelta,
-  type MeetingSnapshot,
   type ServerHealth,
   type TestNowResult,
 } from '../../shared/protocol';
@@ -25,9 +24,10 @@ import type { OutageRow, Store } from '../store/types';
 import { registerChecklistEvents, type ChecklistService } from '../checklist';
 import { registerReportEvents } from '../report/socket';
 import type { OutageNotes } from '../report/notes';
-import { encodeSnapshot, type MeetingSnapshotWire } from '../../shared/wire';
+import { encodeHead, encodeStatuses, type PackedSnapshot, type SnapshotBody } from '../../shared/wire';
+import { deflateJson } from './pack';
 import { handle } from './acks';
-import { Published } from './wire-status';
+import { Published, readFromStatus, type ReadStatus } from './wire-status';
 import type { IoServer, IoSocket } from './auth';
 
 export type { IoServer, IoSocket } from './auth';
@@ -47,6 +47,8 @@ export interface StatusSource {
   drainChanged(): string[];
   /** Send time of the newest probe behind a point's status (for the deltas' `probedAt`). */
   probedAt?(code: string): number | null;
+  /** The status without allocating (unrounded, NaN for null); the hub compares through it when given. */
+  read?: ReadStatus;
 }
 
 export interface Participation {
@@ -79,6 +81,12 @@ export const room = (meetingId: string): string => `meeting:${meetingId}`;
 
 const SNAPSHOT_REUSE_MS = 1000;
 
+/** A meeting's packed head and the point codes it lists, in order (the body's statuses follow them). */
+interface Head {
+  codes: string[];
+  bytes: Buffer;
+}
+
 export class Hub {
   private seq = new Map<string, number>();
   private phase = new Map<string, Phase>();
@@ -86,16 +94,21 @@ export class Hub {
   private timer: NodeJS.Timeout | null = null;
   private lastHealth = '';
   /**
-   * The last encoded snapshot per meeting: a wall display of 100 screens reconnecting after a restart
-   * joins within a second, and building a 10,000-point snapshot 100 times costs CPU and a heap spike.
-   * Dropped whenever anything is published (statuses, outages, a phase) or the inventory changes, and
-   * reused for at most SNAPSHOT_REUSE_MS.
+   * The packed snapshot per meeting, in two parts (shared/wire.ts): a wall display of 100 screens
+   * reconnecting after a restart joins within a second, and encoding and compressing a 10,000-point
+   * snapshot 100 times would cost seconds of CPU and a heap spike. The head (units, points) is kept
+   * until the inventory changes; the body (statuses, outages, meeting) until anything is published
+   * (statuses, outages, a phase), and for at most SNAPSHOT_REUSE_MS.
    */
-  private snapshots = new Map<string, { seq: number; at: number; wire: MeetingSnapshotWire }>();
+  private heads = new Map<string, Head>();
+  private bodies = new Map<string, { seq: number; at: number; bytes: Buffer }>();
   private readonly published: Published;
 
   constructor(private readonly d: HubDeps) {
-    this.published = new Published((code) => d.status.status(code));
+    const src = d.status;
+    this.published = new Published(
+      src.read ? (code, out) => src.read!(code, out) : readFromStatus((c) => src.status(c)),
+    );
     d.io.use((socket, next) => {
       const auth = HandshakeAuth.safeParse(socket.handshake.auth);
       if (!auth.success) return next(new Error(`protocol missing: send auth.protocol = ${PROTOCOL_VERSION}`));
@@ -124,39 +137,43 @@ export class Hub {
 
   /** The meeting or its participants changed: clients must fetch a fresh snapshot. */
   invalidate(meetingIds: readonly string[]): void {
-    this.snapshots.clear();
+    this.heads.clear();
+    this.bodies.clear();
     for (const id of meetingIds) this.d.io.to(room(id)).emit('meeting:invalidated', { meetingId: id });
     this.d.io.emit('meetings:changed');
   }
 
-  snapshot(meetingId: string): MeetingSnapshot {
+  /** The snapshot as sent on join: packed, shared by joins at the same seq. */
+  packedSnapshot(meetingId: string): PackedSnapshot {
     const { inventory, clock, participation, store } = this.d;
     const meeting = inventory.meeting(meetingId);
     if (!meeting) throw new NotFoundError(`no meeting "${meetingId}"`);
-    const codes = participation.pointsOf(meetingId);
-    const points = [...codes].map((c) => inventory.point(c)).filter((p) => p !== undefined);
+    let head = this.heads.get(meetingId);
+    if (!head) {
+      const points = [...participation.pointsOf(meetingId)]
+        .map((c) => inventory.point(c))
+        .filter((p) => p !== undefined);
+      head = { codes: points.map((p) => p.code), bytes: deflateJson(encodeHead(inventory.listUnits(), points)) };
+      this.heads.set(meetingId, head);
+    }
     const now = clock.now();
-    return {
-      meeting: presentMeeting(meeting, now),
-      seq: this.seq.get(meetingId) ?? 0,
-      serverTime: now,
-      units: inventory.listUnits(),
-      points,
-      statuses: points.map((p) => this.published.status(p.code)).filter((s) => s !== undefined),
-      outages: store.listOutages({ meeting: meetingId, limit: this.d.snapshotOutages ?? 200 }).map(presentOutage),
-      health: this.d.health?.(),
-    };
-  }
-
-  /** The snapshot as sent on join: columns (shared/wire.ts), shared by joins at the same seq. */
-  wireSnapshot(meetingId: string): MeetingSnapshotWire {
-    const now = this.d.clock.now();
     const seq = this.seq.get(meetingId) ?? 0;
-    const cached = this.snapshots.get(meetingId);
-    if (cached && cached.seq === seq && now - cached.at >= 0 && now - cached.at < SNAPSHOT_REUSE_MS) return cached.wire;
-    const wire = encodeSnapshot(this.snapshot(meetingId));
-    this.snapshots.set(meetingId, { seq, at: now, wire });
-    return wire;
+    const kept = this.bodies.get(meetingId);
+    if (kept && kept.seq === seq && now - kept.at >= 0 && now - kept.at < SNAPSHOT_REUSE_MS) {
+      return { seq, head: head.bytes, body: kept.bytes };
+    }
+    const body: SnapshotBody = {
+      meeting: presentMeeting(meeting, now),
+      seq,
+      serverTime: now,
+      statuses: encodeStatuses(head.codes.map((c) => this.published.status(c))),
+      outages: store.listOutages({ meeting: meetingId, limit: this.d.snapshotOutages ?? 200 }).map(presentOutage),
+    };
+    const health = this.d.health?.();
+    if (health !== undefined) body.health = health;
+    const bytes = deflateJson(body);
+    this.bodies.set(meetingId, { seq, at: now, bytes });
+    return { seq, head: head.bytes, body: bytes };
   }
 
   /** One coalescing tick: public so tests can flush by hand. */
@@ -167,14 +184,14 @@ export class Hub {
     const outages = this.pendingOutages;
     this.pendingOutages = [];
     const now = clock.now();
-    // Anything published (even to an empty room) makes a kept snapshot stale.
-    if (changed.length > 0 || outages.length > 0) this.snapshots.clear();
+    // Anything published (even to an empty room) makes a kept body stale.
+    if (changed.length > 0 || outages.length > 0) this.bodies.clear();
     for (const meeting of inventory.listMeetings()) {
       const r = io.sockets.adapter.rooms.get(room(meeting.id));
       const phase = phaseAt(meeting, now);
       const phaseChanged = this.phase.get(meeting.id) !== phase;
       this.phase.set(meeting.id, phase);
-      if (phaseChanged) this.snapshots.delete(meeting.id);
+      if (phaseChanged) this.bodies.delete(meeting.id);
       if (!r || r.size === 0) continue;
       const members = participation.pointsOf(meeting.id);
       const statuses: PointStatus[] = [];
@@ -237,7 +254,7 @@ export class Hub {
     socket.on(
       'meeting:join',
       guarded('meeting:join', MeetingJoin, 'read', async ({ meetingId }) => {
-        const snap = this.wireSnapshot(meetingId);
+        const snap = this.packedSnapshot(meetingId);
         // Join after building the snapshot, in the same tick: the next delta is seq + 1 for this client.
         await socket.join(room(meetingId));
         return snap;

@@ -2,7 +2,9 @@
 // (RTT and jitter to 0.1 ms below 10 ms, to 1 ms above; loss to 0.1 %). At 1 Hz nearly every probe
 // moves the raw RTT by a few µs; rounding first lets the hub send only what visibly changed, which
 // keeps a delta for 10,000 points small instead of listing every point every second.
-import type { PointStatus } from '../../shared/schemas';
+import type { PointState, PointStatus } from '../../shared/schemas';
+import { toWireInstant } from '../../shared/time';
+import { emptyPointFields, type PointFields } from '../status/board';
 
 export function roundMs(x: number | null): number | null {
   if (x === null) return null;
@@ -32,42 +34,119 @@ export function sameWireStatus(a: PointStatus, b: PointStatus): boolean {
   );
 }
 
+/** Reads a point's current status, unrounded, into `out` (NaN for "none"); undefined: unknown code. */
+export type ReadStatus = (code: string, out: PointFields) => PointFields | undefined;
+
+/** A ReadStatus over a source that only gives PointStatus objects (tests, small sources). */
+export function readFromStatus(status: (code: string) => PointStatus | undefined): ReadStatus {
+  return (code, out) => {
+    const s = status(code);
+    if (!s) return undefined;
+    out.state = s.state;
+    out.rtt = s.rtt ?? NaN;
+    out.loss = s.loss ?? NaN;
+    out.jitter = s.jitter ?? NaN;
+    out.since = s.since === null ? NaN : Date.parse(s.since);
+    out.backup = s.backup;
+    return out;
+  };
+}
+
+/** What was last published for a point: updated in place, numbers only (NaN for null). */
+class Entry {
+  state: PointState = 'unknown';
+  rtt = NaN;
+  loss = NaN;
+  jitter = NaN;
+  since = NaN;
+  backup: PointState | null = null;
+}
+
+const same = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
+
+/** Rounds `f` in place to what a person reads (as wireStatus does). */
+function roundFields(f: PointFields): void {
+  f.rtt = f.rtt < 10 ? Math.round(f.rtt * 10) / 10 : Math.round(f.rtt);
+  f.loss = Math.round(f.loss * 10) / 10;
+  f.jitter = f.jitter < 10 ? Math.round(f.jitter * 10) / 10 : Math.round(f.jitter);
+}
+
+const orNull = (x: number): number | null => (x !== x ? null : x);
+
+function toStatus(code: string, e: Entry): PointStatus {
+  return {
+    code,
+    state: e.state,
+    rtt: orNull(e.rtt),
+    loss: orNull(e.loss),
+    jitter: orNull(e.jitter),
+    since: e.since !== e.since ? null : toWireInstant(e.since),
+    backup: e.backup,
+  };
+}
+
 /**
  * Each point's status as last published (rounded): deltas carry only points that differ from it, and
  * snapshots give it, so a client that joined between two ticks holds what the next delta builds on
  * (its seq) and never misses a change back to the published value.
+ *
+ * It runs for every point every second at 1 Hz, so it compares plain numbers read into one scratch
+ * record with records updated in place, and allocates only the statuses it sends.
  */
 export class Published {
-  private readonly last = new Map<string, PointStatus>();
+  private readonly last = new Map<string, Entry>();
+  private readonly scratch = emptyPointFields();
 
-  constructor(private readonly current: (code: string) => PointStatus | undefined) {}
+  constructor(private readonly read: ReadStatus) {}
 
   /** The statuses (rounded) of `codes` that differ from what was last published; now published. */
   publish(codes: readonly string[]): PointStatus[] {
     const out: PointStatus[] = [];
     for (const code of codes) {
-      const raw = this.current(code);
-      if (!raw) {
+      const f = this.read(code, this.scratch);
+      if (!f) {
         this.last.delete(code);
         continue;
       }
-      const next = wireStatus(raw);
-      const prev = this.last.get(code);
-      if (prev && sameWireStatus(prev, next)) continue;
-      this.last.set(code, next);
-      out.push(next);
+      roundFields(f);
+      let e = this.last.get(code);
+      if (
+        e &&
+        e.state === f.state &&
+        e.backup === f.backup &&
+        same(e.rtt, f.rtt) &&
+        same(e.loss, f.loss) &&
+        same(e.jitter, f.jitter) &&
+        same(e.since, f.since)
+      ) {
+        continue;
+      }
+      if (!e) this.last.set(code, (e = new Entry()));
+      copy(f, e);
+      out.push(toStatus(code, e));
     }
     return out;
   }
 
   /** A point's published status; one never published yet is published now (nobody has another). */
   status(code: string): PointStatus | undefined {
-    const known = this.last.get(code);
-    if (known) return known;
-    const raw = this.current(code);
-    if (!raw) return undefined;
-    const s = wireStatus(raw);
-    this.last.set(code, s);
-    return s;
+    let e = this.last.get(code);
+    if (!e) {
+      const f = this.read(code, this.scratch);
+      if (!f) return undefined;
+      roundFields(f);
+      this.last.set(code, (e = new Entry()));
+      copy(f, e);
+    }
+    return toStatus(code, e);
   }
+}
+
+function copy(f: PointFields, e: Entry): void {
+  e.state = f.state;
+  e.rtt = f.rtt;
+  e.loss = f.loss;
+  e.jitter = f.jitter;
+  e.since = f.since;
+  e.backup = f.backup;
 }

@@ -3,10 +3,10 @@
 // point-level transitions (primary only) to the outage recorder.
 import type { Logger } from 'pino';
 import type { Point, PointState, PointStatus } from '../../shared/schemas';
-import { toWireInstantOrNull } from '../../shared/time';
+import { toWireInstant } from '../../shared/time';
 import type { Clock } from '../clock';
 import type { ProbeResult } from '../probe/types';
-import { TargetTracker } from './tracker';
+import { TargetTracker, emptyFields, type TargetFields } from './tracker';
 import { DEFAULT_STATUS, type StatusConfig, type Transition } from './types';
 
 /** A transition of a point's primary target, i.e. of the point itself. */
@@ -22,8 +22,23 @@ export interface StatusBoardOptions {
   config?: StatusConfig;
 }
 
+/** A point's status as plain numbers, NaN for "none" (the allocation-free form of PointStatus). */
+export interface PointFields extends TargetFields {
+  backup: PointState | null;
+}
+
+export const emptyPointFields = (): PointFields => ({ ...emptyFields(), backup: null });
+
+interface PointEntry {
+  code: string;
+  primary: string;
+  backup: string | null;
+  /** In `changed` (not yet drained). */
+  dirty: boolean;
+}
+
 interface Binding {
-  point: string;
+  entry: PointEntry;
   role: 'primary' | 'backup';
 }
 
@@ -32,18 +47,19 @@ interface HostEntry {
   bindings: Binding[];
 }
 
-interface PointEntry {
-  primary: string;
-  backup: string | null;
-}
-
 export class StatusBoard {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly config: StatusConfig;
   private readonly hosts = new Map<string, HostEntry>();
   private readonly points = new Map<string, PointEntry>();
-  private readonly changed = new Set<string>();
+  /**
+   * Points changed since the last drain, each once (its `dirty` flag); slots beyond `changedCount` are
+   * stale. At 1 Hz nearly every point changes every second: a Set cleared four times a second would
+   * rebuild its hash table each time, and that garbage lives long enough to reach the old generation.
+   */
+  private changed: PointEntry[] = [];
+  private changedCount = 0;
   private readonly listeners = new Set<PointTransitionListener>();
 
   constructor(opts: StatusBoardOptions) {
@@ -63,6 +79,15 @@ export class StatusBoard {
       const primary = p.targets.find((t) => t.role === 'primary')?.host;
       if (primary === undefined) continue; // the schema forbids it; be safe with unparsed input
       const backup = p.targets.find((t) => t.role === 'backup')?.host ?? null;
+      // The entry is kept (a pending change stays pending); a new or re-targeted point is changed.
+      const old = this.points.get(p.code);
+      const entry = old ?? { code: p.code, primary, backup, dirty: false };
+      if (!old || old.primary !== primary || old.backup !== backup) {
+        entry.primary = primary;
+        entry.backup = backup;
+        this.mark(entry);
+      }
+      next.set(p.code, entry);
       for (const t of p.targets) {
         let h = hosts.get(t.host);
         if (!h) {
@@ -71,16 +96,12 @@ export class StatusBoard {
         }
         // Only the first backup target is shown; further ones are probed but not bound.
         if (t.role === 'primary' || t.host === backup) {
-          if (!h.bindings.some((b) => b.point === p.code && b.role === t.role)) {
-            h.bindings.push({ point: p.code, role: t.role });
+          if (!h.bindings.some((b) => b.entry === entry && b.role === t.role)) {
+            h.bindings.push({ entry, role: t.role });
           }
         }
       }
-      const old = this.points.get(p.code);
-      if (!old || old.primary !== primary || old.backup !== backup) this.changed.add(p.code);
-      next.set(p.code, { primary, backup });
     }
-    for (const code of this.changed) if (!next.has(code)) this.changed.delete(code);
     this.hosts.clear();
     for (const [k, v] of hosts) this.hosts.set(k, v);
     this.points.clear();
@@ -105,18 +126,29 @@ export class StatusBoard {
 
   /** The point's status in wire form, or undefined for an unknown code. */
   status(code: string): PointStatus | undefined {
-    const p = this.points.get(code);
-    if (!p) return undefined;
-    const s = this.hosts.get(p.primary)!.tracker.status();
+    const s = this.read(code, SCRATCH);
+    if (!s) return undefined;
     return {
       code,
       state: s.state,
-      rtt: s.rtt,
-      loss: s.loss === null ? null : round(s.loss, 2),
-      jitter: s.jitter === null ? null : round(s.jitter, 3),
-      since: toWireInstantOrNull(s.since),
-      backup: this.backupState(p),
+      rtt: orNull(s.rtt),
+      loss: Number.isNaN(s.loss) ? null : round(s.loss, 2),
+      jitter: Number.isNaN(s.jitter) ? null : round(s.jitter, 3),
+      since: Number.isNaN(s.since) ? null : toWireInstant(s.since),
+      backup: s.backup,
     };
+  }
+
+  /**
+   * The point's status into `out` without allocating (unrounded; NaN where `status` has null), or
+   * undefined for an unknown code. The hub's per-tick comparison reads through this.
+   */
+  read(code: string, out: PointFields): PointFields | undefined {
+    const p = this.points.get(code);
+    if (!p) return undefined;
+    this.hosts.get(p.primary)!.tracker.read(out);
+    out.backup = this.backupState(p);
+    return out;
   }
 
   /** Send time of the newest probe of the point's primary target, null before any. */
@@ -134,8 +166,14 @@ export class StatusBoard {
 
   /** Codes whose status changed since the last drain. */
   drainChanged(): string[] {
-    const out = [...this.changed];
-    this.changed.clear();
+    const out: string[] = [];
+    for (let i = 0; i < this.changedCount; i++) {
+      const e = this.changed[i]!;
+      e.dirty = false;
+      // A point removed from the inventory since it changed is not reported.
+      if (this.points.get(e.code) === e) out.push(e.code);
+    }
+    this.changedCount = 0;
     return out;
   }
 
@@ -156,12 +194,18 @@ export class StatusBoard {
   private after(h: HostEntry, tr: Transition | null, dataChanged: boolean): void {
     for (const b of h.bindings) {
       if (b.role === 'backup') {
-        if (tr) this.changed.add(b.point);
+        if (tr) this.mark(b.entry);
         continue;
       }
-      if (dataChanged || tr) this.changed.add(b.point);
-      if (tr) this.emit({ ...tr, point: b.point });
+      if (dataChanged || tr) this.mark(b.entry);
+      if (tr) this.emit({ ...tr, point: b.entry.code });
     }
+  }
+
+  private mark(e: PointEntry): void {
+    if (e.dirty) return;
+    e.dirty = true;
+    this.changed[this.changedCount++] = e;
   }
 
   // A failing listener (e.g. a store error) must not stop the probe pipeline feeding the board.
@@ -175,6 +219,10 @@ export class StatusBoard {
     }
   }
 }
+
+const SCRATCH = emptyPointFields();
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;

@@ -1,26 +1,43 @@
 // The state machine of one probe target (docs/SPEC.md ST1–ST13). Fed with results in order; O(1)
 // amortised per result (ring buffers, running sums, a quickselect over the short RTT window) and no
-// timers, so 10,000 targets at 1 Hz cost little.
+// timers, so 10,000 targets at 1 Hz cost little. Numeric fields that may be absent hold NaN rather
+// than null: a field that only ever holds numbers is updated in place, whereas a `number | null` field
+// boxes every new value in a fresh heap object — 10,000 results a second of garbage that outlives the
+// young generation (see bench/RESULTS.md, e2e).
 import type { PointState } from '../../shared/schemas';
 import { Ring, median } from './ring';
 import { DEFAULT_STATUS, type Band, type StatusConfig, type TargetStatus, type Transition } from './types';
 
 const DEFAULT_JUMP_MS = 300_000;
 
-/** 0 = within the band, 1 = degraded, 2 = severe. */
-function grade(x: number | null, b: Band): number {
-  if (x === null) return 0;
+/** 0 = within the band (or no figure: NaN), 1 = degraded, 2 = severe. */
+function grade(x: number, b: Band): number {
   if (x > b.severe) return 2;
   return x >= b.degraded ? 1 : 0;
 }
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+/** A target's status as plain numbers, NaN for "none" (the allocation-free form of TargetStatus). */
+export interface TargetFields {
+  state: PointState;
+  rtt: number;
+  loss: number;
+  jitter: number;
+  since: number;
+}
+
+export const emptyFields = (): TargetFields => ({ state: 'unknown', rtt: NaN, loss: NaN, jitter: NaN, since: NaN });
+
+const SCRATCH = emptyFields();
 
 const REACHABLE: readonly PointState[] = ['up', 'degraded', 'severe'];
 
 export class TargetTracker {
   private st: PointState = 'unknown';
-  private since: number | null = null;
-  private lastT: number | null = null;
-  private lastRtt: number | null = null;
+  private sinceT = NaN;
+  private lastT = NaN;
+  private lastRtt = NaN;
 
   private lostRun = 0;
   private lostRunStart = 0;
@@ -32,11 +49,11 @@ export class TargetTracker {
   private readonly lossWin = new Ring();
   private lostInWin = 0;
   private readonly rttWin = new Ring();
-  private rttMedian: number | null = null;
+  private rttMedian = NaN;
   private readonly jitWin = new Ring();
   private jitSum = 0;
   private jitPushes = 0;
-  private prevReplyRtt: number | null = null;
+  private prevReplyRtt = NaN;
 
   private readonly lossMin: number;
   private readonly rttMin: number;
@@ -60,14 +77,15 @@ export class TargetTracker {
 
   /** Send time of the newest probe observed (the dashboards' latency is measured from it). */
   get lastProbeAt(): number | null {
-    return this.lastT;
+    return orNull(this.lastT);
   }
 
   /** Feeds one probe result; returns the transition it caused, if any. */
   observe(t: number, rtt: number | null): Transition | null {
-    if (this.lastT !== null && (t < this.lastT || t - this.lastT > this.jumpMs)) this.discontinuity(t);
+    // NaN compares false: no discontinuity before the first result.
+    if (t < this.lastT || t - this.lastT > this.jumpMs) this.discontinuity(t);
     this.lastT = t;
-    this.lastRtt = rtt;
+    this.lastRtt = rtt ?? NaN;
     return rtt === null ? this.lost(t) : this.reply(t, rtt);
   }
 
@@ -79,21 +97,32 @@ export class TargetTracker {
     this.resetWindows();
     this.lostRun = 0;
     this.replyRun = 0;
-    this.lastRtt = null;
-    if (this.lastT === null || t > this.lastT) this.lastT = t;
+    this.lastRtt = NaN;
+    if (!(t <= this.lastT)) this.lastT = t;
     return this.enter('unknown', t, t);
   }
 
   status(): TargetStatus {
+    const s = this.read(SCRATCH);
+    return {
+      state: s.state,
+      rtt: orNull(s.rtt),
+      loss: orNull(s.loss),
+      jitter: orNull(s.jitter),
+      since: orNull(s.since),
+    };
+  }
+
+  /** The status into `out` without allocating (NaN where `status()` has null); returns `out`. */
+  read(out: TargetFields): TargetFields {
     const down = this.st === 'down';
     const unknown = this.st === 'unknown';
-    return {
-      state: this.st,
-      rtt: this.lastRtt,
-      loss: down ? 100 : unknown ? null : this.lossPct(),
-      jitter: down || unknown ? null : this.jitter(),
-      since: this.since,
-    };
+    out.state = this.st;
+    out.rtt = this.lastRtt;
+    out.loss = down ? 100 : unknown ? NaN : this.lossPct();
+    out.jitter = down || unknown ? NaN : this.jitter();
+    out.since = this.sinceT;
+    return out;
   }
 
   private lost(t: number): Transition | null {
@@ -129,7 +158,7 @@ export class TargetTracker {
     const from = this.st;
     if (to === from) return null;
     this.st = to;
-    this.since = at;
+    this.sinceT = at;
     return { host: this.host, from, to, at, detectedAt };
   }
 
@@ -138,17 +167,17 @@ export class TargetTracker {
     this.resetWindows();
     this.lostRun = 0;
     this.replyRun = 0;
-    if (this.since !== null && this.since > t) this.since = t;
+    if (this.sinceT > t) this.sinceT = t;
   }
 
   private resetWindows(): void {
     this.lossWin.clear();
     this.lostInWin = 0;
     this.rttWin.clear();
-    this.rttMedian = null;
+    this.rttMedian = NaN;
     this.jitWin.clear();
     this.jitSum = 0;
-    this.prevReplyRtt = null;
+    this.prevReplyRtt = NaN;
   }
 
   private quality(): PointState {
@@ -160,15 +189,16 @@ export class TargetTracker {
     return REACHABLE[g]!;
   }
 
-  /** ST6: while fewer than minSamples probes are known, the missing ones count as received. */
-  private lossPct(): number | null {
+  /** ST6: while fewer than minSamples probes are known, the missing ones count as received. NaN: none. */
+  private lossPct(): number {
     const n = this.lossWin.size;
-    return n === 0 ? null : (this.lostInWin * 100) / Math.max(n, this.lossMin);
+    return n === 0 ? NaN : (this.lostInWin * 100) / Math.max(n, this.lossMin);
   }
 
-  private jitter(): number | null {
+  /** NaN: no pair of replies yet. */
+  private jitter(): number {
     const n = this.jitWin.size;
-    return n === 0 ? null : Math.max(0, this.jitSum) / n;
+    return n === 0 ? NaN : Math.max(0, this.jitSum) / n;
   }
 
   private pushLoss(t: number, lost: number): void {
@@ -180,12 +210,12 @@ export class TargetTracker {
   private pushRtt(t: number, rtt: number): void {
     evict(this.rttWin, t - this.cfg.rtt.windowMs, this.rttMin);
     this.rttWin.push(t, rtt);
-    this.rttMedian = median(this.rttWin);
+    this.rttMedian = median(this.rttWin) ?? NaN;
 
     const prev = this.prevReplyRtt;
     this.prevReplyRtt = rtt;
     const w = this.jitWin;
-    if (prev === null) return;
+    if (Number.isNaN(prev)) return;
     this.jitSum -= evict(w, t - this.cfg.jitter.windowMs, this.jitMin);
     const d = Math.abs(rtt - prev);
     w.push(t, d);

@@ -1,12 +1,16 @@
 // In-memory 10 s rollups of probe results per (point, host), written to the store in batches.
 // The hot path (`add`) runs once per probe — thousands per second at province scale — so it looks
-// buckets up through nested maps (no string keys built per call) and allocates only a new bucket.
+// buckets up through nested maps (no string keys built per call) and reuses written buckets, so a
+// steady flow of results allocates nothing that lives long enough to burden the old generation.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { ProbeResult } from '../probe/types';
 import type { RollupRow, Store } from './types';
 
 export const BUCKET_MS = 10_000;
+
+/** Written buckets kept for reuse: one per series of a national meeting, with room. */
+const MAX_SPARE = 50_000;
 
 export interface RollupBufferOptions {
   store: Pick<Store, 'writeRollups'>;
@@ -39,7 +43,8 @@ interface Bucket {
   sum: number;
   /** Sum of |rtt - previous rtt| over successive replies in this bucket. */
   diffSum: number;
-  last: number | null;
+  /** RTT of the previous reply in this bucket; NaN before the first (a number field stays unboxed). */
+  last: number;
 }
 
 interface Series {
@@ -54,6 +59,8 @@ export const bucketStart = (t: number): number => Math.floor(t / BUCKET_MS) * BU
 export class RollupBuffer {
   private readonly series = new Map<string, Map<string, Series>>();
   private pending: RollupRow[] = [];
+  /** Written buckets, for reuse. */
+  private readonly spare: Bucket[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly graceMs: number;
   private readonly maxPending: number;
@@ -82,7 +89,15 @@ export class RollupBuffer {
       for (const x of s.buckets) if (x.t === t) b = x;
     }
     if (!b) {
-      b = { t, sent: 0, received: 0, min: Infinity, max: -Infinity, sum: 0, diffSum: 0, last: null };
+      b = this.spare.pop() ?? { t: 0, sent: 0, received: 0, min: 0, max: 0, sum: 0, diffSum: 0, last: NaN };
+      b.t = t;
+      b.sent = 0;
+      b.received = 0;
+      b.min = Infinity;
+      b.max = -Infinity;
+      b.sum = 0;
+      b.diffSum = 0;
+      b.last = NaN;
       s.buckets.push(b);
     }
     b.sent++;
@@ -91,7 +106,7 @@ export class RollupBuffer {
     if (r.rtt < b.min) b.min = r.rtt;
     if (r.rtt > b.max) b.max = r.rtt;
     b.sum += r.rtt;
-    if (b.last !== null) b.diffSum += Math.abs(r.rtt - b.last);
+    if (b.received > 1) b.diffSum += Math.abs(r.rtt - b.last);
     b.last = r.rtt;
   }
 
@@ -103,14 +118,19 @@ export class RollupBuffer {
     const cutoff = opts.all ? Infinity : now - this.graceMs - BUCKET_MS;
     for (const [point, byHost] of this.series) {
       for (const [host, s] of byHost) {
-        const keep: Bucket[] = [];
-        for (const b of s.buckets) {
-          if (b.t < cutoff) this.pending.push(toRow(point, host, b));
-          else keep.push(b);
+        // Compacted in place: the buckets still open stay, in order.
+        const bs = s.buckets;
+        let kept = 0;
+        for (let i = 0; i < bs.length; i++) {
+          const b = bs[i]!;
+          if (b.t < cutoff) {
+            this.pending.push(toRow(point, host, b));
+            if (this.spare.length < MAX_SPARE) this.spare.push(b);
+          } else bs[kept++] = b;
         }
+        bs.length = kept;
         // Drop emptied series so points removed from the inventory do not linger in memory.
-        if (keep.length === 0) byHost.delete(host);
-        else s.buckets = keep;
+        if (kept === 0) byHost.delete(host);
       }
       if (byHost.size === 0) this.series.delete(point);
     }

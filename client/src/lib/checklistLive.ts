@@ -2,7 +2,16 @@
 // applies every change pushed to the meeting's room. Writes carry the version last seen; one write per
 // item at a time (a second press waits for the first answer, then goes with the new version), and a
 // conflict puts the current value in the store and a notice on screen: nothing is overwritten unseen.
-import type { ChecklistSnapshot, ItemMark, ItemResult, RollCallMark, RollCallStatus } from '../../../shared/checklist';
+import type {
+  ChecklistChanged,
+  ChecklistSnapshot,
+  ItemMark,
+  ItemResult,
+  RollCallCapture,
+  RollCallMark,
+  RollCallStatus,
+} from '../../../shared/checklist';
+import { unpackJson, type PackedJson } from '../../../shared/wire';
 import type { Ack, AckError, ChecklistConflict, ChecklistWriteAck } from '../../../shared/protocol';
 import type { DashboardSocket } from '../live/session';
 import { ChecklistStore } from './checklistStore';
@@ -56,6 +65,11 @@ export class ChecklistLive {
   private meetingId: string | null = null;
   private joinToken = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Changes pushed while a join is under way (its ack awaited, then unpacked): replayed onto the fresh
+   * snapshot, where marks older than it are ignored by version.
+   */
+  private joining: { changes: ChecklistChanged[]; captures: RollCallCapture[] } | null = null;
   /** Writes in flight, by item; the value is the change queued behind it, if any. */
   private readonly inflight = new Map<string, Write | null>();
 
@@ -73,10 +87,14 @@ export class ChecklistLive {
     });
     socket.on('disconnect', () => this.connected.set(false));
     socket.on('checklist:changed', (c) => {
-      if (c.meetingId === this.meetingId) this.store.apply(c.items, c.rollCall);
+      if (c.meetingId !== this.meetingId) return;
+      this.joining?.changes.push(c);
+      this.store.apply(c.items, c.rollCall);
     });
     socket.on('rollcall:captured', ({ meetingId, capture }) => {
-      if (meetingId === this.meetingId) this.store.addCapture(capture);
+      if (meetingId !== this.meetingId) return;
+      this.joining?.captures.push(capture);
+      this.store.addCapture(capture);
     });
     socket.on('checklist:invalidated', ({ meetingId }) => {
       if (meetingId === this.meetingId) void this.join();
@@ -194,19 +212,36 @@ export class ChecklistLive {
     const socket = this.socket;
     if (meetingId === null || !socket?.connected) return;
     const token = ++this.joinToken;
-    let res: Ack<ChecklistSnapshot>;
+    const joining: { changes: ChecklistChanged[]; captures: RollCallCapture[] } = { changes: [], captures: [] };
+    this.joining = joining;
+    const retry = (): void => {
+      if (token !== this.joinToken) return;
+      this.joining = null;
+      this.retryTimer = setTimeout(() => void this.join(), RETRY_MS);
+    };
+    let res: Ack<PackedJson<ChecklistSnapshot>>;
     try {
       res = await socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('checklist:join', { meetingId });
     } catch {
-      if (token === this.joinToken) this.retryTimer = setTimeout(() => void this.join(), RETRY_MS);
-      return;
+      return retry();
     }
     if (token !== this.joinToken || meetingId !== this.meetingId) return;
     if (!res.ok) {
+      this.joining = null;
       this.state.set({ kind: 'error', id: meetingId, code: res.error.code, message: res.error.message });
       return;
     }
-    this.store.reset(res.data);
+    let snap: ChecklistSnapshot;
+    try {
+      snap = await unpackJson(res.data);
+    } catch {
+      return retry();
+    }
+    if (token !== this.joinToken || meetingId !== this.meetingId) return;
+    this.joining = null;
+    this.store.reset(snap);
+    for (const c of joining.changes) this.store.apply(c.items, c.rollCall);
+    for (const c of joining.captures) this.store.addCapture(c);
     this.state.set({ kind: 'ready', id: meetingId });
   }
 }

@@ -14,7 +14,7 @@ import {
   type TestNowResult,
 } from '../../../shared/protocol';
 import type { Outage, Phase } from '../../../shared/schemas';
-import { decodeSnapshot, type MeetingSnapshotWire } from '../../../shared/wire';
+import { unpackSnapshot, type PackedSnapshot } from '../../../shared/wire';
 import { connectRefusal } from '../lib/authErrors';
 import { Emitter, Observable } from '../lib/observable';
 import { mergeOutages, newlyOpened } from '../lib/outages';
@@ -169,7 +169,7 @@ export class LiveSession {
     if (meetingId === null || !this.socket.connected) return;
     const token = ++this.joinToken;
     this.sequencer.begin(meetingId);
-    let res: Ack<MeetingSnapshotWire>;
+    let res: Ack<PackedSnapshot>;
     try {
       res = await this.socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('meeting:join', { meetingId });
     } catch {
@@ -183,7 +183,17 @@ export class LiveSession {
       this.meeting.set({ kind: 'error', id: meetingId, code: res.error.code, message: res.error.message });
       return;
     }
-    this.applySnapshot(decodeSnapshot(res.data));
+    let snap: MeetingSnapshot;
+    try {
+      snap = await unpackSnapshot(res.data);
+    } catch (err) {
+      // Deltas keep queueing in the sequencer; a fresh join replaces this one.
+      if (token === this.joinToken) this.retryTimer = setTimeout(() => void this.join(), JOIN_RETRY_MS);
+      console.error('snapshot could not be unpacked', err);
+      return;
+    }
+    if (token !== this.joinToken || meetingId !== this.sequencer.current) return;
+    this.applySnapshot(snap);
   }
 
   private applySnapshot(snap: MeetingSnapshot): void {

@@ -1,11 +1,14 @@
 // Real Socket.IO clients against createApp on port 0: snapshot then deltas, resync, two meetings,
 // handshake and payload validation.
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, MeetingDelta, MeetingSnapshot } from '../../../shared/protocol';
 import type { PointStatus } from '../../../shared/schemas';
-import { decodeSnapshot, type MeetingSnapshotWire } from '../../../shared/wire';
+import { unpackSnapshot, type PackedSnapshot } from '../../../shared/wire';
 import {
   ackError,
+  api,
   connectSocket,
   meetingNow,
   okData,
@@ -28,10 +31,10 @@ function open(protocol?: number): TestSocket {
 
 async function join(s: TestSocket, meetingId: unknown): Promise<Ack<MeetingSnapshot>> {
   // Deliberately untyped payload: the server must refuse what the types would not allow.
-  const emit = s.emitWithAck.bind(s) as (ev: string, p: unknown) => Promise<Ack<MeetingSnapshotWire>>;
+  const emit = s.emitWithAck.bind(s) as (ev: string, p: unknown) => Promise<Ack<PackedSnapshot>>;
   const ack = await emit('meeting:join', { meetingId });
-  // The snapshot travels in columns (protocol 2); decoded, it is the same snapshot as before.
-  return ack.ok ? { ok: true, data: decodeSnapshot(ack.data) } : ack;
+  // The snapshot travels packed (protocol 3: compressed columns); unpacked, it is the same snapshot.
+  return ack.ok ? { ok: true, data: await unpackSnapshot(ack.data) } : ack;
 }
 
 /**
@@ -146,7 +149,7 @@ describe('realtime hub', () => {
   it('refuses a client that speaks another protocol version at the handshake', async () => {
     const s = open(99);
     const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
-    expect(err.message).toMatch(/protocol mismatch: server speaks 2, client 99/);
+    expect(err.message).toMatch(/protocol mismatch: server speaks 3, client 99/);
     expect(s.connected).toBe(false);
   });
 
@@ -175,5 +178,59 @@ describe('realtime hub', () => {
     expect(r.results).toEqual([expect.objectContaining({ host: '127.41.1.1', role: 'primary', alive: true })]);
     const missing = await s.emitWithAck('point:test', { code: 'ZZ' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+  it('packs the snapshot once per tick: joins share its bytes; the head changes only with the inventory', async () => {
+    const hub = t.app.hub;
+    const a = hub.packedSnapshot('M1');
+    const b = hub.packedSnapshot('M1');
+    // Same seq, within the reuse window: the very same buffers, not copies.
+    expect(b.head).toBe(a.head);
+    expect(b.body).toBe(a.body);
+    // A publish makes the body stale; the points and units stay what they were.
+    churn(['C1']);
+    hub.flush();
+    const c = hub.packedSnapshot('M1');
+    expect(c.seq).toBeGreaterThan(a.seq);
+    expect(c.body).not.toBe(a.body);
+    expect(c.head).toBe(a.head);
+    expect((await unpackSnapshot(c)).statuses.find((x) => x.code === 'C1')?.state).toBe('unknown');
+    // An inventory change rebuilds the head: the new name is in the next join's snapshot.
+    const c1 = points.find((p) => p.code === 'C1')!;
+    expect((await api(t, 'PUT', '/api/points/C1', { ...c1, name: 'Xã Đổi Tên' })).status).toBe(200);
+    const d = hub.packedSnapshot('M1');
+    expect(d.head).not.toBe(a.head);
+    const snap = await unpackSnapshot(d);
+    expect(snap.points.find((p) => p.code === 'C1')?.name).toBe('Xã Đổi Tên');
+    expect(snap.points.map((p) => p.code).sort()).toEqual(['C1', 'C2', 'P']);
+    // Through a socket too.
+    expect(okData(await join(open(), 'M1')).points.find((p) => p.code === 'C1')?.name).toBe('Xã Đổi Tên');
+  });
+
+  it('offers no per-connection compression: the websocket upgrade declines permessage-deflate', async () => {
+    const { port } = new URL(t.url);
+    const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        path: '/socket.io/?EIO=4&transport=websocket',
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': randomBytes(16).toString('base64'),
+          'sec-websocket-extensions': 'permessage-deflate; client_max_window_bits',
+          cookie: t.cookie,
+        },
+      });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        resolve(res.headers);
+      });
+      req.on('response', (res) => reject(new Error(`no upgrade: HTTP ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(headers.upgrade).toBe('websocket');
+    expect(headers['sec-websocket-extensions']).toBeUndefined();
   });
 });

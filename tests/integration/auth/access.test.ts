@@ -1,7 +1,8 @@
 // Who may do what, through the real app: every mutating REST route and every socket event, for each
 // role (allowed and refused), a unit-limited technician's scope, and no access without a session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack, MeetingSnapshot } from '../../../shared/protocol';
+import { PROTOCOL_VERSION, type Ack } from '../../../shared/protocol';
+import { unpackSnapshot, type PackedSnapshot } from '../../../shared/wire';
 import type { Point, Unit } from '../../../shared/schemas';
 import {
   api,
@@ -321,8 +322,8 @@ describe('Socket.IO: each role × each event', () => {
     expect((await emit(s, 'point:test', { code: 'C1' })).ok).toBe(true);
     expect((await api(t, 'PUT', '/api/users/kt.doi', { role: 'viewer' })).status).toBe(200);
     expect(await emit(s, 'point:test', { code: 'C1' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const snap = (await emit(s, 'meeting:join', { meetingId: 'M' })) as Ack<MeetingSnapshot>;
-    expect(snap.ok && snap.data.meeting.id).toBe('M');
+    const snap = (await emit(s, 'meeting:join', { meetingId: 'M' })) as Ack<PackedSnapshot>;
+    expect(snap.ok && (await unpackSnapshot(snap.data)).meeting.id).toBe('M');
   });
 
   it('refuses a handshake without a session, with a bad one, or from another origin', async () => {
@@ -335,7 +336,7 @@ describe('Socket.IO: each role × each event', () => {
     const { io } = await import('socket.io-client');
     const evil = io(t.url, {
       transports: ['websocket'],
-      auth: { protocol: 2 },
+      auth: { protocol: PROTOCOL_VERSION },
       reconnection: false,
       forceNew: true,
       extraHeaders: { cookie: cookies.admin!, origin: 'http://evil.example:8080' },
@@ -344,7 +345,7 @@ describe('Socket.IO: each role × each event', () => {
     expect((await connectError(evil as TestSocket)).message).toBe('forbidden: cross-origin');
     const same = io(t.url, {
       transports: ['websocket'],
-      auth: { protocol: 2 },
+      auth: { protocol: PROTOCOL_VERSION },
       reconnection: false,
       forceNew: true,
       extraHeaders: { cookie: cookies.admin!, origin: t.url },

@@ -3,6 +3,7 @@
 // within a second; the same item from the same version is won by exactly one, the other gets
 // `conflict` with the current value; the audit history holds every accepted change. Every event is
 // tried by each role.
+import { unpackJson } from '../../../shared/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChecklistChanged, ChecklistSnapshot, ItemMark } from '../../../shared/checklist';
 import type { ChecklistConflict } from '../../../shared/protocol';
@@ -52,7 +53,8 @@ async function client(
   const changes: ChecklistChanged[] = [];
   s.on('checklist:changed', (c) => changes.push(c));
   await connected(s);
-  const snap = okData(await s.emitWithAck('checklist:join', { meetingId: 'M' }));
+  // Packed since protocol 3 (deflate-raw JSON).
+  const snap = await unpackJson(okData(await s.emitWithAck('checklist:join', { meetingId: 'M' })));
   return { s, snap, changes };
 }
 

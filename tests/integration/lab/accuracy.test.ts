@@ -71,7 +71,10 @@ describe.skipIf(!isRoot)('monitor accuracy against the lab (root)', () => {
 
     const summary = await lab.play();
     expect(summary).toMatchObject({ aborted: false, linksDown: [], hostsDown: [] });
-    expect(summary.maxLagMs).toBeLessThan(500);
+    // Lag only moves a fault in time: the truth records the instant each action took effect, and that
+    // is what the monitor is judged against. Under the parallel suite on 2 cores an `ip`/`nft` spawn
+    // can take over half a second; more than this would mean the timeline itself fell apart.
+    expect(summary.maxLagMs).toBeLessThan(1_500);
 
     let out = '';
     let err = '';

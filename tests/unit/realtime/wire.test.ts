@@ -1,11 +1,12 @@
-// The columnar snapshot codec (protocol 2) and the rounding that decides what a delta carries.
+// The columnar snapshot codec (protocol 2), packed since protocol 3, and the rounding that decides what a delta carries.
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MeetingSnapshot } from '../../../shared/protocol';
 import { POINT_STATES, type Point, type PointStatus } from '../../../shared/schemas';
 import { toWireInstant } from '../../../shared/time';
-import { decodeSnapshot, encodeSnapshot } from '../../../shared/wire';
-import { Published, roundMs, sameWireStatus, wireStatus } from '../../../server/realtime/wire-status';
+import { decodeSnapshot, encodeHead, encodeSnapshot, encodeStatuses, unpackSnapshot } from '../../../shared/wire';
+import { deflateJson } from '../../../server/realtime/pack';
+import { Published, readFromStatus, roundMs, sameWireStatus, wireStatus } from '../../../server/realtime/wire-status';
 import { syntheticProvince } from '../../../bench/lib/province';
 import { meetingNow } from '../../helpers/app';
 
@@ -80,7 +81,7 @@ describe('columnar snapshot', () => {
     );
   });
 
-  it('carries 10,000 points in columns, far smaller than objects', () => {
+  it('carries 10,000 points in columns, far smaller than objects, and under 300 kB packed', async () => {
     const { units, points } = syntheticProvince(10_000);
     const statuses: PointStatus[] = points.map((p) => ({
       code: p.code,
@@ -97,6 +98,18 @@ describe('columnar snapshot', () => {
     expect(wire.statuses.state.every((x) => x === 'up')).toBe(true);
     expect(JSON.stringify(wire).length).toBeLessThan(JSON.stringify(s).length * 0.6);
     expect(decodeSnapshot(JSON.parse(JSON.stringify(wire)))).toEqual(s);
+
+    // Packed as the server sends it (protocol 3): a head and a body, compressed; unpacked, the same.
+    const { units: _u, points: _p, ...body } = wire;
+    const packed = { seq: s.seq, head: deflateJson(encodeHead(s.units, s.points)), body: deflateJson(body) };
+    expect(packed.head.length + packed.body.length).toBeLessThan(300_000);
+    expect(await unpackSnapshot(packed)).toEqual(s);
+    // Parts of different snapshots are refused, not misaligned.
+    const other = deflateJson({ ...body, statuses: encodeStatuses([undefined]) });
+    await expect(unpackSnapshot({ ...packed, body: other })).rejects.toThrow(
+      /snapshot parts disagree: 10000 points, 1 statuses/,
+    );
+    await expect(unpackSnapshot({ ...packed, body: Buffer.from('not deflate') })).rejects.toThrow(/invalid/);
   });
 });
 
@@ -134,7 +147,7 @@ describe('published statuses', () => {
 
   it('publishes only visible changes, and snapshots give what was published, not what is pending', () => {
     let current: PointStatus | undefined = base;
-    const p = new Published(() => current);
+    const p = new Published(readFromStatus(() => current));
     expect(p.publish(['A'])).toEqual([{ ...base, rtt: 12 }]);
     current = { ...base, rtt: 12.4 }; // rounds alike: nothing to send
     expect(p.publish(['A'])).toEqual([]);

@@ -111,6 +111,33 @@ describe('status board', () => {
     expect(board.drainChanged()).toEqual([]);
   });
 
+  it('[BD3] a point changed many times is drained once; one removed since it changed is not drained', () => {
+    const { board } = setup([point('P1', '127.0.0.1'), point('P2', '127.0.0.3')]);
+    board.drainChanged();
+    for (let i = 0; i < 5; i++) feed(board, '127.0.0.1', T0 + i * 1000, [10 + i]);
+    feed(board, '127.0.0.3', T0, [10]);
+    board.setPoints([point('P1', '127.0.0.1')]);
+    expect(board.drainChanged()).toEqual(['P1']);
+    // Re-added: a new point, changed once.
+    board.setPoints([point('P1', '127.0.0.1'), point('P2', '127.0.0.3')]);
+    expect(board.drainChanged()).toEqual(['P2']);
+  });
+
+  it('[BD1] read() gives the status without allocating: the same object, NaN where status() has null', () => {
+    const { board } = setup([point('P1', '127.0.0.1', '127.0.0.2')]);
+    const out = { state: 'up' as const, rtt: 1, loss: 1, jitter: 1, since: 1, backup: null };
+    const r = board.read('P1', out);
+    expect(r).toBe(out);
+    expect(r).toMatchObject({ state: 'unknown', backup: 'unknown' });
+    expect([r!.rtt, r!.loss, r!.jitter, r!.since].every(Number.isNaN)).toBe(true);
+    feed(board, '127.0.0.1', T0, [10, 12, null]);
+    // 1 lost of 3, counted over the 20-probe minimum: 5 %, degraded from that probe on.
+    expect(board.read('P1', out)).toMatchObject({ state: 'degraded', rtt: NaN, since: T0 + 2000, jitter: 2 });
+    expect(board.read('P1', out)!.loss).toBeCloseTo(5, 5);
+    expect(board.status('P1')).toMatchObject({ state: 'degraded', rtt: null, loss: 5, jitter: 2 });
+    expect(board.read('NOPE', out)).toBeUndefined();
+  });
+
   it('[BD4] transitions are the primary’s, once per point bound to the host', () => {
     // Two points share one primary line (same room serving two units).
     const { board, transitions } = setup([
