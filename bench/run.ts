@@ -18,7 +18,7 @@ async function main(): Promise<number> {
     options: { quick: { type: 'boolean', default: false }, list: { type: 'boolean', default: false } },
   });
   if (values.list) {
-    for (const p of PARTS) out(`${p.name}\t${p.description}`);
+    for (const p of PARTS) out(`${p.name}${p.optional ? ' (only when named)' : ''}\t${p.description}`);
     return 0;
   }
   const unknown = positionals.filter((n) => !PARTS.some((p) => p.name === n));
@@ -26,7 +26,8 @@ async function main(): Promise<number> {
     process.stderr.write(`unknown part(s): ${unknown.join(', ')}; known: ${PARTS.map((p) => p.name).join(', ')}\n`);
     return 2;
   }
-  const chosen = positionals.length > 0 ? PARTS.filter((p) => positionals.includes(p.name)) : PARTS;
+  const chosen =
+    positionals.length > 0 ? PARTS.filter((p) => positionals.includes(p.name)) : PARTS.filter((p) => !p.optional);
   const m = machine();
   out(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, load ${m.load}; node ${m.node}`);
   const all: BenchResult[] = [];

@@ -24,5 +24,7 @@ export interface BenchContext {
 export interface BenchPart {
   name: string;
   description: string;
+  /** Runs only when named (`npm run bench e2e-long`): too long for every run. */
+  optional?: boolean;
   run(ctx: BenchContext): Promise<BenchResult[]>;
 }

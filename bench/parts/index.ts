@@ -1,8 +1,8 @@
 // Every benchmark part, in the order `npm run bench` runs them. Add yours here.
 import type { BenchPart } from '../lib/types';
 import { dashboardPart } from './dashboard';
-import { e2ePart } from './e2e';
+import { e2eLongPart, e2ePart } from './e2e';
 import { enginesPart } from './engines';
 import { reportPart } from './report';
 
-export const PARTS: readonly BenchPart[] = [reportPart, enginesPart, e2ePart, dashboardPart];
+export const PARTS: readonly BenchPart[] = [reportPart, enginesPart, e2ePart, dashboardPart, e2eLongPart];
