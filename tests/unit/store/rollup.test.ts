@@ -6,7 +6,13 @@ import * as fc from 'fast-check';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../server/clock';
-import { BUCKET_MS, RollupBuffer, bucketStart, type RollupBufferOptions } from '../../../server/store/rollup';
+import {
+  BUCKET_MS,
+  RollupBuffer,
+  SLICE_ROWS,
+  bucketStart,
+  type RollupBufferOptions,
+} from '../../../server/store/rollup';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import type { RollupRow } from '../../../server/store/types';
 
@@ -123,6 +129,52 @@ describe('RollupBuffer', () => {
       [B, 1],
       [B + 10_000, 2],
     ]);
+  });
+
+  it('the timer writes in slices, letting the event loop turn between them, in order, telling once', async () => {
+    const { store, buffer } = setup();
+    const n = SLICE_ROWS * 2 + 500;
+    for (let i = 0; i < n; i++) buffer.add(`P${i}`, 'h', { host: 'h', t: B, rtt: i });
+    const calls: number[] = [];
+    const write = store.writeRollups.bind(store);
+    store.writeRollups = (rows) => {
+      calls.push(rows.length);
+      write(rows);
+    };
+    const told: [boolean, number][] = [];
+    buffer.onWrite((ok, pending) => told.push([ok, pending]));
+    let turns = 0;
+    const spin = setInterval(() => turns++, 0);
+    buffer.flushInSlices(B + 20_000);
+    expect(calls).toEqual([SLICE_ROWS]); // the first slice at once, the rest on later turns
+    buffer.flushInSlices(B + 20_000); // a pass under way: not started twice
+    await new Promise((r) => setTimeout(r, 50));
+    clearInterval(spin);
+    expect(calls).toEqual([SLICE_ROWS, SLICE_ROWS, 500]);
+    expect(turns).toBeGreaterThan(0);
+    expect(told).toEqual([[true, 0]]);
+    expect(buffer.size.pending).toBe(0);
+    expect(store.listRollups(`P${n - 1}`, 0, Number.MAX_SAFE_INTEGER)).toHaveLength(1);
+  });
+
+  it('a failed slice stops the pass; the rest stays pending, in order, for the next flush', async () => {
+    const { store, buffer } = setup();
+    const n = SLICE_ROWS * 3;
+    for (let i = 0; i < n; i++) buffer.add(`P${i}`, 'h', { host: 'h', t: B, rtt: i });
+    const write = store.writeRollups.bind(store);
+    let call = 0;
+    store.writeRollups = (rows) => {
+      if (++call === 2) throw new Error('disk full');
+      write(rows);
+    };
+    const told: [boolean, number][] = [];
+    buffer.onWrite((ok, pending) => told.push([ok, pending]));
+    buffer.flushInSlices(B + 20_000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(call).toBe(2);
+    expect(told).toEqual([[false, n - SLICE_ROWS]]);
+    expect(buffer.flush(B + 20_000)).toEqual({ written: n - SLICE_ROWS, pending: 0, dropped: 0 });
+    expect(store.listRollups(`P${SLICE_ROWS}`, 0, Number.MAX_SAFE_INTEGER)).toHaveLength(1);
   });
 
   it('drops the oldest rows beyond the cap while the store fails', () => {
