@@ -97,6 +97,10 @@ function startServer(n: number, dir: string): Promise<ServerProcess> {
   });
 }
 
+/** Mean RSS of [ms, bytes] samples, in MiB to 0.1. */
+const meanMiB = (xs: [number, number][]): number =>
+  Math.round((xs.reduce((a, x) => a + x[1], 0) / Math.max(1, xs.length) / 2 ** 20) * 10) / 10;
+
 /** One size: n points at 1 Hz, `clients` dashboards, measured for `seconds` once every client has joined. */
 export async function size(ctx: BenchContext, n: number, seconds: number, clients: number): Promise<BenchResult[]> {
   const dir = join(ctx.dir, String(n));
@@ -127,11 +131,9 @@ export async function size(ctx: BenchContext, n: number, seconds: number, client
     const cpu = cpuBetween(mark, treeMark(pid, 'fping'));
     clearInterval(sampler);
     // RSS over the first and the last minute of the window (the whole window when shorter).
-    const mib = (xs: [number, number][]): number =>
-      Math.round((xs.reduce((a, x) => a + x[1], 0) / Math.max(1, xs.length) / 2 ** 20) * 10) / 10;
     const lastT = samples.length > 0 ? samples[samples.length - 1]![0] : 0;
-    const firstMin = mib(samples.filter(([t]) => t <= 60_000));
-    const lastMin = mib(samples.filter(([t]) => t > lastT - 60_000));
+    const firstMin = meanMiB(samples.filter(([t]) => t <= 60_000));
+    const lastMin = meanMiB(samples.filter(([t]) => t > lastT - 60_000));
     const after = { bytes: dbBytes(info.dbFile), rows: rollupRows(info.dbFile) };
     const up = await server.stop();
     const upBefore = info.up;

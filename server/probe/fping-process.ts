@@ -78,16 +78,20 @@ interface PipeHandle {
  * it believes stopped, so the handle's `reading` flag is left as it is. Where the handle is not as
  * expected, reading stays eager. Returns the timer, or null when nothing was stopped.
  */
+/** Node's libuv handle behind a net.Socket (not public API; checked before use). */
+const HANDLE = '_handle';
+const handleOf = (stream: Readable): PipeHandle | null | undefined =>
+  (stream as unknown as Record<string, PipeHandle | null | undefined>)[HANDLE];
+
 function holdReads(stream: Readable, ms: number, resumed: () => void): NodeJS.Timeout | null {
-  const handle = (stream as unknown as { _handle?: PipeHandle | null })._handle;
+  const handle = handleOf(stream);
   if (ms <= 0 || !handle || typeof handle.readStop !== 'function' || typeof handle.readStart !== 'function') {
     return null;
   }
   handle.readStop();
   return setTimeout(() => {
     resumed();
-    const now = (stream as unknown as { _handle?: PipeHandle | null })._handle;
-    if (!stream.destroyed && now === handle) handle.readStart!();
+    if (!stream.destroyed && handleOf(stream) === handle) handle.readStart!();
   }, ms);
 }
 
