@@ -22,6 +22,8 @@ export interface FpingTuning extends ShardPlanOptions {
   silenceGraceMs?: number;
   /** Time a fresh process gets before silence counts (default 2 s). */
   startupGraceMs?: number;
+  /** Pause between reads of fping's output (default READ_BATCH_MS in fping-process.ts; 0: eager). */
+  readBatchMs?: number;
 }
 
 export type FpingEngineOptions = EngineOptions & FpingTuning;
@@ -172,6 +174,7 @@ export class FpingEngine implements ProbeEngine {
       stableAfterMs: o.stableAfterMs ?? 10_000,
       silenceGraceMs: o.silenceGraceMs ?? 1000,
       startupGraceMs: o.startupGraceMs ?? 2000,
+      readBatchMs: o.readBatchMs,
     };
   }
 }
