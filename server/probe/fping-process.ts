@@ -62,7 +62,7 @@ export function fpingLoopArgs(shard: Shard, timeoutMs: number): string[] {
  * How long fping's output is left to gather in the pipe between two reads. fping writes one line per
  * result (10,000 a second at province scale); reading each as it comes wakes Node — and makes fping
  * pay for the wake-up — thousands of times a second. Read every 20 ms instead: a few hundred lines per
- * read, fping ~25 % and Node ~10 % of a core cheaper at 10,000 points (bench/RESULTS.md), and results
+ * read; at 10,000 points Node went from ~43 to ~18 % of a core (bench/RESULTS.md, issue 8), and results
  * at most 20 ms later (the hub coalesces over 250 ms anyway). The pipe holds 64 KiB: ~1,000 lines.
  */
 export const READ_BATCH_MS = 20;
@@ -72,17 +72,17 @@ interface PipeHandle {
   readStart?: () => number;
 }
 
+/** Node's libuv handle behind a net.Socket (not public API; checked before use). */
+const HANDLE = '_handle';
+const handleOf = (stream: Readable): PipeHandle | null | undefined =>
+  (stream as unknown as Record<string, PipeHandle | null | undefined>)[HANDLE];
+
 /**
  * Stops reading `stream`'s pipe for `ms`, then starts it again (the lines gather in the pipe). Done at
  * the handle: a paused stream keeps reading until its buffer fills, and net.Socket restarts a handle
  * it believes stopped, so the handle's `reading` flag is left as it is. Where the handle is not as
  * expected, reading stays eager. Returns the timer, or null when nothing was stopped.
  */
-/** Node's libuv handle behind a net.Socket (not public API; checked before use). */
-const HANDLE = '_handle';
-const handleOf = (stream: Readable): PipeHandle | null | undefined =>
-  (stream as unknown as Record<string, PipeHandle | null | undefined>)[HANDLE];
-
 function holdReads(stream: Readable, ms: number, resumed: () => void): NodeJS.Timeout | null {
   const handle = handleOf(stream);
   if (ms <= 0 || !handle || typeof handle.readStop !== 'function' || typeof handle.readStart !== 'function') {

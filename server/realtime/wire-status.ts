@@ -2,13 +2,18 @@
 // (RTT and jitter to 0.1 ms below 10 ms, to 1 ms above; loss to 0.1 %). At 1 Hz nearly every probe
 // moves the raw RTT by a few µs; rounding first lets the hub send only what visibly changed, which
 // keeps a delta for 10,000 points small instead of listing every point every second.
-import type { PointState, PointStatus } from '../../shared/schemas';
+import type { PointStatus } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
 import { emptyPointFields, type PointFields } from '../status/board';
+import { nanToNull } from '../status/tracker';
+
+/** RTT or jitter as shown: 0.1 ms below 10 ms, 1 ms above (NaN stays NaN). */
+const roundMsValue = (x: number): number => (x < 10 ? Math.round(x * 10) / 10 : Math.round(x));
+/** Loss as shown: 0.1 %. */
+const roundLoss = (x: number): number => Math.round(x * 10) / 10;
 
 export function roundMs(x: number | null): number | null {
-  if (x === null) return null;
-  return x < 10 ? Math.round(x * 10) / 10 : Math.round(x);
+  return x === null ? null : roundMsValue(x);
 }
 
 export function wireStatus(s: PointStatus): PointStatus {
@@ -16,7 +21,7 @@ export function wireStatus(s: PointStatus): PointStatus {
     code: s.code,
     state: s.state,
     rtt: roundMs(s.rtt),
-    loss: s.loss === null ? null : Math.round(s.loss * 10) / 10,
+    loss: s.loss === null ? null : roundLoss(s.loss),
     jitter: roundMs(s.jitter),
     since: s.since,
     backup: s.backup,
@@ -52,35 +57,23 @@ export function readFromStatus(status: (code: string) => PointStatus | undefined
   };
 }
 
-/** What was last published for a point: updated in place, numbers only (NaN for null). */
-class Entry {
-  state: PointState = 'unknown';
-  rtt = NaN;
-  loss = NaN;
-  jitter = NaN;
-  since = NaN;
-  backup: PointState | null = null;
-}
-
 const same = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
 
 /** Rounds `f` in place to what a person reads (as wireStatus does). */
 function roundFields(f: PointFields): void {
-  f.rtt = f.rtt < 10 ? Math.round(f.rtt * 10) / 10 : Math.round(f.rtt);
-  f.loss = Math.round(f.loss * 10) / 10;
-  f.jitter = f.jitter < 10 ? Math.round(f.jitter * 10) / 10 : Math.round(f.jitter);
+  f.rtt = roundMsValue(f.rtt);
+  f.loss = roundLoss(f.loss);
+  f.jitter = roundMsValue(f.jitter);
 }
 
-const orNull = (x: number): number | null => (x !== x ? null : x);
-
-function toStatus(code: string, e: Entry): PointStatus {
+function toStatus(code: string, e: PointFields): PointStatus {
   return {
     code,
     state: e.state,
-    rtt: orNull(e.rtt),
-    loss: orNull(e.loss),
-    jitter: orNull(e.jitter),
-    since: e.since !== e.since ? null : toWireInstant(e.since),
+    rtt: nanToNull(e.rtt),
+    loss: nanToNull(e.loss),
+    jitter: nanToNull(e.jitter),
+    since: Number.isNaN(e.since) ? null : toWireInstant(e.since),
     backup: e.backup,
   };
 }
@@ -94,7 +87,8 @@ function toStatus(code: string, e: Entry): PointStatus {
  * record with records updated in place, and allocates only the statuses it sends.
  */
 export class Published {
-  private readonly last = new Map<string, Entry>();
+  /** What was last published per point: records updated in place (NaN for null). */
+  private readonly last = new Map<string, PointFields>();
   private readonly scratch = emptyPointFields();
 
   constructor(private readonly read: ReadStatus) {}
@@ -121,7 +115,7 @@ export class Published {
       ) {
         continue;
       }
-      if (!e) this.last.set(code, (e = new Entry()));
+      if (!e) this.last.set(code, (e = emptyPointFields()));
       copy(f, e);
       out.push(toStatus(code, e));
     }
@@ -135,14 +129,14 @@ export class Published {
       const f = this.read(code, this.scratch);
       if (!f) return undefined;
       roundFields(f);
-      this.last.set(code, (e = new Entry()));
+      this.last.set(code, (e = emptyPointFields()));
       copy(f, e);
     }
     return toStatus(code, e);
   }
 }
 
-function copy(f: PointFields, e: Entry): void {
+function copy(f: PointFields, e: PointFields): void {
   e.state = f.state;
   e.rtt = f.rtt;
   e.loss = f.loss;

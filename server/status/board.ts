@@ -6,7 +6,7 @@ import type { Point, PointState, PointStatus } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
 import type { Clock } from '../clock';
 import type { ProbeResult } from '../probe/types';
-import { TargetTracker, emptyFields, type TargetFields } from './tracker';
+import { TargetTracker, emptyFields, nanToNull, type TargetFields } from './tracker';
 import { DEFAULT_STATUS, type StatusConfig, type Transition } from './types';
 
 /** A transition of a point's primary target, i.e. of the point itself. */
@@ -58,7 +58,7 @@ export class StatusBoard {
    * stale. At 1 Hz nearly every point changes every second: a Set cleared four times a second would
    * rebuild its hash table each time, and that garbage lives long enough to reach the old generation.
    */
-  private changed: PointEntry[] = [];
+  private readonly changed: PointEntry[] = [];
   private changedCount = 0;
   private readonly listeners = new Set<PointTransitionListener>();
 
@@ -131,7 +131,7 @@ export class StatusBoard {
     return {
       code,
       state: s.state,
-      rtt: orNull(s.rtt),
+      rtt: nanToNull(s.rtt),
       loss: Number.isNaN(s.loss) ? null : round(s.loss, 2),
       jitter: Number.isNaN(s.jitter) ? null : round(s.jitter, 3),
       since: Number.isNaN(s.since) ? null : toWireInstant(s.since),
@@ -221,8 +221,6 @@ export class StatusBoard {
 }
 
 const SCRATCH = emptyPointFields();
-
-const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;

@@ -16,7 +16,8 @@ function grade(x: number, b: Band): number {
   return x >= b.degraded ? 1 : 0;
 }
 
-const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+/** NaN (the allocation-free forms' "none") as null. */
+export const nanToNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 /** A target's status as plain numbers, NaN for "none" (the allocation-free form of TargetStatus). */
 export interface TargetFields {
@@ -77,7 +78,7 @@ export class TargetTracker {
 
   /** Send time of the newest probe observed (the dashboards' latency is measured from it). */
   get lastProbeAt(): number | null {
-    return orNull(this.lastT);
+    return nanToNull(this.lastT);
   }
 
   /** Feeds one probe result; returns the transition it caused, if any. */
@@ -106,10 +107,10 @@ export class TargetTracker {
     const s = this.read(SCRATCH);
     return {
       state: s.state,
-      rtt: orNull(s.rtt),
-      loss: orNull(s.loss),
-      jitter: orNull(s.jitter),
-      since: orNull(s.since),
+      rtt: nanToNull(s.rtt),
+      loss: nanToNull(s.loss),
+      jitter: nanToNull(s.jitter),
+      since: nanToNull(s.since),
     };
   }
 

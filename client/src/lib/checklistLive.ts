@@ -47,6 +47,12 @@ type Write =
   | { kind: 'item'; point: string; item: string; change: ItemChange }
   | { kind: 'rollCall'; point: string; change: RollCallChange };
 
+/** What the room pushed while a join was under way. */
+interface JoinBuffer {
+  changes: ChecklistChanged[];
+  captures: RollCallCapture[];
+}
+
 const JOIN_TIMEOUT_MS = 15_000;
 const WRITE_TIMEOUT_MS = 15_000;
 const RETRY_MS = 2_000;
@@ -69,7 +75,7 @@ export class ChecklistLive {
    * Changes pushed while a join is under way (its ack awaited, then unpacked): replayed onto the fresh
    * snapshot, where marks older than it are ignored by version.
    */
-  private joining: { changes: ChecklistChanged[]; captures: RollCallCapture[] } | null = null;
+  private joining: JoinBuffer | null = null;
   /** Writes in flight, by item; the value is the change queued behind it, if any. */
   private readonly inflight = new Map<string, Write | null>();
 
@@ -212,7 +218,7 @@ export class ChecklistLive {
     const socket = this.socket;
     if (meetingId === null || !socket?.connected) return;
     const token = ++this.joinToken;
-    const joining: { changes: ChecklistChanged[]; captures: RollCallCapture[] } = { changes: [], captures: [] };
+    const joining: JoinBuffer = { changes: [], captures: [] };
     this.joining = joining;
     const retry = (): void => {
       if (token !== this.joinToken) return;
