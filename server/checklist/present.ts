@@ -12,6 +12,7 @@ import type {
 import { isConnected } from '../../shared/checklist';
 import type { Point, Unit } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
+import { unitOrder } from '../exporter/points';
 import type { ChecklistTemplateRow, MarkHistoryRow, MarkRow, RollCallCaptureRow } from '../store/types';
 
 export function presentTemplate(t: ChecklistTemplateRow): ChecklistTemplate {
@@ -82,21 +83,7 @@ export function presentPoint(p: Point): ChecklistPoint {
 
 /** Points in the order of the unit tree (depth first), then by code: a district's communes together. */
 export function treeOrder(points: readonly Point[], units: readonly Unit[]): Point[] {
-  const ids = new Set(units.map((u) => u.id));
-  const children = new Map<string | null, Unit[]>();
-  for (const u of units) {
-    const parent = u.parent !== null && ids.has(u.parent) ? u.parent : null;
-    children.set(parent, [...(children.get(parent) ?? []), u]);
-  }
-  const order = new Map<string, number>();
-  const visit = (parent: string | null): void => {
-    for (const u of children.get(parent) ?? []) {
-      if (order.has(u.id)) continue;
-      order.set(u.id, order.size);
-      visit(u.id);
-    }
-  };
-  visit(null);
+  const order = unitOrder(units);
   return [...points].sort(
     (a, b) =>
       (order.get(a.unit) ?? Infinity) - (order.get(b.unit) ?? Infinity) ||

@@ -29,7 +29,7 @@ export interface ExportSource {
 }
 
 /** Units depth first from the roots, so a district's points follow it and its communes follow those. */
-function unitOrder(units: readonly Unit[]): Map<string, number> {
+export function unitOrder(units: readonly Unit[]): Map<string, number> {
   const children = new Map<string | null, Unit[]>();
   const ids = new Set(units.map((u) => u.id));
   for (const u of units) {
