@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import pino, { type Logger } from 'pino';
 import { Meeting, Point, Unit } from '../../shared/schemas';
+import { Checkpointer, type CheckpointPass } from './checkpointer';
 import { migrate } from './migrations';
 import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteChecklist } from './sqlite-checklist';
@@ -36,6 +37,15 @@ export interface SqliteStoreOptions {
   logger?: Logger;
   /** How long a write waits for another connection's lock before throwing SQLITE_BUSY (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * Who checkpoints the WAL of a file database: a worker thread (default; see checkpointer.ts) or
+   * SQLite itself inside the commit that crosses its threshold ('inline').
+   */
+  checkpoint?: 'worker' | 'inline';
+  /** The worker's pass interval (default 1 s). */
+  checkpointIntervalMs?: number;
+  /** Each worker pass that copied frames (tests and diagnostics). */
+  onCheckpoint?: (pass: CheckpointPass) => void;
 }
 
 export const DEFAULT_OUTAGE_LIMIT = 1000;
@@ -88,10 +98,34 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
     // Keep the WAL from staying at its high-water mark after a burst.
     db.pragma('journal_size_limit = 67108864');
     migrate(db, logger);
-    return new SqliteStore(db);
+    const checkpointer =
+      mode === 'wal' && opts.checkpoint !== 'inline' ? startCheckpointer(db, file, opts, logger) : null;
+    return new SqliteStore(db, checkpointer);
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/** SQLite's own threshold (pages), given back to the store's connection if the worker fails. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+
+function startCheckpointer(db: Database.Database, file: string, opts: SqliteStoreOptions, logger: Logger) {
+  db.pragma('wal_autocheckpoint = 0');
+  const giveBack = (): void => {
+    if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  };
+  try {
+    return new Checkpointer(file, {
+      logger,
+      intervalMs: opts.checkpointIntervalMs,
+      onPass: opts.onCheckpoint,
+      onFailure: giveBack,
+    });
+  } catch (err) {
+    logger.error({ err }, 'store: checkpoint worker did not start; the store checkpoints on its own thread');
+    giveBack();
+    return null;
   }
 }
 
@@ -111,7 +145,10 @@ class SqliteStore implements Store {
   private readonly report: SqliteReport;
   private readonly insertOutageTx;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly checkpointer: Checkpointer | null,
+  ) {
     this.accounts = new SqliteAccounts(db);
     this.checklist = new SqliteChecklist(db);
     this.report = new SqliteReport(db);
@@ -357,6 +394,8 @@ class SqliteStore implements Store {
   }
 
   close(): void {
+    // The worker's connection first, so this one is the last and removes the WAL as it closes.
+    this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
