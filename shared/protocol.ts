@@ -17,7 +17,7 @@ import type { OutageAcknowledge, OutageNote, OutageNoteWithHistory } from './rep
 import type { PackedJson, PackedSnapshot } from './wire';
 
 /** Bumped on any incompatible change; checked at the handshake (`auth.protocol`). */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export const HandshakeAuth = z.object({ protocol: z.number().int() }).loose();
 // Besides auth.protocol, the handshake needs the session cookie (HttpOnly, sent by the browser):
@@ -198,8 +198,12 @@ export type ChecklistWriteAck<T> = { ok: true; data: T } | { ok: false; error: A
 export interface ServerEvents {
   /** Items or roll-call confirmations changed (by anyone, or automatically). */
   'checklist:changed': (p: ChecklistChanged) => void;
-  /** An automatic roll call (T−10 min, start) was taken. */
-  'rollcall:captured': (p: { meetingId: string; capture: RollCallCapture }) => void;
+  /**
+   * An automatic roll call (T−10 min, start) was taken. Packed (deflated JSON in a binary attachment)
+   * like the joins: a capture lists every point of the meeting (~1 MB of JSON at 10,000 points), and
+   * every socket in the room receives it, also the dashboards that never open the checklist.
+   */
+  'rollcall:captured': (p: { meetingId: string; capture: PackedJson<RollCallCapture> }) => void;
   /** The meeting's checklist items were replaced (another template): join again. */
   'checklist:invalidated': (p: { meetingId: string }) => void;
 }

@@ -68,7 +68,7 @@ export function publishChecklistEvents(
         io.to(room(e.payload.meetingId)).emit('checklist:changed', e.payload);
         break;
       case 'captured':
-        io.to(room(e.meetingId)).emit('rollcall:captured', { meetingId: e.meetingId, capture: e.capture });
+        io.to(room(e.meetingId)).emit('rollcall:captured', { meetingId: e.meetingId, capture: packJson(e.capture) });
         break;
       case 'invalidated':
         io.to(room(e.meetingId)).emit('checklist:invalidated', { meetingId: e.meetingId });

@@ -99,8 +99,19 @@ export class ChecklistLive {
     });
     socket.on('rollcall:captured', ({ meetingId, capture }) => {
       if (meetingId !== this.meetingId) return;
-      this.joining?.captures.push(capture);
-      this.store.addCapture(capture);
+      // Unpacking is asynchronous; the order against other events does not matter (the store keeps
+      // one capture per moment, whenever it arrives, also against a join's snapshot).
+      unpackJson(capture).then(
+        (c) => {
+          if (meetingId !== this.meetingId || this.socket !== socket) return;
+          this.joining?.captures.push(c);
+          this.store.addCapture(c);
+        },
+        () => {
+          // A capture that cannot be read: the snapshot of a new join holds it.
+          if (meetingId === this.meetingId && this.socket === socket) void this.join();
+        },
+      );
     });
     socket.on('checklist:invalidated', ({ meetingId }) => {
       if (meetingId === this.meetingId) void this.join();

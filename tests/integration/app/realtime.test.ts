@@ -149,7 +149,7 @@ describe('realtime hub', () => {
   it('refuses a client that speaks another protocol version at the handshake', async () => {
     const s = open(99);
     const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
-    expect(err.message).toMatch(/protocol mismatch: server speaks 3, client 99/);
+    expect(err.message).toMatch(/protocol mismatch: server speaks 4, client 99/);
     expect(s.connected).toBe(false);
   });
 

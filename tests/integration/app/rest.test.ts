@@ -35,7 +35,7 @@ const newPoint = (over: Partial<Point> = {}): Point => ({
 describe('REST API', () => {
   it('GET /api/health names the engine and the protocol', async () => {
     const r = await call('GET', '/api/health');
-    expect(r).toMatchObject({ status: 200, json: { ok: true, engine: 'fping', protocol: 3 } });
+    expect(r).toMatchObject({ status: 200, json: { ok: true, engine: 'fping', protocol: 4 } });
   });
 
   it('lists units, points and meetings; a meeting carries its id and phase', async () => {
