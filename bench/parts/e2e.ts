@@ -164,7 +164,7 @@ export async function size(ctx: BenchContext, n: number, seconds: number, client
         name: `${label}: probe→client latency p50`,
         value: r.p50,
         unit: 'ms',
-        note: `${r.latencies.toLocaleString('en-US')} deltas, max ${r.max} ms, ${r.gaps} seq gaps`,
+        note: `${r.latencies.toLocaleString('en-US')} deltas, max ${Math.round(r.max)} ms, ${r.gaps} seq gaps`,
       },
       {
         name: `${label}: probe→client latency p99`,
