@@ -129,6 +129,9 @@ export function createApp(opts: AppOptions): App {
   const health = new StorageHealth(clock, logger);
   monitor.recorder.onWrite((ok, pending, err) => health.report('outages', ok, pending, err));
   monitor.rollups.onWrite((ok, pending, err) => health.report('rollups', ok, pending, err));
+  // Commits can go on into a recycled WAL while the database file cannot grow: a failed checkpoint is
+  // the first sign of a full disk.
+  store.onCheckpoint?.((ok, err) => health.report('checkpoint', ok, 0, err));
   const runs = new RunLog({
     store,
     clock,

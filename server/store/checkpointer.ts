@@ -36,6 +36,9 @@ export interface CheckpointerOptions {
   onPass?: (pass: CheckpointPass) => void;
 }
 
+/** After each pass that did something or failed: whether the database file took the WAL's pages. */
+export type CheckpointListener = (ok: boolean, err?: CheckpointError) => void;
+
 // Plain JavaScript run with `eval`, so the worker needs no TypeScript loader wherever the server runs
 // (tsx, vitest). It loads the same better-sqlite3 the store uses, by path.
 const WORKER_SOURCE = `
@@ -47,17 +50,25 @@ db.pragma('synchronous = FULL');
 db.pragma('wal_autocheckpoint = 0');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 let copied = -1;
+let failing = false;
 const pass = () => {
   const t0 = performance.now();
   const r = checkpoint.get();
   // log = frames in the WAL, checkpointed = frames copied so far; nothing new since the last pass
-  // costs one read of the WAL index and no message.
-  if (r.checkpointed === copied && r.busy === 0) return;
+  // costs one read of the WAL index and no message (unless it ends a run of failures).
+  if (r.checkpointed === copied && r.busy === 0 && !failing) return;
   copied = r.checkpointed;
+  failing = false;
   parentPort.postMessage({ type: 'pass', log: r.log, checkpointed: r.checkpointed, busy: r.busy, ms: performance.now() - t0 });
 };
 const timer = setInterval(() => {
-  try { pass(); } catch (err) { parentPort.postMessage({ type: 'warn', message: String(err && err.message || err) }); }
+  try {
+    pass();
+  } catch (err) {
+    // A full disk or an I/O error: the database file cannot take the WAL's pages. Said every pass.
+    failing = true;
+    parentPort.postMessage({ type: 'fail', code: String((err && err.code) || ''), message: String((err && err.message) || err) });
+  }
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m !== 'stop') return;
@@ -71,13 +82,26 @@ parentPort.on('message', (m) => {
 parentPort.postMessage({ type: 'ready' });
 `;
 
-type FromWorker = { type: 'ready' } | ({ type: 'pass' } & CheckpointPass) | { type: 'warn'; message: string };
+type FromWorker =
+  { type: 'ready' } | ({ type: 'pass' } & CheckpointPass) | { type: 'fail'; code: string; message: string };
+
+/** A failed pass, as SQLite reported it (e.g. code SQLITE_FULL). */
+export class CheckpointError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
 
 export class Checkpointer {
   private readonly worker: Worker;
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
   private failed = false;
+  private readonly listeners = new Set<CheckpointListener>();
 
   constructor(
     file: string,
@@ -99,13 +123,22 @@ export class Checkpointer {
     });
   }
 
+  /** Hears every pass that copied frames (ok) or failed; returns the unsubscribe. */
+  onResult(listener: CheckpointListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private onMessage(m: FromWorker): void {
     if (m.type === 'pass') {
       const { log, checkpointed, busy, ms } = m;
       this.opts.onPass?.({ log, checkpointed, busy, ms });
       this.opts.logger.debug({ log, checkpointed, busy, ms: Math.round(ms) }, 'store: wal checkpoint');
-    } else if (m.type === 'warn') {
-      this.opts.logger.warn({ err: m.message }, 'store: wal checkpoint failed; retrying');
+      for (const l of this.listeners) l(true);
+    } else if (m.type === 'fail') {
+      const err = new CheckpointError(m.code, m.message);
+      this.opts.logger.warn({ err }, 'store: wal checkpoint failed; retrying');
+      for (const l of this.listeners) l(false, err);
     }
   }
 

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import pino, { type Logger } from 'pino';
 import { Meeting, Point, Unit } from '../../shared/schemas';
-import { Checkpointer, type CheckpointPass } from './checkpointer';
+import { Checkpointer, type CheckpointListener, type CheckpointPass } from './checkpointer';
 import { migrate } from './migrations';
 import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteChecklist } from './sqlite-checklist';
@@ -391,6 +391,10 @@ class SqliteStore implements Store {
   }
   purgeReportSnapshots(before: number): number {
     return this.report.purgeReportSnapshots(before);
+  }
+
+  onCheckpoint(listener: CheckpointListener): () => void {
+    return this.checkpointer?.onResult(listener) ?? (() => {});
   }
 
   close(): void {

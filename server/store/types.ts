@@ -158,6 +158,13 @@ export interface Store {
   /** Deletes snapshots created before `before`; returns how many. */
   purgeReportSnapshots(before: number): number;
 
+  /**
+   * Hears the store's background WAL checkpoints (a file database): ok, or the error that kept the
+   * database file from taking the WAL's pages (a full disk). Optional: a store without them says
+   * nothing.
+   */
+  onCheckpoint?(listener: (ok: boolean, err?: Error) => void): () => void;
+
   close(): void;
 }
 

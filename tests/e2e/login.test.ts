@@ -224,6 +224,20 @@ describe('login and roles in Chromium', () => {
   });
 });
 
+/** `n` rollup rows of bucket `t0` for points that exist nowhere else (filler for the disk test). */
+const batch = (n: number, t0: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => ({
+    point: `${prefix}${i}`,
+    host: '127.0.0.1',
+    t: t0,
+    sent: 1,
+    received: 1,
+    rttMin: 1,
+    rttAvg: 1,
+    rttMax: 1,
+    jitter: null,
+  }));
+
 describe('server health in Chromium', () => {
   let fs: Tmpfs | null = null;
   let t: TestApp | null = null;
@@ -250,7 +264,16 @@ describe('server health in Chromium', () => {
     await dashboardShown(page);
     expect(await page.getByTestId('storage-banner').count()).toBe(0);
 
+    // The WAL is checkpointed in the background and then reused from its start, so a small commit
+    // can still succeed on a full disk. A large batch first leaves a WAL of a few MB to reuse; once
+    // it is copied, the disk fills, and new rows commit into the reused WAL while the database file
+    // cannot grow to take them: the checkpoint fails, as will the writers once the WAL must grow.
+    const passes: boolean[] = [];
+    t.store.onCheckpoint!((ok) => passes.push(ok));
+    t.store.writeRollups(batch(3000, 1_700_000_000_000, 'FILL'));
+    await expect.poll(() => passes.includes(true), { timeout: 10_000 }).toBe(true);
     fs.fill();
+    t.store.writeRollups(batch(300, 1_700_000_010_000, 'NEW'));
     const banner = page.getByTestId('storage-banner');
     await expect.poll(() => banner.count(), { timeout: 15_000 }).toBe(1);
     expect(await banner.textContent()).toMatch(/^Lỗi ghi cơ sở dữ liệu — vẫn đang giám sát, \d+ bản ghi chờ ghi/);
