@@ -100,7 +100,9 @@ export class Checkpointer {
   private readonly worker: Worker;
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
-  private failed = false;
+  private workerGone = false;
+  /** The last pass failed (a full disk): logged when it starts and when it ends. */
+  private failing = false;
   private readonly listeners = new Set<CheckpointListener>();
 
   constructor(
@@ -134,17 +136,21 @@ export class Checkpointer {
       const { log, checkpointed, busy, ms } = m;
       this.opts.onPass?.({ log, checkpointed, busy, ms });
       this.opts.logger.debug({ log, checkpointed, busy, ms: Math.round(ms) }, 'store: wal checkpoint');
+      if (this.failing) this.opts.logger.warn('store: wal checkpoints succeed again');
+      this.failing = false;
       for (const l of this.listeners) l(true);
     } else if (m.type === 'fail') {
       const err = new CheckpointError(m.code, m.message);
-      this.opts.logger.warn({ err }, 'store: wal checkpoint failed; retrying');
+      // Once per run of failures: the worker retries every pass, the log should not.
+      if (!this.failing) this.opts.logger.warn({ err }, 'store: wal checkpoint failed; retrying every pass');
+      this.failing = true;
       for (const l of this.listeners) l(false, err);
     }
   }
 
   private fail(err: Error): void {
-    if (this.failed || this.stopped) return;
-    this.failed = true;
+    if (this.workerGone || this.stopped) return;
+    this.workerGone = true;
     this.opts.logger.error({ err }, 'store: checkpoint worker failed; the store checkpoints on its own thread');
     this.opts.onFailure(err);
   }
@@ -156,7 +162,7 @@ export class Checkpointer {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    if (!this.failed) {
+    if (!this.workerGone) {
       // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker thread, not a window
       this.worker.postMessage('stop');
       Atomics.wait(this.done, 0, 0, STOP_WAIT_MS);
