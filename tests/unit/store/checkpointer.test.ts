@@ -69,24 +69,29 @@ describe('WAL checkpoints on a worker thread', () => {
   });
 
   it('the worker copies every committed frame, and the WAL is then reused from its start', async () => {
+    // The same ten batches into a store whose worker never passes: its WAL holds them all.
+    const unchecked = setup({ checkpointIntervalMs: 600_000 });
+    for (let b = 0; b < 10; b++) writeBatch(unchecked.store, b);
     const passes: CheckpointPass[] = [];
-    const { store, walBytes } = setup({ checkpointIntervalMs: 50, onCheckpoint: (p) => passes.push(p) });
-    for (let b = 0; b < 10; b++) writeBatch(store, b);
-    const written = walBytes();
-    await waitFor(
-      'a complete pass',
-      () => passes.some((p) => p.log > 0 && p.checkpointed === p.log && p.busy === 0),
-      10_000,
-    );
-    // A writer that finds the whole WAL copied starts again at its beginning: the file does not grow.
-    for (let b = 10; b < 20; b++) {
+    let lastPassAt = 0;
+    const onCheckpoint = (p: CheckpointPass) => {
+      passes.push(p);
+      lastPassAt = Date.now();
+    };
+    const { store, walBytes } = setup({ checkpointIntervalMs: 50, onCheckpoint });
+    for (let b = 0; b < 10; b++) {
       const before = passes.length;
       writeBatch(store, b);
-      const copied = () => passes.length > before && passes.at(-1)!.checkpointed === passes.at(-1)!.log;
+      // The worker says something only when a pass copied frames: a complete pass followed by three
+      // silent intervals means every committed frame is in the database file.
+      const copied = () =>
+        passes.length > before && passes.at(-1)!.checkpointed === passes.at(-1)!.log && Date.now() - lastPassAt > 150;
       await waitFor('the batch copied', copied, 10_000);
     }
-    expect(walBytes()).toBeLessThanOrEqual(written);
-    expect(store.listRollups('P01999', 0, Number.MAX_SAFE_INTEGER)).toHaveLength(20);
+    // A writer that finds the whole WAL copied starts again at its beginning: the WAL keeps about one
+    // batch (two when a restart is missed because the worker held a read mark at that instant).
+    expect(walBytes()).toBeLessThan(0.6 * unchecked.walBytes());
+    expect(store.listRollups('P01999', 0, Number.MAX_SAFE_INTEGER)).toHaveLength(10);
   });
 
   it('closing stops the worker first, so the store closes last and removes the WAL', async () => {
