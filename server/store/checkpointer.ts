@@ -79,11 +79,9 @@ parentPort.on('message', (m) => {
     parentPort.close();
   }
 });
-parentPort.postMessage({ type: 'ready' });
 `;
 
-type FromWorker =
-  { type: 'ready' } | ({ type: 'pass' } & CheckpointPass) | { type: 'fail'; code: string; message: string };
+type FromWorker = ({ type: 'pass' } & CheckpointPass) | { type: 'fail'; code: string; message: string };
 
 /** A failed pass, as SQLite reported it (e.g. code SQLITE_FULL). */
 export class CheckpointError extends Error {

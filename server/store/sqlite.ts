@@ -45,7 +45,7 @@ export interface SqliteStoreOptions {
   /** The worker's pass interval (default 1 s). */
   checkpointIntervalMs?: number;
   /** Each worker pass that copied frames (tests and diagnostics). */
-  onCheckpoint?: (pass: CheckpointPass) => void;
+  onCheckpointPass?: (pass: CheckpointPass) => void;
 }
 
 export const DEFAULT_OUTAGE_LIMIT = 1000;
@@ -119,7 +119,7 @@ function startCheckpointer(db: Database.Database, file: string, opts: SqliteStor
     return new Checkpointer(file, {
       logger,
       intervalMs: opts.checkpointIntervalMs,
-      onPass: opts.onCheckpoint,
+      onPass: opts.onCheckpointPass,
       onFailure: giveBack,
     });
   } catch (err) {

@@ -78,7 +78,7 @@ describe('WAL checkpoints on a worker thread', () => {
       passes.push(p);
       lastPassAt = Date.now();
     };
-    const { store, walBytes } = setup({ checkpointIntervalMs: 50, onCheckpoint });
+    const { store, walBytes } = setup({ checkpointIntervalMs: 50, onCheckpointPass: onCheckpoint });
     for (let b = 0; b < 10; b++) {
       const before = passes.length;
       writeBatch(store, b);
@@ -96,7 +96,7 @@ describe('WAL checkpoints on a worker thread', () => {
 
   it('closing stops the worker first, so the store closes last and removes the WAL', async () => {
     const passes: CheckpointPass[] = [];
-    const { file, store, walBytes } = setup({ checkpointIntervalMs: 20, onCheckpoint: (p) => passes.push(p) });
+    const { file, store, walBytes } = setup({ checkpointIntervalMs: 20, onCheckpointPass: (p) => passes.push(p) });
     writeBatch(store, 0);
     await waitFor('a pass', () => passes.length > 0, 10_000);
     expect(walBytes()).toBeGreaterThan(0);
