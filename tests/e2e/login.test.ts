@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, meetingNow, startTestApp, tinyProvince, type TestApp } from '../helpers/app';
 import { launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { mountTmpfs, type Tmpfs } from '../integration/faults/tmpfs';
+import { rollup } from '../unit/store/fixtures';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const STATIC = join(import.meta.dirname, '..', '..', 'client', 'dist');
@@ -226,17 +227,7 @@ describe('login and roles in Chromium', () => {
 
 /** `n` rollup rows of bucket `t0` for points that exist nowhere else (filler for the disk test). */
 const batch = (n: number, t0: number, prefix: string) =>
-  Array.from({ length: n }, (_, i) => ({
-    point: `${prefix}${i}`,
-    host: '127.0.0.1',
-    t: t0,
-    sent: 1,
-    received: 1,
-    rttMin: 1,
-    rttAvg: 1,
-    rttMax: 1,
-    jitter: null,
-  }));
+  Array.from({ length: n }, (_, i) => rollup({ point: `${prefix}${i}`, t: t0 }));
 
 describe('server health in Chromium', () => {
   let fs: Tmpfs | null = null;

@@ -9,6 +9,7 @@ import type { RollupRow, Store } from '../../../server/store/types';
 import type { ServerHealth } from '../../../shared/protocol';
 import { api, startTestApp, waitFor, type TestApp } from '../../helpers/app';
 import { isRoot } from '../../helpers/nft';
+import { rollup } from '../../unit/store/fixtures';
 import { mountTmpfs, type Tmpfs } from './tmpfs';
 
 let fs: Tmpfs | null = null;
@@ -24,17 +25,7 @@ afterAll(async () => {
 
 const T0 = 1_700_000_000_000;
 function rows(n: number, t: number, prefix: string): RollupRow[] {
-  return Array.from({ length: n }, (_, i) => ({
-    point: `${prefix}${i}`,
-    host: `127.9.${i >> 8}.${i & 255}`,
-    t,
-    sent: 10,
-    received: 10,
-    rttMin: 1,
-    rttAvg: 2,
-    rttMax: 3,
-    jitter: 0.5,
-  }));
+  return Array.from({ length: n }, (_, i) => rollup({ point: `${prefix}${i}`, host: `127.9.${i >> 8}.${i & 255}`, t }));
 }
 
 describe.skipIf(!isRoot())(

@@ -7,8 +7,9 @@ import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Checkpointer, type CheckpointPass } from '../../../server/store/checkpointer';
 import { openSqliteStore, type SqliteStoreOptions } from '../../../server/store/sqlite';
-import type { RollupRow, Store } from '../../../server/store/types';
+import type { Store } from '../../../server/store/types';
 import { waitFor } from '../../helpers/app';
+import { rollup } from './fixtures';
 
 const logger = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'diemcau-checkpoint-'));
@@ -31,20 +32,9 @@ function setup(opts: SqliteStoreOptions) {
 const T0 = 1_700_000_000_000;
 /** ~2,000 rows per call: one transaction of a few hundred 4 KiB pages. */
 function writeBatch(store: Store, batch: number): void {
-  const rows: RollupRow[] = [];
-  for (let i = 0; i < 2000; i++) {
-    rows.push({
-      point: `P${String(i).padStart(5, '0')}`,
-      host: `10.${i >> 8}.${i & 255}.1`,
-      t: T0 + batch * 10_000,
-      sent: 10,
-      received: 10,
-      rttMin: 1.5,
-      rttAvg: 2.5,
-      rttMax: 3.5,
-      jitter: 0.25,
-    });
-  }
+  const rows = Array.from({ length: 2000 }, (_, i) =>
+    rollup({ point: `P${String(i).padStart(5, '0')}`, host: `10.${i >> 8}.${i & 255}.1`, t: T0 + batch * 10_000 }),
+  );
   store.writeRollups(rows);
 }
 
