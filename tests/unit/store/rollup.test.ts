@@ -15,6 +15,7 @@ import {
 } from '../../../server/store/rollup';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import type { RollupRow } from '../../../server/store/types';
+import { waitFor } from '../../helpers/app';
 
 const logger = pino({ level: 'silent' });
 const B = 1_700_000_000_000; // a bucket start
@@ -148,7 +149,8 @@ describe('RollupBuffer', () => {
     buffer.flushInSlices(B + 20_000);
     expect(calls).toEqual([SLICE_ROWS]); // the first slice at once, the rest on later turns
     buffer.flushInSlices(B + 20_000); // a pass under way: not started twice
-    await new Promise((r) => setTimeout(r, 50));
+    // Each slice is a committed (fsynced) transaction: wait for the pass to end, however long it takes.
+    await waitFor('the pass told', () => told.length > 0, 10_000);
     clearInterval(spin);
     expect(calls).toEqual([SLICE_ROWS, SLICE_ROWS, 500]);
     expect(turns).toBeGreaterThan(0);
@@ -170,7 +172,7 @@ describe('RollupBuffer', () => {
     const told: [boolean, number][] = [];
     buffer.onWrite((ok, pending) => told.push([ok, pending]));
     buffer.flushInSlices(B + 20_000);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the pass told', () => told.length > 0, 10_000);
     expect(call).toBe(2);
     expect(told).toEqual([[false, n - SLICE_ROWS]]);
     expect(buffer.flush(B + 20_000)).toEqual({ written: n - SLICE_ROWS, pending: 0, dropped: 0 });
