@@ -11,9 +11,10 @@ export const BUCKET_MS = 10_000;
 
 /**
  * Rows per write when the timer flushes. 10,000 points make 10,000 rows every 10 s; written in one
- * transaction they hold the event loop ~100 ms (300 ms with a WAL checkpoint) on a 2-core machine, and
- * every dashboard's delta waits behind it. In slices of this size, with a turn of the event loop
- * between them, no write holds it for more than ~10–30 ms.
+ * transaction they hold the event loop ~100 ms on a 2-core machine (300 ms more when SQLite's own
+ * checkpoint ran inside it; checkpoints now run on a worker, checkpointer.ts), and every dashboard's
+ * delta waits behind it. In slices of this size, with a turn of the event loop between them, no write
+ * holds it for more than ~10–60 ms (each slice is one fsynced commit).
  */
 export const SLICE_ROWS = 1000;
 
