@@ -3,9 +3,7 @@
 // moves the raw RTT by a few µs; rounding first lets the hub send only what visibly changed, which
 // keeps a delta for 10,000 points small instead of listing every point every second.
 import type { PointStatus } from '../../shared/schemas';
-import { toWireInstant } from '../../shared/time';
-import { emptyPointFields, type PointFields } from '../status/board';
-import { nanToNull } from '../status/tracker';
+import { emptyPointFields, toPointStatus, type PointFields } from '../status/board';
 
 /** RTT or jitter as shown: 0.1 ms below 10 ms, 1 ms above (NaN stays NaN). */
 const roundMsValue = (x: number): number => (x < 10 ? Math.round(x * 10) / 10 : Math.round(x));
@@ -66,18 +64,6 @@ function roundFields(f: PointFields): void {
   f.jitter = roundMsValue(f.jitter);
 }
 
-function toStatus(code: string, e: PointFields): PointStatus {
-  return {
-    code,
-    state: e.state,
-    rtt: nanToNull(e.rtt),
-    loss: nanToNull(e.loss),
-    jitter: nanToNull(e.jitter),
-    since: Number.isNaN(e.since) ? null : toWireInstant(e.since),
-    backup: e.backup,
-  };
-}
-
 /**
  * Each point's status as last published (rounded): deltas carry only points that differ from it, and
  * snapshots give it, so a client that joined between two ticks holds what the next delta builds on
@@ -117,7 +103,7 @@ export class Published {
       }
       if (!e) this.last.set(code, (e = emptyPointFields()));
       copy(f, e);
-      out.push(toStatus(code, e));
+      out.push(toPointStatus(code, e));
     }
     return out;
   }
@@ -132,7 +118,7 @@ export class Published {
       this.last.set(code, (e = emptyPointFields()));
       copy(f, e);
     }
-    return toStatus(code, e);
+    return toPointStatus(code, e);
   }
 }
 

@@ -128,15 +128,9 @@ export class StatusBoard {
   status(code: string): PointStatus | undefined {
     const s = this.read(code, SCRATCH);
     if (!s) return undefined;
-    return {
-      code,
-      state: s.state,
-      rtt: nanToNull(s.rtt),
-      loss: Number.isNaN(s.loss) ? null : round(s.loss, 2),
-      jitter: Number.isNaN(s.jitter) ? null : round(s.jitter, 3),
-      since: Number.isNaN(s.since) ? null : toWireInstant(s.since),
-      backup: s.backup,
-    };
+    s.loss = round(s.loss, 2);
+    s.jitter = round(s.jitter, 3);
+    return toPointStatus(code, s);
   }
 
   /**
@@ -221,6 +215,19 @@ export class StatusBoard {
 }
 
 const SCRATCH = emptyPointFields();
+
+/** A point's fields (NaN for none) as the PointStatus the API and the dashboards get. */
+export function toPointStatus(code: string, f: PointFields): PointStatus {
+  return {
+    code,
+    state: f.state,
+    rtt: nanToNull(f.rtt),
+    loss: nanToNull(f.loss),
+    jitter: nanToNull(f.jitter),
+    since: Number.isNaN(f.since) ? null : toWireInstant(f.since),
+    backup: f.backup,
+  };
+}
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
