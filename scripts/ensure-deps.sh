@@ -41,9 +41,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
   echo "» installing npm packages (better-sqlite3 may build from source: ~2 minutes)"
-  # Not `npm ci`: it refuses a lock file without every platform's optional binaries (oxlint's), which
-  # registry mirrors do not always carry; `npm install` follows the lock and skips what it cannot get.
-  npm install --no-audit --no-fund --loglevel=error
+  # `npm ci`: exactly the lock file, and a refusal if package.json and the lock disagree, so a lock
+  # out of sync fails here, in CI, instead of installing something nobody tested. It never rewrites
+  # the lock, so `npm start` leaves the tree clean.
+  npm ci --no-audit --no-fund --loglevel=error
 fi
