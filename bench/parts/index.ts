@@ -4,5 +4,6 @@ import { dashboardPart } from './dashboard';
 import { e2eLongPart, e2ePart } from './e2e';
 import { enginesPart } from './engines';
 import { reportPart } from './report';
+import { trackerPart } from './tracker';
 
-export const PARTS: readonly BenchPart[] = [reportPart, enginesPart, e2ePart, dashboardPart, e2eLongPart];
+export const PARTS: readonly BenchPart[] = [trackerPart, reportPart, enginesPart, e2ePart, dashboardPart, e2eLongPart];
