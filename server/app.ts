@@ -14,8 +14,10 @@ import { Access } from './auth/access';
 import { cookieName } from './auth/cookies';
 import { FailureLimiter } from './auth/limiter';
 import { authenticate, requireAction, requireSession } from './auth/middleware';
+import { verifyPassword } from './auth/password';
 import { Sessions, type SessionConfig } from './auth/sessions';
 import { Users } from './auth/users';
+import { VerifyGate } from './auth/verify-gate';
 import { systemClock, type Clock } from './clock';
 import { errorHandler } from './http/errors';
 import { requestLogger } from './http/request-log';
@@ -24,6 +26,7 @@ import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
 import { reportRoutes } from './http/routes/report';
 import { inventoryRoutes } from './http/routes/inventory';
+import { lockoutRoutes } from './http/routes/lockouts';
 import { importRoutes } from './http/routes/imports';
 import { monitoringRoutes } from './http/routes/monitoring';
 import { userRoutes } from './http/routes/users';
@@ -60,8 +63,19 @@ export interface AppOptions {
   /** Express "trust proxy" (e.g. "loopback" behind a local nginx): client IPs from X-Forwarded-For. */
   trustProxy?: boolean | number | string;
   session?: Partial<SessionConfig>;
-  /** Failed logins allowed per IP and per username within the window (default 5 per 15 min). */
-  login?: { maxFailures?: number; windowMs?: number };
+  /**
+   * Password checks allowed per IP and per username within the window (default 5 per 15 min), counted
+   * before each check; checks at once in all and per key, and logins waiting for one (server/auth/
+   * verify-gate.ts); the check itself (default verifyPassword: tests wrap it to count argon2 calls).
+   */
+  login?: {
+    maxFailures?: number;
+    windowMs?: number;
+    maxVerifying?: number;
+    maxVerifyingPerKey?: number;
+    maxQueued?: number;
+    verify?: typeof verifyPassword;
+  };
   /** Connected sockets' sessions are checked this often (default 30 s). */
   sessionSweepMs?: number;
   /** Monitor run heartbeat (default 5 s): how precisely a crash's gap begins. */
@@ -76,6 +90,7 @@ export interface AppAuth {
   sessions: Sessions;
   users: Users;
   limiter: FailureLimiter;
+  gate: VerifyGate;
   access: Access;
   sockets: SocketAuth;
   cookieName: string;
@@ -153,6 +168,11 @@ export function createApp(opts: AppOptions): App {
     knownUnits: () => new Set(inventory.listUnits().map((u) => u.id)),
   });
   const limiter = new FailureLimiter({ clock, max: opts.login?.maxFailures, windowMs: opts.login?.windowMs });
+  const gate = new VerifyGate({
+    maxInFlight: opts.login?.maxVerifying,
+    maxPerKey: opts.login?.maxVerifyingPerKey,
+    maxQueued: opts.login?.maxQueued,
+  });
   const name = cookieName(secure);
   const checklist = createChecklist({
     store,
@@ -201,7 +221,18 @@ export function createApp(opts: AppOptions): App {
       ...serverHealth(),
     });
   });
-  app.use('/api/auth', authRoutes({ store, sessions, limiter, secureCookies: secure, logger }));
+  app.use(
+    '/api/auth',
+    authRoutes({
+      store,
+      sessions,
+      limiter,
+      gate,
+      verify: opts.login?.verify ?? verifyPassword,
+      secureCookies: secure,
+      logger,
+    }),
+  );
   // Everything below needs a session; bodies are parsed only for those who have one.
   app.use('/api', requireSession, express.json({ limit: '1mb' }));
   app.use('/api', inventoryRoutes(inventory, clock));
@@ -210,6 +241,7 @@ export function createApp(opts: AppOptions): App {
     monitoringRoutes({ inventory, status: monitor.board, participation: monitor, store, clock, windows: opts.windows }),
   );
   app.use('/api', userRoutes(users));
+  app.use('/api', lockoutRoutes({ limiter, clock, logger }));
   // Importing points and drafting meetings from invitations change the inventory: admins only.
   // Exports are reads, open to every session.
   app.use(['/api/import', '/api/invitations'], requireAction('inventory:write'));
@@ -234,7 +266,7 @@ export function createApp(opts: AppOptions): App {
     transports: ['websocket'],
     // No per-message compression: the one large message, the join's snapshot, comes compressed once
     // and shared by every join (shared/wire.ts, PackedSnapshot); deltas are small. A compressor per
-    // connection would cost ~0.2 MB each and a deflate per client of every large message (DESIGN.md).
+    // connection would cost ~0.2 MB each and a deflate per client of every large message (docs/ARCHITECTURE.md, "Measured costs").
     perMessageDeflate: false,
     serveClient: false,
     cors: { origin: false },
@@ -286,7 +318,7 @@ export function createApp(opts: AppOptions): App {
     inventory,
     monitor,
     hub,
-    auth: { sessions, users, limiter, access, sockets, cookieName: name },
+    auth: { sessions, users, limiter, gate, access, sockets, cookieName: name },
     health,
     runs,
     checklist,

@@ -1,4 +1,4 @@
-// Wires the data flow of DESIGN.md: inventory → scheduler → probe engine → status board →
+// Wires the data flow of docs/ARCHITECTURE.md: inventory → scheduler → probe engine → status board →
 // outage recorder (synchronous writes) and rollup buffer (batched writes); the hub reads the board.
 import type { Logger } from 'pino';
 import type { Meeting } from '../shared/schemas';

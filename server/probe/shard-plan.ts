@@ -5,7 +5,7 @@
 import type { ProbeTarget } from './types';
 
 /**
- * One fping process keeps up with ~6,500 packets/s on a fast core (DESIGN.md), but on this project's
+ * One fping process keeps up with ~6,500 packets/s on a fast core (docs/ARCHITECTURE.md, "Measured costs"), but on this project's
  * slower 2-core machine (Xeon, 2.6 GHz) a process of 5,000 hosts at 1 Hz delivered only ~4,850 results
  * a second (its 0.1 ms send gap is not honoured; each host was probed every ~1.03 s). 4,000 keeps up
  * on both, with headroom: 10,000 points are three processes.

@@ -22,7 +22,7 @@ const byId = (shards: Shard[]): Map<string, Shard> => new Map(shards.map((s) => 
 
 describe('shard capacity and send gap', () => {
   it('scales capacity with the interval under the packets/s budget', () => {
-    expect(DEFAULT_MAX_PACKETS_PER_SECOND).toBeLessThan(6500); // DESIGN.md: ~6,500/s per process
+    expect(DEFAULT_MAX_PACKETS_PER_SECOND).toBeLessThan(6500); // docs/ARCHITECTURE.md: ~6,500/s per process
     expect(shardCapacity(1000)).toBe(DEFAULT_MAX_PACKETS_PER_SECOND);
     expect(shardCapacity(2000, { maxPacketsPerSecond: 6000 })).toBe(12_000);
     expect(shardCapacity(60_000, { maxPacketsPerSecond: 6000, maxHostsPerShard: 20_000 })).toBe(20_000);
