@@ -217,11 +217,10 @@ describe('line-test checklist in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it(`stays quick with ${BIG_N} points: rows are virtualised and the keys scroll to the cursor`, async () => {
-    const started = Date.now();
+  it(`with ${BIG_N} points: rows are virtualised and the keys scroll to the cursor`, async () => {
+    // How quickly it opens is measured by `npm run bench dashboard`, not asserted here.
     const page = await openChecklist(adminBrowser, BIG);
     await expect.poll(() => readyCount(page)).toBe(`0/${BIG_N}`);
-    expect(Date.now() - started).toBeLessThan(5_000);
     const drawn = await page.locator('[data-testid^="checklist-row-"]').count();
     expect(drawn).toBeGreaterThan(5);
     expect(drawn).toBeLessThan(80);
@@ -232,10 +231,8 @@ describe('line-test checklist in Chromium', () => {
     for (let i = 0; i < 10; i++) await page.keyboard.press('PageDown');
     await expect.poll(() => board.getAttribute('aria-activedescendant')).toBe('cl-cell-Q101-hinh-anh');
     await expect.poll(() => cell(page, 'Q101', 'hinh-anh').isVisible()).toBe(true);
-    const t0 = Date.now();
     await page.keyboard.press('p');
     await expect.poll(() => resultOf(page, 'Q101', 'hinh-anh')).toBe('pass');
-    expect(Date.now() - t0).toBeLessThan(1_000);
     await expect.poll(() => board.getAttribute('aria-activedescendant')).toBe('cl-cell-Q101-am-thanh');
     expect(problems).toEqual([]);
   });
