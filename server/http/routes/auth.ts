@@ -1,6 +1,8 @@
-// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me. Failed logins are limited per client
-// address and per username (5 per 15 min by default → 429 with Retry-After); the check runs before
-// the password is verified, so a blocked guesser costs no argon2 time.
+// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me. Logins are limited per client
+// address and per username (5 password checks per 15 min by default → 429 with Retry-After). Each
+// attempt is counted before its password is verified, so concurrent guesses cannot slip past the
+// count while argon2 runs, and a blocked guesser costs no argon2 time; the checks themselves pass
+// through a small gate (server/auth/verify-gate.ts) so logins cannot eat the CPU.
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { LoginBody, type Me } from '../../../shared/protocol';
@@ -9,17 +11,21 @@ import { clearedCookie, sessionCookie } from '../../auth/cookies';
 import { TooManyRequestsError, UnauthorizedError } from '../../auth/errors';
 import type { FailureLimiter } from '../../auth/limiter';
 import { authOf } from '../../auth/middleware';
-import { verifyPassword } from '../../auth/password';
+import type { verifyPassword } from '../../auth/password';
 import { permissionsOf } from '../../auth/policy';
 import type { Sessions, ValidSession } from '../../auth/sessions';
 import { presentUser } from '../../auth/users';
+import { GateBusyError, type VerifyGate } from '../../auth/verify-gate';
 import { parseOrThrow } from '../../errors';
-import type { Store } from '../../store/types';
+import type { Store, UserRow } from '../../store/types';
 
 export interface AuthRouteDeps {
   store: Store;
   sessions: Sessions;
   limiter: FailureLimiter;
+  gate: VerifyGate;
+  /** The password check (server/auth/password.ts); injectable so tests can count the argon2 calls. */
+  verify: typeof verifyPassword;
   secureCookies: boolean;
   logger: Logger;
 }
@@ -45,27 +51,47 @@ export function authRoutes(d: AuthRouteDeps): Router {
   r.post('/login', express.json({ limit: '4kb' }), async (req, res) => {
     const body = parseOrThrow(LoginBody, req.body ?? {});
     const name = body.username.trim().toLowerCase();
-    const keys = [`ip:${clientIp(req)}`, `user:${name}`];
-    const waitMs = Math.max(...keys.map((k) => d.limiter.blockedFor(k)));
-    if (waitMs > 0) {
-      const retryAfterS = Math.ceil(waitMs / 1000);
-      d.logger.warn({ username: name, ip: clientIp(req), retryAfterS }, 'login refused: too many failures');
+    const ip = clientIp(req);
+    const keys = [`ip:${ip}`, `user:${name}`];
+    const reserved = d.limiter.reserve(keys);
+    if ('waitMs' in reserved) {
+      const retryAfterS = Math.ceil(reserved.waitMs / 1000);
+      d.logger.warn({ username: name, ip, retryAfterS }, 'login refused: too many failures');
       throw new TooManyRequestsError(`too many failed logins; try again in ${retryAfterS} s`, retryAfterS);
     }
-    const user = d.store.getUser(name);
-    const ok = await verifyPassword(user?.passwordHash ?? null, body.password);
+    const { attempt } = reserved;
+    let checked: { user: UserRow | undefined; ok: boolean };
+    try {
+      checked = await d.gate.run(keys, async () => {
+        // Read when the check starts, not when the request arrived: a password changed meanwhile counts.
+        const user = d.store.getUser(name);
+        return { user, ok: await d.verify(user?.passwordHash ?? null, body.password) };
+      });
+    } catch (err) {
+      if (err instanceof GateBusyError) {
+        // Nothing was checked: the place is given back.
+        attempt.release();
+        d.logger.warn({ username: name, ip }, 'login refused: too many logins being checked');
+        throw new TooManyRequestsError('too many logins in progress; try again in 1 s', 1);
+      }
+      // Counted as a failure: an error must never become a way to check passwords without limit.
+      attempt.failed();
+      throw err;
+    }
+    const { user, ok } = checked;
     if (!user || !ok) {
-      for (const k of keys) d.limiter.fail(k);
-      d.logger.warn({ username: name, ip: clientIp(req) }, 'login failed');
+      attempt.failed();
+      d.logger.warn({ username: name, ip }, 'login failed');
       throw new UnauthorizedError('wrong username or password');
     }
+    attempt.release();
     d.limiter.reset(`user:${name}`);
     const { token, valid } = d.sessions.create(user);
     res.setHeader(
       'Set-Cookie',
       sessionCookie(token, { secure: d.secureCookies, maxAgeS: d.sessions.config.absoluteMs / 1000 }),
     );
-    d.logger.info({ user: user.name, role: user.role, ip: clientIp(req) }, 'login');
+    d.logger.info({ user: user.name, role: user.role, ip }, 'login');
     res.json(presentMe(valid, idleMs));
   });
 
