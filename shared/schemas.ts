@@ -2,6 +2,7 @@
 // of these; the TypeScript types are inferred from them.
 import { z } from 'zod';
 import { hostProblem } from './host';
+import { cleanText } from './text';
 
 export const LEVELS = ['province', 'district', 'commune'] as const;
 export const Level = z.enum(LEVELS);
@@ -26,6 +27,43 @@ export const Code = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-" (no spaces)');
 
+/**
+ * Human-readable text of the inventory (names, titles, rooms, addresses, contacts): normalised or
+ * refused by the one rule of shared/text.ts; `max` counts the normalised text.
+ */
+export function Text(max: number) {
+  return z.string().transform((raw, ctx) => cleanOrIssue(raw, max, ctx, false) ?? z.NEVER);
+}
+
+/**
+ * An optional text field: the same rule, but empty or all spaces means "none" (undefined), as a sheet
+ * cannot tell an empty room from no room and earlier versions stored "".
+ */
+export function OptionalText(max: number) {
+  return z
+    .string()
+    .transform((raw, ctx) => cleanOrIssue(raw, max, ctx, true))
+    .optional();
+}
+
+function cleanOrIssue(
+  raw: string,
+  max: number,
+  ctx: { addIssue: (i: { code: 'custom'; message: string }) => void },
+  blankIsNone: boolean,
+): string | undefined {
+  const r = cleanText(raw);
+  if (!r.ok) {
+    if (!(r.blank && blankIsNone)) ctx.addIssue({ code: 'custom', message: r.reason });
+    return undefined;
+  }
+  if (r.text.length > max) {
+    ctx.addIssue({ code: 'custom', message: `dài ${r.text.length} ký tự, tối đa ${max}` });
+    return undefined;
+  }
+  return r.text;
+}
+
 /** An instant on the wire: ISO 8601 with an explicit offset (Z or ±hh:mm). */
 export const Instant = z.iso.datetime({ offset: true });
 
@@ -44,20 +82,20 @@ export const Target = z.discriminatedUnion('kind', [IcmpTarget]);
 export type Target = z.infer<typeof Target>;
 
 export const Contact = z.strictObject({
-  name: z.string().min(1).max(120),
+  name: Text(120),
   role: z.enum(['technician', 'leader', 'other']).default('technician'),
   phone: z
     .string()
     .max(32)
     .regex(/^\+?[0-9 .()-]{3,}$/, 'phone may hold digits, spaces, ".", "-", "(", ")" and a leading "+"')
     .optional(),
-  organization: z.string().max(200).optional(),
+  organization: OptionalText(200),
 });
 export type Contact = z.infer<typeof Contact>;
 
 export const Unit = z.strictObject({
   id: Code,
-  name: z.string().min(1).max(200),
+  name: Text(200),
   level: Level,
   parent: Code.nullable().default(null),
 });
@@ -66,11 +104,11 @@ export type Unit = z.infer<typeof Unit>;
 export const Point = z
   .strictObject({
     code: Code,
-    name: z.string().min(1).max(200),
+    name: Text(200),
     level: Level,
     unit: Code,
-    room: z.string().max(200).optional(),
-    address: z.string().max(300).optional(),
+    room: OptionalText(200),
+    address: OptionalText(300),
     targets: z.array(Target).min(1).max(8),
     contacts: z.array(Contact).max(20).default([]),
   })
@@ -99,7 +137,7 @@ export type Participants = z.infer<typeof Participants>;
 export const Meeting = z
   .strictObject({
     id: Code,
-    title: z.string().min(1).max(300),
+    title: Text(300),
     host: Code.nullable().default(null),
     lineTest: z.strictObject({
       start: Instant,

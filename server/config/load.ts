@@ -44,6 +44,11 @@ export function parseInventoryText(text: string, file: string): InventoryFile {
       }),
     );
   }
+  if (parsed.data.units.length === 0) {
+    // An empty, all-comment or truncated file (or the wrong one) would start a server watching nothing.
+    const message = 'tệp không có đơn vị nào: cần ít nhất một đơn vị hành chính để có điểm cầu mà giám sát';
+    throw new ValidationError([{ file, line: lineOf(['units']), path: 'units', message }]);
+  }
   const refIssues: InputIssue[] = inventoryIssues(parsed.data).map((i) => ({
     ...i,
     file,

@@ -8,6 +8,10 @@ export class ConflictError extends Error {
   readonly status = 409;
 }
 
+/** What a client reads when its URL has a malformed percent-escape. */
+export const MALFORMED_URL_MESSAGE =
+  'Đường dẫn không hợp lệ: có mã thoát phần trăm (%XX) không giải mã được thành UTF-8.';
+
 /** Every error leaves as `{ error: { code, message, fields? } }` with a 4xx/5xx status. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -15,6 +19,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const fields: Record<string, string> = {};
       for (const i of err.issues) fields[i.path] = i.message;
       res.status(400).json({ error: { code: 'bad_request', message: err.message, fields } });
+      return;
+    }
+    if (err instanceof URIError) {
+      // A malformed percent-escape (rejectMalformedPath, or a parameter decoded by the router): the
+      // client's mistake, not ours, so no stack and no error-level line anyone can trigger at will.
+      logger.info({ url: req.originalUrl }, 'bad request: malformed percent-escape in the URL');
+      res.status(400).json({ error: { code: 'bad_request', message: MALFORMED_URL_MESSAGE } });
       return;
     }
     if (err instanceof UnauthorizedError) {

@@ -21,7 +21,9 @@ export function cellLines(cell: string | undefined): string[] {
   const parts = cell
     .normalize('NFC')
     .split(SPLIT)
-    .map((s) => s.replace(/\s+/g, ' ').trim());
+    // Only spaces are collapsed: tabs and invisible characters stay for the text rule to refuse
+    // (shared/text.ts), rather than vanishing here into a name that looks right.
+    .map((s) => s.replace(/\p{Zs}+/gu, ' ').replace(/^ | $/g, ''));
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
 }

@@ -4,6 +4,7 @@
 import type { ImportColumn, RowIssue } from '../../shared/import';
 import { Code, Point, type Level, type Target, type Unit } from '../../shared/schemas';
 import { hostProblem } from '../../shared/host';
+import { cleanText, type TextResult } from '../../shared/text';
 import { derivedCode, type ExistingNames } from './codes';
 import { cellLines, mergeContacts, readContacts } from './contacts';
 import { COLUMN_LABELS } from './headers';
@@ -34,6 +35,14 @@ export function oneLine(cell: string | undefined): string {
   return (cell ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * A text cell (name, room, address) under the inventory's text rule (shared/text.ts). A line break
+ * inside a cell is how a spreadsheet wraps a long name, not part of it: it reads as a space first.
+ */
+export function cellText(cell: string | undefined): TextResult {
+  return cleanText((cell ?? '').replace(/\r\n|\r|\n/g, ' '));
+}
+
 /** Backup hosts: one per line or separated by ","; never by spaces or ";", which a host cannot hold. */
 function hostList(cell: string | undefined): string[] {
   return (cell ?? '')
@@ -52,8 +61,10 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
     errors.push({ row, column, code, message });
   };
 
-  const name = oneLine(cells.name);
-  if (name === '') fail('name', 'name.required', `Thiếu ${COLUMN_LABELS.name}.`);
+  const nameRead = cellText(cells.name);
+  const name = nameRead.ok ? nameRead.text : '';
+  if (!nameRead.ok && nameRead.blank) fail('name', 'name.required', `Thiếu ${COLUMN_LABELS.name}.`);
+  else if (!nameRead.ok) fail('name', 'name.invalid', `${COLUMN_LABELS.name} ${nameRead.reason}.`);
 
   const unit = resolveUnit(cells, ctx, fail);
 
@@ -89,8 +100,13 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
   let contacts = before?.contacts ?? [];
   if (ctx.present.has('technician') || ctx.present.has('phone')) {
     const read = readContacts(cells.technician, cells.phone);
-    if ('contacts' in read) contacts = mergeContacts(before?.contacts ?? [], read.contacts);
-    else if (read.error === 'phone-without-name') {
+    if ('contacts' in read) {
+      contacts = mergeContacts(before?.contacts ?? [], read.contacts);
+      for (const c of read.contacts) {
+        const r = cleanText(c.name);
+        if (!r.ok) fail('technician', 'technician.invalid', `${COLUMN_LABELS.technician} ${r.reason}.`);
+      }
+    } else if (read.error === 'phone-without-name') {
       fail('technician', 'phone.without-name', `Có số điện thoại nhưng thiếu tên ${COLUMN_LABELS.technician}.`);
     } else {
       fail(
@@ -103,9 +119,12 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
 
   const optional = (column: 'room' | 'address'): string | undefined => {
     if (!ctx.present.has(column)) return before?.[column];
-    const v = oneLine(cells[column]);
-    return v === '' ? undefined : v;
+    const r = cellText(cells[column]);
+    if (!r.ok && !r.blank) fail(column, `${column}.invalid`, `${COLUMN_LABELS[column]} ${r.reason}.`);
+    return r.ok ? r.text : undefined;
   };
+  const room = optional('room');
+  const address = optional('address');
 
   if (errors.length > 0 || code === null || !unit || !level || !targets) {
     return { row, cells, code, derivedCode: derived, point: null, errors };
@@ -115,8 +134,8 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
     name,
     level,
     unit: unit.id,
-    ...withValue('room', optional('room')),
-    ...withValue('address', optional('address')),
+    ...withValue('room', room),
+    ...withValue('address', address),
     targets,
     contacts,
   };

@@ -151,8 +151,10 @@ describe('serve --demo', () => {
   it('creates the demo admin once with a random password printed only in the banner', async () => {
     const work = mkdtempSync(join(dir, 'demo-'));
     const db = join(work, 'demo.sqlite');
-    const config = join(work, 'empty.json');
-    writeFileSync(config, JSON.stringify({ units: [], points: [], meetings: [] }));
+    // One unit and nothing else: an inventory without units is refused (issue 18).
+    const config = join(work, 'province.json');
+    const units = [{ id: 'P', name: 'Tỉnh Thử', level: 'province', parent: null }];
+    writeFileSync(config, JSON.stringify({ units, points: [], meetings: [] }));
 
     const run = async (): Promise<{ banner: string; all: string; url: string; stop: () => Promise<void> }> => {
       const child = spawn(
