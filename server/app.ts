@@ -21,6 +21,7 @@ import { VerifyGate } from './auth/verify-gate';
 import { systemClock, type Clock } from './clock';
 import { errorHandler } from './http/errors';
 import { requestLogger } from './http/request-log';
+import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
 import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
@@ -32,7 +33,7 @@ import { monitoringRoutes } from './http/routes/monitoring';
 import { userRoutes } from './http/routes/users';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
-import { Monitor, type EngineFactory } from './monitor';
+import { Monitor, type EngineFactory, type MonitorDeps } from './monitor';
 import { checklistSource, createReports, publishOutageNotes, type ReportOptions, type Reports } from './report';
 import { createEngine, type EngineKind } from './probe';
 import { SocketAuth, type IoServer } from './realtime/auth';
@@ -65,8 +66,9 @@ export interface AppOptions {
   session?: Partial<SessionConfig>;
   /**
    * Password checks allowed per IP and per username within the window (default 5 per 15 min), counted
-   * before each check; checks at once in all and per key, and logins waiting for one (server/auth/
-   * verify-gate.ts); the check itself (default verifyPassword: tests wrap it to count argon2 calls).
+   * before each check; checks at once in all and per key, and logins waiting for one
+   * (server/auth/verify-gate.ts); the check itself (default verifyPassword: tests wrap it to count
+   * argon2 calls).
    */
   login?: {
     maxFailures?: number;
@@ -78,6 +80,8 @@ export interface AppOptions {
   };
   /** Connected sockets' sessions are checked this often (default 30 s). */
   sessionSweepMs?: number;
+  /** The monitor's stall and clock-step watch (server/status/blind.ts); default: on with the system clock. */
+  blind?: MonitorDeps['blind'];
   /** Monitor run heartbeat (default 5 s): how precisely a crash's gap begins. */
   heartbeatMs?: number;
   /** Line-test checklist: line stability before "Đường truyền" passes, roll-call settle time. */
@@ -138,6 +142,9 @@ export function createApp(opts: AppOptions): App {
     status: opts.status,
     cadence: opts.cadence,
     windows: opts.windows,
+    // The monitor's own blind spans (docs/SPEC.md MG1–MG3): watched against the system clock; a test's
+    // manual clock does not move with real time, so there it is off unless asked for.
+    blind: opts.blind ?? (clock === systemClock ? { clockJumps: true } : false),
   });
 
   // Storage health: every writer reports each attempt; clients and logs see failing/ok.
@@ -205,6 +212,7 @@ export function createApp(opts: AppOptions): App {
   app.set('trust proxy', trustProxy);
   if (opts.requestLog ?? true) app.use(requestLogger(logger));
   app.use(securityHeaders({ secure }));
+  app.use(rejectMalformedPath);
   app.use(sameOriginWrites(trustProxy !== false));
   app.use('/api', (_req, res, next) => {
     // Account data and live state: never from a shared or browser cache.

@@ -10,6 +10,7 @@ import type { Inventory } from './inventory/inventory';
 import type { EngineOptions, ProbeEngine, ProbeResult } from './probe/types';
 import { participationIndex } from './schedule/participants';
 import { Scheduler, type CadenceConfig } from './schedule/scheduler';
+import { BlindWatch, type BlindSpan } from './status/blind';
 import { StatusBoard } from './status/board';
 import { OutageRecorder, type OutageListener } from './status/outages';
 import type { StatusConfig } from './status/types';
@@ -30,6 +31,11 @@ export interface MonitorDeps {
   cadence?: CadenceConfig;
   windows?: WindowConfig;
   rollupFlushMs?: number;
+  /**
+   * Watch for the monitor's own blind spans (server/status/blind.ts): on by default with the system
+   * clock, off with a test's manual clock unless options are given.
+   */
+  blind?: false | { stallMs?: number; tickMs?: number; clockJumps?: boolean; mono?: () => number };
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -45,6 +51,10 @@ export class Monitor {
   private byMeeting = new Map<string, Set<string>>();
   private byPoint = new Map<string, string[]>();
   private tickTimer: NodeJS.Timeout | null = null;
+  private readonly blind: BlindWatch | null;
+  /** Blind spans whose write failed, retried on the next tick (the store may be full for a while). */
+  private unsavedSpans: BlindSpan[] = [];
+  private readonly blindListeners = new Set<(span: BlindSpan) => void>();
 
   constructor(private readonly d: MonitorDeps) {
     const { clock, logger, store } = d;
@@ -58,6 +68,10 @@ export class Monitor {
       windows: d.windows,
     });
     this.rollups = new RollupBuffer({ store, clock, logger });
+    this.blind =
+      d.blind === false || d.blind === undefined
+        ? null
+        : new BlindWatch({ clock, ...d.blind, onSpan: (span) => this.blinded(span) });
     // The board catches and logs a listener's error, so a failed write cannot stop probing.
     this.board.onTransition((tr) => this.recorder.onTransition(tr));
     this.engine = d.engine({
@@ -81,11 +95,21 @@ export class Monitor {
     this.recorder.onEvent(listener);
   }
 
+  /** Hears each blind span as it is noticed (after the board went unknown). */
+  onBlind(listener: (span: BlindSpan) => void): () => void {
+    this.blindListeners.add(listener);
+    return () => this.blindListeners.delete(listener);
+  }
+
   start(): void {
     this.reindex();
+    this.blind?.start();
     this.rollups.start(this.d.rollupFlushMs ?? 10_000);
     this.tickTimer = setInterval(() => {
       try {
+        // A stall noticed before the recorder's 10 s rule runs on the states from before it (MG1).
+        this.blind?.check();
+        this.saveSpans();
         const now = this.d.clock.now();
         this.recorder.tick(now);
         this.recorder.attachToOpenWindows(now);
@@ -98,6 +122,7 @@ export class Monitor {
 
   async stop(): Promise<void> {
     if (this.tickTimer) clearInterval(this.tickTimer);
+    this.blind?.stop();
     this.scheduler.stop();
     await Promise.all([this.engine.close(), this.oneOff.close()]);
     this.rollups.stop();
@@ -124,9 +149,45 @@ export class Monitor {
   }
 
   private onResult(r: ProbeResult): void {
+    // [MG2] A probe sent before the end of a blind span says what the monitor saw while it could not
+    // look (the watchdog's "nothing heard", replies that waited in a full pipe): dropped.
+    if (this.blind && !this.blind.trusts(r.t)) return;
     this.board.observe(r);
     const point = this.hostPoint.get(r.host);
     if (point !== undefined) this.rollups.add(point, r.host, r);
+  }
+
+  /** [MG1][MG3] Every target is unknown from the span's start; the span is kept as a monitor gap. */
+  private blinded(span: BlindSpan): void {
+    this.d.logger.warn(
+      { from: new Date(span.from).toISOString(), to: new Date(span.to).toISOString(), reason: span.reason },
+      span.reason === 'stall'
+        ? 'monitor stood still: its probes of that span are dropped, targets unknown until fresh results'
+        : 'system clock stepped: probes of that span are dropped, targets unknown until fresh results',
+    );
+    this.board.gap(this.board.hostNames(), span.from);
+    this.unsavedSpans.push(span);
+    this.saveSpans();
+    for (const l of this.blindListeners) {
+      try {
+        l(span);
+      } catch (err) {
+        this.d.logger.error({ err }, 'blind span listener failed');
+      }
+    }
+  }
+
+  private saveSpans(): void {
+    while (this.unsavedSpans.length > 0) {
+      const s = this.unsavedSpans[0]!;
+      try {
+        this.d.store.addBlindSpan(s.from, s.to, s.reason);
+      } catch (err) {
+        this.d.logger.warn({ err, pending: this.unsavedSpans.length }, 'blind span not written yet');
+        return;
+      }
+      this.unsavedSpans.shift();
+    }
   }
 
   private reindex(): void {

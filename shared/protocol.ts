@@ -113,10 +113,15 @@ export interface ServerHealth {
   pendingWrites: number;
 }
 
-/** A span when no monitor was running (between a crash or stop and the next start): state unknown. */
+/**
+ * A span the monitor did not observe, shown as unknown and left out of availability: no monitor was
+ * running (`stopped`: between a crash or stop and the next start), or it ran but could not observe
+ * (`stall`: its event loop stood still; `clock`: the system clock stepped). docs/SPEC.md MG1–MG3.
+ */
 export interface MonitorGap {
   from: string;
   to: string;
+  reason: 'stopped' | 'stall' | 'clock';
 }
 
 // ── Accounts (REST /api/auth/*, /api/users) ──────────────────────────────────────────────────────

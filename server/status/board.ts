@@ -115,13 +115,21 @@ export class StatusBoard {
     this.after(h, h.tracker.observe(r.t, r.rtt), true);
   }
 
-  /** The engine lost these hosts: they become unknown (not down) until results flow again. */
-  gap(hosts: readonly string[]): void {
-    const now = this.clock.now();
+  /**
+   * The engine lost these hosts (or the monitor could not observe them since `at`): they become unknown
+   * (not down) until results flow again.
+   */
+  gap(hosts: Iterable<string>, at: number = this.clock.now()): void {
+    const now = at;
     for (const host of hosts) {
       const h = this.hosts.get(host);
       if (h) this.after(h, h.tracker.gap(now), false);
     }
+  }
+
+  /** Every host the board tracks (for a gap of them all). */
+  hostNames(): IterableIterator<string> {
+    return this.hosts.keys();
   }
 
   /** The point's status in wire form, or undefined for an unknown code. */

@@ -239,6 +239,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX report_snapshots_created ON report_snapshots(created_at);
     `,
   },
+  {
+    version: 5,
+    description: "the monitor's own blind spans (event-loop stalls, clock steps) listed as gaps",
+    sql: `
+      -- A span when the monitor ran but could not observe (SPEC MG1-MG3): shown as unknown, excluded
+      -- from availability, never an outage.
+      CREATE TABLE monitor_blind (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        gap_from INTEGER NOT NULL,
+        gap_to   INTEGER NOT NULL CHECK (gap_to > gap_from),
+        reason   TEXT NOT NULL CHECK (reason IN ('stall', 'clock'))
+      ) STRICT;
+      CREATE INDEX monitor_blind_to ON monitor_blind(gap_to);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

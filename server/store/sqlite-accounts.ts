@@ -2,7 +2,7 @@
 // from sqlite.ts, which holds the monitoring data; SqliteStore delegates to this class.
 import type Database from 'better-sqlite3';
 import type { Role } from '../../shared/protocol';
-import type { GapRow, MonitorRunRow, NewUser, SessionRow, UserPatch, UserRow } from './types';
+import type { BlindReason, GapRow, MonitorRunRow, NewUser, SessionRow, UserPatch, UserRow } from './types';
 
 interface RawUser {
   id: number;
@@ -60,8 +60,13 @@ export class SqliteAccounts {
       heartbeat: p('UPDATE monitor_runs SET heartbeat_at = max(started_at, ?) WHERE id = ?'),
       stopRun: p(`UPDATE monitor_runs SET stopped_at = max(started_at, :at), heartbeat_at = max(started_at, :at)
         WHERE id = :id`),
-      gaps: p(`SELECT gap_from AS "from", started_at AS "to" FROM monitor_runs
-        WHERE gap_from IS NOT NULL AND gap_from < ? AND started_at > ? ORDER BY gap_from, id`),
+      gaps: p(`SELECT "from", "to", reason FROM (
+          SELECT gap_from AS "from", started_at AS "to", 'stopped' AS reason, id, 0 AS k FROM monitor_runs
+            WHERE gap_from IS NOT NULL AND gap_from < :to AND started_at > :from
+          UNION ALL
+          SELECT gap_from, gap_to, reason, id, 1 FROM monitor_blind WHERE gap_from < :to AND gap_to > :from
+        ) ORDER BY "from", k, id`),
+      addBlind: p('INSERT INTO monitor_blind (gap_from, gap_to, reason) VALUES (?, ?, ?)'),
     };
     const wrap = db.transaction((f: () => unknown) => f());
     this.tx = <T>(f: () => T): T => wrap.immediate(f) as T;
@@ -152,7 +157,13 @@ export class SqliteAccounts {
     this.s.stopRun.run({ id, at: Math.round(at) });
   }
 
+  addBlindSpan(from: number, to: number, reason: BlindReason): void {
+    const a = Math.round(from);
+    const b = Math.round(to);
+    if (b > a) this.s.addBlind.run(a, b, reason);
+  }
+
   listGaps(from: number, to: number): GapRow[] {
-    return this.s.gaps.all(to, from) as GapRow[];
+    return this.s.gaps.all({ from, to }) as GapRow[];
   }
 }

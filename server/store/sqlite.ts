@@ -11,6 +11,7 @@ import { SqliteReport } from './sqlite-report';
 import type * as R from './report-types';
 import type {
   ChecklistTemplateRow,
+  BlindReason,
   GapRow,
   InventoryChange,
   InventoryData,
@@ -315,6 +316,9 @@ class SqliteStore implements Store {
   }
   stopRun(id: number, at: number): void {
     this.accounts.stopRun(id, at);
+  }
+  addBlindSpan(from: number, to: number, reason: BlindReason): void {
+    this.accounts.addBlindSpan(from, to, reason);
   }
   listGaps(from: number, to: number): GapRow[] {
     return this.accounts.listGaps(from, to);

@@ -99,7 +99,12 @@ export interface Store {
   startRun(at: number): MonitorRunRow;
   heartbeatRun(id: number, at: number): void;
   stopRun(id: number, at: number): void;
-  /** Spans without a running monitor that overlap [from, to), oldest first. */
+  /** Records a span when the monitor ran but could not observe (server/status/blind.ts). */
+  addBlindSpan(from: number, to: number, reason: BlindReason): void;
+  /**
+   * Spans without a running monitor (`stopped`) or when it could not observe (`stall`, `clock`) that
+   * overlap [from, to), oldest first.
+   */
   listGaps(from: number, to: number): GapRow[];
 
   // ── Line-test checklist and roll call (issue 4; server/store/sqlite-checklist.ts) ──────────────
@@ -297,9 +302,13 @@ export interface MonitorRunRow {
 }
 
 /** A span [from, to) with no monitor running. */
+export type BlindReason = 'stall' | 'clock';
+export type GapReason = 'stopped' | BlindReason;
+
 export interface GapRow {
   from: number;
   to: number;
+  reason: GapReason;
 }
 
 export interface InventoryChange {

@@ -310,8 +310,9 @@ describe('monitor gaps in Chromium', () => {
     t = await startTestApp({ dir: first.dir, units, points, meetings, staticDir: STATIC });
     const gaps = (await (
       await fetch(`${t.url}/api/meetings/${MEETING}/gaps`, { headers: { cookie: t.cookie } })
-    ).json()) as unknown[];
-    expect(gaps.length).toBe(1);
+    ).json()) as { reason: string }[];
+    // The stop; a busy machine may add a short `stall` span of its own (docs/SPEC.md MG1).
+    expect(gaps.filter((g) => g.reason === 'stopped').length).toBe(1);
 
     await chromium.context.clearCookies();
     const { page, problems } = await open(t);

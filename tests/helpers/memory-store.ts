@@ -16,6 +16,7 @@ import type * as R from '../../server/store/report-types';
 import { MemoryReport, MemoryReportDb } from './memory-report';
 import type {
   ChecklistTemplateRow,
+  BlindReason,
   GapRow,
   InventoryChange,
   InventoryData,
@@ -52,6 +53,7 @@ export class MemoryDb {
   readonly users = new Map<string, UserRow>();
   readonly sessions = new Map<string, SessionRow>();
   readonly runs: MonitorRunRow[] = [];
+  readonly blind: { from: number; to: number; reason: BlindReason }[] = [];
   nextUserId = 1;
   // Line-test checklist and roll call (issue 4). The default template, as migration 3 seeds it.
   readonly templates = new Map<string, ChecklistTemplateRow>([
@@ -320,12 +322,22 @@ export class MemoryStore implements Store {
     r.heartbeatAt = r.stoppedAt;
   }
 
+  addBlindSpan(from: number, to: number, reason: BlindReason): void {
+    this.open();
+    const a = Math.round(from);
+    const b = Math.round(to);
+    if (b > a) this.db.blind.push({ from: a, to: b, reason });
+  }
+
   listGaps(from: number, to: number): GapRow[] {
     this.open();
-    return this.db.runs
+    const stopped = this.db.runs
       .filter((r) => r.gapFrom !== null && r.gapFrom < to && r.startedAt > from)
       .sort((a, b) => a.gapFrom! - b.gapFrom! || a.id - b.id)
-      .map((r) => ({ from: r.gapFrom!, to: r.startedAt }));
+      .map((r): GapRow => ({ from: r.gapFrom!, to: r.startedAt, reason: 'stopped' }));
+    const blind = this.db.blind.filter((g) => g.from < to && g.to > from);
+    // Stable sort: at equal starts a stopped span before a blind one, each in insertion order.
+    return [...stopped, ...blind].sort((a, b) => a.from - b.from);
   }
 
   // ── Line-test checklist and roll call (issue 4) ──

@@ -20,7 +20,11 @@ export class ApiError extends Error {
   }
 }
 
-const GapSchema = z.object({ from: z.string(), to: z.string() }) satisfies z.ZodType<MonitorGap>;
+const GapSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  reason: z.enum(['stopped', 'stall', 'clock']),
+}) satisfies z.ZodType<MonitorGap>;
 
 const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),

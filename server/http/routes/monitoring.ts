@@ -19,7 +19,11 @@ const MAX_SAMPLE_RANGE = 7 * 24 * HOUR;
 const MAX_GAP_RANGE = 366 * 24 * HOUR;
 const MIN = 60_000;
 
-const presentGap = (g: GapRow): MonitorGap => ({ from: toWireInstant(g.from), to: toWireInstant(g.to) });
+const presentGap = (g: GapRow): MonitorGap => ({
+  from: toWireInstant(g.from),
+  to: toWireInstant(g.to),
+  reason: g.reason,
+});
 
 export interface MonitoringDeps {
   inventory: Inventory;

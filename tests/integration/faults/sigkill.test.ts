@@ -122,7 +122,10 @@ describe.skipIf(skip !== null)(`SIGKILL mid-meeting${skip ? ` (skipped: ${skip})
       expect(during).toHaveLength(1);
       expect(during[0]).toMatchObject({ id: open!.id, startedAt: open!.startedAt, endedAt: null });
 
-      const gaps = (await api(t(second.url), 'GET', '/api/meetings/LIVE/gaps')).json as MonitorGap[];
+      // The time no monitor ran; a busy machine may add a short `stall` span of its own (MG1).
+      const gaps = ((await api(t(second.url), 'GET', '/api/meetings/LIVE/gaps')).json as MonitorGap[]).filter(
+        (g) => g.reason === 'stopped',
+      );
       expect(gaps).toHaveLength(1);
       const from = Date.parse(gaps[0]!.from);
       const to = Date.parse(gaps[0]!.to);
@@ -131,7 +134,9 @@ describe.skipIf(skip !== null)(`SIGKILL mid-meeting${skip ? ` (skipped: ${skip})
       expect(from).toBeGreaterThan(killedAt - 5_000 - 1_000);
       expect(to).toBeGreaterThanOrEqual(restartedAt);
       expect(to - restartedAt).toBeLessThan(10_000);
-      expect((await api(t(second.url), 'GET', '/api/gaps')).json).toEqual(gaps);
+      expect(
+        ((await api(t(second.url), 'GET', '/api/gaps')).json as MonitorGap[]).filter((g) => g.reason === 'stopped'),
+      ).toEqual(gaps);
 
       table.remove(HOST);
       await waitFor('C2 up after the restart', async () => (await status(second.url, 'C2'))?.state === 'up', 20_000);

@@ -147,7 +147,7 @@ export function accountsContract(fresh: Fresh): void {
       const second = again.startRun(31_000);
       expect(second.gapFrom).toBe(20_000);
       expect(second.id).toBeGreaterThan(first.id);
-      expect(again.listGaps(0, 100_000)).toEqual([{ from: 20_000, to: 31_000 }]);
+      expect(again.listGaps(0, 100_000)).toEqual([{ from: 20_000, to: 31_000, reason: 'stopped' }]);
     });
 
     it('starts the gap at a clean stop, and records none when the clock says the start is not later', () => {
@@ -165,8 +165,8 @@ export function accountsContract(fresh: Fresh): void {
       const d = store.startRun(40_000);
       expect(d.gapFrom).toBe(24_000);
       expect(store.listGaps(0, 100_000)).toEqual([
-        { from: 13_000, to: 20_000 },
-        { from: 24_000, to: 40_000 },
+        { from: 13_000, to: 20_000, reason: 'stopped' },
+        { from: 24_000, to: 40_000, reason: 'stopped' },
       ]);
     });
 
@@ -177,13 +177,31 @@ export function accountsContract(fresh: Fresh): void {
       const r = store.startRun(9_000.6); // gap [5000, 9001)
       expect(r.startedAt).toBe(9_001);
       expect(store.listGaps(0, 1_000)).toEqual([]);
-      expect(store.listGaps(0, 1_001)).toEqual([{ from: 1_000, to: 5_000 }]);
-      expect(store.listGaps(5_000, 5_001)).toEqual([{ from: 5_000, to: 9_001 }]);
+      expect(store.listGaps(0, 1_001)).toEqual([{ from: 1_000, to: 5_000, reason: 'stopped' }]);
+      expect(store.listGaps(5_000, 5_001)).toEqual([{ from: 5_000, to: 9_001, reason: 'stopped' }]);
       expect(store.listGaps(4_999, 5_001)).toEqual([
-        { from: 1_000, to: 5_000 },
-        { from: 5_000, to: 9_001 },
+        { from: 1_000, to: 5_000, reason: 'stopped' },
+        { from: 5_000, to: 9_001, reason: 'stopped' },
       ]);
       expect(store.listGaps(9_001, 20_000)).toEqual([]);
+    });
+
+    it('[MG3] lists blind spans with their reason beside the stopped ones, ordered by start', () => {
+      const { store, reopen } = fresh();
+      store.startRun(1_000);
+      store.addBlindSpan(2_000.4, 12_000, 'stall');
+      store.addBlindSpan(3_000, 3_000, 'stall'); // empty: nothing recorded
+      store.startRun(20_000); // gap [1000, 20000)
+      store.addBlindSpan(25_000, 26_000, 'clock');
+      const all = [
+        { from: 1_000, to: 20_000, reason: 'stopped' },
+        { from: 2_000, to: 12_000, reason: 'stall' },
+        { from: 25_000, to: 26_000, reason: 'clock' },
+      ];
+      expect(store.listGaps(0, 100_000)).toEqual(all);
+      expect(store.listGaps(12_000, 25_001)).toEqual([all[0], all[2]]);
+      store.close();
+      expect(reopen().listGaps(0, 100_000)).toEqual(all);
     });
   });
 }

@@ -1,0 +1,161 @@
+// The monitor stood still (SIGSTOP, as a paused VM, a long GC or a blocked event loop do) during a live
+// meeting, a real `diemcau serve` with real fping on loopback points, two of them really cut by an
+// nftables table of the test's own. After SIGCONT the healthy points are never degraded, severe or
+// down, the cut points' outages go on with their true starts, nothing new is logged, and the span is
+// listed as a `stall` gap (docs/SPEC.md MG1–MG3).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MonitorGap } from '../../../shared/protocol';
+import type { Outage, PointStatus } from '../../../shared/schemas';
+import { ManualClock } from '../../../server/clock';
+import { Sessions } from '../../../server/auth/sessions';
+import { Users } from '../../../server/auth/users';
+import { openSqliteStore } from '../../../server/store/sqlite';
+import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
+import { api, login, meetingNow, tinyProvince, waitFor } from '../../helpers/app';
+
+const skip = nftSkipReason();
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'diemcau.mjs');
+const { units, points } = tinyProvince(49, 6);
+const CUT = ['C2', 'C5'];
+const HEALTHY = points.map((p) => p.code).filter((c) => !CUT.includes(c));
+const hostOf = (code: string) => points.find((p) => p.code === code)!.targets[0]!.host;
+const dir = mkdtempSync(join(tmpdir(), 'dc-sigstop-'));
+let child: ChildProcess | null = null;
+let table: NftDropTable | null = null;
+
+afterAll(() => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+  }
+  table?.destroy();
+  destroyAllNftTables();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(skip !== null)(`the monitor stands still mid-meeting${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let url = '';
+  let cookie = '';
+  const t = () => ({ url, cookie });
+  const statuses = async () =>
+    new Map(
+      ((await api(t(), 'GET', '/api/meetings/LIVE/status')).json as PointStatus[]).map((s) => [s.code, s] as const),
+    );
+  const outages = async () => (await api(t(), 'GET', '/api/outages?meeting=LIVE')).json as Outage[];
+  const gaps = async () => (await api(t(), 'GET', '/api/gaps')).json as MonitorGap[];
+
+  it('starts serve with two points cut, their outages open', { timeout: 60_000 }, async () => {
+    const db = join(dir, 'diemcau.sqlite');
+    const config = join(dir, 'province.json');
+    writeFileSync(config, JSON.stringify({ units, points, meetings: [meetingNow('LIVE', 'live')] }, null, 2));
+    const store = openSqliteStore(db);
+    const clock = new ManualClock(Date.now());
+    const sessions = new Sessions({ store, clock, logger: pino({ level: 'silent' }) });
+    await new Users({ store, clock, sessions }).create({ name: 'xem', password: 'màn-hình-tường', role: 'viewer' });
+    store.close();
+    const args = ['serve', '--config', config, '--db', db, '--port', '0', '--host', '127.0.0.1'];
+    child = spawn(process.execPath, [BIN, ...args, '--engine', 'fping', '--log-level', 'warn'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    url = await waitFor('the serve banner', () => /diemcau: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1], 20_000);
+    cookie = await login(url, 'xem', 'màn-hình-tường');
+    await waitFor(
+      'every point up',
+      async () => [...(await statuses()).values()].every((s) => s.state === 'up'),
+      20_000,
+    );
+    table = createDropTable({ hook: 'input' });
+    for (const c of CUT) table.add(hostOf(c));
+    const open = await waitFor(
+      'both cut points down, their outages open',
+      async () => {
+        const o = await outages();
+        return o.length === 2 && o.every((x) => x.endedAt === null) ? o : undefined;
+      },
+      20_000,
+    );
+    expect(open.map((o) => o.point).sort()).toEqual(CUT);
+  });
+
+  async function standStill(ms: number): Promise<void> {
+    const before = await outages();
+    const gapsBefore = (await gaps()).length;
+    const stoppedAt = Date.now();
+    child!.kill('SIGSTOP');
+    await sleep(ms);
+    child!.kill('SIGCONT');
+    const resumedAt = Date.now();
+
+    // From the resume on, a healthy point is up or, until fresh probes arrive, unknown — never worse.
+    const seen = new Map<string, Set<string>>(HEALTHY.map((c) => [c, new Set<string>()]));
+    const sample = async () => {
+      const s = await statuses();
+      for (const c of HEALTHY) seen.get(c)!.add(s.get(c)?.state ?? 'missing');
+      return s;
+    };
+    await waitFor(
+      'the healthy points up again',
+      async () => {
+        const s = await sample();
+        return HEALTHY.every((c) => s.get(c)?.state === 'up');
+      },
+      20_000,
+    );
+    // Long enough for a false loss or a swollen RTT to show in the 10–30 s windows, had one got in.
+    for (let i = 0; i < 20; i++) {
+      await sample();
+      await sleep(500);
+    }
+    for (const c of HEALTHY) expect([...seen.get(c)!].filter((st) => st !== 'up' && st !== 'unknown')).toEqual([]);
+
+    // [MG3] The cut points are down again, in the same outages, with their true starts; nothing new.
+    await waitFor(
+      'the cut points down again',
+      async () => {
+        const s = await statuses();
+        return CUT.every((c) => s.get(c)?.state === 'down');
+      },
+      20_000,
+    );
+    expect(await outages()).toEqual(before);
+
+    const listed = await gaps();
+    expect(listed).toHaveLength(gapsBefore + 1);
+    const g = listed.at(-1)!;
+    expect(g.reason).toBe('stall');
+    expect(Date.parse(g.from)).toBeGreaterThanOrEqual(stoppedAt - 1_000);
+    expect(Date.parse(g.from)).toBeLessThanOrEqual(stoppedAt + 500);
+    expect(Date.parse(g.to)).toBeGreaterThanOrEqual(resumedAt - 500);
+    expect((await api(t(), 'GET', '/api/meetings/LIVE/gaps')).json).toContainEqual(g);
+  }
+
+  it('[MG1][MG2][MG3] a 10 s stand-still: no false state, no new outage, a stall gap', { timeout: 90_000 }, () =>
+    standStill(10_000),
+  );
+
+  it('[MG1][MG2][MG3] a 60 s stand-still: the same', { timeout: 150_000 }, () => standStill(60_000));
+
+  it('closes the cut points outages once their lines are back, one record each', { timeout: 60_000 }, async () => {
+    for (const c of CUT) table!.remove(hostOf(c));
+    await waitFor(
+      'both closed',
+      async () => {
+        const o = await outages();
+        return o.length === 2 && o.every((x) => x.endedAt !== null) ? o : undefined;
+      },
+      20_000,
+    );
+  });
+});
