@@ -1,18 +1,36 @@
-// `lab down` and `lab status`. Both work from the name prefixes alone (no state file), so they also
-// find what a crashed or killed `lab up` left behind.
+// `lab down` and `lab status`. They find a lab's objects from the name prefixes (so also what a
+// crashed or killed `lab up` left behind) and its owner from its state file (owner.ts): a lab whose
+// owner still runs is left alone unless forced.
 import { readFileSync } from 'node:fs';
-import { hasBlackhole, removeBlackhole } from './blackhole';
+import { ensureBlackhole, hasBlackhole, removeBlackhole } from './blackhole';
+import { dropLabState, labStateNames, ownershipOf, ownerText, readLabState, type Ownership } from './owner';
 import { labLinkPrefix } from './plan';
 import { listLabLinks, listLabNetns } from './topology';
-import { NFT_TABLE, ipJson, run, sleep, tryRun } from './sys';
+import { LINK_PREFIX, NETNS_PREFIX, NFT_TABLE, ipJson, run, sleep, tryRun } from './sys';
+
+export interface KeptLab {
+  name: string;
+  pid: number | null;
+  /** "tiến trình 1234 (node … serve --demo)". */
+  owner: string;
+}
 
 export interface DownReport {
   namespaces: string[];
   links: string[];
   /** Responder processes ended (they run in the lab's namespaces). */
   processes: number[];
-  /** The root namespace's `blackhole 198.18.0.0/15`: removed with the last lab, kept while others are up. */
+  /** Labs left alone because another process that still runs owns them (down without force). */
+  kept: KeptLab[];
+  /** The root namespace's `blackhole 198.18.0.0/15`: removed with the last lab, kept while others exist. */
   blackhole: 'removed' | 'kept' | 'absent';
+  /** The labs that still existed when the blackhole was decided on (the ones it was kept for). */
+  labsLeft: string[];
+}
+
+export interface DownOptions {
+  /** Take the lab down even though its owner still runs. */
+  force?: boolean;
 }
 
 async function netnsPids(netns: string): Promise<number[]> {
@@ -34,23 +52,35 @@ export const alive = (pid: number): boolean => {
   }
 };
 
-/**
- * Removes every namespace, link and responder of lab `name` (all labs when omitted). Idempotent:
- * running it with nothing left is not an error.
- */
-export async function labDown(name?: string): Promise<DownReport> {
-  const report: DownReport = { namespaces: await listLabNetns(name), links: [], processes: [], blackhole: 'absent' };
+const NETNS_NAME = new RegExp(`^${NETNS_PREFIX}([a-z0-9]{1,6})-\\d+d?$`);
+const LINK_NAME = new RegExp(`^${LINK_PREFIX}([a-z0-9]{1,6})-\\d+[a-d]$`);
+
+/** Every lab that exists in some form: a state file, a namespace or a leftover link. */
+export async function labNames(): Promise<string[]> {
+  const fromNetns = (await listLabNetns()).map((n) => NETNS_NAME.exec(n)?.[1]);
+  const fromLinks = (await listLabLinks()).map((l) => LINK_NAME.exec(l)?.[1]);
+  const names = [...labStateNames(), ...fromNetns, ...fromLinks].filter((n): n is string => n !== undefined);
+  return [...new Set(names)].sort();
+}
+
+/** Removes the namespaces, links and responders of one lab, whoever owns it (not its state file). */
+export async function removeLabObjects(
+  name: string,
+  report: Pick<DownReport, 'namespaces' | 'links' | 'processes'> = { namespaces: [], links: [], processes: [] },
+): Promise<Pick<DownReport, 'namespaces' | 'links' | 'processes'>> {
+  const namespaces = await listLabNetns(name);
+  const processes: number[] = [];
   // Only processes inside our own namespaces are ended: the responders the lab started.
-  for (const netns of report.namespaces) report.processes.push(...(await netnsPids(netns)));
-  for (const pid of report.processes) {
+  for (const netns of namespaces) processes.push(...(await netnsPids(netns)));
+  for (const pid of processes) {
     try {
       process.kill(pid, 'SIGTERM');
     } catch {
       // already gone
     }
   }
-  for (let i = 0; i < 20 && report.processes.some(alive); i++) await sleep(50);
-  for (const pid of report.processes.filter(alive)) {
+  for (let i = 0; i < 20 && processes.some(alive); i++) await sleep(50);
+  for (const pid of processes.filter(alive)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -59,17 +89,68 @@ export async function labDown(name?: string): Promise<DownReport> {
   }
   // Deleting a namespace destroys the veths in it and with them their root-side peers and routes.
   // Delayed namespaces first: they hang off their hub's namespace.
-  const ordered = [...report.namespaces].sort((a, b) => Number(b.endsWith('d')) - Number(a.endsWith('d')));
+  const ordered = [...namespaces].sort((a, b) => Number(b.endsWith('d')) - Number(a.endsWith('d')));
   for (const netns of ordered) await tryRun('ip', ['netns', 'del', netns]);
   // Leftovers from a crash between creating a veth and moving its peer into the namespace.
-  report.links = await listLabLinks(name);
-  for (const link of report.links) await tryRun('ip', ['link', 'del', link]);
+  const links = await listLabLinks(name);
+  for (const link of links) await tryRun('ip', ['link', 'del', link]);
   const left = [...(await listLabNetns(name)), ...(await listLabLinks(name))];
   if (left.length > 0) throw new Error(`lab down: could not remove ${left.join(', ')}`);
-  // Last, and only with the last lab: until then a probe to a vanished lab address must not leave.
-  if ((await listLabNetns()).length > 0) report.blackhole = 'kept';
-  else if (await removeBlackhole()) report.blackhole = 'removed';
+  report.namespaces.push(...namespaces);
+  report.links.push(...links);
+  report.processes.push(...processes);
   return report;
+}
+
+/**
+ * Removes every namespace, link and responder of lab `name` (of every lab when omitted), then its
+ * state file. A lab whose owner is another process that still runs is left alone (`kept`) unless
+ * `force`; a stale one (owner dead) or one left up by a finished `lab up` goes. Idempotent: running
+ * it with nothing left is not an error.
+ */
+export async function labDown(name?: string, opts: DownOptions = {}): Promise<DownReport> {
+  const report: DownReport = {
+    namespaces: [],
+    links: [],
+    processes: [],
+    kept: [],
+    blackhole: 'absent',
+    labsLeft: [],
+  };
+  for (const lab of name ? [name] : await labNames()) {
+    const held = readLabState(lab);
+    if (held && ownershipOf(held.state) === 'live' && !opts.force) {
+      report.kept.push({ name: lab, pid: held.state?.owner?.pid ?? null, owner: ownerText(held.state) });
+      continue;
+    }
+    await removeLabObjects(lab, report);
+    // After the objects: while the file is there the lab still counts for the blackhole.
+    dropLabState(lab, held);
+  }
+  // Last, and only with the last lab: until then a probe to a vanished lab address must not leave.
+  // Every lab counts, a stale one included (a state file or anything of it in the system).
+  report.labsLeft = await labNames();
+  if (report.labsLeft.length > 0) report.blackhole = 'kept';
+  else if (await removeBlackhole()) {
+    report.blackhole = 'removed';
+    // A lab claimed between our count and the removal has just added its hubs or is about to:
+    // it must not run without the route.
+    report.labsLeft = await labNames();
+    if (report.labsLeft.length > 0) {
+      await ensureBlackhole();
+      report.blackhole = 'kept';
+    }
+  }
+  return report;
+}
+
+/** A lab's owner as `lab status` shows it (from its state file; `none` when there is none). */
+export interface LabOwnerStatus {
+  name: string;
+  ownership: Ownership | 'none';
+  pid: number | null;
+  owner: string;
+  ranges: string[];
 }
 
 export interface NetnsStatus {
@@ -91,6 +172,8 @@ export interface LabStatus {
   namespaces: NetnsStatus[];
   /** Root-namespace links of the lab (`dcl-…a`) with their state. */
   links: { name: string; up: boolean }[];
+  /** Each lab with its owner. */
+  labs: LabOwnerStatus[];
 }
 
 interface JsonLink {
@@ -156,11 +239,36 @@ export async function labStatus(name?: string): Promise<LabStatus> {
   const links = rootLinks
     .filter((l) => l.ifname.startsWith(labLinkPrefix(name)))
     .map((l) => ({ name: l.ifname, up: l.operstate === 'UP' }));
-  return { blackhole: await hasBlackhole(), namespaces, links };
+  return { blackhole: await hasBlackhole(), namespaces, links, labs: await labOwners(name) };
 }
 
+async function labOwners(name?: string): Promise<LabOwnerStatus[]> {
+  const out: LabOwnerStatus[] = [];
+  for (const lab of name ? [name] : await labNames()) {
+    const held = readLabState(lab);
+    if (!held && (await listLabNetns(lab)).length === 0) continue;
+    const state = held?.state ?? null;
+    out.push({
+      name: lab,
+      ownership: held ? ownershipOf(state) : 'none',
+      pid: state?.owner?.pid ?? null,
+      owner: ownerText(state),
+      ranges: state?.ranges ?? [],
+    });
+  }
+  return out;
+}
+
+const OWNERSHIP_TEXT: Record<LabOwnerStatus['ownership'], (l: LabOwnerStatus) => string> = {
+  mine: (l) => `chủ là ${l.owner} (tiến trình này)`,
+  live: (l) => `chủ là ${l.owner}, đang chạy: chỉ chủ gỡ được (hoặc \`lab down --force\`)`,
+  released: () => 'để lại sau `lab up` (không còn chủ): ai cũng gỡ được',
+  dead: (l) => `chủ là ${l.owner}, đã dừng: lab cũ, lần dựng sau hoặc \`lab down\` sẽ dọn`,
+  none: () => 'không có tệp trạng thái (chủ không rõ): `lab down` gỡ được',
+};
+
 export function formatStatus(s: LabStatus): string {
-  if (s.namespaces.length === 0 && s.links.length === 0) {
+  if (s.namespaces.length === 0 && s.links.length === 0 && s.labs.length === 0) {
     const left = s.blackhole ? ' Còn route blackhole 198.18.0.0/15: `diemcau lab down` gỡ nó.' : '';
     return `Không có lab nào đang chạy. (No lab is up.)${left}\n`;
   }
@@ -177,6 +285,7 @@ export function formatStatus(s: LabStatus): string {
     ];
     return parts.filter(Boolean).join('  ');
   });
+  for (const l of s.labs) lines.push(`Lab ${l.name}: ${OWNERSHIP_TEXT[l.ownership](l)}`);
   if (s.links.length) lines.push(`Liên kết gốc: ${s.links.map((l) => `${l.name} ${l.up ? 'UP' : 'DOWN'}`).join(', ')}`);
   lines.push(`Route blackhole 198.18.0.0/15: ${s.blackhole ? 'có' : 'KHÔNG CÓ (probe có thể lọt ra route mặc định)'}`);
   return lines.join('\n') + '\n';

@@ -1,5 +1,6 @@
-// `diemcau lab up|down|status|verify`. Exit codes: 0 done, 1 failed (not root, lab already up, a
-// command failed, verify fell short), 2 bad arguments or an invalid scenario.
+// `diemcau lab up|down|status|verify`. Exit codes: 0 done, 1 failed (not root, lab already up or
+// owned by another running process, a command failed, verify fell short), 2 bad arguments or an
+// invalid scenario.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatStatus, labDown, labStatus } from './cleanup';
@@ -16,7 +17,9 @@ export const LAB_USAGE = `Cách dùng: diemcau lab <lệnh>
   up --scenario FILE [--truth FILE] [--inventory-out FILE]
      [--name lab] [--base 0] [--seed 1] [--start-in GIÂY] [--down-after]
         dựng lab, ghi danh mục điểm cầu, chạy kịch bản và ghi sự thật (ground truth)
-  down [--name NAME]      gỡ mọi thứ lab đã tạo (mọi lab nếu không có --name)
+  down [--name NAME] [--force]
+        gỡ mọi thứ lab đã tạo (mọi lab nếu không có --name); lab mà tiến trình chủ còn chạy
+        được giữ lại, trừ khi có --force
   status [--name NAME] [--json]
   verify ...              so sánh sự cố của monitor với sự thật
 ${VERIFY_USAGE}`;
@@ -39,16 +42,8 @@ export async function runLabCli(argv: string[], io: CliIo & { signal?: AbortSign
     switch (command) {
       case 'up':
         return await up(rest, io);
-      case 'down': {
-        const { values } = parseArgs({ args: rest, options: { name: { type: 'string' } } });
-        const r = await labDown(values.name);
-        const route = { removed: ', route blackhole', kept: ' (route blackhole giữ lại cho lab khác)', absent: '' };
-        io.stdout.write(
-          `Đã gỡ: ${r.namespaces.length} namespace, ${r.links.length} liên kết sót, ${r.processes.length} tiến trình` +
-            `${route[r.blackhole]}.\n`,
-        );
-        return 0;
-      }
+      case 'down':
+        return await down(rest, io);
       case 'status': {
         const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, json: { type: 'boolean' } } });
         const s = await labStatus(values.name);
@@ -82,6 +77,28 @@ export async function runLabCli(argv: string[], io: CliIo & { signal?: AbortSign
   }
 }
 
+async function down(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { name: { type: 'string' }, force: { type: 'boolean' } } });
+  const r = await labDown(values.name, { force: values.force });
+  const route = {
+    removed: ', route blackhole',
+    kept: ` (route blackhole giữ lại cho lab khác: ${r.labsLeft.join(', ')})`,
+    absent: '',
+  };
+  io.stdout.write(
+    `Đã gỡ: ${r.namespaces.length} namespace, ${r.links.length} liên kết sót, ${r.processes.length} tiến trình` +
+      `${route[r.blackhole]}.\n`,
+  );
+  // Another process's lab while it runs: refused, so a script does not take "down" for "gone".
+  for (const k of r.kept) {
+    io.stderr.write(
+      `Không gỡ lab "${k.name}": lab thuộc ${k.owner}, tiến trình này vẫn chạy. Dừng tiến trình đó trước, ` +
+        `hoặc thêm --force để gỡ. (Lab "${k.name}" is owned by running process ${k.pid}; --force takes it down.)\n`,
+    );
+  }
+  return r.kept.length > 0 ? 1 : 0;
+}
+
 async function up(argv: string[], io: CliIo & { signal?: AbortSignal }): Promise<number> {
   const { values } = parseArgs({ args: argv, options: UP_OPTIONS });
   const [base, seed, startIn] = [Number(values.base), Number(values.seed), Number(values['start-in'])];
@@ -96,12 +113,20 @@ async function up(argv: string[], io: CliIo & { signal?: AbortSignal }): Promise
       `[+${((a.atMs ?? 0) / 1000).toFixed(1)} s] ${a.action} ${a.hub ?? a.host}${a.percent !== undefined ? ` ${a.percent}%` : ''} (trễ ${a.lagMs ?? 0} ms)`,
     );
   const lab = await Lab.up(scenario, { name: values.name, base, seed, truthFile: values.truth, onAction });
+  if (lab.staleCleaned) {
+    const old = lab.staleCleaned;
+    say(
+      `Đã dọn lab "${lab.name}" cũ (tiến trình chủ ${old.pid ?? '?'} đã dừng): ${old.namespaces.length} namespace, ` +
+        `${old.processes.length} tiến trình.`,
+    );
+  }
 
   // Ctrl-C stops the timeline (the summary says so); the lab stays up unless --down-after.
   const abort = new AbortController();
   const stop = (): void => abort.abort();
   io.signal?.addEventListener('abort', stop, { once: true });
   process.once('SIGINT', stop).once('SIGTERM', stop);
+  let left = true;
   try {
     const hubs = lab.plan.hubs;
     say(
@@ -124,10 +149,13 @@ async function up(argv: string[], io: CliIo & { signal?: AbortSignal }): Promise
     );
     if (values['down-after']) {
       await lab.down();
+      left = false;
       say('Đã gỡ lab.');
     } else say(`Lab vẫn chạy; gỡ bằng: diemcau lab down --name ${lab.name}`);
     return summary.aborted ? 130 : 0;
   } finally {
+    // Left up on purpose (or after an error): not stale for the next start, anyone may take it down.
+    if (left) lab.release();
     process.off('SIGINT', stop).off('SIGTERM', stop);
     io.signal?.removeEventListener('abort', stop);
   }

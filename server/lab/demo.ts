@@ -6,15 +6,14 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Logger } from 'pino';
 import { InventoryFile, type Point, type Unit } from '../../shared/schemas';
-import { labDown } from './cleanup';
 import { seededRandom } from './generate';
 import { Lab } from './lab';
-import type { LabPlan } from './plan';
+import { LAB_NAME, type LabPlan } from './plan';
 import { MAX_HOSTS_PER_HUB, parseScenario, type Scenario, type TimelineEntry } from './scenario';
 import { PYTHON } from './sys';
 
 export const DEMO_LAB_NAME = 'demo';
-/** 198.18.200.0/24 onwards: clear of the test suite's labs. */
+/** 198.18.200.0/24 onwards: clear of the test suite's labs (which stay below 200). */
 export const DEMO_LAB_BASE = 200;
 /** The timeline repeats every 10 minutes. */
 export const DEMO_LOOP_S = 600;
@@ -147,13 +146,32 @@ export interface DemoLab {
   stop(): Promise<void>;
 }
 
+/**
+ * The demo lab's name and base: `demo` at 200, unless DIEMCAU_DEMO_LAB_NAME / DIEMCAU_DEMO_LAB_BASE
+ * say otherwise — the test suite runs `serve --demo` under its own name and range that way, so it
+ * never touches the lab of an `npm start` running on the same machine.
+ */
+export function demoLabPlace(env: NodeJS.ProcessEnv = process.env): { name: string; base: number } {
+  const name = env.DIEMCAU_DEMO_LAB_NAME || DEMO_LAB_NAME;
+  const base = env.DIEMCAU_DEMO_LAB_BASE ? Number(env.DIEMCAU_DEMO_LAB_BASE) : DEMO_LAB_BASE;
+  if (!LAB_NAME.test(name)) {
+    throw new Error(
+      `DIEMCAU_DEMO_LAB_NAME=${name}: tên lab gồm 1–6 chữ thường hoặc chữ số (1–6 lowercase letters or digits)`,
+    );
+  }
+  if (!Number.isInteger(base) || base < 0 || base > 255) {
+    throw new Error(`DIEMCAU_DEMO_LAB_BASE=${env.DIEMCAU_DEMO_LAB_BASE}: cần số nguyên 0–255 (a whole number 0–255)`);
+  }
+  return { name, base };
+}
+
 export async function startDemoLab(file: InventoryFile, logger?: Logger): Promise<DemoLab> {
   const scenario = demoLabScenario(file);
-  // A demo killed without its Ctrl-C left its lab up: take it over.
-  await labDown(DEMO_LAB_NAME);
+  const place = demoLabPlace();
+  // A demo killed without its Ctrl-C left a stale lab: Lab.up cleans it. One whose demo still runs
+  // is refused (the caller falls back to loopback and says why): it is not ours to take down.
   const lab = await Lab.up(scenario, {
-    name: DEMO_LAB_NAME,
-    base: DEMO_LAB_BASE,
+    ...place,
     seed: SEED,
     logger,
     onAction: (a) => logger?.info({ action: a.action, hub: a.hub, host: a.host }, 'demo lab fault'),
@@ -179,7 +197,7 @@ export async function startDemoLab(file: InventoryFile, logger?: Logger): Promis
       abort.abort();
       await loop;
       await lab.down();
-      logger?.info({ lab: DEMO_LAB_NAME }, 'demo lab down');
+      logger?.info({ lab: lab.name }, 'demo lab down');
     },
   };
 }
@@ -206,7 +224,7 @@ export async function demoOnLab(
       file: lab.file,
       lab,
       note:
-        `  Demo trong phòng thí nghiệm mạng (lab "${DEMO_LAB_NAME}": ${hubs.length} namespace, ` +
+        `  Demo trong phòng thí nghiệm mạng (lab "${lab.lab.name}": ${hubs.length} namespace, ` +
         `${hubs[0]!.prefix} … ${hubs[hubs.length - 1]!.prefix}): vài xã chập chờn, thỉnh thoảng một xã ` +
         `hay một huyện mất kết nối (chu kỳ ${DEMO_LOOP_S / 60} phút).\n` +
         `  The demo's points live in a network lab with scripted faults. Ctrl-C stops the server, then the lab.\n\n`,

@@ -1,6 +1,7 @@
 // The lab's public surface, for the main CLI and for accuracy tests of the monitor (docs/LAB.md).
 export { Lab, type LabAction, type LabOptions } from './lab';
-export { labDown, labStatus, formatStatus, type DownReport, type LabStatus } from './cleanup';
+export { labDown, labStatus, formatStatus, type DownReport, type DownOptions, type LabStatus } from './cleanup';
+export { LAB_STATE_DIR, readLabState, labStateNames, ownershipOf, type LabState, type Ownership } from './owner';
 export { runLabCli, LAB_USAGE, type CliIo } from './cli';
 export { runVerifyCli } from './verify-cli';
 export { generateScenario, type GenerateOptions } from './generate';

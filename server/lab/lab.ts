@@ -3,9 +3,10 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { InventoryFile } from '../../shared/schemas';
-import { labDown, type DownReport } from './cleanup';
+import { labDown, removeLabObjects, type DownReport } from './cleanup';
 import { labInventory } from './inventory';
 import { hostDownScript, hostUpScript, lossScript } from './nft';
+import { claimLab, dropLabState, releaseLab } from './owner';
 import { planLab, type HostPlan, type HubPlan, type LabPlan } from './plan';
 import { expandTimeline, type PlannedAction, type Scenario } from './scenario';
 import { LabError, assertRoot, ipIn, nftIn, run, sleep } from './sys';
@@ -31,9 +32,13 @@ export type LabAction =
   | { action: 'host-down' | 'host-up'; host: string }
   | { action: 'loss'; host: string; percent: number };
 
+export type StaleLab = { pid: number | null } & Pick<DownReport, 'namespaces' | 'links' | 'processes'>;
+
 type ActionMeta = Pick<TruthAction, 'atMs' | 'dueT' | 'lagMs' | 'entry' | 'flap'>;
 
 export class Lab {
+  /** What was left of a lab of this name whose owner had died, removed by `up` (null: none). */
+  staleCleaned: StaleLab | null = null;
   private started = false;
   private readonly linksDown = new Set<string>();
   private readonly hostsDown = new Set<string>();
@@ -49,13 +54,33 @@ export class Lab {
     for (const hub of plan.hubs) this.loss.set(hub.id, new Map(hub.hosts.map((h) => [h.address, 0])));
   }
 
-  /** Creates the topology; anything half-made is removed again when it fails. Needs root. */
+  /**
+   * Creates the topology; anything half-made is removed again when it fails. Needs root. This
+   * process becomes the lab's owner (owner.ts): a lab of that name owned by another running process
+   * is refused, a stale one (its owner died) is cleaned first.
+   */
   static async up(scenario: Scenario, opts: LabOptions = {}): Promise<Lab> {
     assertRoot();
     const plan = planLab(scenario, { name: opts.name ?? 'lab', base: opts.base ?? 0 });
-    // Opened first: an unwritable truth file must fail before anything is built.
-    const truth = opts.truthFile ? new TruthWriter(opts.truthFile) : null;
-    await preflight(plan);
+    const { stale } = claimLab(plan);
+    let truth: TruthWriter | null = null;
+    let cleaned: StaleLab | null = null;
+    try {
+      // Before anything is built (an unwritable file fails first), yet after the claim: a refused
+      // start must not empty the truth file of the lab's running owner.
+      truth = opts.truthFile ? new TruthWriter(opts.truthFile) : null;
+      if (stale) {
+        const removed = await removeLabObjects(plan.name);
+        cleaned = { pid: stale.state?.owner?.pid ?? null, ...removed };
+        opts.logger?.warn({ lab: plan.name, owner: cleaned.pid, ...removed }, 'stale lab cleaned (its owner died)');
+      }
+      await preflight(plan);
+    } catch (err) {
+      // A refusal changes nothing but our claim; what is left of a stale lab may go with it.
+      if (stale) await labDown(plan.name).catch(() => undefined);
+      else dropLabState(plan.name);
+      throw err;
+    }
     try {
       // Absolute: the responders append their probe lines to the same file from their own processes.
       const truthFile = opts.truthFile ? resolve(opts.truthFile) : null;
@@ -65,7 +90,9 @@ export class Lab {
       throw err;
     }
     opts.logger?.info({ lab: plan.name, hubs: plan.hubs.length, hosts: plan.hosts.length }, 'lab up');
-    return new Lab(scenario, plan, opts, truth);
+    const lab = new Lab(scenario, plan, opts, truth);
+    lab.staleCleaned = cleaned;
+    return lab;
   }
 
   get name(): string {
@@ -177,9 +204,17 @@ export class Lab {
     return labInventory(this.plan, this.scenario, now);
   }
 
-  /** Removes everything of this lab (same as labDown(name)). */
+  /** Removes everything of this lab (same as labDown(name) from its owner). */
   down(): Promise<DownReport> {
     return labDown(this.plan.name);
+  }
+
+  /**
+   * Leaves the lab up without an owner (a finished `lab up`): the next `up` of the name refuses
+   * instead of cleaning it as stale, and anyone may take it down.
+   */
+  release(): void {
+    releaseLab(this.plan.name);
   }
 
   private writeStart(t: number): void {

@@ -11,6 +11,7 @@ import {
   DEMO_LAB_NAME,
   DEMO_LOOP_S,
   demoInventoryOnLab,
+  demoLabPlace,
   demoLabScenario,
   demoLabUnavailable,
   demoOnLab,
@@ -22,6 +23,8 @@ import { expectNoLabObjects, isRoot, tempDir } from './helpers';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const demo = loadInventoryFile(`${ROOT}config/demo.yaml`);
+/** The tests' demo lab: never the name or the 198.18.200.0/24+ range of an `npm start` running alongside. */
+const TEST_DEMO = { DIEMCAU_DEMO_LAB_NAME: 'tdemo', DIEMCAU_DEMO_LAB_BASE: '60' };
 
 describe('the demo province as a lab (any user)', () => {
   const scenario = demoLabScenario(demo);
@@ -77,6 +80,15 @@ describe('the demo province as a lab (any user)', () => {
     expect(onLab.meetings).toEqual(demo.meetings);
   });
 
+  it('runs as lab "demo" from 198.18.200.0/24 unless the environment names another lab and base', () => {
+    expect(demoLabPlace({})).toEqual({ name: DEMO_LAB_NAME, base: DEMO_LAB_BASE });
+    expect(demoLabPlace(TEST_DEMO)).toEqual({ name: 'tdemo', base: 60 });
+    expect(() => demoLabPlace({ DIEMCAU_DEMO_LAB_NAME: 'Demo-2' })).toThrow(/DIEMCAU_DEMO_LAB_NAME/);
+    expect(() => demoLabPlace({ DIEMCAU_DEMO_LAB_BASE: '300' })).toThrow(/DIEMCAU_DEMO_LAB_BASE/);
+    // The tests' demo lab fits below the real demo's range.
+    expect(60 + demoLabScenario(demo).hubs.length).toBeLessThanOrEqual(DEMO_LAB_BASE);
+  });
+
   it('says why it stays on loopback: not Linux, not root, tools missing, or turned off', async () => {
     expect(demoLabUnavailable({ platform: 'darwin', uid: 0 })).toMatch(/Linux/);
     expect(demoLabUnavailable({ platform: 'linux', uid: 1000 })).toMatch(/root/);
@@ -96,16 +108,19 @@ describe.skipIf(!isRoot)('npm start as root: the demo in the lab (root)', () => 
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   afterAll(async () => {
-    await labDown(DEMO_LAB_NAME);
+    for (const key of Object.keys(TEST_DEMO)) delete process.env[key];
+    await labDown(TEST_DEMO.DIEMCAU_DEMO_LAB_NAME);
     tmp.remove();
   });
 
   it('probes the demo points in the lab; Ctrl-C stops the server, then takes the lab down', async () => {
-    await labDown(DEMO_LAB_NAME);
+    const name = TEST_DEMO.DIEMCAU_DEMO_LAB_NAME;
+    await labDown(name); // only if stale: a live owner's lab is kept
     const args = ['bin/diemcau.mjs', 'serve', '--config', 'config/demo.yaml', '--db', tmp.file('demo.sqlite')];
     child = spawn(process.execPath, [...args, '--port', '0', '--host', '127.0.0.1', '--demo'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...TEST_DEMO },
     });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -119,10 +134,19 @@ describe.skipIf(!isRoot)('npm start as root: the demo in the lab (root)', () => 
     const url = /diemcau: (http:\/\/\S+?)\/? /.exec(out)![1]!;
     const password = /admin\s+\/\s+(\S+)/.exec(out)![1]!;
 
-    const status = await labStatus(DEMO_LAB_NAME);
+    const status = await labStatus(name);
     expect(status.blackhole).toBe(true);
     expect(status.namespaces.filter((n) => !n.delayed)).toHaveLength(demoLabScenario(demo).hubs.length);
-    expect(status.namespaces.every((n) => n.netns.startsWith('dc-lab-demo-'))).toBe(true);
+    expect(status.namespaces.every((n) => n.netns.startsWith(`dc-lab-${name}-`))).toBe(true);
+    expect(status.labs).toEqual([expect.objectContaining({ name, ownership: 'live', pid: child.pid })]);
+
+    // [H18.6] A second demo for the same lab while the first runs: refused, the first's lab untouched.
+    Object.assign(process.env, TEST_DEMO);
+    const second = await demoOnLab(demo, 'auto');
+    expect(second.lab).toBeNull();
+    expect(second.note).toContain(`Lab "${name}" đang thuộc tiến trình ${child.pid}`);
+    await expect(demoOnLab(demo, 'on')).rejects.toThrow(/đang thuộc tiến trình/);
+    expect((await labStatus(name)).namespaces.map((n) => n.netns)).toEqual(status.namespaces.map((n) => n.netns));
 
     // Every point answers from the lab (the flaky ones too, mostly): none stays unknown.
     const cookie = await login(url, 'admin', password);
@@ -142,7 +166,7 @@ describe.skipIf(!isRoot)('npm start as root: the demo in the lab (root)', () => 
       targets: { host: string; role: string }[];
     }[];
     const primaries = points.map((p) => p.targets.find((t) => t.role === 'primary')!.host);
-    expect(primaries.every((h) => h.startsWith('198.18.'))).toBe(true);
+    expect(primaries.every((h) => /^198\.18\.([6-7]\d)\.\d+$/.test(h))).toBe(true);
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
@@ -151,6 +175,7 @@ describe.skipIf(!isRoot)('npm start as root: the demo in the lab (root)', () => 
     const labGone = out.indexOf('"demo lab down"');
     expect(stopped).toBeGreaterThan(0);
     expect(labGone).toBeGreaterThan(stopped);
-    await expectNoLabObjects(DEMO_LAB_NAME);
+    await expectNoLabObjects(name);
+    expect((await labStatus(name)).labs).toEqual([]);
   }, 120_000);
 });
