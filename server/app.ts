@@ -30,10 +30,13 @@ import { inventoryRoutes } from './http/routes/inventory';
 import { lockoutRoutes } from './http/routes/lockouts';
 import { importRoutes } from './http/routes/imports';
 import { monitoringRoutes } from './http/routes/monitoring';
+import { testHookRoutes } from './http/routes/test-hooks';
 import { userRoutes } from './http/routes/users';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
 import { Monitor, type EngineFactory, type MonitorDeps } from './monitor';
+import type { MonitorPort } from './pipeline/port';
+import { RemoteMonitor } from './pipeline/remote';
 import { checklistSource, createReports, publishOutageNotes, type ReportOptions, type Reports } from './report';
 import { createEngine, type EngineKind } from './probe';
 import { SocketAuth, type IoServer } from './realtime/auth';
@@ -80,6 +83,16 @@ export interface AppOptions {
   };
   /** Connected sockets' sessions are checked this often (default 30 s). */
   sessionSweepMs?: number;
+  /**
+   * Run the probe pipeline in a process of its own on this SQLite file (server/pipeline/), as `serve`
+   * does. Needs the system clock and an engine kind (not a factory); otherwise it runs in this process.
+   */
+  monitorProcess?: { db: string };
+  /**
+   * Test-only routes (`POST /api/test/block?ms=`: hold this process's event loop), for the tests that
+   * prove the monitor does not depend on it. `serve` turns them on only with DIEMCAU_TEST_HOOKS=1.
+   */
+  testHooks?: boolean;
   /** The monitor's stall and clock-step watch (server/status/blind.ts); default: on with the system clock. */
   blind?: MonitorDeps['blind'];
   /** Monitor run heartbeat (default 5 s): how precisely a crash's gap begins. */
@@ -105,11 +118,15 @@ export interface App {
   http: HttpServer;
   io: IoServer;
   inventory: Inventory;
-  monitor: Monitor;
+  /** The pipeline, wherever it runs. */
+  monitor: MonitorPort;
+  /** The pipeline itself when it runs in this process (tests reach into it), else null. */
+  inProcess: Monitor | null;
   hub: Hub;
   auth: AppAuth;
   health: StorageHealth;
-  runs: RunLog;
+  /** The run log, kept by whichever process runs the pipeline: null here when that is another one. */
+  runs: RunLog | null;
   checklist: Checklist;
   reports: Reports;
   engineName: string;
@@ -132,35 +149,60 @@ export function createApp(opts: AppOptions): App {
   const kind = typeof opts.engine === 'function' ? undefined : (opts.engine ?? 'auto');
   const engineFactory: EngineFactory =
     typeof opts.engine === 'function' ? opts.engine : (o) => createEngine({ ...o, kind });
-  const monitor = new Monitor({
-    inventory,
-    store,
-    clock,
-    logger,
-    engine: engineFactory,
-    oneOff: (o) => createEngine({ ...o, kind: 'ping' }),
-    status: opts.status,
-    cadence: opts.cadence,
-    windows: opts.windows,
-    // The monitor's own blind spans (docs/SPEC.md MG1–MG3): watched against the system clock; a test's
-    // manual clock does not move with real time, so there it is off unless asked for.
-    blind: opts.blind ?? (clock === systemClock ? { clockJumps: true } : false),
-  });
+  const remote =
+    opts.monitorProcess !== undefined && typeof opts.engine !== 'function' && clock === systemClock
+      ? new RemoteMonitor({
+          config: {
+            db: opts.monitorProcess.db,
+            engine: kind ?? 'auto',
+            logLevel: logger.level,
+            status: opts.status,
+            cadence: opts.cadence,
+            windows: opts.windows,
+            heartbeatMs: opts.heartbeatMs,
+            blind: opts.blind === false ? { stallMs: Number.MAX_SAFE_INTEGER } : opts.blind,
+          },
+          inventory,
+          clock,
+          logger,
+        })
+      : null;
+  const inProcess =
+    remote === null
+      ? new Monitor({
+          inventory,
+          store,
+          clock,
+          logger,
+          engine: engineFactory,
+          oneOff: (o) => createEngine({ ...o, kind: 'ping' }),
+          status: opts.status,
+          cadence: opts.cadence,
+          windows: opts.windows,
+          // The monitor's own blind spans (docs/SPEC.md MG1–MG3): watched against the system clock; a
+          // test's manual clock does not move with real time, so there it is off unless asked for.
+          blind: opts.blind ?? (clock === systemClock ? { clockJumps: true } : false),
+        })
+      : null;
+  const monitor: MonitorPort = remote ?? inProcess!;
 
   // Storage health: every writer reports each attempt; clients and logs see failing/ok.
   const health = new StorageHealth(clock, logger);
-  monitor.recorder.onWrite((ok, pending, err) => health.report('outages', ok, pending, err));
-  monitor.rollups.onWrite((ok, pending, err) => health.report('rollups', ok, pending, err));
+  monitor.onWrite((source, ok, pending, err) => health.report(source, ok, pending, err));
   // Commits can go on into a recycled WAL while the database file cannot grow: a failed checkpoint is
   // the first sign of a full disk.
   store.onCheckpoint?.((ok, err) => health.report('checkpoint', ok, 0, err));
-  const runs = new RunLog({
-    store,
-    clock,
-    logger,
-    heartbeatMs: opts.heartbeatMs,
-    onWrite: (ok, pending, err) => health.report('runs', ok, pending, err),
-  });
+  // The run log belongs to the pipeline's process: its heartbeats say that the monitor was running.
+  const runs =
+    inProcess === null
+      ? null
+      : new RunLog({
+          store,
+          clock,
+          logger,
+          heartbeatMs: opts.heartbeatMs,
+          onWrite: (ok, pending, err) => health.report('runs', ok, pending, err),
+        });
   const serverHealth = (): ServerHealth => {
     const h = health.snapshot();
     return { storage: h.storage, since: toWireInstant(h.since), pendingWrites: h.pendingWrites };
@@ -223,7 +265,7 @@ export function createApp(opts: AppOptions): App {
   app.get('/api/health', (_req, res) => {
     res.json({
       ok: true,
-      engine: monitor.engine.name,
+      engine: monitor.engineName,
       version: pkg.version,
       protocol: PROTOCOL_VERSION,
       ...serverHealth(),
@@ -248,6 +290,7 @@ export function createApp(opts: AppOptions): App {
     '/api',
     monitoringRoutes({ inventory, status: monitor.board, participation: monitor, store, clock, windows: opts.windows }),
   );
+  if (opts.testHooks) app.use('/api', requireAction('inventory:write'), testHookRoutes(logger));
   app.use('/api', userRoutes(users));
   app.use('/api', lockoutRoutes({ limiter, clock, logger }));
   // Importing points and drafting meetings from invitations change the inventory: admins only.
@@ -325,17 +368,20 @@ export function createApp(opts: AppOptions): App {
     io,
     inventory,
     monitor,
+    inProcess,
     hub,
     auth: { sessions, users, limiter, gate, access, sockets, cookieName: name },
     health,
     runs,
     checklist,
     reports,
-    engineName: monitor.engine.name,
+    get engineName() {
+      return monitor.engineName;
+    },
     serverHealth,
     async listen(port, host = '127.0.0.1') {
-      runs.start();
-      monitor.start();
+      runs?.start();
+      await monitor.start();
       hub.start();
       checklist.start();
       reports.start();
@@ -358,7 +404,7 @@ export function createApp(opts: AppOptions): App {
       sockets.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await monitor.stop();
-      runs.stop();
+      runs?.stop();
     },
   };
 }

@@ -12,7 +12,7 @@ export interface CliIo {
 const USAGE = `diemcau — giám sát điểm cầu hội nghị trực tuyến
 
 Usage:
-  diemcau serve --config FILE --db FILE [--port 8080] [--host 0.0.0.0] [--engine auto|fping|ping] [--demo] [--demo-lab auto|on|off]
+  diemcau serve --config FILE --db FILE [--port 8080] [--host 0.0.0.0] [--engine auto|fping|ping] [--monitor process|inline] [--demo] [--demo-lab auto|on|off]
                 [--secure-cookies] [--trust-proxy loopback|N|ADDR]
                 [--keep-rollups-days 90|forever] [--keep-reports-days forever|N] [--report-org NAME]
   diemcau user add NAME --role admin|technician|viewer [--units A,B] --db FILE [--password-stdin]

@@ -1,14 +1,17 @@
 // Wires the data flow of docs/ARCHITECTURE.md: inventory → scheduler → probe engine → status board →
 // outage recorder (synchronous writes) and rollup buffer (batched writes); the hub reads the board.
+// This is the pipeline itself; `serve` runs it in a process of its own (server/pipeline/), tests with
+// a manual clock or a scripted engine run it here, behind the same MonitorPort.
 import type { Logger } from 'pino';
 import type { Meeting } from '../shared/schemas';
 import type { TestNowResult } from '../shared/protocol';
 import type { WindowConfig } from '../shared/phase';
 import type { Clock } from './clock';
-import { NotFoundError } from './errors';
 import type { Inventory } from './inventory/inventory';
 import type { EngineOptions, ProbeEngine, ProbeResult } from './probe/types';
-import { participationIndex } from './schedule/participants';
+import type { MonitorPort, WriteListener } from './pipeline/port';
+import { testPoint } from './pipeline/test-now';
+import { ParticipationIndex } from './schedule/participation';
 import { Scheduler, type CadenceConfig } from './schedule/scheduler';
 import { BlindWatch, type BlindSpan } from './status/blind';
 import { StatusBoard } from './status/board';
@@ -38,9 +41,7 @@ export interface MonitorDeps {
   blind?: false | { stallMs?: number; tickMs?: number; clockJumps?: boolean; mono?: () => number };
 }
 
-const EMPTY: ReadonlySet<string> = new Set();
-
-export class Monitor {
+export class Monitor implements MonitorPort {
   readonly board: StatusBoard;
   readonly recorder: OutageRecorder;
   readonly rollups: RollupBuffer;
@@ -48,8 +49,7 @@ export class Monitor {
   readonly engine: ProbeEngine;
   private readonly oneOff: ProbeEngine;
   private hostPoint = new Map<string, string>();
-  private byMeeting = new Map<string, Set<string>>();
-  private byPoint = new Map<string, string[]>();
+  private readonly participation = new ParticipationIndex();
   private tickTimer: NodeJS.Timeout | null = null;
   private readonly blind: BlindWatch | null;
   /** Blind spans whose write failed, retried on the next tick (the store may be full for a while). */
@@ -62,7 +62,7 @@ export class Monitor {
     this.recorder = new OutageRecorder({
       store,
       logger,
-      meetingsOf: (code) => this.byPoint.get(code) ?? [],
+      meetingsOf: (code) => this.participation.meetingsOf(code),
       meeting: (id): Meeting | undefined => d.inventory.meeting(id),
       severeMinMs: d.status?.severeMinMs,
       windows: d.windows,
@@ -95,13 +95,22 @@ export class Monitor {
     this.recorder.onEvent(listener);
   }
 
+  get engineName(): string {
+    return this.engine.name;
+  }
+
+  onWrite(listener: WriteListener): void {
+    this.recorder.onWrite((ok, pending, err) => listener('outages', ok, pending, err));
+    this.rollups.onWrite((ok, pending, err) => listener('rollups', ok, pending, err));
+  }
+
   /** Hears each blind span as it is noticed (after the board went unknown). */
   onBlind(listener: (span: BlindSpan) => void): () => void {
     this.blindListeners.add(listener);
     return () => this.blindListeners.delete(listener);
   }
 
-  start(): void {
+  start(): Promise<void> {
     this.reindex();
     this.blind?.start();
     this.rollups.start(this.d.rollupFlushMs ?? 10_000);
@@ -118,6 +127,7 @@ export class Monitor {
       }
     }, 1000);
     this.tickTimer.unref();
+    return Promise.resolve();
   }
 
   async stop(): Promise<void> {
@@ -129,23 +139,15 @@ export class Monitor {
   }
 
   pointsOf(meetingId: string): ReadonlySet<string> {
-    return this.byMeeting.get(meetingId) ?? EMPTY;
+    return this.participation.pointsOf(meetingId);
   }
 
   meetingsOf(code: string): readonly string[] {
-    return this.byPoint.get(code) ?? [];
+    return this.participation.meetingsOf(code);
   }
 
-  async testNow(code: string): Promise<TestNowResult> {
-    const point = this.d.inventory.point(code);
-    if (!point) throw new NotFoundError(`no point "${code}"`);
-    const results = await Promise.all(
-      point.targets.map(async (t) => {
-        const r = await this.oneOff.probeOnce(t.host);
-        return { host: t.host, role: t.role, alive: r.rtt !== null, rtt: r.rtt };
-      }),
-    );
-    return { code, results };
+  testNow(code: string): Promise<TestNowResult> {
+    return testPoint(this.d.inventory, this.oneOff, code);
   }
 
   private onResult(r: ProbeResult): void {
@@ -193,16 +195,7 @@ export class Monitor {
   private reindex(): void {
     const data = this.d.inventory.data();
     this.hostPoint = new Map(data.points.flatMap((p) => p.targets.map((t) => [t.host, p.code] as const)));
-    this.byPoint = participationIndex(data.meetings, data.points, data.units);
-    const byMeeting = new Map<string, Set<string>>();
-    for (const [code, ids] of this.byPoint) {
-      for (const id of ids) {
-        let set = byMeeting.get(id);
-        if (!set) byMeeting.set(id, (set = new Set()));
-        set.add(code);
-      }
-    }
-    this.byMeeting = byMeeting;
+    this.participation.update(data);
     this.board.setPoints(data.points);
     this.scheduler.update(data);
   }

@@ -2,13 +2,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino, { type Logger } from 'pino';
 import { createApp } from './app';
 import { ensureDemoAdmin, type DemoAdmin } from './auth/demo';
 import type { CliIo } from './cli';
 import { systemClock } from './clock';
 import { loadInventoryFile } from './config/load';
 import { retimeForDemo } from './demo';
+import { makeLogger } from './logger';
 import { ValidationError } from './errors';
 import type { DemoLab, DemoLabChoice } from './lab/demo';
 import type { EngineKind } from './probe';
@@ -24,14 +24,6 @@ function parseDays(flag: string, v: string): number | null {
     throw new ValidationError([{ path: flag, message: `days from 1 to 36500, or "forever": ${v}` }]);
   }
   return n;
-}
-
-function makeLogger(level: string): Logger {
-  // JSON in production and under a supervisor; readable lines when a person watches a terminal.
-  if (process.stdout.isTTY) {
-    return pino({ level, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:dd/mm/yyyy HH:MM:ss' } } });
-  }
-  return pino({ level });
 }
 
 /** `--trust-proxy 1` → 1 hop; `loopback`, `10.0.0.1`, … as Express takes them; absent → false. */
@@ -73,6 +65,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '0.0.0.0' },
       engine: { type: 'string', default: 'auto' },
+      // The probe pipeline in a process of its own (default) or in the server's (docs/ARCHITECTURE.md).
+      monitor: { type: 'string', default: 'process' },
       demo: { type: 'boolean', default: false },
       // With --demo: the demo's points in the network lab (auto: when root on Linux; docs/LAB.md).
       'demo-lab': { type: 'string', default: 'auto' },
@@ -93,6 +87,9 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   if (!ENGINES.includes(engine)) {
     throw new ValidationError([{ path: '--engine', message: `must be one of ${ENGINES.join(', ')}` }]);
   }
+  if (values.monitor !== 'process' && values.monitor !== 'inline') {
+    throw new ValidationError([{ path: '--monitor', message: 'must be one of process, inline' }]);
+  }
   // Read and validate the file before touching the database: a bad file changes nothing.
   let file = values.config ? loadInventoryFile(values.config) : null;
   const demoLabChoice = values['demo-lab'] as DemoLabChoice;
@@ -110,7 +107,16 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     },
     organization: values['report-org'] ?? null,
   };
-  const app = createApp({ store, logger, engine, secureCookies: values['secure-cookies'], trustProxy, report });
+  const app = createApp({
+    store,
+    logger,
+    engine,
+    secureCookies: values['secure-cookies'],
+    trustProxy,
+    report,
+    monitorProcess: values.monitor === 'process' ? { db: values.db } : undefined,
+    testHooks: process.env.DIEMCAU_TEST_HOOKS === '1',
+  });
   // The demo's lab comes up before anything probes its addresses and goes down after the server.
   let demoLab: DemoLab | null = null;
   let demoNote = '';

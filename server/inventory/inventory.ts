@@ -20,6 +20,18 @@ export class Inventory {
     for (const m of data.meetings) this.meetings.set(m.id, m);
   }
 
+  /**
+   * Reads the inventory again from the store, for a process that shares the database with the one
+   * that changed it (the monitor process, server/pipeline/child.ts), and tells the listeners.
+   */
+  reload(): void {
+    const data = this.store.loadInventory();
+    this.units = new Map(data.units.map((u) => [u.id, u]));
+    this.points = new Map(data.points.map((p) => [p.code, p]));
+    this.meetings = new Map(data.meetings.map((m) => [m.id, m]));
+    for (const l of this.listeners) l({});
+  }
+
   onChange(l: InventoryListener): void {
     this.listeners.push(l);
   }

@@ -135,10 +135,7 @@ export class StatusBoard {
   /** The point's status in wire form, or undefined for an unknown code. */
   status(code: string): PointStatus | undefined {
     const s = this.read(code, SCRATCH);
-    if (!s) return undefined;
-    s.loss = round(s.loss, 2);
-    s.jitter = round(s.jitter, 3);
-    return toPointStatus(code, s);
+    return s ? roundedStatus(code, s) : undefined;
   }
 
   /**
@@ -235,6 +232,13 @@ export function toPointStatus(code: string, f: PointFields): PointStatus {
     since: Number.isNaN(f.since) ? null : toWireInstant(f.since),
     backup: f.backup,
   };
+}
+
+/** The status as the API gives it: loss to 0.01 %, jitter to the µs. Rounds `f` in place. */
+export function roundedStatus(code: string, f: PointFields): PointStatus {
+  f.loss = round(f.loss, 2);
+  f.jitter = round(f.jitter, 3);
+  return toPointStatus(code, f);
 }
 
 function round(x: number, digits: number): number {

@@ -40,9 +40,10 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /**
    * Who checkpoints the WAL of a file database: a worker thread (default; see checkpointer.ts) or
-   * SQLite itself inside the commit that crosses its threshold ('inline').
+   * SQLite itself inside the commit that crosses its threshold ('inline'), or another connection to
+   * the same file ('none': the monitor process leaves it to the server's worker).
    */
-  checkpoint?: 'worker' | 'inline';
+  checkpoint?: 'worker' | 'inline' | 'none';
   /** The worker's pass interval (default 1 s). */
   checkpointIntervalMs?: number;
   /** Each worker pass that copied frames (tests and diagnostics). */
@@ -99,8 +100,9 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
     // Keep the WAL from staying at its high-water mark after a burst.
     db.pragma('journal_size_limit = 67108864');
     migrate(db, logger);
+    if (opts.checkpoint === 'none') db.pragma('wal_autocheckpoint = 0');
     const checkpointer =
-      mode === 'wal' && opts.checkpoint !== 'inline' ? startCheckpointer(db, file, opts, logger) : null;
+      mode === 'wal' && (opts.checkpoint ?? 'worker') === 'worker' ? startCheckpointer(db, file, opts, logger) : null;
     return new SqliteStore(db, checkpointer);
   } catch (err) {
     db.close();

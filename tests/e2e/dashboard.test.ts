@@ -19,7 +19,10 @@ beforeAll(async () => {
     points: demo.points,
     meetings: retimeForDemo(demo.meetings, Date.now()),
     staticDir: join(import.meta.dirname, '..', '..', 'client', 'dist'),
+    // The whole chain as `serve` runs it: probes in the monitor process, the dashboard served here.
+    monitorProcess: true,
   });
+  expect(t.app.inProcess).toBeNull();
   chromium = await launchChromium();
   // Logged in as the admin startTestApp created; the login screen has its own test.
   const [name, ...value] = t.cookie.split('=');

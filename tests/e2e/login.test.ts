@@ -268,7 +268,7 @@ describe('server health in Chromium', () => {
     // the full disk (the WAL cannot be reused while a reader holds it, and must grow) keeps its rows
     // pending and reports failing; one that fits into the reused WAL leaves a checkpoint that cannot
     // grow the database file. Either way storage is failing — the test's own direct write threw here.
-    const rollups = t.app.monitor.rollups;
+    const rollups = t.app.inProcess!.rollups;
     for (let i = 0; i < 300; i++) {
       const host = `127.9.${i >> 8}.${i & 255}`;
       rollups.add(`NEW${i}`, host, { host, t: 1_700_000_010_000, rtt: 1 });

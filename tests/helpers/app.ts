@@ -28,7 +28,9 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
-export interface StartOptions extends Omit<AppOptions, 'store'> {
+export interface StartOptions extends Omit<AppOptions, 'store' | 'monitorProcess'> {
+  /** Run the probe pipeline in a process of its own, as `serve` does (server/pipeline/). */
+  monitorProcess?: boolean;
   units?: Unit[];
   points?: Point[];
   meetings?: Meeting[];
@@ -42,7 +44,14 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'dc-app-'));
   const dbFile = join(dir, 'diemcau.sqlite');
   const store = openSqliteStore(dbFile);
-  const app = createApp({ logger: pino({ level: 'silent' }), staticDir: null, requestLog: false, ...opts, store });
+  const app = createApp({
+    logger: pino({ level: 'silent' }),
+    staticDir: null,
+    requestLog: false,
+    ...opts,
+    store,
+    monitorProcess: opts.monitorProcess ? { db: dbFile } : undefined,
+  });
   if (opts.units || opts.points || opts.meetings) {
     app.inventory.apply({ upsertUnits: opts.units, upsertPoints: opts.points, upsertMeetings: opts.meetings });
   }

@@ -44,7 +44,7 @@ async function join(s: TestSocket, meetingId: unknown): Promise<Ack<MeetingSnaps
  */
 function churn(codes: readonly string[]): void {
   const hosts = points.filter((p) => codes.includes(p.code)).flatMap((p) => p.targets.map((x) => x.host));
-  t.app.monitor.board.gap(hosts);
+  t.app.inProcess!.board.gap(hosts);
 }
 
 function collect(s: TestSocket): MeetingDelta[] {

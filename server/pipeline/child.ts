@@ -1,0 +1,122 @@
+// The monitor process: scheduler, probe engines, status board, outage recorder, rollup buffer and the
+// run log on an event loop of their own, with a connection of their own to the database. Nothing the
+// server's requests do (a report, an upload, a thousand dashboards) can delay it; it tells the server
+// what changed in batches (server/pipeline/messages.ts) and stops when told or when the server is gone.
+import { systemClock } from '../clock';
+import { Inventory } from '../inventory/inventory';
+import { makeLogger } from '../logger';
+import { Monitor } from '../monitor';
+import { createEngine } from '../probe';
+import { emptyPointFields } from '../status/board';
+import { RunLog } from '../store/runs';
+import { openSqliteStore } from '../store/sqlite';
+import type { FromMonitor, MonitorConfig, PipelineEvent, StatusRow, ToMonitor } from './messages';
+
+const config = JSON.parse(process.env.DIEMCAU_MONITOR ?? 'null') as MonitorConfig | null;
+if (!config || typeof process.send !== 'function') {
+  process.stderr.write('diemcau: the monitor process is started by `diemcau serve`, not by hand\n');
+  process.exit(2);
+}
+const send = (m: FromMonitor): void => {
+  if (process.connected) process.send!(m);
+};
+
+const logger = makeLogger(config.logLevel, 'monitor');
+const clock = systemClock;
+const store = openSqliteStore(config.db, { logger, checkpoint: 'none' });
+const inventory = new Inventory(store);
+const monitor = new Monitor({
+  inventory,
+  store,
+  clock,
+  logger,
+  engine: (o) => createEngine({ ...o, kind: config.engine }),
+  oneOff: (o) => createEngine({ ...o, kind: 'ping' }),
+  status: config.status,
+  cadence: config.cadence,
+  windows: config.windows,
+  rollupFlushMs: config.rollupFlushMs,
+  blind: { clockJumps: true, ...config.blind },
+});
+
+let events: PipelineEvent[] = [];
+const message = (err: unknown): string | undefined =>
+  err === undefined ? undefined : err instanceof Error ? err.message : String(err);
+monitor.board.onTransition((transition) => events.push({ kind: 'transition', transition }));
+monitor.onOutage((event) => events.push({ kind: 'outage', event }));
+monitor.onWrite((source, ok, pending, err) => events.push({ kind: 'write', source, ok, pending, error: message(err) }));
+monitor.onBlind((span) => events.push({ kind: 'blind', span }));
+const runs = new RunLog({
+  store,
+  clock,
+  logger,
+  heartbeatMs: config.heartbeatMs,
+  onWrite: (ok, pending, err) => events.push({ kind: 'write', source: 'runs', ok, pending, error: message(err) }),
+});
+
+const scratch = emptyPointFields();
+function row(code: string): StatusRow | null {
+  const f = monitor.board.read(code, scratch);
+  if (!f) return null;
+  return [code, f.state, f.rtt, f.loss, f.jitter, f.since, f.backup, monitor.board.probedAt(code)];
+}
+
+let sentSinceAlive = false;
+function flush(full: boolean): void {
+  const codes = monitor.board.drainChanged();
+  const list = full ? inventory.listPoints().map((p) => p.code) : codes;
+  const rows: StatusRow[] = [];
+  for (const code of list) {
+    const r = row(code);
+    if (r) rows.push(r);
+  }
+  if (!full && rows.length === 0 && events.length === 0) return;
+  send({ type: 'batch', full, rows, events });
+  events = [];
+  sentSinceAlive = true;
+}
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(batchTimer);
+  clearInterval(aliveTimer);
+  try {
+    await monitor.stop();
+    runs.stop();
+    flush(false);
+    store.close();
+  } catch (err) {
+    logger.error({ err }, 'monitor process: stop failed');
+    code = 1;
+  }
+  process.exit(code);
+}
+
+process.on('message', (m: ToMonitor) => {
+  if (m.type === 'inventory') inventory.reload();
+  else if (m.type === 'resync') flush(true);
+  else if (m.type === 'stop') void shutdown(0);
+});
+// The server is gone (killed, crashed): nobody is left to read what this process sees.
+process.on('disconnect', () => void shutdown(0));
+// Ctrl-C reaches the whole process group; the server decides when its monitor stops.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
+process.on('uncaughtException', (err) => {
+  logger.fatal({ err }, 'monitor process failed');
+  send({ type: 'fatal', message: err.message });
+  process.exit(1);
+});
+
+const batchTimer = setInterval(() => flush(false), config.batchMs ?? 50);
+const aliveTimer = setInterval(() => {
+  if (!sentSinceAlive) send({ type: 'alive' });
+  sentSinceAlive = false;
+}, config.aliveMs ?? 500);
+
+runs.start();
+await monitor.start();
+send({ type: 'ready', engine: monitor.engineName, pid: process.pid });
+flush(true);

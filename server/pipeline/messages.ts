@@ -1,0 +1,61 @@
+// The messages between `serve` and its monitor process (server/pipeline/child.ts), over the IPC channel
+// of node:child_process with the structured-clone ("advanced") serialization. Both ends are this
+// program at the same version, so the shapes are types, checked by the compiler, not parsed.
+import type { PointState } from '../../shared/schemas';
+import type { WindowConfig } from '../../shared/phase';
+import type { CadenceConfig } from '../schedule/scheduler';
+import type { BlindSpan } from '../status/blind';
+import type { PointTransition } from '../status/board';
+import type { OutageEvent } from '../status/outages';
+import type { StatusConfig } from '../status/types';
+import type { WriteSource } from './port';
+
+/** One point's status: code, state, rtt, loss, jitter, since (NaN for none), backup, probedAt. */
+export type StatusRow = [
+  code: string,
+  state: PointState,
+  rtt: number,
+  loss: number,
+  jitter: number,
+  since: number,
+  backup: PointState | null,
+  probedAt: number | null,
+];
+
+/** Something that happened, in the order it happened. */
+export type PipelineEvent =
+  | { kind: 'transition'; transition: PointTransition }
+  | { kind: 'outage'; event: OutageEvent }
+  | { kind: 'write'; source: WriteSource; ok: boolean; pending: number; error?: string }
+  | { kind: 'blind'; span: BlindSpan };
+
+export type FromMonitor =
+  | { type: 'ready'; engine: string; pid: number }
+  /** Changed statuses since the last batch (or all of them with `full`), then the events in order. */
+  | { type: 'batch'; full: boolean; rows: StatusRow[]; events: PipelineEvent[] }
+  /** Sent every `aliveMs` even when nothing changed: silence means the monitor stands still. */
+  | { type: 'alive' }
+  | { type: 'fatal'; message: string };
+
+export type ToMonitor =
+  /** The inventory changed in the database: reload it. */
+  | { type: 'inventory' }
+  /** Send every status (after the parent missed some). */
+  | { type: 'resync' }
+  | { type: 'stop' };
+
+/** What the monitor process is started with (JSON in its environment). */
+export interface MonitorConfig {
+  db: string;
+  engine: 'auto' | 'fping' | 'ping';
+  logLevel: string;
+  status?: StatusConfig;
+  cadence?: CadenceConfig;
+  windows?: WindowConfig;
+  heartbeatMs?: number;
+  rollupFlushMs?: number;
+  /** Batches at most this often (default 50 ms): well inside the hub's 250 ms coalescing. */
+  batchMs?: number;
+  aliveMs?: number;
+  blind?: { stallMs?: number; tickMs?: number; clockJumps?: boolean };
+}

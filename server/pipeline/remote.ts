@@ -1,0 +1,221 @@
+// The monitor process seen from the server: it forks server/pipeline/child.ts, mirrors its statuses
+// (server/pipeline/mirror.ts), forwards its transitions, outages, write reports and blind spans, and
+// restarts it if it dies. While it is silent (stopped, stuck) or restarting, every point is shown
+// unknown: the dashboard never says "up" for a time nobody watched.
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { TestNowResult } from '../../shared/protocol';
+import type { Clock } from '../clock';
+import type { Inventory } from '../inventory/inventory';
+import { createEngine } from '../probe';
+import type { ProbeEngine } from '../probe/types';
+import { ParticipationIndex } from '../schedule/participation';
+import type { BlindSpan } from '../status/blind';
+import type { OutageListener } from '../status/outages';
+import type { FromMonitor, MonitorConfig, ToMonitor } from './messages';
+import { MirrorBoard } from './mirror';
+import type { MonitorPort, WriteListener } from './port';
+import { testPoint } from './test-now';
+
+const ENTRY = join(import.meta.dirname, 'child-entry.mjs');
+
+export interface RemoteMonitorOptions {
+  config: MonitorConfig;
+  inventory: Inventory;
+  clock: Clock;
+  logger: Logger;
+  /** Silence longer than this shows every point unknown (default 3 s; the process says "alive" twice a second). */
+  silentMs?: number;
+  /** How long the process may take to start (default 30 s). */
+  startMs?: number;
+  /** Restart backoff: 1 s, doubling, at most this (default 30 s). */
+  restartMaxMs?: number;
+}
+
+export class RemoteMonitor implements MonitorPort {
+  readonly board: MirrorBoard;
+  private readonly participation = new ParticipationIndex();
+  private readonly oneOff: ProbeEngine;
+  private child: ChildProcess | null = null;
+  private engine = 'unknown';
+  private lastHeard = 0;
+  private silent = false;
+  private stopping = false;
+  private failures = 0;
+  private readyAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly outageListeners = new Set<OutageListener>();
+  private readonly writeListeners = new Set<WriteListener>();
+  private readonly blindListeners = new Set<(span: BlindSpan) => void>();
+
+  constructor(private readonly o: RemoteMonitorOptions) {
+    this.board = new MirrorBoard(o.logger);
+    this.oneOff = createEngine({ kind: 'ping', clock: o.clock, logger: o.logger, onResult: () => undefined });
+    o.inventory.onChange(() => {
+      this.reindex();
+      this.post({ type: 'inventory' });
+    });
+    this.reindex();
+  }
+
+  get engineName(): string {
+    return this.engine;
+  }
+
+  /** The monitor process's pid while it runs (tests stop it on its own). */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  pointsOf(meetingId: string): ReadonlySet<string> {
+    return this.participation.pointsOf(meetingId);
+  }
+
+  meetingsOf(code: string): readonly string[] {
+    return this.participation.meetingsOf(code);
+  }
+
+  onOutage(listener: OutageListener): void {
+    this.outageListeners.add(listener);
+  }
+
+  onWrite(listener: WriteListener): void {
+    this.writeListeners.add(listener);
+  }
+
+  onBlind(listener: (span: BlindSpan) => void): () => void {
+    this.blindListeners.add(listener);
+    return () => this.blindListeners.delete(listener);
+  }
+
+  testNow(code: string): Promise<TestNowResult> {
+    return testPoint(this.o.inventory, this.oneOff, code);
+  }
+
+  /** Resolves once the process probes (its engine known); rejects if it cannot start. */
+  start(): Promise<void> {
+    this.stopping = false;
+    this.watchdog = setInterval(() => this.checkSilence(), 250);
+    this.watchdog.unref();
+    return this.spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      // A stopped process cannot hear "stop": wake it first.
+      child.kill('SIGCONT');
+      this.post({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    this.child = null;
+    await this.oneOff.close();
+  }
+
+  private spawn(): Promise<void> {
+    const child = fork(ENTRY, [], {
+      env: { ...process.env, DIEMCAU_MONITOR: JSON.stringify(this.o.config) },
+      execArgv: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    this.lastHeard = Date.now();
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      const timer = setTimeout(() => {
+        if (ready) return;
+        child.kill('SIGKILL');
+        reject(new Error(`the monitor process did not start within ${(this.o.startMs ?? 30_000) / 1000} s`));
+      }, this.o.startMs ?? 30_000);
+      child.on('message', (m: FromMonitor) => {
+        this.heard();
+        if (m.type === 'ready') {
+          ready = true;
+          this.readyAt = Date.now();
+          clearTimeout(timer);
+          this.engine = m.engine;
+          this.o.logger.info({ pid: m.pid, engine: m.engine }, 'monitor process running');
+          resolve();
+        } else if (m.type === 'batch') {
+          this.batch(m);
+        } else if (m.type === 'fatal') {
+          this.o.logger.error({ message: m.message }, 'monitor process failed');
+        }
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (this.child === child) this.child = null;
+        if (!ready) {
+          reject(new Error(`the monitor process exited before it started (code ${code}, signal ${signal})`));
+          return;
+        }
+        if (!this.stopping) this.died(code, signal);
+      });
+    });
+  }
+
+  private batch(m: Extract<FromMonitor, { type: 'batch' }>): void {
+    this.board.apply(m.rows);
+    for (const e of m.events) {
+      try {
+        if (e.kind === 'transition') this.board.emit(e.transition);
+        else if (e.kind === 'outage') for (const l of this.outageListeners) l(e.event);
+        else if (e.kind === 'write') {
+          const err = e.error === undefined ? undefined : new Error(e.error);
+          for (const l of this.writeListeners) l(e.source, e.ok, e.pending, err);
+        } else for (const l of this.blindListeners) l(e.span);
+      } catch (err) {
+        this.o.logger.error({ err, kind: e.kind }, 'monitor event listener failed');
+      }
+    }
+  }
+
+  private heard(): void {
+    this.lastHeard = Date.now();
+    if (!this.silent) return;
+    this.silent = false;
+    this.o.logger.info('monitor process heard again: resynchronising');
+    this.post({ type: 'resync' });
+  }
+
+  private checkSilence(): void {
+    if (this.silent || this.child === null) return;
+    if (Date.now() - this.lastHeard <= (this.o.silentMs ?? 3_000)) return;
+    this.silent = true;
+    this.o.logger.warn({ silentMs: Date.now() - this.lastHeard }, 'monitor process silent: points shown unknown');
+    this.board.allUnknown(this.o.clock.now() - (Date.now() - this.lastHeard));
+  }
+
+  private died(code: number | null, signal: NodeJS.Signals | null): void {
+    // A process that ran a minute failed afresh; one that dies at once backs off further each time.
+    this.failures = Date.now() - this.readyAt > 60_000 ? 1 : this.failures + 1;
+    const delay = Math.min(this.o.restartMaxMs ?? 30_000, 1_000 * 2 ** (this.failures - 1));
+    this.o.logger.error({ code, signal, restartInMs: delay }, 'monitor process exited; restarting');
+    this.board.allUnknown(this.o.clock.now());
+    this.restartTimer = setTimeout(() => {
+      this.spawn().catch((err: unknown) => {
+        this.o.logger.error({ err }, 'monitor process did not restart');
+        if (!this.stopping) this.died(null, null);
+      });
+    }, delay);
+  }
+
+  private post(m: ToMonitor): void {
+    if (this.child?.connected) this.child.send(m);
+  }
+
+  private reindex(): void {
+    const data = this.o.inventory.data();
+    this.participation.update(data);
+    this.board.setPoints(data.points);
+  }
+}

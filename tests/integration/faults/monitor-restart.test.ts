@@ -1,0 +1,40 @@
+// The monitor process dies mid-meeting (SIGKILL): the server shows every point unknown at once, starts
+// a new monitor process, and the points come back up through real probes; the time without one is a
+// `stopped` gap and the server itself never stopped answering.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MonitorGap } from '../../../shared/protocol';
+import type { PointStatus } from '../../../shared/schemas';
+import type { RemoteMonitor } from '../../../server/pipeline/remote';
+import { api, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+
+const { units, points } = tinyProvince(53, 3);
+let t: TestApp | null = null;
+
+afterAll(async () => {
+  await t?.dispose();
+});
+
+describe('the monitor process dies', () => {
+  it(
+    '[MG3] points are unknown until a new monitor process probes them; the span is a gap',
+    { timeout: 60_000 },
+    async () => {
+      t = await startTestApp({ units, points, meetings: [meetingNow('LIVE', 'live')], monitorProcess: true });
+      const app = t;
+      const remote = app.app.monitor as RemoteMonitor;
+      const states = async () =>
+        ((await api(app, 'GET', '/api/meetings/LIVE/status')).json as PointStatus[]).map((s) => s.state);
+      await waitFor('every point up', async () => (await states()).every((s) => s === 'up'), 20_000);
+      const first = remote.pid!;
+      const killedAt = Date.now();
+      process.kill(first, 'SIGKILL');
+      await waitFor('every point unknown', async () => (await states()).every((s) => s === 'unknown'), 5_000);
+      await waitFor('a new monitor process', () => remote.pid !== null && remote.pid !== first, 20_000);
+      await waitFor('every point up again', async () => (await states()).every((s) => s === 'up'), 20_000);
+      const gaps = (await api(app, 'GET', '/api/meetings/LIVE/gaps')).json as MonitorGap[];
+      const stopped = gaps.filter((g) => g.reason === 'stopped');
+      expect(stopped).toHaveLength(1);
+      expect(Date.parse(stopped[0]!.from)).toBeLessThanOrEqual(killedAt);
+    },
+  );
+});

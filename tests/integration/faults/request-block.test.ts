@@ -1,0 +1,102 @@
+// The request side held for 5 s (a test-only route that blocks the server's event loop, as a slow
+// synchronous report or parse would) during a live meeting of a real `diemcau serve`: its monitor runs
+// in a process of its own, so it notices nothing — no stall gap, no outage, no state change, and the
+// 10 s rollups of that span are all there. Before the monitor process, the same block wrote false
+// "severe" outages for healthy points (issue 13).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MonitorGap } from '../../../shared/protocol';
+import type { Outage, PointStatus } from '../../../shared/schemas';
+import { ManualClock } from '../../../server/clock';
+import { Sessions } from '../../../server/auth/sessions';
+import { Users } from '../../../server/auth/users';
+import { openSqliteStore } from '../../../server/store/sqlite';
+import { api, login, meetingNow, tinyProvince, waitFor } from '../../helpers/app';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'diemcau.mjs');
+const { units, points } = tinyProvince(52, 6);
+const dir = mkdtempSync(join(tmpdir(), 'dc-block-'));
+let child: ChildProcess | null = null;
+
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Sample {
+  t: string;
+  sent: number;
+  received: number;
+}
+
+describe('the request side blocked mid-meeting', () => {
+  it(
+    '[MG1] a 5 s block of the server leaves the monitor unaware: no gap, no outage, no state change, no missing rollup',
+    { timeout: 120_000 },
+    async () => {
+      const db = join(dir, 'diemcau.sqlite');
+      const config = join(dir, 'province.json');
+      writeFileSync(config, JSON.stringify({ units, points, meetings: [meetingNow('LIVE', 'live')] }, null, 2));
+      const store = openSqliteStore(db);
+      const clock = new ManualClock(Date.now());
+      const sessions = new Sessions({ store, clock, logger: pino({ level: 'silent' }) });
+      await new Users({ store, clock, sessions }).create({ name: 'qt', password: 'quản-trị-thử', role: 'admin' });
+      store.close();
+      const args = ['serve', '--config', config, '--db', db, '--port', '0', '--host', '127.0.0.1'];
+      child = spawn(process.execPath, [BIN, ...args, '--engine', 'fping', '--log-level', 'warn'], {
+        cwd: ROOT,
+        env: { ...process.env, DIEMCAU_TEST_HOOKS: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const url = await waitFor(
+        'the serve banner',
+        () => /diemcau: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1],
+        20_000,
+      );
+      const t = { url, cookie: await login(url, 'qt', 'quản-trị-thử') };
+      const states = async () =>
+        ((await api(t, 'GET', '/api/meetings/LIVE/status')).json as PointStatus[]).map((s) => s.state);
+      await waitFor('every point up', async () => (await states()).every((s) => s === 'up'), 20_000);
+      // Past the first rollup bucket boundary, so the block sits among complete buckets.
+      await new Promise((r) => setTimeout(r, 11_000));
+      const gapsBefore = (await api(t, 'GET', '/api/gaps')).json as MonitorGap[];
+
+      const blockedAt = Date.now();
+      const res = await api(t, 'POST', '/api/test/block?ms=5000');
+      expect(res.status).toBe(200);
+      const releasedAt = Date.now();
+      expect(releasedAt - blockedAt).toBeGreaterThanOrEqual(5_000);
+
+      // The monitor went on: every point up, nothing logged, no gap of its own.
+      expect((await states()).every((s) => s === 'up')).toBe(true);
+      // Every 10 s bucket across the block is written (rollups are flushed every 10 s, after the bucket).
+      const from = Math.floor(blockedAt / 10_000) * 10_000;
+      const to = Math.floor(releasedAt / 10_000) * 10_000 + 10_000;
+      const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+      const samples = await waitFor(
+        'the buckets of the block written',
+        async () => {
+          const got = (await api(t, 'GET', `/api/points/C3/samples?${range}`)).json as Sample[];
+          return got.length === (to - from) / 10_000 ? got : undefined;
+        },
+        40_000,
+      );
+      expect((await states()).every((s) => s === 'up')).toBe(true);
+      expect((await api(t, 'GET', '/api/outages?meeting=LIVE')).json as Outage[]).toEqual([]);
+      expect((await api(t, 'GET', '/api/gaps')).json).toEqual(gapsBefore);
+      // Each bucket has its probes at 1 s, all answered.
+      for (const s of samples) {
+        expect(s.sent).toBeGreaterThanOrEqual(9);
+        expect(s.received).toBe(s.sent);
+      }
+    },
+  );
+});
