@@ -29,6 +29,7 @@ import { reportRoutes } from './http/routes/report';
 import { inventoryRoutes } from './http/routes/inventory';
 import { lockoutRoutes } from './http/routes/lockouts';
 import { importRoutes } from './http/routes/imports';
+import { UploadParsers, type UploadParsingOptions } from './parsing/uploads';
 import { monitoringRoutes } from './http/routes/monitoring';
 import { testHookRoutes } from './http/routes/test-hooks';
 import { userRoutes } from './http/routes/users';
@@ -37,6 +38,7 @@ import { Inventory } from './inventory/inventory';
 import { Monitor, type EngineFactory, type MonitorDeps } from './monitor';
 import type { MonitorPort } from './pipeline/port';
 import { RemoteMonitor } from './pipeline/remote';
+import { WorkerPool } from './workers/pool';
 import { checklistSource, createReports, publishOutageNotes, type ReportOptions, type Reports } from './report';
 import { createEngine, type EngineKind } from './probe';
 import { SocketAuth, type IoServer } from './realtime/auth';
@@ -89,6 +91,11 @@ export interface AppOptions {
    */
   monitorProcess?: { db: string };
   /**
+   * Heavy request work (report figures, XLSX, PDF) in a pool of worker threads on this SQLite file
+   * (server/workers/pool.ts), bounded in concurrency, queue and time. Default: on this thread.
+   */
+  workers?: { db: string; size?: number; maxQueue?: number; timeoutMs?: number };
+  /**
    * Test-only routes (`POST /api/test/block?ms=`: hold this process's event loop), for the tests that
    * prove the monitor does not depend on it. `serve` turns them on only with DIEMCAU_TEST_HOOKS=1.
    */
@@ -101,6 +108,8 @@ export interface AppOptions {
   checklist?: { lineStableMs?: number; rollCallSettleMs?: number };
   /** Post-meeting report: retention, the centre's name on the PDF. */
   report?: ReportOptions;
+  /** Uploaded point lists and invitations: parsed on worker threads, with these budgets (server/parsing). */
+  uploads?: UploadParsingOptions;
 }
 
 export interface AppAuth {
@@ -236,7 +245,17 @@ export function createApp(opts: AppOptions): App {
     lineStableMs: opts.checklist?.lineStableMs,
     rollCallSettleMs: opts.checklist?.rollCallSettleMs,
   });
+  const pool = opts.workers
+    ? new WorkerPool({
+        init: { db: opts.workers.db },
+        logger,
+        size: opts.workers.size,
+        maxQueue: opts.workers.maxQueue,
+        timeoutMs: opts.workers.timeoutMs,
+      })
+    : null;
   const reports = createReports({
+    pool: pool ?? undefined,
     store,
     inventory,
     participation: monitor,
@@ -296,9 +315,11 @@ export function createApp(opts: AppOptions): App {
   // Importing points and drafting meetings from invitations change the inventory: admins only.
   // Exports are reads, open to every session.
   app.use(['/api/import', '/api/invitations'], requireAction('inventory:write'));
-  app.use('/api', importRoutes({ inventory, clock, logger }));
+  // Uploads are parsed on worker threads with a time budget: no file can block monitoring.
+  const uploads = new UploadParsers(opts.uploads, logger);
+  app.use('/api', importRoutes({ inventory, clock, logger, parsers: uploads }));
   app.use('/api', checklistRoutes({ checklist: checklist.service, clock }));
-  app.use('/api', reportRoutes({ reports, store, clock }));
+  app.use('/api', reportRoutes({ reports, clock }));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
   });
@@ -402,9 +423,11 @@ export function createApp(opts: AppOptions): App {
       checklist.stop();
       reports.stop();
       sockets.stop();
+      await uploads.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await monitor.stop();
       runs?.stop();
+      await pool?.close();
     },
   };
 }

@@ -56,3 +56,19 @@ export function parseOrThrow<S extends z.ZodType>(
   if (!r.success) throw new ValidationError(zodIssues(r.error, prefix));
   return r.data;
 }
+
+/**
+ * Heavy work (a report, an export, a parse) refused because the worker pool is full, or stopped
+ * because it ran past its time budget: the request fails clearly, the server goes on.
+ */
+export class WorkUnavailableError extends Error {
+  readonly status = 503;
+  constructor(
+    readonly code: 'busy' | 'timeout',
+    message: string,
+    readonly retryAfterS = 5,
+  ) {
+    super(message);
+    this.name = 'WorkUnavailableError';
+  }
+}

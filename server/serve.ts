@@ -115,6 +115,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     trustProxy,
     report,
     monitorProcess: values.monitor === 'process' ? { db: values.db } : undefined,
+    workers: { db: values.db },
     testHooks: process.env.DIEMCAU_TEST_HOOKS === '1',
   });
   // The demo's lab comes up before anything probes its addresses and goes down after the server.

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../auth/errors';
-import { NotFoundError, ValidationError } from '../errors';
+import { NotFoundError, ValidationError, WorkUnavailableError } from '../errors';
 import { isStorageFault } from '../store/health';
 
 export class ConflictError extends Error {
@@ -43,6 +43,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (err instanceof NotFoundError) {
       res.status(404).json({ error: { code: 'not_found', message: err.message } });
+      return;
+    }
+    if (err instanceof WorkUnavailableError) {
+      logger.warn({ url: req.originalUrl, code: err.code }, 'request refused: heavy work unavailable');
+      res.setHeader('Retry-After', String(err.retryAfterS));
+      res.status(503).json({ error: { code: err.code, message: err.message } });
       return;
     }
     if (err instanceof ConflictError) {

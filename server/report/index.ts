@@ -13,6 +13,14 @@ import type { ChecklistSource } from './checklist-source';
 import { OutageNotes } from './notes';
 import { DAY_MS, DEFAULT_RETENTION, RetentionJob, type RetentionPolicy } from './retention';
 import { ReportService } from './service';
+import type { MeetingReport } from '../../shared/report';
+import type { WorkerPool } from '../workers/pool';
+import { reportPdf } from './pdf';
+import { pdfSamples } from './pdf-samples';
+import { reportXlsx } from './xlsx';
+
+/** A worker's bytes arrive as a plain Uint8Array: the same memory, seen as a Buffer. */
+const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 export { registerReportEvents, publishOutageNotes } from './socket';
 export { checklistSource, noChecklist, type ChecklistSource } from './checklist-source';
@@ -40,10 +48,19 @@ export interface ReportDeps {
   windows?: WindowConfig;
   checklist?: ChecklistSource;
   options?: ReportOptions;
+  /** Heavy work off the request loop: figures, XLSX and PDF in pool workers (server/workers/). */
+  pool?: WorkerPool;
+}
+
+/** The report's files, rendered here or in a pool worker. */
+export interface ReportRender {
+  xlsx(report: MeetingReport): Promise<Buffer>;
+  pdf(report: MeetingReport): Promise<Buffer>;
 }
 
 export interface Reports {
   service: ReportService;
+  render: ReportRender;
   notes: OutageNotes;
   archiver: ReportArchiver;
   retention: RetentionJob;
@@ -64,7 +81,19 @@ export function createReports(d: ReportDeps): Reports {
     status: d.status,
     checklist: d.checklist,
     cacheMs: o.cacheMs,
+    compute: d.pool && ((input) => d.pool!.run('report.compute', input)),
   });
+  const organization = o.organization ?? null;
+  const pool = d.pool;
+  const render: ReportRender = pool
+    ? {
+        xlsx: async (report) => toBuffer(await pool.run('report.xlsx', { report })),
+        pdf: async (report) => toBuffer(await pool.run('report.pdf', { report, organization }, 120_000)),
+      }
+    : {
+        xlsx: (report) => reportXlsx(report),
+        pdf: (report) => reportPdf({ report, samples: pdfSamples(d.store, report), organization }),
+      };
   const notes = new OutageNotes({
     store: d.store,
     clock: d.clock,
@@ -95,7 +124,8 @@ export function createReports(d: ReportDeps): Reports {
     notes,
     archiver,
     retention,
-    organization: o.organization ?? null,
+    render,
+    organization,
     start() {
       archiver.start();
       retention.start();

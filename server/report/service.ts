@@ -14,6 +14,7 @@ import type { Store } from '../store/types';
 import { noChecklist, type ChecklistSource } from './checklist-source';
 import { computeReport, type ReportThresholds } from './compute';
 import { presentNote } from './notes-present';
+import type { ComputeInput } from '../workers/tasks';
 
 export interface ReportServiceDeps {
   store: Store;
@@ -25,6 +26,11 @@ export interface ReportServiceDeps {
   checklist?: ChecklistSource;
   /** How long a computed report is reused (default 15 s). */
   cacheMs?: number;
+  /**
+   * Computes the figures elsewhere (a worker of server/workers/pool.ts, off the request loop); by
+   * default here, from `store`.
+   */
+  compute?: (input: ComputeInput) => Promise<MeetingReport>;
 }
 
 interface Cached {
@@ -101,15 +107,15 @@ export class ReportService {
     const started = Date.now();
     const codes = this.d.participation.pointsOf(meeting.id);
     const participants = [...codes].map((c) => this.d.inventory.point(c)).filter((p) => p !== undefined);
-    const report = await computeReport({
-      store: this.d.store,
+    const input: ComputeInput = {
       meeting,
       participants,
       points: this.d.inventory.listPoints(),
       units: this.d.inventory.listUnits(),
       now,
       thresholds: thresholdsOf(this.d.status),
-    });
+    };
+    const report = await (this.d.compute?.(input) ?? computeReport({ ...input, store: this.d.store }));
     this.d.logger.info(
       { meeting: meeting.id, points: participants.length, ms: Date.now() - started },
       'report: figures computed',

@@ -28,7 +28,9 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
-export interface StartOptions extends Omit<AppOptions, 'store' | 'monitorProcess'> {
+export interface StartOptions extends Omit<AppOptions, 'store' | 'monitorProcess' | 'workers'> {
+  /** Heavy request work in worker threads, as `serve` does (server/workers/). */
+  workers?: boolean | { size?: number; maxQueue?: number; timeoutMs?: number };
   /** Run the probe pipeline in a process of its own, as `serve` does (server/pipeline/). */
   monitorProcess?: boolean;
   units?: Unit[];
@@ -51,6 +53,7 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
     ...opts,
     store,
     monitorProcess: opts.monitorProcess ? { db: dbFile } : undefined,
+    workers: opts.workers ? { ...(opts.workers === true ? {} : opts.workers), db: dbFile } : undefined,
   });
   if (opts.units || opts.points || opts.meetings) {
     app.inventory.apply({ upsertUnits: opts.units, upsertPoints: opts.points, upsertMeetings: opts.meetings });

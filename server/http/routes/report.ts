@@ -13,15 +13,11 @@ import { parseOrThrow } from '../../errors';
 import { XLSX_MIME } from '../../importer';
 import type { Reports } from '../../report';
 import { reportCsv } from '../../report/csv';
-import { chartedPoints, mainPhase, reportPdf } from '../../report/pdf';
 import { FontsMissingError } from '../../report/pdf-fonts';
-import { reportXlsx } from '../../report/xlsx';
-import type { RollupRow, Store } from '../../store/types';
 import { parseQuery } from '../query';
 
 export interface ReportRoutesDeps {
   reports: Reports;
-  store: Pick<Store, 'listRollups'>;
   clock: Clock;
 }
 
@@ -59,7 +55,7 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
 
   r.get('/meetings/:id/report.xlsx', async (req, res) => {
     const id = meetingId(req.params);
-    const buf = await reportXlsx(await service.report(id));
+    const buf = await d.reports.render.xlsx(await service.report(id));
     res
       .type(XLSX_MIME)
       .attachment(fileName(id, d.clock.now(), 'xlsx'))
@@ -68,15 +64,7 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
 
   r.get('/meetings/:id/report.pdf', async (req, res) => {
     const id = meetingId(req.params);
-    const report = await service.report(id);
-    const ph = mainPhase(report);
-    const samples = new Map<string, RollupRow[]>();
-    if (ph && report.phases[ph].coveredTo) {
-      const from = Date.parse(report.phases[ph].from);
-      const to = Date.parse(report.phases[ph].coveredTo!);
-      for (const code of chartedPoints(report)) samples.set(code, d.store.listRollups(code, from, to));
-    }
-    const buf = await reportPdf({ report, samples, organization: d.reports.organization });
+    const buf = await d.reports.render.pdf(await service.report(id));
     res
       .type('application/pdf')
       .attachment(fileName(id, d.clock.now(), 'pdf'))
@@ -110,7 +98,8 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
 }
 
 const pdfErrors: ErrorRequestHandler = (err, _req, res, next) => {
-  if (err instanceof FontsMissingError) {
+  // From a pool worker the error arrives by name (server/workers/pool.ts keeps it).
+  if (err instanceof FontsMissingError || (err instanceof Error && err.name === 'FontsMissingError')) {
     res.status(503).json({ error: { code: 'internal', message: err.message } });
     return;
   }

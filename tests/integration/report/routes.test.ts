@@ -1,6 +1,7 @@
 // The report through the real app (SQLite file, real sockets, real sessions): the JSON report agrees
 // with the hand-worked fixture, the CSV/XLSX/PDF exports carry the same numbers, and acknowledging an
-// outage is authorised per role and unit, audited, and pushed live to the other dashboards.
+// outage is authorised per role and unit, audited, and pushed live to the other dashboards. As `serve`
+// runs it: figures, XLSX and PDF computed in pool workers (server/workers/) off the request loop.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const store = openSqliteStore(join(dir, 'diemcau.sqlite'));
   seed(store);
   store.close();
-  t = await startTestApp({ dir, report: { organization: 'Trung tâm Công báo - Tin học' } });
+  t = await startTestApp({ dir, report: { organization: 'Trung tâm Công báo - Tin học' }, workers: true });
   cookies.admin = t.cookie;
   cookies.viewer = await userCookie(t, 'xem', 'viewer');
   cookies.tech = await userCookie(t, 'kt', 'technician');

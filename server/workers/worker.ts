@@ -1,0 +1,17 @@
+// Inside a pool worker: runs the named task on its input and answers with the value or the error.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openTasks, type TaskName, type WorkerInit } from './tasks';
+
+const tasks = openTasks(workerData as WorkerInit);
+
+parentPort!.on('message', (m: { id: number; name: TaskName; input: unknown }) => {
+  void (async () => {
+    try {
+      const value = await tasks.run(m.name, m.input);
+      parentPort!.postMessage({ id: m.id, ok: true, value });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      parentPort!.postMessage({ id: m.id, ok: false, message: e.message, name: e.name });
+    }
+  })();
+});

@@ -1,0 +1,57 @@
+// Heavy request work in the pool (server/workers/pool.ts): bounded in time (a task past its budget is
+// stopped with a clear 503, the server answering meanwhile) and in concurrency (requests beyond the
+// queue refused at once as busy, not left to pile up).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../../server/store/sqlite';
+import { api, startTestApp, type TestApp } from '../../helpers/app';
+import { MEETING, seed } from '../../unit/report/fixture';
+
+const apps: TestApp[] = [];
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.dispose();
+});
+
+async function seeded(workers: { size?: number; maxQueue?: number; timeoutMs?: number }): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'dc-report-pool-'));
+  const store = openSqliteStore(join(dir, 'diemcau.sqlite'));
+  seed(store);
+  store.close();
+  const t = await startTestApp({ dir, workers, report: { cacheMs: 0 } });
+  apps.push(t);
+  return t;
+}
+
+describe('heavy request work in worker threads', () => {
+  it('[H13.2] a report over its time budget is stopped with a clear 503; the server answers throughout', async () => {
+    const t = await seeded({ timeoutMs: 1 });
+    const [report, health] = await Promise.all([
+      api(t, 'GET', `/api/meetings/${MEETING.id}/report`),
+      api(t, 'GET', '/api/health'),
+    ]);
+    expect(health.status).toBe(200);
+    expect(report.status).toBe(503);
+    expect(report.json.error.code).toBe('timeout');
+    expect(report.json.error.message).toMatch(/^Quá thời gian xử lý \(0 giây\)/);
+    expect(report.headers.get('retry-after')).toBe('5');
+    // A fresh worker takes the next task (it is refused the same way: the budget is still 1 ms).
+    expect((await api(t, 'GET', `/api/meetings/${MEETING.id}/report.xlsx`)).status).toBe(503);
+  });
+
+  it('[H13.2] beyond one running task and an empty queue, requests are refused as busy at once', async () => {
+    const t = await seeded({ size: 1, maxQueue: 0 });
+    const paths = ['report.pdf', 'report.xlsx', 'report'].map((p) => `/api/meetings/${MEETING.id}/${p}`);
+    const results = await Promise.all(paths.map((p) => api(t, 'GET', p)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses[0]).toBe(200);
+    expect(statuses.slice(1)).toEqual([503, 503]);
+    for (const r of results.slice(1)) {
+      expect(r.json.error.code).toBe('busy');
+      expect(r.json.error.message).toContain('Máy chủ đang bận');
+    }
+    // Once the first is done, the next goes through.
+    expect((await api(t, 'GET', paths[2]!)).status).toBe(200);
+  });
+});
