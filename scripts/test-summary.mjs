@@ -4,6 +4,7 @@
 // Exit code: 0 when nothing failed (and, on CI, nothing was skipped), 1 otherwise.
 import { readFileSync } from 'node:fs';
 
+const out = (line) => process.stdout.write(`${line}\n`);
 const file = process.argv[2] ?? 'test-artifacts/vitest.json';
 const r = JSON.parse(readFileSync(file, 'utf8'));
 const skipped = [];
@@ -16,11 +17,11 @@ for (const f of r.testResults ?? []) {
 }
 const onCi = process.env.CI === 'true';
 if (skipped.length > 0) {
-  console.log(`\n${onCi ? 'skipped on CI (a failure here)' : 'skipped'}:`);
-  for (const s of skipped) console.log(`  - ${s}`);
+  out(`\n${onCi ? 'skipped on CI (a failure here)' : 'skipped'}:`);
+  for (const s of skipped) out(`  - ${s}`);
 }
 const failed = r.numFailedTests + (onCi ? skipped.length : 0);
 const shownSkipped = onCi ? 0 : skipped.length;
 const passed = r.numPassedTests;
-console.log(`\ntests: ${passed} passed, ${failed} failed, ${shownSkipped} skipped`);
+out(`\ntests: ${passed} passed, ${failed} failed, ${shownSkipped} skipped`);
 process.exitCode = failed > 0 || r.success === false ? 1 : 0;

@@ -22,7 +22,6 @@ beforeAll(async () => {
     // The whole chain as `serve` runs it: probes in the monitor process, the dashboard served here.
     monitorProcess: true,
   });
-  expect(t.app.inProcess).toBeNull();
   chromium = await launchChromium();
   // Logged in as the admin startTestApp created; the login screen has its own test.
   const [name, ...value] = t.cookie.split('=');
@@ -35,6 +34,10 @@ afterAll(async () => {
 });
 
 describe('dashboard in Chromium', () => {
+  it('runs the probes in the monitor process, as serve does', () => {
+    expect(t.app.inProcess).toBeNull();
+  });
+
   it('shows the demo meeting in its line test with every point, grouped by district, turning up', async () => {
     const page = await chromium.context.newPage();
     const errors: string[] = [];

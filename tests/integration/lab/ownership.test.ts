@@ -57,9 +57,9 @@ const routeOf = (address: string): Promise<string> =>
 const oneHub = (id: string): ReturnType<typeof parseScenario> =>
   parseScenario({ name: id, hubs: [{ id, hosts: [{ id: `${id}-01` }, { id: `${id}-02` }] }] });
 
-describe('who owns a lab (any user)', () => {
-  const state = (owner: LabState['owner']): LabState => ({ name: 'x', base: 0, ranges: [], owner, createdAt: '' });
+const state = (owner: LabState['owner']): LabState => ({ name: 'x', base: 0, ranges: [], owner, createdAt: '' });
 
+describe('who owns a lab (any user)', () => {
   it('[H18.6] knows its owner by pid and start time: a reused pid is not the owner', () => {
     const start = processStart(process.pid)!;
     expect(start).toBeGreaterThan(0);

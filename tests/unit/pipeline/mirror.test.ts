@@ -10,6 +10,15 @@ import { tinyProvince } from '../../helpers/app';
 const { points } = tinyProvince(33, 2); // P, D1, C1, C2
 const T = Date.parse('2026-03-06T08:00:00+07:00');
 
+const tr = (point: string, to: PointTransition['to']): PointTransition => ({
+  point,
+  host: 'h',
+  from: 'up',
+  to,
+  at: T,
+  detectedAt: T,
+});
+
 function mirror(): MirrorBoard {
   const m = new MirrorBoard(pino({ level: 'silent' }));
   m.setPoints(points);
@@ -62,14 +71,6 @@ describe('MirrorBoard', () => {
       throw new Error('listener bug');
     });
     m.onTransition((t) => seen.push(`${t.point}:${t.to}`));
-    const tr = (point: string, to: PointTransition['to']): PointTransition => ({
-      point,
-      host: 'h',
-      from: 'up',
-      to,
-      at: T,
-      detectedAt: T,
-    });
     m.emit(tr('C1', 'down'));
     m.emit(tr('C2', 'degraded'));
     expect(seen).toEqual(['C1:down', 'C2:degraded']);
