@@ -18,15 +18,24 @@ export interface FpingTuning extends ShardPlanOptions {
   restartMaxMs?: number;
   /** Uptime after which a crash counts as a first crash again (default 10 s). */
   stableAfterMs?: number;
-  /** Grace beyond interval + timeout before a host fping stays silent about counts lost (1 s). */
-  silenceGraceMs?: number;
-  /** Time a fresh process gets before silence counts (default 2 s). */
+  /**
+   * Wait beyond a probe's timeout before the engine reports it lost itself, for the probes fping says
+   * nothing about (failed sends) or says it late (default 100 ms; docs/SPEC.md PR1).
+   */
+  lossGraceMs?: number;
+  /** Time a fresh process gets (name resolution) before a probe counts lost (default 2 s). */
   startupGraceMs?: number;
   /** Pause between reads of fping's output (default READ_BATCH_MS in fping-process.ts; 0: eager). */
   readBatchMs?: number;
 }
 
 export type FpingEngineOptions = EngineOptions & FpingTuning;
+
+/**
+ * Covers a read batch (READ_BATCH_MS) and the scheduling jitter of fping and of Node; small against
+ * the timeout, so a lost probe is known about timeout + 0.1 s after it was sent.
+ */
+export const DEFAULT_LOSS_GRACE_MS = 100;
 
 export interface ShardInfo {
   id: string;
@@ -172,7 +181,7 @@ export class FpingEngine implements ProbeEngine {
       restartBaseMs: o.restartBaseMs ?? 250,
       restartMaxMs: o.restartMaxMs ?? 30_000,
       stableAfterMs: o.stableAfterMs ?? 10_000,
-      silenceGraceMs: o.silenceGraceMs ?? 1000,
+      lossGraceMs: o.lossGraceMs ?? DEFAULT_LOSS_GRACE_MS,
       startupGraceMs: o.startupGraceMs ?? 2000,
       readBatchMs: o.readBatchMs,
     };

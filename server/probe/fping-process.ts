@@ -8,20 +8,18 @@
 // An ICMP error (stderr, no stamp) comes back about one rtt after the send, so its send instant
 // is taken as its arrival.
 //
-// Silent probes: fping 5.1 in loop mode prints nothing when sendto() fails (local firewall drop,
-// no route, unresolvable name). A host that has gone quiet for interval + timeout + grace is
-// therefore counted lost once per interval, so a point cannot look frozen-up while unreachable.
-//
-// Exactly one result per probe: a result whose send instant is within half an interval of the last
-// one accounted for that host is the same probe again (an ICMP error followed by fping's timeout
-// line for the same echo, or a late line after a silence verdict) and is dropped. This also keeps
-// results in order per host.
+// Lost probes are reported when their timeout expires (docs/SPEC.md PR1–PR3, loss-ledger.ts): fping
+// prints "timed out" at -t, but nothing when sendto() fails (local firewall drop, no route), so the
+// engine keeps every probe's deadline itself and sweeps right after each read of fping's output.
+// Exactly one result per probe, in send order per host: what fping says later about a probe already
+// accounted for (its own "timed out", a reply read after the deadline) is dropped.
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import type { Readable } from 'node:stream';
 import type { Clock } from '../clock';
 import { hasExited, killAndWait, spawnProbe } from './child';
 import { LineSplitter, parseFpingLine } from './fping-parse';
+import { ProbeLedger } from './loss-ledger';
 import { sendGapMs, type Shard } from './shard-plan';
 import type { ProbeSink } from './types';
 
@@ -38,9 +36,9 @@ export interface FpingProcessDeps {
   restartMaxMs: number;
   /** A process that ran this long before dying was healthy: backoff starts over. */
   stableAfterMs: number;
-  /** Extra wait beyond interval + timeout before a quiet host counts as lost. */
-  silenceGraceMs: number;
-  /** Time a fresh process gets (name resolution, first round) before silence counts. */
+  /** Wait beyond a probe's timeout before the engine reports it lost itself (PR1). */
+  lossGraceMs: number;
+  /** Time a fresh process gets (name resolution, first round) before a probe counts lost. */
   startupGraceMs: number;
   /** Pause between reads of fping's output (default READ_BATCH_MS; 0: read as it comes). */
   readBatchMs?: number;
@@ -66,6 +64,13 @@ export function fpingLoopArgs(shard: Shard, timeoutMs: number): string[] {
  * at most 20 ms later (the hub coalesces over 250 ms anyway). The pipe holds 64 KiB: ~1,000 lines.
  */
 export const READ_BATCH_MS = 20;
+
+/**
+ * A read this large means fping's output had piled up (the pipe holds 64 KiB; at 4,000 results/s a
+ * 20 ms batch is ~6 KiB): fping may have been blocked writing, its replies late through no fault of
+ * the hosts. Reads then stay eager until the pipe is drained, and no probe is judged meanwhile.
+ */
+const BACKLOG_CHARS = 32 * 1024;
 
 interface PipeHandle {
   readStop?: () => number;
@@ -100,33 +105,37 @@ function stamp(ts: number | null): number {
   return ts ?? Date.now();
 }
 
-interface HostState {
-  /** Wall ms of the last probe accounted for (−∞ before the first). */
-  lastSend: number;
-  /** Wall ms after which silence means the next probe was lost. */
-  deadline: number;
-}
-
 export class FpingProcess {
   private child: ChildProcess | null = null;
   private stopped = false;
   private failures = 0;
   private startedAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
+  /** Set for the ledger's next deadline, `armedFor`. */
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+  private sweepQueued = false;
+  /** The last read was a backlog (BACKLOG_CHARS): no verdict until the pipe is drained. */
+  private backlogged = false;
   /**
    * While fping's output is left to gather (READ_BATCH_MS). Never cleared early: the timer starts the
    * pipe again, so an exiting fping's last lines and its end of file are still read.
    */
   private readHold: NodeJS.Timeout | null = null;
-  private readonly hosts = new Map<string, HostState>();
+  private readonly ledger: ProbeLedger;
   private readonly stderrTail: string[] = [];
   private readonly reported = new Set<string>();
 
   constructor(
     readonly shard: Shard,
     private readonly deps: FpingProcessDeps,
-  ) {}
+  ) {
+    const timing = { intervalMs: shard.intervalMs, timeoutMs: deps.timeoutMs, graceMs: deps.lossGraceMs };
+    this.ledger = new ProbeLedger(timing, (host, sendWall, rtt) => {
+      const t = deps.clock.now() - Math.max(0, Date.now() - sendWall);
+      deps.onResult({ host, t, rtt });
+    });
+  }
 
   get pid(): number | undefined {
     return this.child && !hasExited(this.child) ? this.child.pid : undefined;
@@ -146,7 +155,8 @@ export class FpingProcess {
     }
     this.child = child;
     this.startedAt = Date.now();
-    this.resetHosts();
+    const gap = sendGapMs(shard.hosts.length, shard.intervalMs);
+    this.ledger.reset(shard.hosts, this.startedAt, gap, deps.startupGraceMs);
     child.on('error', (err) => this.died(child, `error: ${err.message}`));
     child.once('exit', (code, signal) => this.died(child, `exit code ${code} signal ${signal}`));
     child.stdin?.on('error', () => {}); // EPIPE when fping dies first: the exit handler reports it
@@ -158,13 +168,20 @@ export class FpingProcess {
     const stdout = child.stdout;
     stdout?.on('data', (chunk: string) => {
       out.push(chunk).forEach((l) => this.line(l, false));
-      if (this.readHold === null && child === this.child) {
-        this.readHold = holdReads(stdout, this.deps.readBatchMs ?? READ_BATCH_MS, () => (this.readHold = null));
+      this.rearm();
+      this.backlogged = chunk.length >= BACKLOG_CHARS;
+      if (this.readHold === null && child === this.child && !this.backlogged) {
+        this.readHold = holdReads(stdout, this.deps.readBatchMs ?? READ_BATCH_MS, () => {
+          this.readHold = null;
+          if (Date.now() > this.ledger.dueAt && !this.backlogged) this.sweepSoon();
+        });
       }
     });
-    child.stderr?.on('data', (chunk: string) => err.push(chunk).forEach((l) => this.line(l, true)));
-    const tick = Math.min(1000, Math.max(100, shard.intervalMs / 2));
-    this.watchdog = setInterval(() => this.checkSilence(), tick);
+    child.stderr?.on('data', (chunk: string) => {
+      err.push(chunk).forEach((l) => this.line(l, true));
+      this.rearm();
+    });
+    this.armSweep();
     log.debug({ pid: child.pid, hosts: shard.hosts.length }, 'fping started');
   }
 
@@ -172,17 +189,51 @@ export class FpingProcess {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
-    clearInterval(this.watchdog);
+    clearTimeout(this.sweepTimer);
     if (this.child) await killAndWait(this.child);
   }
 
-  private resetHosts(): void {
-    const gap = sendGapMs(this.shard.hosts.length, this.shard.intervalMs);
-    const first = this.startedAt + this.deps.startupGraceMs + this.deps.timeoutMs;
-    this.hosts.clear();
-    this.shard.hosts.forEach((host, k) => {
-      const deadline = first + k * gap + this.deps.silenceGraceMs;
-      this.hosts.set(host, { lastSend: Number.NEGATIVE_INFINITY, deadline });
+  /**
+   * Wakes at the ledger's next deadline. While reads are held the unread output may hold the answer,
+   * so the sweep waits for the hold to end (≤ READ_BATCH_MS); otherwise it runs after one more poll.
+   */
+  private armSweep(): void {
+    clearTimeout(this.sweepTimer);
+    const due = this.ledger.dueAt;
+    this.armedFor = due;
+    if (!Number.isFinite(due)) return;
+    this.sweepTimer = setTimeout(() => this.sweepDue(), Math.max(0, due - Date.now()) + 1);
+  }
+
+  /** A host's first word ends its start-up hold: its deadline may now come before the timer. */
+  private rearm(): void {
+    if (this.ledger.dueAt < this.armedFor) this.armSweep();
+  }
+
+  private sweepDue(): void {
+    if (this.readHold !== null) return; // the hold's end sweeps
+    if (!this.backlogged) return this.sweepSoon();
+    // Still catching up on a backlog: sweep once a read batch has passed with the pipe drained.
+    this.backlogged = false;
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = setTimeout(() => this.sweepDue(), READ_BATCH_MS);
+  }
+
+  /**
+   * Sweeps in setImmediate, i.e. after the event loop's next poll: anything fping has already
+   * written is read (and accounted for) first, so a timely reply waiting in the pipe is never
+   * called lost.
+   */
+  private sweepSoon(): void {
+    if (this.sweepQueued) return;
+    this.sweepQueued = true;
+    const child = this.child;
+    setImmediate(() => {
+      this.sweepQueued = false;
+      if (this.stopped || child === null || child !== this.child) return;
+      if (this.backlogged) return this.armSweep(); // a backlog came in with this poll
+      this.ledger.sweep(Date.now());
+      this.armSweep();
     });
   }
 
@@ -191,11 +242,11 @@ export class FpingProcess {
     const parsed = parseFpingLine(text);
     switch (parsed.kind) {
       case 'reply':
-        return this.account(parsed.host, stamp(parsed.timestampMs) - parsed.rttMs, parsed.rttMs);
+        return this.ledger.heard(parsed.host, stamp(parsed.timestampMs) - parsed.rttMs, parsed.rttMs);
       case 'timeout':
-        return this.account(parsed.host, stamp(parsed.timestampMs) - this.deps.timeoutMs, null);
+        return this.ledger.heard(parsed.host, stamp(parsed.timestampMs) - this.deps.timeoutMs, null);
       case 'icmpError':
-        return this.account(parsed.host, stamp(parsed.timestampMs), null);
+        return this.ledger.heard(parsed.host, stamp(parsed.timestampMs), null);
       case 'ignored':
         if (parsed.reason === 'blank') return;
         break;
@@ -211,32 +262,10 @@ export class FpingProcess {
     }
   }
 
-  private account(host: string, sendWall: number, rtt: number | null): void {
-    const state = this.hosts.get(host);
-    if (!state) return;
-    if (sendWall <= state.lastSend + this.shard.intervalMs / 2) return;
-    state.lastSend = sendWall;
-    state.deadline = sendWall + this.shard.intervalMs + this.deps.timeoutMs + this.deps.silenceGraceMs;
-    const t = this.deps.clock.now() - Math.max(0, Date.now() - sendWall);
-    this.deps.onResult({ host, t, rtt });
-  }
-
-  private checkSilence(): void {
-    const now = Date.now();
-    const wait = this.deps.timeoutMs + this.deps.silenceGraceMs;
-    for (const [host, state] of this.hosts) {
-      if (now <= state.deadline) continue;
-      let send = Number.isFinite(state.lastSend) ? state.lastSend + this.shard.intervalMs : state.deadline - wait;
-      // After a stall (suspend, event-loop freeze) count one loss, not every missed interval.
-      if (now - wait - send > 3 * this.shard.intervalMs) send = now - wait;
-      this.account(host, send, null);
-    }
-  }
-
   private died(child: ChildProcess | null, how: string): void {
     if (child !== this.child || this.stopped) return;
     this.child = null;
-    clearInterval(this.watchdog);
+    clearTimeout(this.sweepTimer);
     // An 'error' can come from a live process (e.g. a failed signal): never leave it orphaned.
     if (child && !hasExited(child)) child.kill('SIGKILL');
     const uptimeMs = child ? Date.now() - this.startedAt : 0;

@@ -44,7 +44,7 @@ export function createEngine(opts: CreateEngineOptions): ProbeEngine {
   return engine;
 }
 
-export { FpingEngine, createFpingEngine, fpingTimeout, usableTargets } from './fping-engine';
+export { DEFAULT_LOSS_GRACE_MS, FpingEngine, createFpingEngine, fpingTimeout, usableTargets } from './fping-engine';
 export { fpingLoopArgs } from './fping-process';
 export type { FpingEngineOptions, FpingTuning, ShardInfo } from './fping-engine';
 export { PingEngine, createPingEngine } from './ping-engine';

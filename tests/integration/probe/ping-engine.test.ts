@@ -2,6 +2,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../server/clock';
 import { PingEngine, type PingEngineOptions } from '../../../server/probe/ping-engine';
+import type { ProbeResult } from '../../../server/probe/types';
 import { createDropTable, destroyAllNftTables, nftSkipReason } from '../../helpers/nft';
 import { childrenNamed, Collector, Engines, longestLossRun, silent, sleep, waitFor } from './util';
 
@@ -137,6 +138,28 @@ describe.skipIf(noNft !== null)(`ping engine with packet loss (${noNft ?? 'nft'}
     const rs = c.of(host);
     for (let i = 1; i < rs.length; i++) expect(rs[i]?.t).toBeGreaterThan(rs[i - 1]?.t ?? 0);
     expect(c.of('127.0.0.1').every((r) => r.rtt !== null)).toBe(true);
+  });
+
+  it('[H18.7][PR1] a lost probe is reported when its timeout expires, not when ping gives up', async () => {
+    // Dropped on arrival: the OS ping waits its whole-second -W; the engine keeps the exact timeout.
+    const c = new Collector();
+    const known = new Map<ProbeResult, number>();
+    const e = engine(c, {
+      timeoutMs: 300,
+      onResult: (r) => {
+        known.set(r, ahead.now());
+        c.onResult(r);
+      },
+    });
+    const table = createDropTable({ hook: 'input' });
+    const host = '127.4.7.1';
+    table.add(host);
+    e.setTargets([{ host, intervalMs: 1000 }]);
+    await waitFor('3 lost', () => c.of(host).filter((r) => r.rtt === null).length >= 3, 6000);
+    const lost = c.of(host).filter((r) => r.rtt === null);
+    expect(lost.map((r) => known.get(r)! - r.t >= 300)).toEqual(lost.map(() => true));
+    // Timeout + the 250 ms spawn allowance, + 0.5 s for a busy machine: well before ping's 1 s.
+    expect(lost.map((r) => known.get(r)! - r.t < 300 + 250 + 500)).toEqual(lost.map(() => true));
   });
 
   it('probeOnce of a dropped host resolves as lost', async () => {
