@@ -59,10 +59,9 @@ describe.skipIf(skip !== null)(`outages on a real network fault${skip ? ` (skipp
       const s = await statusOf(t, 'C2');
       return s?.state === 'down' ? s : undefined;
     });
-    const detectedAfter = Date.now() - cutAt;
-    // Three lost probes at 1 s, plus the probe timeout and the coalescing delay.
-    expect(detectedAfter).toBeGreaterThan(2 * LIVE_MS);
-    expect(detectedAfter).toBeLessThan(3 * LIVE_MS + 2_500);
+    // Not before three lost probes at 1 s (how soon after is measured by npm run bench and bounded on
+    // the monitor's own clock in tests/integration/faults/detection-delay.test.ts).
+    expect(Date.now() - cutAt).toBeGreaterThan(2 * LIVE_MS);
     expect(Math.abs(Date.parse(down.since!) - cutAt)).toBeLessThan(LIVE_MS + 500);
     // The other points are unaffected.
     expect((await statusOf(t, 'C1'))?.state).toBe('up');
