@@ -94,7 +94,7 @@ export interface AppOptions {
    * Heavy request work (report figures, XLSX, PDF) in a pool of worker threads on this SQLite file
    * (server/workers/pool.ts), bounded in concurrency, queue and time. Default: on this thread.
    */
-  workers?: { db: string; size?: number; maxQueue?: number; timeoutMs?: number };
+  workers?: { db: string; size?: number; maxQueue?: number; timeoutMs?: number; maxHeapMb?: number };
   /**
    * Test-only routes (`POST /api/test/block?ms=`: hold this process's event loop), for the tests that
    * prove the monitor does not depend on it. `serve` turns them on only with DIEMCAU_TEST_HOOKS=1.
@@ -252,6 +252,7 @@ export function createApp(opts: AppOptions): App {
         size: opts.workers.size,
         maxQueue: opts.workers.maxQueue,
         timeoutMs: opts.workers.timeoutMs,
+        maxHeapMb: opts.workers.maxHeapMb,
       })
     : null;
   const reports = createReports({

@@ -64,7 +64,7 @@ export function parseOrThrow<S extends z.ZodType>(
 export class WorkUnavailableError extends Error {
   readonly status = 503;
   constructor(
-    readonly code: 'busy' | 'timeout',
+    readonly code: 'busy' | 'timeout' | 'memory',
     message: string,
     readonly retryAfterS = 5,
   ) {

@@ -107,3 +107,77 @@ export function treeMark(pid: number, comm: string): CpuMark {
 export function treeRss(pid: number, comm: string): number {
   return childPids(comm, pid).reduce((sum, p) => sum + procRss(p), procRss(pid));
 }
+
+/** Every live descendant of a process (children, grandchildren…), with its command name. */
+export function descendants(pid: number): { pid: number; comm: string }[] {
+  const out: { pid: number; comm: string }[] = [];
+  const walk = (p: number): void => {
+    for (const c of childPids(undefined, p)) {
+      out.push({ pid: c, comm: procComm(c) ?? '?' });
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** Where a process tree's CPU goes: the server itself, its node children (the monitor), fping. */
+export interface TreeMark {
+  at: number;
+  server: number;
+  /** Per descendant pid: [group, CPU ms]. */
+  parts: Map<number, ['monitor' | 'fping' | 'other', number]>;
+  /** The whole machine from /proc/stat: busy and total jiffies. */
+  machine: { busy: number; total: number };
+}
+
+function machineJiffies(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+export function treeMarkAll(pid: number): TreeMark {
+  const parts = new Map<number, ['monitor' | 'fping' | 'other', number]>();
+  for (const d of descendants(pid)) {
+    const group = d.comm === 'fping' ? 'fping' : d.comm === 'node' ? 'monitor' : 'other';
+    parts.set(d.pid, [group, procCpuMs(d.pid)]);
+  }
+  return { at: performance.now(), server: procCpuMs(pid), parts, machine: machineJiffies() };
+}
+
+/** Shares of one core between two marks, per group, and of the whole machine (1 = all its cores). */
+export function treeCpuBetween(
+  a: TreeMark,
+  b: TreeMark,
+): { server: number; monitor: number; fping: number; other: number; total: number; machine: number } {
+  const ms = b.at - a.at;
+  const sum = { monitor: 0, fping: 0, other: 0 };
+  for (const [pid, [group, cpu]] of b.parts) sum[group] += cpu - (a.parts.get(pid)?.[1] ?? 0);
+  const server = (b.server - a.server) / ms;
+  const monitor = sum.monitor / ms;
+  const fping = sum.fping / ms;
+  const other = sum.other / ms;
+  const jiffies = b.machine.total - a.machine.total;
+  return {
+    server,
+    monitor,
+    fping,
+    other,
+    total: server + monitor + fping + other,
+    machine: jiffies > 0 ? (b.machine.busy - a.machine.busy) / jiffies : 0,
+  };
+}
+
+/** Resident memory of a process and all its descendants, per group. */
+export function treeRssAll(pid: number): { server: number; monitor: number; fping: number; total: number } {
+  const r = { server: procRss(pid), monitor: 0, fping: 0, total: 0 };
+  for (const d of descendants(pid)) {
+    if (d.comm === 'fping') r.fping += procRss(d.pid);
+    else r.monitor += procRss(d.pid);
+  }
+  r.total = r.server + r.monitor + r.fping;
+  return r;
+}

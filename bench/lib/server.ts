@@ -18,7 +18,16 @@ async function main(): Promise<void> {
   const [n, dir] = process.argv.slice(2);
   if (!n || !dir) throw new Error('usage: server.ts points dir');
   const { units, points } = syntheticProvince(Number(n), 40);
-  const t = await startTestApp({ dir, units, points, meetings: [liveMeeting(BENCH_MEETING)], engine: 'fping' });
+  // As `serve` runs: the probes in a monitor process, reports and exports in worker threads.
+  const t = await startTestApp({
+    dir,
+    units,
+    points,
+    meetings: [liveMeeting(BENCH_MEETING)],
+    engine: 'fping',
+    monitorProcess: true,
+    workers: true,
+  });
   const board = t.app.monitor.board;
   const up = (): number => board.statuses().filter((s) => s.state === 'up').length;
   const deadline = Date.now() + 60_000;

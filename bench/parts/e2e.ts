@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import type { ClientsResult } from '../lib/clients';
-import { cpuBetween, treeMark, treeRss } from '../lib/cpu';
+import { treeCpuBetween, treeMarkAll, treeRssAll } from '../lib/cpu';
+import { generateReportData } from './report-data';
 import type { ServerInfo } from '../lib/server';
 import type { BenchContext, BenchPart, BenchResult } from '../lib/types';
 
@@ -101,34 +102,100 @@ function startServer(n: number, dir: string): Promise<ServerProcess> {
 const meanMiB = (xs: [number, number][]): number =>
   Math.round((xs.reduce((a, x) => a + x[1], 0) / Math.max(1, xs.length) / 2 ** 20) * 10) / 10;
 
-/** One size: n points at 1 Hz, `clients` dashboards, measured for `seconds` once every client has joined. */
-export async function size(ctx: BenchContext, n: number, seconds: number, clients: number): Promise<BenchResult[]> {
+interface ReportLoad {
+  /** The meeting whose 4 h report is asked for during the run. */
+  meeting: string;
+  rollups: number;
+  results: { what: string; status: number; seconds: number; mib: number }[];
+}
+
+/** The report, its XLSX and its PDF, one after the other, as a technician would during the meeting. */
+async function askReports(url: string, cookie: string, load: ReportLoad): Promise<void> {
+  for (const what of ['report', 'report.xlsx', 'report.pdf']) {
+    const t = performance.now();
+    const res = await fetch(`${url}/api/meetings/${load.meeting}/${what}`, { headers: { cookie } });
+    const body = await res.arrayBuffer();
+    load.results.push({
+      what,
+      status: res.status,
+      seconds: (performance.now() - t) / 1000,
+      mib: body.byteLength / 2 ** 20,
+    });
+  }
+}
+
+async function outageCount(url: string, cookie: string): Promise<number> {
+  const res = await fetch(`${url}/api/outages?meeting=${MEETING}&limit=10000`, { headers: { cookie } });
+  return ((await res.json()) as unknown[]).length;
+}
+
+const pct = (share: number): number => Math.round(share * 1000) / 10;
+
+/**
+ * One size: n points at 1 Hz, `clients` dashboards, measured for `seconds` once every client has joined.
+ * With `report`, the database holds a 4 h meeting of `n` other points too, and 10 s into the window its
+ * report, XLSX and PDF are asked for while the live meeting goes on.
+ */
+export async function size(
+  ctx: BenchContext,
+  n: number,
+  seconds: number,
+  clients: number,
+  opts: { report?: boolean } = {},
+): Promise<BenchResult[]> {
   const dir = join(ctx.dir, String(n));
   mkdirSync(dir);
+  let load: ReportLoad | null = null;
+  if (opts.report) {
+    ctx.log(`generating a 4 h report meeting of ${n.toLocaleString('en-US')} points…`);
+    const data = generateReportData({
+      file: join(dir, 'diemcau.sqlite'),
+      points: n,
+      sessionHours: 4,
+      lineTestMinutes: 60,
+    });
+    load = { meeting: data.meeting.id, rollups: data.rollups, results: [] };
+  }
   const server = await startServer(n, dir);
   try {
     const { pid, info } = server;
-    let mark = treeMark(pid, 'fping');
+    let mark = treeMarkAll(pid);
     let bytes0 = 0;
     let rows0 = 0;
     let rss = 0;
+    let rssParts = treeRssAll(pid);
     /** [ms since the clients were ready, RSS] every second; empty until then. */
     let samples: [number, number][] = [];
     let readyAt = 0;
     const sampler = setInterval(() => {
-      const now = treeRss(pid, 'fping');
-      rss = Math.max(rss, now);
-      if (readyAt > 0) samples.push([Date.now() - readyAt, now]);
+      const now = treeRssAll(pid);
+      if (now.total > rss) {
+        rss = now.total;
+        rssParts = now;
+      }
+      if (readyAt > 0) samples.push([Date.now() - readyAt, now.total]);
     }, 1000);
+    let outages0 = 0;
+    let asked: Promise<void> = Promise.resolve();
     const r = await runClients(info.url, info.cookie, clients, seconds * 1000, () => {
-      mark = treeMark(pid, 'fping');
+      mark = treeMarkAll(pid);
       bytes0 = dbBytes(info.dbFile);
       rows0 = rollupRows(info.dbFile);
       rss = 0;
       samples = [];
       readyAt = Date.now();
+      if (load) {
+        const l = load;
+        asked = outageCount(info.url, info.cookie).then(async (c) => {
+          outages0 = c;
+          await new Promise((res) => setTimeout(res, 10_000));
+          await askReports(info.url, info.cookie, l);
+        });
+      }
     });
-    const cpu = cpuBetween(mark, treeMark(pid, 'fping'));
+    await asked;
+    const cpu = treeCpuBetween(mark, treeMarkAll(pid));
+    const outagesAfter = load ? await outageCount(info.url, info.cookie) : 0;
     clearInterval(sampler);
     // RSS over the first and the last minute of the window (the whole window when shorter).
     const lastT = samples.length > 0 ? samples[samples.length - 1]![0] : 0;
@@ -142,24 +209,50 @@ export async function size(ctx: BenchContext, n: number, seconds: number, client
     const rowsH = (after.rows - rows0) * perHour;
     const label = `e2e ${n.toLocaleString('en-US')} pts`;
     const big = n >= 10_000;
-    ctx.log(`${label}: ${JSON.stringify({ cpu, rss, r, up, upBefore })}`);
+    ctx.log(`${label}: ${JSON.stringify({ cpu, rss, rssParts, r, up, upBefore, load, outages0, outagesAfter })}`);
+    const mib = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
+    const reportRows: BenchResult[] = load
+      ? [
+          ...load.results.map((x): BenchResult => ({
+            name: `${label}: ${x.what} of a 4 h meeting, during the run`,
+            value: Math.round(x.seconds * 10) / 10,
+            unit: 's',
+            ok: x.status === 200,
+            target: 'HTTP 200',
+            note: `${x.mib.toFixed(1)} MiB, ${load!.rollups.toLocaleString('en-US')} rollups`,
+          })),
+          {
+            name: `${label}: outages written during the run`,
+            value: outagesAfter - outages0,
+            unit: '',
+            target: '0',
+            ok: outagesAfter === outages0,
+          },
+        ]
+      : [];
     return [
       {
-        name: `${label}: server CPU (node + fping)`,
-        value: Math.round(cpu.cores * 1000) / 10,
+        name: `${label}: server CPU (both processes + fping)`,
+        value: pct(cpu.total),
         unit: '% of a core',
         target: big ? '< 100 %' : undefined,
-        ok: big ? cpu.cores < 1 : undefined,
-        note: `node ${Math.round((cpu.selfMs / r.seconds / 10) * 10) / 10} %, fping ${Math.round((cpu.childMs / r.seconds / 10) * 10) / 10} %; ${up.toLocaleString('en-US')} up`,
+        ok: big ? cpu.total < 1 : undefined,
+        note:
+          `server ${pct(cpu.server)} %, monitor ${pct(cpu.monitor)} %, fping ${pct(cpu.fping)} %` +
+          `${cpu.other > 0.001 ? `, other ${pct(cpu.other)} %` : ''}; machine ${pct(cpu.machine)} % of all cores; ` +
+          `${up.toLocaleString('en-US')} up`,
       },
       {
-        name: `${label}: peak RSS (node + fping)`,
-        value: Math.round((rss / 2 ** 20) * 10) / 10,
+        name: `${label}: peak RSS (both processes + fping)`,
+        value: mib(rss),
         unit: 'MiB',
         target: big ? '< 400 MB' : undefined,
         ok: big ? rss < 400e6 : undefined,
-        note: `mean ${firstMin} MiB over the first minute, ${lastMin} MiB over the last`,
+        note:
+          `server ${mib(rssParts.server)}, monitor ${mib(rssParts.monitor)}, fping ${mib(rssParts.fping)} MiB at the peak; ` +
+          `mean ${firstMin} MiB over the first minute, ${lastMin} MiB over the last`,
       },
+      ...reportRows,
       {
         name: `${label}: probe→client latency p50`,
         value: r.p50,
@@ -211,6 +304,17 @@ export const e2eLongPart: BenchPart = {
     'End to end, held: 10,000 loopback points at 1 Hz with 100 dashboard clients for 20 minutes (the e2e setup), RSS every second.',
   async run(ctx) {
     return size(ctx, ctx.quick ? 1_000 : 10_000, ctx.quick ? 60 : 20 * 60, ctx.quick ? 20 : 100);
+  },
+};
+
+/** The report of a 4 h, 10,000-point meeting with its XLSX and PDF asked for during the live run. */
+export const e2eReportPart: BenchPart = {
+  name: 'e2e-report',
+  optional: true,
+  description:
+    'End to end with a report: 10,000 loopback points at 1 Hz, 100 dashboards, and 10 s in the report, XLSX and PDF of another 10,000-point 4 h meeting (~18 M rollups) asked for; latency, CPU per process and outages written.',
+  async run(ctx) {
+    return size(ctx, ctx.quick ? 1_000 : 10_000, ctx.quick ? 30 : 60, ctx.quick ? 20 : 100, { report: true });
   },
 };
 

@@ -1,9 +1,17 @@
 // Every benchmark part, in the order `npm run bench` runs them. Add yours here.
 import type { BenchPart } from '../lib/types';
 import { dashboardPart } from './dashboard';
-import { e2eLongPart, e2ePart } from './e2e';
+import { e2eLongPart, e2ePart, e2eReportPart } from './e2e';
 import { enginesPart } from './engines';
 import { reportPart } from './report';
 import { trackerPart } from './tracker';
 
-export const PARTS: readonly BenchPart[] = [trackerPart, reportPart, enginesPart, e2ePart, dashboardPart, e2eLongPart];
+export const PARTS: readonly BenchPart[] = [
+  trackerPart,
+  reportPart,
+  enginesPart,
+  e2ePart,
+  dashboardPart,
+  e2eReportPart,
+  e2eLongPart,
+];

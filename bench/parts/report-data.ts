@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
 import { openSqliteStore } from '../../server/store/sqlite';
+import { loopbackHost } from '../lib/province';
 
 export interface ReportDataOptions {
   file: string;
@@ -50,7 +51,8 @@ export function generateReportData(o: ReportDataOptions): ReportData {
       name: `Điểm cầu xã Thử Nghiệm ${i + 1}`,
       level: 'commune',
       unit,
-      targets: [{ kind: 'icmp', host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, role: 'primary' }],
+      // Loopback (127.150.x.y): a server that loads this file probes nothing beyond this machine.
+      targets: [{ kind: 'icmp', host: loopbackHost(i, 150), role: 'primary' }],
       contacts: [],
     });
   }

@@ -19,6 +19,10 @@ export interface PoolOptions {
   maxQueue?: number;
   /** Default budget of a task in ms (default 60 s). */
   timeoutMs?: number;
+  /** An idle worker is ended after this long (default 30 s): a report's heap goes back to the system. */
+  idleMs?: number;
+  /** Heap of a worker in MiB (default 1,024): a task beyond it fails alone, the server goes on. */
+  maxHeapMb?: number;
 }
 
 interface Job {
@@ -34,6 +38,7 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   timer?: NodeJS.Timeout;
+  idle?: NodeJS.Timeout;
 }
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; name?: string };
@@ -94,13 +99,22 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY, { workerData: this.o.init, execArgv: [] });
+    const worker = new Worker(ENTRY, {
+      workerData: this.o.init,
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: this.o.maxHeapMb ?? 1_024 },
+    });
     const slot: Slot = { worker, job: null };
     worker.unref();
     worker.on('message', (m: Reply) => this.settle(slot, m));
     worker.on('error', (err) => {
       this.o.logger.error({ err }, 'worker failed');
-      this.fail(slot, err);
+      const oom = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const mb = this.o.maxHeapMb ?? 1_024;
+      this.fail(
+        slot,
+        oom ? new WorkUnavailableError('memory', `Yêu cầu cần quá ${mb} MiB bộ nhớ: không thực hiện được.`) : err,
+      );
     });
     worker.on('exit', (code) => {
       if (this.slots.includes(slot)) this.fail(slot, new Error(`worker exited with code ${code}`));
@@ -110,6 +124,7 @@ export class WorkerPool {
   }
 
   private assign(slot: Slot, job: Job): void {
+    clearTimeout(slot.idle);
     slot.job = job;
     slot.worker.ref();
     slot.timer = setTimeout(() => {
@@ -145,15 +160,21 @@ export class WorkerPool {
     clearTimeout(slot.timer);
     slot.job = null;
     slot.worker.unref();
+    slot.idle = setTimeout(() => {
+      if (slot.job === null) void this.retire(slot, '');
+    }, this.o.idleMs ?? 30_000);
+    slot.idle.unref();
   }
 
   private remove(slot: Slot): void {
     clearTimeout(slot.timer);
+    clearTimeout(slot.idle);
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
   }
 
   private async retire(slot: Slot, message: string, code: 'busy' | 'timeout' = 'busy'): Promise<void> {
+    // An idle worker ends with no job to tell.
     const job = slot.job;
     this.remove(slot);
     job?.reject(new WorkUnavailableError(code, message));

@@ -30,7 +30,7 @@ export interface TestApp {
 
 export interface StartOptions extends Omit<AppOptions, 'store' | 'monitorProcess' | 'workers'> {
   /** Heavy request work in worker threads, as `serve` does (server/workers/). */
-  workers?: boolean | { size?: number; maxQueue?: number; timeoutMs?: number };
+  workers?: boolean | { size?: number; maxQueue?: number; timeoutMs?: number; maxHeapMb?: number };
   /** Run the probe pipeline in a process of its own, as `serve` does (server/pipeline/). */
   monitorProcess?: boolean;
   units?: Unit[];

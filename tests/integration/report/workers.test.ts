@@ -14,7 +14,12 @@ afterEach(async () => {
   for (const a of apps.splice(0)) await a.dispose();
 });
 
-async function seeded(workers: { size?: number; maxQueue?: number; timeoutMs?: number }): Promise<TestApp> {
+async function seeded(workers: {
+  size?: number;
+  maxQueue?: number;
+  timeoutMs?: number;
+  maxHeapMb?: number;
+}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'dc-report-pool-'));
   const store = openSqliteStore(join(dir, 'diemcau.sqlite'));
   seed(store);
@@ -53,5 +58,14 @@ describe('heavy request work in worker threads', () => {
     }
     // Once the first is done, the next goes through.
     expect((await api(t, 'GET', paths[2]!)).status).toBe(200);
+  });
+
+  it('[H13.2] a task beyond the worker heap fails alone with a clear 503; the next worker serves', async () => {
+    const t = await seeded({ maxHeapMb: 4 });
+    const res = await api(t, 'GET', `/api/meetings/${MEETING.id}/report`);
+    expect(res.status).toBe(503);
+    expect(res.json.error.code).toBe('memory');
+    expect(res.json.error.message).toBe('Yêu cầu cần quá 4 MiB bộ nhớ: không thực hiện được.');
+    expect((await api(t, 'GET', '/api/health')).status).toBe(200);
   });
 });
