@@ -1,25 +1,16 @@
 // Reads the versionable inventory file (YAML or JSON; YAML is a superset of JSON). Every problem is
 // reported with file, line and path, and a file with any problem is refused whole.
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { LineCounter, isNode } from 'yaml';
 import { InventoryFile } from '../../shared/schemas';
 import { ValidationError, formatPath, type InputIssue } from '../errors';
 import { inventoryIssues } from '../inventory/validate';
+import { checkConfigSize, readYaml, toPlainData } from './yaml-budget';
 
 export function parseInventoryText(text: string, file: string): InventoryFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ValidationError(
-      doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0].line,
-        path: '(syntax)',
-        // The first line is the reason; the rest is a code frame that the line number replaces.
-        message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
-      })),
-    );
-  }
+  // Syntax errors, nesting, aliases and duplicate keys within budgets, in linear time (yaml-budget.ts).
+  const doc = readYaml(text, file, lineCounter);
   const lineOf = (path: readonly PropertyKey[]): number | undefined => {
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n) as unknown[], true);
@@ -27,13 +18,8 @@ export function parseInventoryText(text: string, file: string): InventoryFile {
     }
     return undefined;
   };
-  let raw: unknown;
-  try {
-    raw = doc.toJS() ?? {};
-  } catch (err) {
-    // Unresolved aliases and alias bombs ("excessive alias count") surface only here.
-    throw new ValidationError([{ file, path: '(syntax)', message: (err as Error).message }]);
-  }
+  // Unresolved aliases and alias bombs ("excessive alias count") surface only here.
+  const raw = toPlainData(doc, file) ?? {};
   const parsed = InventoryFile.safeParse(raw);
   if (!parsed.success) {
     throw new ValidationError(
@@ -61,8 +47,12 @@ export function parseInventoryText(text: string, file: string): InventoryFile {
 export function loadInventoryFile(file: string): InventoryFile {
   let text: string;
   try {
+    // Sized before it is read: a huge file is refused without filling memory first.
+    const size = statSync(file).size;
+    checkConfigSize(file, size);
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof ValidationError) throw err;
     throw new ValidationError([{ file, path: '(file)', message: `cannot read: ${(err as Error).message}` }]);
   }
   return parseInventoryText(text, file);

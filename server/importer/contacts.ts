@@ -15,6 +15,31 @@ export type ContactsResult =
 
 const SPLIT = /\r\n|\r|\n|;/;
 const TRAILING_PHONE = /^(.*?\S)[\s,:–—-]*\(?(\+?\d[\d .]{6,}\d)\)?$/u;
+/**
+ * TRAILING_PHONE is tried on the end of a line only: its lazy name and its phone run overlap on
+ * digits and spaces, so on a whole cell of "1 1 1 … x" it retried the run from every position
+ * (quadratic: a 32,767-character cell took seconds). A phone and what separates it from the name fit
+ * in far fewer characters.
+ */
+const PHONE_TAIL = 64;
+const NAME_END = /[\s,:–—(-]/u;
+
+/** "Nguyễn Văn An - 0913 294 787" → name and phone; null when the line does not end with a phone. */
+function trailingPhone(raw: string): { name: string; phone: string } | null {
+  const cut = Math.max(0, raw.length - PHONE_TAIL);
+  const head = raw.slice(0, cut);
+  // The expression's "." stops at line terminators: a head holding one could never have matched.
+  if (/[\n\r\u2028\u2029]/.test(head)) return null;
+  const m = TRAILING_PHONE.exec(raw.slice(cut));
+  if (!m?.[1] || !m[2]) return null;
+  let name = head + m[1];
+  if (!/\p{L}/u.test(name)) return null;
+  // Separators before the phone belong to neither (a loop: `/[…]+$/` is quadratic on a long run).
+  let end = name.length;
+  while (end > 0 && NAME_END.test(name.charAt(end - 1))) end--;
+  name = name.slice(0, end);
+  return { name, phone: m[2] };
+}
 
 export function cellLines(cell: string | undefined): string[] {
   if (cell === undefined) return [];
@@ -41,11 +66,8 @@ export function readContacts(nameCell: string | undefined, phoneCell: string | u
     let name = raw;
     let phone = phones[i] ?? '';
     if (phone === '') {
-      const m = TRAILING_PHONE.exec(raw);
-      if (m?.[1] && m[2] && /\p{L}/u.test(m[1])) {
-        name = m[1].replace(/[\s,:–—(-]+$/u, '');
-        phone = m[2];
-      }
+      const found = trailingPhone(raw);
+      if (found) ({ name, phone } = found);
     }
     if (name === '' && phone === '') return;
     contacts.push({ name, phone: phone === '' ? undefined : normalizePhone(phone) });

@@ -2,7 +2,19 @@
 // embedded line breaks, CRLF/LF/CR line ends, a UTF-8 BOM, `,` or `;` (Excel in a Vietnamese locale
 // writes `;`) or tab, an optional `sep=;` first line. Bytes that are not UTF-8 are refused, never
 // guessed: Windows-1258 and TCVN3 files would otherwise come out as garbled names.
-import { ImportFileError } from './errors';
+import { spend } from '../parsing/work';
+import {
+  cellTooLong,
+  EXTRA_ROWS,
+  ImportFileError,
+  MAX_CELL_CHARS,
+  MAX_IMPORT_CELLS,
+  MAX_IMPORT_COLUMNS,
+  MAX_IMPORT_ROWS,
+  tooManyCells,
+  tooManyColumns,
+  tooManyRows,
+} from './errors';
 
 export type Delimiter = ',' | ';' | '\t';
 export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t'];
@@ -60,7 +72,26 @@ export interface CsvTable {
   rows: string[][];
 }
 
-/** Text → records. Throws ImportFileError only for an unterminated quote. */
+/** Budgets of a parse (errors.ts): a file over one is refused as soon as it is met, not at the end. */
+interface CsvBudget {
+  rows: number;
+  columns: number;
+  cells: number;
+  cellChars: number;
+}
+
+const IMPORT_BUDGET: CsvBudget = {
+  rows: MAX_IMPORT_ROWS + EXTRA_ROWS,
+  columns: MAX_IMPORT_COLUMNS,
+  cells: MAX_IMPORT_CELLS,
+  cellChars: MAX_CELL_CHARS,
+};
+
+/**
+ * Text → records. Throws ImportFileError for an unterminated quote, and for a file over a budget
+ * (rows, columns, cells, characters in a cell): a 5 MB file of separators or line ends would
+ * otherwise become millions of cells before being refused.
+ */
 export function parseCsv(text: string, delimiter?: Delimiter): CsvTable {
   let body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let chosen = delimiter;
@@ -70,56 +101,70 @@ export function parseCsv(text: string, delimiter?: Delimiter): CsvTable {
     body = body.slice(sep[0].length);
   }
   chosen ??= detectDelimiter(body);
-  return { delimiter: chosen, rows: parseRecords(body, chosen) };
+  return { delimiter: chosen, rows: parseRecords(body, chosen, Infinity, IMPORT_BUDGET) };
 }
 
-function parseRecords(text: string, delimiter: Delimiter, limit = Infinity): string[][] {
+// One pass, one character at a time, no regular expression: linear in the text whatever its quotes.
+function parseRecords(text: string, delimiter: Delimiter, limit = Infinity, budget?: CsvBudget): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
   let quoteStartRow = 0;
   let atFieldStart = true;
+  let cells = 0;
   const endField = (): void => {
+    if (budget) {
+      if (field.length > budget.cellChars) throw cellTooLong(rows.length + 1, row.length + 1, field.length);
+      if (row.length >= budget.columns) throw tooManyColumns(rows.length + 1, row.length + 1);
+      if (++cells > budget.cells) throw tooManyCells(budget.cells, true);
+    }
     row.push(unguard(field));
     field = '';
     atFieldStart = true;
   };
   const endRow = (): void => {
     endField();
+    if (budget && rows.length >= budget.rows) throw tooManyRows();
     rows.push(row);
     row = [];
   };
   const n = text.length;
-  for (let i = 0; i < n && rows.length < limit; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
+  let i = 0;
+  try {
+    for (; i < n && rows.length < limit; i++) {
+      const c = text[i] as string;
+      if (quoted) {
+        if (c === '"') {
+          if (text[i + 1] === '"') {
+            field += '"';
+            i++;
+          } else {
+            // Excel keeps what follows a closing quote (`"ab"c` → `abc`); so do we.
+            quoted = false;
+          }
         } else {
-          // Excel keeps what follows a closing quote (`"ab"c` → `abc`); so do we.
-          quoted = false;
+          field += c;
         }
+        continue;
+      }
+      if (c === '"' && atFieldStart) {
+        quoted = true;
+        quoteStartRow = rows.length + 1;
+        atFieldStart = false;
+      } else if (c === delimiter) {
+        endField();
+      } else if (c === '\n' || c === '\r') {
+        if (c === '\r' && text[i + 1] === '\n') i++;
+        endRow();
       } else {
         field += c;
+        atFieldStart = false;
       }
-      continue;
     }
-    if (c === '"' && atFieldStart) {
-      quoted = true;
-      quoteStartRow = rows.length + 1;
-      atFieldStart = false;
-    } else if (c === delimiter) {
-      endField();
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-    } else {
-      field += c;
-      atFieldStart = false;
-    }
+  } finally {
+    // What was read, refused or not: a budget met early leaves the rest unread.
+    spend(i);
   }
   if (quoted && rows.length < limit) {
     throw new ImportFileError(

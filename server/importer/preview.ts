@@ -10,6 +10,7 @@ import { buildRow, isBlank, type BuiltRow, type Cells } from './rows';
 import { readTable, type Table } from './table';
 import { UnitResolver } from './units';
 import { samePoint } from './compare';
+import { spend } from '../parsing/work';
 
 export interface InventoryView {
   units: readonly Unit[];
@@ -83,6 +84,21 @@ function issue(b: BuiltRow, column: ImportColumn | null, code: string, message: 
   b.errors.push({ row: b.row, column, code, message } satisfies RowIssue);
 }
 
+/** Rows named in a "same as row …" message; more would make k duplicates cost k² to describe. */
+const LISTED_ROWS = 10;
+
+/** "3, 7, 9" or "3, 7, 9… (và 41 dòng khác)": the rows of `rows` other than `self`, the first few. */
+function otherRows(rows: readonly BuiltRow[], self: BuiltRow): string {
+  const shown: number[] = [];
+  for (const o of rows) {
+    if (o === self) continue;
+    if (shown.length === LISTED_ROWS) break;
+    shown.push(o.row);
+  }
+  const more = rows.length - 1 - shown.length;
+  return more > 0 ? `${shown.join(', ')}… (và ${more} dòng khác)` : shown.join(', ');
+}
+
 /** Every row of a code used twice is in error: which one was meant is for a person to say. */
 function markDuplicateCodes(built: BuiltRow[]): void {
   const byCode = new Map<string, BuiltRow[]>();
@@ -94,14 +110,14 @@ function markDuplicateCodes(built: BuiltRow[]): void {
   }
   for (const [code, list] of byCode) {
     if (list.length < 2) continue;
+    spend(list.length * LISTED_ROWS);
     for (const b of list) {
-      const others = list.filter((o) => o !== b).map((o) => o.row);
       const how = b.derivedCode ? ' (mã tự sinh từ đơn vị và tên: hai dòng cùng đơn vị, cùng tên)' : '';
       issue(
         b,
         b.derivedCode ? 'name' : 'code',
         'code.duplicate',
-        `Mã ${code} trùng với dòng ${others.join(', ')}${how}.`,
+        `Mã ${code} trùng với dòng ${otherRows(list, b)}${how}.`,
       );
     }
   }
@@ -124,34 +140,82 @@ function markHostConflicts(built: BuiltRow[], points: readonly Point[]): void {
   }
   for (const list of inFile.values()) {
     if (list.length < 2) continue;
-    const rows = [...new Set(list.map((e) => e.b))];
-    for (const b of rows) {
-      const mine = list.filter((e) => e.b === b);
-      const others = rows.filter((o) => o !== b).map((o) => o.row);
-      const where = others.length > 0 ? `trùng với dòng ${others.join(', ')}` : 'ghi hai lần trong cùng dòng';
+    // Each row's own entries, grouped once: filtering the list per row was k² for k rows.
+    const byRow = new Map<BuiltRow, { host: string; primary: boolean }[]>();
+    for (const e of list) {
+      const mine = byRow.get(e.b) ?? [];
+      mine.push(e);
+      byRow.set(e.b, mine);
+    }
+    const rows = [...byRow.keys()];
+    spend(list.length + rows.length * LISTED_ROWS);
+    for (const [b, mine] of byRow) {
+      const where = rows.length > 1 ? `trùng với dòng ${otherRows(rows, b)}` : 'ghi hai lần trong cùng dòng';
       const column = mine.some((e) => e.primary) ? 'host' : 'backupHost';
       issue(b, column, 'host.duplicate', `Địa chỉ ${mine[0]?.host ?? ''} ${where}.`);
     }
   }
-  for (let changed = true; changed;) {
-    changed = false;
-    const replaced = new Set(built.filter(valid).map((b) => b.code));
-    const owners = new Map<string, Point>();
-    for (const p of points) {
-      if (replaced.has(p.code)) continue;
-      for (const t of p.targets) owners.set(t.host.toLowerCase(), p);
-    }
-    for (const b of built) {
+  markHostsTaken(built, points);
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * A host of an existing point the file does not replace marks the row that wants it. A row so marked
+ * keeps its existing point, whose hosts may be wanted by other rows: rounds until nothing changes,
+ * each checking only the rows that want a host kept in the round before (a full pass per round was
+ * quadratic in a long cascade), against the owners as they stand at the round's start.
+ */
+function markHostsTaken(built: BuiltRow[], points: readonly Point[]): void {
+  const validByCode = new Map<string, number>();
+  const wanted = new Map<string, BuiltRow[]>();
+  for (const b of built) {
+    if (!valid(b)) continue;
+    if (b.code !== null) validByCode.set(b.code, (validByCode.get(b.code) ?? 0) + 1);
+    for (const t of b.point?.targets ?? []) push(wanted, t.host.toLowerCase(), b);
+  }
+  const existing = new Map(points.map((p) => [p.code, p]));
+  const owners = new Map<string, Point>();
+  for (const p of points) {
+    if (validByCode.has(p.code)) continue;
+    for (const t of p.targets) owners.set(t.host.toLowerCase(), p);
+  }
+  let toCheck = built.filter(valid);
+  while (toCheck.length > 0) {
+    spend(toCheck.length);
+    const marked: BuiltRow[] = [];
+    for (const b of toCheck) {
       if (!valid(b)) continue;
+      let taken = false;
       for (const t of b.point?.targets ?? []) {
         const owner = owners.get(t.host.toLowerCase());
         if (owner && owner.code !== b.code) {
           const column = t.role === 'primary' ? 'host' : 'backupHost';
           issue(b, column, 'host.taken', `Địa chỉ ${t.host} đã thuộc điểm cầu ${owner.code} (${owner.name}).`);
-          changed = true;
+          taken = true;
         }
       }
+      if (taken) marked.push(b);
     }
+    const next = new Set<BuiltRow>();
+    for (const b of marked) {
+      if (b.code === null) continue;
+      const left = (validByCode.get(b.code) ?? 1) - 1;
+      validByCode.set(b.code, left);
+      const kept = existing.get(b.code);
+      if (left > 0 || !kept) continue;
+      validByCode.delete(b.code);
+      for (const t of kept.targets) {
+        const key = t.host.toLowerCase();
+        owners.set(key, kept);
+        for (const w of wanted.get(key) ?? []) if (valid(w)) next.add(w);
+      }
+    }
+    toCheck = [...next];
   }
 }
 
@@ -159,15 +223,23 @@ function markHostConflicts(built: BuiltRow[], points: readonly Point[]): void {
 function markInventoryIssues(built: BuiltRow[], inv: InventoryView): void {
   for (let round = 0; round < 5; round++) {
     const points = new Map(inv.points.map((p) => [p.code, p]));
-    for (const b of built) if (valid(b) && b.point) points.set(b.point.code, b.point);
+    // The valid row of each code, for the issues below (a find per issue was rows × issues).
+    const rowOf = new Map<string, BuiltRow>();
+    for (const b of built) {
+      if (!valid(b) || !b.point) continue;
+      points.set(b.point.code, b.point);
+      if (b.code !== null && !rowOf.has(b.code)) rowOf.set(b.code, b);
+    }
     const order = [...points.keys()];
     const issues = inventoryIssues({ units: inv.units, points: [...points.values()], meetings: [] });
+    spend(built.length + issues.length);
     let marked = false;
     for (const i of issues) {
       const at = i.at ?? [];
       const code = at[0] === 'points' && typeof at[1] === 'number' ? order[at[1]] : undefined;
-      const b = built.find((x) => valid(x) && x.code === code);
-      if (!b) continue;
+      const b = code === undefined ? undefined : rowOf.get(code);
+      // Marked by an earlier issue of this round: as find(valid) did, the row is no longer its code's.
+      if (!b || !valid(b)) continue;
       issue(b, null, 'inventory', `${COLUMN_LABELS.code} ${code}: ${i.message}`);
       marked = true;
     }

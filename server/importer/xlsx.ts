@@ -2,7 +2,19 @@
 // stores it), and a single-sheet workbook written with every cell as text so that phone numbers keep
 // their leading 0 when a technician edits the file.
 import ExcelJS from 'exceljs';
-import { ImportFileError, MAX_IMPORT_ROWS } from './errors';
+import {
+  cellTooLong,
+  EXTRA_ROWS,
+  ImportFileError,
+  MAX_CELL_CHARS,
+  MAX_IMPORT_CELLS,
+  MAX_IMPORT_COLUMNS,
+  tooManyCells,
+  tooManyRows,
+  MAX_IMPORT_ROWS,
+} from './errors';
+import { spend } from '../parsing/work';
+import { checkXlsx, XLSX_IGNORED_NODES } from './xlsx-guard';
 
 export interface Sheet {
   name: string;
@@ -31,30 +43,69 @@ export function cellText(value: ExcelJS.CellValue): string {
   return '';
 }
 
+/**
+ * Every worksheet as a grid of text. The file is checked first (xlsx-guard.ts: zip budgets, ranges
+ * exceljs would expand), exceljs stops at MAX_IMPORT_ROWS + EXTRA_ROWS row elements and
+ * MAX_IMPORT_COLUMNS cells in one, and the grids of all sheets together hold at most
+ * MAX_IMPORT_CELLS cells: one stray cell in column XFD would otherwise make every row 16,384 wide.
+ */
 export async function readXlsx(buf: Uint8Array): Promise<Sheet[]> {
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  checkXlsx(bytes);
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) as unknown as ExcelJS.Buffer);
+    // maxRows and maxCols are read by exceljs's worksheet parser but missing from its types.
+    const options: ExcelJS.XlsxReadOptions & { maxRows: number; maxCols: number } = {
+      ignoreNodes: XLSX_IGNORED_NODES,
+      maxRows: MAX_IMPORT_ROWS + EXTRA_ROWS,
+      maxCols: MAX_IMPORT_COLUMNS,
+    };
+    await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer, options);
   } catch (err) {
+    const message = (err as Error).message;
+    if (message.startsWith('Max row count')) throw tooManyRows();
+    if (message.startsWith('Max column count')) {
+      throw new ImportFileError(
+        'too-many-cells',
+        `Một dòng của tệp có hơn ${MAX_IMPORT_COLUMNS} ô, tối đa ${MAX_IMPORT_COLUMNS}. Hãy xoá các cột thừa ở bên phải.`,
+      );
+    }
     throw new ImportFileError(
       'bad-file',
-      `Tệp .xlsx không hợp lệ hoặc bị hỏng (${(err as Error).message}). Hãy mở bằng Excel và lưu lại.`,
+      `Tệp .xlsx không hợp lệ hoặc bị hỏng (${message}). Hãy mở bằng Excel và lưu lại.`,
     );
   }
-  const sheets: Sheet[] = [];
+  let total = 0;
   for (const ws of wb.worksheets) {
-    if (ws.rowCount > MAX_IMPORT_ROWS + 100) {
+    if (ws.rowCount > MAX_IMPORT_ROWS + EXTRA_ROWS) {
       throw new ImportFileError(
         'too-many-rows',
         `Trang tính “${ws.name}” có ${ws.rowCount} dòng, tối đa ${MAX_IMPORT_ROWS}. Hãy chia thành nhiều tệp.`,
       );
     }
+    if (ws.columnCount > MAX_IMPORT_COLUMNS) {
+      throw new ImportFileError(
+        'too-many-cells',
+        `Trang tính “${ws.name}” có ${ws.columnCount} cột, tối đa ${MAX_IMPORT_COLUMNS}. ` +
+          'Hãy xoá các cột thừa (kể cả ô trống có định dạng) ở bên phải.',
+      );
+    }
+    total += ws.rowCount * ws.columnCount;
+  }
+  if (total > MAX_IMPORT_CELLS) throw tooManyCells(total);
+  const sheets: Sheet[] = [];
+  for (const ws of wb.worksheets) {
     const rows: string[][] = [];
     const width = ws.columnCount;
+    spend(ws.rowCount * width);
     for (let r = 1; r <= ws.rowCount; r++) {
       const row = ws.getRow(r);
       const cells: string[] = [];
-      for (let c = 1; c <= width; c++) cells.push(cellText(row.getCell(c).value));
+      for (let c = 1; c <= width; c++) {
+        const text = cellText(row.getCell(c).value);
+        if (text.length > MAX_CELL_CHARS) throw cellTooLong(r, c, text.length);
+        cells.push(text);
+      }
       rows.push(cells);
     }
     sheets.push({ name: ws.name, rows });

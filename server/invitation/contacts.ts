@@ -2,8 +2,9 @@
 // đốc Trung tâm Công báo - Tin học, điện thoại 0913 294 787"). A number with no name before it
 // (a second number of the same person, a switchboard) is not a contact of its own.
 import type { InvitationContact } from '../../shared/invitation';
+import { spend } from '../parsing/work';
 import { sentenceAt, snippet, type InvitationDoc } from './document';
-import { trimClause } from './text';
+import { trimClause, trimEndOf } from './text';
 
 const PHONE =
   /(?<![\d.])(?:\+84[ .-]?(?:\(0\)\s?)?[1-9](?:[ .-]?\d){8,9}|\(02\d{1,2}\)\s?\d(?:[ .-]?\d){6,7}|02(?:[ .-]?\d){9}|0[3-9](?:[ .-]?\d){8}|1[89]00(?:[ .-]?\d){4,6})(?![\d])/g;
@@ -14,8 +15,25 @@ const NAME_WORD = /^\p{Lu}\p{Ll}*$/u;
 const NOT_NAME =
   /^(?:Phó|Giám|Trưởng|Chánh|Chuyên|Cán|Kỹ|Sở|Phòng|Ban|Viễn|Bưu|Điện|Số|Đài|Báo|Tỉnh|Huyện|Ủy|Uỷ|UBND|VNPT|Viettel)$/u;
 const OFFICE_START = /^(?:Trung|Văn|Công|Hội|Đảng|Bộ|Cục|Chi|Nhà|Tổng|Liên)$/u;
+// The label just before a number. Matched on the last LABEL_TAIL characters only: unanchored at its
+// start, the expression would retry a long run of separators from each of its positions.
 const PHONE_LABEL =
   /[\s,(–-]*(?:số\s+)?(?:điện thoại|đt|sđt|đtdđ|dđ|di động|tel|mobile|hotline)(?:\s+(?:di động|cơ quan))?\s*[:.]?\s*$/iu;
+const LABEL_TAIL = 48;
+const LABEL_LEAD = /[\s,(–-]/;
+
+/** `s` without the phone label at its end (and the separators before it). */
+function withoutPhoneLabel(s: string): string {
+  const from = Math.max(0, s.length - LABEL_TAIL);
+  spend(s.length - from);
+  const m = PHONE_LABEL.exec(s.slice(from));
+  if (!m) return s;
+  let cut = from + m.index;
+  // The separators before the label belong to it, however many there are.
+  while (cut > 0 && LABEL_LEAD.test(s.charAt(cut - 1))) cut--;
+  spend(from + m.index - cut);
+  return s.slice(0, cut);
+}
 // "Phó Trưởng phòng Kỹ thuật, Trung tâm …" works in "Phòng Kỹ thuật, Trung tâm …".
 const HEAD_OF = /^(?:phó\s+)?(?:trưởng|chánh)\s+(phòng|ban|văn phòng)\s+/iu;
 const POSITION =
@@ -30,7 +48,8 @@ export function phoneDigits(written: string): string {
 function nameAt(text: string): { name: string; length: number } | null {
   const words: { word: string; end: number }[] = [];
   for (const m of text.matchAll(/\S+/gu)) {
-    const word = m[0].replace(/[,;.()]+$/, '');
+    spend(m[0].length);
+    const word = trimEndOf(m[0], ',;.()');
     if (!NAME_WORD.test(word)) {
       // Every syllable of a name is capitalised: a capitalised word running into a lower-case one
       // starts an office instead ("Trung tâm", "Văn phòng", "Công ty").
@@ -65,6 +84,9 @@ export function readContacts(doc: InvitationDoc): { contacts: InvitationContact[
     prevEnd = p.index + p[0].length;
     const phone = phoneDigits(p[0]);
     if (phone.length < 8 || contacts.some((c) => c.phone === phone)) continue;
+    // Windows of successive numbers do not overlap (each starts where the previous number ended), so
+    // all of them together cost at most the text once.
+    spend(p.index - from + 1);
     const before = doc.text.slice(from, p.index);
     const intro = [...before.matchAll(HONORIFIC)].pop();
     if (!intro) continue;
@@ -72,9 +94,7 @@ export function readContacts(doc: InvitationDoc): { contacts: InvitationContact[
     const name = nameAt(before.slice(nameFrom));
     if (!name) continue;
     const org = trimClause(
-      before
-        .slice(nameFrom + name.length)
-        .replace(PHONE_LABEL, '')
+      withoutPhoneLabel(before.slice(nameFrom + name.length))
         .replace(/^[\s,(–-]+/, '')
         .replace(HEAD_OF, (_, unit: string) => `${unit.charAt(0).toLocaleUpperCase('vi')}${unit.slice(1)} `)
         .replace(POSITION, '')

@@ -11,6 +11,7 @@
 //
 // Matching runs on folded text (no diacritics), so "ngay", "gio" and tone-mark typos read too;
 // parts of day are read from the original, where "tối" (evening) and "tới" (until) differ.
+import { spend } from '../parsing/work';
 import { fold } from './text';
 
 export interface CalendarDate {
@@ -79,6 +80,17 @@ const LEAD = String.raw`(?:(?:vao|bat dau|tu|luc|hoi|khai mac)\s*)*`;
 const GAP_TIME_DATE = new RegExp(`^${SEP}${PART}?(?:${WEEKDAY}${SEP})?(?:ngay\\s*)?$`);
 const GAP_DATE_TIME = new RegExp(`^${SEP}(?:${WEEKDAY}${SEP})?${LEAD}${PART}?${LEAD}$`);
 const GAP_RANGE = /^\s*(?:den|toi|-|–|—)\s*$/;
+/**
+ * Longest text between two tokens that can join them: the longest real one ("…, thứ Hai, ngày",
+ * "(thứ Hai), bắt đầu từ lúc") is under 40. GAP_DATE_TIME has two runs of LEAD words around an
+ * optional part of day, which a long run of "từ từ từ …" can split in quadratically many ways; the
+ * bound keeps each test constant, so joining is linear in the number of tokens.
+ */
+const MAX_GAP = 80;
+
+// The token expressions are run once over the whole text. Each has only bounded quantifiers except
+// white-space runs (\s+, \s*) that a digit or a word must follow, and a run is retried only from the
+// few positions that can start a token before it: linear in the text.
 
 export function isValidDate(year: number, month: number, day: number): boolean {
   if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1) return false;
@@ -166,7 +178,10 @@ export function findDateTimes(text: string): DateTimeMatch[] {
   const s = text.normalize('NFC');
   const f = fold(s);
   const tokens = tokenize(s, f);
-  const gap = (a: Token, b: Token | undefined): string | null => (b ? f.slice(a.end, b.index) : null);
+  spend(f.length * 6 + tokens.length);
+  /** Whether the text between `a` and `b` is one that joins them. */
+  const joins = (re: RegExp, a: Token, b: Token | undefined): boolean =>
+    b !== undefined && b.index - a.end <= MAX_GAP && re.test(f.slice(a.end, b.index));
   const out: DateTimeMatch[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i] as Token;
@@ -177,13 +192,13 @@ export function findDateTimes(text: string): DateTimeMatch[] {
     let dayPart: DayPart | null = first.dayPart ?? null;
     if (first.kind === 'time') {
       const next = tokens[i + 1];
-      if (next?.kind === 'time' && GAP_RANGE.test(gap(first, next) ?? '')) {
+      if (next?.kind === 'time' && joins(GAP_RANGE, first, next)) {
         endTime = next.time ?? null;
         last = next;
         i++;
       }
       const d = tokens[i + 1];
-      if (d?.kind === 'date' && GAP_TIME_DATE.test(gap(last, d) ?? '')) {
+      if (d?.kind === 'date' && joins(GAP_TIME_DATE, last, d)) {
         date = d.date ?? null;
         dayPart = d.dayPart ?? null;
         last = d;
@@ -193,13 +208,13 @@ export function findDateTimes(text: string): DateTimeMatch[] {
       const t = tokens[i + 1];
       const after = tokens[i + 2];
       // "ngày 05/3/2022, 08h00 ngày 06/3/2022": the time belongs to the date that follows it.
-      const timeTakenByNext = after?.kind === 'date' && t && GAP_TIME_DATE.test(gap(t, after) ?? '');
-      if (t?.kind === 'time' && !timeTakenByNext && GAP_DATE_TIME.test(gap(first, t) ?? '')) {
+      const timeTakenByNext = after?.kind === 'date' && t !== undefined && joins(GAP_TIME_DATE, t, after);
+      if (t?.kind === 'time' && !timeTakenByNext && joins(GAP_DATE_TIME, first, t)) {
         time = t.time ?? null;
         last = t;
         i++;
         const r = tokens[i + 1];
-        if (r?.kind === 'time' && GAP_RANGE.test(gap(last, r) ?? '')) {
+        if (r?.kind === 'time' && joins(GAP_RANGE, last, r)) {
           endTime = r.time ?? null;
           last = r;
           i++;

@@ -2,12 +2,13 @@
 // Anything else, or a document with no text in it, is refused with a message a technician can act on.
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { MAX_DOCUMENT_CHARS } from './document';
 import { docxToText } from './docx';
-import { pdfToText, PdfToolError } from './pdf';
-import { ZipError } from './zip';
+import { pdfToText, PdfToolError, PDF_MAX_TEXT_BYTES, PDF_TIMEOUT_MS } from './pdf';
+import { ZipError, ZipLimitError, zipLimitMessage } from './zip';
 
 export type InvitationFileProblem =
-  'not-found' | 'too-large' | 'unsupported-type' | 'bad-file' | 'no-text' | 'tool-missing';
+  'not-found' | 'too-large' | 'unsupported-type' | 'bad-file' | 'no-text' | 'tool-missing' | 'too-slow';
 
 export class InvitationFileError extends Error {
   constructor(
@@ -57,8 +58,26 @@ async function readBounded(file: string): Promise<Buffer> {
   }
 }
 
+const LETTER = /\p{L}/u;
+
+/** At least 20 letters; counted until the 20th, not by collecting every letter of a long text. */
 function hasText(text: string): boolean {
-  return (text.match(/\p{L}/gu) ?? []).length >= 20;
+  let letters = 0;
+  for (let i = 0; i < text.length && letters < 20; i++) if (LETTER.test(text.charAt(i))) letters++;
+  return letters >= 20;
+}
+
+const count = (n: number): string => n.toLocaleString('vi-VN');
+
+/** The readers' budget (document.ts): longer is not an invitation, and is refused rather than cut. */
+function checkLength(text: string): void {
+  if (text.length > MAX_DOCUMENT_CHARS) {
+    throw new InvitationFileError(
+      'too-large',
+      `Văn bản quá dài (${count(text.length)} ký tự, tối đa ${count(MAX_DOCUMENT_CHARS)}): ` +
+        'giấy mời, kế hoạch chỉ vài trang. Hãy tách riêng phần giấy mời.',
+    );
+  }
 }
 
 export async function extractInvitationText(file: string): Promise<string> {
@@ -81,6 +100,7 @@ export async function extractInvitationText(file: string): Promise<string> {
     try {
       text = docxToText(buf);
     } catch (err) {
+      if (err instanceof ZipLimitError) throw new InvitationFileError('too-large', zipLimitMessage(err, '.docx'));
       if (err instanceof ZipError) throw new InvitationFileError('bad-file', `Tệp .docx không hợp lệ: ${err.message}`);
       throw err;
     }
@@ -91,14 +111,10 @@ export async function extractInvitationText(file: string): Promise<string> {
     try {
       text = await pdfToText(file);
     } catch (err) {
-      if (err instanceof PdfToolError) {
-        throw new InvitationFileError(
-          err.missingTool ? 'tool-missing' : 'bad-file',
-          `Không đọc được PDF: ${err.message}`,
-        );
-      }
+      if (err instanceof PdfToolError) throw pdfProblem(err);
       throw err;
     }
+    checkLength(text);
     if (!hasText(text)) {
       throw new InvitationFileError(
         'no-text',
@@ -106,6 +122,27 @@ export async function extractInvitationText(file: string): Promise<string> {
       );
     }
   }
+  checkLength(text);
   if (!hasText(text)) throw new InvitationFileError('no-text', 'Tệp không có nội dung chữ.');
   return text;
+}
+
+function pdfProblem(err: PdfToolError): InvitationFileError {
+  switch (err.problem) {
+    case 'missing-tool':
+      return new InvitationFileError('tool-missing', `Không đọc được PDF: ${err.message}`);
+    case 'too-much-text':
+      return new InvitationFileError(
+        'too-large',
+        `PDF có quá nhiều chữ (hơn ${PDF_MAX_TEXT_BYTES / 1024 / 1024} MB văn bản, tối đa ` +
+          `${count(MAX_DOCUMENT_CHARS)} ký tự): giấy mời, kế hoạch chỉ vài trang. Hãy tách riêng phần giấy mời.`,
+      );
+    case 'too-slow':
+      return new InvitationFileError(
+        'too-slow',
+        `Đọc PDF quá ${PDF_TIMEOUT_MS / 1000} giây nên đã dừng: tệp quá phức tạp. Hãy lưu lại thành .docx hoặc .txt.`,
+      );
+    default:
+      return new InvitationFileError('bad-file', `Không đọc được PDF: ${err.message}`);
+  }
 }

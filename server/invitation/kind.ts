@@ -6,6 +6,7 @@
 // ("không tổ chức trực tuyến", "không có điểm cầu").
 import type { InvitationKind } from '../../shared/invitation';
 import { findLabels, lineAt, sentenceAt, snippet, type InvitationDoc, type Span } from './document';
+import { spend } from '../parsing/work';
 import { pointMentions } from './levels';
 
 const MEETING_ONLINE =
@@ -13,12 +14,16 @@ const MEETING_ONLINE =
 const NEGATED = /(?:khong|chua)\s+(?:\S+\s+){0,3}$/;
 const STREAMED = /(?:phat|tuong thuat|dua tin|dang tai|livestream)\s+(?:\S+\s+){0,2}$/;
 
+// MEETING_ONLINE runs once over the text; its one unbounded part, (?:\S+\s+)?, reads the word after
+// a meeting word and cannot split it two ways. NEGATED and STREAMED see 40 characters.
 function isNegated(doc: InvitationDoc, at: number, also?: RegExp): boolean {
+  spend(40);
   const before = doc.folded.slice(Math.max(lineAt(doc, at).start, at - 40), at);
   return NEGATED.test(before) || (also !== undefined && also.test(before));
 }
 
 function onlineSigns(doc: InvitationDoc, span: Span): number[] {
+  spend(span.end - span.start);
   const text = doc.folded.slice(span.start, span.end);
   return [...text.matchAll(MEETING_ONLINE)].map((m) => span.start + m.index).filter((at) => !isNegated(doc, at));
 }
@@ -27,6 +32,7 @@ export function readKind(doc: InvitationDoc): { kind: InvitationKind; evidence?:
   // The stated form decides when the document states one.
   const form = findLabels(doc).find((l) => l.name === 'hinh thuc');
   if (form) {
+    spend((form.content.end - form.content.start) * 3);
     const content = doc.folded.slice(form.content.start, form.content.end);
     // Within the stated form, "trực tuyến" on its own is enough: "Hình thức: trực tuyến."
     const online = [...content.matchAll(/truc tuyen/g)].some(
@@ -44,6 +50,7 @@ export function readKind(doc: InvitationDoc): { kind: InvitationKind; evidence?:
   const point = pointMentions(doc).find((m) => (!m.typo || m.levels.size > 0) && !isNegated(doc, m.index));
   const at = Math.min(sign ?? Infinity, point?.index ?? Infinity);
   if (at !== Infinity) return { kind: 'online', evidence: snippet(doc, sentenceAt(doc, at, true)) };
+  spend(doc.folded.length);
   const direct = /truc tiep/.exec(doc.folded);
   return direct
     ? { kind: 'in-person', evidence: snippet(doc, sentenceAt(doc, direct.index, true)) }

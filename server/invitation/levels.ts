@@ -4,6 +4,7 @@
 // a level is in only when the document names it.
 import type { Level } from '../../shared/schemas';
 import { LEVELS } from '../../shared/schemas';
+import { spend } from '../parsing/work';
 import { sentenceAt, snippet, type InvitationDoc } from './document';
 
 /** "điểm cầu", also mistyped "điểm cần" (folded); callers decide whether a typo counts. */
@@ -18,11 +19,15 @@ const LEVEL_WORDS: [RegExp, Level][] = [
   [/^tinh(?:\s?uy)?(?![a-z])/, 'province'],
 ];
 
-/** Levels named right after position `from` in the folded text, up to the first other word. */
+/**
+ * Levels named right after position `from` in the folded text, up to the first other word. At most
+ * 40 words, each tried against anchored expressions on a 40-character window: bounded per call.
+ */
 export function levelsAfter(folded: string, from: number): Set<Level> {
   const found = new Set<Level>();
   let at = from;
   for (let steps = 0; steps < 40 && at < folded.length; steps++) {
+    spend(1);
     const rest = folded.slice(at, at + 40);
     const level = LEVEL_WORDS.find(([re]) => re.test(rest));
     if (level) {
@@ -44,7 +49,20 @@ export interface PointMention {
   typo: boolean;
 }
 
+const mentions = new WeakMap<InvitationDoc, PointMention[]>();
+
+/** Every "điểm cầu" with the levels named after it; computed once per document (two readers ask). */
 export function pointMentions(doc: InvitationDoc): PointMention[] {
+  let found = mentions.get(doc);
+  if (!found) {
+    found = findPointMentions(doc);
+    mentions.set(doc, found);
+  }
+  return found;
+}
+
+function findPointMentions(doc: InvitationDoc): PointMention[] {
+  spend(doc.folded.length);
   return [...doc.folded.matchAll(POINT_WORD)].map((m) => ({
     index: m.index,
     end: m.index + m[0].length,

@@ -3,9 +3,11 @@
 // kỹ thuật", never a neighbouring deadline) and the registration deadline (when the connection-point
 // lists are due: "gửi danh sách điểm cầu … trước 16 giờ ngày 28/9/2021").
 import { addDays, toIsoDate, toVnInstant, type CalendarDate, type ClockTime, type DateTimeMatch } from './datetime';
+import { spend } from '../parsing/work';
 import {
   dateOf,
   findLabels,
+  firstMatchFrom,
   lineAt,
   matchesIn,
   sentenceAt,
@@ -32,14 +34,27 @@ const LINE_TEST =
 const DEADLINE_BEFORE = /(?:truoc|cham nhat|han chot|thoi han|han cuoi|muon nhat)\s*(?:la\s*|vao\s*|luc\s*|:\s*)?$/;
 const HELD = /(?:to chuc|dien ra|khai mac|bat dau|hop|gap mat|doi thoai)(?:\s+\S+){0,6}\s*$/;
 
+// Every expression below is applied to a window of bounded length (a sentence is at most 2,000
+// characters, a lead-in 30 or 60), and none has nested unbounded quantifiers: each test costs at
+// most its window. HELD's (?:\s+\S+){0,6} cannot split a word two ways (\S+ stops at spaces).
 function precededBy(doc: InvitationDoc, m: DateTimeMatch, re: RegExp, reach = 30): boolean {
   const line = lineAt(doc, m.index);
+  spend(reach);
   return re.test(doc.folded.slice(Math.max(line.start, m.index - reach), m.index));
 }
 
-function inLineTestSentence(doc: InvitationDoc, m: DateTimeMatch): boolean {
-  const s = sentenceAt(doc, m.index);
-  return new RegExp(LINE_TEST.source).test(doc.folded.slice(s.start, s.end));
+const LINE_TEST_ONCE = new RegExp(LINE_TEST.source);
+
+/** Whether a sentence names the line test; each distinct sentence is read once per document. */
+function sentenceNamesLineTest(doc: InvitationDoc, s: Span, seen: Map<string, boolean>): boolean {
+  const key = `${s.start}:${s.end}`;
+  let yes = seen.get(key);
+  if (yes === undefined) {
+    spend(s.end - s.start);
+    yes = LINE_TEST_ONCE.test(doc.folded.slice(s.start, s.end));
+    seen.set(key, yes);
+  }
+  return yes;
 }
 
 function result(doc: InvitationDoc, m: DateTimeMatch, evidence: Span, time = m.time): StartFound {
@@ -57,9 +72,11 @@ function result(doc: InvitationDoc, m: DateTimeMatch, evidence: Span, time = m.t
 export function readStart(doc: InvitationDoc): StartFound {
   for (const label of findLabels(doc)) {
     if (!label.name.startsWith('thoi gian')) continue;
+    // A content is at most 9 lines, and a line is in the content of at most 9 labels: linear.
+    spend(label.content.end - label.content.start);
     const content = doc.folded.slice(label.content.start, label.content.end);
     // "Thời gian chạy thử: …", "Thời gian đăng ký: trước ngày …" are other times.
-    if (new RegExp(LINE_TEST.source).test(`${label.qualifier} ${content}`)) continue;
+    if (LINE_TEST_ONCE.test(`${label.qualifier} ${content}`)) continue;
     if (/(?:^|\s)(?:dang ky|gui|nop|han|bao cao)(?![a-z])/.test(label.qualifier)) continue;
     const found = matchesIn(doc, label.content);
     const dated = found.find((m) => dateOf(doc, m) !== null);
@@ -71,8 +88,11 @@ export function readStart(doc: InvitationDoc): StartFound {
     const evidence = { start: from, end: lineAt(doc, dated.end).end };
     return result(doc, dated, evidence, time);
   }
+  const sentences = new Map<string, boolean>();
   const usable = (m: DateTimeMatch): boolean =>
-    dateOf(doc, m) !== null && !precededBy(doc, m, DEADLINE_BEFORE) && !inLineTestSentence(doc, m);
+    dateOf(doc, m) !== null &&
+    !precededBy(doc, m, DEADLINE_BEFORE) &&
+    !sentenceNamesLineTest(doc, sentenceAt(doc, m.index), sentences);
   const timed = doc.dateTimes.find((m) => m.time && usable(m));
   const chosen = timed ?? doc.dateTimes.find((m) => usable(m) && precededBy(doc, m, HELD, 60));
   if (chosen) return result(doc, chosen, sentenceAt(doc, chosen.index));
@@ -92,22 +112,36 @@ function instantOf(doc: InvitationDoc, m: DateTimeMatch, time: ClockTime, sessio
   let date = dateOf(doc, m, year);
   if (!date && !m.date) {
     const line = lineAt(doc, m.index);
+    spend(m.end + 40 - m.index);
     date = relativeDate(doc.folded.slice(m.index, Math.min(line.end, m.end + 40)), session);
   }
   return date ? toVnInstant(date, time) : null;
 }
 
 export function readLineTest(doc: InvitationDoc, session: CalendarDate | null): Found | null {
+  // A date-time near many mentions ("chạy thử … chạy thử … 15h00") is a candidate of each: what it
+  // yields does not depend on the mention, so it is worked out once.
+  const values = new Map<DateTimeMatch, string | null>();
+  const deadlines = new Map<DateTimeMatch, boolean>();
+  const valueOf = (m: DateTimeMatch, time: ClockTime): string | null => {
+    if (!values.has(m)) values.set(m, instantOf(doc, m, time, session));
+    return values.get(m) ?? null;
+  };
+  const isDeadline = (m: DateTimeMatch): boolean => {
+    if (!deadlines.has(m)) deadlines.set(m, precededBy(doc, m, DEADLINE_BEFORE));
+    return deadlines.get(m) === true;
+  };
   for (const k of doc.folded.matchAll(LINE_TEST)) {
     const sentence = sentenceAt(doc, k.index);
     const after = matchesIn(doc, { start: k.index, end: sentence.end });
     const clause = sentenceAt(doc, k.index, true);
     const before = matchesIn(doc, { start: clause.start, end: k.index })
       .toReversed()
-      .filter((m) => !precededBy(doc, m, DEADLINE_BEFORE));
+      .filter((m) => !isDeadline(m));
     for (const m of [...after, ...before]) {
+      spend(1);
       if (!m.time) continue;
-      const value = instantOf(doc, m, m.time, session);
+      const value = valueOf(m, m.time);
       if (!value) continue;
       // The clause of the keyword, stretched to the time when that sits beyond it.
       const span = {
@@ -126,13 +160,20 @@ const REGISTRATION = /danh sach|dang ky|dia chi|thong tin(?! va truyen thong)/;
 const DEADLINE = /(?:truoc|cham nhat|han chot|thoi han|han cuoi|muon nhat)(?![a-z])/g;
 
 export function readRegistrationDeadline(doc: InvitationDoc, session: CalendarDate | null): Found | null {
+  // Mentions in one sentence share it: it is read once. A document with no full stops still gives
+  // each mention a window of its own, but of at most 2,000 characters.
+  const read = new Set<string>();
   for (const p of doc.folded.matchAll(/diem\s?ca[un](?![a-z])/g)) {
     const sentence = sentenceAt(doc, p.index);
+    const key = `${sentence.start}:${sentence.end}`;
+    if (read.has(key)) continue;
+    read.add(key);
+    spend((sentence.end - sentence.start) * 2);
     const text = doc.folded.slice(sentence.start, sentence.end);
     if (!REGISTRATION.test(text)) continue;
     for (const d of text.matchAll(DEADLINE)) {
       const from = sentence.start + d.index + d[0].length;
-      const m = matchesIn(doc, { start: from, end: sentence.end }).find((x) => x.index - from <= 12);
+      const m = firstMatchFrom(doc, from, sentence.end, 12);
       if (!m?.date) continue;
       // A bare date: "trước ngày D" ends as D begins; "chậm nhất ngày D" lets the whole day run.
       const time = m.time ?? (d[0] === 'truoc' ? { hour: 0, minute: 0 } : { hour: 23, minute: 59 });

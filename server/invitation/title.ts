@@ -1,5 +1,6 @@
 // The title is the block under the document type ("GIẤY MỜI", "KẾ HOẠCH", "THÔNG BÁO"…), or the
 // subject line of an official letter ("V/v …"). Wrapped title lines were already joined.
+import { spend } from '../parsing/work';
 import type { InvitationDoc } from './document';
 
 const DOC_TYPE = /^(?:giay moi(?: hop| du)?|thu moi|ke hoach|thong bao|giay trieu tap|chuong trinh)$/;
@@ -21,7 +22,10 @@ function subjectless(s: string): string {
   return rest.charAt(0).toLocaleUpperCase('vi') + rest.slice(1);
 }
 
+// Each line is tested by anchored expressions (DOC_TYPE, SUBJECT, NOT_TITLE) or one literal search:
+// a few passes over the text in all.
 export function readTitle(doc: InvitationDoc): { title: string; evidence?: string } {
+  spend(doc.text.length * 4);
   const lines = doc.text.split('\n');
   const folded = doc.folded.split('\n');
   const typeAt = folded.findIndex((l) => DOC_TYPE.test(l.trim()));

@@ -10,21 +10,21 @@ import { toWireInstant } from '../../../shared/time';
 import type { Clock } from '../../clock';
 import { ValidationError } from '../../errors';
 import { exportPointsCsv, exportPointsXlsx } from '../../exporter';
-import {
-  applyImport,
-  ImportFileError,
-  ImportRefusedError,
-  MAX_IMPORT_BYTES,
-  previewImport,
-  XLSX_MIME,
-} from '../../importer';
+import { applyImport, ImportFileError, ImportRefusedError, MAX_IMPORT_BYTES, XLSX_MIME } from '../../importer';
 import type { Inventory } from '../../inventory/inventory';
-import { extractInvitationText, InvitationFileError, parseInvitation } from '../../invitation';
+import { InvitationFileError } from '../../invitation';
+import { ParseBusyError, ParseCrashError, ParseTimeoutError } from '../../parsing/errors';
+import { UploadParsers } from '../../parsing/uploads';
 
 export interface ImportRoutesDeps {
   inventory: Inventory;
   clock: Clock;
   logger: Logger;
+  /**
+   * Where uploads are parsed: worker threads with a time budget, so that no file blocks monitoring
+   * (server/parsing). Default: a pool of this router's own, whose idle workers end by themselves.
+   */
+  parsers?: UploadParsers;
 }
 
 export const MAX_INVITATION_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -91,14 +91,17 @@ const INVITATION_STATUS: Record<string, number> = {
   'bad-file': 400,
   'no-text': 422,
   'tool-missing': 503,
+  'too-slow': 503,
 };
 
-export function importRoutes({ inventory, clock, logger }: ImportRoutesDeps): Router {
+export function importRoutes({ inventory, clock, logger, parsers: given }: ImportRoutesDeps): Router {
   const r = Router();
+  const parsers = given ?? new UploadParsers({}, logger);
 
   r.post('/import/points/preview', rawBody(MAX_IMPORT_BYTES), async (req, res) => {
     refuseMultipart(req);
-    res.json(await previewImport(fileBody(req), inventory.data(), filenameOf(req)));
+    const json = await parsers.pointsPreviewJson(fileBody(req), filenameOf(req), inventory.data());
+    res.type('json').send(json);
   });
 
   r.post('/import/points/apply', rawBody(MAX_IMPORT_BYTES), async (req, res) => {
@@ -108,7 +111,7 @@ export function importRoutes({ inventory, clock, logger }: ImportRoutesDeps): Ro
       throw new ValidationError([{ path: 'query.validOnly', message: 'must be true or false' }]);
     }
     // Stateless: the file is sent again and previewed against the inventory as it is now.
-    const preview = await previewImport(fileBody(req), inventory.data(), filenameOf(req));
+    const preview = await parsers.pointsPreview(fileBody(req), filenameOf(req), inventory.data());
     const report = applyImport(inventory, preview, flag === 'true');
     logger.info(
       {
@@ -144,34 +147,80 @@ export function importRoutes({ inventory, clock, logger }: ImportRoutesDeps): Ro
     if (body.length === 0) throw new InvitationFileError('bad-file', 'Tệp rỗng.');
     // The readers work on files (pdftotext needs one): a private temp dir, removed whatever happens.
     const dir = await mkdtemp(join(tmpdir(), 'dc-invitation-'));
-    let text: string;
+    let draft: unknown;
     try {
       const file = join(dir, `giay-moi${invitationExt(req, body)}`);
       await writeFile(file, body, { mode: 0o600 });
-      text = await extractInvitationText(file);
+      draft = await parsers.invitation(file);
     } finally {
-      // Before answering, so no upload outlives its request.
+      // Before answering, so no upload outlives its request (a worker ended over time included).
       await rm(dir, { recursive: true, force: true });
     }
-    res.json(parseInvitation(text));
+    res.json(draft);
   });
 
-  r.use(uploadErrors(logger));
+  r.use(uploadErrors(logger, parsers));
   return r;
 }
 
+/** "20", "0,3": seconds as Vietnamese writes them. */
+const seconds = (ms: number): string =>
+  ms >= 10_000 ? String(Math.round(ms / 1000)) : (ms / 1000).toFixed(1).replace('.', ',');
+
+/** A parse that gave no answer (server/parsing): busy, over its time budget, or out of memory. */
+function parseFailure(
+  err: unknown,
+  parsers: UploadParsers,
+): { status: number; code: string; problem?: string; message: string } | null {
+  if (err instanceof ParseBusyError) return { status: 503, code: 'busy', message: err.message };
+  if (err instanceof ParseTimeoutError) {
+    return {
+      status: 503,
+      code: 'timeout',
+      problem: 'too-slow',
+      message:
+        `Đọc tệp quá ${seconds(err.budgetMs)} giây nên đã dừng: tệp quá lớn hoặc quá phức tạp. ` +
+        'Hãy lưu lại thành CSV UTF-8 (danh sách) hoặc .txt (giấy mời), hoặc chia nhỏ tệp.',
+    };
+  }
+  if (err instanceof ParseCrashError && err.kind === 'memory') {
+    return {
+      status: 413,
+      code: 'bad_request',
+      problem: 'too-complex',
+      message:
+        `Đọc tệp cần quá ${parsers.options.memoryMb} MB bộ nhớ nên đã dừng: tệp quá lớn hoặc quá phức tạp. ` +
+        'Hãy chia nhỏ tệp hoặc lưu lại thành CSV UTF-8.',
+    };
+  }
+  return null;
+}
+
 /** This router's own errors as `{ error: { code, message, problem? } }`; anything else goes on. */
-function uploadErrors(logger: Logger): ErrorRequestHandler {
+function uploadErrors(logger: Logger, parsers: UploadParsers): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
+    const failed = parseFailure(err, parsers);
+    if (failed) {
+      const { status, code, problem, message } = failed;
+      if (err instanceof ParseBusyError) res.setHeader('Retry-After', String(err.retryAfterS));
+      logger.warn({ url: req.originalUrl, code, problem }, 'upload not parsed');
+      res.status(status).json({ error: { code, ...(problem && { problem }), message } });
+      return;
+    }
     if (err instanceof ImportFileError) {
       res.status(err.status).json({ error: { code: 'bad_request', problem: err.problem, message: err.message } });
       return;
     }
     if (err instanceof InvitationFileError) {
       const status = INVITATION_STATUS[err.problem] ?? 400;
-      if (status >= 500) logger.error({ err }, 'invitation reader unavailable');
+      const slow = err.problem === 'too-slow';
+      if (status >= 500 && !slow) logger.error({ err }, 'invitation reader unavailable');
       res.status(status).json({
-        error: { code: status >= 500 ? 'internal' : 'bad_request', problem: err.problem, message: err.message },
+        error: {
+          code: slow ? 'timeout' : status >= 500 ? 'internal' : 'bad_request',
+          problem: err.problem,
+          message: err.message,
+        },
       });
       return;
     }

@@ -11,7 +11,8 @@ const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'ut
   .filter((f) => /\.(ts|tsx|mjs|md|sh|yaml)$/.test(f) && existsSync(join(ROOT, f)));
 
 /** A repository path as code and docs write it: `server/probe/shard-plan.ts`, `docs/LAB.md`. */
-const PATH = /(?<![\w./-])((?:server|client|shared|scripts|tests|docs|bench|config|bin)\/[\w./-]*\w\.(?:ts|tsx|mjs|md|sh|yaml|json))\b/g;
+const PATH =
+  /(?<![\w./-])((?:server|client|shared|scripts|tests|docs|bench|config|bin)\/[\w./-]*\w\.(?:ts|tsx|mjs|md|sh|yaml|json))\b/g;
 /** A relative Markdown link: `[LAB.md](LAB.md#ownership)`. */
 const LINK = /\]\(((?!https?:|#|mailto:)[^)\s#]+)(?:#[^)]*)?\)/g;
 /** Files that live outside the repository and must not be cited as if they were here. */
