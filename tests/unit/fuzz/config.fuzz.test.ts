@@ -1,6 +1,8 @@
 // Fuzzing the inventory file parser: any text — random bytes, random YAML/JSON documents, mutations
 // of a valid file, alias tricks — either parses to a valid inventory or is refused with a located
-// ValidationError. Never another exception, never a hang. Seeds that once failed are pinned.
+// ValidationError. Never another exception. (No hang: the parser's budgets bound its work, which
+// tests/unit/config/budgets.test.ts and tests/unit/fuzz/parsers-work.fuzz.test.ts count; time is not
+// asserted here.)
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -14,10 +16,9 @@ const VALID = { units, points, meetings: [meetingNow('M', 'live', { points: ['C1
 
 /**
  * Parses: 'ok' (a valid inventory), 'refused' (a ValidationError with located issues), or a
- * description of what went wrong — another exception, malformed issues, more than 2 s.
+ * description of what went wrong — another exception, malformed issues.
  */
 function outcome(text: string): string {
-  const started = performance.now();
   let result: string;
   try {
     const inv = parseInventoryText(text, 'fuzz.yaml');
@@ -29,7 +30,7 @@ function outcome(text: string): string {
       err.issues.every((i) => i.file === 'fuzz.yaml' && typeof i.path === 'string' && typeof i.message === 'string');
     result = located ? 'refused' : `threw ${String(err)}`;
   }
-  return performance.now() - started > 2_000 ? `slow: ${result}` : result;
+  return result;
 }
 
 const CLEAN = ['ok', 'refused'];
