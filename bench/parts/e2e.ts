@@ -130,6 +130,7 @@ async function outageCount(url: string, cookie: string): Promise<number> {
 }
 
 const pct = (share: number): number => Math.round(share * 1000) / 10;
+const mib = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
 
 /**
  * One size: n points at 1 Hz, `clients` dashboards, measured for `seconds` once every client has joined.
@@ -210,7 +211,6 @@ export async function size(
     const label = `e2e ${n.toLocaleString('en-US')} pts`;
     const big = n >= 10_000;
     ctx.log(`${label}: ${JSON.stringify({ cpu, rss, rssParts, r, up, upBefore, load, outages0, outagesAfter })}`);
-    const mib = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
     const reportRows: BenchResult[] = load
       ? [
           ...load.results.map((x): BenchResult => ({

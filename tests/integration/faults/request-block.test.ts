@@ -1,8 +1,9 @@
 // The request side held for 5 s (a test-only route that blocks the server's event loop, as a slow
-// synchronous report or parse would) during a live meeting of a real `diemcau serve`: its monitor runs
-// in a process of its own, so it notices nothing — no stall gap, no outage, no state change, and the
-// 10 s rollups of that span are all there. Before the monitor process, the same block wrote false
-// "severe" outages for healthy points (issue 13).
+// synchronous report or parse would), then a hostile invitation uploaded (issue 18's 592-byte .docx),
+// during a live meeting of a real `diemcau serve`: its monitor runs in a process of its own, so it
+// notices nothing — no stall gap, no outage, no state change, and the 10 s rollups of that span are all
+// there. Before the monitor process, the same block wrote false "severe" outages for healthy points
+// (issue 13).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,12 @@ import { Sessions } from '../../../server/auth/sessions';
 import { Users } from '../../../server/auth/users';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { api, login, meetingNow, tinyProvince, waitFor } from '../../helpers/app';
+import { buildZip } from '../../unit/invitation/files';
+
+const DOCX_HEAD =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+  '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' +
+  '<w:p><w:r><w:t>GIẤY MỜI</w:t></w:r></w:p>';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'diemcau.mjs');
@@ -36,7 +43,7 @@ interface Sample {
 
 describe('the request side blocked mid-meeting', () => {
   it(
-    '[MG1] a 5 s block of the server leaves the monitor unaware: no gap, no outage, no state change, no missing rollup',
+    '[MG1] a 5 s block of the server and a hostile upload leave the monitor unaware: no gap, no outage, no state change, no missing rollup',
     { timeout: 120_000 },
     async () => {
       const db = join(dir, 'diemcau.sqlite');
@@ -72,8 +79,23 @@ describe('the request side blocked mid-meeting', () => {
       const blockedAt = Date.now();
       const res = await api(t, 'POST', '/api/test/block?ms=5000');
       expect(res.status).toBe(200);
+      expect(Date.now() - blockedAt).toBeGreaterThanOrEqual(5_000);
+      // The hostile document: refused clearly, parsed in a worker with a budget.
+      const docx = buildZip([
+        { name: 'word/document.xml', data: Buffer.from(`${DOCX_HEAD}${'<w:p '.repeat(37_000)}`) },
+      ]);
+      const upload = await fetch(`${url}/api/invitations/parse`, {
+        method: 'POST',
+        headers: {
+          cookie: t.cookie,
+          'content-type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          'x-filename': 'giay-moi-592.docx',
+        },
+        body: new Uint8Array(docx),
+      });
+      expect(upload.status).toBeGreaterThanOrEqual(400);
+      expect(upload.status).toBeLessThan(500);
       const releasedAt = Date.now();
-      expect(releasedAt - blockedAt).toBeGreaterThanOrEqual(5_000);
 
       // The monitor went on: every point up, nothing logged, no gap of its own.
       expect((await states()).every((s) => s === 'up')).toBe(true);
