@@ -38,7 +38,8 @@ export interface MonitorDeps {
    * Watch for the monitor's own blind spans (server/status/blind.ts): on by default with the system
    * clock, off with a test's manual clock unless options are given.
    */
-  blind?: false | { stallMs?: number; tickMs?: number; clockJumps?: boolean; mono?: () => number };
+  blind?:
+    false | { stallMs?: number; tickMs?: number; clockJumps?: boolean; mono?: () => number; unknownAfterMs?: number };
 }
 
 export class Monitor implements MonitorPort {
@@ -159,7 +160,12 @@ export class Monitor implements MonitorPort {
     if (point !== undefined) this.rollups.add(point, r.host, r);
   }
 
-  /** [MG1][MG3] Every target is unknown from the span's start; the span is kept as a monitor gap. */
+  /**
+   * [MG1][MG2][MG3] The span is kept as a monitor gap; from a span of `unknownAfterMs` (3 s: the three
+   * live intervals that make a point down) every target is unknown from its start. A shorter one keeps
+   * the states (its results are dropped all the same): telling every dashboard that 10,000 points went
+   * unknown for a second's GC would cost more than it tells.
+   */
   private blinded(span: BlindSpan): void {
     this.d.logger.warn(
       { from: new Date(span.from).toISOString(), to: new Date(span.to).toISOString(), reason: span.reason },
@@ -167,7 +173,8 @@ export class Monitor implements MonitorPort {
         ? 'monitor stood still: its probes of that span are dropped, targets unknown until fresh results'
         : 'system clock stepped: probes of that span are dropped, targets unknown until fresh results',
     );
-    this.board.gap(this.board.hostNames(), span.from);
+    const unknownAfter = (this.d.blind ? this.d.blind.unknownAfterMs : undefined) ?? 3_000;
+    if (span.to - span.from >= unknownAfter) this.board.gap(this.board.hostNames(), span.from);
     this.unsavedSpans.push(span);
     this.saveSpans();
     for (const l of this.blindListeners) {

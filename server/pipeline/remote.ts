@@ -20,12 +20,6 @@ import { testPoint } from './test-now';
 
 const ENTRY = join(import.meta.dirname, 'child-entry.mjs');
 
-/**
- * The monitor's young generation held small: its garbage is short-lived (result batches), and V8's
- * default 16 MiB semi-spaces let it grow to ~290 MiB at 10,000 points; with 2 MiB, 180–200 MiB for the
- * same work (bench/RESULTS.md, issue 13). Not a heap cap: the old generation is left alone.
- */
-const MONITOR_NODE_ARGS = ['--max-semi-space-size=2'];
 
 export interface RemoteMonitorOptions {
   config: MonitorConfig;
@@ -131,7 +125,7 @@ export class RemoteMonitor implements MonitorPort {
   private spawn(): Promise<void> {
     const child = fork(ENTRY, [], {
       env: { ...process.env, DIEMCAU_MONITOR: JSON.stringify(this.o.config) },
-      execArgv: MONITOR_NODE_ARGS,
+      execArgv: [],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

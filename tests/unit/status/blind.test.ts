@@ -147,6 +147,21 @@ describe('the monitor over a blind span', () => {
     ]);
   });
 
+  it('[MG2] a stall under 3 s keeps the states, drops its results and is still a gap', () => {
+    const { monitor, engine, hosts, round, freeze, store, clock } = setup();
+    for (let i = 0; i < 40; i++) round();
+    const before = clock.now();
+    freeze(1_500); // 2.5 s since the monitor's last look (the last round's results)
+    for (const host of Object.values(hosts)) engine().o.onResult({ host, t: before + 500, rtt: null });
+    expect(monitor.board.status('C1')?.state).toBe('up');
+    for (let i = 0; i < 35; i++) round();
+    for (const code of Object.keys(hosts)) expect(monitor.board.status(code)?.state).toBe('up');
+    expect(store.listOutages({ limit: 100 })).toEqual([]);
+    expect(store.listGaps(0, Number.MAX_SAFE_INTEGER)).toEqual([
+      { from: before - 1_000, to: before + 1_500, reason: 'stall' },
+    ]);
+  });
+
   it('[MG3] a real outage that spans a stall stays one outage with its true start', () => {
     const { monitor, round, freeze, store, clock } = setup();
     for (let i = 0; i < 5; i++) round();
