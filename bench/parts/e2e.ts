@@ -113,7 +113,9 @@ interface ReportLoad {
 async function askReports(url: string, cookie: string, load: ReportLoad): Promise<void> {
   for (const what of ['report', 'report.xlsx', 'report.pdf']) {
     const t = performance.now();
-    const res = await fetch(`${url}/api/meetings/${load.meeting}/${what}`, { headers: { cookie } });
+    const get = () => fetch(`${url}/api/meetings/${load.meeting}/${what}`, { headers: { cookie } });
+    // A pooled connection the server closed after its keep-alive timeout fails at once: ask again.
+    const res = await get().catch(get);
     const body = await res.arrayBuffer();
     load.results.push({
       what,
