@@ -20,7 +20,6 @@ import { testPoint } from './test-now';
 
 const ENTRY = join(import.meta.dirname, 'child-entry.mjs');
 
-
 export interface RemoteMonitorOptions {
   config: MonitorConfig;
   inventory: Inventory;
