@@ -114,6 +114,7 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
   let expected;
   let rows: Outage[];
   let statuses: PointStatus[];
+  let gaps: { from: number; to: number }[] = [];
   let readAt = Date.now();
   try {
     expected = expectedFromTruth(readTruth(values.truth));
@@ -123,6 +124,16 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
       .array(Outage)
       .parse(rowsOf(await getJson(`${base}/api/outages?meeting=${meeting}`, cookie), ['outages', 'items', 'data']));
     readAt = Date.now();
+    const window = `from=${new Date(expected.startT - 60_000).toISOString()}&to=${new Date(readAt).toISOString()}`;
+    // A monitor without the gaps route (or a stand-in) is judged strictly, as if it declared none.
+    gaps = await getJson(`${base}/api/gaps?${window}`, cookie).then(
+      (j) =>
+        z
+          .array(z.object({ from: z.string(), to: z.string() }))
+          .parse(j)
+          .map((g) => ({ from: Date.parse(g.from), to: Date.parse(g.to) })),
+      () => [],
+    );
     statuses = z
       .array(PointStatus)
       .parse(
@@ -171,6 +182,7 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
     states,
     delayedStates: delayedStates as PointState[],
     settling,
+    gaps,
   });
   if (!expected.complete) io.stderr.write('Cảnh báo: tệp sự thật chưa có dòng tổng kết (lab up bị ngắt?).\n');
   io.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatVerifyReport(report));

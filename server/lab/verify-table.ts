@@ -33,6 +33,10 @@ export function formatVerifyReport(r: VerifyReport): string {
       row: [e.point, span(e.start, e.end) + lossMark([e]), '—', '', '', 'KHÔNG ĐẠT: bỏ sót'],
     })),
     ...r.short.map((e) => ({ t: e.start, row: [e.point, span(e.start, e.end), '—', '', '', 'ngắn, không bắt buộc'] })),
+    ...r.unobserved.map((e) => ({
+      t: e.start,
+      row: [e.point, span(e.start, e.end), '—', '', '', 'trong khoảng máy giám sát không quan sát được'],
+    })),
     ...r.falseOutages.map((d) => ({
       t: d.start,
       row: [d.point, '—', span(d.start, d.end), '', '', 'KHÔNG ĐẠT: sự cố giả'],

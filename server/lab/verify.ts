@@ -43,6 +43,11 @@ export interface VerifyOptions {
    * probes lost then may rightly still show (severe, even down). Shown, not judged.
    */
   settling?: readonly string[];
+  /**
+   * Spans the monitor itself declared it could not observe (its gaps: stopped, stall, clock; SPEC
+   * MG1–MG3). An expected outage it missed inside one is unobserved, not missed: the log says so.
+   */
+  gaps?: readonly { from: number; to: number }[];
 }
 
 export interface OutageMatch {
@@ -70,6 +75,8 @@ export interface VerifyReport {
   missed: ExpectedOutage[];
   /** Expected outages shorter than minDurationMs that went unseen (allowed). */
   short: ExpectedOutage[];
+  /** Expected outages unseen inside a span the monitor declared blind (shown, not judged). */
+  unobserved: ExpectedOutage[];
   falseOutages: DetectedOutage[];
   /** Unmatched outages on `uncertain` points, and severe (not down) outages: shown, not judged. */
   ignored: DetectedOutage[];
@@ -133,6 +140,7 @@ export function compareOutages(
     matches: [],
     missed: [],
     short: [],
+    unobserved: [],
     falseOutages: [],
     ignored: detected.filter((d) => d.type === 'severe'),
     delayed: [],
@@ -166,7 +174,9 @@ export function compareOutages(
       if (seen.has(g)) continue;
       const ds = claimed.get(g);
       if (!ds) {
-        (g.longestMs >= minDuration || g.lossRun ? report.missed : report.short).push(...g.members);
+        const blind = (opts.gaps ?? []).some((x) => x.from <= endOr(g.end) + limit && x.to >= g.start - limit);
+        const list = blind ? report.unobserved : g.longestMs >= minDuration || g.lossRun ? report.missed : report.short;
+        list.push(...g.members);
         continue;
       }
       const joined = [g];

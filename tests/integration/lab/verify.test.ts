@@ -65,6 +65,15 @@ describe('compareOutages', () => {
     expect(compareOutages([exp('a', 10, 20)], [det('a', 10.5, 21.5)], OPTS).ok).toBe(true);
   });
 
+  it('[MG3] an undetected outage inside a span the monitor declared blind is unobserved, not missed', () => {
+    const gaps = [{ from: s(12), to: s(15) }];
+    const r = compareOutages([exp('a', 10, 20), exp('b', 30, 40)], [], { ...OPTS, gaps });
+    expect(r.unobserved.map((m) => m.point)).toEqual(['a']);
+    expect(r.missed.map((m) => m.point)).toEqual(['b']);
+    expect(crit(r).V1).toBe(false);
+    expect(crit(compareOutages([exp('a', 10, 20)], [], { ...OPTS, gaps }))).toMatchObject({ V1: true });
+  });
+
   it('[missed] an undetected outage of ≥ 3 s fails V1; a shorter one is allowed', () => {
     const r = compareOutages([exp('a', 10, 20), exp('b', 30, 32)], [], OPTS);
     expect(r.missed.map((m) => m.point)).toEqual(['a']);
