@@ -4,19 +4,15 @@
 // notices nothing — no stall gap, no outage, no state change, and the 10 s rollups of that span are all
 // there. Before the monitor process, the same block wrote false "severe" outages for healthy points
 // (issue 13).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MonitorGap } from '../../../shared/protocol';
 import type { Outage, PointStatus } from '../../../shared/schemas';
-import { ManualClock } from '../../../server/clock';
-import { Sessions } from '../../../server/auth/sessions';
-import { Users } from '../../../server/auth/users';
-import { openSqliteStore } from '../../../server/store/sqlite';
 import { api, login, meetingNow, tinyProvince, waitFor } from '../../helpers/app';
+import { startServe } from '../../helpers/serve';
 import { buildZip } from '../../unit/invitation/files';
 
 const DOCX_HEAD =
@@ -24,8 +20,6 @@ const DOCX_HEAD =
   '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' +
   '<w:p><w:r><w:t>GIẤY MỜI</w:t></w:r></w:p>';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'diemcau.mjs');
 const { units, points } = tinyProvince(52, 6);
 const dir = mkdtempSync(join(tmpdir(), 'dc-block-'));
 let child: ChildProcess | null = null;
@@ -46,28 +40,14 @@ describe('the request side blocked mid-meeting', () => {
     '[MG1] a 5 s block of the server and a hostile upload leave the monitor unaware: no gap, no outage, no state change, no missing rollup',
     { timeout: 120_000 },
     async () => {
-      const db = join(dir, 'diemcau.sqlite');
-      const config = join(dir, 'province.json');
-      writeFileSync(config, JSON.stringify({ units, points, meetings: [meetingNow('LIVE', 'live')] }, null, 2));
-      const store = openSqliteStore(db);
-      const clock = new ManualClock(Date.now());
-      const sessions = new Sessions({ store, clock, logger: pino({ level: 'silent' }) });
-      await new Users({ store, clock, sessions }).create({ name: 'qt', password: 'quản-trị-thử', role: 'admin' });
-      store.close();
-      const args = ['serve', '--config', config, '--db', db, '--port', '0', '--host', '127.0.0.1'];
-      child = spawn(process.execPath, [BIN, ...args, '--engine', 'fping', '--log-level', 'warn'], {
-        cwd: ROOT,
-        env: { ...process.env, DIEMCAU_TEST_HOOKS: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const started = await startServe({
+        dir,
+        inventory: { units, points, meetings: [meetingNow('LIVE', 'live')] },
+        user: { name: 'qt', password: 'quản-trị-thử', role: 'admin' },
+        env: { DIEMCAU_TEST_HOOKS: '1' },
       });
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      const url = await waitFor(
-        'the serve banner',
-        () => /diemcau: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1],
-        20_000,
-      );
+      child = started.child;
+      const url = started.url;
       const t = { url, cookie: await login(url, 'qt', 'quản-trị-thử') };
       const states = async () =>
         ((await api(t, 'GET', '/api/meetings/LIVE/status')).json as PointStatus[]).map((s) => s.state);

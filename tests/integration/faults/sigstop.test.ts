@@ -4,24 +4,18 @@
 // and monitor processes). After SIGCONT the healthy points are never degraded, severe or down, the cut
 // points' outages go on with their true starts, nothing new is logged, and the span is listed as a
 // `stall` gap (docs/SPEC.md MG1–MG3).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MonitorGap } from '../../../shared/protocol';
 import type { Outage, PointStatus } from '../../../shared/schemas';
-import { ManualClock } from '../../../server/clock';
-import { Sessions } from '../../../server/auth/sessions';
-import { Users } from '../../../server/auth/users';
-import { openSqliteStore } from '../../../server/store/sqlite';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
 import { api, login, meetingNow, tinyProvince, waitFor } from '../../helpers/app';
+import { startServe } from '../../helpers/serve';
 
 const skip = nftSkipReason();
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'diemcau.mjs');
 const { units, points } = tinyProvince(49, 6);
 const CUT = ['C2', 'C5'];
 const HEALTHY = points.map((p) => p.code).filter((c) => !CUT.includes(c));
@@ -58,23 +52,13 @@ describe.skipIf(skip !== null)(`the monitor stands still mid-meeting${skip ? ` (
   const gaps = async () => (await api(t(), 'GET', '/api/gaps')).json as MonitorGap[];
 
   it('starts serve with two points cut, their outages open', { timeout: 60_000 }, async () => {
-    const db = join(dir, 'diemcau.sqlite');
-    const config = join(dir, 'province.json');
-    writeFileSync(config, JSON.stringify({ units, points, meetings: [meetingNow('LIVE', 'live')] }, null, 2));
-    const store = openSqliteStore(db);
-    const clock = new ManualClock(Date.now());
-    const sessions = new Sessions({ store, clock, logger: pino({ level: 'silent' }) });
-    await new Users({ store, clock, sessions }).create({ name: 'xem', password: 'màn-hình-tường', role: 'viewer' });
-    store.close();
-    const args = ['serve', '--config', config, '--db', db, '--port', '0', '--host', '127.0.0.1'];
-    child = spawn(process.execPath, [BIN, ...args, '--engine', 'fping', '--log-level', 'warn'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = await startServe({
+      dir,
+      inventory: { units, points, meetings: [meetingNow('LIVE', 'live')] },
+      user: { name: 'xem', password: 'màn-hình-tường', role: 'viewer' },
     });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    url = await waitFor('the serve banner', () => /diemcau: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1], 20_000);
+    child = started.child;
+    url = started.url;
     cookie = await login(url, 'xem', 'màn-hình-tường');
     await waitFor(
       'every point up',
