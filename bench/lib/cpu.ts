@@ -58,30 +58,6 @@ export function procRss(pid: number): number {
   }
 }
 
-/** CPU ms so far of this process plus its live children named `comm`, per pid (for deltas). */
-export interface CpuMark {
-  self: number;
-  children: Map<number, number>;
-  at: number;
-}
-
-export function cpuMark(comm: string): CpuMark {
-  const u = process.cpuUsage();
-  return {
-    self: (u.user + u.system) / 1000,
-    children: new Map(childPids(comm).map((p) => [p, procCpuMs(p)])),
-    at: performance.now(),
-  };
-}
-
-/** CPU used between two marks, as ms of CPU and as a share of one core (1 = one full core). */
-export function cpuBetween(a: CpuMark, b: CpuMark): { selfMs: number; childMs: number; cores: number } {
-  const selfMs = b.self - a.self;
-  let childMs = 0;
-  for (const [pid, ms] of b.children) childMs += ms - (a.children.get(pid) ?? 0);
-  return { selfMs, childMs, cores: (selfMs + childMs) / (b.at - a.at) };
-}
-
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -92,20 +68,6 @@ export function reapedChildrenMs(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[13]) + Number(f[14])) * TICK_MS;
-}
-
-/** CPU ms so far of a process and of its live children named `comm`. */
-export function treeMark(pid: number, comm: string): CpuMark {
-  return {
-    self: procCpuMs(pid),
-    children: new Map(childPids(comm, pid).map((p) => [p, procCpuMs(p)])),
-    at: performance.now(),
-  };
-}
-
-/** Resident memory of a process plus its live children named `comm`. */
-export function treeRss(pid: number, comm: string): number {
-  return childPids(comm, pid).reduce((sum, p) => sum + procRss(p), procRss(pid));
 }
 
 /** Every live descendant of a process (children, grandchildren…), with its command name. */
