@@ -30,7 +30,32 @@ export function formatTime(ms: number): string {
   return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
-/** `1 giờ 05 phút` style durations are the client's (i18n); this gives h:mm:ss. */
+export type DurationLang = 'vi' | 'en';
+
+const DURATION_UNITS: Record<DurationLang, { d: string; h: string; m: string; s: string }> = {
+  vi: { d: 'ngày', h: 'giờ', m: 'phút', s: 'giây' },
+  en: { d: 'd', h: 'h', m: 'min', s: 's' },
+};
+
+/**
+ * A duration in words, never mistakable for a time of day: `45 giây`, `12 phút 30 giây`,
+ * `1 giờ 05 phút`, `2 ngày 03 giờ` (English: `45 s`, `12 min 30 s`, `1 h 05 min`, `2 d 03 h`).
+ * Two units at most; the smaller one is zero-padded; the rest is cut, not rounded up.
+ */
+export function formatDurationWords(ms: number, lang: DurationLang = 'vi'): string {
+  const u = DURATION_UNITS[lang];
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d > 0) return `${d} ${u.d} ${pad(h)} ${u.h}`;
+  if (h > 0) return `${h} ${u.h} ${pad(m)} ${u.m}`;
+  if (m > 0) return `${m} ${u.m} ${pad(s)} ${u.s}`;
+  return `${s} ${u.s}`;
+}
+
+/** h:mm:ss, for machine-readable columns (CSV) only: people read formatDurationWords. */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(s / 3600);
