@@ -2,6 +2,10 @@
 import { parentPort } from 'node:worker_threads';
 import { errorData } from './errors';
 import { runJob, type ParseJob } from './jobs';
+import { lowerThisThread } from '../workers/nice';
+
+// Uploads are parsed at the lowest priority, like reports: a document never takes the live path's CPU.
+lowerThisThread();
 
 const port = parentPort;
 if (!port) throw new Error('worker-main.ts runs on a worker thread');

@@ -1,6 +1,9 @@
 // Inside a pool worker: runs the named task on its input and answers with the value or the error.
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThread } from './nice';
 import { openTasks, type TaskName, type WorkerInit } from './tasks';
+
+lowerThisThread();
 
 const tasks = openTasks(workerData as WorkerInit);
 

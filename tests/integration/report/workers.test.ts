@@ -1,13 +1,30 @@
 // Heavy request work in the pool (server/workers/pool.ts): bounded in time (a task past its budget is
 // stopped with a clear 503, the server answering meanwhile) and in concurrency (requests beyond the
 // queue refused at once as busy, not left to pile up).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { api, startTestApp, type TestApp } from '../../helpers/app';
 import { MEETING, seed } from '../../unit/report/fixture';
+
+/** Nice value of every thread of this process, by thread id (field 19 of /proc/self/task/TID/stat). */
+function threadNices(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended while listed
+    }
+    // Fields after the command name, which is in parentheses and may hold spaces: field 3 is first.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(Number(tid), Number(fields[19 - 3]));
+  }
+  return out;
+}
 
 const apps: TestApp[] = [];
 afterEach(async () => {
@@ -67,5 +84,19 @@ describe('heavy request work in worker threads', () => {
     expect(res.json.error.code).toBe('memory');
     expect(res.json.error.message).toBe('Yêu cầu cần quá 4 MiB bộ nhớ: không thực hiện được.');
     expect((await api(t, 'GET', '/api/health')).status).toBe(200);
+  });
+
+  it('[H13.2] the report worker runs at the lowest priority, its own thread only: the live path keeps the CPU', async () => {
+    const before = threadNices();
+    expect([...before.values()].every((n) => n === 0)).toBe(true);
+    const t = await seeded({});
+    expect((await api(t, 'GET', `/api/meetings/${MEETING.id}/report`)).status).toBe(200);
+    // The worker stays for its idle time (30 s) after the task: its thread is still there to look at.
+    const after = threadNices();
+    const lowered = [...after].filter(([tid]) => !before.has(tid) && after.get(tid) === 19);
+    expect(lowered.length).toBeGreaterThanOrEqual(1);
+    // The process's main thread (its tid is the pid) and every thread that was there before keep theirs.
+    expect(after.get(process.pid)).toBe(0);
+    for (const [tid, nice] of before) if (after.has(tid)) expect(after.get(tid)).toBe(nice);
   });
 });
