@@ -72,11 +72,23 @@ function startServer(n: number, dir: string): Promise<ServerProcess> {
     });
     let err = '';
     let finalUp = -1;
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    let started = false;
+    let stopping = false;
+    // The tail only: a long run's warnings must not grow the harness's memory without bound.
+    child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-16_000)));
+    const exited = new Promise<void>((r) =>
+      child.once('exit', (code, signal) => {
+        // A server that dies in the middle of a run says why (its stderr) instead of a bare ECONNREFUSED.
+        if (started && !stopping) {
+          process.stderr.write(
+            `bench server exited during the run: code ${code} signal ${signal}\n${err.slice(-4000)}\n`,
+          );
+        }
+        r();
+      }),
+    );
     const kill = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
     void exited.then(() => clearTimeout(kill));
-    let started = false;
     createInterface({ input: child.stdout }).on('line', (line) => {
       const msg = JSON.parse(line) as Partial<ServerInfo> & { up: number };
       if (!started && msg.url) {
@@ -85,6 +97,7 @@ function startServer(n: number, dir: string): Promise<ServerProcess> {
           pid: child.pid!,
           info: msg as ServerInfo,
           async stop() {
+            stopping = true;
             child.kill('SIGTERM');
             await exited;
             return finalUp;
