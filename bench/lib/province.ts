@@ -129,6 +129,8 @@ export function liveMeeting(id: string, now = Date.now()): Meeting {
     host: null,
     lineTest: { start: toWireInstant(sessionStart - 60 * MIN), durationMin: 60 },
     session: { start: toWireInstant(sessionStart), plannedEnd: toWireInstant(sessionStart + 360 * MIN) },
-    participants: { levels: ['province', 'district', 'commune'], units: [], points: [] },
+    // The synthetic province (root unit P) only: the e2e report part keeps another 10,000-point province
+    // in the same database, and selecting by level alone put those in the live session too.
+    participants: { levels: ['province', 'district', 'commune'], units: ['P'], points: [] },
   };
 }

@@ -128,7 +128,15 @@ async function askReports(url: string, cookie: string, load: ReportLoad): Promis
     const t = performance.now();
     const get = () => fetch(`${url}/api/meetings/${load.meeting}/${what}`, { headers: { cookie } });
     // A pooled connection the server closed after its keep-alive timeout fails at once: ask again.
-    const res = await get().catch(get);
+    const res = await get()
+      .catch(get)
+      .catch((err: unknown) => err as Error);
+    if (res instanceof Error) {
+      // The server is gone: say so in the results (its exit is printed by startServer) and stop asking.
+      load.results.push({ what, status: 0, seconds: (performance.now() - t) / 1000, mib: 0 });
+      process.stderr.write(`${what}: ${res.message} (${String(res.cause ?? '')})\n`);
+      return;
+    }
     const body = await res.arrayBuffer();
     load.results.push({
       what,

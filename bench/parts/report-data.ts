@@ -65,7 +65,9 @@ export function generateReportData(o: ReportDataOptions): ReportData {
     host: null,
     lineTest: { start: toWireInstant(lineTest), durationMin: o.lineTestMinutes },
     session: { start: toWireInstant(session), plannedEnd: toWireInstant(plannedEnd) },
-    participants: { levels: ['commune'], units: [], points: [] },
+    // Its own province only: the live meeting's points, in the same database during the e2e bench,
+    // are communes too, and selecting by level alone made this a report of both (20,000 points).
+    participants: { levels: ['commune'], units: ['BT'], points: [] },
   };
 
   const store = openSqliteStore(o.file);
