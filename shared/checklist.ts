@@ -29,6 +29,9 @@ export const RollCallMoment = z.enum(ROLL_CALL_MOMENTS);
 export type RollCallMoment = z.infer<typeof RollCallMoment>;
 export const ROLL_CALL_LEAD_MS = 10 * 60_000;
 
+/** [CL6] How long the line must have been up (not severe, not down) to pass, unless configured. */
+export const LINE_STABLE_MS = 60_000;
+
 export const ItemKey = z
   .string()
   .min(1)

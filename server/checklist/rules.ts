@@ -1,12 +1,12 @@
 // The automatic parts of the checklist as pure functions of (status, time): the line and backup-line
 // verdicts, when automatic items are evaluated, and when the roll calls are due. docs/CHECKLIST.md
 // names the rules.
-import { ROLL_CALL_LEAD_MS, type ItemResult, type RollCallMoment } from '../../shared/checklist';
+import { LINE_STABLE_MS, ROLL_CALL_LEAD_MS, type ItemResult, type RollCallMoment } from '../../shared/checklist';
 import { DEFAULT_WINDOWS, meetingTimes, type WindowConfig } from '../../shared/phase';
 import type { Meeting, PointState, PointStatus } from '../../shared/schemas';
 
-/** [CL6] How long the line must have been up (not severe, not down) to pass. */
-export const LINE_STABLE_MS = 60_000;
+// Shared, so the dashboard's explanation of the automatic item says the same figure.
+export { LINE_STABLE_MS };
 
 const MIN = 60_000;
 

@@ -28,10 +28,18 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<LaunchedBrowser> {
+/** A phone: 375 × 812 CSS pixels, touch, mobile viewport rules (tests/e2e/phone.test.ts). */
+export const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/** `device` overrides the desk-sized defaults, e.g. PHONE. */
+export async function launchChromium(device: Partial<typeof PHONE> = {}): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'dc-chromium-'));
   // A persistent context is how Playwright takes a user-data-dir of our choosing (a new, empty one).
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, ...CHROMIUM_OPTIONS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    ...CHROMIUM_OPTIONS,
+    ...device,
+  });
   return {
     context,
     async close() {

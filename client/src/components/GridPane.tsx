@@ -1,7 +1,9 @@
 import { useDeferredValue, useMemo } from 'react';
 import type { PointState } from '../../../shared/schemas';
 import { matchesTokens, queryTokens } from '../lib/fold';
-import { filterGroups } from '../lib/grouping';
+import { filterGroups, mineFirst } from '../lib/grouping';
+import { withinUnits } from '../lib/permissions';
+import { useMe } from '../hooks/useAuth';
 import type { MeetingData } from '../live/meetingData';
 import { useStatesView } from '../hooks/useStatus';
 import { PointGrid } from './PointGrid';
@@ -19,15 +21,24 @@ export function GridPane({
   // Only while a state filter is on does a state change anywhere reshape the grid.
   const states = useStatesView(stateFilter !== null);
   const query = useDeferredValue(search);
+  // A technician limited to some units (a district's) sees their groups first.
+  const scope = useMe()?.user.units;
+  const ordered = useMemo(() => {
+    if (!scope || scope.length === 0) return data.groups;
+    return mineFirst(data.groups, (code) => {
+      const unit = data.pointsByCode.get(code)?.unit;
+      return unit !== undefined && withinUnits(unit, scope, data.unitsById);
+    });
+  }, [data, scope]);
   const groups = useMemo(() => {
     const tokens = queryTokens(query);
-    if (tokens.length === 0 && (stateFilter === null || states === null)) return data.groups;
+    if (tokens.length === 0 && (stateFilter === null || states === null)) return ordered;
     return filterGroups(
-      data.groups,
+      ordered,
       (code) =>
         (tokens.length === 0 || matchesTokens(data.searchKeys.get(code) ?? '', tokens)) &&
         (stateFilter === null || states === null || states.stateOf(code) === stateFilter),
     );
-  }, [data, query, stateFilter, states]);
+  }, [data, ordered, query, stateFilter, states]);
   return <PointGrid key={data.meeting.id} groups={groups} pointsByCode={data.pointsByCode} />;
 }

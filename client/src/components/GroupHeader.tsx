@@ -30,6 +30,7 @@ export const GroupHeader = memo(function GroupHeader({
         {group.ancestors.length > 0 && <span className="group-path">{group.ancestors.join(' › ')} › </span>}
         <span className="group-name">{group.name}</span>
         <span className="group-count">{t.grid.points(group.codes.length)}</span>
+        {group.mine && <span className="group-mine">{t.checklist.mine}</span>}
       </button>
       <span className="group-summary">
         {PROBLEM_STATES.map((s, i) =>

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Point } from '../../../shared/schemas';
 import type { PointGroup } from '../lib/grouping';
-import { buildRows, columnsFor } from '../lib/rows';
+import { buildRows, gridColumns } from '../lib/rows';
 import { useElementWidth } from '../hooks/useElementWidth';
 import { useI18n } from '../i18n/context';
 import { GroupHeader } from './GroupHeader';
@@ -28,7 +28,7 @@ export function PointGrid({
   const { t } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(scrollRef);
-  const columns = columnsFor(Math.max(0, width - GRID_PADDING));
+  const columns = gridColumns(width, GRID_PADDING);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const rows = useMemo(() => buildRows(groups, collapsed, columns), [groups, collapsed, columns]);
   const tileCount = useMemo(() => groups.reduce((n, g) => n + g.codes.length, 0), [groups]);

@@ -77,4 +77,18 @@ export const checklistEn: typeof checklistVi = {
     confirmation: 'Confirmation',
     status: { pending: 'Not confirmed', present: 'Present', absent: 'Absent' },
   },
+  cursor: {
+    advance: 'Move to the next item after a mark',
+    afterTickAdvance: 'P/F/A/0: mark, then move to the next item (automatic items skipped).',
+    afterTickStay: 'P/F/A/0: mark, the cursor stays; use ← → to change item.',
+    moved: (item: string, result: string, next: string) => `Set “${item}”: ${result} — cursor on “${next}”.`,
+    touch: 'Tap a cell, then choose Pass / Fail in the panel below.',
+  },
+  autoExplain: {
+    line: (seconds: number) =>
+      `Automatic, from the probes: the primary line up (or slightly degraded) without a break — it passes after ${seconds} seconds stable. Down or severely degraded: fails at once.`,
+    backup:
+      'Automatic, from the probes: passes when the backup line answers; not applicable when the point has no backup line.',
+  },
+  mine: 'Your units',
 };

@@ -84,4 +84,19 @@ export const checklistVi = {
     confirmation: 'Xác nhận',
     status: { pending: 'Chưa xác nhận', present: 'Có mặt', absent: 'Vắng' } satisfies Record<RollCallStatus, string>,
   },
+  // Where the cursor goes after a tick, said on screen; how an automatic item decides; the phone.
+  cursor: {
+    advance: 'Tự chuyển sang mục kế sau khi đánh dấu',
+    afterTickAdvance: 'P/F/A/0: đánh dấu rồi chuyển sang mục kế (bỏ qua mục tự động).',
+    afterTickStay: 'P/F/A/0: đánh dấu, con trỏ đứng yên; dùng ← → để sang mục khác.',
+    moved: (item: string, result: string, next: string) => `Đã đặt “${item}”: ${result} — con trỏ sang “${next}”.`,
+    touch: 'Chạm vào một ô rồi chọn Đạt / Không đạt ở khung bên dưới.',
+  },
+  autoExplain: {
+    line: (seconds: number) =>
+      `Tự động theo kết quả đo: đường truyền chính thông suốt (hoặc chập chờn nhẹ) liên tục — ổn định ${seconds} giây mới đạt. Mất kết nối hoặc chập chờn nặng: không đạt ngay.`,
+    backup:
+      'Tự động theo kết quả đo: đường truyền dự phòng trả lời là đạt; điểm cầu không có đường truyền dự phòng thì không áp dụng.',
+  },
+  mine: 'Đơn vị của bạn',
 };

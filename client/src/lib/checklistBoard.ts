@@ -97,6 +97,8 @@ export function matchesState(r: Readiness, state: ReadinessFilter): boolean {
 /**
  * The points to show, in the order of what needs action: a failing item first (most failures first),
  * then not ready (most missing first), then ready; within each, the inventory's order (the unit tree).
+ * With `mine` (the signed-in technician's units, [PH4]) those points come before all others, each part
+ * in that order.
  */
 export function boardOrder(
   points: readonly ChecklistPoint[],
@@ -105,10 +107,11 @@ export function boardOrder(
   f: BoardFilters,
   units: readonly Unit[],
   searchKey: (p: ChecklistPoint) => string = (p) => `${p.code} ${p.name}`.toLowerCase(),
+  mine: ((p: ChecklistPoint) => boolean) | null = null,
 ): string[] {
   const scope = f.unit === null ? null : unitScope(f.unit, units);
   const words = f.search.split(/\s+/).filter((w) => w !== '');
-  const rows: { code: string; rank: number; weight: number; index: number }[] = [];
+  const rows: { code: string; own: number; rank: number; weight: number; index: number }[] = [];
   points.forEach((p, index) => {
     if (scope && !scope.has(p.unit)) return;
     const marks = marksOf(p.code);
@@ -121,9 +124,9 @@ export function boardOrder(
     }
     const rank = r.failing.length > 0 ? 0 : r.ready ? 2 : 1;
     const weight = rank === 0 ? r.failing.length : r.missing.length;
-    rows.push({ code: p.code, rank, weight, index });
+    rows.push({ code: p.code, own: mine?.(p) ? 0 : 1, rank, weight, index });
   });
-  rows.sort((a, b) => a.rank - b.rank || b.weight - a.weight || a.index - b.index);
+  rows.sort((a, b) => a.own - b.own || a.rank - b.rank || b.weight - a.weight || a.index - b.index);
   return rows.map((r) => r.code);
 }
 
@@ -207,4 +210,81 @@ export function nextManual(c: Cursor, items: readonly ChecklistItemDef[], rows: 
   if (c.row + 1 >= rows) return c;
   const first = items.findIndex((i) => i.mode === 'manual');
   return { row: c.row + 1, col: first < 0 ? c.col : first };
+}
+
+export interface StepContext {
+  items: readonly ChecklistItemDef[];
+  rows: number;
+  /** Move to the next manual item after a tick (the board's "tự chuyển" switch). */
+  advance: boolean;
+}
+
+/** What one key does to the cursor: where it ends, and the tick it makes (if any). */
+export interface Step {
+  cursor: Cursor;
+  /** The item ticked and its new result; absent when the key only moves (or is refused). */
+  set?: { at: Cursor; result: ItemResult };
+  /** Set when a tick moved the cursor on by itself, so the board can show where it went. */
+  advancedFrom?: Cursor;
+  /** The key asked to tick an automatic item: nothing is set, the cursor stays. */
+  refused?: 'automatic';
+}
+
+/**
+ * The cursor's part of a key ([CK1]–[CK2]): moves, and ticks with the move after them. Ticking and
+ * then moving are one step each, so "P, →, F" ticks the item after the passed one only when the tick
+ * does not already move on: with `advance`, the tick moves and says so (`advancedFrom`), and the arrow
+ * moves once more. Keys for the note and the call leave the cursor where it is.
+ */
+export function boardStep(c: Cursor, k: BoardKey, ctx: StepContext): Step {
+  const { items, rows } = ctx;
+  switch (k.kind) {
+    case 'move':
+      return { cursor: clampCursor({ row: c.row + k.rows, col: c.col + k.cols }, rows, items.length) };
+    case 'home':
+      return { cursor: { row: c.row, col: 0 } };
+    case 'end':
+      return { cursor: { row: c.row, col: Math.max(0, items.length - 1) } };
+    case 'set': {
+      if (items[c.col]?.mode !== 'manual') return { cursor: c, refused: 'automatic' };
+      const set = { at: c, result: k.result };
+      if (!ctx.advance) return { cursor: c, set };
+      const next = nextManual(c, items, rows);
+      return next.row === c.row && next.col === c.col ? { cursor: c, set } : { cursor: next, set, advancedFrom: c };
+    }
+    case 'note':
+    case 'call':
+      return { cursor: c };
+  }
+}
+
+/** How the board draws at a width: the desk's grid of columns, or the phone's cards ([PH3]). */
+export interface BoardLayout {
+  compact: boolean;
+  /** Item cells per line of a card (compact only). */
+  perLine: number;
+  /** Height of one row (virtualised rows have a fixed height). */
+  rowHeight: number;
+}
+
+/** Below this width the columns (point, readiness, 8 items, call) cannot be read side by side. */
+export const COMPACT_BELOW_PX = 720;
+export const ROW_HEIGHT = 48;
+/** A card: a lead line (point, readiness, call), then the item cells, each a ≥ 40 px tap target. */
+export const CARD_LEAD_PX = 52;
+export const CARD_CELL_PX = 52;
+export const CARD_GAP_PX = 6;
+const CARD_CELL_MIN_PX = 64;
+const CARD_PAD_PX = 16;
+
+export function boardLayout(width: number, itemCount: number): BoardLayout {
+  if (width <= 0 || width >= COMPACT_BELOW_PX) return { compact: false, perLine: itemCount, rowHeight: ROW_HEIGHT };
+  const fit = Math.floor((width - CARD_PAD_PX + CARD_GAP_PX) / (CARD_CELL_MIN_PX + CARD_GAP_PX));
+  const perLine = Math.max(2, Math.min(Math.max(1, itemCount), fit));
+  const lines = Math.ceil(itemCount / perLine);
+  return {
+    compact: true,
+    perLine,
+    rowHeight: CARD_LEAD_PX + lines * (CARD_CELL_PX + CARD_GAP_PX) + CARD_PAD_PX,
+  };
 }

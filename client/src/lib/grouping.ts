@@ -12,6 +12,8 @@ export interface PointGroup {
   /** Names of the unit's ancestors, root first. */
   ancestors: string[];
   codes: string[];
+  /** Holds a point of the signed-in user's units (see mineFirst). */
+  mine?: boolean;
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -97,4 +99,15 @@ export function filterGroups(groups: readonly PointGroup[], keep: (code: string)
     else if (codes.length > 0) out.push({ ...g, codes });
   }
   return out;
+}
+
+/**
+ * [PH4] The groups holding a point of the signed-in user's units first (flagged `mine`), the others
+ * after, each part in its own order; when none or all are theirs, the groups as they are.
+ */
+export function mineFirst(groups: readonly PointGroup[], isMine: (code: string) => boolean): readonly PointGroup[] {
+  const mine = groups.filter((g) => g.codes.some(isMine));
+  if (mine.length === 0 || mine.length === groups.length) return groups;
+  const own = new Set(mine);
+  return [...mine.map((g) => ({ ...g, mine: true })), ...groups.filter((g) => !own.has(g))];
 }

@@ -5,6 +5,7 @@ export const PREF_KEYS = {
   lang: 'diemcau.lang',
   meeting: 'diemcau.meeting',
   muted: 'diemcau.muted',
+  checklistAdvance: 'diemcau.checklist.advance',
 } as const;
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;

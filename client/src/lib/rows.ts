@@ -14,6 +14,15 @@ export function columnsFor(width: number, minWidth = TILE_MIN_WIDTH, gap = TILE_
   return Math.max(1, Math.floor((width + gap) / (minWidth + gap)));
 }
 
+/** Narrower than this (a phone held upright), tiles are one column: a whole name per line, a thumb's width. */
+export const ONE_COLUMN_BELOW = 480;
+
+/** The grid's columns for the width of its scroller (padding included). */
+export function gridColumns(scrollerWidth: number, padding: number): number {
+  if (scrollerWidth > 0 && scrollerWidth < ONE_COLUMN_BELOW) return 1;
+  return columnsFor(Math.max(0, scrollerWidth - padding));
+}
+
 export function buildRows(groups: readonly PointGroup[], collapsed: ReadonlySet<string>, columns: number): GridRow[] {
   const cols = Math.max(1, Math.floor(columns));
   const rows: GridRow[] = [];

@@ -11,8 +11,12 @@ import {
 import type { Unit } from '../../../shared/schemas';
 import {
   boardKey,
+  boardLayout,
   boardOrder,
+  boardStep,
   clampCursor,
+  type BoardKey,
+  type Cursor,
   nextManual,
   NO_FILTERS,
   summarize,
@@ -51,6 +55,22 @@ const all = (point: string, result: ItemResult): PointMarks =>
   Object.fromEntries(items.map((i) => [i.key, mark(point, i.key, i.required ? result : 'na')]));
 
 const allReady = (code: string) => (code === 'P0' ? undefined : all(code, 'pass'));
+
+// The keys a technician pressed, one step each, as the board applies them: where each tick landed.
+function press(keys: string[], advance: boolean, start: Cursor = { row: 0, col: 1 }) {
+  let cursor = start;
+  const ticks: { at: Cursor; result: ItemResult }[] = [];
+  const moves: Cursor[] = [];
+  for (const key of keys) {
+    const step = boardStep(cursor, boardKey({ key }) as BoardKey, { items, rows: 3, advance });
+    if (step.set) ticks.push(step.set);
+    if (step.advancedFrom) moves.push(step.advancedFrom);
+    cursor = step.cursor;
+  }
+  return { cursor, ticks, moves };
+}
+
+const inH2orT = (p: ChecklistPoint) => p.unit === 'H2' || p.unit === 'T';
 
 describe('readiness board', () => {
   const marks: Record<string, PointMarks> = {
@@ -109,6 +129,63 @@ describe('readiness board', () => {
     expect(nextManual({ row: 0, col: 7 }, items, 3)).toEqual({ row: 1, col: 1 });
     expect(nextManual({ row: 2, col: 7 }, items, 3)).toEqual({ row: 2, col: 7 });
     expect(clampCursor({ row: 12, col: -1 }, 3, 8)).toEqual({ row: 2, col: 0 });
+  });
+
+  it('[CK1] P, →, F without the move after a tick: F lands on the item right after the passed one', () => {
+    // Before the fix every tick moved on, so the arrow moved a second time and F went on "Camera".
+    const { ticks, cursor } = press(['p', 'ArrowRight', 'f'], false);
+    expect(ticks).toEqual([
+      { at: { row: 0, col: 1 }, result: 'pass' },
+      { at: { row: 0, col: 2 }, result: 'fail' },
+    ]);
+    expect(cursor).toEqual({ row: 0, col: 2 });
+    // And two ticks in a row without a move change the same item: the second wins.
+    expect(press(['p', 'f'], false).ticks.map((t) => t.at)).toEqual([
+      { row: 0, col: 1 },
+      { row: 0, col: 1 },
+    ]);
+  });
+
+  it('[CK2] with the move after a tick, each tick reports where the cursor went; the very last stays', () => {
+    const { ticks, moves, cursor } = press(['p', 'ArrowRight', 'f'], true);
+    expect(ticks.map((t) => t.at)).toEqual([
+      { row: 0, col: 1 },
+      { row: 0, col: 3 },
+    ]);
+    expect(moves).toEqual([
+      { row: 0, col: 1 },
+      { row: 0, col: 3 },
+    ]);
+    expect(cursor).toEqual({ row: 0, col: 4 });
+    // Past the automatic backup line (6) to the last manual item, then to the next point.
+    expect(press(['p'], true, { row: 0, col: 5 }).cursor).toEqual({ row: 0, col: 7 });
+    expect(press(['p'], true, { row: 0, col: 7 }).cursor).toEqual({ row: 1, col: 1 });
+    // The last manual item of the last point: ticked, the cursor stays, no move is announced.
+    const end = press(['p'], true, { row: 2, col: 7 });
+    expect([end.cursor, end.moves]).toEqual([{ row: 2, col: 7 }, []]);
+  });
+
+  it('[CK3] a tick on an automatic item is refused and sets nothing; arrows still visit it', () => {
+    const step = boardStep({ row: 0, col: 0 }, { kind: 'set', result: 'pass' }, { items, rows: 3, advance: true });
+    expect(step).toEqual({ cursor: { row: 0, col: 0 }, refused: 'automatic' });
+    expect(press(['ArrowLeft'], true).cursor).toEqual({ row: 0, col: 0 });
+    expect(press(['End'], false).cursor).toEqual({ row: 0, col: 7 });
+  });
+
+  it('[PH3] below a desk width each row is a card whose cells are at least 40 px tall', () => {
+    expect(boardLayout(1200, items.length)).toEqual({ compact: false, perLine: 8, rowHeight: 48 });
+    const phone = boardLayout(341, items.length);
+    expect(phone.compact).toBe(true);
+    expect(phone.perLine).toBe(4);
+    // Lead line, two lines of four cells, padding.
+    expect(phone.rowHeight).toBe(52 + 2 * (52 + 6) + 16);
+    // Not measured yet (0): the desk layout, never a division by zero.
+    expect(boardLayout(0, items.length).compact).toBe(false);
+  });
+
+  it('[PH4] the signed-in technician’s points come first, each part in the order of what needs action', () => {
+    expect(boardOrder(points, items, marksOf, NO_FILTERS, units, undefined, inH2orT)).toEqual(['H2', 'T', 'H1', 'X1']);
+    expect(boardOrder(points, items, marksOf, NO_FILTERS, units, undefined, null)).toEqual(['H1', 'X1', 'H2', 'T']);
   });
 
   it('turns a written phone number into a tel: address', () => {

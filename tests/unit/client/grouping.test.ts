@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildGroups, compareCodes, filterGroups, groupKeyOf, unitOrder } from '../../../client/src/lib/grouping';
+import {
+  buildGroups,
+  compareCodes,
+  filterGroups,
+  groupKeyOf,
+  mineFirst,
+  unitOrder,
+} from '../../../client/src/lib/grouping';
+import { withinUnits } from '../../../client/src/lib/permissions';
 import { point, unit } from './fixtures';
 
 // Three-level province (Hà Tĩnh before 2025) and a two-level one (after July 2025).
@@ -94,5 +102,30 @@ describe('grouping points by unit', () => {
 
   it('compareCodes orders numbers inside codes numerically', () => {
     expect(['A-10', 'A-2', 'A-1', 'B-1'].sort(compareCodes)).toEqual(['A-1', 'A-2', 'A-10', 'B-1']);
+  });
+
+  it('[PH4] a technician of Thạch Hà sees the groups holding his points first, flagged as his', () => {
+    const points = [
+      point('HT', 'province', 'HT'),
+      point('HT-CX', 'district', 'HT-CX'),
+      point('HT-CX-CB', 'commune', 'HT-CX-CB'),
+      point('HT-TH', 'district', 'HT-TH'),
+      point('HT-TH-TD', 'commune', 'HT-TH-TD'),
+    ];
+    const groups = buildGroups(points, units);
+    expect(groups.map((g) => g.unitId)).toEqual(['HT', 'HT-CX', 'HT-TH']);
+    const unitOf = new Map(points.map((p) => [p.code, p.unit]));
+    const scoped = (scope: string[]) => (code: string) => withinUnits(unitOf.get(code)!, scope, byId);
+    const mine = mineFirst(groups, scoped(['HT-TH']));
+    expect(mine.map((g) => [g.unitId, g.mine ?? false])).toEqual([
+      ['HT-TH', true],
+      ['HT', false],
+      ['HT-CX', false],
+    ]);
+    // One commune of Cẩm Xuyên: its district's group comes first.
+    expect(mineFirst(groups, scoped(['HT-CX-CB'])).map((g) => g.unitId)).toEqual(['HT-CX', 'HT', 'HT-TH']);
+    // Nobody's, or everybody's (the province): the groups as they were, the same objects.
+    expect(mineFirst(groups, () => false)).toBe(groups);
+    expect(mineFirst(groups, scoped(['HT']))).toBe(groups);
   });
 });

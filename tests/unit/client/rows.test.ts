@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PointGroup } from '../../../client/src/lib/grouping';
-import { buildRows, columnsFor } from '../../../client/src/lib/rows';
+import { buildRows, columnsFor, gridColumns } from '../../../client/src/lib/rows';
 
 const group = (unitId: string, n: number): PointGroup => ({
   unitId,
@@ -18,6 +18,13 @@ describe('grid rows', () => {
     expect(columnsFor(168 * 2 + 8)).toBe(2);
     expect(columnsFor(168 * 2 + 7)).toBe(1);
     expect(columnsFor(1000, 100, 0)).toBe(10);
+  });
+
+  it('[PH1] a phone held upright has one column of tiles, wider screens as many as fit', () => {
+    expect(gridColumns(375, 24)).toBe(1);
+    expect(gridColumns(479, 24)).toBe(1);
+    expect(gridColumns(480, 24)).toBe(2);
+    expect(gridColumns(1440, 24)).toBe(columnsFor(1416));
   });
 
   it('a header row per group, then rows of `columns` tiles', () => {

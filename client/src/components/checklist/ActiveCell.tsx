@@ -1,6 +1,11 @@
 // What the cursor is on, in words, with the same actions as the keys for those who use a mouse.
 import { forwardRef } from 'react';
-import type { ChecklistItemDef, ChecklistPoint, ItemResult } from '../../../../shared/checklist';
+import {
+  LINE_STABLE_MS,
+  type ChecklistItemDef,
+  type ChecklistPoint,
+  type ItemResult,
+} from '../../../../shared/checklist';
 import { formatDateTime } from '../../../../shared/time';
 import { telHref } from '../../lib/checklistBoard';
 import type { ChecklistStore } from '../../lib/checklistStore';
@@ -44,7 +49,16 @@ export const ActiveCell = forwardRef<
           <span className="muted">{t.checklist.by(mark.by, formatDateTime(Date.parse(mark.at)))}</span>
         )}
         {mark.note && <span className="cl-note">“{mark.note}”</span>}
-        {item.mode === 'automatic' && <span className="muted">{t.checklist.automaticRefused(item.label)}</span>}
+        {item.mode === 'automatic' && (
+          <span className="cl-auto-explain" data-testid="checklist-auto-explain">
+            {item.rule === 'line'
+              ? t.checklist.autoExplain.line(Math.round(LINE_STABLE_MS / 1000))
+              : item.rule === 'backup'
+                ? t.checklist.autoExplain.backup
+                : item.hint}{' '}
+            <span className="muted">{t.checklist.automaticRefused(item.label)}</span>
+          </span>
+        )}
       </div>
       <div className="button-row">
         {writable &&

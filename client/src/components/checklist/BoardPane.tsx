@@ -8,12 +8,16 @@ import { fold, pointSearchKey } from '../../lib/fold';
 import {
   boardKey,
   boardOrder,
+  boardStep,
   clampCursor,
-  nextManual,
   NO_FILTERS,
   type BoardFilters,
   type Cursor,
 } from '../../lib/checklistBoard';
+import { PREF_KEYS } from '../../lib/prefs';
+import { withinUnits } from '../../lib/permissions';
+import { useMe } from '../../hooks/useAuth';
+import { useBooleanPref } from '../../hooks/usePref';
 import type { ChecklistLive } from '../../lib/checklistLive';
 import { useI18n } from '../../i18n/context';
 import { ActiveCell } from './ActiveCell';
@@ -59,6 +63,10 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
   const [cursorAt, setCursorAt] = useState<{ code: string; col: number } | null>(null);
   const [editing, setEditing] = useState(false);
   const [hint, setHint] = useState<string | null>(null);
+  // After a tick the cursor moves on by itself unless the technician turned that off; each move is
+  // said in words and the cell it lands on flashes (`moved.n` restarts the flash).
+  const [advance, setAdvance] = useBooleanPref(PREF_KEYS.checklistAdvance, true);
+  const [moved, setMoved] = useState<{ text: string; n: number } | null>(null);
   const board = useRef<BoardHandle>(null);
   const callLink = useRef<HTMLAnchorElement>(null);
 
@@ -67,17 +75,32 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
   const unitName = useCallback((id: string) => unitNames.get(id) ?? id, [unitNames]);
   const units = useMemo(() => unitOptions(snap), [snap]);
   const codes = useMemo(() => snap.points.map((p) => p.code), [snap]);
+  // A technician limited to some units has their points first ([PH4]).
+  const scope = useMe()?.user.units;
+  const mine = useMemo(() => {
+    if (!scope || scope.length === 0) return null;
+    const byId = new Map(snap.units.map((u) => [u.id, u]));
+    return (p: { unit: string }) => withinUnits(p.unit, scope, byId);
+  }, [scope, snap]);
   const query = fold(search);
 
   // Sorted with the marks as they are at this moment (not on every change: see above); `sortToken`
   // asks for it again.
   const { order, sortedAt } = useMemo(
     () => ({
-      order: boardOrder(snap.points, items, store.marksOf, { ...filters, search: query }, snap.units, pointSearchKey),
+      order: boardOrder(
+        snap.points,
+        items,
+        store.marksOf,
+        { ...filters, search: query },
+        snap.units,
+        pointSearchKey,
+        mine,
+      ),
       sortedAt: store.version(),
       token: sortToken,
     }),
-    [snap, items, store, filters, query, sortToken],
+    [snap, items, store, filters, query, sortToken, mine],
   );
 
   const row = cursorAt ? order.indexOf(cursorAt.code) : -1;
@@ -102,11 +125,21 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
     if (!cursor) return;
     const code = order[cursor.row]!;
     const item = items[cursor.col]!;
-    if (item.mode === 'automatic') return setHint(t.checklist.automaticRefused(item.label));
+    const step = boardStep(cursor, { kind: 'set', result }, { items, rows: order.length, advance });
+    if (step.refused) return setHint(t.checklist.automaticRefused(item.label));
     if (!store.mayWrite(code)) return setHint(t.checklist.noRight);
     setHint(null);
     live.setItem(code, item.key, { result });
-    moveTo(nextManual(cursor, items, order.length));
+    if (step.advancedFrom) {
+      const next = items[step.cursor.col]!;
+      const where =
+        step.cursor.row === cursor.row ? next.label : `${points.get(order[step.cursor.row]!)?.name} · ${next.label}`;
+      setMoved((m) => ({
+        text: t.checklist.cursor.moved(item.label, t.checklist.result[result], where),
+        n: (m?.n ?? 0) + 1,
+      }));
+    } else setMoved(null);
+    moveTo(step.cursor);
   };
   const saveNote = (note: string | null): void => {
     if (!cursor) return;
@@ -121,13 +154,10 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
     e.preventDefault();
     switch (k.kind) {
       case 'move':
-        moveTo(clampCursor({ row: cursor.row + k.rows, col: cursor.col + k.cols }, order.length, items.length));
-        break;
       case 'home':
-        moveTo({ row: cursor.row, col: 0 });
-        break;
       case 'end':
-        moveTo({ row: cursor.row, col: items.length - 1 });
+        setMoved(null);
+        moveTo(boardStep(cursor, k, { items, rows: order.length, advance }).cursor);
         break;
       case 'set':
         set(k.result);
@@ -164,7 +194,32 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
         stale={version !== sortedAt}
         onResort={() => setSortToken((n) => n + 1)}
       />
-      <p className="cl-keys muted">{t.checklist.keys}</p>
+      <div className="cl-keys-bar">
+        <p className="cl-keys muted">
+          {t.checklist.keys}{' '}
+          <strong data-testid="checklist-after-tick">
+            {advance ? t.checklist.cursor.afterTickAdvance : t.checklist.cursor.afterTickStay}
+          </strong>
+        </p>
+        <p className="cl-touch muted">{t.checklist.cursor.touch}</p>
+        <label className="cl-advance">
+          <input
+            type="checkbox"
+            checked={advance}
+            data-testid="checklist-advance"
+            onChange={(e) => {
+              setAdvance(e.target.checked);
+              setMoved(null);
+            }}
+          />
+          {t.checklist.cursor.advance}
+        </label>
+      </div>
+      {moved && (
+        <p className="cl-moved" role="status" data-testid="checklist-moved">
+          {moved.text}
+        </p>
+      )}
       {hint && (
         <p className="notice cl-hint" role="status" data-testid="checklist-hint">
           {hint}
@@ -178,7 +233,9 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
         items={items}
         store={store}
         cursor={cursor}
+        flash={moved?.n ?? 0}
         onCell={(r, c) => {
+          setMoved(null);
           moveTo({ row: r, col: c });
           board.current?.focus();
         }}

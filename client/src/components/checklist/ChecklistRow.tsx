@@ -1,5 +1,7 @@
 // One point's row: live line state, name and unit, readiness, one cell per item, the call button.
-// Re-renders only when its own marks change (or the cursor enters or leaves it).
+// Re-renders only when its own marks change (or the cursor enters or leaves it). The lead (state,
+// point, readiness) is one box so a card (phone) can put it on a line of its own; on a desk it
+// dissolves into the row's grid (display: contents).
 import { memo } from 'react';
 import type { ChecklistItemDef, ChecklistPoint, ItemResult } from '../../../../shared/checklist';
 import { pointReadiness, resultOf, telHref } from '../../lib/checklistBoard';
@@ -20,6 +22,7 @@ export const ChecklistRow = memo(function ChecklistRow({
   store,
   row,
   activeCol,
+  flash = 0,
   onCell,
 }: {
   point: ChecklistPoint;
@@ -29,6 +32,8 @@ export const ChecklistRow = memo(function ChecklistRow({
   row: number;
   /** The cursor's column when it is on this row, else null. */
   activeCol: number | null;
+  /** Non-zero right after a tick moved the cursor onto this row: its cursor cell flashes. */
+  flash?: number;
   onCell: (row: number, col: number) => void;
 }) {
   const { t } = useI18n();
@@ -44,20 +49,22 @@ export const ChecklistRow = memo(function ChecklistRow({
       data-testid={`checklist-row-${point.code}`}
       data-ready={r.ready}
     >
-      <span className="cl-live" role="gridcell" title={t.state[status?.state ?? 'unknown']}>
-        <StateIcon state={status?.state ?? 'unknown'} />
-      </span>
-      <span className="cl-point" role="rowheader">
-        <span className="cl-code">{point.code}</span>
-        <span className="cl-name">{point.name}</span>
-        <span className="cl-unit">{unitName}</span>
-      </span>
-      <span
-        className={`cl-ready${r.ready ? ' yes' : ''}`}
-        role="gridcell"
-        data-testid={`checklist-ready-${point.code}`}
-      >
-        {r.ready ? t.checklist.ready : t.checklist.notReady}
+      <span className="cl-lead" role="none">
+        <span className="cl-live" role="gridcell" title={t.state[status?.state ?? 'unknown']}>
+          <StateIcon state={status?.state ?? 'unknown'} />
+        </span>
+        <span className="cl-point" role="rowheader" title={`${point.code} · ${point.name} · ${unitName}`}>
+          <span className="cl-code">{point.code}</span>
+          <span className="cl-name">{point.name}</span>
+          <span className="cl-unit">{unitName}</span>
+        </span>
+        <span
+          className={`cl-ready${r.ready ? ' yes' : ''}`}
+          role="gridcell"
+          data-testid={`checklist-ready-${point.code}`}
+        >
+          {r.ready ? t.checklist.ready : t.checklist.notReady}
+        </span>
       </span>
       {items.map((item, col) => {
         const result = resultOf(marks, item.key);
@@ -71,7 +78,7 @@ export const ChecklistRow = memo(function ChecklistRow({
             aria-selected={activeCol === col}
             aria-label={label}
             title={label}
-            className={`cl-cell r-${result}${item.mode === 'automatic' ? ' auto' : ''}${activeCol === col ? ' cursor' : ''}`}
+            className={`cl-cell r-${result}${item.mode === 'automatic' ? ' auto' : ''}${activeCol === col ? ' cursor' : ''}${activeCol === col && flash > 0 ? ` arrived f${flash % 2}` : ''}`}
             data-testid={`cell-${point.code}-${item.key}`}
             data-result={result}
             onMouseDown={(e) => {
@@ -80,7 +87,12 @@ export const ChecklistRow = memo(function ChecklistRow({
               onCell(row, col);
             }}
           >
-            {RESULT_SYMBOL[result]}
+            <span className="cl-symbol" aria-hidden="true">
+              {RESULT_SYMBOL[result]}
+            </span>
+            <span className="cl-cell-label" aria-hidden="true">
+              {item.label}
+            </span>
             {mark?.note ? <span className="cl-has-note" aria-hidden="true" /> : null}
           </span>
         );
