@@ -272,7 +272,7 @@ export const COMPACT_BELOW_PX = 720;
 export const ROW_HEIGHT = 48;
 /** A card: a lead line (point, readiness, call), then the item cells, each a ≥ 40 px tap target. */
 export const CARD_LEAD_PX = 52;
-export const CARD_CELL_PX = 52;
+export const CARD_CELL_PX = 60;
 export const CARD_GAP_PX = 6;
 const CARD_CELL_MIN_PX = 64;
 const CARD_PAD_PX = 16;

@@ -178,7 +178,7 @@ describe('readiness board', () => {
     expect(phone.compact).toBe(true);
     expect(phone.perLine).toBe(4);
     // Lead line, two lines of four cells, padding.
-    expect(phone.rowHeight).toBe(52 + 2 * (52 + 6) + 16);
+    expect(phone.rowHeight).toBe(52 + 2 * (60 + 6) + 16);
     // Not measured yet (0): the desk layout, never a division by zero.
     expect(boardLayout(0, items.length).compact).toBe(false);
   });
