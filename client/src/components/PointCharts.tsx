@@ -13,7 +13,7 @@ import {
 import { meetingTimes } from '../../../shared/phase';
 import type { MeetingView } from '../../../shared/protocol';
 import type { Outage, Point } from '../../../shared/schemas';
-import { formatDateTime, formatTime } from '../../../shared/time';
+import { formatDateTime, formatDateTimeSec, formatTime } from '../../../shared/time';
 import { buildSeries, OUTAGE_FILL, chartRange, gapBands, outageBands, timeTicks } from '../lib/chartData';
 import { useGaps } from '../hooks/useGaps';
 import { useSamples } from '../hooks/useSamples';
@@ -144,7 +144,7 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
               isAnimationActive={false}
               connectNulls={false}
             />
-            <Tooltip labelFormatter={(v) => formatDateTime(Number(v))} formatter={(v) => num(v)} />
+            <Tooltip labelFormatter={(v) => formatDateTimeSec(Number(v))} formatter={(v) => num(v)} />
           </ComposedChart>
         </ResponsiveContainer>
       </div>
@@ -168,7 +168,7 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
               isAnimationActive={false}
               connectNulls={false}
             />
-            <Tooltip labelFormatter={(v) => formatDateTime(Number(v))} formatter={(v) => num(v)} />
+            <Tooltip labelFormatter={(v) => formatDateTimeSec(Number(v))} formatter={(v) => num(v)} />
           </ComposedChart>
         </ResponsiveContainer>
       </div>

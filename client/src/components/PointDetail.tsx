@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import type { MeetingView } from '../../../shared/protocol';
-import { formatDateTime } from '../../../shared/time';
+import { formatDateTimeSec } from '../../../shared/time';
 import { formatLoss, formatPointRtt, formatRtt, unitPath } from '../lib/format';
 import type { MeetingData } from '../live/meetingData';
 import { usePointOutages } from '../hooks/usePointOutages';
@@ -49,7 +49,7 @@ export function PointDetail({ code, data, onClose }: { code: string; data: Meeti
         {status?.since && (
           <span className="muted">
             {' '}
-            · {t.detail.since} {formatDateTime(Date.parse(status.since))}
+            · {t.detail.since} {formatDateTimeSec(Date.parse(status.since))}
           </span>
         )}
         <span className="detail-metrics">

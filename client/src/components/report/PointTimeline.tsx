@@ -14,7 +14,7 @@ import {
 } from 'recharts';
 import type { ReportOutage, ReportPoint } from '../../../../shared/report';
 import type { Sample } from '../../../../shared/schemas';
-import { formatDateTime, formatTime } from '../../../../shared/time';
+import { formatDateTime, formatDateTimeSec, formatTime } from '../../../../shared/time';
 import { buildSeries, OUTAGE_FILL, outageBands, timeTicks, type ChartRange } from '../../lib/chartData';
 import { api } from '../../live/api';
 import { useI18n } from '../../i18n/context';
@@ -106,7 +106,7 @@ export function PointTimeline({
             isAnimationActive={false}
             connectNulls={false}
           />
-          <Tooltip labelFormatter={(v) => formatDateTime(Number(v))} formatter={(v) => num(v)} />
+          <Tooltip labelFormatter={(v) => formatDateTimeSec(Number(v))} formatter={(v) => num(v)} />
         </ComposedChart>
       </ResponsiveContainer>
       <p className="chart-label">
@@ -127,7 +127,7 @@ export function PointTimeline({
             isAnimationActive={false}
             connectNulls={false}
           />
-          <Tooltip labelFormatter={(v) => formatDateTime(Number(v))} formatter={(v) => num(v)} />
+          <Tooltip labelFormatter={(v) => formatDateTimeSec(Number(v))} formatter={(v) => num(v)} />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
