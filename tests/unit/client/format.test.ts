@@ -4,6 +4,16 @@ import { formatLoss, formatPointRtt, formatRtt, telHref, unitPath } from '../../
 import { PREF_KEYS, readPref, writePref } from '../../../client/src/lib/prefs';
 import { unit } from './fixtures';
 
+const st = (state: PointState, rtt: number | null): PointStatus => ({
+  code: 'A',
+  state,
+  rtt,
+  loss: null,
+  jitter: null,
+  since: null,
+  backup: null,
+});
+
 describe('display formats', () => {
   it('RTT with decimals only where they matter, decimal comma in Vietnamese', () => {
     expect(formatRtt(0.043, 'vi-VN')).toBe('0,04 ms');
@@ -13,15 +23,6 @@ describe('display formats', () => {
   });
 
   it('[NU1] a point shows an RTT only while reachable, and a loopback reply never as 0 ms', () => {
-    const st = (state: PointState, rtt: number | null): PointStatus => ({
-      code: 'A',
-      state,
-      rtt,
-      loss: null,
-      jitter: null,
-      since: null,
-      backup: null,
-    });
     expect(formatPointRtt(st('up', 12.4), 'vi-VN')).toBe('12 ms');
     expect(formatPointRtt(st('degraded', 0.04), 'vi-VN')).toBe('0,04 ms');
     // The wire rounds RTTs below 0.05 ms to 0: a reply, not zero.

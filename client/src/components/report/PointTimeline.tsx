@@ -14,7 +14,7 @@ import {
 } from 'recharts';
 import type { ReportOutage, ReportPoint } from '../../../../shared/report';
 import type { Sample } from '../../../../shared/schemas';
-import { formatDateTime, formatDateTimeSec, formatTime } from '../../../../shared/time';
+import { formatDateTimeSec, formatTime } from '../../../../shared/time';
 import { buildSeries, OUTAGE_FILL, outageBands, timeTicks, type ChartRange } from '../../lib/chartData';
 import { api } from '../../live/api';
 import { useI18n } from '../../i18n/context';

@@ -1,7 +1,7 @@
 // Points up / degraded / down / unknown over the phase, stacked (Recharts).
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Timeline } from '../../../../shared/report';
-import { formatDateTime, formatDateTimeSec, formatTime } from '../../../../shared/time';
+import { formatDateTimeSec, formatTime } from '../../../../shared/time';
 import { timeTicks } from '../../lib/chartData';
 import { useI18n } from '../../i18n/context';
 
