@@ -31,6 +31,13 @@ export const reportEn: ReportMessages = {
     points: 'Points',
     pointsWithDown: (n: number) => `${n} points went down`,
     pointsUnknown: (n: number) => `${n} points never measured`,
+    shares: 'Shares of time (% of the time monitored)',
+    counts: 'Counts, durations, latency',
+    periodPerPoint: 'Time monitored per point',
+    downtimeSum: 'summed over the points',
+  },
+  units: {
+    own: (unit: string) => `${unit}: its own points`,
   },
   charts: {
     states: 'Points by state',

@@ -83,8 +83,10 @@ describe('CSV', () => {
     const col = (h: string) => summary[0]!.indexOf(h);
     expect(live[col('Thông suốt (%)')]).toBe(report.summary.live!.upPct.toFixed(2));
     expect(live[col('Số điểm cầu')]).toBe('4');
-    expect(live[col('Thời gian mất kết nối')]).toBe('1:04:29'); // 3869 s
-    expect(live[col('Lần mất kết nối dài nhất')]).toBe('54:25');
+    // [NU2] Durations in whole seconds, never h:mm:ss that reads as a time of day.
+    expect(live[col('Thời gian mất kết nối (giây)')]).toBe('3869'); // 1 h 04 min 29 s
+    expect(live[col('Lần mất kết nối dài nhất (giây)')]).toBe('3265');
+    expect(live[col('Thời gian theo dõi (giây)')]).toBe('14400');
     const points = parseCsv(reportCsv(report, 'points')).rows;
     expect(points).toHaveLength(1 + 2 * POINTS.length);
     const outages = parseCsv(reportCsv(report, 'outages')).rows;
