@@ -47,6 +47,7 @@ export const reportEn: ReportMessages = {
     rtt: 'Average RTT (ms)',
     loss: 'Loss (%)',
     noSamples: 'No detailed figures are kept for this point any more.',
+    unobserved: (n: number) => `Grey: ${n} span${n === 1 ? '' : 's'} when the point was not observed (state unknown).`,
     loadingSamples: 'Loading…',
   },
   exports: {

@@ -48,6 +48,7 @@ export const reportVi = {
     loss: 'Mất gói (%)',
     noSamples: 'Không còn số liệu chi tiết của điểm cầu này.',
     loadingSamples: 'Đang tải số liệu…',
+    unobserved: (n: number) => `Màu xám: ${n} khoảng không theo dõi được điểm cầu (trạng thái chưa rõ).`,
   },
   exports: {
     title: 'Tải về',

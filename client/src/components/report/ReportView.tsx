@@ -138,6 +138,7 @@ function Loaded({
             key={`${point.code}:${range.from}:${range.to}`}
             point={point}
             outages={report.outages}
+            gaps={report.gaps}
             range={range}
             now={Date.parse(report.generatedAt)}
           />
