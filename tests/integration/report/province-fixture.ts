@@ -5,7 +5,7 @@
 //   HT (Tỉnh Hà Tĩnh)        P  down 08:10:00–08:12:30, 08:40:00–08:41:00; line test 15:05–15:06
 //   ├ HT-A (Huyện An)        DA down 08:20:00–08:25:00
 //   │ ├ HT-A-1 (Xã An Một)   A1 down 08:30:00–08:30:40
-//   │ └ HT-A-2 (Xã An Hai)   A2 severe 08:33:00–08:34:00
+//   │ └ HT-A-2 (Xã An Hai)   A2 severe 08:33:00–08:34:00; no result before 08:20 (probed late)
 //   └ HT-B (Huyện Bình)
 //     └ HT-B-1 (Xã Bình Một) B1 down 07:55:00–08:05:00 (across the start), 08:50:00–08:52:00
 // Session: 6 down records on 4 points; down time 150 + 60 + 300 + 40 + 300 + 120 = 970 s.
@@ -16,6 +16,8 @@ const at = (hhmmss: string, day = '2026-03-06'): number => Date.parse(`${day}T${
 const LT = at('15:00:00', '2026-03-05');
 const LIVE = at('08:00:00');
 const END = at('09:00:00');
+/** A2's first result in the session: its chart is unobserved before. */
+export const A2_FIRST = at('08:20:00');
 
 export const UNITS: Unit[] = [
   { id: 'HT', name: 'Tỉnh Hà Tĩnh', level: 'province', parent: null },
@@ -105,7 +107,7 @@ export function seedProvince(store: Store): void {
   for (const p of POINTS) {
     const [lt, live] = DOWN[p.code]!;
     rows.push(...buckets(p, LT, LT + 30 * 60_000, 5, lt));
-    rows.push(...buckets(p, LIVE, END, 10, live));
+    rows.push(...buckets(p, p.code === 'A2' ? A2_FIRST : LIVE, END, 10, live));
   }
   store.writeRollups(rows);
   for (const p of POINTS) {
