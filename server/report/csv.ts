@@ -44,9 +44,12 @@ export function csvCell(v: CellValue, kind: ColumnKind, decimalComma: boolean): 
   }
 }
 
+/** `Thời lượng (giây)`, `Thời gian mất kết nối (cộng các điểm cầu, giây)`. */
+const secondsHeader = (h: string): string => (h.endsWith(')') ? `${h.slice(0, -1)}, giây)` : `${h} (giây)`);
+
 export function reportCsv(r: MeetingReport, which: CsvTable, semicolon = false): string {
   const t = CSV_BUILDERS[which](r);
   const rows = t.rows.map((row) => row.map((v, i) => csvCell(v, t.columns[i]?.kind ?? 'text', semicolon)));
-  const header = t.columns.map((c) => (c.kind === 'duration' ? `${c.header} (giây)` : c.header));
+  const header = t.columns.map((c) => (c.kind === 'duration' ? secondsHeader(c.header) : c.header));
   return writeCsv([header, ...rows], semicolon ? ';' : ',');
 }
