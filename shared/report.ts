@@ -141,12 +141,18 @@ export const ReportPoint = z.object({
 export type ReportPoint = z.infer<typeof ReportPoint>;
 
 export const ReportUnit = z.object({
-  id: Code,
+  /** The unit's code, or `<code>#own` for the row of a unit's own points (see `ownOf`). */
+  id: z.string().min(1),
   name: z.string(),
   level: Level,
   parent: Code.nullable(),
   /** 0 for a root of the report's tree. */
   depth: z.number().int(),
+  /**
+   * Set on the row that holds only the points attached directly to this unit (the province's own
+   * point beside its districts): first among the unit's children, so each level adds up to its parent.
+   */
+  ownOf: Code.optional(),
   lineTest: AggregateFigures.nullable(),
   live: AggregateFigures.nullable(),
 });

@@ -24,6 +24,11 @@ export function formatDateTime(ms: number): string {
   return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
+/** `21/11/2026 15:00:07`: an instant to the second (outage starts and ends, acknowledgements). */
+export function formatDateTimeSec(ms: number): string {
+  return `${formatDateTime(ms)}:${pad(new Date(ms + VN_OFFSET_MS).getUTCSeconds())}`;
+}
+
 /** `15:00:07` */
 export function formatTime(ms: number): string {
   const d = new Date(ms + VN_OFFSET_MS);

@@ -178,12 +178,13 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
       live: presentRange(ranges.live),
     },
     summary: { lineTest: out.lineTest?.summary ?? null, live: out.live?.summary ?? null },
-    units: tree.units.map(({ unit, depth }) => ({
+    units: tree.units.map(({ unit, depth, ownOf }) => ({
       id: unit.id,
       name: unit.name,
       level: unit.level,
       parent: unit.parent,
       depth,
+      ...(ownOf === undefined ? {} : { ownOf }),
       lineTest: out.lineTest?.units.get(unit.id) ?? null,
       live: out.live?.units.get(unit.id) ?? null,
     })),

@@ -1,8 +1,9 @@
 // One table of the report as CSV (UTF-8 with BOM, CRLF): comma-separated with decimal points, or for a
-// Vietnamese-locale Excel semicolon-separated with decimal commas. Durations h:mm:ss, instants
-// dd/MM/yyyy HH:mm:ss in Asia/Ho_Chi_Minh. Text that would start a formula is defused by writeCsv.
+// Vietnamese-locale Excel semicolon-separated with decimal commas. Durations in whole seconds (the
+// header says "(giây)"): a machine-readable number that adds up and can never be read as a time of day,
+// as `0:40` could. Instants dd/MM/yyyy HH:mm:ss in Asia/Ho_Chi_Minh. Text that would start a formula
+// is defused by writeCsv.
 import type { CsvTable, MeetingReport } from '../../shared/report';
-import { formatDuration } from '../../shared/time';
 import { writeCsv } from '../importer/csv';
 import {
   checklistTable,
@@ -35,7 +36,7 @@ export function csvCell(v: CellValue, kind: ColumnKind, decimalComma: boolean): 
     case 'ms':
       return dec(v.toFixed(2));
     case 'duration':
-      return formatDuration(v);
+      return String(Math.round(v / 1000));
     case 'datetime':
       return formatInstant(v);
     default:
@@ -43,8 +44,12 @@ export function csvCell(v: CellValue, kind: ColumnKind, decimalComma: boolean): 
   }
 }
 
+/** `Thời lượng (giây)`, `Thời gian mất kết nối (cộng các điểm cầu, giây)`. */
+const secondsHeader = (h: string): string => (h.endsWith(')') ? `${h.slice(0, -1)}, giây)` : `${h} (giây)`);
+
 export function reportCsv(r: MeetingReport, which: CsvTable, semicolon = false): string {
   const t = CSV_BUILDERS[which](r);
   const rows = t.rows.map((row) => row.map((v, i) => csvCell(v, t.columns[i]?.kind ?? 'text', semicolon)));
-  return writeCsv([t.columns.map((c) => c.header), ...rows], semicolon ? ';' : ',');
+  const header = t.columns.map((c) => (c.kind === 'duration' ? secondsHeader(c.header) : c.header));
+  return writeCsv([header, ...rows], semicolon ? ';' : ',');
 }

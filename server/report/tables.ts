@@ -65,6 +65,16 @@ function figureCells(f: PhaseFigures | null): CellValue[] {
   ];
 }
 
+/**
+ * The figure columns of a unit or the meeting: its times are its points' added up (point-time), so the
+ * headers of the two summed durations say so — 5 points over a 1-hour session are 5 hours monitored.
+ */
+const SUMMED_FIGURE_COLUMNS: Column[] = FIGURE_COLUMNS.map((c) =>
+  c.header === 'Thời gian theo dõi' || c.header === 'Thời gian mất kết nối'
+    ? { ...c, header: `${c.header} (cộng các điểm cầu)` }
+    : c,
+);
+
 const AGGREGATE_COLUMNS: Column[] = [
   col('Số điểm cầu', 'int'),
   col('Điểm cầu có mất kết nối', 'int'),
@@ -77,7 +87,7 @@ export function summaryTable(r: MeetingReport): ExportTable {
   return {
     sheet: 'Tổng hợp',
     title: 'Tổng hợp theo giai đoạn',
-    columns: [col('Giai đoạn'), ...AGGREGATE_COLUMNS, ...FIGURE_COLUMNS],
+    columns: [col('Giai đoạn'), ...AGGREGATE_COLUMNS, ...SUMMED_FIGURE_COLUMNS],
     rows: REPORT_PHASES.map((ph) => [PHASE_WORDS[ph], ...aggregateCells(r.summary[ph]), ...figureCells(r.summary[ph])]),
   };
 }
@@ -86,7 +96,14 @@ export function unitsTable(r: MeetingReport): ExportTable {
   return {
     sheet: 'Theo đơn vị',
     title: 'Theo đơn vị hành chính (gồm các đơn vị trực thuộc)',
-    columns: [col('Mã đơn vị'), col('Đơn vị'), col('Cấp'), col('Giai đoạn'), ...AGGREGATE_COLUMNS, ...FIGURE_COLUMNS],
+    columns: [
+      col('Mã đơn vị'),
+      col('Đơn vị'),
+      col('Cấp'),
+      col('Giai đoạn'),
+      ...AGGREGATE_COLUMNS,
+      ...SUMMED_FIGURE_COLUMNS,
+    ],
     rows: r.units.flatMap((u) =>
       REPORT_PHASES.map((ph) => [
         u.id,

@@ -1,6 +1,6 @@
 // The report as one workbook: summary (with the meeting's particulars above it), per unit, per point,
 // outages, checklist and roll call. Numbers stay numbers (percentages and RTTs with two decimals,
-// durations as Excel times [h]:mm:ss); instants are text in Asia/Ho_Chi_Minh, since a spreadsheet
+// durations as Excel durations shown `1 giờ 04 phút 29 giây`); instants are text in Asia/Ho_Chi_Minh, since a spreadsheet
 // cell has no time zone.
 import ExcelJS from 'exceljs';
 import type { MeetingReport } from '../../shared/report';
@@ -25,7 +25,8 @@ const NUM_FMT: Partial<Record<ColumnKind, string>> = {
   int: '0',
   pct: '0.00',
   ms: '0.00',
-  duration: '[h]:mm:ss',
+  // Still an Excel duration (it adds up), written `1 giờ 04 phút 29 giây`: `1:04:29` reads as a time of day.
+  duration: '[h] "giờ" mm "phút" ss "giây"',
 };
 
 function addTable(ws: ExcelJS.Worksheet, t: ExportTable): number {

@@ -119,7 +119,9 @@ export class TargetTracker {
     const down = this.st === 'down';
     const unknown = this.st === 'unknown';
     out.state = this.st;
-    out.rtt = this.lastRtt;
+    // A down or unknown target has no RTT to show (ST12): a reply of a recovery run that has not yet
+    // brought it up would otherwise put a figure (loopback: "0 ms") on a red tile.
+    out.rtt = down || unknown ? NaN : this.lastRtt;
     out.loss = down ? 100 : unknown ? NaN : this.lossPct();
     out.jitter = down || unknown ? NaN : this.jitter();
     out.since = this.sinceT;

@@ -6,15 +6,15 @@ import { useTick } from '../hooks/useTick';
 import { useI18n } from '../i18n/context';
 
 function RunningDuration({ outage }: { outage: Outage }) {
-  const { t } = useI18n();
+  const { lang } = useI18n();
   const session = useSession();
   useTick();
-  return <>{durationText(outageDurationMs(outage, session.now()), t.days)}</>;
+  return <>{durationText(outageDurationMs(outage, session.now()), lang)}</>;
 }
 
 /** Running (ticks every second) while the outage is open, fixed once it has ended. */
 export function OutageDuration({ outage }: { outage: Outage }) {
-  const { t } = useI18n();
+  const { lang } = useI18n();
   if (outage.endedAt === null) return <RunningDuration outage={outage} />;
-  return <>{durationText(outageDurationMs(outage, 0), t.days)}</>;
+  return <>{durationText(outageDurationMs(outage, 0), lang)}</>;
 }

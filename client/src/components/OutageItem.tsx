@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { Outage } from '../../../shared/schemas';
-import { formatDateTime, formatTime } from '../../../shared/time';
+import { formatDateTime, formatDateTimeSec, formatTime } from '../../../shared/time';
 import { useI18n } from '../i18n/context';
 import { OutageDuration } from './OutageDuration';
 
@@ -31,7 +31,7 @@ export const OutageItem = memo(function OutageItem({
           </span>
         </span>
         <span className="outage-name">{name}</span>
-        <span className="outage-time" title={formatDateTime(started)}>
+        <span className="outage-time" title={formatDateTimeSec(started)}>
           {t.feed.since} {formatTime(started)}
           {outage.endedAt !== null && ` – ${formatTime(Date.parse(outage.endedAt))}`}
           {' · '}

@@ -8,7 +8,7 @@ import { useI18n } from '../i18n/context';
 
 /** The meeting's phase (from the server) and a countdown on the server-corrected clock. */
 export function PhaseCountdown({ meeting }: { meeting: MeetingView }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const session = useSession();
   const phase = useObservable(session.phase) ?? meeting.phase;
   useTick();
@@ -25,7 +25,7 @@ export function PhaseCountdown({ meeting }: { meeting: MeetingView }) {
           ) : (
             <>
               <span className="countdown-label">{t.countdown[cd.kind]}</span>{' '}
-              <span className="countdown-value">{countdownText(cd.remainingMs, t.days)}</span>
+              <span className="countdown-value">{countdownText(cd.remainingMs, lang)}</span>
             </>
           )}
         </span>

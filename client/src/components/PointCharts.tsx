@@ -13,8 +13,8 @@ import {
 import { meetingTimes } from '../../../shared/phase';
 import type { MeetingView } from '../../../shared/protocol';
 import type { Outage, Point } from '../../../shared/schemas';
-import { formatDateTime, formatTime } from '../../../shared/time';
-import { buildSeries, OUTAGE_FILL, chartRange, gapBands, outageBands, timeTicks } from '../lib/chartData';
+import { formatDateTime, formatDateTimeSec, formatTime } from '../../../shared/time';
+import { buildSeries, OUTAGE_FILL, chartRange, gapBands, outageBands, silenceBands, timeTicks } from '../lib/chartData';
 import { useGaps } from '../hooks/useGaps';
 import { useSamples } from '../hooks/useSamples';
 import { useSession } from '../hooks/useSession';
@@ -42,6 +42,11 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
   const bands = useMemo(() => outageBands(outages, range, session.now()), [outages, range, session]);
   const gaps = useGaps(meeting.id);
   const unknown = useMemo(() => gapBands(gaps, range), [gaps, range]);
+  // Before the first result (the server had not started), and silences the server did not record.
+  const silent = useMemo(
+    () => (samples.kind === 'ready' ? silenceBands(samples.samples, host, gaps, range, session.now()) : []),
+    [samples, host, gaps, range, session],
+  );
   const long = range.to - range.from > DAY_MS / 2;
   const tick = (v: number): string =>
     long ? `${formatDateTime(v).slice(0, 5)} ${formatTime(v).slice(0, 5)}` : formatTime(v).slice(0, 5);
@@ -67,6 +72,17 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
     />
   );
   const shading = [
+    ...silent.map((g) => (
+      <ReferenceArea
+        key={g.key}
+        className="unobserved-band"
+        x1={g.x1}
+        x2={g.x2}
+        fill={GAP_FILL}
+        fillOpacity={0.2}
+        ifOverflow="hidden"
+      />
+    )),
     ...unknown.map((g) => (
       <ReferenceArea
         key={`gap:${g.key}`}
@@ -115,6 +131,11 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
           <span className="legend-gap" /> {t.detail.gaps(unknown.length)}
         </p>
       )}
+      {silent.length > 0 && (
+        <p className="muted chart-gaps" data-testid="chart-unobserved" data-count={silent.length}>
+          <span className="legend-gap legend-unobserved" /> {t.detail.unobserved(silent.length)}
+        </p>
+      )}
       <p className="chart-label">
         <strong>{t.detail.rtt}</strong> <span className="legend-line" /> {t.detail.rttAvg}{' '}
         <span className="legend-band" /> {t.detail.rttBand}
@@ -144,7 +165,7 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
               isAnimationActive={false}
               connectNulls={false}
             />
-            <Tooltip labelFormatter={(v) => formatDateTime(Number(v))} formatter={(v) => num(v)} />
+            <Tooltip labelFormatter={(v) => formatDateTimeSec(Number(v))} formatter={(v) => num(v)} />
           </ComposedChart>
         </ResponsiveContainer>
       </div>
@@ -168,7 +189,7 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
               isAnimationActive={false}
               connectNulls={false}
             />
-            <Tooltip labelFormatter={(v) => formatDateTime(Number(v))} formatter={(v) => num(v)} />
+            <Tooltip labelFormatter={(v) => formatDateTimeSec(Number(v))} formatter={(v) => num(v)} />
           </ComposedChart>
         </ResponsiveContainer>
       </div>

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import type { MeetingView } from '../../../shared/protocol';
-import { formatDateTime } from '../../../shared/time';
-import { formatLoss, formatRtt, unitPath } from '../lib/format';
+import { formatDateTimeSec } from '../../../shared/time';
+import { formatLoss, formatPointRtt, formatRtt, unitPath } from '../lib/format';
 import type { MeetingData } from '../live/meetingData';
 import { usePointOutages } from '../hooks/usePointOutages';
 import { useStatus } from '../hooks/useStatus';
@@ -49,11 +49,11 @@ export function PointDetail({ code, data, onClose }: { code: string; data: Meeti
         {status?.since && (
           <span className="muted">
             {' '}
-            · {t.detail.since} {formatDateTime(Date.parse(status.since))}
+            · {t.detail.since} {formatDateTimeSec(Date.parse(status.since))}
           </span>
         )}
         <span className="detail-metrics">
-          {formatRtt(status?.rtt, t.locale)} · {formatLoss(status?.loss, t.locale)} · {t.detail.jitter}{' '}
+          {formatPointRtt(status, t.locale)} · {formatLoss(status?.loss, t.locale)} · {t.detail.jitter}{' '}
           {formatRtt(status?.jitter, t.locale)}
         </span>
       </div>

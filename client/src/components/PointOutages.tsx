@@ -1,5 +1,5 @@
 import type { Outage } from '../../../shared/schemas';
-import { formatDateTime, formatTime } from '../../../shared/time';
+import { formatDateTimeSec, formatTime } from '../../../shared/time';
 import { useI18n } from '../i18n/context';
 import { OutageDuration } from './OutageDuration';
 
@@ -18,7 +18,7 @@ export function PointOutages({ outages, error }: { outages: readonly Outage[]; e
               <tr key={o.id} className={o.endedAt === null ? 'open' : ''} data-open={String(o.endedAt === null)}>
                 <td>{t.outageType[o.type]}</td>
                 <td>
-                  {formatDateTime(Date.parse(o.startedAt))}
+                  {formatDateTimeSec(Date.parse(o.startedAt))}
                   {o.endedAt !== null && ` – ${formatTime(Date.parse(o.endedAt))}`}
                 </td>
                 <td className="num">

@@ -1,6 +1,6 @@
 // While the server cannot write its database: monitoring goes on, but the technicians must know that
 // the log is waiting in memory (and that changes are refused meanwhile).
-import { formatDateTime } from '../../../shared/time';
+import { formatDateTimeSec } from '../../../shared/time';
 import { useObservable } from '../hooks/useObservable';
 import { useSession } from '../hooks/useSession';
 import { useI18n } from '../i18n/context';
@@ -19,7 +19,7 @@ export function StorageBanner() {
     >
       <span>
         {t.health.failing(health.pendingWrites)}
-        {Number.isFinite(since) && <> ({t.health.since(formatDateTime(since))})</>}
+        {Number.isFinite(since) && <> ({t.health.since(formatDateTimeSec(since))})</>}
       </span>
       <span className="notice-hint">{t.health.hint}</span>
     </div>

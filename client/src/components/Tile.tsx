@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { formatLoss, formatRtt } from '../lib/format';
+import { formatLoss, formatPointRtt } from '../lib/format';
 import { STATE_ICON } from '../lib/stateMeta';
 import { useIsSelected, useSelectionStore } from '../hooks/useSelection';
 import { useStatus } from '../hooks/useStatus';
@@ -13,7 +13,7 @@ export const Tile = memo(function Tile({ code, name }: { code: string; name: str
   const selected = useIsSelected(code);
   const selection = useSelectionStore();
   const state = status?.state ?? 'unknown';
-  const rtt = formatRtt(status?.rtt, t.locale);
+  const rtt = formatPointRtt(status, t.locale);
   const loss = formatLoss(status?.loss, t.locale);
   const backup = status?.backup ?? null;
   return (

@@ -88,6 +88,8 @@ export const en: Messages = {
     noSamples: 'No measurements yet.',
     chartLoading: 'Loading chart…',
     gaps: (n: number) => `Grey: ${n} span${n === 1 ? '' : 's'} when the server was not monitoring (state unknown).`,
+    unobserved: (n: number) =>
+      `Light grey: ${n} span${n === 1 ? '' : 's'} with no measurement of this point (before monitoring began, or not measured; state unknown).`,
     outages: 'Outages of this point',
     noOutages: 'No outages.',
     since: 'In this state since',

@@ -31,6 +31,13 @@ export const reportEn: ReportMessages = {
     points: 'Points',
     pointsWithDown: (n: number) => `${n} points went down`,
     pointsUnknown: (n: number) => `${n} points never measured`,
+    shares: 'Shares of time (% of the time monitored)',
+    counts: 'Counts, durations, latency',
+    periodPerPoint: 'Time monitored per point',
+    downtimeSum: 'summed over the points',
+  },
+  units: {
+    own: (unit: string) => `${unit}: its own points`,
   },
   charts: {
     states: 'Points by state',
@@ -40,6 +47,7 @@ export const reportEn: ReportMessages = {
     rtt: 'Average RTT (ms)',
     loss: 'Loss (%)',
     noSamples: 'No detailed figures are kept for this point any more.',
+    unobserved: (n: number) => `Grey: ${n} span${n === 1 ? '' : 's'} when the point was not observed (state unknown).`,
     loadingSamples: 'Loading…',
   },
   exports: {

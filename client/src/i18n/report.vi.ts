@@ -31,6 +31,13 @@ export const reportVi = {
     points: 'Điểm cầu',
     pointsWithDown: (n: number) => `${n} điểm cầu có mất kết nối`,
     pointsUnknown: (n: number) => `${n} điểm cầu chưa đo được`,
+    shares: 'Tỷ lệ thời gian (% thời gian theo dõi)',
+    counts: 'Số lượng, thời lượng, độ trễ',
+    periodPerPoint: 'Thời gian theo dõi mỗi điểm cầu',
+    downtimeSum: 'cộng các điểm cầu',
+  },
+  units: {
+    own: (unit: string) => `Điểm cầu riêng của ${unit}`,
   },
   charts: {
     states: 'Số điểm cầu theo trạng thái',
@@ -41,6 +48,7 @@ export const reportVi = {
     loss: 'Mất gói (%)',
     noSamples: 'Không còn số liệu chi tiết của điểm cầu này.',
     loadingSamples: 'Đang tải số liệu…',
+    unobserved: (n: number) => `Màu xám: ${n} khoảng không theo dõi được điểm cầu (trạng thái chưa rõ).`,
   },
   exports: {
     title: 'Tải về',

@@ -93,6 +93,8 @@ export const vi = {
     noSamples: 'Chưa có số liệu đo.',
     chartLoading: 'Đang tải biểu đồ…',
     gaps: (n: number) => `Màu xám: ${n} khoảng máy chủ không giám sát (trạng thái chưa rõ).`,
+    unobserved: (n: number) =>
+      `Màu xám nhạt: ${n} khoảng không có số liệu của điểm cầu (trước khi bắt đầu giám sát hoặc không đo được; trạng thái chưa rõ).`,
     outages: 'Sự cố của điểm cầu',
     noOutages: 'Không có sự cố.',
     since: 'Trạng thái từ',

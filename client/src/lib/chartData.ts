@@ -3,7 +3,7 @@
 // light, with breaks where nothing was measured (overnight between line test and session).
 import type { MeetingTimes } from '../../../shared/phase';
 import type { Outage, OutageType, Sample } from '../../../shared/schemas';
-import { VN_OFFSET_MS } from '../../../shared/time';
+import { VN_OFFSET_MS, toWireInstant } from '../../../shared/time';
 
 export const CHART_MARGIN_MS = 15 * 60_000;
 export const ROLLUP_MS = 10_000;
@@ -158,6 +158,54 @@ export function gapBands(gaps: readonly { from: string; to: string }[], range: C
     bands.push({ key: `${g.from}/${g.to}`, x1, x2 });
   }
   return bands;
+}
+
+/** A silence longer than this in a target's rollups means it was not observed then (60 s idle cadence fits). */
+export const SILENCE_MS = 120_000;
+
+/**
+ * The spans of the chart when the target was not observed although the server recorded no monitor gap
+ * for them, as grey x-ranges: before its first stored result (the server had not started monitoring
+ * it yet), silences of more than `SILENCE_MS` between results, and after its last result up to `now`
+ * when that is a silence too. The recorded gaps (`/api/gaps`) are left out here: `gapBands` draws
+ * them. Widened like outages, so a short one is still seen. The last ~20 s, which the rollup buffer
+ * has not written yet, are not a silence.
+ */
+export function silenceBands(
+  samples: readonly Sample[],
+  host: string,
+  gaps: readonly { from: string; to: string }[],
+  range: ChartRange,
+  now: number,
+): GapBand[] {
+  const end = Math.min(range.to, now);
+  const silences: [number, number][] = [];
+  let covered = range.from;
+  const times = samples
+    .filter((x) => x.host === host && x.sent > 0)
+    .map((x) => Date.parse(x.t))
+    .filter((t) => t >= range.from - ROLLUP_MS && t <= range.to)
+    .sort((a, b) => a - b);
+  for (const t of times) {
+    if (t - covered > SILENCE_MS) silences.push([covered, t]);
+    covered = Math.max(covered, t + ROLLUP_MS);
+  }
+  if (end - covered > SILENCE_MS) silences.push([covered, end]);
+  const recorded = gaps
+    .map((g) => [Date.parse(g.from), Date.parse(g.to)] as const)
+    .filter(([a, b]) => a <= b)
+    .sort((x, y) => x[0] - y[0]);
+  const out: { from: string; to: string }[] = [];
+  for (const [a0, b] of silences) {
+    let a = a0;
+    for (const [ga, gb] of recorded) {
+      if (gb <= a || ga >= b) continue;
+      if (ga - a > SILENCE_MS) out.push({ from: toWireInstant(a), to: toWireInstant(ga) });
+      a = Math.max(a, gb);
+    }
+    if (b - a > SILENCE_MS) out.push({ from: toWireInstant(a), to: toWireInstant(b) });
+  }
+  return gapBands(out, range).map((g) => ({ ...g, key: `silence:${g.key}` }));
 }
 
 /** Outage bands on every chart: the tiles' colours for down and severe (Okabe–Ito). */

@@ -2,6 +2,7 @@
 // `now` is the client clock corrected by the server's offset.
 import type { MeetingTimes } from '../../../shared/phase';
 import type { Phase } from '../../../shared/schemas';
+import { formatDurationWords, type DurationLang } from '../../../shared/time';
 
 export type CountdownKind = 'lineTest' | 'session' | 'end';
 
@@ -13,8 +14,6 @@ export interface Countdown {
   /** The target has passed but the phase has not moved on yet (a session running over time). */
   overdue: boolean;
 }
-
-const two = (n: number): string => String(n).padStart(2, '0');
 
 const TARGET: Record<Phase, CountdownKind | null> = {
   scheduled: 'lineTest',
@@ -32,21 +31,15 @@ export function countdownFor(phase: Phase, times: MeetingTimes, now: number): Co
 }
 
 /**
- * `4:05`, `1:02:03`, `2 ngày 03:04:05`. Seconds round up, so the display reaches 0:00 exactly at the
+ * The time left, in words (`4 phút 05 giây`, `1 giờ 05 phút`; English `4 min 05 s`): never `4:05`,
+ * which reads as a time of day. Seconds round up, so the display reaches `0 giây` exactly at the
  * target rather than a second early.
  */
-export function countdownText(remainingMs: number, days: (n: number) => string): string {
-  const total = Math.max(0, Math.ceil(remainingMs / 1000));
-  const d = Math.floor(total / 86_400);
-  const h = Math.floor((total % 86_400) / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (d > 0) return `${days(d)} ${two(h)}:${two(m)}:${two(s)}`;
-  if (h > 0) return `${h}:${two(m)}:${two(s)}`;
-  return `${m}:${two(s)}`;
+export function countdownText(remainingMs: number, lang: DurationLang): string {
+  return formatDurationWords(Math.ceil(Math.max(0, remainingMs) / 1000) * 1000, lang);
 }
 
-/** Elapsed durations (outages): `0:07`, `12:30`, `1:02:03`, `2 ngày 03:04:05`; seconds round down. */
-export function durationText(ms: number, days: (n: number) => string): string {
-  return countdownText(Math.floor(Math.max(0, ms) / 1000) * 1000, days);
+/** Elapsed durations (outages) in words: `7 giây`, `12 phút 30 giây`, `1 giờ 02 phút`; seconds round down. */
+export function durationText(ms: number, lang: DurationLang): string {
+  return formatDurationWords(Math.max(0, ms), lang);
 }

@@ -1,5 +1,5 @@
 // Small display helpers. Numbers follow the language's conventions (decimal comma in Vietnamese).
-import type { Unit } from '../../../shared/schemas';
+import type { PointStatus, Unit } from '../../../shared/schemas';
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
@@ -20,6 +20,17 @@ export function formatRtt(ms: number | null | undefined, locale: string): string
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return NO_VALUE;
   const digits = ms < 1 ? 2 : ms < 10 ? 1 : 0;
   return `${numberFormat(locale, digits).format(ms)} ms`;
+}
+
+/**
+ * A point's RTT as its tile and detail show it: none unless the point is reachable (a down or unknown
+ * point has no RTT, whatever figure a status carries), and a reply the wire rounded to 0 (under
+ * 0.05 ms, loopback) as `< 0,1 ms`, never `0 ms`.
+ */
+export function formatPointRtt(status: PointStatus | undefined, locale: string): string {
+  if (!status || status.state === 'down' || status.state === 'unknown') return NO_VALUE;
+  if (status.rtt === 0) return `< ${numberFormat(locale, 1).format(0.1)} ms`;
+  return formatRtt(status.rtt, locale);
 }
 
 export function formatLoss(pct: number | null | undefined, locale: string): string {

@@ -40,6 +40,11 @@ export function subtreeIndex(units: readonly ReportUnit[]): Map<string, Set<stri
     for (const c of children.get(id) ?? []) collect(c, into);
   };
   for (const u of units) {
+    // A unit's own-points row holds the points attached to that unit itself, none of its children's.
+    if (u.ownOf !== undefined) {
+      out.set(u.id, new Set([u.ownOf]));
+      continue;
+    }
     const s = new Set<string>();
     collect(u.id, s);
     out.set(u.id, s);

@@ -22,8 +22,29 @@ export interface UnitBar {
   unknown: number;
 }
 
-/** The first level of the report's tree with two or more units (districts, or communes). */
-export function unitBars(units: readonly ReportUnit[], phase: ReportPhase, max = 40): UnitBar[] {
+/**
+ * A unit row's name as the dashboard shows it: an own-points row (its server name is Vietnamese, for
+ * the exports) in the dashboard's language.
+ */
+export function unitRowName(
+  u: ReportUnit,
+  units: readonly ReportUnit[],
+  own: (unitName: string) => string = (n) => n,
+): string {
+  if (u.ownOf === undefined) return u.name;
+  return own(units.find((x) => x.id === u.ownOf)?.name ?? u.ownOf);
+}
+
+/**
+ * The first level of the report's tree with two or more units (districts, or communes), with the
+ * province's own points as a row of that level: the bars cover every point of the summary.
+ */
+export function unitBars(
+  units: readonly ReportUnit[],
+  phase: ReportPhase,
+  max = 40,
+  own?: (unitName: string) => string,
+): UnitBar[] {
   const counts = new Map<number, number>();
   for (const u of units) counts.set(u.depth, (counts.get(u.depth) ?? 0) + 1);
   const depth = [...counts.keys()].sort((a, b) => a - b).find((d) => counts.get(d)! >= 2) ?? 0;
@@ -31,7 +52,7 @@ export function unitBars(units: readonly ReportUnit[], phase: ReportPhase, max =
   const shown = list.length > max ? [...list].sort((a, b) => a[phase]!.upPct - b[phase]!.upPct).slice(0, max) : list;
   return shown.map((u) => ({
     id: u.id,
-    name: u.name,
+    name: unitRowName(u, units, own),
     up: u[phase]!.upPct,
     degraded: u[phase]!.degradedPct,
     down: u[phase]!.downPct,

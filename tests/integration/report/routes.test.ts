@@ -104,7 +104,7 @@ describe('exports', () => {
     const header = rows[0]!;
     const b = rows.find((r) => r[0] === 'B' && r[4] === 'Phiên họp chính thức')!;
     expect(b[header.indexOf('Thông suốt (%)')]).toBe('68.36');
-    expect(b[header.indexOf('Thời gian mất kết nối')]).toBe('10:04');
+    expect(b[header.indexOf('Thời gian mất kết nối (giây)')]).toBe('604'); // 10 min 04 s
     expect(b[header.indexOf('Độ trễ p95 (ms)')]).toBe('150.00');
     expect(b[1]).toBe('Điểm cầu xã Cam Thành');
 

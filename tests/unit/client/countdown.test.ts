@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meetingTimes } from '../../../shared/phase';
 import { countdownFor, countdownText, durationText } from '../../../client/src/lib/countdown';
-import { vi as viMessages } from '../../../client/src/i18n/vi';
 
 const times = meetingTimes({
   lineTest: { start: '2026-03-05T15:00:00+07:00', durationMin: 120 },
@@ -39,25 +38,28 @@ describe('countdown target by phase', () => {
 });
 
 describe('countdown text', () => {
-  const days = viMessages.days;
-  it('minutes and seconds under an hour', () => {
-    expect(countdownText(0, days)).toBe('0:00');
-    expect(countdownText(65_000, days)).toBe('1:05');
+  it('[NU2] reads as a duration in words, never as a time of day', () => {
+    expect(countdownText(0, 'vi')).toBe('0 giây');
+    expect(countdownText(65_000, 'vi')).toBe('1 phút 05 giây');
+    expect(countdownText(65_000, 'en')).toBe('1 min 05 s');
   });
 
-  it('rounds seconds up, so 0:00 shows exactly at the target', () => {
-    expect(countdownText(1, days)).toBe('0:01');
-    expect(countdownText(59_001, days)).toBe('1:00');
+  it('rounds seconds up, so 0 giây shows exactly at the target', () => {
+    expect(countdownText(1, 'vi')).toBe('1 giây');
+    expect(countdownText(59_001, 'vi')).toBe('1 phút 00 giây');
   });
 
-  it('hours, and days in Vietnamese', () => {
-    expect(countdownText(3_723_000, days)).toBe('1:02:03');
-    expect(countdownText(2 * 86_400_000 + 3 * 3_600_000 + 4 * 60_000 + 5_000, days)).toBe('2 ngày 03:04:05');
+  it('hours, and days', () => {
+    expect(countdownText(3_723_000, 'vi')).toBe('1 giờ 02 phút');
+    expect(countdownText(2 * 86_400_000 + 3 * 3_600_000 + 4 * 60_000 + 5_000, 'vi')).toBe('2 ngày 03 giờ');
+    expect(countdownText(3_723_000, 'en')).toBe('1 h 02 min');
   });
 
-  it('elapsed durations round down', () => {
-    expect(durationText(59_999, days)).toBe('0:59');
-    expect(durationText(-5, days)).toBe('0:00');
-    expect(durationText(3_600_000, days)).toBe('1:00:00');
+  it('[NU2] elapsed durations (outages) in words, rounded down', () => {
+    expect(durationText(59_999, 'vi')).toBe('59 giây');
+    expect(durationText(-5, 'vi')).toBe('0 giây');
+    expect(durationText(40_000, 'vi')).toBe('40 giây'); // was "0:40"
+    expect(durationText(3_600_000, 'vi')).toBe('1 giờ 00 phút');
+    expect(durationText(750_000, 'en')).toBe('12 min 30 s');
   });
 });

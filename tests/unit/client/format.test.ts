@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { formatLoss, formatRtt, telHref, unitPath } from '../../../client/src/lib/format';
+import type { PointState, PointStatus } from '../../../shared/schemas';
+import { formatLoss, formatPointRtt, formatRtt, telHref, unitPath } from '../../../client/src/lib/format';
 import { PREF_KEYS, readPref, writePref } from '../../../client/src/lib/prefs';
 import { unit } from './fixtures';
+
+const st = (state: PointState, rtt: number | null): PointStatus => ({
+  code: 'A',
+  state,
+  rtt,
+  loss: null,
+  jitter: null,
+  since: null,
+  backup: null,
+});
 
 describe('display formats', () => {
   it('RTT with decimals only where they matter, decimal comma in Vietnamese', () => {
@@ -9,6 +20,17 @@ describe('display formats', () => {
     expect(formatRtt(3.25, 'vi-VN')).toBe('3,3 ms');
     expect(formatRtt(45.6, 'en-GB')).toBe('46 ms');
     expect(formatRtt(null, 'vi-VN')).toBe('—');
+  });
+
+  it('[NU1] a point shows an RTT only while reachable, and a loopback reply never as 0 ms', () => {
+    expect(formatPointRtt(st('up', 12.4), 'vi-VN')).toBe('12 ms');
+    expect(formatPointRtt(st('degraded', 0.04), 'vi-VN')).toBe('0,04 ms');
+    // The wire rounds RTTs below 0.05 ms to 0: a reply, not zero.
+    expect(formatPointRtt(st('up', 0), 'vi-VN')).toBe('< 0,1 ms');
+    expect(formatPointRtt(st('up', 0), 'en-GB')).toBe('< 0.1 ms');
+    expect(formatPointRtt(st('down', 0), 'vi-VN')).toBe('—');
+    expect(formatPointRtt(st('unknown', 3), 'vi-VN')).toBe('—');
+    expect(formatPointRtt(undefined, 'vi-VN')).toBe('—');
   });
 
   it('loss in percent', () => {

@@ -83,8 +83,11 @@ describe('CSV', () => {
     const col = (h: string) => summary[0]!.indexOf(h);
     expect(live[col('Thông suốt (%)')]).toBe(report.summary.live!.upPct.toFixed(2));
     expect(live[col('Số điểm cầu')]).toBe('4');
-    expect(live[col('Thời gian mất kết nối')]).toBe('1:04:29'); // 3869 s
-    expect(live[col('Lần mất kết nối dài nhất')]).toBe('54:25');
+    // [NU2] Durations in whole seconds, never h:mm:ss that reads as a time of day.
+    // A unit's or the meeting's times are its points' added up: the headers say so.
+    expect(live[col('Thời gian mất kết nối (cộng các điểm cầu, giây)')]).toBe('3869'); // 1 h 04 min 29 s
+    expect(live[col('Lần mất kết nối dài nhất (giây)')]).toBe('3265');
+    expect(live[col('Thời gian theo dõi (cộng các điểm cầu, giây)')]).toBe('14400'); // 4 points × 1 h
     const points = parseCsv(reportCsv(report, 'points')).rows;
     expect(points).toHaveLength(1 + 2 * POINTS.length);
     const outages = parseCsv(reportCsv(report, 'outages')).rows;
@@ -128,6 +131,9 @@ describe('XLSX', () => {
     expect(live[header.indexOf('Độ trễ p95 (ms)')]).toBe(20);
     expect(live[header.indexOf('Số lần chập chờn nặng')]).toBe(1);
     expect(phases.get('Chạy thử đường truyền')![header.indexOf('Chưa rõ (%)')]).toBe(25);
+    // [NU2] A duration stays an Excel duration that adds up, shown in words rather than as a clock.
+    const downCol = summary.getColumn(header.indexOf('Thời gian mất kết nối (cộng các điểm cầu)') + 1);
+    expect(downCol.numFmt).toBe('[h] "giờ" mm "phút" ss "giây"');
 
     const units = wb.getWorksheet('Theo đơn vị')!;
     expect(units.rowCount).toBe(1 + 2 * report.units.length);

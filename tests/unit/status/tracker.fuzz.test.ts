@@ -195,7 +195,7 @@ function replay(cfg: StatusConfig, evs: readonly Event[]): string | null {
     const expected = {
       transition: want,
       state: model.state,
-      rtt: model.lastRtt,
+      rtt: reachable ? model.lastRtt : null,
       loss: reachable ? model.loss() : null,
       jitter: reachable ? model.jitter() : null,
       since: model.since,

@@ -331,6 +331,11 @@ describe('windows across down, gaps and clock jumps', () => {
     expect(tr.status()).toMatchObject({ state: 'up', rtt: 30, loss: 0, jitter: 10, since: T0 });
     feed(tr, T0 + 3000, 1000, [null]);
     expect(tr.status().rtt).toBeNull();
+    // Down, then one reply of a recovery run (three are needed): still down, and no RTT shown.
+    feed(tr, T0 + 4000, 1000, [null, null, 25]);
+    expect(tr.status()).toMatchObject({ state: 'down', rtt: null, loss: 100, jitter: null });
+    feed(tr, T0 + 7000, 1000, [26, 27]);
+    expect(tr.status()).toMatchObject({ state: 'up', rtt: 27 });
   });
 
   it('[ST13] losses that turn it amber before down: down still starts at the first loss', () => {

@@ -2,6 +2,7 @@
 import { CAUSES, REPORT_PHASES, type ReportUnit } from '../../../../shared/report';
 import { OUTAGE_TYPES } from '../../../../shared/schemas';
 import { DURATION_STEPS, NO_FILTER, type OutageFilter } from '../../lib/reportFilters';
+import { unitRowName } from '../../lib/reportView';
 import { useI18n } from '../../i18n/context';
 
 export function OutageFilters({
@@ -43,7 +44,7 @@ export function OutageFilters({
           <option value="">{f.allUnits}</option>
           {units.map((u) => (
             <option key={u.id} value={u.id}>
-              {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
+              {`${'\u00a0\u00a0'.repeat(u.depth)}${unitRowName(u, units, t.report.units.own)}`}
             </option>
           ))}
         </select>

@@ -2,7 +2,7 @@
 // acknowledgement is offered only where the server would accept it (the user's role and units).
 import { Fragment, useMemo, useState } from 'react';
 import type { MeetingReport, OutageNote, ReportOutage } from '../../../../shared/report';
-import { formatDateTime, formatDuration } from '../../../../shared/time';
+import { formatDateTimeSec, formatDurationWords } from '../../../../shared/time';
 import { useMe } from '../../hooks/useAuth';
 import { mayOnPoint } from '../../lib/permissions';
 import {
@@ -28,7 +28,7 @@ export function OutageLog({
   onSaved: (n: OutageNote) => void;
   onChart: (code: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const me = useMe();
   const c = t.report.log.columns;
   const [filter, setFilter] = useState<OutageFilter>(NO_FILTER);
@@ -75,12 +75,12 @@ export function OutageLog({
                   className={`${o.open ? 'open' : ''}${open === o.id ? ' selected' : ''} type-${o.type}`}
                   onClick={() => setOpen(open === o.id ? null : o.id)}
                 >
-                  <td>{formatDateTime(Date.parse(o.startedAt))}</td>
+                  <td>{formatDateTimeSec(Date.parse(o.startedAt))}</td>
                   <td>{o.pointName}</td>
                   <td>{o.unitName ?? ''}</td>
                   <td>{t.outageType[o.type]}</td>
                   <td className="num">
-                    {formatDuration(durationIn(o, filter.phase))}
+                    {formatDurationWords(durationIn(o, filter.phase), lang)}
                     {o.open && <span className="muted"> ({t.report.log.open})</span>}
                   </td>
                   <td data-testid="outage-cause">{o.note?.cause ? t.report.cause[o.note.cause] : ''}</td>

@@ -9,7 +9,7 @@ import {
   type OutageNoteChange,
   type ReportOutage,
 } from '../../../../shared/report';
-import { formatDateTime } from '../../../../shared/time';
+import { formatDateTimeSec } from '../../../../shared/time';
 import { reportApi } from '../../lib/reportApi';
 import { ApiError } from '../../live/api';
 import { useI18n } from '../../i18n/context';
@@ -17,7 +17,7 @@ import { useI18n } from '../../i18n/context';
 type Status =
   { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; changed: boolean } | { kind: 'error'; message: string };
 
-const at = (iso: string): string => formatDateTime(Date.parse(iso));
+const at = (iso: string): string => formatDateTimeSec(Date.parse(iso));
 
 export function OutageNoteEditor({
   outage,

@@ -1,5 +1,6 @@
-// One point's average RTT (with its min–max band) and loss over the phase, its outages shaded: the
-// 10 s rollups fetched for the phase window, binned as the point detail does.
+// One point's average RTT (with its min–max band) and loss over the phase, its outages shaded, and the
+// time it was not observed in grey (monitor gaps, and no measurement at all, e.g. before monitoring
+// began): the 10 s rollups fetched for the phase window, binned as the point detail does.
 import { useEffect, useMemo, useState } from 'react';
 import {
   Area,
@@ -14,21 +15,35 @@ import {
 } from 'recharts';
 import type { ReportOutage, ReportPoint } from '../../../../shared/report';
 import type { Sample } from '../../../../shared/schemas';
-import { formatDateTime, formatTime } from '../../../../shared/time';
-import { buildSeries, OUTAGE_FILL, outageBands, timeTicks, type ChartRange } from '../../lib/chartData';
+import { formatDateTimeSec, formatTime } from '../../../../shared/time';
+import {
+  buildSeries,
+  gapBands,
+  OUTAGE_FILL,
+  outageBands,
+  silenceBands,
+  timeTicks,
+  type ChartRange,
+} from '../../lib/chartData';
 import { api } from '../../live/api';
 import { useI18n } from '../../i18n/context';
+
+/** The "unknown" grey of the tiles. */
+const UNKNOWN_FILL = '#7D838C';
 
 type Loaded = { kind: 'loading' } | { kind: 'ready'; samples: Sample[] } | { kind: 'error'; message: string };
 
 export function PointTimeline({
   point,
   outages,
+  gaps,
   range,
   now,
 }: {
   point: ReportPoint;
   outages: readonly ReportOutage[];
+  /** The monitor's recorded gaps (the report's `gaps`). */
+  gaps: readonly { from: string; to: string }[];
   range: ChartRange;
   now: number;
 }) {
@@ -52,6 +67,13 @@ export function PointTimeline({
   const mine = useMemo(() => outages.filter((o) => o.point === point.code), [outages, point.code]);
   const bands = useMemo(() => outageBands(mine, range, now), [mine, range, now]);
   const ticks = useMemo(() => timeTicks(range), [range]);
+  const grey = useMemo(
+    () => [
+      ...gapBands(gaps, range),
+      ...(loaded.kind === 'ready' && point.host ? silenceBands(loaded.samples, point.host, gaps, range, now) : []),
+    ],
+    [gaps, range, loaded, point.host, now],
+  );
   const xAxis = (
     <XAxis
       dataKey="t"
@@ -64,9 +86,22 @@ export function PointTimeline({
       fontSize={12}
     />
   );
-  const shading = bands.map((b) => (
-    <ReferenceArea key={b.id} x1={b.x1} x2={b.x2} fill={OUTAGE_FILL[b.type]} fillOpacity={0.2} ifOverflow="hidden" />
-  ));
+  const shading = [
+    ...grey.map((g) => (
+      <ReferenceArea
+        key={g.key}
+        className="unobserved-band"
+        x1={g.x1}
+        x2={g.x2}
+        fill={UNKNOWN_FILL}
+        fillOpacity={0.3}
+        ifOverflow="hidden"
+      />
+    )),
+    ...bands.map((b) => (
+      <ReferenceArea key={b.id} x1={b.x1} x2={b.x2} fill={OUTAGE_FILL[b.type]} fillOpacity={0.2} ifOverflow="hidden" />
+    )),
+  ];
   const num = (v: unknown): string =>
     typeof v === 'number'
       ? v.toLocaleString(t.locale, { maximumFractionDigits: 2 })
@@ -81,6 +116,11 @@ export function PointTimeline({
       {loaded.kind === 'loading' && <p className="muted">{t.report.charts.loadingSamples}</p>}
       {loaded.kind === 'error' && <p className="error">{`${t.errors.load}: ${loaded.message}`}</p>}
       {loaded.kind === 'ready' && series.length === 0 && <p className="muted">{t.report.charts.noSamples}</p>}
+      {grey.length > 0 && (
+        <p className="muted chart-gaps" data-testid="timeline-unobserved" data-count={grey.length}>
+          <span className="legend-gap" /> {t.report.charts.unobserved(grey.length)}
+        </p>
+      )}
       <p className="chart-label">
         <strong>{t.report.charts.rtt}</strong>
       </p>
@@ -106,7 +146,7 @@ export function PointTimeline({
             isAnimationActive={false}
             connectNulls={false}
           />
-          <Tooltip labelFormatter={(v) => formatDateTime(Number(v))} formatter={(v) => num(v)} />
+          <Tooltip labelFormatter={(v) => formatDateTimeSec(Number(v))} formatter={(v) => num(v)} />
         </ComposedChart>
       </ResponsiveContainer>
       <p className="chart-label">
@@ -127,7 +167,7 @@ export function PointTimeline({
             isAnimationActive={false}
             connectNulls={false}
           />
-          <Tooltip labelFormatter={(v) => formatDateTime(Number(v))} formatter={(v) => num(v)} />
+          <Tooltip labelFormatter={(v) => formatDateTimeSec(Number(v))} formatter={(v) => num(v)} />
         </ComposedChart>
       </ResponsiveContainer>
     </div>

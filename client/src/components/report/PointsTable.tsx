@@ -1,7 +1,7 @@
 // The points' figures for the phase, lowest time up first; a row opens the point's chart.
 import { useMemo, useState } from 'react';
 import { formatMs, formatPct, type MeetingReport, type ReportPhase } from '../../../../shared/report';
-import { formatDuration } from '../../../../shared/time';
+import { formatDurationWords } from '../../../../shared/time';
 import { troubleFirst } from '../../lib/reportView';
 import { useI18n } from '../../i18n/context';
 
@@ -54,7 +54,7 @@ export function PointsTable({
                 <td className="num">{x ? formatPct(x.downPct, vi) : '—'}</td>
                 <td className="num">{x ? formatPct(x.unknownPct, vi) : '—'}</td>
                 <td className="num">{x ? x.downCount : '—'}</td>
-                <td className="num">{x ? formatDuration(x.downMs) : '—'}</td>
+                <td className="num">{x ? formatDurationWords(x.downMs, lang) : '—'}</td>
                 <td className="num">{x ? `${formatMs(x.rttMedian, vi)} / ${formatMs(x.rttP95, vi)}` : '—'}</td>
                 <td className="num">{x ? formatPct(x.lossPct, vi) : '—'}</td>
               </tr>

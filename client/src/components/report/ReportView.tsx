@@ -3,7 +3,7 @@
 // the server's (GET /api/meetings/:id/report), the same as in the PDF and the spreadsheets.
 import { useMemo, useState } from 'react';
 import { REPORT_PHASES, type MeetingReport, type ReportPhase } from '../../../../shared/report';
-import { formatDateTime } from '../../../../shared/time';
+import { formatDateTimeSec } from '../../../../shared/time';
 import { defaultPhase, unitBars } from '../../lib/reportView';
 import { useI18n } from '../../i18n/context';
 import { OutageLog } from './OutageLog';
@@ -75,9 +75,9 @@ function Loaded({
     () => ({ from: Date.parse(p.from), to: p.coveredTo ? Date.parse(p.coveredTo) : Date.parse(p.to) }),
     [p.from, p.to, p.coveredTo],
   );
-  const bars = useMemo(() => unitBars(report.units, phase), [report.units, phase]);
+  const bars = useMemo(() => unitBars(report.units, phase, 40, t.report.units.own), [report.units, phase, t]);
   const point = chartPoint === null ? null : (report.points.find((x) => x.code === chartPoint) ?? null);
-  const at = formatDateTime(Date.parse(report.generatedAt));
+  const at = formatDateTimeSec(Date.parse(report.generatedAt));
   const showChart = (code: string): void => {
     setChartPoint(code);
     requestAnimationFrame(() =>
@@ -138,6 +138,7 @@ function Loaded({
             key={`${point.code}:${range.from}:${range.to}`}
             point={point}
             outages={report.outages}
+            gaps={report.gaps}
             range={range}
             now={Date.parse(report.generatedAt)}
           />

@@ -1,7 +1,7 @@
 // Points up / degraded / down / unknown over the phase, stacked (Recharts).
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Timeline } from '../../../../shared/report';
-import { formatDateTime, formatTime } from '../../../../shared/time';
+import { formatDateTimeSec, formatTime } from '../../../../shared/time';
 import { timeTicks } from '../../lib/chartData';
 import { useI18n } from '../../i18n/context';
 
@@ -41,7 +41,7 @@ export function StatesChart({ timeline, from, to }: { timeline: Timeline; from: 
             />
           ))}
           <Tooltip
-            labelFormatter={(v) => formatDateTime(Number(v))}
+            labelFormatter={(v) => formatDateTimeSec(Number(v))}
             formatter={(v) =>
               typeof v === 'number' ? v.toLocaleString(t.locale, { maximumFractionDigits: 1 }) : String(v)
             }
