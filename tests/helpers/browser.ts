@@ -28,10 +28,15 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<LaunchedBrowser> {
+/** `viewport`: another window size (the wall display's tests use 1920×1080). */
+export async function launchChromium(viewport = CHROMIUM_OPTIONS.viewport): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'dc-chromium-'));
   // A persistent context is how Playwright takes a user-data-dir of our choosing (a new, empty one).
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, ...CHROMIUM_OPTIONS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    ...CHROMIUM_OPTIONS,
+    viewport,
+  });
   return {
     context,
     async close() {

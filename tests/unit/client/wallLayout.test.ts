@@ -65,6 +65,23 @@ describe('wall layout', () => {
     expect(l.cellH).toBeGreaterThanOrEqual(30);
   });
 
+  it('[WD6] no compact tile reads before a problem (left to right, top to bottom)', () => {
+    for (const [p, n] of [
+      [14, 386],
+      [25, 375],
+      [3, 30],
+    ] as const) {
+      const l = layoutWall(1888, 900, codes('P', p), codes('O', n), 8);
+      const page = l.pages[0]!;
+      const problems = page.filter((t) => t.code.startsWith('P'));
+      for (const o of page.filter((t) => t.code.startsWith('O'))) {
+        for (const q of problems)
+          expect(o.y > q.y || (o.y >= q.y && o.x > q.x), `${o.code} before ${q.code}`).toBe(true);
+      }
+      checkPage(page, 1888, 900);
+    }
+  });
+
   it('[WD6] the whole province down still fits on one screen (problems fall back to compact)', () => {
     const l = layoutWall(1888, 900, codes('P', 400), []);
     expect(l.pages).toHaveLength(1);

@@ -52,7 +52,7 @@ export const WallTile = memo(function WallTile({
       data-point={point.code}
       data-state={state}
       title={title}
-      style={{ ...style, fontSize: Math.max(12, Math.round(box.h * 0.15)) }}
+      style={{ ...style, fontSize: Math.max(12, Math.round(Math.min(box.h * 0.22, box.w * 0.085))) }}
     >
       <span className="wall-big-name">
         <span className="wall-icon" aria-hidden="true">

@@ -1,8 +1,8 @@
 // The wall's tile layout, from the measured area alone (docs/SPEC.md WD6–WD7). Every tile is a cell
 // (or, for a problem, a square of k×k cells) of one grid whose cell size is the largest that fits the
-// area: problem tiles come first, k×k, packed left to right in bands of k rows; the others fill every
-// cell left, row by row. k is 3, 2 or 1: the largest whose compact tiles stay readable and whose top
-// band holds every down point. Positions are
+// area: problem tiles come first, k×k, packed left to right in bands of k rows; the others fill the
+// cells after the last problem, row by row. k is 3, 2 or 1: the largest whose compact tiles stay
+// readable and whose top band holds every down point. Positions are
 // computed here and applied absolutely, so "fits" is arithmetic, not the browser's flow.
 // When even k = 1 at the smallest readable cell cannot hold everything, the others are split into
 // pages shown in turn (problems stay on every page), in the order given (the unit tree's).
@@ -64,14 +64,24 @@ function grid(width: number, height: number, h: number): Grid {
   };
 }
 
+/**
+ * Cells the problems take: every band but the last whole (a band's spare columns stay empty, so no
+ * compact tile reads before a problem), and in the last band the columns up to its last problem.
+ */
+function problemCells(cols: number, k: number, p: number): number {
+  if (p === 0) return 0;
+  const perBand = Math.floor(cols / k);
+  const bands = Math.ceil(p / perBand);
+  return (bands - 1) * k * cols + (p - (bands - 1) * perBand) * k * k;
+}
+
 /** Whether p big (k×k) and n compact tiles fit grid g. */
 function fits(g: Grid, k: number, p: number, n: number): boolean {
   if (p === 0 && n === 0) return true;
   if (g.cols < k || g.rows < 1) return false;
   const perBand = Math.floor(g.cols / k);
-  const bands = Math.ceil(p / perBand);
-  if (bands * k > g.rows) return false;
-  return p * k * k + n <= g.cols * g.rows;
+  if (Math.ceil(p / perBand) * k > g.rows) return false;
+  return problemCells(g.cols, k, p) + n <= g.cols * g.rows;
 }
 
 /** The largest cell height (MIN_CELL_H..MAX_CELL_H) at which everything fits with factor k, or null. */
@@ -83,7 +93,7 @@ function largest(width: number, height: number, k: number, p: number, n: number)
   return null;
 }
 
-/** Places problem codes as k×k tiles in bands, then the others in every cell left, row-major. */
+/** Places problem codes as k×k tiles in bands, then the others in the cells after them, row-major. */
 function place(g: Grid, k: number, problems: readonly string[], others: readonly string[]): PlacedTile[] {
   const { cols, rows, cellW, cellH, gap } = g;
   const taken = new Uint8Array(cols * rows);
@@ -103,6 +113,9 @@ function place(g: Grid, k: number, problems: readonly string[], others: readonly
       h: k * cellH + (k - 1) * gap,
     });
   });
+  // The spare columns of full bands stay empty: the others begin after the last problem.
+  const bands = Math.ceil(problems.length / perBand);
+  for (let i = 0; i < Math.max(0, bands - 1) * k * cols; i++) taken[i] = 1;
   let cell = 0;
   for (const code of others) {
     while (cell < taken.length && taken[cell] === 1) cell++;
