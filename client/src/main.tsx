@@ -15,7 +15,9 @@ import { connectSocket, LiveSession } from './live/session';
 // session (socket) per login, and only once the server has said who is signed in.
 const auth = new AuthStore(() => new LiveSession(connectSocket()));
 // The wall display (#wall, a display link's page) has a sign-in of its own (components/wall/wallStore.ts).
-const wall = isWallHash(window.location.hash) ? new WallStore(() => new LiveSession(connectSocket())) : null;
+const wall = isWallHash(window.location.hash)
+  ? new WallStore((display) => new LiveSession(connectSocket(display)))
+  : null;
 if (wall) void wall.start();
 else void auth.check();
 // Into or out of the wall by its address alone: start afresh as that page.

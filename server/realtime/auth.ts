@@ -4,8 +4,9 @@
 // "unauthorized"). A session that ends — logout, expiry, password change, removal — disconnects its
 // sockets after a `session:ended` event; a sweep catches expiries and sessions deleted by another
 // process (the CLI), and keeps the sessions of open dashboards from going idle.
-// Without a session, a wall screen's display cookie is taken instead (server/auth/display-links.ts):
-// such a socket may only join and leave the meeting its link shows; a revoked link disconnects it.
+// A wall screen's display cookie is taken when the handshake asks for it (auth.display) or carries no
+// session (server/auth/display-links.ts): such a socket may only join and leave the meeting its link
+// shows; a revoked link disconnects it.
 import type { Logger } from 'pino';
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import type { ClientEvents, ServerEvents, SessionEndReason } from '../../shared/protocol';
@@ -50,9 +51,11 @@ export class SocketAuth {
   readonly middleware = (socket: IoSocket, next: (err?: Error) => void): void => {
     const headers = socket.handshake.headers;
     if (!sameOrigin(headers, this.o.trustProxy)) return next(new Error('forbidden: cross-origin'));
+    // A wall screen asks for its display identity (auth.display), even where a user is signed in too.
+    const wantsDisplay = (socket.handshake.auth as { display?: unknown } | undefined)?.display === true;
     let valid;
     try {
-      valid = this.o.sessions.fromToken(readCookie(headers.cookie, this.o.cookieName));
+      valid = wantsDisplay ? undefined : this.o.sessions.fromToken(readCookie(headers.cookie, this.o.cookieName));
     } catch (err) {
       this.o.logger.error({ err }, 'socket handshake: session lookup failed');
       return next(new Error('internal error'));

@@ -241,3 +241,53 @@ describe('wall display across a server restart', () => {
     await page.close();
   });
 });
+
+describe('admin: "Màn hình treo tường"', () => {
+  const { units, points } = tinyProvince(80, 3);
+  let t: TestApp;
+  let chromium: LaunchedBrowser;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      units,
+      points,
+      meetings: [meetingNow('M', 'live')],
+      staticDir: STATIC,
+      engine: shapedEngine(new Set()),
+    });
+    chromium = await launchChromium();
+    const [name, ...value] = t.cookie.split('=');
+    await chromium.context.addCookies([{ name: name ?? '', value: value.join('='), url: t.url }]);
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await t?.dispose();
+  });
+
+  it('[WD1] creates a link shown once, opens the wall with it, and revokes it from the list', async () => {
+    const admin = await chromium.context.newPage();
+    admin.on('dialog', (d) => void d.accept());
+    await admin.goto(`${t.url}/#admin`);
+    await admin.getByTestId('admin-tab-wall').click();
+    await admin.getByTestId('display-link-label').fill('Phòng họp UBND tỉnh');
+    await admin.getByTestId('display-link-meeting').selectOption('M');
+    await admin.getByRole('button', { name: 'Tạo liên kết' }).click();
+    const url = await admin.getByTestId('display-link-url').inputValue();
+    expect(url).toMatch(new RegExp(`^${t.url}/#wall\\?k=[A-Za-z0-9_-]{43}$`));
+    const row = admin.locator('[data-testid^="display-link-"][data-revoked]');
+    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.first().textContent()).toContain('Đang dùng');
+
+    const wall = await chromium.context.newPage();
+    await wall.goto(url);
+    await expect.poll(() => wall.locator('[data-point]').count(), { timeout: 20_000 }).toBe(points.length);
+    await expect.poll(() => wall.getByTestId('wall-title').textContent()).toBe('Hội nghị M');
+
+    await row.first().getByRole('button', { name: 'Thu hồi' }).click();
+    await expect.poll(() => row.first().getAttribute('data-revoked')).toBe('true');
+    await expect.poll(() => wall.getByTestId('wall-message').getAttribute('data-kind')).toBe('revoked');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await admin.screenshot({ path: join(ARTIFACTS, 'wall-admin-links.png') });
+  });
+});

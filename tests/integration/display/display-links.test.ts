@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedDisplayLink, DisplayLinkView, DisplayMe } from '../../../shared/display';
-import type { Ack } from '../../../shared/protocol';
+import { io as connect } from 'socket.io-client';
+import { PROTOCOL_VERSION, type Ack } from '../../../shared/protocol';
 import { unpackSnapshot, type PackedSnapshot } from '../../../shared/wire';
 import {
   api,
@@ -175,6 +176,26 @@ describe('display session: read-only', () => {
       expect({ event, code: a.ok ? 'ok' : a.error.code }).toEqual({ event, code: 'forbidden' });
     }
     expect((await emit(s, 'meeting:leave', { meetingId: 'M' })).ok).toBe(true);
+  });
+
+  it('[WD2] a handshake asking for the display (auth.display) is the display even beside a user session', async () => {
+    const s: TestSocket = connect(t.url, {
+      transports: ['websocket'],
+      auth: { protocol: PROTOCOL_VERSION, display: true },
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { cookie: `${t.cookie}; ${cookie}` },
+    });
+    sockets.push(s);
+    await connected(s);
+    expect(await emit(s, 'point:test', { code: 'C1' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await emit(s, 'meeting:join', { meetingId: 'OTHER' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    // Without the flag the same cookies are the admin's session.
+    const admin = await socketFor(`${t.cookie}; ${cookie}`);
+    expect((await emit(admin, 'meeting:join', { meetingId: 'OTHER' })).ok).toBe(true);
   });
 
   it('[WD3] joining another meeting is refused', async () => {

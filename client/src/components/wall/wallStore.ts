@@ -26,7 +26,8 @@ export class WallStore {
   readonly state = new Observable<WallState>({ kind: 'checking', offline: false });
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly connect: () => LiveSession) {}
+  /** `connect(display)`: a live session whose socket signs in as the display (true) or the user. */
+  constructor(private readonly connect: (display: boolean) => LiveSession) {}
 
   async start(): Promise<void> {
     this.clearTimer();
@@ -51,7 +52,7 @@ export class WallStore {
   }
 
   private open(who: { kind: 'display'; me: DisplayMe } | { kind: 'user' }): void {
-    const live = this.connect();
+    const live = this.connect(who.kind === 'display');
     live.ended.on(() => {
       live.dispose();
       this.clearTimer();
