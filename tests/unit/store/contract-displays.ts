@@ -34,7 +34,7 @@ export function displaysContract(fresh: Fresh): void {
     it('[WD1] refuses a second link with the same hash, writing nothing', () => {
       const { store } = fresh();
       store.displayLinks.create(link(1));
-      expect(() => store.displayLinks.create(link(1, { label: 'khác' }))).toThrow();
+      expect(() => store.displayLinks.create(link(1, { label: 'khác' }))).toThrow(/UNIQUE/);
       expect(store.displayLinks.list()).toHaveLength(1);
     });
 
