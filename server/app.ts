@@ -13,6 +13,8 @@ import { toWireInstant } from '../shared/time';
 import { Access } from './auth/access';
 import { cookieName } from './auth/cookies';
 import { FailureLimiter } from './auth/limiter';
+import { displayCookieName } from './auth/display-cookie';
+import { DisplayLinks } from './auth/display-links';
 import { authenticate, requireAction, requireSession } from './auth/middleware';
 import { verifyPassword } from './auth/password';
 import { Sessions, type SessionConfig } from './auth/sessions';
@@ -25,6 +27,7 @@ import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
 import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
+import { displayLinkRoutes, displayRoutes } from './http/routes/display';
 import { reportRoutes } from './http/routes/report';
 import { inventoryRoutes } from './http/routes/inventory';
 import { lockoutRoutes } from './http/routes/lockouts';
@@ -120,6 +123,8 @@ export interface AppAuth {
   access: Access;
   sockets: SocketAuth;
   cookieName: string;
+  /** Wall screens' display links (server/auth/display-links.ts). */
+  displays: DisplayLinks;
 }
 
 export interface App {
@@ -232,6 +237,7 @@ export function createApp(opts: AppOptions): App {
     maxQueued: opts.login?.maxQueued,
   });
   const name = cookieName(secure);
+  const displays = new DisplayLinks({ store, inventory, clock, logger });
   const checklist = createChecklist({
     store,
     inventory,
@@ -303,6 +309,8 @@ export function createApp(opts: AppOptions): App {
       logger,
     }),
   );
+  // A wall screen's own routes: its display cookie, no user session (docs/SECURITY.md "Display links").
+  app.use('/api', displayRoutes(displays, secure));
   // Everything below needs a session; bodies are parsed only for those who have one.
   app.use('/api', requireSession, express.json({ limit: '1mb' }));
   app.use('/api', inventoryRoutes(inventory, clock));
@@ -312,6 +320,7 @@ export function createApp(opts: AppOptions): App {
   );
   if (opts.testHooks) app.use('/api', requireAction('inventory:write'), testHookRoutes(logger));
   app.use('/api', userRoutes(users));
+  app.use('/api', displayLinkRoutes(displays));
   app.use('/api', lockoutRoutes({ limiter, clock, logger }));
   // Importing points and drafting meetings from invitations change the inventory: admins only.
   // Exports are reads, open to every session.
@@ -372,6 +381,7 @@ export function createApp(opts: AppOptions): App {
     trustProxy: trustProxy !== false,
     logger,
     sweepMs: opts.sessionSweepMs,
+    displays: { links: displays, cookieName: displayCookieName(secure) },
   });
   io.use(sockets.middleware);
   monitor.onOutage((e) => hub.pushOutage(e.row));
@@ -392,7 +402,7 @@ export function createApp(opts: AppOptions): App {
     monitor,
     inProcess,
     hub,
-    auth: { sessions, users, limiter, gate, access, sockets, cookieName: name },
+    auth: { sessions, users, limiter, gate, access, sockets, cookieName: name, displays },
     health,
     runs,
     checklist,

@@ -4,18 +4,24 @@
 // "unauthorized"). A session that ends — logout, expiry, password change, removal — disconnects its
 // sockets after a `session:ended` event; a sweep catches expiries and sessions deleted by another
 // process (the CLI), and keeps the sessions of open dashboards from going idle.
+// A wall screen's display cookie is taken when the handshake asks for it (auth.display) or carries no
+// session (server/auth/display-links.ts): such a socket may only join and leave the meeting its link
+// shows; a revoked link disconnects it.
 import type { Logger } from 'pino';
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import type { ClientEvents, ServerEvents, SessionEndReason } from '../../shared/protocol';
 import { readCookie } from '../auth/cookies';
+import { displayActor, type DisplayLinks } from '../auth/display-links';
 import { UnauthorizedError } from '../auth/errors';
+import type { Actor } from '../auth/policy';
 import type { Sessions } from '../auth/sessions';
 import { sameOrigin } from '../http/security';
-import type { UserRow } from '../store/types';
 
 export interface SocketData {
   /** SHA-256 of the session token the handshake carried. */
   tokenHash?: string;
+  /** The display link a wall screen signed in with (no user session). */
+  displayId?: number;
 }
 
 export type IoServer = Server<ClientEvents, ServerEvents, DefaultEventsMap, SocketData>;
@@ -29,6 +35,8 @@ export interface SocketAuthOptions {
   logger: Logger;
   /** How often connected sockets' sessions are checked and kept alive (default 30 s). */
   sweepMs?: number;
+  /** Wall screens: their links and the display cookie's name. */
+  displays?: { links: DisplayLinks; cookieName: string };
 }
 
 export class SocketAuth {
@@ -36,26 +44,49 @@ export class SocketAuth {
 
   constructor(private readonly o: SocketAuthOptions) {
     o.sessions.onEnded((hashes, reason) => this.disconnect(hashes, reason));
+    o.displays?.links.onRevoked((id) => this.disconnectDisplays([id]));
   }
 
   /** For `io.use`, after the protocol check. */
   readonly middleware = (socket: IoSocket, next: (err?: Error) => void): void => {
     const headers = socket.handshake.headers;
     if (!sameOrigin(headers, this.o.trustProxy)) return next(new Error('forbidden: cross-origin'));
+    // A wall screen asks for its display identity (auth.display), even where a user is signed in too.
+    const wantsDisplay = (socket.handshake.auth as { display?: unknown } | undefined)?.display === true;
     let valid;
     try {
-      valid = this.o.sessions.fromToken(readCookie(headers.cookie, this.o.cookieName));
+      valid = wantsDisplay ? undefined : this.o.sessions.fromToken(readCookie(headers.cookie, this.o.cookieName));
     } catch (err) {
       this.o.logger.error({ err }, 'socket handshake: session lookup failed');
       return next(new Error('internal error'));
     }
-    if (!valid) return next(new Error('unauthorized'));
-    socket.data.tokenHash = valid.tokenHash;
+    if (valid) {
+      socket.data.tokenHash = valid.tokenHash;
+      return next();
+    }
+    const displays = this.o.displays;
+    let link;
+    try {
+      link = displays?.links.fromToken(readCookie(headers.cookie, displays.cookieName));
+    } catch (err) {
+      this.o.logger.error({ err }, 'socket handshake: display link lookup failed');
+      return next(new Error('internal error'));
+    }
+    if (!link) return next(new Error('unauthorized'));
+    socket.data.displayId = link.id;
+    this.readOnly(socket);
     next();
   };
 
   /** The socket's user as stored now; UnauthorizedError (then a disconnect) when the session ended. */
-  user(socket: IoSocket): UserRow {
+  user(socket: IoSocket): Actor {
+    const id = socket.data.displayId;
+    if (id !== undefined) {
+      const link = this.o.displays?.links.active(id);
+      if (link) return displayActor(link);
+      this.disconnectDisplays([id]);
+      throw new UnauthorizedError('unauthorized: this display link has been revoked');
+    }
     const hash = socket.data.tokenHash;
     const valid = hash === undefined ? undefined : this.o.sessions.byHash(hash, true);
     if (valid) return valid.user;
@@ -77,7 +108,13 @@ export class SocketAuth {
   sweep(): void {
     try {
       const hashes = new Set<string>();
-      for (const s of this.o.io.of('/').sockets.values()) if (s.data.tokenHash) hashes.add(s.data.tokenHash);
+      const displayIds = new Set<number>();
+      for (const s of this.o.io.of('/').sockets.values()) {
+        if (s.data.tokenHash) hashes.add(s.data.tokenHash);
+        if (s.data.displayId !== undefined) displayIds.add(s.data.displayId);
+      }
+      const revoked = [...displayIds].filter((id) => !this.o.displays?.links.active(id));
+      if (revoked.length > 0) this.disconnectDisplays(revoked);
       const gone: string[] = [];
       // An expired one is announced by Sessions itself; one deleted elsewhere (CLI) is found here.
       for (const h of hashes) if (!this.o.sessions.byHash(h, true)) gone.push(h);
@@ -85,6 +122,51 @@ export class SocketAuth {
       this.o.sessions.purgeExpired();
     } catch (err) {
       this.o.logger.warn({ err }, 'socket session sweep failed');
+    }
+  }
+
+  /**
+   * A wall screen's socket hears nothing it did not ask for but its meeting's room, and may ask only
+   * to join the meeting its link shows now (or to leave): every other event is refused before any
+   * handler runs, with the ack a handler would give.
+   */
+  private readOnly(socket: IoSocket): void {
+    socket.use((packet, next) => {
+      const [event, payload] = packet;
+      const last: unknown = packet[packet.length - 1];
+      const refuse = (code: 'unauthorized' | 'forbidden', message: string): void => {
+        if (packet.length > 1 && typeof last === 'function') last({ ok: false, error: { code, message } });
+      };
+      const id = socket.data.displayId;
+      const link = id === undefined ? undefined : this.o.displays?.links.active(id);
+      if (!link) {
+        refuse('unauthorized', 'unauthorized: this display link has been revoked');
+        if (id !== undefined) this.disconnectDisplays([id]);
+        return;
+      }
+      if (event === 'meeting:leave') return next();
+      if (event === 'meeting:join') {
+        const wanted = (payload as { meetingId?: unknown } | null | undefined)?.meetingId;
+        const shown = this.o.displays!.links.meetingOf(link);
+        if (wanted === shown) return next();
+        return refuse(
+          'forbidden',
+          shown === null
+            ? 'forbidden: this display link shows no meeting now'
+            : `forbidden: this display link shows meeting "${shown}" only`,
+        );
+      }
+      refuse('forbidden', `forbidden: a display screen is read-only; "${String(event)}" is not allowed`);
+    });
+  }
+
+  private disconnectDisplays(ids: readonly number[]): void {
+    const set = new Set(ids);
+    for (const s of this.o.io.of('/').sockets.values()) {
+      if (s.data.displayId === undefined || !set.has(s.data.displayId)) continue;
+      s.data.displayId = undefined;
+      s.emit('session:ended', { reason: 'revoked' });
+      setImmediate(() => s.disconnect(true));
     }
   }
 

@@ -254,6 +254,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX monitor_blind_to ON monitor_blind(gap_to);
     `,
   },
+  {
+    version: 6,
+    description: 'display links for wall screens (read-only, revocable)',
+    sql: `
+      -- Only the token's SHA-256 is kept; the token is shown once, when the link is created. A revoked
+      -- link stays listed (who made it, when it was revoked). meeting NULL: the current meeting.
+      CREATE TABLE display_links (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        token_hash   TEXT NOT NULL UNIQUE,
+        label        TEXT NOT NULL,
+        meeting      TEXT,
+        created_by   TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER,
+        revoked_at   INTEGER
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

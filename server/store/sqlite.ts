@@ -6,6 +6,7 @@ import { Meeting, Point, Unit } from '../../shared/schemas';
 import { Checkpointer, type CheckpointListener, type CheckpointPass } from './checkpointer';
 import { migrate } from './migrations';
 import { SqliteAccounts } from './sqlite-accounts';
+import { SqliteDisplayLinks } from './sqlite-displays';
 import { SqliteChecklist } from './sqlite-checklist';
 import { SqliteReport } from './sqlite-report';
 import type * as R from './report-types';
@@ -147,6 +148,7 @@ class SqliteStore implements Store {
   private readonly checklist: SqliteChecklist;
   private readonly report: SqliteReport;
   private readonly insertOutageTx;
+  readonly displayLinks: SqliteDisplayLinks;
 
   constructor(
     private readonly db: Database.Database,
@@ -155,6 +157,7 @@ class SqliteStore implements Store {
     this.accounts = new SqliteAccounts(db);
     this.checklist = new SqliteChecklist(db);
     this.report = new SqliteReport(db);
+    this.displayLinks = new SqliteDisplayLinks(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       units: p('SELECT json FROM units ORDER BY id'),

@@ -10,6 +10,7 @@ import type {
   RollupDigest,
   RollupDigestQuery,
 } from './report-types';
+import type { DisplayLinkStore } from './display-types';
 
 /** Outage as stored: instants are ms since epoch (UTC). */
 export interface OutageRow {
@@ -169,6 +170,9 @@ export interface Store {
    * nothing.
    */
   onCheckpoint?(listener: (ok: boolean, err?: Error) => void): () => void;
+
+  /** Display links for wall screens (migration 6; server/store/display-types.ts). */
+  readonly displayLinks: DisplayLinkStore;
 
   close(): void;
 }

@@ -38,6 +38,8 @@ export interface StartOptions extends Omit<AppOptions, 'store' | 'monitorProcess
   meetings?: Meeting[];
   /** Reuse a database (restart tests). */
   dir?: string;
+  /** Listen on this port (a restart test's browser keeps its address); default: a free one. */
+  port?: number;
 }
 
 export const ADMIN = { name: 'admin', password: 'mật-khẩu-thử-nghiệm-admin' } as const;
@@ -61,7 +63,7 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   if (!app.auth.users.get(ADMIN.name)) {
     await app.auth.users.create({ name: ADMIN.name, password: ADMIN.password, role: 'admin' });
   }
-  const port = await app.listen(0);
+  const port = await app.listen(opts.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   let cookie: string;
   try {

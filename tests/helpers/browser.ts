@@ -31,7 +31,7 @@ export interface LaunchedBrowser {
 /** A phone: 375 × 812 CSS pixels, touch, mobile viewport rules (tests/e2e/phone.test.ts). */
 export const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-/** `device` overrides the desk-sized defaults, e.g. PHONE. */
+/** `device` overrides the desk-sized defaults: PHONE, or `{ viewport }` (the wall display at 1920×1080). */
 export async function launchChromium(device: Partial<typeof PHONE> = {}): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'dc-chromium-'));
   // A persistent context is how Playwright takes a user-data-dir of our choosing (a new, empty one).

@@ -13,6 +13,7 @@ import {
 } from '../../shared/checklist';
 import { ROLES } from '../../shared/protocol';
 import type * as R from '../../server/store/report-types';
+import { MemoryDisplayDb, MemoryDisplayLinks } from './memory-displays';
 import { MemoryReport, MemoryReportDb } from './memory-report';
 import type {
   ChecklistTemplateRow,
@@ -74,6 +75,8 @@ export class MemoryDb {
   readonly captures = new Map<string, RollCallCaptureRow>();
   // Post-meeting report (issue 5).
   readonly report = new MemoryReportDb();
+  // Display links (migration 6).
+  readonly displays = new MemoryDisplayDb();
 }
 
 const byKey = <T>(m: ReadonlyMap<string, T>): T[] =>
@@ -90,7 +93,11 @@ export class MemoryStore implements Store {
   /** Calls per method, so tests can assert what was (not) written. */
   readonly calls = { openOutage: 0, closeOutage: 0, writeRollups: 0 };
 
-  constructor(readonly db: MemoryDb = new MemoryDb()) {}
+  readonly displayLinks: MemoryDisplayLinks;
+
+  constructor(readonly db: MemoryDb = new MemoryDb()) {
+    this.displayLinks = new MemoryDisplayLinks(db.displays, () => this.open());
+  }
 
   loadInventory(): InventoryData {
     this.open();

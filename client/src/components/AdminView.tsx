@@ -1,13 +1,14 @@
 // The admin tools, a view of their own behind "Quản trị": a meeting from an invitation, the point-list
-// import, the export. The monitor keeps running behind it (alerts still sound).
+// import, the export, the wall displays' links. The monitor keeps running behind it (alerts still sound).
 import { useState } from 'react';
 import { useI18n } from '../i18n/context';
 import { ExportPanel } from './ExportPanel';
 import { InvitationTool } from './InvitationTool';
 import { PointImport } from './PointImport';
 import { Tabs } from './Tabs';
+import { DisplayLinksPanel } from './wall/DisplayLinksPanel';
 
-const TABS = ['invitation', 'import', 'export'] as const;
+const TABS = ['invitation', 'import', 'export', 'wall'] as const;
 type Tab = (typeof TABS)[number];
 
 export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => void }) {
@@ -20,13 +21,14 @@ export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => vo
         active={tab}
         label={t.admin.title}
         testIdPrefix="admin-tab"
-        render={(k) => t.admin.tabs[k]}
+        render={(k) => (k === 'wall' ? t.wall.admin.tab : t.admin.tabs[k])}
         onSelect={setTab}
       />
       <section className="admin-panel" role="tabpanel">
         {tab === 'invitation' && <InvitationTool onOpenMeeting={onOpenMeeting} />}
         {tab === 'import' && <PointImport />}
         {tab === 'export' && <ExportPanel />}
+        {tab === 'wall' && <DisplayLinksPanel />}
       </section>
     </main>
   );

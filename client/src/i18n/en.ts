@@ -1,6 +1,7 @@
 import type { Messages } from './vi';
 import { checklistEn } from './checklist.en';
 import { reportEn } from './report.en';
+import { wallEn } from './wall.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -277,4 +278,5 @@ export const en: Messages = {
   },
   checklist: checklistEn,
   report: reportEn,
+  wall: wallEn,
 };

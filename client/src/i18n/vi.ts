@@ -4,6 +4,7 @@ import type { Role, SessionEndReason } from '../../../shared/protocol';
 import type { Level, OutageType, Phase, PointState } from '../../../shared/schemas';
 import { checklistVi } from './checklist.vi';
 import { reportVi } from './report.vi';
+import { wallVi } from './wall.vi';
 
 export const vi = {
   locale: 'vi-VN',
@@ -286,6 +287,7 @@ export const vi = {
   },
   checklist: checklistVi,
   report: reportVi,
+  wall: wallVi,
 };
 
 export type Messages = typeof vi;

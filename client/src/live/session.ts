@@ -40,8 +40,10 @@ const TEST_TIMEOUT_MS = 30_000;
 /** After a handshake the server refused for a passing reason (e.g. its storage): Socket.IO does not retry. */
 const REFUSED_RETRY_MS = 3_000;
 
-export function connectSocket(): DashboardSocket {
-  return io({ path: '/socket.io', transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION } });
+/** `display`: a wall screen's socket, signed in by its display cookie even beside a user's session. */
+export function connectSocket(display = false): DashboardSocket {
+  const auth = display ? { protocol: PROTOCOL_VERSION, display: true } : { protocol: PROTOCOL_VERSION };
+  return io({ path: '/socket.io', transports: ['websocket'], auth });
 }
 
 export class LiveSession {

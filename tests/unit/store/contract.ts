@@ -6,6 +6,7 @@ import type { OutageType, Point } from '../../../shared/schemas';
 import type { OutageRow, Store } from '../../../server/store/types';
 import { accountsContract } from './contract-accounts';
 import { checklistContract } from './contract-checklist';
+import { displaysContract } from './contract-displays';
 import { reportContract } from './contract-report';
 import { commune, meeting, outage, point, province, rollup } from './fixtures';
 
@@ -303,5 +304,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     accountsContract(fresh);
     checklistContract(fresh);
     reportContract(fresh);
+    displaysContract(fresh);
   });
 }
