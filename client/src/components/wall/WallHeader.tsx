@@ -53,9 +53,7 @@ export function WallHeader({
               ) : (
                 <>
                   <span className="countdown-label">{t.countdown[cd.kind]}</span>{' '}
-                  <strong style={{ fontSize: Math.round(height * 0.3) }}>
-                    {countdownText(cd.remainingMs, lang)}
-                  </strong>
+                  <strong style={{ fontSize: Math.round(height * 0.3) }}>{countdownText(cd.remainingMs, lang)}</strong>
                 </>
               )}
             </span>
