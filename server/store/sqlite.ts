@@ -8,8 +8,10 @@ import { migrate } from './migrations';
 import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteChecklist } from './sqlite-checklist';
 import { SqliteReport } from './sqlite-report';
+import { SqliteSettings } from './sqlite-settings';
 import type * as R from './report-types';
 import type {
+  ReportSettingsRow,
   ChecklistTemplateRow,
   BlindReason,
   GapRow,
@@ -146,6 +148,7 @@ class SqliteStore implements Store {
   private readonly accounts: SqliteAccounts;
   private readonly checklist: SqliteChecklist;
   private readonly report: SqliteReport;
+  private readonly settings: SqliteSettings;
   private readonly insertOutageTx;
 
   constructor(
@@ -155,6 +158,7 @@ class SqliteStore implements Store {
     this.accounts = new SqliteAccounts(db);
     this.checklist = new SqliteChecklist(db);
     this.report = new SqliteReport(db);
+    this.settings = new SqliteSettings(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       units: p('SELECT json FROM units ORDER BY id'),
@@ -397,6 +401,12 @@ class SqliteStore implements Store {
   }
   purgeReportSnapshots(before: number): number {
     return this.report.purgeReportSnapshots(before);
+  }
+  getReportSettings(): ReportSettingsRow | undefined {
+    return this.settings.get();
+  }
+  saveReportSettings(row: ReportSettingsRow | null): void {
+    this.settings.save(row);
   }
 
   onCheckpoint(listener: CheckpointListener): () => void {
