@@ -3,12 +3,7 @@
 // short rule and the number under them, the national motto top right with its rule and the
 // place-and-date line under it, then the document's type and summary centred; at the end "Nơi nhận"
 // bottom left and the signer bottom right; page numbers centred in the top margin from page 2.
-import {
-  documentNumber,
-  placeAndDate,
-  type ReportSettings,
-  type Signer,
-} from '../../shared/report-settings';
+import { documentNumber, placeAndDate, type ReportSettings, type Signer } from '../../shared/report-settings';
 import { VN_OFFSET_MS } from '../../shared/time';
 import type { Writer } from './pdf-writer';
 
@@ -116,7 +111,10 @@ function signerBlock(w: Writer, s: Signer, x: number, y: number, width: number, 
     .fontSize(11)
     .text(seal ? '(Ký, ghi rõ họ tên, đóng dấu)' : '(Ký, ghi rõ họ tên)', x, doc.y, { width, align: 'center' });
   doc.y += 62;
-  doc.font('B').fontSize(13).text(s.name ?? DOTS, x, doc.y, { width, align: 'center' });
+  doc
+    .font('B')
+    .fontSize(13)
+    .text(s.name ?? DOTS, x, doc.y, { width, align: 'center' });
   return doc.y;
 }
 
@@ -145,8 +143,15 @@ export function closing(w: Writer, settings: ReportSettings): void {
   }
   const half = width / 2;
   const y = doc.y;
-  doc.font('BI').fontSize(12).text('Nơi nhận:', left, y, { width: half - 10 });
-  for (const r of recipients) doc.font('R').fontSize(11).text(r, left, doc.y, { width: half - 10 });
+  doc
+    .font('BI')
+    .fontSize(12)
+    .text('Nơi nhận:', left, y, { width: half - 10 });
+  for (const r of recipients)
+    doc
+      .font('R')
+      .fontSize(11)
+      .text(r, left, doc.y, { width: half - 10 });
   const leftEnd = doc.y;
   const end = signerBlock(w, signers[signers.length - 1]!, left + half, y, half, true);
   doc.y = Math.max(leftEnd, end) + 8;

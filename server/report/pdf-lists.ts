@@ -2,12 +2,7 @@
 // totals, then the exceptions grouped by what is wrong — each kept on one page (DOC6). The full
 // per-point tables are in the workbook.
 import type { ReportTable } from '../../shared/report';
-import {
-  summariseChecklist,
-  summariseRollCall,
-  type ExceptionGroup,
-  type PointNote,
-} from './pdf-checklist';
+import { summariseChecklist, summariseRollCall, type ExceptionGroup, type PointNote } from './pdf-checklist';
 import type { PdfColumn } from './pdf-table';
 import { SIZE, type Writer } from './pdf-writer';
 

@@ -99,7 +99,13 @@ function rowHeight(doc: Doc, cells: string[], font: string, size: number, widths
 }
 
 /** The height the table takes when drawn whole on one page (header once). */
-export function tableHeight(doc: Doc, width: number, columns: PdfColumn[], rows: string[][], o: PdfTableOptions): number {
+export function tableHeight(
+  doc: Doc,
+  width: number,
+  columns: PdfColumn[],
+  rows: string[][],
+  o: PdfTableOptions,
+): number {
   const { size, widths } = layoutColumns(doc, width, columns, rows, o);
   return rows.reduce(
     (h, r) => h + rowHeight(doc, r, o.font, size, widths),

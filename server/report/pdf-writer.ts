@@ -18,6 +18,7 @@ export const SIZE = { text: 13, small: 11, table: 10, note: 10 } as const;
 /** Whether the current font has every letter of VIETNAMESE_PROBE (a font missing one drops it silently). */
 function setsVietnamese(doc: Doc): boolean {
   // pdfkit keeps the fontkit font of an embedded TTF on its (untyped) current font.
+  // oxlint-disable-next-line no-underscore-dangle
   const font = (doc as unknown as { _font?: { font?: { hasGlyphForCodePoint?(cp: number): boolean } } })._font?.font;
   if (!font?.hasGlyphForCodePoint) return true;
   return [...VIETNAMESE_PROBE].every((ch) => font.hasGlyphForCodePoint!(ch.codePointAt(0)!));

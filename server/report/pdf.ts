@@ -336,7 +336,10 @@ function troubled(w: Writer, r: MeetingReport): void {
 
 export function reportPdf(input: PdfInput): Promise<Buffer> {
   const r = input.report;
-  const w = new Writer(input.fonts ?? pdfFonts(), { title: `${REPORT_TITLE} — ${r.meeting.title}`, subject: REPORT_TITLE });
+  const w = new Writer(input.fonts ?? pdfFonts(), {
+    title: `${REPORT_TITLE} — ${r.meeting.title}`,
+    subject: REPORT_TITLE,
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     w.doc.on('data', (c: Buffer) => chunks.push(c));

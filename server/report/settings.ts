@@ -2,11 +2,7 @@
 // over the config file's `report:` section over `serve --report-org` over nothing. Saving replaces the
 // saved settings whole; a reset deletes them, and the file's are in force again.
 import type { Logger } from 'pino';
-import {
-  DEFAULT_REPORT_SETTINGS,
-  ReportSettings,
-  type ReportSettingsView,
-} from '../../shared/report-settings';
+import { DEFAULT_REPORT_SETTINGS, ReportSettings, type ReportSettingsView } from '../../shared/report-settings';
 import { toWireInstant } from '../../shared/time';
 import type { Clock } from '../clock';
 import { parseOrThrow } from '../errors';

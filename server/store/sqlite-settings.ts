@@ -9,9 +9,7 @@ export class SqliteSettings {
   constructor(db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      get: p(
-        'SELECT json, updated_by AS updatedBy, updated_at AS updatedAt FROM report_settings WHERE id = 1',
-      ),
+      get: p('SELECT json, updated_by AS updatedBy, updated_at AS updatedAt FROM report_settings WHERE id = 1'),
       put: p(
         `INSERT INTO report_settings (id, json, updated_by, updated_at) VALUES (1, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_by = excluded.updated_by,

@@ -45,8 +45,7 @@ export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknow
   const handlers: { [N in TaskName]: (input: TaskInput<N>) => Promise<TaskOutput<N>> } = {
     'report.compute': (i) => computeReport({ ...i, store: db() }),
     'report.xlsx': async (i) => reportXlsx(i.report),
-    'report.pdf': async (i) =>
-      reportPdf({ ...i, samples: pdfSamples(db(), i.report) }),
+    'report.pdf': async (i) => reportPdf({ ...i, samples: pdfSamples(db(), i.report) }),
   };
   return {
     run: (name, input) => (handlers[name] as (i: unknown) => Promise<unknown>)(input),

@@ -36,6 +36,11 @@ let codes: string[];
 let names: Map<string, string>;
 let report: MeetingReport;
 
+/** Setting up: a refusal stops the suite with what was refused. */
+const must = (res: { status: number; json: unknown }, what: string): void => {
+  if (res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.json)}`);
+};
+
 /** One page's text: as laid out (columns side by side), or in reading order (a wrapped cell whole). */
 const pageText = (n: number, layout = true): string =>
   execFileSync('pdftotext', [...(layout ? ['-layout'] : []), '-f', String(n), '-l', String(n), file, '-'], {
@@ -47,16 +52,14 @@ beforeAll(async () => {
   const meetings = retimeForDemo(demo.meetings, Date.now());
   meetingId = meetings[0]!.id;
   t = await startTestApp({ units: demo.units, points: demo.points, meetings, workers: true });
-  expect(demo.points).toHaveLength(79);
-  const saved = await api(t, 'PUT', '/api/report/settings', SETTINGS);
-  expect(saved.status).toBe(200);
+  if (demo.points.length !== 79) throw new Error(`the demo has ${demo.points.length} points, not 79`);
+  must(await api(t, 'PUT', '/api/report/settings', SETTINGS), 'saving the settings');
   // The checklist as technicians leave it: most points ticked, a few items failed with a note,
   // some points not checked at all; two points confirmed absent at the roll call.
   const manual = ['hinh-anh', 'am-thanh', 'camera', 'phong-nen', 'nguon-dien', 'can-bo-ky-thuat'];
   const put = async (code: string, item: string, result: string, note?: string) => {
     const path = `/api/meetings/${meetingId}/checklist/points/${code}/items/${item}`;
-    const res = await api(t, 'PUT', path, { result, version: 0, ...(note ? { note } : {}) });
-    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    must(await api(t, 'PUT', path, { result, version: 0, ...(note ? { note } : {}) }), path);
   };
   codes = demo.points.map((p) => p.code);
   names = new Map(demo.points.map((p) => [p.code, p.name.replace(/^Điểm cầu\s+/i, '')]));
@@ -67,16 +70,12 @@ beforeAll(async () => {
     }
   }
   for (const code of codes.slice(70, 72)) {
-    const res = await api(t, 'PUT', `/api/meetings/${meetingId}/rollcall/points/${code}`, {
-      status: 'absent',
-      version: 0,
-      note: 'Mất điện cục bộ',
-    });
-    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const path = `/api/meetings/${meetingId}/rollcall/points/${code}`;
+    must(await api(t, 'PUT', path, { status: 'absent', version: 0, note: 'Mất điện cục bộ' }), path);
   }
   report = MeetingReport.parse((await api(t, 'GET', `/api/meetings/${meetingId}/report`)).json);
   const res = await fetch(`${t.url}/api/meetings/${meetingId}/report.pdf?number=7`, { headers: { cookie: t.cookie } });
-  expect(res.status).toBe(200);
+  must({ status: res.status, json: res.status === 200 ? null : await res.text() }, 'the PDF');
   file = join(t.dir, 'official.pdf');
   writeFileSync(file, Buffer.from(await res.arrayBuffer()));
   // For a person to look at.
@@ -133,7 +132,14 @@ describe('the report PDF as an official document', () => {
     // Side by side: "Nơi nhận:" left, the head's title right, on the same line.
     expect(last).toMatch(/^\s*Nơi nhận:\s{5,}KT\. GIÁM ĐỐC\s*$/m);
     // Page numbers from page 2, centred at the top.
-    pages.slice(1).forEach((p, i) => expect(p.split('\n').find((l) => l.trim())!.trim()).toBe(String(i + 2)));
+    pages.slice(1).forEach((p, i) =>
+      expect(
+        p
+          .split('\n')
+          .find((l) => l.trim())!
+          .trim(),
+      ).toBe(String(i + 2)),
+    );
   });
 
   it('[DOC6] summarises the checklist of 79 points on one page, with the API’s figures', () => {
@@ -146,9 +152,7 @@ describe('the report PDF as an official document', () => {
     // The whole section, to its closing line, on this page.
     expect(section).toContain('Danh sách đầy đủ từng điểm cầu trong tệp Excel.');
     const flat = section.replace(/\s+/g, ' ');
-    expect(flat).toContain(
-      `79 điểm cầu; sẵn sàng ${checklist.ready}, chưa sẵn sàng ${79 - checklist.ready}.`,
-    );
+    expect(flat).toContain(`79 điểm cầu; sẵn sàng ${checklist.ready}, chưa sẵn sàng ${79 - checklist.ready}.`);
     // Totals per item: the rows of the API's table counted.
     const rows = report.checklist!.rows;
     const camera = report.checklist!.columns.indexOf('Camera / góc quay');
