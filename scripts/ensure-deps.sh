@@ -14,8 +14,9 @@ fi
 
 # command -> Debian package
 declare -A pkgs=([fping]=fping [ping]=iputils-ping [pdftotext]=poppler-utils)
-# The PDF report embeds DejaVu Sans (full Vietnamese coverage) from the system's fonts.
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || pkgs+=([fc-dejavu]=fonts-dejavu-core)
+# The PDF report embeds Liberation Serif 2 (Times New Roman's metrics; version 1, fonts-liberation, has
+# no Vietnamese letters) from the system's fonts, as an administrative document's typeface (docs/REPORT.md).
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || pkgs+=([fc-liberation2]=fonts-liberation2)
 # The demo runs its points in the network lab when these are present (docs/LAB.md).
 pkgs+=([nft]=nftables [ip]=iproute2 [python3]=python3)
 if [ "${1:-}" = "--test" ]; then

@@ -105,6 +105,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
       rollupDays: parseDays('--keep-rollups-days', values['keep-rollups-days']),
       reportDays: parseDays('--keep-reports-days', values['keep-reports-days']),
     },
+    // The file's report section (who issues the PDF); --report-org fills only its organisation.
+    settings: file?.report ?? null,
     organization: values['report-org'] ?? null,
   };
   const app = createApp({

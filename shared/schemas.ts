@@ -2,6 +2,7 @@
 // of these; the TypeScript types are inferred from them.
 import { z } from 'zod';
 import { hostProblem } from './host';
+import { ReportSettings } from './report-settings';
 import { cleanText } from './text';
 
 export const LEVELS = ['province', 'district', 'commune'] as const;
@@ -166,6 +167,8 @@ export const InventoryFile = z.strictObject({
   units: z.array(Unit).default([]),
   points: z.array(Point).default([]),
   meetings: z.array(Meeting).default([]),
+  /** Who issues the report PDF (shared/report-settings.ts); the admin page's saved settings win. */
+  report: ReportSettings.optional(),
 });
 export type InventoryFile = z.infer<typeof InventoryFile>;
 

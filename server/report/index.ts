@@ -17,7 +17,9 @@ import type { MeetingReport } from '../../shared/report';
 import type { WorkerPool } from '../workers/pool';
 import { reportPdf } from './pdf';
 import { pdfSamples } from './pdf-samples';
+import { ReportSettingsService } from './settings';
 import { reportXlsx } from './xlsx';
+import type { ReportSettings } from '../../shared/report-settings';
 
 /** A worker's bytes arrive as a plain Uint8Array: the same memory, seen as a Buffer. */
 const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -28,8 +30,10 @@ export { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 
 export interface ReportOptions {
   retention?: Partial<RetentionPolicy>;
-  /** The centre's name at the head of the PDF. */
+  /** `serve --report-org`: the organisation when neither the admin page nor the config file names one. */
   organization?: string | null;
+  /** The config file's `report:` section: who issues the PDF, unless saved on the admin page. */
+  settings?: ReportSettings | null;
   /** Reuse of a computed report (default 15 s). */
   cacheMs?: number;
   archiveIntervalMs?: number;
@@ -52,10 +56,17 @@ export interface ReportDeps {
   pool?: WorkerPool;
 }
 
+/** The document's particulars of one PDF: the clerk's number and the date of the date line. */
+export interface PdfIssue {
+  number: number | null;
+  issuedAt: number;
+}
+
 /** The report's files, rendered here or in a pool worker. */
 export interface ReportRender {
   xlsx(report: MeetingReport): Promise<Buffer>;
-  pdf(report: MeetingReport): Promise<Buffer>;
+  /** Laid out with the settings in force at the call. */
+  pdf(report: MeetingReport, issue?: Partial<PdfIssue>): Promise<Buffer>;
 }
 
 export interface Reports {
@@ -64,7 +75,7 @@ export interface Reports {
   notes: OutageNotes;
   archiver: ReportArchiver;
   retention: RetentionJob;
-  organization: string | null;
+  settings: ReportSettingsService;
   start(): void;
   stop(): void;
 }
@@ -83,16 +94,28 @@ export function createReports(d: ReportDeps): Reports {
     cacheMs: o.cacheMs,
     compute: d.pool && ((input) => d.pool!.run('report.compute', input)),
   });
-  const organization = o.organization ?? null;
+  const settings = new ReportSettingsService({
+    store: d.store,
+    clock: d.clock,
+    logger,
+    file: o.settings ?? null,
+    organization: o.organization ?? null,
+  });
+  const pdfInput = (report: MeetingReport, issue: Partial<PdfIssue> = {}) => ({
+    report,
+    settings: settings.current(),
+    number: issue.number ?? null,
+    issuedAt: issue.issuedAt ?? d.clock.now(),
+  });
   const pool = d.pool;
   const render: ReportRender = pool
     ? {
         xlsx: async (report) => toBuffer(await pool.run('report.xlsx', { report })),
-        pdf: async (report) => toBuffer(await pool.run('report.pdf', { report, organization }, 120_000)),
+        pdf: async (report, issue) => toBuffer(await pool.run('report.pdf', pdfInput(report, issue), 120_000)),
       }
     : {
         xlsx: (report) => reportXlsx(report),
-        pdf: (report) => reportPdf({ report, samples: pdfSamples(d.store, report), organization }),
+        pdf: (report, issue) => reportPdf({ ...pdfInput(report, issue), samples: pdfSamples(d.store, report) }),
       };
   const notes = new OutageNotes({
     store: d.store,
@@ -125,7 +148,7 @@ export function createReports(d: ReportDeps): Reports {
     archiver,
     retention,
     render,
-    organization,
+    settings,
     start() {
       archiver.start();
       retention.start();

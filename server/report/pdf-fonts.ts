@@ -1,29 +1,43 @@
-// The PDF embeds DejaVu Sans (Debian fonts-dejavu-core): full Vietnamese coverage, so every diacritic
-// is drawn from the embedded font rather than whatever the reader has.
+// The PDF embeds Liberation Serif 2 (Debian fonts-liberation2): Times New Roman's metrics, as an
+// administrative document is set (Nghị định 30/2020/NĐ-CP, docs/REPORT.md DOC2), with full Vietnamese
+// coverage, so every diacritic is drawn from the embedded font rather than the reader's. The older
+// Liberation 1.07 (fonts-liberation) has no ơ, ư nor the letters of U+1EA0–1EF9: it would drop them,
+// so a font without them is refused (VIETNAMESE_PROBE, checked in pdf-writer.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+export const FONT_DIR = '/usr/share/fonts/truetype/liberation2';
+export const FONT_PACKAGE = 'fonts-liberation2';
+
+/** Letters a font must have to set Vietnamese: ơ ư Ư and the stacked diacritics. */
+export const VIETNAMESE_PROBE = 'ơưƯẠặễỗữỨỹĐ';
 
 export interface PdfFonts {
   regular: string;
   bold: string;
-  /** Falls back to the regular face when the oblique file is absent. */
   italic: string;
+  boldItalic: string;
 }
 
 export class FontsMissingError extends Error {
   readonly status = 503;
-  constructor(file: string) {
-    super(`Thiếu phông chữ cho PDF: ${file} (cài gói fonts-dejavu-core)`);
+  constructor(file: string, what = 'không có tệp') {
+    super(
+      `Thiếu phông chữ Liberation Serif (thay cho Times New Roman) để lập báo cáo PDF: ${what} ${file}. ` +
+        `Cài gói ${FONT_PACKAGE}: sudo apt-get install -y ${FONT_PACKAGE}`,
+    );
     this.name = 'FontsMissingError';
   }
 }
 
+/** The four faces; refuses (FontsMissingError) rather than fall back to another typeface. */
 export function pdfFonts(dir = process.env.DIEMCAU_FONT_DIR ?? FONT_DIR): PdfFonts {
-  const regular = join(dir, 'DejaVuSans.ttf');
-  const bold = join(dir, 'DejaVuSans-Bold.ttf');
-  const oblique = join(dir, 'DejaVuSans-Oblique.ttf');
-  for (const f of [regular, bold]) if (!existsSync(f)) throw new FontsMissingError(f);
-  return { regular, bold, italic: existsSync(oblique) ? oblique : regular };
+  const fonts: PdfFonts = {
+    regular: join(dir, 'LiberationSerif-Regular.ttf'),
+    bold: join(dir, 'LiberationSerif-Bold.ttf'),
+    italic: join(dir, 'LiberationSerif-Italic.ttf'),
+    boldItalic: join(dir, 'LiberationSerif-BoldItalic.ttf'),
+  };
+  for (const f of Object.values(fonts)) if (!existsSync(f)) throw new FontsMissingError(f);
+  return fonts;
 }

@@ -1,10 +1,8 @@
-// The printable A4 report "Báo cáo kết quả bảo đảm kỹ thuật hội nghị trực tuyến": the summary, the
-// charts (vector), the outages with their causes, the points in trouble, the checklist and roll call,
-// and room for the signatures. Fonts are embedded (pdf-fonts.ts). Long lists are capped: the
-// workbook has them whole, and the PDF says so.
-// The types declare only the default export (the module has both).
-// oxlint-disable-next-line import/no-named-as-default
-import PDFDocument from 'pdfkit';
+// The printable A4 report, laid out as an administrative document (Nghị định 30/2020/NĐ-CP): the
+// letterhead with the number and the date (pdf-letterhead.ts), the meeting, the summary, the charts
+// (vector), the outages with their causes, the points in trouble, the checklist and roll call
+// summarised (pdf-lists.ts), "Nơi nhận" and the signers. Liberation Serif is embedded
+// (pdf-fonts.ts). Long lists are capped: the workbook has them whole, and the PDF says so.
 import {
   CAUSE_LABELS,
   formatMs,
@@ -12,36 +10,35 @@ import {
   type AggregateFigures,
   type MeetingReport,
   type ReportPhase,
-  type ReportTable,
 } from '../../shared/report';
-import { formatDateTime, formatDuration, formatTime } from '../../shared/time';
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from '../../shared/report-settings';
+import { formatDateTime, formatDurationWords, formatTime } from '../../shared/time';
 import type { RollupRow } from '../store/types';
 import { LEVEL_WORDS, PHASE_WORDS, STATUS_WORDS, TYPE_WORDS } from './labels';
 import { COLORS, barsChart, legend, pointChart, statesChart, type Bar, type SeriesPoint } from './pdf-charts';
 import { pdfFonts, type PdfFonts } from './pdf-fonts';
-import { drawTable, type PdfColumn } from './pdf-table';
+import { closing, letterhead, pageNumbers } from './pdf-letterhead';
+import { checklistSection, rollCallSection } from './pdf-lists';
+import { SIZE, Writer } from './pdf-writer';
 import { REPORT_TITLE } from './xlsx';
-
-type Doc = InstanceType<typeof PDFDocument>;
 
 export interface PdfInput {
   report: MeetingReport;
   /** 10 s rollups of the charted points' primary targets over the charted phase (see chartedPoints). */
   samples: ReadonlyMap<string, readonly RollupRow[]>;
-  /** The centre's name for the header; a dotted line when absent. */
-  organization?: string | null;
+  /** Who issues it (shared/report-settings.ts); nothing set: dotted lines to fill in by hand. */
+  settings?: ReportSettings;
+  /** The document's number from the clerk; absent: blanks in "Số:      /BC-…". */
+  number?: number | null;
+  /** The date of the place-and-date line (ms); default the report's generatedAt. */
+  issuedAt?: number;
   fonts?: PdfFonts;
 }
 
 export const MAX_OUTAGE_ROWS = 500;
 export const MAX_POINT_ROWS = 40;
-export const MAX_CHECKLIST_ROWS = 300;
 export const MAX_BARS = 30;
 export const CHARTED_POINTS = 4;
-
-// A4, margins of an administrative document (30 mm left for binding, 20 mm elsewhere).
-const MM = 72 / 25.4;
-const MARGINS = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 20 * MM };
 
 /** The phase the charts and the "points in trouble" list are about: the session once it has begun. */
 export function mainPhase(r: MeetingReport): ReportPhase | null {
@@ -70,7 +67,7 @@ function summaryRows(r: MeetingReport): string[][] {
     });
   return [
     ['Số điểm cầu', ...cells((a) => count(a.points))],
-    ['Thời gian theo dõi (mỗi điểm cầu)', ...cells((a) => formatDuration(a.points ? a.periodMs / a.points : 0))],
+    ['Thời gian theo dõi (mỗi điểm cầu)', ...cells((a) => formatDurationWords(a.points ? a.periodMs / a.points : 0))],
     ['Thông suốt', ...cells((a) => formatPct(a.upPct))],
     ['Chập chờn (gồm chập chờn nặng)', ...cells((a) => formatPct(a.degradedPct))],
     ['Mất kết nối', ...cells((a) => formatPct(a.downPct))],
@@ -78,8 +75,8 @@ function summaryRows(r: MeetingReport): string[][] {
     ['Khả dụng trên thời gian đo được', ...cells((a) => formatPct(a.reachablePct))],
     ['Số lần mất kết nối', ...cells((a) => `${count(a.downCount)} (${count(a.pointsWithDown)} điểm cầu)`)],
     ['Số lần chập chờn nặng', ...cells((a) => count(a.severeCount))],
-    ['Tổng thời gian mất kết nối (cộng các điểm cầu)', ...cells((a) => formatDuration(a.downMs))],
-    ['Lần mất kết nối dài nhất', ...cells((a) => formatDuration(a.longestDownMs))],
+    ['Tổng thời gian mất kết nối (cộng các điểm cầu)', ...cells((a) => formatDurationWords(a.downMs))],
+    ['Lần mất kết nối dài nhất', ...cells((a) => formatDurationWords(a.longestDownMs))],
     ['Độ trễ trung vị / p95', ...cells((a) => `${formatMs(a.rttMedian)} / ${formatMs(a.rttP95)}`)],
     ['Tỷ lệ mất gói', ...cells((a) => formatPct(a.lossPct))],
     ['Điểm cầu chưa đo được', ...cells((a) => count(a.pointsUnknown))],
@@ -131,100 +128,8 @@ export function seriesOf(rows: readonly RollupRow[], host: string | null, range:
     }));
 }
 
-class Writer {
-  readonly doc: Doc;
-  readonly width: number;
-  readonly left: number;
-  readonly bottom: number;
-  readonly top: number;
-
-  constructor(
-    readonly fonts: PdfFonts,
-    title: string,
-  ) {
-    this.doc = new PDFDocument({
-      size: 'A4',
-      margins: MARGINS,
-      bufferPages: true,
-      info: { Title: title, Author: 'diemcau', Subject: REPORT_TITLE, Creator: 'diemcau' },
-    });
-    this.doc.registerFont('R', fonts.regular);
-    this.doc.registerFont('B', fonts.bold);
-    this.doc.registerFont('I', fonts.italic);
-    this.doc.font('R');
-    this.left = MARGINS.left;
-    this.width = this.doc.page.width - MARGINS.left - MARGINS.right;
-    this.top = MARGINS.top;
-    this.bottom = this.doc.page.height - MARGINS.bottom;
-  }
-
-  space(h: number): void {
-    if (this.doc.y + h > this.bottom) {
-      this.doc.addPage();
-      this.doc.y = this.top;
-    }
-  }
-
-  heading(text: string, keep = 90): void {
-    this.space(keep);
-    this.doc
-      .moveDown(0.6)
-      .font('B')
-      .fontSize(12)
-      .fillColor('#000000')
-      .text(text, this.left, this.doc.y, { width: this.width });
-    this.doc.moveDown(0.3).font('R').fontSize(10);
-  }
-
-  /** `keep`: room the sub-heading's content needs, so the two stay on one page. */
-  sub(text: string, keep = 40): void {
-    this.space(keep);
-    this.doc.moveDown(0.3).font('B').fontSize(10).text(text, this.left, this.doc.y, { width: this.width });
-    this.doc.moveDown(0.2).font('R');
-  }
-
-  para(text: string, font = 'R', size = 10): void {
-    this.doc.font(font).fontSize(size).fillColor('#000000').text(text, this.left, this.doc.y, { width: this.width });
-  }
-
-  table(columns: PdfColumn[], rows: string[][], size = 8, shade?: (i: number) => string | null): void {
-    drawTable(this.doc, this.left, this.width, columns, rows, {
-      font: 'R',
-      bold: 'B',
-      fontSize: size,
-      bottom: this.bottom,
-      top: this.top,
-      shade,
-    });
-    this.doc.x = this.left;
-  }
-}
-
-function header(w: Writer, r: MeetingReport, organization: string | null): void {
-  const { doc, left, width } = w;
-  const half = width / 2;
-  const y = doc.y;
-  doc
-    .font('B')
-    .fontSize(10)
-    .text((organization ?? '……………………………………').toUpperCase(), left, y, { width: half - 10, align: 'center' });
-  const leftEnd = doc.y;
-  doc
-    .font('B')
-    .fontSize(10)
-    .text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + half - 10, y, { width: half + 10, align: 'center' });
-  doc
-    .font('B')
-    .fontSize(10)
-    .text('Độc lập - Tự do - Hạnh phúc', left + half - 10, doc.y, {
-      width: half + 10,
-      align: 'center',
-      underline: true,
-    });
-  doc.y = Math.max(leftEnd, doc.y) + 22;
-  doc.font('B').fontSize(14).text(REPORT_TITLE, left, doc.y, { width, align: 'center' });
-  doc.moveDown(0.3).font('B').fontSize(11).text(r.meeting.title, left, doc.y, { width, align: 'center' });
-  doc.moveDown(0.6).font('R').fontSize(10);
+/** The meeting's particulars under the title. */
+function particulars(w: Writer, r: MeetingReport): void {
   const lt = r.phases.lineTest;
   const live = r.phases.live;
   w.para(
@@ -241,7 +146,7 @@ function header(w: Writer, r: MeetingReport, organization: string | null): void 
         .map((g) => `${dt(g.from)} – ${formatTime(Date.parse(g.to))}`)
         .join('; ')}.`,
       'I',
-      9,
+      SIZE.small,
     );
   }
 }
@@ -339,13 +244,13 @@ function outages(w: Writer, r: MeetingReport): void {
   w.table(
     [
       { header: 'STT', width: 5, align: 'right' },
-      { header: 'Điểm cầu', width: 17 },
+      { header: 'Điểm cầu', width: 16 },
       { header: 'Loại', width: 10 },
       { header: 'Bắt đầu', width: 12 },
       { header: 'Kết thúc', width: 12 },
-      { header: 'Thời lượng', width: 10, align: 'right' },
+      { header: 'Thời lượng', width: 13, align: 'right' },
       { header: 'Nguyên nhân', width: 14 },
-      { header: 'Ghi chú', width: 20 },
+      { header: 'Ghi chú', width: 18 },
     ],
     list.map((o, i) => [
       String(i + 1),
@@ -353,11 +258,11 @@ function outages(w: Writer, r: MeetingReport): void {
       TYPE_WORDS[o.type],
       dt(o.startedAt),
       o.endedAt ? dt(o.endedAt) : 'Chưa kết thúc',
-      formatDuration(o.durationMs),
+      formatDurationWords(o.durationMs),
       o.note?.cause ? CAUSE_LABELS[o.note.cause] : o.note ? 'Đã xác nhận' : '',
       o.note?.note ?? '',
     ]),
-    7.5,
+    SIZE.note - 1,
     (i) => (list[i]!.endedAt === null ? '#fbe3d6' : i % 2 ? '#f6f7f9' : null),
   );
 }
@@ -429,79 +334,25 @@ function troubled(w: Writer, r: MeetingReport): void {
   }
 }
 
-function plainTable(w: Writer, heading: string, t: ReportTable | null, empty: string): void {
-  w.heading(heading);
-  if (!t || t.rows.length === 0) {
-    w.para(empty, 'I');
-    return;
-  }
-  if (t.rows.length > MAX_CHECKLIST_ROWS) {
-    w.para(`${MAX_CHECKLIST_ROWS} dòng đầu trong ${count(t.rows.length)}; đầy đủ trong tệp Excel.`, 'I', 9);
-  }
-  // The codes are in the names' column already; the last-change column is long and in the workbook.
-  const keep = t.columns.map((c, i) => i).filter((i) => !/^Mã điểm cầu$|^Cập nhật cuối$/.test(t.columns[i]!));
-  w.table(
-    keep.map((i) => ({ header: t.columns[i]!, width: i === 1 ? 18 : /Ghi chú/.test(t.columns[i]!) ? 16 : 9 })),
-    t.rows.slice(0, MAX_CHECKLIST_ROWS).map((row) => keep.map((i) => row[i] ?? '')),
-    keep.length > 8 ? 6.5 : 7.5,
-  );
-}
-
-function signatures(w: Writer): void {
-  const { doc, left, width } = w;
-  w.space(150);
-  doc.moveDown(1.5);
-  const half = width / 2;
-  doc
-    .font('I')
-    .fontSize(10)
-    .text('…………, ngày …… tháng …… năm ……', left + half, doc.y, { width: half, align: 'center' });
-  doc.moveDown(0.5);
-  const y = doc.y;
-  doc.font('B').fontSize(10).text('NGƯỜI LẬP BÁO CÁO', left, y, { width: half, align: 'center' });
-  doc.font('I').fontSize(9).text('(Ký, ghi rõ họ tên)', left, doc.y, { width: half, align: 'center' });
-  doc
-    .font('B')
-    .fontSize(10)
-    .text('LÃNH ĐẠO TRUNG TÂM', left + half, y, { width: half, align: 'center' });
-  doc
-    .font('I')
-    .fontSize(9)
-    .text('(Ký, ghi rõ họ tên, đóng dấu)', left + half, doc.y, { width: half, align: 'center' });
-  doc.y += 80;
-}
-
-function footers(w: Writer): void {
-  const { doc } = w;
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // Writing in the bottom margin must not start a new page.
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc
-      .font('R')
-      .fontSize(8)
-      .fillColor('#555555')
-      .text(`Trang ${i + 1}/${range.count}`, w.left, doc.page.height - bottom / 2 - 4, {
-        width: w.width,
-        align: 'right',
-        lineBreak: false,
-      });
-    doc.page.margins.bottom = bottom;
-  }
-}
-
 export function reportPdf(input: PdfInput): Promise<Buffer> {
   const r = input.report;
-  const w = new Writer(input.fonts ?? pdfFonts(), `${REPORT_TITLE} — ${r.meeting.title}`);
+  const w = new Writer(input.fonts ?? pdfFonts(), {
+    title: `${REPORT_TITLE} — ${r.meeting.title}`,
+    subject: REPORT_TITLE,
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     w.doc.on('data', (c: Buffer) => chunks.push(c));
     w.doc.on('end', () => resolve(Buffer.concat(chunks)));
     w.doc.on('error', reject);
   });
-  header(w, r, input.organization ?? null);
+  const settings = input.settings ?? DEFAULT_REPORT_SETTINGS;
+  letterhead(
+    w,
+    { settings, number: input.number ?? null, issuedAt: input.issuedAt ?? Date.parse(r.generatedAt) },
+    r.meeting.title,
+  );
+  particulars(w, r);
   w.heading('I. Tổng hợp');
   w.table(
     [
@@ -510,21 +361,21 @@ export function reportPdf(input: PdfInput): Promise<Buffer> {
       { header: PHASE_WORDS.live, width: 30, align: 'right' },
     ],
     summaryRows(r),
-    9,
   );
+  w.doc.moveDown(0.3);
   w.para(
     'Tỷ lệ tính theo thời gian của từng điểm cầu trong từng giai đoạn (ô 10 giây). Chập chờn: mất gói từ 1 %, độ trễ ' +
       'trung bình từ 100 ms hoặc rung pha từ 20 ms; chưa rõ: hệ thống không đo được.',
     'I',
-    8,
+    SIZE.note,
   );
   charts(w, r, input.samples);
   outages(w, r);
   troubled(w, r);
-  plainTable(w, 'V. Kết quả kiểm tra trước hội nghị', r.checklist, 'Chưa có kết quả kiểm tra.');
-  plainTable(w, 'VI. Điểm danh', r.rollCall, 'Chưa có điểm danh.');
-  signatures(w);
-  footers(w);
+  checklistSection(w, r.checklist);
+  rollCallSection(w, r.rollCall);
+  closing(w, settings);
+  pageNumbers(w);
   w.doc.end();
   return done;
 }

@@ -272,6 +272,20 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    description: 'the report PDF as an official document: organisation, number pattern, signers, recipients',
+    sql: `
+      -- One row: the settings saved on the admin page (shared/report-settings.ts). Absent, the config
+      -- file's report section is in force.
+      CREATE TABLE report_settings (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        json       TEXT NOT NULL CHECK (json_valid(json)),
+        updated_by TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

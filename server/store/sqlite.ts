@@ -9,8 +9,10 @@ import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteDisplayLinks } from './sqlite-displays';
 import { SqliteChecklist } from './sqlite-checklist';
 import { SqliteReport } from './sqlite-report';
+import { SqliteSettings } from './sqlite-settings';
 import type * as R from './report-types';
 import type {
+  ReportSettingsRow,
   ChecklistTemplateRow,
   BlindReason,
   GapRow,
@@ -147,6 +149,7 @@ class SqliteStore implements Store {
   private readonly accounts: SqliteAccounts;
   private readonly checklist: SqliteChecklist;
   private readonly report: SqliteReport;
+  private readonly settings: SqliteSettings;
   private readonly insertOutageTx;
   readonly displayLinks: SqliteDisplayLinks;
 
@@ -158,6 +161,7 @@ class SqliteStore implements Store {
     this.checklist = new SqliteChecklist(db);
     this.report = new SqliteReport(db);
     this.displayLinks = new SqliteDisplayLinks(db);
+    this.settings = new SqliteSettings(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       units: p('SELECT json FROM units ORDER BY id'),
@@ -400,6 +404,12 @@ class SqliteStore implements Store {
   }
   purgeReportSnapshots(before: number): number {
     return this.report.purgeReportSnapshots(before);
+  }
+  getReportSettings(): ReportSettingsRow | undefined {
+    return this.settings.get();
+  }
+  saveReportSettings(row: ReportSettingsRow | null): void {
+    this.settings.save(row);
   }
 
   onCheckpoint(listener: CheckpointListener): () => void {

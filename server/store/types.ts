@@ -164,6 +164,12 @@ export interface Store {
   /** Deletes snapshots created before `before`; returns how many. */
   purgeReportSnapshots(before: number): number;
 
+  // ── The report as an official document (issue 19; server/store/sqlite-settings.ts) ──────────────
+  /** The settings saved on the admin page, or undefined (then the config file's are in force). */
+  getReportSettings(): ReportSettingsRow | undefined;
+  /** Replaces the saved settings; null deletes them (back to the config file's). */
+  saveReportSettings(row: ReportSettingsRow | null): void;
+
   /**
    * Hears the store's background WAL checkpoints (a file database): ok, or the error that kept the
    * database file from taking the WAL's pages (a full disk). Optional: a store without them says
@@ -175,6 +181,13 @@ export interface Store {
   readonly displayLinks: DisplayLinkStore;
 
   close(): void;
+}
+
+/** The report's issuer settings as saved on the admin page; `settings` is ReportSettings as JSON. */
+export interface ReportSettingsRow {
+  settings: unknown;
+  updatedBy: string;
+  updatedAt: number;
 }
 
 // ── Line-test checklist and roll call (issue 4) ─────────────────────────────────────────────────────

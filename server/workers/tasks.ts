@@ -1,6 +1,7 @@
 // The heavy work a pool worker does, each task a function of plain data: the report's figures from
 // the database (a connection of the worker's own, read-mostly), and its XLSX and PDF renderings.
 import type { MeetingReport } from '../../shared/report';
+import type { ReportSettings } from '../../shared/report-settings';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { computeReport, type ReportThresholds } from '../report/compute';
 import { reportPdf } from '../report/pdf';
@@ -27,7 +28,10 @@ export interface ComputeInput {
 interface Tasks {
   'report.compute': [ComputeInput, MeetingReport];
   'report.xlsx': [{ report: MeetingReport }, Uint8Array];
-  'report.pdf': [{ report: MeetingReport; organization: string | null }, Uint8Array];
+  'report.pdf': [
+    { report: MeetingReport; settings: ReportSettings; number: number | null; issuedAt: number },
+    Uint8Array,
+  ];
 }
 
 export type TaskName = keyof Tasks;
@@ -41,8 +45,7 @@ export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknow
   const handlers: { [N in TaskName]: (input: TaskInput<N>) => Promise<TaskOutput<N>> } = {
     'report.compute': (i) => computeReport({ ...i, store: db() }),
     'report.xlsx': async (i) => reportXlsx(i.report),
-    'report.pdf': async (i) =>
-      reportPdf({ report: i.report, samples: pdfSamples(db(), i.report), organization: i.organization }),
+    'report.pdf': async (i) => reportPdf({ ...i, samples: pdfSamples(db(), i.report) }),
   };
   return {
     run: (name, input) => (handlers[name] as (i: unknown) => Promise<unknown>)(input),

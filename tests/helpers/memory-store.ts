@@ -32,6 +32,7 @@ import type {
   NewUser,
   OutageQuery,
   OutageRow,
+  ReportSettingsRow,
   RollCallCaptureRow,
   RollupRow,
   SessionRow,
@@ -70,6 +71,7 @@ export class MemoryDb {
     ],
   ]);
   readonly meetingChecklists = new Map<string, MeetingChecklistRow>();
+  reportSettings: ReportSettingsRow | null = null;
   readonly marks = new Map<string, MarkRow>();
   readonly history: MarkHistoryRow[] = [];
   readonly captures = new Map<string, RollCallCaptureRow>();
@@ -534,6 +536,15 @@ export class MemoryStore implements Store {
   }
   purgeReportSnapshots(before: number): number {
     return this.report().purgeReportSnapshots(before);
+  }
+  getReportSettings(): ReportSettingsRow | undefined {
+    this.open();
+    return this.db.reportSettings === null ? undefined : structuredClone(this.db.reportSettings);
+  }
+  saveReportSettings(row: ReportSettingsRow | null): void {
+    this.open();
+    // Stored as JSON text, as SQLite does: what is read back is a copy.
+    this.db.reportSettings = row === null ? null : { ...row, settings: JSON.parse(JSON.stringify(row.settings)) };
   }
 
   close(): void {

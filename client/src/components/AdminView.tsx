@@ -1,14 +1,16 @@
 // The admin tools, a view of their own behind "Quản trị": a meeting from an invitation, the point-list
-// import, the export, the wall displays' links. The monitor keeps running behind it (alerts still sound).
+// import, the export, the wall displays' links, who issues the report PDF. The monitor keeps running
+// behind it (alerts still sound).
 import { useState } from 'react';
 import { useI18n } from '../i18n/context';
 import { ExportPanel } from './ExportPanel';
 import { InvitationTool } from './InvitationTool';
 import { PointImport } from './PointImport';
+import { ReportSettingsEditor } from './ReportSettingsEditor';
 import { Tabs } from './Tabs';
 import { DisplayLinksPanel } from './wall/DisplayLinksPanel';
 
-const TABS = ['invitation', 'import', 'export', 'wall'] as const;
+const TABS = ['invitation', 'import', 'export', 'wall', 'reportSettings'] as const;
 type Tab = (typeof TABS)[number];
 
 export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => void }) {
@@ -29,6 +31,7 @@ export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => vo
         {tab === 'import' && <PointImport />}
         {tab === 'export' && <ExportPanel />}
         {tab === 'wall' && <DisplayLinksPanel />}
+        {tab === 'reportSettings' && <ReportSettingsEditor />}
       </section>
     </main>
   );

@@ -187,6 +187,7 @@ export const en: Messages = {
       invitation: 'Meeting from an invitation',
       import: 'Import a point list',
       export: 'Export the point list',
+      reportSettings: 'Report PDF',
     },
     invitation: {
       choose: 'Choose an invitation (.docx, .pdf, .txt)',

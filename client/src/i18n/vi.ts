@@ -192,6 +192,7 @@ export const vi = {
       invitation: 'Tạo hội nghị từ giấy mời',
       import: 'Nhập danh sách điểm cầu',
       export: 'Xuất danh sách điểm cầu',
+      reportSettings: 'Báo cáo PDF',
     },
     invitation: {
       choose: 'Chọn giấy mời (.docx, .pdf, .txt)',

@@ -15,6 +15,7 @@ import type { Reports } from '../../report';
 import { reportCsv } from '../../report/csv';
 import { FontsMissingError } from '../../report/pdf-fonts';
 import { parseQuery } from '../query';
+import { reportSettingsRoutes } from './report-settings';
 
 export interface ReportRoutesDeps {
   reports: Reports;
@@ -24,6 +25,8 @@ export interface ReportRoutesDeps {
 const MeetingParams = z.object({ id: Code });
 const OutageParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const meetingId = (params: unknown): string => parseOrThrow(MeetingParams, params, ['params']).id;
+// The number the clerk gave the document; without it "Số:" is left blank to be written in by hand.
+const PdfQuery = z.strictObject({ number: z.coerce.number().int().min(1).max(999_999).optional() });
 const CsvQuery = z.strictObject({
   table: CsvTable.default('points'),
   delimiter: z.enum(['comma', 'semicolon']).default('comma'),
@@ -64,7 +67,11 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
 
   r.get('/meetings/:id/report.pdf', async (req, res) => {
     const id = meetingId(req.params);
-    const buf = await d.reports.render.pdf(await service.report(id));
+    const q = parseQuery(PdfQuery, req.query);
+    const buf = await d.reports.render.pdf(await service.report(id), {
+      number: q.number ?? null,
+      issuedAt: d.clock.now(),
+    });
     res
       .type('application/pdf')
       .attachment(fileName(id, d.clock.now(), 'pdf'))
@@ -93,6 +100,7 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
     });
   });
 
+  r.use(reportSettingsRoutes(d.reports.settings));
   r.use(pdfErrors);
   return r;
 }
