@@ -1,22 +1,46 @@
 import type { z } from 'zod';
+import { issueWords } from './issue-words';
+import type { WordLang, Words } from '../shared/words';
 
-/** One thing wrong with an input: where (file, line, dotted path) and why. */
+/**
+ * One thing wrong with an input: where (file, line, column, dotted path) and why. `message` is
+ * Vietnamese; `en` its English when it differs; `where` names the place for people (`điểm cầu HT-01,
+ * trường “host”`) where `path` is the machine key a form matches its fields on.
+ */
 export interface InputIssue {
   path: string;
   message: string;
+  en?: string;
+  where?: Words;
   file?: string;
   line?: number;
+  col?: number;
 }
 
-/** Input refused as a whole: nothing of it was applied. */
+/** Input refused as a whole: nothing of it was applied. `message` is the Vietnamese, one issue a line. */
 export class ValidationError extends Error {
   constructor(
     readonly issues: InputIssue[],
     readonly status = 400,
   ) {
-    super(issues.map(formatIssue).join('\n'));
+    super(issues.map((i) => formatIssue(i)).join('\n'));
     this.name = 'ValidationError';
   }
+
+  /** The issues, one a line, in `lang`. */
+  messageIn(lang: WordLang): string {
+    return this.issues.map((i) => formatIssue(i, lang)).join('\n');
+  }
+}
+
+/** An issue from Words: the Vietnamese message and, when it differs, the English. */
+export function issueOf(path: string, w: Words, extra: Omit<InputIssue, 'path' | 'message' | 'en'> = {}): InputIssue {
+  return { path, message: w.vi, ...(w.en !== w.vi ? { en: w.en } : {}), ...extra };
+}
+
+/** The issue's reason in `lang`. */
+export function issueMessage(i: InputIssue, lang: WordLang = 'vi'): string {
+  return lang === 'en' ? (i.en ?? i.message) : i.message;
 }
 
 export class NotFoundError extends Error {
@@ -37,13 +61,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-export function formatIssue(i: InputIssue): string {
-  const where = i.file ? `${i.file}${i.line ? `:${i.line}` : ''}: ` : '';
-  return `${where}${i.path}: ${i.message}`;
+/** `prov.yaml:11:9: điểm cầu D1, đường truyền 1, trường “host”: …` (file, line and column when known). */
+export function formatIssue(i: InputIssue, lang: WordLang = 'vi'): string {
+  const at = i.line ? `:${i.line}${i.col ? `:${i.col}` : ''}` : '';
+  const file = i.file ? `${i.file}${at}: ` : '';
+  const where = i.where ? (lang === 'en' ? i.where.en : i.where.vi) : i.path;
+  return `${file}${where}: ${issueMessage(i, lang)}`;
 }
 
 export function zodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): InputIssue[] {
-  return error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+  return error.issues.map((i) => issueOf(formatPath([...prefix, ...i.path]), issueWords(i)));
 }
 
 /** Parse with a schema or throw a ValidationError listing every issue. */
@@ -52,7 +79,8 @@ export function parseOrThrow<S extends z.ZodType>(
   value: unknown,
   prefix: readonly PropertyKey[] = [],
 ): z.output<S> {
-  const r = schema.safeParse(value);
+  // The input kept on each issue tells a missing field from a wrong one.
+  const r = schema.safeParse(value, { reportInput: true });
   if (!r.success) throw new ValidationError(zodIssues(r.error, prefix));
   return r.data;
 }

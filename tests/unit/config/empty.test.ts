@@ -25,7 +25,7 @@ const EMPTY: [string, string][] = [
   ['JSON with no units', '{ "units": [], "points": [], "meetings": [] }'],
 ];
 
-const REASON = /units: tệp không có đơn vị nào: cần ít nhất một đơn vị hành chính/;
+const REASON = /units”: tệp không có đơn vị nào: cần ít nhất một đơn vị hành chính/;
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
@@ -51,7 +51,7 @@ describe('[H18.4] an inventory file without units', () => {
       const err = caught as ValidationError;
       expect(err.issues).toHaveLength(1);
       expect(err.issues[0]).toMatchObject({ file: 'demo.yaml', path: 'units' });
-      expect(err.message).toMatch(/^demo\.yaml(:\d+)?: /);
+      expect(err.message).toMatch(/^demo\.yaml(:\d+:\d+)?: trường “units”: /);
       expect(err.message).toMatch(REASON);
     });
   }
@@ -75,7 +75,7 @@ describe('[H18.4] an inventory file without units', () => {
     const db = join(dir, 'data', 'never.sqlite');
     const r = await run(['serve', '--config', file, '--db', db, '--port', '0', '--host', '127.0.0.1']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${file}: units: tệp không có đơn vị nào`);
+    expect(r.err).toContain(`${file}: trường “units”: tệp không có đơn vị nào`);
     expect(existsSync(db)).toBe(false);
   });
 
