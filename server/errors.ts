@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { issueWords } from './issue-words';
-import type { WordLang, Words } from '../shared/words';
+import { wordLang, type WordLang, type Words } from '../shared/words';
 
 /**
  * One thing wrong with an input: where (file, line, column, dotted path) and why. `message` is
@@ -43,13 +43,60 @@ export function issueMessage(i: InputIssue, lang: WordLang = 'vi'): string {
   return lang === 'en' ? (i.en ?? i.message) : i.message;
 }
 
-export class NotFoundError extends Error {
+/** What an error says to a user: Words, or a plain string where both languages read the same. */
+export type Said = string | Words;
+
+export function saidWords(said: Said): Words {
+  return typeof said === 'string' ? { vi: said, en: said } : said;
+}
+
+/** An error a user reads: `message` is the Vietnamese, `messageIn('en')` the English. */
+export class UserError extends Error {
+  readonly words: Words;
+  constructor(said: Said) {
+    const w = saidWords(said);
+    super(w.vi);
+    this.words = w;
+    this.name = 'UserError';
+  }
+  messageIn(lang: WordLang): string {
+    return lang === 'en' ? this.words.en : this.words.vi;
+  }
+}
+
+/** An error's message in `lang`: its Words when it has them, else its message as written. */
+export function errorText(err: unknown, lang: WordLang): string {
+  if (err instanceof ValidationError || err instanceof UserError) return err.messageIn(lang);
+  const words = (err as { words?: Words } | null)?.words;
+  if (words && typeof words.vi === 'string') return lang === 'en' ? words.en : words.vi;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class NotFoundError extends UserError {
   readonly status = 404;
-  constructor(message: string) {
-    super(message);
+  constructor(said: Said) {
+    super(said);
     this.name = 'NotFoundError';
   }
 }
+
+/** `không có điểm cầu HT-01` / `no point HT-01`: the refusal for a code that names nothing. */
+export function notFound(
+  what: 'point' | 'meeting' | 'unit' | 'outage' | 'user' | 'template',
+  key: string | number,
+): NotFoundError {
+  const noun = NOUNS[what];
+  return new NotFoundError({ vi: `không có ${noun.vi} ${key}`, en: `no ${noun.en} ${key}` });
+}
+
+const NOUNS = {
+  point: { vi: 'điểm cầu', en: 'point' },
+  meeting: { vi: 'hội nghị', en: 'meeting' },
+  unit: { vi: 'đơn vị', en: 'unit' },
+  outage: { vi: 'sự cố số', en: 'outage' },
+  user: { vi: 'tài khoản', en: 'user' },
+  template: { vi: 'mẫu danh mục kiểm tra', en: 'checklist template' },
+} satisfies Record<string, Words>;
 
 /** `points[3].targets[0].host` */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -89,14 +136,19 @@ export function parseOrThrow<S extends z.ZodType>(
  * Heavy work (a report, an export, a parse) refused because the worker pool is full, or stopped
  * because it ran past its time budget: the request fails clearly, the server goes on.
  */
-export class WorkUnavailableError extends Error {
+export class WorkUnavailableError extends UserError {
   readonly status = 503;
   constructor(
     readonly code: 'busy' | 'timeout' | 'memory',
-    message: string,
+    message: Said,
     readonly retryAfterS = 5,
   ) {
     super(message);
     this.name = 'WorkUnavailableError';
   }
+}
+
+/** The command line's language: DIEMCAU_LANG=en for English, Vietnamese otherwise. */
+export function cliLang(env: NodeJS.ProcessEnv = process.env): WordLang {
+  return wordLang(env.DIEMCAU_LANG);
 }

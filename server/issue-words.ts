@@ -1,8 +1,8 @@
 // What a schema refused, said in the technicians' words in Vietnamese and in English: zod's issues
 // (parsed with `reportInput`, so a missing field is told apart from a wrong one) become Words, and a
 // path into the inventory names the unit, point or meeting by its code, never `points[2]`.
-import type { z } from 'zod';
-import { words, type Words } from '../shared/words';
+import { z } from 'zod';
+import { englishOf, words, type Words } from '../shared/words';
 
 type Issue = z.core.$ZodIssue;
 
@@ -28,10 +28,19 @@ const quoteList = (values: readonly unknown[]): string => values.map((v) => Stri
 /** A custom issue's English, carried in `params.en` beside its Vietnamese message. */
 function customEn(issue: Issue): string | undefined {
   const params = (issue as { params?: { en?: unknown } }).params;
-  return typeof params?.en === 'string' ? params.en : undefined;
+  return typeof params?.en === 'string' ? params.en : englishOf(issue.message);
 }
 
+/** zod's own English for an issue, to tell its default message from one a schema wrote. */
+const zodDefault = z.locales.en().localeError;
+
 export function issueWords(issue: Issue): Words {
+  if (issue.code !== 'custom' && issue.code !== 'invalid_type') {
+    const fallback = zodDefault(issue as Parameters<typeof zodDefault>[0]);
+    const text = typeof fallback === 'string' ? fallback : fallback?.message;
+    // A message the schema wrote itself (a regex's rule, say) is kept, with its English when given.
+    if (text !== undefined && text !== issue.message) return words(issue.message, customEn(issue) ?? issue.message);
+  }
   switch (issue.code) {
     case 'invalid_type': {
       if ((issue as { input?: unknown }).input === undefined) {

@@ -22,3 +22,19 @@ export function inLang(w: Words, lang: WordLang): string {
 export function wordLang(value: string | null | undefined): WordLang {
   return value?.trim().toLowerCase().startsWith('en') ? 'en' : 'vi';
 }
+
+const ENGLISH = new Map<string, string>();
+
+/**
+ * A schema's own message: the Vietnamese, with its English kept beside it for the server to answer
+ * in English (zod's checks carry a message string only).
+ */
+export function bilingual(vi: string, en: string): string {
+  ENGLISH.set(vi, en);
+  return vi;
+}
+
+/** The English registered for a schema message by `bilingual`, if any. */
+export function englishOf(vi: string): string | undefined {
+  return ENGLISH.get(vi);
+}
