@@ -82,7 +82,7 @@ describe('REST API', () => {
     expect((await call('GET', '/api/points/C9', undefined, 'en-GB,en;q=0.9')).json.error.message).toBe('no point C9');
   });
 
-  it('refuses references that do not resolve, and changes that would orphan points', async () => {
+  it('[WE3] refuses references that do not resolve, and changes that would orphan points, in the asked language', async () => {
     const r = await call('POST', '/api/points', newPoint({ unit: 'NOWHERE' }));
     expect(r.status).toBe(400);
     expect(r.json.error.message).toBe('điểm cầu C9, trường “unit”: không có đơn vị NOWHERE');

@@ -79,6 +79,28 @@ describe('[H18.4] an inventory file without units', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('[WE3] check-config answers in English with DIEMCAU_LANG=en, in Vietnamese otherwise', async () => {
+    const file = join(dir, 'tab.yaml');
+    writeFileSync(file, 'units:\n  - id: P\n\tname: X\n');
+    const before = process.env.DIEMCAU_LANG;
+    try {
+      process.env.DIEMCAU_LANG = 'en';
+      const en = await run(['check-config', file]);
+      expect(en).toMatchObject({
+        code: 1,
+        err: `${file}:3:1: YAML syntax: a tab at the start of the line: indent with spaces, not tabs\n`,
+      });
+      delete process.env.DIEMCAU_LANG;
+      const vi = await run(['check-config', file]);
+      expect(vi.err).toBe(
+        `${file}:3:1: cú pháp YAML: có ký tự tab ở đầu dòng: thụt lề bằng dấu cách, không dùng tab\n`,
+      );
+    } finally {
+      if (before === undefined) delete process.env.DIEMCAU_LANG;
+      else process.env.DIEMCAU_LANG = before;
+    }
+  });
+
   it('[H18.4] accepts the demo province and a file holding only units', async () => {
     expect((await run(['check-config', 'config/demo.yaml'])).code).toBe(0);
     const file = join(dir, 'chi-don-vi.yaml');
