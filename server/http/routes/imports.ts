@@ -15,6 +15,7 @@ import { applyImport, ImportFileError, ImportRefusedError, MAX_IMPORT_BYTES, XLS
 import type { Inventory } from '../../inventory/inventory';
 import { InvitationFileError } from '../../invitation';
 import { ParseBusyError, ParseCrashError, ParseTimeoutError } from '../../parsing/errors';
+import { requestLang } from '../errors';
 import { UploadParsers } from '../../parsing/uploads';
 
 export interface ImportRoutesDeps {
@@ -211,7 +212,8 @@ function uploadErrors(logger: Logger, parsers: UploadParsers): ErrorRequestHandl
       return;
     }
     if (err instanceof ImportFileError) {
-      res.status(err.status).json({ error: { code: 'bad_request', problem: err.problem, message: err.message } });
+      const message = err.messageIn(requestLang(req));
+      res.status(err.status).json({ error: { code: 'bad_request', problem: err.problem, message } });
       return;
     }
     if (err instanceof InvitationFileError) {
@@ -228,7 +230,7 @@ function uploadErrors(logger: Logger, parsers: UploadParsers): ErrorRequestHandl
       return;
     }
     if (err instanceof ImportRefusedError) {
-      res.status(409).json({ error: { code: 'conflict', message: err.message } });
+      res.status(409).json({ error: { code: 'conflict', message: err.messageIn(requestLang(req)) } });
       return;
     }
     const e = err as { type?: string; limit?: number; length?: number };
