@@ -1,7 +1,7 @@
 // The `diemcau` command line. Each subcommand parses its own flags with node:util parseArgs and
 // returns an exit code; nothing here calls process.exit, so the CLI can be driven from tests.
 import { parseArgs } from 'node:util';
-import { ValidationError } from './errors';
+import { ValidationError, cliLang } from './errors';
 import { loadInventoryFile } from './config/load';
 
 export interface CliIo {
@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
     }
   } catch (err) {
     if (err instanceof ValidationError) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${err.messageIn(cliLang())}\n`);
       return 1;
     }
     if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {

@@ -77,6 +77,12 @@ function openInventory(db: string): { inventory: Inventory; close(): void } {
   }
 }
 
+/** The row's point code as written in the file, when it has a usable one. */
+function codeOf(r: ImportPreview['rows'][number]): string | null {
+  const code = r.cells.code?.trim();
+  return code && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(code) ? code : null;
+}
+
 /** The preview as a technician reads it in a terminal. */
 export function formatPreview(file: string, p: ImportPreview): string {
   const c = p.counts;
@@ -87,14 +93,15 @@ export function formatPreview(file: string, p: ImportPreview): string {
     `Cột: ${p.columns.map((m) => `“${m.header}” → ${COLUMN_LABELS[m.column]}`).join('; ')}`,
   ];
   if (p.ignoredHeaders.length > 0) lines.push(`Bỏ qua cột: ${p.ignoredHeaders.map((h) => `“${h}”`).join(', ')}`);
-  const errors = p.rows.flatMap((r) => r.errors);
+  const errors = p.rows.flatMap((r) => r.errors.map((e) => ({ e, code: r.point?.code ?? codeOf(r) })));
   if (errors.length > 0) {
     lines.push('Lỗi:');
-    for (const e of errors) {
+    for (const { e, code } of errors) {
       // Most messages begin with their column's name already.
       const label = e.column ? COLUMN_LABELS[e.column] : null;
       const where = label && !e.message.startsWith(label) ? `, cột ${label}` : '';
-      lines.push(`  dòng ${e.row}${where}: ${e.message}`);
+      const point = code ? ` (điểm cầu ${code})` : '';
+      lines.push(`  dòng ${e.row}${point}${where}: ${e.message}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -2,6 +2,7 @@
 // client: item definitions, the results a point's item can take, the readiness rule and the wire shapes.
 // Rule IDs ([CL…], [RC…]) are those of docs/CHECKLIST.md.
 import { z } from 'zod';
+import { bilingual } from './words';
 import { Code, Level, PointState, Unit } from './schemas';
 
 export const ITEM_RESULTS = ['pending', 'pass', 'fail', 'na'] as const;
@@ -36,7 +37,10 @@ export const ItemKey = z
   .string()
   .min(1)
   .max(40)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and "-"');
+  .regex(
+    /^[a-z0-9][a-z0-9-]*$/,
+    bilingual('chỉ gồm chữ thường không dấu, số và “-”', 'use lowercase letters, digits and "-"'),
+  );
 
 export const ChecklistItemDef = z
   .strictObject({

@@ -44,13 +44,26 @@ export function isDnsName(host: string): boolean {
   return !labels.every((l) => /^(?:\d+|0x[0-9a-f]*)$/i.test(l));
 }
 
-/** Why a host is refused, or null when it is a valid probe host. */
+/** Why a host is refused (English, as the probe engines log it), or null when it is a valid probe host. */
 export function hostProblem(host: string): string | null {
-  if (host.length === 0) return 'host is empty';
-  if (host.length > MAX_HOST_LENGTH) return `host is longer than ${MAX_HOST_LENGTH} characters`;
-  if (host.startsWith('-')) return 'host must not begin with "-"';
+  return hostProblemWords(host)?.en ?? null;
+}
+
+/** Why a host is refused, in Vietnamese and English, or null when it is a valid probe host. */
+export function hostProblemWords(host: string): { vi: string; en: string } | null {
+  if (host.length === 0) return { vi: 'địa chỉ để trống', en: 'host is empty' };
+  if (host.length > MAX_HOST_LENGTH) {
+    return {
+      vi: `địa chỉ dài quá ${MAX_HOST_LENGTH} ký tự`,
+      en: `host is longer than ${MAX_HOST_LENGTH} characters`,
+    };
+  }
+  if (host.startsWith('-')) return { vi: 'địa chỉ không được bắt đầu bằng “-”', en: 'host must not begin with "-"' };
   if (isIPv4(host) || isIPv6(host) || isDnsName(host)) return null;
-  return 'host must be an IPv4/IPv6 literal or a DNS name (letters, digits, "-" and ".")';
+  return {
+    vi: 'địa chỉ phải là địa chỉ IP (IPv4/IPv6) hoặc tên miền (chữ không dấu, số, “-” và “.”)',
+    en: 'host must be an IPv4/IPv6 literal or a DNS name (letters, digits, "-" and ".")',
+  };
 }
 
 export function isValidHost(host: string): boolean {

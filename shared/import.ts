@@ -39,6 +39,8 @@ export const RowIssue = z.strictObject({
   code: z.string(),
   /** What a technician reads (Vietnamese). */
   message: z.string(),
+  /** The same in English, shown when the dashboard is in English. */
+  messageEn: z.string().optional(),
 });
 export type RowIssue = z.infer<typeof RowIssue>;
 

@@ -2,6 +2,7 @@
 // `Server<ClientEvents, ServerEvents>` and the client `Socket<ServerEvents, ClientEvents>`.
 // Event names are `resource:verb`. Every client payload is parsed by the schema next to it.
 import { z } from 'zod';
+import { bilingual } from './words';
 import { Code, Meeting, Outage, Phase, Point, PointStatus, Unit } from './schemas';
 import type {
   ChecklistChanged,
@@ -147,8 +148,11 @@ export const Username = z
   .string()
   .min(2)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" and "-"');
-export const Password = z.string().min(10, 'at least 10 characters').max(256);
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*$/,
+    bilingual('chỉ gồm chữ thường không dấu, số, “.”, “_” và “-”', 'use lowercase letters, digits, ".", "_" and "-"'),
+  );
+export const Password = z.string().min(10, bilingual('ít nhất 10 ký tự', 'at least 10 characters')).max(256);
 
 export const LoginBody = z.strictObject({
   username: z.string().min(1).max(64),

@@ -1,7 +1,7 @@
 // Domain schemas shared by server and client. Every payload that crosses a boundary is parsed by one
 // of these; the TypeScript types are inferred from them.
 import { z } from 'zod';
-import { hostProblem } from './host';
+import { hostProblemWords } from './host';
 import { ReportSettings } from './report-settings';
 import { cleanText } from './text';
 
@@ -26,7 +26,10 @@ export const Code = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-" (no spaces)');
+  .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(s), {
+    message: 'mã chỉ gồm chữ không dấu, số, “.”, “_” và “-” (không có dấu cách)',
+    params: { en: 'use letters, digits, ".", "_" and "-" (no spaces)' },
+  });
 
 /**
  * Human-readable text of the inventory (names, titles, rooms, addresses, contacts): normalised or
@@ -50,16 +53,20 @@ export function OptionalText(max: number) {
 function cleanOrIssue(
   raw: string,
   max: number,
-  ctx: { addIssue: (i: { code: 'custom'; message: string }) => void },
+  ctx: { addIssue: (i: { code: 'custom'; message: string; params: { en: string } }) => void },
   blankIsNone: boolean,
 ): string | undefined {
   const r = cleanText(raw);
   if (!r.ok) {
-    if (!(r.blank && blankIsNone)) ctx.addIssue({ code: 'custom', message: r.reason });
+    if (!(r.blank && blankIsNone)) ctx.addIssue({ code: 'custom', message: r.reason, params: { en: r.reasonEn } });
     return undefined;
   }
   if (r.text.length > max) {
-    ctx.addIssue({ code: 'custom', message: `dài ${r.text.length} ký tự, tối đa ${max}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `dài ${r.text.length} ký tự, tối đa ${max}`,
+      params: { en: `${r.text.length} characters long, at most ${max}` },
+    });
     return undefined;
   }
   return r.text;
@@ -69,8 +76,8 @@ function cleanOrIssue(
 export const Instant = z.iso.datetime({ offset: true });
 
 export const Host = z.string().superRefine((host, ctx) => {
-  const problem = hostProblem(host);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  const problem = hostProblemWords(host);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.vi, params: { en: problem.en } });
 });
 
 // Only ICMP today; `kind` is a discriminator so TCP/SIP/HTTP targets can be added as new members.
@@ -88,7 +95,10 @@ export const Contact = z.strictObject({
   phone: z
     .string()
     .max(32)
-    .regex(/^\+?[0-9 .()-]{3,}$/, 'phone may hold digits, spaces, ".", "-", "(", ")" and a leading "+"')
+    .refine((s) => /^\+?[0-9 .()-]{3,}$/.test(s), {
+      message: 'số điện thoại chỉ gồm chữ số, dấu cách, “.”, “-”, “(”, “)” và dấu “+” ở đầu',
+      params: { en: 'a phone number may hold digits, spaces, ".", "-", "(", ")" and a leading "+"' },
+    })
     .optional(),
   organization: OptionalText(200),
 });
@@ -119,7 +129,8 @@ export const Point = z
       ctx.addIssue({
         code: 'custom',
         path: ['targets'],
-        message: `needs exactly one primary target, has ${primaries}`,
+        message: `cần đúng một đường truyền chính (role: primary), đang có ${primaries}`,
+        params: { en: `needs exactly one primary target, has ${primaries}` },
       });
     }
   });
@@ -154,10 +165,20 @@ export const Meeting = z
   .superRefine((m, ctx) => {
     const lineTestEnd = Date.parse(m.lineTest.start) + m.lineTest.durationMin * 60_000;
     if (Date.parse(m.session.plannedEnd) <= Date.parse(m.session.start)) {
-      ctx.addIssue({ code: 'custom', path: ['session', 'plannedEnd'], message: 'must be after session.start' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['session', 'plannedEnd'],
+        message: 'giờ kết thúc phải sau giờ bắt đầu họp (session.start)',
+        params: { en: 'must be after session.start' },
+      });
     }
     if (lineTestEnd > Date.parse(m.session.start)) {
-      ctx.addIssue({ code: 'custom', path: ['lineTest'], message: 'line test must end before the session starts' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lineTest'],
+        message: 'chạy thử đường truyền phải kết thúc trước giờ họp chính thức',
+        params: { en: 'the line test must end before the session starts' },
+      });
     }
   });
 export type Meeting = z.infer<typeof Meeting>;

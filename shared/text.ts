@@ -8,7 +8,7 @@
 // below are refused with a reason that names the code point without echoing it.
 
 /** `blank`: refused only for being empty or all spaces (an optional field takes that as absent). */
-export type TextResult = { ok: true; text: string } | { ok: false; reason: string; blank: boolean };
+export type TextResult = { ok: true; text: string } | { ok: false; reason: string; reasonEn: string; blank: boolean };
 
 /** Controls (C0, DEL, C1), format characters (bidi marks and isolates, zero-width, BOM…), line and
  * paragraph separators, and lone surrogates (text cut in the middle of a UTF-16 pair). */
@@ -58,6 +58,24 @@ function kindOf(cp: number): string {
   return 'ký tự vô hình';
 }
 
+/** The English of the names above that are Vietnamese. */
+const NAMES_EN: Record<number, string> = {
+  ...NAMES,
+  0x0a: 'line feed, LF',
+  0x0d: 'carriage return, CR',
+  0xad: 'soft hyphen',
+  0x200b: 'zero-width space',
+  0x202e: 'RLO, reverses the text',
+};
+
+function kindOfEn(cp: number): string {
+  if (cp >= 0xd800 && cp <= 0xdfff) return 'a lone UTF-16 surrogate';
+  if (BIDI.has(cp)) return 'a text-direction control';
+  if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f)) return 'a control character';
+  if (cp === 0x2028 || cp === 0x2029) return 'a line separator';
+  return 'an invisible character';
+}
+
 /** Why `raw` is refused, or its normalised form. */
 export function cleanText(raw: string): TextResult {
   const bad = FORBIDDEN.exec(raw);
@@ -66,13 +84,22 @@ export function cleanText(raw: string): TextResult {
     // Counted in characters (code points), as an editor's cursor moves, 1-based.
     const position = Array.from(raw.slice(0, bad.index)).length + 1;
     const name = NAMES[cp] ?? (cp >= 0xd800 && cp <= 0xdfff ? 'văn bản bị cắt hỏng' : undefined);
+    const nameEn = NAMES_EN[cp] ?? (cp >= 0xd800 && cp <= 0xdfff ? 'text cut apart' : undefined);
     return {
       ok: false,
       blank: false,
       reason: `chứa ${kindOf(cp)} ${codePointLabel(cp)}${name ? ` (${name})` : ''} ở ký tự thứ ${position}: hãy xoá ký tự này`,
+      reasonEn: `holds ${kindOfEn(cp)} ${codePointLabel(cp)}${nameEn ? ` (${nameEn})` : ''} at character ${position}: delete it`,
     };
   }
   const text = raw.normalize('NFC').replace(SPACES, ' ').replace(/^ | $/g, '');
-  if (text === '') return { ok: false, blank: true, reason: 'không được để trống hoặc chỉ có khoảng trắng' };
+  if (text === '') {
+    return {
+      ok: false,
+      blank: true,
+      reason: 'không được để trống hoặc chỉ có khoảng trắng',
+      reasonEn: 'must not be empty or spaces only',
+    };
+  }
   return { ok: true, text };
 }

@@ -2,7 +2,7 @@
 // its ancestors. REST handlers and socket handlers call `check` with the action and, for point
 // actions, the point's code.
 import type { Action } from '../../shared/protocol';
-import { NotFoundError } from '../errors';
+import { notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import { authorize, type Actor, type Resource, type UnitTree } from './policy';
 
@@ -16,7 +16,7 @@ export class Access {
   /** The resource of a point action; NotFoundError for an unknown code. */
   point(code: string): Resource {
     const p = this.inventory.point(code);
-    if (!p) throw new NotFoundError(`no point "${code}"`);
+    if (!p) throw notFound('point', code);
     return { kind: 'point', code: p.code, unit: p.unit };
   }
 

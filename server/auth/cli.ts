@@ -7,7 +7,7 @@ import { ROLES, type Role } from '../../shared/protocol';
 import { formatDateTime } from '../../shared/time';
 import type { CliIo } from '../cli';
 import { systemClock } from '../clock';
-import { NotFoundError, ValidationError } from '../errors';
+import { NotFoundError, ValidationError, cliLang } from '../errors';
 import { ConflictError } from '../http/errors';
 import { openSqliteStore } from '../store/sqlite';
 import type { Store } from '../store/types';
@@ -63,7 +63,7 @@ export async function runUserCli(argv: string[], io: CliIo): Promise<number> {
     return await userCommand(argv, io);
   } catch (err) {
     if (err instanceof NotFoundError || err instanceof ConflictError) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${err.messageIn(cliLang())}\n`);
       return 1;
     }
     if (err instanceof Error && err.message === 'cancelled') return 130;

@@ -2,9 +2,10 @@
 // live here once. No default password exists anywhere; the last admin cannot be removed or demoted;
 // a password change or a removal ends the user's sessions (and so their sockets).
 import { NewUserBody, UserUpdateBody, type Role, type UserView } from '../../shared/protocol';
+import { words } from '../../shared/words';
 import { toWireInstant } from '../../shared/time';
 import type { Clock } from '../clock';
-import { NotFoundError, ValidationError, parseOrThrow, type InputIssue } from '../errors';
+import { ValidationError, issueOf, notFound, parseOrThrow, type InputIssue } from '../errors';
 import { ConflictError } from '../http/errors';
 import type { Store, UserRow } from '../store/types';
 import { hashPassword } from './password';
@@ -42,7 +43,7 @@ export class Users {
 
   find(name: string): UserRow {
     const u = this.o.store.getUser(name);
-    if (!u) throw new NotFoundError(`no user "${name}"`);
+    if (!u) throw notFound('user', name);
     return u;
   }
 
@@ -50,7 +51,8 @@ export class Users {
   async create(body: unknown): Promise<UserRow> {
     const b = parseOrThrow(NewUserBody, body);
     this.checkUnits(b.role, b.units);
-    if (this.o.store.getUser(b.name)) throw new ConflictError(`user "${b.name}" exists`);
+    if (this.o.store.getUser(b.name))
+      throw new ConflictError(words(`tài khoản ${b.name} đã có`, `user "${b.name}" exists`));
     const passwordHash = await hashPassword(b.password);
     const now = this.o.clock.now();
     try {
@@ -87,7 +89,7 @@ export class Users {
       passwordHash,
       updatedAt: this.o.clock.now(),
     });
-    if (!next) throw new NotFoundError(`no user "${name}"`);
+    if (!next) throw notFound('user', name);
     if (passwordHash !== undefined) this.o.sessions.endUserSessions(user.id, 'revoked', keepSession);
     return next;
   }
@@ -111,18 +113,31 @@ export class Users {
   private keepAnAdmin(user: UserRow, verb: string): void {
     const admins = this.o.store.listUsers().filter((u) => u.role === 'admin');
     if (admins.length <= 1 && admins[0]?.id === user.id) {
-      throw new ConflictError(`cannot ${verb} "${user.name}": it is the last admin; create another admin first`);
+      throw new ConflictError(
+        words(
+          `không thể ${verb === 'remove' ? 'xoá' : 'hạ quyền'} ${user.name}: đây là quản trị viên (admin) cuối cùng; hãy tạo một admin khác trước`,
+          `cannot ${verb} "${user.name}": it is the last admin; create another admin first`,
+        ),
+      );
     }
   }
 
   private checkUnits(role: Role, units: readonly string[]): void {
     const issues: InputIssue[] = [];
     if (units.length > 0 && role !== 'technician') {
-      issues.push({ path: 'units', message: 'only a technician can be limited to units' });
+      issues.push(
+        issueOf(
+          'units',
+          words(
+            'chỉ tài khoản cán bộ kỹ thuật (technician) mới giới hạn theo đơn vị được',
+            'only a technician can be limited to units',
+          ),
+        ),
+      );
     }
     const known = this.o.knownUnits?.() ?? null;
     units.forEach((u, i) => {
-      if (known && !known.has(u)) issues.push({ path: `units[${i}]`, message: `unknown unit "${u}"` });
+      if (known && !known.has(u)) issues.push(issueOf(`units[${i}]`, words(`không có đơn vị ${u}`, `no unit ${u}`)));
     });
     if (issues.length > 0) throw new ValidationError(issues);
   }

@@ -2,6 +2,7 @@
 // or automatic) checked, versioned, stored with its history and announced to the meeting's room.
 // REST routes and socket events both come here, so the rules hold whatever the transport.
 import type { Logger } from 'pino';
+import { words } from '../../shared/words';
 import {
   ChecklistTemplateBody,
   DEFAULT_CHECKLIST_ITEMS,
@@ -23,7 +24,7 @@ import { toWireInstant } from '../../shared/time';
 import { can, roleAllows, type Actor } from '../auth/policy';
 import type { Access } from '../auth/access';
 import type { Clock } from '../clock';
-import { NotFoundError, ValidationError, parseOrThrow } from '../errors';
+import { NotFoundError, ValidationError, parseOrThrow, notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import type {
   ChecklistTemplateRow,
@@ -145,7 +146,13 @@ export class ChecklistService {
     this.participant(w.meetingId, w.point);
     this.d.access.check(actor, 'checklist:write', w.point);
     const def = this.itemsOf(w.meetingId).items.find((i) => i.key === w.item);
-    if (!def) throw new NotFoundError(`meeting "${w.meetingId}" has no checklist item "${w.item}"`);
+    if (!def)
+      throw new NotFoundError(
+        words(
+          `hội nghị ${w.meetingId} không có mục kiểm tra “${w.item}”`,
+          `meeting "${w.meetingId}" has no checklist item "${w.item}"`,
+        ),
+      );
     if (def.mode === 'automatic') {
       throw new ValidationError([
         { path: 'item', message: `"${def.label}" is automatic: the server sets it from the probes` },
@@ -217,7 +224,7 @@ export class ChecklistService {
 
   template(id: string): ChecklistTemplateRow {
     const t = this.d.store.getChecklistTemplate(id);
-    if (!t) throw new NotFoundError(`no checklist template "${id}"`);
+    if (!t) throw notFound('template', id);
     return t;
   }
 
@@ -334,14 +341,19 @@ export class ChecklistService {
 
   private meeting(id: string) {
     const m = this.d.inventory.meeting(id);
-    if (!m) throw new NotFoundError(`no meeting "${id}"`);
+    if (!m) throw notFound('meeting', id);
     return m;
   }
 
   private participant(meetingId: string, code: string): void {
-    if (!this.d.inventory.point(code)) throw new NotFoundError(`no point "${code}"`);
+    if (!this.d.inventory.point(code)) throw notFound('point', code);
     if (!this.d.participation.pointsOf(meetingId).has(code)) {
-      throw new NotFoundError(`point "${code}" does not take part in meeting "${meetingId}"`);
+      throw new NotFoundError(
+        words(
+          `điểm cầu ${code} không tham dự hội nghị ${meetingId}`,
+          `point "${code}" does not take part in meeting "${meetingId}"`,
+        ),
+      );
     }
   }
 

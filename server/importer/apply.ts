@@ -1,6 +1,7 @@
 // Saves a preview: its new and updated points in one Inventory.apply (all or nothing). Refused while
 // rows have errors, unless the caller chose to import the valid rows only.
 import type { ImportPreview, ImportReport } from '../../shared/import';
+import { words } from '../../shared/words';
 import type { Point } from '../../shared/schemas';
 import type { Inventory } from '../inventory/inventory';
 import { ImportRefusedError } from './errors';
@@ -9,11 +10,15 @@ export function applyImport(inventory: Inventory, preview: ImportPreview, validO
   const { counts } = preview;
   if (counts.invalid > 0 && !validOnly) {
     throw new ImportRefusedError(
-      `${counts.invalid} dòng có lỗi nên chưa nhập gì. Hãy sửa tệp, hoặc chọn “Chỉ nhập các dòng hợp lệ”.`,
+      words(
+        `${counts.invalid} dòng có lỗi nên chưa nhập gì. Hãy sửa tệp, hoặc chọn “Chỉ nhập các dòng hợp lệ”.`,
+        `${counts.invalid} ${counts.invalid === 1 ? 'row has' : 'rows have'} errors, so nothing was imported. ` +
+          'Fix the file, or choose "Import the valid rows only".',
+      ),
     );
   }
   if (counts.invalid > 0 && counts.new + counts.updated + counts.unchanged === 0) {
-    throw new ImportRefusedError('Không có dòng hợp lệ nào để nhập.');
+    throw new ImportRefusedError(words('Không có dòng hợp lệ nào để nhập.', 'There is no valid row to import.'));
   }
   const created: string[] = [];
   const updated: string[] = [];

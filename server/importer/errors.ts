@@ -1,5 +1,7 @@
 // A file refused as a whole (wrong encoding, not a spreadsheet, no header, missing columns…): nothing
 // of it is read, nothing applied. Row problems are not errors: they are listed in the preview.
+import { UserError, type Said } from '../errors';
+import { words } from '../../shared/words';
 
 export type ImportFileProblem =
   | 'empty'
@@ -15,10 +17,10 @@ export type ImportFileProblem =
   | 'too-many-cells'
   | 'too-complex';
 
-export class ImportFileError extends Error {
+export class ImportFileError extends UserError {
   constructor(
     readonly problem: ImportFileProblem,
-    message: string,
+    message: Said,
   ) {
     super(message);
     this.name = 'ImportFileError';
@@ -51,21 +53,30 @@ const mb = (n: number): string => (n / 1024 / 1024).toFixed(1).replace('.', ',')
 export function tooLarge(bytes: number): ImportFileError {
   return new ImportFileError(
     'too-large',
-    `Tệp quá lớn (${mb(bytes)} MB, tối đa ${mb(MAX_IMPORT_BYTES)} MB). Hãy chia danh sách thành nhiều tệp.`,
+    words(
+      `Tệp quá lớn (${mb(bytes)} MB, tối đa ${mb(MAX_IMPORT_BYTES)} MB). Hãy chia danh sách thành nhiều tệp.`,
+      `File too large (${mb(bytes)} MB, at most ${mb(MAX_IMPORT_BYTES)} MB). Split the list into several files.`,
+    ),
   );
 }
 
 export function tooManyRows(): ImportFileError {
   return new ImportFileError(
     'too-many-rows',
-    `Tệp có hơn ${MAX_IMPORT_ROWS + EXTRA_ROWS} dòng, tối đa ${MAX_IMPORT_ROWS} dòng dữ liệu. Hãy chia thành nhiều tệp.`,
+    words(
+      `Tệp có hơn ${MAX_IMPORT_ROWS + EXTRA_ROWS} dòng, tối đa ${MAX_IMPORT_ROWS} dòng dữ liệu. Hãy chia thành nhiều tệp.`,
+      `The file has over ${MAX_IMPORT_ROWS + EXTRA_ROWS} rows, at most ${MAX_IMPORT_ROWS} data rows. Split it into several files.`,
+    ),
   );
 }
 
 export function tooManyColumns(row: number, columns: number): ImportFileError {
   return new ImportFileError(
     'too-many-cells',
-    `Dòng ${row} có ${columns} cột, tối đa ${MAX_IMPORT_COLUMNS}. Hãy xoá các cột thừa (kể cả ô trống có định dạng) ở bên phải.`,
+    words(
+      `Dòng ${row} có ${columns} cột, tối đa ${MAX_IMPORT_COLUMNS}. Hãy xoá các cột thừa (kể cả ô trống có định dạng) ở bên phải.`,
+      `Row ${row} has ${columns} columns, at most ${MAX_IMPORT_COLUMNS}. Delete the extra columns (formatted empty cells too) on the right.`,
+    ),
   );
 }
 
@@ -73,22 +84,29 @@ export function tooManyColumns(row: number, columns: number): ImportFileError {
 export function tooManyCells(cells: number, more = false): ImportFileError {
   return new ImportFileError(
     'too-many-cells',
-    `Tệp có ${more ? 'hơn ' : ''}${cells} ô (dòng × cột), tối đa ${MAX_IMPORT_CELLS}. ` +
-      'Hãy xoá các dòng, cột thừa hoặc chia thành nhiều tệp.',
+    words(
+      `Tệp có ${more ? 'hơn ' : ''}${cells} ô (dòng × cột), tối đa ${MAX_IMPORT_CELLS}. ` +
+        'Hãy xoá các dòng, cột thừa hoặc chia thành nhiều tệp.',
+      `The file has ${more ? 'over ' : ''}${cells} cells (rows × columns), at most ${MAX_IMPORT_CELLS}. ` +
+        'Delete extra rows and columns or split it into several files.',
+    ),
   );
 }
 
 export function cellTooLong(row: number, column: number, chars: number): ImportFileError {
   return new ImportFileError(
     'too-many-cells',
-    `Ô ở dòng ${row}, cột ${column} dài ${chars} ký tự, tối đa ${MAX_CELL_CHARS} (giới hạn của Excel).`,
+    words(
+      `Ô ở dòng ${row}, cột ${column} dài ${chars} ký tự, tối đa ${MAX_CELL_CHARS} (giới hạn của Excel).`,
+      `The cell at row ${row}, column ${column} is ${chars} characters long, at most ${MAX_CELL_CHARS} (Excel's limit).`,
+    ),
   );
 }
 
 /** An apply refused because rows still have errors (and the caller did not ask for the valid rows only). */
-export class ImportRefusedError extends Error {
+export class ImportRefusedError extends UserError {
   readonly status = 409;
-  constructor(message: string) {
+  constructor(message: Said) {
     super(message);
     this.name = 'ImportRefusedError';
   }

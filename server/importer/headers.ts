@@ -3,6 +3,7 @@
 // Spreadsheets often carry a title and a date above the header: the header is the first of the first
 // rows that names enough known columns.
 import type { ColumnMapping, ImportColumn } from '../../shared/import';
+import type { Words } from '../../shared/words';
 import { ImportFileError } from './errors';
 import { foldWords } from './fold';
 
@@ -119,6 +120,27 @@ export const COLUMN_LABELS: Record<ImportColumn, string> = {
   technician: 'Cán bộ kỹ thuật',
   phone: 'Số điện thoại',
 };
+
+/** The columns' names in English, for messages shown in English. */
+export const COLUMN_LABELS_EN: Record<ImportColumn, string> = {
+  code: 'Point code',
+  name: 'Point name',
+  level: 'Level',
+  unit: 'Unit',
+  unitId: 'Unit id',
+  parentUnit: 'Parent unit',
+  room: 'Room',
+  address: 'Address',
+  host: 'IP address',
+  backupHost: 'Backup IP',
+  technician: 'Technician',
+  phone: 'Phone',
+};
+
+/** A column's name in both languages. */
+export function columnWords(c: ImportColumn): Words {
+  return { vi: COLUMN_LABELS[c], en: COLUMN_LABELS_EN[c] };
+}
 
 export interface HeaderMap {
   /** 1-based row number of the header. */

@@ -1,11 +1,12 @@
 // A file against the inventory: every row with the point it would save or its errors, and the counts
 // (new, updated, unchanged, invalid). Nothing is written here; apply.ts saves a preview's valid rows.
 import type { ImportColumn, ImportCounts, ImportPreview, PreviewRow, RowIssue } from '../../shared/import';
+import { words, type Words } from '../../shared/words';
 import type { Point, Unit } from '../../shared/schemas';
 import { inventoryIssues } from '../inventory/validate';
 import { ExistingNames } from './codes';
 import { ImportFileError } from './errors';
-import { COLUMN_LABELS, findHeader } from './headers';
+import { findHeader } from './headers';
 import { buildRow, isBlank, type BuiltRow, type Cells } from './rows';
 import { readTable, type Table } from './table';
 import { UnitResolver } from './units';
@@ -80,15 +81,15 @@ export function countRows(rows: readonly Pick<PreviewRow, 'status'>[]): ImportCo
 
 const valid = (b: BuiltRow): boolean => b.errors.length === 0 && b.point !== null;
 
-function issue(b: BuiltRow, column: ImportColumn | null, code: string, message: string): void {
-  b.errors.push({ row: b.row, column, code, message } satisfies RowIssue);
+function issue(b: BuiltRow, column: ImportColumn | null, code: string, w: Words): void {
+  b.errors.push({ row: b.row, column, code, message: w.vi, messageEn: w.en } satisfies RowIssue);
 }
 
 /** Rows named in a "same as row …" message; more would make k duplicates cost k² to describe. */
 const LISTED_ROWS = 10;
 
 /** "3, 7, 9" or "3, 7, 9… (và 41 dòng khác)": the rows of `rows` other than `self`, the first few. */
-function otherRows(rows: readonly BuiltRow[], self: BuiltRow): string {
+function otherRows(rows: readonly BuiltRow[], self: BuiltRow): Words {
   const shown: number[] = [];
   for (const o of rows) {
     if (o === self) continue;
@@ -96,7 +97,8 @@ function otherRows(rows: readonly BuiltRow[], self: BuiltRow): string {
     shown.push(o.row);
   }
   const more = rows.length - 1 - shown.length;
-  return more > 0 ? `${shown.join(', ')}… (và ${more} dòng khác)` : shown.join(', ');
+  const list = shown.join(', ');
+  return more > 0 ? words(`${list}… (và ${more} dòng khác)`, `${list}… (and ${more} more rows)`) : words(list, list);
 }
 
 /** Every row of a code used twice is in error: which one was meant is for a person to say. */
@@ -113,11 +115,13 @@ function markDuplicateCodes(built: BuiltRow[]): void {
     spend(list.length * LISTED_ROWS);
     for (const b of list) {
       const how = b.derivedCode ? ' (mã tự sinh từ đơn vị và tên: hai dòng cùng đơn vị, cùng tên)' : '';
+      const howEn = b.derivedCode ? ' (code made from the unit and the name: two rows of one unit with one name)' : '';
+      const others = otherRows(list, b);
       issue(
         b,
         b.derivedCode ? 'name' : 'code',
         'code.duplicate',
-        `Mã ${code} trùng với dòng ${otherRows(list, b)}${how}.`,
+        words(`Mã ${code} trùng với dòng ${others.vi}${how}.`, `Code ${code} is also on row ${others.en}${howEn}.`),
       );
     }
   }
@@ -150,9 +154,13 @@ function markHostConflicts(built: BuiltRow[], points: readonly Point[]): void {
     const rows = [...byRow.keys()];
     spend(list.length + rows.length * LISTED_ROWS);
     for (const [b, mine] of byRow) {
-      const where = rows.length > 1 ? `trùng với dòng ${otherRows(rows, b)}` : 'ghi hai lần trong cùng dòng';
+      const others = rows.length > 1 ? otherRows(rows, b) : null;
+      const host = mine[0]?.host ?? '';
       const column = mine.some((e) => e.primary) ? 'host' : 'backupHost';
-      issue(b, column, 'host.duplicate', `Địa chỉ ${mine[0]?.host ?? ''} ${where}.`);
+      const w = others
+        ? words(`Địa chỉ ${host} trùng với dòng ${others.vi}.`, `Address ${host} is also on row ${others.en}.`)
+        : words(`Địa chỉ ${host} ghi hai lần trong cùng dòng.`, `Address ${host} is listed twice on the row.`);
+      issue(b, column, 'host.duplicate', w);
     }
   }
   markHostsTaken(built, points);
@@ -195,7 +203,11 @@ function markHostsTaken(built: BuiltRow[], points: readonly Point[]): void {
         const owner = owners.get(t.host.toLowerCase());
         if (owner && owner.code !== b.code) {
           const column = t.role === 'primary' ? 'host' : 'backupHost';
-          issue(b, column, 'host.taken', `Địa chỉ ${t.host} đã thuộc điểm cầu ${owner.code} (${owner.name}).`);
+          const w = words(
+            `Địa chỉ ${t.host} đã thuộc điểm cầu ${owner.code} (${owner.name}).`,
+            `Address ${t.host} already belongs to point ${owner.code} (${owner.name}).`,
+          );
+          issue(b, column, 'host.taken', w);
           taken = true;
         }
       }
@@ -240,7 +252,7 @@ function markInventoryIssues(built: BuiltRow[], inv: InventoryView): void {
       const b = code === undefined ? undefined : rowOf.get(code);
       // Marked by an earlier issue of this round: as find(valid) did, the row is no longer its code's.
       if (!b || !valid(b)) continue;
-      issue(b, null, 'inventory', `${COLUMN_LABELS.code} ${code}: ${i.message}`);
+      issue(b, null, 'inventory', words(`Điểm cầu ${code}: ${i.message}`, `Point ${code}: ${i.en}`));
       marked = true;
     }
     if (!marked) return;

@@ -3,11 +3,13 @@
 // checked in preview.ts.
 import type { ImportColumn, RowIssue } from '../../shared/import';
 import { Code, Point, type Level, type Target, type Unit } from '../../shared/schemas';
-import { hostProblem } from '../../shared/host';
+import { hostProblemWords } from '../../shared/host';
+import { words, type Words } from '../../shared/words';
+import { issueWords } from '../issue-words';
 import { cleanText, type TextResult } from '../../shared/text';
 import { derivedCode, type ExistingNames } from './codes';
 import { cellLines, mergeContacts, readContacts } from './contacts';
-import { COLUMN_LABELS } from './headers';
+import { COLUMN_LABELS, COLUMN_LABELS_EN } from './headers';
 import { readLevel } from './levels';
 import type { UnitResolver } from './units';
 
@@ -57,14 +59,19 @@ export function isBlank(cells: Cells): boolean {
 
 export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
   const errors: RowIssue[] = [];
-  const fail = (column: ImportColumn | null, code: string, message: string): void => {
-    errors.push({ row, column, code, message });
+  const fail = (column: ImportColumn | null, code: string, w: Words): void => {
+    errors.push({ row, column, code, message: w.vi, messageEn: w.en });
+  };
+  /** `Tên điểm cầu chứa …` / `Point name holds …`: a column's name, then the text rule's reason. */
+  const textFail = (column: ImportColumn, code: string, r: { reason: string; reasonEn: string }): void => {
+    fail(column, code, words(`${COLUMN_LABELS[column]} ${r.reason}.`, `${COLUMN_LABELS_EN[column]} ${r.reasonEn}.`));
   };
 
   const nameRead = cellText(cells.name);
   const name = nameRead.ok ? nameRead.text : '';
-  if (!nameRead.ok && nameRead.blank) fail('name', 'name.required', `Thiếu ${COLUMN_LABELS.name}.`);
-  else if (!nameRead.ok) fail('name', 'name.invalid', `${COLUMN_LABELS.name} ${nameRead.reason}.`);
+  if (!nameRead.ok && nameRead.blank) {
+    fail('name', 'name.required', words(`Thiếu ${COLUMN_LABELS.name}.`, `${COLUMN_LABELS_EN.name} is missing.`));
+  } else if (!nameRead.ok) textFail('name', 'name.invalid', nameRead);
 
   const unit = resolveUnit(cells, ctx, fail);
 
@@ -75,10 +82,24 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
     if ('level' in read) level = read.level;
     else if (read.error === 'ambiguous') {
       level = undefined;
-      fail('level', 'level.ambiguous', `Cấp “${levelCell}” không rõ là tỉnh hay huyện: ghi “Tỉnh” hoặc “Huyện”.`);
+      fail(
+        'level',
+        'level.ambiguous',
+        words(
+          `Cấp “${levelCell}” không rõ là tỉnh hay huyện: ghi “Tỉnh” hoặc “Huyện”.`,
+          `Level "${levelCell}" could be a province or a district: write "Tỉnh" or "Huyện".`,
+        ),
+      );
     } else {
       level = undefined;
-      fail('level', 'level.unknown', `Cấp “${levelCell}” không hiểu được: ghi Tỉnh, Huyện hoặc Xã (Phường, Thị trấn).`);
+      fail(
+        'level',
+        'level.unknown',
+        words(
+          `Cấp “${levelCell}” không hiểu được: ghi Tỉnh, Huyện hoặc Xã (Phường, Thị trấn).`,
+          `Level "${levelCell}" is not understood: write Tỉnh, Huyện or Xã (Phường, Thị trấn).`,
+        ),
+      );
     }
   }
 
@@ -88,7 +109,16 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
   if (codeCell !== '') {
     const parsed = Code.safeParse(codeCell);
     if (parsed.success) code = parsed.data;
-    else fail('code', 'code.invalid', `Mã “${codeCell}” không hợp lệ: chỉ dùng chữ không dấu, số, “.”, “_”, “-”.`);
+    else {
+      fail(
+        'code',
+        'code.invalid',
+        words(
+          `Mã “${codeCell}” không hợp lệ: chỉ dùng chữ không dấu, số, “.”, “_”, “-”.`,
+          `Code "${codeCell}" cannot be used: letters without diacritics, digits, ".", "_", "-" only.`,
+        ),
+      );
+    }
   } else if (unit && name !== '') {
     code = ctx.names.codeFor(unit.id, name) ?? derivedCode(unit, name);
     derived = true;
@@ -104,15 +134,25 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
       contacts = mergeContacts(before?.contacts ?? [], read.contacts);
       for (const c of read.contacts) {
         const r = cleanText(c.name);
-        if (!r.ok) fail('technician', 'technician.invalid', `${COLUMN_LABELS.technician} ${r.reason}.`);
+        if (!r.ok) textFail('technician', 'technician.invalid', r);
       }
     } else if (read.error === 'phone-without-name') {
-      fail('technician', 'phone.without-name', `Có số điện thoại nhưng thiếu tên ${COLUMN_LABELS.technician}.`);
+      fail(
+        'technician',
+        'phone.without-name',
+        words(
+          `Có số điện thoại nhưng thiếu tên ${COLUMN_LABELS.technician}.`,
+          `A phone number without the ${COLUMN_LABELS_EN.technician.toLowerCase()}'s name.`,
+        ),
+      );
     } else {
       fail(
         'phone',
         'phone.too-many',
-        `${read.count} số điện thoại cho ${cellLines(cells.technician).length} cán bộ: mỗi người một dòng, cùng thứ tự.`,
+        words(
+          `${read.count} số điện thoại cho ${cellLines(cells.technician).length} cán bộ: mỗi người một dòng, cùng thứ tự.`,
+          `${read.count} phone numbers for ${cellLines(cells.technician).length} technicians: one per line, in the same order.`,
+        ),
       );
     }
   }
@@ -120,7 +160,7 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
   const optional = (column: 'room' | 'address'): string | undefined => {
     if (!ctx.present.has(column)) return before?.[column];
     const r = cellText(cells[column]);
-    if (!r.ok && !r.blank) fail(column, `${column}.invalid`, `${COLUMN_LABELS[column]} ${r.reason}.`);
+    if (!r.ok && !r.blank) textFail(column, `${column}.invalid`, r);
     return r.ok ? r.text : undefined;
   };
   const room = optional('room');
@@ -139,11 +179,19 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
     targets,
     contacts,
   };
-  const parsed = Point.safeParse(candidate);
+  const parsed = Point.safeParse(candidate, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const column = columnOfPath(issue.path);
-      fail(column, 'field.invalid', `${column ? COLUMN_LABELS[column] : 'Dòng'}: ${issue.message}`);
+      const w = issueWords(issue);
+      fail(
+        column,
+        'field.invalid',
+        words(
+          `${column ? COLUMN_LABELS[column] : 'Dòng'}: ${w.vi}`,
+          `${column ? COLUMN_LABELS_EN[column] : 'Row'}: ${w.en}`,
+        ),
+      );
     }
     return { row, cells, code, derivedCode: derived, point: null, errors };
   }
@@ -154,19 +202,27 @@ function withValue<K extends string>(key: K, value: string | undefined): { [P in
   return value === undefined ? {} : ({ [key]: value } as { [P in K]: string });
 }
 
-type Fail = (column: ImportColumn | null, code: string, message: string) => void;
+type Fail = (column: ImportColumn | null, code: string, w: Words) => void;
 
 function resolveUnit(cells: Cells, ctx: RowContext, fail: Fail): Unit | undefined {
   const idCell = oneLine(cells.unitId);
   if (idCell !== '') {
     const r = ctx.resolver.resolveId(idCell);
     if ('unit' in r) return r.unit;
-    fail('unitId', 'unit.not-found', `${COLUMN_LABELS.unitId}: ${r.message}.`);
+    fail(
+      'unitId',
+      'unit.not-found',
+      words(`${COLUMN_LABELS.unitId}: ${r.message.vi}.`, `${COLUMN_LABELS_EN.unitId}: ${r.message.en}.`),
+    );
     return undefined;
   }
   const nameCell = oneLine(cells.unit);
   if (nameCell === '') {
-    fail(ctx.present.has('unit') ? 'unit' : 'unitId', 'unit.required', `Thiếu đơn vị (Xã/Phường).`);
+    fail(
+      ctx.present.has('unit') ? 'unit' : 'unitId',
+      'unit.required',
+      words('Thiếu đơn vị (Xã/Phường).', 'The unit (commune/ward) is missing.'),
+    );
     return undefined;
   }
   const levelRead = readLevel(oneLine(cells.level), undefined);
@@ -175,7 +231,11 @@ function resolveUnit(cells: Cells, ctx: RowContext, fail: Fail): Unit | undefine
     level: 'level' in levelRead ? levelRead.level : undefined,
   });
   if ('unit' in r) return r.unit;
-  fail('unit', r.error === 'ambiguous' ? 'unit.ambiguous' : 'unit.not-found', `Đơn vị: ${r.message}.`);
+  fail(
+    'unit',
+    r.error === 'ambiguous' ? 'unit.ambiguous' : 'unit.not-found',
+    words(`Đơn vị: ${r.message.vi}.`, `Unit: ${r.message.en}.`),
+  );
   return undefined;
 }
 
@@ -183,12 +243,12 @@ function readTargets(cells: Cells, ctx: RowContext, before: Point | undefined, f
   let ok = true;
   const host = (cells.host ?? '').trim();
   if (host === '') {
-    fail('host', 'host.required', `Thiếu ${COLUMN_LABELS.host}.`);
+    fail('host', 'host.required', words(`Thiếu ${COLUMN_LABELS.host}.`, `${COLUMN_LABELS_EN.host} is missing.`));
     ok = false;
   } else {
-    const problem = hostProblem(host);
+    const problem = hostProblemWords(host);
     if (problem) {
-      fail('host', 'host.invalid', `${COLUMN_LABELS.host} “${shown(host)}” không hợp lệ: ${problem}.`);
+      fail('host', 'host.invalid', hostWords('host', host, problem));
       ok = false;
     }
   }
@@ -196,9 +256,9 @@ function readTargets(cells: Cells, ctx: RowContext, before: Point | undefined, f
   if (ctx.present.has('backupHost')) {
     backups = [];
     for (const b of hostList(cells.backupHost)) {
-      const problem = hostProblem(b);
+      const problem = hostProblemWords(b);
       if (problem) {
-        fail('backupHost', 'backupHost.invalid', `${COLUMN_LABELS.backupHost} “${shown(b)}” không hợp lệ: ${problem}.`);
+        fail('backupHost', 'backupHost.invalid', hostWords('backupHost', b, problem));
         ok = false;
       } else backups.push({ kind: 'icmp', host: b, role: 'backup' });
     }
@@ -207,6 +267,13 @@ function readTargets(cells: Cells, ctx: RowContext, before: Point | undefined, f
   }
   if (!ok) return undefined;
   return [{ kind: 'icmp', host, role: 'primary' }, ...backups];
+}
+
+function hostWords(column: 'host' | 'backupHost', host: string, problem: Words): Words {
+  return words(
+    `${COLUMN_LABELS[column]} “${shown(host)}” không hợp lệ: ${problem.vi}.`,
+    `${COLUMN_LABELS_EN[column]} "${shown(host)}" cannot be used: ${problem.en}.`,
+  );
 }
 
 /** A cell quoted in a message: control characters made visible, cut to a readable length. */

@@ -3,6 +3,7 @@
 // repeat across districts, so a name matching several units is an error unless the row's parent
 // unit (or level) tells them apart; it is never guessed.
 import type { Level, Unit } from '../../shared/schemas';
+import { words, type Words } from '../../shared/words';
 import { foldWords } from './fold';
 
 const KIND_PREFIX =
@@ -14,9 +15,7 @@ export function bareName(name: string): string {
 }
 
 export type UnitLookup =
-  | { unit: Unit }
-  | { error: 'not-found'; message: string }
-  | { error: 'ambiguous'; message: string; candidates: Unit[] };
+  { unit: Unit } | { error: 'not-found'; message: Words } | { error: 'ambiguous'; message: Words; candidates: Unit[] };
 
 export class UnitResolver {
   private readonly byId = new Map<string, Unit>();
@@ -40,7 +39,9 @@ export class UnitResolver {
   /** By id only (a "Mã đơn vị" column). */
   resolveId(cell: string): UnitLookup {
     const u = this.byId.get(cell) ?? single(this.byIdFolded.get(cell.toLowerCase()));
-    return u ? { unit: u } : { error: 'not-found', message: `không có đơn vị mã “${cell}”` };
+    return u
+      ? { unit: u }
+      : { error: 'not-found', message: words(`không có đơn vị mã “${cell}”`, `no unit with id "${cell}"`) };
   }
 
   /** By id or name; `parent` (a cell naming an ancestor) and `level` narrow a name shared by several units. */
@@ -51,7 +52,13 @@ export class UnitResolver {
     if (found.length === 0) found = this.byBare.get(bareName(cell)) ?? [];
     if (found.length === 0) found = this.byIdFolded.get(cell.toLowerCase()) ?? [];
     if (found.length === 0) {
-      return { error: 'not-found', message: `không tìm thấy đơn vị “${cell}” trong danh mục đơn vị` };
+      return {
+        error: 'not-found',
+        message: words(
+          `không tìm thấy đơn vị “${cell}” trong danh mục đơn vị`,
+          `no unit "${cell}" in the list of units`,
+        ),
+      };
     }
     if (found.length > 1 && opts.parent) {
       const parent = opts.parent;
@@ -66,7 +73,10 @@ export class UnitResolver {
     if (found.length === 0) {
       return {
         error: 'not-found',
-        message: `không có đơn vị “${cell}” thuộc “${opts.parent ?? ''}”`,
+        message: words(
+          `không có đơn vị “${cell}” thuộc “${opts.parent ?? ''}”`,
+          `no unit "${cell}" under "${opts.parent ?? ''}"`,
+        ),
       };
     }
     const list = found
@@ -76,7 +86,10 @@ export class UnitResolver {
     return {
       error: 'ambiguous',
       candidates: found,
-      message: `“${cell}” trùng tên ${found.length} đơn vị: ${list}. Hãy ghi mã đơn vị hoặc thêm cột huyện`,
+      message: words(
+        `“${cell}” trùng tên ${found.length} đơn vị: ${list}. Hãy ghi mã đơn vị hoặc thêm cột huyện`,
+        `"${cell}" is the name of ${found.length} units: ${list}. Give the unit id or add a district column`,
+      ),
     };
   }
 

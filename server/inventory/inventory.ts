@@ -4,6 +4,7 @@ import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { ValidationError } from '../errors';
 import type { InventoryChange, InventoryData, Store } from '../store/types';
 import { inventoryIssues } from './validate';
+import { inventoryWhere } from '../issue-words';
 
 export type InventoryListener = (change: InventoryChange) => void;
 
@@ -83,7 +84,15 @@ export class Inventory {
     if (issues.length > 0) {
       // Paths point into the candidate, which the caller never saw: name the entity instead.
       throw new ValidationError(
-        issues.map(({ path, message }) => ({ path: describe(path, units, points, meetings), message })),
+        issues.map(({ path, message, en, at }) => {
+          const data = { units: [...units.values()], points: [...points.values()], meetings: [...meetings.values()] };
+          return {
+            path: describe(path, units, points, meetings),
+            message,
+            en,
+            ...(at ? { where: inventoryWhere(at, data) } : {}),
+          };
+        }),
       );
     }
     this.store.saveInventory(change);

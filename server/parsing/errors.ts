@@ -38,6 +38,8 @@ export class ParseCrashError extends Error {
 export interface WorkerErrorData {
   name: string;
   message: string;
+  /** The message's English, for an error that carries both languages. */
+  en?: string;
   problem?: string;
   stack?: string;
 }
@@ -53,9 +55,11 @@ export class WorkerJobError extends Error {
 export function errorData(err: unknown): WorkerErrorData {
   if (err instanceof Error) {
     const problem = (err as { problem?: unknown }).problem;
+    const en = (err as { words?: { en?: unknown } }).words?.en;
     return {
       name: err.name,
       message: err.message,
+      ...(typeof en === 'string' && en !== err.message && { en }),
       ...(typeof problem === 'string' && { problem }),
       ...(err.stack !== undefined && { stack: err.stack }),
     };

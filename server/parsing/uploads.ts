@@ -105,8 +105,10 @@ export class UploadParsers {
 
 /** A refusal thrown in the worker, as the class the routes know; anything else stays a fault. */
 function fromWorker(err: WorkerJobError): Error {
-  const { name, problem, message, stack } = err.data;
-  if (name === 'ImportFileError' && problem) return new ImportFileError(problem as ImportFileProblem, message);
+  const { name, problem, message, en, stack } = err.data;
+  if (name === 'ImportFileError' && problem) {
+    return new ImportFileError(problem as ImportFileProblem, { vi: message, en: en ?? message });
+  }
   if (name === 'InvitationFileError' && problem)
     return new InvitationFileError(problem as InvitationFileProblem, message);
   const fault = new Error(`parse worker: ${message}`);

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Ack, AckError } from '../../shared/protocol';
 import { ForbiddenError, UnauthorizedError } from '../auth/errors';
 import { NotFoundError, ValidationError, formatPath } from '../errors';
+import { issueWords } from '../issue-words';
 
 export function fail(code: AckError['code'], message: string, fields?: Record<string, string>): Ack<never> {
   return { ok: false, error: fields ? { code, message, fields } : { code, message } };
@@ -51,11 +52,11 @@ export function handle<S extends z.ZodType, T, C = undefined>(
       if (!knownFailure(err)) logger.error({ err, event }, 'socket guard failed');
       return;
     }
-    const parsed = schema.safeParse(payload);
+    const parsed = schema.safeParse(payload, { reportInput: true });
     if (!parsed.success) {
       const fields: Record<string, string> = {};
-      for (const i of parsed.error.issues) fields[formatPath(i.path)] = i.message;
-      reply(fail('bad_request', `invalid ${event} payload`, fields));
+      for (const i of parsed.error.issues) fields[formatPath(i.path)] = issueWords(i).vi;
+      reply(fail('bad_request', `Dữ liệu gửi kèm ${event} không hợp lệ.`, fields));
       return;
     }
     Promise.resolve()

@@ -17,7 +17,7 @@ import {
 import { roleAllows, type Actor } from '../auth/policy';
 import type { Outage, Phase, PointStatus } from '../../shared/schemas';
 import type { Clock } from '../clock';
-import { NotFoundError } from '../errors';
+import { notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import { presentMeeting, presentOutage } from '../presenters';
 import type { OutageRow, Store } from '../store/types';
@@ -147,7 +147,7 @@ export class Hub {
   packedSnapshot(meetingId: string): PackedSnapshot {
     const { inventory, clock, participation, store } = this.d;
     const meeting = inventory.meeting(meetingId);
-    if (!meeting) throw new NotFoundError(`no meeting "${meetingId}"`);
+    if (!meeting) throw notFound('meeting', meetingId);
     let head = this.heads.get(meetingId);
     if (!head) {
       const points = [...participation.pointsOf(meetingId)]

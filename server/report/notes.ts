@@ -4,7 +4,7 @@
 import { OutageNoteBody, type OutageNote, type OutageNoteWithHistory } from '../../shared/report';
 import type { Actor } from '../auth/policy';
 import type { Clock } from '../clock';
-import { NotFoundError, parseOrThrow } from '../errors';
+import { parseOrThrow, notFound } from '../errors';
 import type { OutageRow, Store } from '../store/types';
 import { presentChange, presentNote } from './notes-present';
 
@@ -31,12 +31,12 @@ export class OutageNotes {
 
   /** NotFoundError for an unknown meeting. */
   meetingExists(id: string): void {
-    if (!this.d.meeting(id)) throw new NotFoundError(`no meeting "${id}"`);
+    if (!this.d.meeting(id)) throw notFound('meeting', id);
   }
 
   outage(id: number): OutageRow {
     const row = this.d.store.getOutage(id);
-    if (!row) throw new NotFoundError(`no outage ${id}`);
+    if (!row) throw notFound('outage', id);
     return row;
   }
 

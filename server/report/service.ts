@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { MeetingReport, ReportTable } from '../../shared/report';
 import type { Meeting } from '../../shared/schemas';
 import type { Clock } from '../clock';
-import { NotFoundError } from '../errors';
+import { notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import { DEFAULT_STATUS, type StatusConfig } from '../status/types';
 import type { Store } from '../store/types';
@@ -56,7 +56,7 @@ export class ReportService {
 
   meeting(id: string): Meeting {
     const m = this.d.inventory.meeting(id);
-    if (!m) throw new NotFoundError(`no meeting "${id}"`);
+    if (!m) throw notFound('meeting', id);
     return m;
   }
 

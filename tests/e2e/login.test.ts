@@ -149,7 +149,7 @@ describe('login and roles in Chromium', () => {
     const { page, problems } = await open(t);
     await loginUi(page, 'kt.xa1', PASSWORD);
     await dashboardShown(page);
-    expect(await page.getByTestId('user-role').textContent()).toBe('Kỹ thuật viên');
+    expect(await page.getByTestId('user-role').textContent()).toBe('Cán bộ kỹ thuật');
     expect(await page.getByTestId('admin-toggle').count()).toBe(0);
     await page.getByTestId('user-menu').click();
     expect(await page.getByTestId('user-scope').textContent()).toBe('C1');

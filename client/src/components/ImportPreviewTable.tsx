@@ -38,7 +38,7 @@ export function ImportPreviewTable({ preview, filter }: { preview: ImportPreview
 }
 
 function Row({ row, columns }: { row: PreviewRow; columns: ImportColumn[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const ti = t.admin.import;
   const bad = new Set(row.errors.map((e) => e.column));
   return (
@@ -65,7 +65,7 @@ function Row({ row, columns }: { row: PreviewRow; columns: ImportColumn[] }) {
         {row.errors.length > 0 && (
           <ul>
             {row.errors.map((e, i) => (
-              <li key={i}>{e.message}</li>
+              <li key={i}>{lang === 'en' && e.messageEn ? e.messageEn : e.message}</li>
             ))}
           </ul>
         )}

@@ -88,7 +88,7 @@ export const vi = {
     rttAvg: 'Trung bình',
     rttBand: 'Thấp nhất – cao nhất',
     loss: 'Mất gói (%)',
-    jitter: 'Rung pha',
+    jitter: 'Độ dao động trễ',
     chartTitle: 'Chất lượng đường truyền trong hội nghị',
     chartHost: 'Địa chỉ đo',
     noSamples: 'Chưa có số liệu đo.',
@@ -167,7 +167,7 @@ export const vi = {
     noAccount: 'Tài khoản do quản trị viên của Trung tâm cấp.',
     role: {
       admin: 'Quản trị viên',
-      technician: 'Kỹ thuật viên',
+      technician: 'Cán bộ kỹ thuật',
       viewer: 'Người xem',
     } satisfies Record<Role, string>,
     menu: 'Tài khoản',

@@ -1,6 +1,7 @@
 // REST of the report view: the report, an outage's note with its history, the acknowledgement. Bodies
 // are parsed by the shared schemas, so a drifting server fails loudly here.
 import { z } from 'zod';
+import { apiHeaders } from './apiHeaders';
 import { MeetingReport, OutageNoteWithHistory, type Cause, type CsvTable } from '../../../shared/report';
 import { ApiError } from '../live/api';
 
@@ -29,17 +30,17 @@ const base = (meetingId: string): string => `/api/meetings/${encodeURIComponent(
 export const reportApi = {
   report: async (meetingId: string, signal?: AbortSignal): Promise<MeetingReport> => {
     const path = base(meetingId);
-    return parse(await fetch(path, { headers: { accept: 'application/json' }, signal }), path, MeetingReport);
+    return parse(await fetch(path, { headers: apiHeaders(), signal }), path, MeetingReport);
   },
   note: async (outageId: number, signal?: AbortSignal): Promise<OutageNoteWithHistory> => {
     const path = `/api/outages/${outageId}/note`;
-    return parse(await fetch(path, { headers: { accept: 'application/json' }, signal }), path, OutageNoteWithHistory);
+    return parse(await fetch(path, { headers: apiHeaders(), signal }), path, OutageNoteWithHistory);
   },
   saveNote: async (outageId: number, body: { cause: Cause | null; note: string }): Promise<NoteSaved> => {
     const path = `/api/outages/${outageId}/note`;
     const res = await fetch(path, {
       method: 'PUT',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      headers: apiHeaders({ 'content-type': 'application/json' }),
       body: JSON.stringify(body),
     });
     return parse(res, path, NoteSaved);

@@ -1,6 +1,7 @@
 // REST client. Responses are parsed by the shared schemas, so a server that drifts from the contract
 // fails loudly here instead of drawing wrong numbers. Errors arrive as { error: { code, message } }.
 import { z } from 'zod';
+import { apiHeaders } from '../lib/apiHeaders';
 import type { MeetingView, MonitorGap } from '../../../shared/protocol';
 import { ImportPreview, ImportReport } from '../../../shared/import';
 import { ParsedInvitation } from '../../../shared/invitation';
@@ -55,11 +56,10 @@ async function parseResponse<T>(res: Response, path: string, schema: z.ZodType<T
 async function postFile<T>(path: string, file: File, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
-    headers: {
-      accept: 'application/json',
+    headers: apiHeaders({
       'content-type': file.type || 'application/octet-stream',
       'x-filename': encodeURIComponent(file.name),
-    },
+    }),
     body: file,
     signal,
   });
@@ -69,7 +69,7 @@ async function postFile<T>(path: string, file: File, schema: z.ZodType<T>, signa
 async function postJson<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    headers: apiHeaders({ 'content-type': 'application/json' }),
     body: JSON.stringify(body),
   });
   return parseResponse(res, path, schema);
@@ -99,7 +99,7 @@ const Health = z.object({
 export type Health = z.infer<typeof Health>;
 
 async function getJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' }, signal });
+  const res = await fetch(path, { headers: apiHeaders(), signal });
   return parseResponse(res, path, schema);
 }
 

@@ -1,6 +1,7 @@
 // REST calls of the login screen and the user menu: POST /api/auth/login, GET /api/auth/me,
 // POST /api/auth/logout. The session itself is an HttpOnly cookie the page never sees.
 import { z } from 'zod';
+import { apiHeaders } from '../lib/apiHeaders';
 import { ACTIONS, Role, type Action, type Me } from '../../../shared/protocol';
 import { errorBody, loginFailure, type LoginFailure } from '../lib/authErrors';
 import { ApiError } from './api';
@@ -27,7 +28,7 @@ function parseMe(body: unknown): Me {
   return parsed.data;
 }
 
-const JSON_HEADERS = { accept: 'application/json', 'content-type': 'application/json' };
+const jsonHeaders = (): Record<string, string> => apiHeaders({ 'content-type': 'application/json' });
 
 export type LoginOutcome = { ok: true; me: Me } | { ok: false; failure: LoginFailure };
 
@@ -36,7 +37,7 @@ export async function postLogin(username: string, password: string): Promise<Log
   try {
     res = await fetch('/api/auth/login', {
       method: 'POST',
-      headers: JSON_HEADERS,
+      headers: jsonHeaders(),
       body: JSON.stringify({ username, password }),
     });
   } catch (err) {
@@ -55,7 +56,7 @@ export async function postLogin(username: string, password: string): Promise<Log
 
 /** The current session's user, or null without one (401). Throws when the server cannot say. */
 export async function fetchMe(signal?: AbortSignal): Promise<Me | null> {
-  const res = await fetch('/api/auth/me', { headers: { accept: 'application/json' }, signal });
+  const res = await fetch('/api/auth/me', { headers: apiHeaders(), signal });
   const body: unknown = await res.json().catch(() => null);
   if (res.status === 401) return null;
   if (!res.ok) {
@@ -67,7 +68,7 @@ export async function fetchMe(signal?: AbortSignal): Promise<Me | null> {
 
 /** Ends the session on the server (which also ends its sockets). A session already gone is fine. */
 export async function postLogout(): Promise<void> {
-  const res = await fetch('/api/auth/logout', { method: 'POST', headers: { accept: 'application/json' } });
+  const res = await fetch('/api/auth/logout', { method: 'POST', headers: apiHeaders() });
   if (res.status === 204 || res.status === 401) return;
   const err = errorBody(await res.json().catch(() => null));
   throw new ApiError(res.status, err?.code ?? 'http', err?.message ?? `${res.status} ${res.statusText}`);

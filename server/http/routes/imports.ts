@@ -2,18 +2,20 @@
 // client sends the File with its Content-Type and an `X-Filename` header, URI-encoded), so no multipart
 // parser is needed. Mount under /api behind the admin guard: authorisation is the mount's job.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { words } from '../../../shared/words';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import express, { Router, type ErrorRequestHandler, type Request } from 'express';
 import type { Logger } from 'pino';
 import { toWireInstant } from '../../../shared/time';
 import type { Clock } from '../../clock';
-import { ValidationError } from '../../errors';
+import { ValidationError, issueOf } from '../../errors';
 import { exportPointsCsv, exportPointsXlsx } from '../../exporter';
 import { applyImport, ImportFileError, ImportRefusedError, MAX_IMPORT_BYTES, XLSX_MIME } from '../../importer';
 import type { Inventory } from '../../inventory/inventory';
 import { InvitationFileError } from '../../invitation';
 import { ParseBusyError, ParseCrashError, ParseTimeoutError } from '../../parsing/errors';
+import { requestLang } from '../errors';
 import { UploadParsers } from '../../parsing/uploads';
 
 export interface ImportRoutesDeps {
@@ -108,7 +110,9 @@ export function importRoutes({ inventory, clock, logger, parsers: given }: Impor
     refuseMultipart(req);
     const flag = req.query.validOnly;
     if (flag !== undefined && flag !== 'true' && flag !== 'false') {
-      throw new ValidationError([{ path: 'query.validOnly', message: 'must be true or false' }]);
+      throw new ValidationError([
+        issueOf('query.validOnly', words('phải là true hoặc false', 'must be true or false')),
+      ]);
     }
     // Stateless: the file is sent again and previewed against the inventory as it is now.
     const preview = await parsers.pointsPreview(fileBody(req), filenameOf(req), inventory.data());
@@ -208,7 +212,8 @@ function uploadErrors(logger: Logger, parsers: UploadParsers): ErrorRequestHandl
       return;
     }
     if (err instanceof ImportFileError) {
-      res.status(err.status).json({ error: { code: 'bad_request', problem: err.problem, message: err.message } });
+      const message = err.messageIn(requestLang(req));
+      res.status(err.status).json({ error: { code: 'bad_request', problem: err.problem, message } });
       return;
     }
     if (err instanceof InvitationFileError) {
@@ -225,7 +230,7 @@ function uploadErrors(logger: Logger, parsers: UploadParsers): ErrorRequestHandl
       return;
     }
     if (err instanceof ImportRefusedError) {
-      res.status(409).json({ error: { code: 'conflict', message: err.message } });
+      res.status(409).json({ error: { code: 'conflict', message: err.messageIn(requestLang(req)) } });
       return;
     }
     const e = err as { type?: string; limit?: number; length?: number };

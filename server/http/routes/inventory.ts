@@ -1,10 +1,13 @@
 // CRUD for units, points and meetings. One factory serves the three: the same rules everywhere
 // (body parsed by the entity's schema, id in the URL wins, whole-inventory validation on apply).
 import { Router, type Response } from 'express';
+import { words } from '../../../shared/words';
 import type { z } from 'zod';
 import { Meeting, Point, Unit } from '../../../shared/schemas';
 import type { Clock } from '../../clock';
-import { NotFoundError, ValidationError, parseOrThrow } from '../../errors';
+import { ValidationError, parseOrThrow, notFound, issueOf } from '../../errors';
+
+const NOUN_VI = { unit: 'đơn vị', point: 'điểm cầu', meeting: 'hội nghị' } as const;
 import type { Inventory } from '../../inventory/inventory';
 import type { InventoryChange } from '../../store/types';
 import { presentMeeting } from '../../presenters';
@@ -14,7 +17,7 @@ import { ConflictError } from '../errors';
 
 interface Entity<T> {
   path: string;
-  noun: string;
+  noun: 'unit' | 'point' | 'meeting';
   key: 'id' | 'code';
   schema: z.ZodType<T>;
   list: (inv: Inventory) => T[];
@@ -29,16 +32,23 @@ function crud<T extends object>(inv: Inventory, e: Entity<T>, mayWrite: (res: Re
   const present = e.present ?? ((x: T) => x);
   const find = (key: string): T => {
     const item = e.get(inv, key);
-    if (!item) throw new NotFoundError(`no ${e.noun} "${key}"`);
+    if (!item) throw notFound(e.noun, key);
     return item;
   };
   const parseBody = (body: unknown, key?: string): T => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ValidationError([{ path: '(body)', message: `expected a JSON object describing a ${e.noun}` }]);
+      throw new ValidationError([
+        issueOf(
+          '(body)',
+          words(`cần một đối tượng JSON mô tả ${NOUN_VI[e.noun]}`, `expected a JSON object describing a ${e.noun}`),
+        ),
+      ]);
     }
     const withKey = key === undefined ? body : { ...body, [e.key]: key };
     if (key !== undefined && e.key in body && (body as Record<string, unknown>)[e.key] !== key) {
-      throw new ValidationError([{ path: e.key, message: `does not match the URL (${key})` }]);
+      throw new ValidationError([
+        issueOf(e.key, words(`không khớp với đường dẫn (${key})`, `does not match the URL (${key})`)),
+      ]);
     }
     return parseOrThrow(e.schema, withKey);
   };
@@ -53,7 +63,13 @@ function crud<T extends object>(inv: Inventory, e: Entity<T>, mayWrite: (res: Re
   r.post(`/${e.path}`, (req, res) => {
     mayWrite(res);
     const item = parseBody(req.body);
-    if (e.get(inv, keyOf(item))) throw new ConflictError(`${e.noun} "${keyOf(item)}" exists; use PUT to change it`);
+    if (e.get(inv, keyOf(item)))
+      throw new ConflictError(
+        words(
+          `${NOUN_VI[e.noun]} ${keyOf(item)} đã có: dùng PUT để sửa`,
+          `${e.noun} "${keyOf(item)}" exists; use PUT to change it`,
+        ),
+      );
     inv.apply(e.upsert([item]));
     res.status(201).json(present(item));
   });

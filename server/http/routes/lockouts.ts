@@ -4,6 +4,7 @@
 // must be able to let the real user back in before the 15 minutes are up. The counts live in the
 // server's memory, so this is REST only: the CLI, a separate process, cannot reach them.
 import { Router } from 'express';
+import { words } from '../../../shared/words';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { toWireInstant } from '../../../shared/time';
@@ -56,14 +57,20 @@ export function lockoutRoutes(d: { limiter: FailureLimiter; clock: Clock; logger
 
   r.delete('/auth/lockouts/users/:name', (req, res) => {
     const name = parseOrThrow(LoginName, req.params.name, ['name']);
-    if (!d.limiter.reset(`user:${name}`)) throw new NotFoundError(`no failed logins recorded for user "${name}"`);
+    if (!d.limiter.reset(`user:${name}`))
+      throw new NotFoundError(
+        words(`không có lần đăng nhập sai nào của ${name}`, `no failed logins recorded for user "${name}"`),
+      );
     d.logger.info({ by: authOf(res).user.name, user: name }, 'login lockout lifted');
     res.status(204).end();
   });
 
   r.delete('/auth/lockouts/addresses/:address', (req, res) => {
     const address = parseOrThrow(Address, req.params.address, ['address']);
-    if (!d.limiter.reset(`ip:${address}`)) throw new NotFoundError(`no failed logins recorded from ${address}`);
+    if (!d.limiter.reset(`ip:${address}`))
+      throw new NotFoundError(
+        words(`không có lần đăng nhập sai nào từ ${address}`, `no failed logins recorded from ${address}`),
+      );
     d.logger.info({ by: authOf(res).user.name, ip: address }, 'login lockout lifted');
     res.status(204).end();
   });

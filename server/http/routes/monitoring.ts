@@ -1,11 +1,12 @@
 // Read-only monitoring views: live status per meeting, the outage log, a point's 10 s samples, and the
 // spans when no monitor ran (gaps: unknown, neither up nor down).
 import { Router } from 'express';
+import { words } from '../../../shared/words';
 import { DEFAULT_WINDOWS, meetingTimes, type WindowConfig } from '../../../shared/phase';
 import type { MonitorGap } from '../../../shared/protocol';
 import { toWireInstant } from '../../../shared/time';
 import type { Inventory } from '../../inventory/inventory';
-import { NotFoundError } from '../../errors';
+import { notFound, issueOf } from '../../errors';
 import { presentOutage, presentSample } from '../../presenters';
 import type { Participation, StatusSource } from '../../realtime/hub';
 import type { Store } from '../../store/types';
@@ -18,6 +19,7 @@ const HOUR = 3_600_000;
 const MAX_SAMPLE_RANGE = 7 * 24 * HOUR;
 const MAX_GAP_RANGE = 366 * 24 * HOUR;
 const MIN = 60_000;
+const AFTER_FROM = words('phải sau from (thời điểm bắt đầu)', 'must be after from');
 
 const presentGap = (g: GapRow): MonitorGap => ({
   from: toWireInstant(g.from),
@@ -38,7 +40,7 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
   const r = Router();
 
   r.get('/meetings/:id/status', (req, res) => {
-    if (!d.inventory.meeting(req.params.id)) throw new NotFoundError(`no meeting "${req.params.id}"`);
+    if (!d.inventory.meeting(req.params.id)) throw notFound('meeting', req.params.id);
     const codes = [...d.participation.pointsOf(req.params.id)].sort();
     res.json(codes.map((c) => d.status.status(c)).filter((s) => s !== undefined));
   });
@@ -46,26 +48,28 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
   r.get('/outages', (req, res) => {
     const q = parseQuery(OutageQuerySchema, req.query);
     if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
-      throw new ValidationError([{ path: 'query.to', message: 'must be after from' }]);
+      throw new ValidationError([issueOf('query.to', AFTER_FROM)]);
     }
     res.json(d.store.listOutages(q).map(presentOutage));
   });
 
   r.get('/points/:code/samples', (req, res) => {
     const point = d.inventory.point(req.params.code);
-    if (!point) throw new NotFoundError(`no point "${req.params.code}"`);
+    if (!point) throw notFound('point', req.params.code);
     const q = parseQuery(SampleQuerySchema, req.query);
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - HOUR;
-    if (to <= from) throw new ValidationError([{ path: 'query.to', message: 'must be after from' }]);
+    if (to <= from) throw new ValidationError([issueOf('query.to', AFTER_FROM)]);
     if (to - from > MAX_SAMPLE_RANGE)
-      throw new ValidationError([{ path: 'query', message: 'range is longer than 7 days' }]);
+      throw new ValidationError([
+        issueOf('query', words('khoảng thời gian dài quá 7 ngày', 'range is longer than 7 days')),
+      ]);
     res.json(d.store.listRollups(point.code, from, to).map(presentSample));
   });
 
   r.get('/meetings/:id/gaps', (req, res) => {
     const m = d.inventory.meeting(req.params.id);
-    if (!m) throw new NotFoundError(`no meeting "${req.params.id}"`);
+    if (!m) throw notFound('meeting', req.params.id);
     // From the line-test window's opening to the live window's close.
     const w = d.windows ?? DEFAULT_WINDOWS;
     const t = meetingTimes(m);
@@ -78,9 +82,11 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
     const q = parseQuery(GapQuerySchema, req.query);
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - 24 * HOUR;
-    if (to <= from) throw new ValidationError([{ path: 'query.to', message: 'must be after from' }]);
+    if (to <= from) throw new ValidationError([issueOf('query.to', AFTER_FROM)]);
     if (to - from > MAX_GAP_RANGE)
-      throw new ValidationError([{ path: 'query', message: 'range is longer than 366 days' }]);
+      throw new ValidationError([
+        issueOf('query', words('khoảng thời gian dài quá 366 ngày', 'range is longer than 366 days')),
+      ]);
     res.json(d.store.listGaps(from, to).map(presentGap));
   });
 

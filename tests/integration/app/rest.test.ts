@@ -17,10 +17,19 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.dispose());
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  lang?: string,
+): Promise<{ status: number; json: any }> {
   const res = await fetch(`${t.url}${path}`, {
     method,
-    headers: { cookie: t.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      cookie: t.cookie,
+      ...(lang === undefined ? {} : { 'accept-language': lang }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -57,6 +66,8 @@ describe('REST API', () => {
     expect((await call('PUT', '/api/points/C9', { ...newPoint(), code: 'OTHER' })).status).toBe(400);
     expect((await call('DELETE', '/api/points/C9')).status).toBe(204);
     expect((await call('GET', '/api/points/C9')).status).toBe(404);
+    expect((await call('GET', '/api/points/C9')).json.error.message).toBe('không có điểm cầu C9');
+    expect((await call('GET', '/api/points/C9', undefined, 'en-GB,en;q=0.9')).json.error.message).toBe('no point C9');
   });
 
   it('refuses a host that could inject arguments, naming the field, and applies nothing', async () => {
@@ -67,15 +78,22 @@ describe('REST API', () => {
       expect(Object.keys(r.json.error.fields)).toContain('targets[0].host');
     }
     expect((await call('GET', '/api/points/C9')).status).toBe(404);
+    expect((await call('GET', '/api/points/C9')).json.error.message).toBe('không có điểm cầu C9');
+    expect((await call('GET', '/api/points/C9', undefined, 'en-GB,en;q=0.9')).json.error.message).toBe('no point C9');
   });
 
-  it('refuses references that do not resolve, and changes that would orphan points', async () => {
+  it('[WE3] refuses references that do not resolve, and changes that would orphan points, in the asked language', async () => {
     const r = await call('POST', '/api/points', newPoint({ unit: 'NOWHERE' }));
     expect(r.status).toBe(400);
-    expect(r.json.error.message).toMatch(/unknown unit "NOWHERE"/);
+    expect(r.json.error.message).toBe('điểm cầu C9, trường “unit”: không có đơn vị NOWHERE');
+    expect(r.json.error.fields).toEqual({ 'points[C9].unit': 'không có đơn vị NOWHERE' });
+    // [WE3] The same refusal in English when the dashboard asks for it.
+    const en = await call('POST', '/api/points', newPoint({ unit: 'NOWHERE' }), 'en');
+    expect(en.json.error.message).toBe('point C9, field "unit": no unit NOWHERE');
+    expect(en.json.error.fields).toEqual({ 'points[C9].unit': 'no unit NOWHERE' });
     const del = await call('DELETE', '/api/units/C1');
     expect(del.status).toBe(400);
-    expect(del.json.error.message).toMatch(/points\[C1\]\.unit: unknown unit "C1"/);
+    expect(del.json.error.message).toMatch(/điểm cầu C1, trường “unit”: không có đơn vị C1/);
     expect((await call('GET', '/api/units/C1')).status).toBe(200);
     const dup = await call(
       'POST',
@@ -83,7 +101,7 @@ describe('REST API', () => {
       newPoint({ targets: [{ kind: 'icmp', host: '127.43.1.1', role: 'primary' }] }),
     );
     expect(dup.status).toBe(400);
-    expect(dup.json.error.message).toMatch(/already belongs to point "C1"/);
+    expect(dup.json.error.message).toMatch(/địa chỉ 127\.43\.1\.1 đã thuộc điểm cầu C1/);
   });
 
   it('answers malformed requests with JSON errors', async () => {

@@ -85,13 +85,13 @@ describe('diemcau user', () => {
       cli(['user', 'add', 'quantri', '--role', 'viewer', '--db', db, '--password-stdin'], 'mười-ký-tự-trở-lên'),
     ).toMatchObject({
       code: 1,
-      err: 'user "quantri" exists\n',
+      err: 'tài khoản quantri đã có\n',
     });
     expect(
       cli(['user', 'add', 'x1', '--role', 'boss', '--db', db, '--password-stdin'], 'mười-ký-tự-trở-lên').err,
     ).toMatch(/--role: must be one of admin, technician, viewer/);
     expect(cli(['user', 'add', 'x2', '--role', 'viewer', '--db', db, '--password-stdin'], 'ngắn').err).toMatch(
-      /password: at least 10/,
+      /password: ít nhất 10 ký tự/,
     );
     // Not a terminal and no --password-stdin: nothing to ask on.
     expect(cli(['user', 'add', 'x3', '--role', 'viewer', '--db', db]).err).toMatch(/--password-stdin: no terminal/);
@@ -106,10 +106,10 @@ describe('diemcau user', () => {
     expect(await verifyPassword(after, 'mật-khẩu-mới-của-kỹ-thuật')).toBe(true);
     expect(cli(['user', 'passwd', 'nobody', '--db', db, '--password-stdin'], 'mười-ký-tự-trở-lên')).toMatchObject({
       code: 1,
-      err: 'no user "nobody"\n',
+      err: 'không có tài khoản nobody\n',
     });
 
-    expect(cli(['user', 'remove', 'quantri', '--db', db]).err).toMatch(/last admin/);
+    expect(cli(['user', 'remove', 'quantri', '--db', db]).err).toMatch(/quản trị viên \(admin\) cuối cùng/);
     expect(cli(['user', 'remove', 'kt.canloc', '--db', db]).code).toBe(0);
     expect(cli(['user', 'list', '--db', db]).out.trim().split('\n')).toHaveLength(1);
   });

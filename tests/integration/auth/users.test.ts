@@ -49,7 +49,7 @@ describe('/api/users', () => {
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.json.error.fields).sort()).toEqual(['name', 'password', 'role']);
     const scope = await api(t, 'POST', '/api/users', { name: 'xem', password: PW, role: 'viewer', units: ['NOPE'] });
-    expect(scope.json.error.fields).toEqual({ units: expect.any(String), 'units[0]': 'unknown unit "NOPE"' });
+    expect(scope.json.error.fields).toEqual({ units: expect.any(String), 'units[0]': 'không có đơn vị NOPE' });
     await api(t, 'POST', '/api/users', { name: 'hai', password: PW, role: 'viewer' });
     expect((await api(t, 'POST', '/api/users', { name: 'hai', password: PW, role: 'admin' })).status).toBe(409);
     expect((await api(t, 'PUT', '/api/users/khong-co', { role: 'viewer' })).status).toBe(404);
@@ -58,7 +58,7 @@ describe('/api/users', () => {
     expect((await api(t, 'POST', '/api/users', 'not json')).status).toBe(400);
     const last = await api(t, 'DELETE', '/api/users/admin');
     expect(last).toMatchObject({ status: 409, json: { error: { code: 'conflict' } } });
-    expect(last.json.error.message).toMatch(/last admin/);
+    expect(last.json.error.message).toMatch(/quản trị viên \(admin\) cuối cùng/);
     expect((await api(t, 'PUT', '/api/users/admin', { role: 'viewer' })).status).toBe(409);
     expect((await api(t, 'GET', '/api/users')).json.map((u: UserView) => u.name)).toEqual(['admin', 'hai']);
   });

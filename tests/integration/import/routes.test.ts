@@ -24,8 +24,15 @@ afterEach(async () => {
 
 const uploads = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith('dc-invitation-'));
 
-function post(path: string, body: Uint8Array | string, type = 'text/csv', filename?: string): Promise<Response> {
+function post(
+  path: string,
+  body: Uint8Array | string,
+  type = 'text/csv',
+  filename?: string,
+  lang?: string,
+): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': type };
+  if (lang) headers['accept-language'] = lang;
   if (filename) headers['x-filename'] = encodeURIComponent(filename);
   return fetch(`${s.url}${path}`, {
     method: 'POST',
@@ -92,6 +99,24 @@ describe('POST /api/import/points/apply', () => {
     const explicit = await post('/api/import/points/apply?validOnly=false', withError);
     expect(explicit.status).toBe(409);
     expect(s.t.reload()).toEqual(before);
+  });
+
+  it('[WE3] [WE5] words the refusal in the asked language; row problems come in both', async () => {
+    const en = await post('/api/import/points/apply', withError, 'text/csv', undefined, 'en');
+    expect(await errorOf(en)).toMatchObject({
+      code: 'conflict',
+      message: '1 row has errors, so nothing was imported. Fix the file, or choose "Import the valid rows only".',
+    });
+    const preview = await post('/api/import/points/preview', withError, 'text/csv', undefined, 'en');
+    const rows = (
+      (await preview.json()) as { rows: { row: number; errors: { message: string; messageEn?: string }[] }[] }
+    ).rows;
+    expect(rows.find((r) => r.row === 3)?.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^Địa chỉ IP “\$\(reboot\)” không hợp lệ: /),
+        messageEn: expect.stringMatching(/^IP address "\$\(reboot\)" cannot be used: host must be/),
+      }),
+    ]);
   });
 
   it('imports the valid rows only when asked', async () => {

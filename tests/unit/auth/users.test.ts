@@ -57,18 +57,18 @@ describe('accounts', () => {
     expect(
       await fieldsOf(users.create({ name: 'Có Dấu', password: 'ngắn', role: 'root', units: 'P', extra: 1 })),
     ).toEqual({
-      name: expect.stringMatching(/lowercase/),
+      name: expect.stringMatching(/chữ thường không dấu/),
       password: expect.stringMatching(/10/),
       role: expect.any(String),
       units: expect.any(String),
-      '(root)': expect.stringMatching(/extra/),
+      '(root)': expect.stringMatching(/trường không có trong mẫu: extra/),
     });
     expect(await fieldsOf(users.create({ name: 'xem', password: PW, role: 'viewer', units: ['P'] }))).toEqual({
-      units: 'only a technician can be limited to units',
+      units: 'chỉ tài khoản cán bộ kỹ thuật (technician) mới giới hạn theo đơn vị được',
     });
     expect(
       await fieldsOf(users.create({ name: 'kt', password: PW, role: 'technician', units: ['P', 'NOPE'] })),
-    ).toEqual({ 'units[1]': 'unknown unit "NOPE"' });
+    ).toEqual({ 'units[1]': 'không có đơn vị NOPE' });
     await expect(users.create({ name: 'kt', password: 'x'.repeat(257), role: 'viewer' })).rejects.toThrow(
       ValidationError,
     );
@@ -90,11 +90,11 @@ describe('accounts', () => {
   it('keeps the last admin: no removal, no demotion', async () => {
     const { users } = setup();
     await users.create({ name: 'root1', password: PW, role: 'admin' });
-    expect(() => users.remove('root1')).toThrow(/last admin/);
-    await expect(users.update('root1', { role: 'viewer' })).rejects.toThrow(/last admin/);
+    expect(() => users.remove('root1')).toThrow(/quản trị viên \(admin\) cuối cùng/);
+    await expect(users.update('root1', { role: 'viewer' })).rejects.toThrow(/quản trị viên \(admin\) cuối cùng/);
     await users.create({ name: 'root2', password: PW, role: 'admin' });
     await users.update('root1', { role: 'viewer' });
-    expect(() => users.remove('root2')).toThrow(/last admin/);
+    expect(() => users.remove('root2')).toThrow(/quản trị viên \(admin\) cuối cùng/);
     users.remove('root1');
     expect(users.get('root1')).toBeUndefined();
     expect(() => users.remove('root1')).toThrow(NotFoundError);

@@ -136,7 +136,7 @@ describe('checklist service', () => {
     expect(() => rig.service.setItem(techCX, w)).toThrow(/within HT-CX/);
     expect(() => rig.service.setItem(techA, { ...w, meetingId: 'khong-co' })).toThrow(NotFoundError);
     expect(() => rig.service.setItem(techA, { ...w, point: 'KHONG' })).toThrow(NotFoundError);
-    expect(() => rig.service.setItem(techA, { ...w, item: 'khong-co' })).toThrow(/no checklist item/);
+    expect(() => rig.service.setItem(techA, { ...w, item: 'khong-co' })).toThrow(/không có mục kiểm tra “khong-co”/);
     expect(rig.service.setItem(techCX, { ...w, point: 'HT-CX' }).version).toBe(1);
     expect(rig.service.snapshot(M, techCX).writable).toEqual(['HT-CX']);
     expect(rig.service.snapshot(M, viewer).writable).toEqual([]);

@@ -25,7 +25,7 @@ const EMPTY: [string, string][] = [
   ['JSON with no units', '{ "units": [], "points": [], "meetings": [] }'],
 ];
 
-const REASON = /units: tệp không có đơn vị nào: cần ít nhất một đơn vị hành chính/;
+const REASON = /units”: tệp không có đơn vị nào: cần ít nhất một đơn vị hành chính/;
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
@@ -51,7 +51,7 @@ describe('[H18.4] an inventory file without units', () => {
       const err = caught as ValidationError;
       expect(err.issues).toHaveLength(1);
       expect(err.issues[0]).toMatchObject({ file: 'demo.yaml', path: 'units' });
-      expect(err.message).toMatch(/^demo\.yaml(:\d+)?: /);
+      expect(err.message).toMatch(/^demo\.yaml(:\d+:\d+)?: trường “units”: /);
       expect(err.message).toMatch(REASON);
     });
   }
@@ -75,8 +75,30 @@ describe('[H18.4] an inventory file without units', () => {
     const db = join(dir, 'data', 'never.sqlite');
     const r = await run(['serve', '--config', file, '--db', db, '--port', '0', '--host', '127.0.0.1']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${file}: units: tệp không có đơn vị nào`);
+    expect(r.err).toContain(`${file}: trường “units”: tệp không có đơn vị nào`);
     expect(existsSync(db)).toBe(false);
+  });
+
+  it('[WE3] check-config answers in English with DIEMCAU_LANG=en, in Vietnamese otherwise', async () => {
+    const file = join(dir, 'tab.yaml');
+    writeFileSync(file, 'units:\n  - id: P\n\tname: X\n');
+    const before = process.env.DIEMCAU_LANG;
+    try {
+      process.env.DIEMCAU_LANG = 'en';
+      const en = await run(['check-config', file]);
+      expect(en).toMatchObject({
+        code: 1,
+        err: `${file}:3:1: YAML syntax: a tab at the start of the line: indent with spaces, not tabs\n`,
+      });
+      delete process.env.DIEMCAU_LANG;
+      const vi = await run(['check-config', file]);
+      expect(vi.err).toBe(
+        `${file}:3:1: cú pháp YAML: có ký tự tab ở đầu dòng: thụt lề bằng dấu cách, không dùng tab\n`,
+      );
+    } finally {
+      if (before === undefined) delete process.env.DIEMCAU_LANG;
+      else process.env.DIEMCAU_LANG = before;
+    }
   });
 
   it('[H18.4] accepts the demo province and a file holding only units', async () => {

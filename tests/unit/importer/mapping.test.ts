@@ -161,8 +161,9 @@ describe('unit resolution', () => {
   it('refuses a name two units share, naming both, unless the parent tells them apart', () => {
     const amb = r.resolve('Xã Tùng Lộc');
     expect('error' in amb && amb.error).toBe('ambiguous');
-    expect('message' in amb && amb.message).toContain('HT-CL-TUNG-LOC');
-    expect('message' in amb && amb.message).toContain('HT-LH-TUNG-LOC');
+    expect('message' in amb && amb.message.vi).toContain('HT-CL-TUNG-LOC');
+    expect('message' in amb && amb.message.vi).toContain('HT-LH-TUNG-LOC');
+    expect('message' in amb && amb.message.en).toMatch(/is the name of 2 units: .*HT-CL-TUNG-LOC.*HT-LH-TUNG-LOC/);
     expect(id('Tùng Lộc', { parent: 'Lộc Hà' })).toBe('HT-LH-TUNG-LOC');
     expect(id('Tùng Lộc', { parent: 'HT-CL' })).toBe('HT-CL-TUNG-LOC');
     expect(id('Tùng Lộc', { parent: 'Huyện Can Lộc' })).toBe('HT-CL-TUNG-LOC');

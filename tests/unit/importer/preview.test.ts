@@ -221,6 +221,36 @@ describe('row errors', () => {
     expect(row(p, 6).status).toBe('new');
   });
 
+  it('[WE5] words every row problem in Vietnamese and English, naming rows and point codes, never English in the Vietnamese', async () => {
+    const p = await preview(
+      'Mã,Tên điểm cầu,Đơn vị,IP,IP dự phòng\n' +
+        'X1,A,Thạch Kim,127.30.8.1,-f\n' +
+        'X1,B,Thạch Kim,127.30.8.2,\n' +
+        'X5,Mới,Thạch Kim,127.30.1.1,\n' +
+        'có dấu,D,Xã Không Có,,\n',
+    );
+    expect(row(p, 2).errors.map((e) => [e.message, e.messageEn])).toEqual([
+      [
+        'IP dự phòng “-f” không hợp lệ: địa chỉ không được bắt đầu bằng “-”.',
+        'Backup IP "-f" cannot be used: host must not begin with "-".',
+      ],
+      ['Mã X1 trùng với dòng 3.', 'Code X1 is also on row 3.'],
+    ]);
+    expect(row(p, 3).errors.map((e) => [e.message, e.messageEn])).toEqual([
+      ['Mã X1 trùng với dòng 2.', 'Code X1 is also on row 2.'],
+    ]);
+    expect(row(p, 4).errors.map((e) => e.messageEn)).toEqual([
+      'Address 127.30.1.1 already belongs to point HT-CL (Điểm cầu Huyện Can Lộc).',
+    ]);
+    expect(row(p, 4).errors[0]?.message).toBe('Địa chỉ 127.30.1.1 đã thuộc điểm cầu HT-CL (Điểm cầu Huyện Can Lộc).');
+    const five = row(p, 5).errors;
+    expect(five.map((e) => e.code).sort()).toEqual(['code.invalid', 'host.required', 'unit.not-found']);
+    for (const e of p.rows.flatMap((r) => r.errors)) {
+      expect(e.messageEn).toMatch(/\S/);
+      expect(e.message).not.toMatch(/\b(invalid|expected|received|must|error)\b|points\[/i);
+    }
+  });
+
   it('marks two rows that derive the same code', async () => {
     const p = await preview('Tên điểm cầu,Đơn vị,IP\nTrạm y tế,Thạch Kim,127.30.9.1\ntram y te,Thạch Kim,127.30.9.2\n');
     expect(errorCodes(row(p, 2))).toEqual(['name:code.duplicate']);
