@@ -365,7 +365,7 @@ export function reportPdf(input: PdfInput): Promise<Buffer> {
   w.doc.moveDown(0.3);
   w.para(
     'Tỷ lệ tính theo thời gian của từng điểm cầu trong từng giai đoạn (ô 10 giây). Chập chờn: mất gói từ 1 %, độ trễ ' +
-      'trung bình từ 100 ms hoặc rung pha từ 20 ms; chưa rõ: hệ thống không đo được.',
+      'trung bình từ 100 ms hoặc độ dao động trễ (jitter) từ 20 ms; chưa rõ: hệ thống không đo được.',
     'I',
     SIZE.note,
   );
