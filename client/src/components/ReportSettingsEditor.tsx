@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { ReportSettingsView, ReportSettingsInput } from '../../../shared/report-settings';
 import { useI18n } from '../i18n/context';
 import { REPORT_SETTINGS_MESSAGES } from '../i18n/reportSettings';
+import { apiHeaders } from '../lib/apiHeaders';
 
 const PATH = '/api/report/settings';
 
@@ -35,11 +36,11 @@ const toBody = (f: Form): ReportSettingsInput => ({
 });
 
 async function call(method: 'GET' | 'PUT' | 'DELETE', body?: unknown): Promise<ReportSettingsView> {
-  const res = await fetch(PATH, {
-    method,
-    headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+  const init: RequestInit =
+    body === undefined
+      ? { method, headers: apiHeaders() }
+      : { method, headers: apiHeaders({ 'content-type': 'application/json' }), body: JSON.stringify(body) };
+  const res = await fetch(PATH, init);
   const json = (await res.json().catch(() => null)) as
     (ReportSettingsView & { error?: undefined }) | { error: { message: string } } | null;
   if (!res.ok || !json || json.error) throw new Error(json?.error?.message ?? `${res.status} ${res.statusText}`);
@@ -58,7 +59,13 @@ export function ReportSettingsEditor() {
     setForm(toForm(v));
   };
   useEffect(() => {
-    call('GET').then(load, (e: Error) => setMessage({ ok: false, text: e.message }));
+    call('GET').then(
+      (v) => {
+        setView(v);
+        setForm(toForm(v));
+      },
+      (e: Error) => setMessage({ ok: false, text: e.message }),
+    );
   }, []);
 
   if (!form || !view) return <p>{message?.text ?? m.loading}</p>;
