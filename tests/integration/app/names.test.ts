@@ -224,7 +224,8 @@ describe('[H18.5] through the inventory file', () => {
       expect(issues).toHaveLength(1);
       expect(issues[0]).toMatchObject({ file: 'prov.yaml', line: 6, path: 'points[0].name' });
       expect(issues[0]!.message).toMatch(reason);
-      expect((caught as ValidationError).message).toMatch(/^prov\.yaml:6: points\[0\]\.name: /);
+      // [WE1] the point by its code and the field, at its line and column, never `points[0]`.
+      expect((caught as ValidationError).message).toMatch(/^prov\.yaml:6:\d+: điểm cầu D1, trường “name”: /);
     });
   }
 
@@ -256,9 +257,9 @@ describe('[H18.5] through the inventory file', () => {
     }
     const lines = (caught as ValidationError).message.split('\n');
     expect(lines).toEqual([
-      expect.stringMatching(/^prov\.yaml:2: units\[0\]\.name: chứa ký tự điều khiển hướng chữ U\+2066/),
-      expect.stringMatching(/^prov\.yaml:8: points\[0\]\.room: chứa ký tự điều khiển U\+0007/),
-      expect.stringMatching(/^prov\.yaml:10: points\[0\]\.contacts\[0\]\.name: chứa ký tự vô hình U\+200D/),
+      expect.stringMatching(/^prov\.yaml:2:\d+: đơn vị P, trường “name”: chứa ký tự điều khiển hướng chữ U\+2066/),
+      expect.stringMatching(/^prov\.yaml:8:\d+: điểm cầu P, trường “room”: chứa ký tự điều khiển U\+0007/),
+      expect.stringMatching(/^prov\.yaml:10:\d+: điểm cầu P, .*“name”: chứa ký tự vô hình U\+200D/),
     ]);
   });
 });
