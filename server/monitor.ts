@@ -13,6 +13,7 @@ import type { MonitorPort, WriteListener } from './pipeline/port';
 import { testPoint } from './pipeline/test-now';
 import { ParticipationIndex } from './schedule/participation';
 import { Scheduler, type CadenceConfig } from './schedule/scheduler';
+import { OutageIncidents } from './alerts/source';
 import { BlindWatch, type BlindSpan } from './status/blind';
 import { StatusBoard } from './status/board';
 import { OutageRecorder, type OutageListener } from './status/outages';
@@ -48,6 +49,8 @@ export class Monitor implements MonitorPort {
   readonly rollups: RollupBuffer;
   readonly scheduler: Scheduler;
   readonly engine: ProbeEngine;
+  /** Outage events → alert incidents in the outbox (server/alerts/source.ts). */
+  readonly incidents: OutageIncidents;
   private readonly oneOff: ProbeEngine;
   private hostPoint = new Map<string, string>();
   private readonly participation = new ParticipationIndex();
@@ -69,6 +72,13 @@ export class Monitor implements MonitorPort {
       windows: d.windows,
     });
     this.rollups = new RollupBuffer({ store, clock, logger });
+    // Registered before anyone else hears outages: the incident is in the outbox before the server is told.
+    this.incidents = new OutageIncidents({
+      sink: { add: (i) => store.alerts.addIncident(i) },
+      inventory: d.inventory,
+      logger,
+    });
+    this.recorder.onEvent(this.incidents.onOutage);
     this.blind =
       d.blind === false || d.blind === undefined
         ? null
@@ -120,6 +130,7 @@ export class Monitor implements MonitorPort {
         // A stall noticed before the recorder's 10 s rule runs on the states from before it (MG1).
         this.blind?.check();
         this.saveSpans();
+        this.incidents.flush();
         const now = this.d.clock.now();
         this.recorder.tick(now);
         this.recorder.attachToOpenWindows(now);

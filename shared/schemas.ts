@@ -1,6 +1,7 @@
 // Domain schemas shared by server and client. Every payload that crosses a boundary is parsed by one
 // of these; the TypeScript types are inferred from them.
 import { z } from 'zod';
+import { AlertsConfig } from './alerts';
 import { hostProblem } from './host';
 import { cleanText } from './text';
 
@@ -166,6 +167,8 @@ export const InventoryFile = z.strictObject({
   units: z.array(Unit).default([]),
   points: z.array(Point).default([]),
   meetings: z.array(Meeting).default([]),
+  /** Alert channels and rules (docs/ALERTS.md). */
+  alerts: AlertsConfig.optional(),
 });
 export type InventoryFile = z.infer<typeof InventoryFile>;
 

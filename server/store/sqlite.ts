@@ -8,6 +8,7 @@ import { migrate } from './migrations';
 import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteChecklist } from './sqlite-checklist';
 import { SqliteReport } from './sqlite-report';
+import { SqliteAlerts } from './sqlite-alerts';
 import type * as R from './report-types';
 import type {
   ChecklistTemplateRow,
@@ -143,6 +144,7 @@ class SqliteStore implements Store {
   private readonly listOutagesBy;
   private readonly applyChange;
   private readonly upsertRollups;
+  readonly alerts: SqliteAlerts;
   private readonly accounts: SqliteAccounts;
   private readonly checklist: SqliteChecklist;
   private readonly report: SqliteReport;
@@ -153,6 +155,7 @@ class SqliteStore implements Store {
     private readonly checkpointer: Checkpointer | null,
   ) {
     this.accounts = new SqliteAccounts(db);
+    this.alerts = new SqliteAlerts(db);
     this.checklist = new SqliteChecklist(db);
     this.report = new SqliteReport(db);
     const p = (sql: string) => db.prepare(sql);

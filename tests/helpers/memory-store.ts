@@ -13,6 +13,7 @@ import {
 } from '../../shared/checklist';
 import { ROLES } from '../../shared/protocol';
 import type * as R from '../../server/store/report-types';
+import { MemoryAlerts, MemoryAlertsDb } from './memory-alerts';
 import { MemoryReport, MemoryReportDb } from './memory-report';
 import type {
   ChecklistTemplateRow,
@@ -74,6 +75,8 @@ export class MemoryDb {
   readonly captures = new Map<string, RollCallCaptureRow>();
   // Post-meeting report (issue 5).
   readonly report = new MemoryReportDb();
+  // Alert outbox (issue 17).
+  readonly alerts = new MemoryAlertsDb();
 }
 
 const byKey = <T>(m: ReadonlyMap<string, T>): T[] =>
@@ -90,7 +93,11 @@ export class MemoryStore implements Store {
   /** Calls per method, so tests can assert what was (not) written. */
   readonly calls = { openOutage: 0, closeOutage: 0, writeRollups: 0 };
 
-  constructor(readonly db: MemoryDb = new MemoryDb()) {}
+  readonly alerts: MemoryAlerts;
+
+  constructor(readonly db: MemoryDb = new MemoryDb()) {
+    this.alerts = new MemoryAlerts(db.alerts);
+  }
 
   loadInventory(): InventoryData {
     this.open();
