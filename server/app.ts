@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { Server } from 'socket.io';
+import type { AlertsConfig } from '../shared/alerts';
 import { PROTOCOL_VERSION, type ServerHealth } from '../shared/protocol';
 import type { WindowConfig } from '../shared/phase';
 import { toWireInstant } from '../shared/time';
+import { buildChannels, type ResolvedChannel } from './alerts/channels';
+import { AlertDispatcher } from './alerts/dispatcher';
 import { Access } from './auth/access';
 import { cookieName } from './auth/cookies';
 import { FailureLimiter } from './auth/limiter';
@@ -23,6 +26,7 @@ import { errorHandler } from './http/errors';
 import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
+import { alertRoutes } from './http/routes/alerts';
 import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
 import { reportRoutes } from './http/routes/report';
@@ -110,6 +114,14 @@ export interface AppOptions {
   report?: ReportOptions;
   /** Uploaded point lists and invitations: parsed on worker threads, with these budgets (server/parsing). */
   uploads?: UploadParsingOptions;
+  /**
+   * Alert channels and rules (the inventory file's `alerts:`; docs/ALERTS.md). Secrets are read from
+   * `alertsEnv` (default process.env) or the named files; a channel whose secret is missing refuses
+   * the app (ValidationError). `alertsPollMs`: how often the outbox is read besides pokes (1 s).
+   */
+  alerts?: AlertsConfig;
+  alertsEnv?: NodeJS.ProcessEnv;
+  alertsPollMs?: number;
 }
 
 export interface AppAuth {
@@ -138,6 +150,8 @@ export interface App {
   runs: RunLog | null;
   checklist: Checklist;
   reports: Reports;
+  /** Delivers the alert outbox (server/alerts/dispatcher.ts). */
+  alerts: AlertDispatcher;
   engineName: string;
   /** The health as clients see it (`server:health`, snapshots, /api/health). */
   serverHealth(): ServerHealth;
@@ -152,6 +166,8 @@ export function createApp(opts: AppOptions): App {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: 'silent' });
   const { store } = opts;
+  // Secrets first: a channel that cannot be built refuses the app before anything starts.
+  const alertChannels: ResolvedChannel[] = opts.alerts ? buildChannels(opts.alerts, opts.alertsEnv) : [];
   const secure = opts.secureCookies ?? false;
   const trustProxy = opts.trustProxy ?? false;
   const inventory = new Inventory(store);
@@ -269,6 +285,15 @@ export function createApp(opts: AppOptions): App {
     options: opts.report,
   });
 
+  const alerts = new AlertDispatcher({
+    store: store.alerts,
+    channels: alertChannels,
+    rules: opts.alerts?.rules ?? [],
+    clock,
+    logger,
+    pollMs: opts.alertsPollMs,
+  });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -321,6 +346,7 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', importRoutes({ inventory, clock, logger, parsers: uploads }));
   app.use('/api', checklistRoutes({ checklist: checklist.service, clock }));
   app.use('/api', reportRoutes({ reports, clock }));
+  app.use('/api', alertRoutes({ dispatcher: alerts, store: store.alerts, rules: opts.alerts?.rules ?? [] }));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
   });
@@ -375,6 +401,8 @@ export function createApp(opts: AppOptions): App {
   });
   io.use(sockets.middleware);
   monitor.onOutage((e) => hub.pushOutage(e.row));
+  // The monitor wrote the outage's incident before telling: route it now rather than at the next poll.
+  monitor.onOutage(() => alerts.poke());
   publishChecklistEvents(checklist.service, io, room);
   publishOutageNotes(reports.notes, io, room);
   inventory.onChange((change) => {
@@ -397,6 +425,7 @@ export function createApp(opts: AppOptions): App {
     runs,
     checklist,
     reports,
+    alerts,
     get engineName() {
       return monitor.engineName;
     },
@@ -408,6 +437,7 @@ export function createApp(opts: AppOptions): App {
       checklist.start();
       reports.start();
       sockets.start();
+      alerts.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
@@ -424,6 +454,7 @@ export function createApp(opts: AppOptions): App {
       checklist.stop();
       reports.stop();
       sockets.stop();
+      await alerts.stop();
       await uploads.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await monitor.stop();

@@ -117,6 +117,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     monitorProcess: values.monitor === 'process' ? { db: values.db } : undefined,
     workers: { db: values.db },
     testHooks: process.env.DIEMCAU_TEST_HOOKS === '1',
+    // Alert channels of the file (docs/ALERTS.md); a missing secret stops the start here.
+    alerts: file?.alerts,
   });
   // The demo's lab comes up before anything probes its addresses and goes down after the server.
   let demoLab: DemoLab | null = null;

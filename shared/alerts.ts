@@ -138,3 +138,30 @@ export interface AlertChannelView {
 
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One attempt of a delivery, as the API shows it. */
+export interface DeliveryAttemptView {
+  n: number;
+  at: string;
+  ms: number;
+  ok: boolean;
+  error: string | null;
+}
+
+/** A line of the delivery log (GET /api/alerts/deliveries). */
+export interface DeliveryView {
+  id: number;
+  channel: string;
+  incident: string;
+  incidentKind: 'open' | 'recovered' | 'test';
+  /** The incident's one-line summary. */
+  text: string;
+  createdAt: string;
+  status: DeliveryStatus;
+  attempts: number;
+  maxAttempts: number;
+  nextAt: string | null;
+  lastError: string | null;
+  sentAt: string | null;
+  history: DeliveryAttemptView[];
+}
