@@ -81,7 +81,8 @@ export class SqliteAlerts implements AlertStore {
   }
 
   addIncident(incident: Incident): boolean {
-    return this.s.addIncident.run(incident.id, incident.kind, incident.at, JSON.stringify(incident)).changes > 0;
+    // Instants may carry a fraction of a millisecond (an outage's end is a probe's send time): the column is whole ms.
+    return this.s.addIncident.run(incident.id, incident.kind, Math.round(incident.at), JSON.stringify(incident)).changes > 0;
   }
 
   getIncident(id: string): Incident | undefined {
