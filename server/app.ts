@@ -39,6 +39,7 @@ import { testHookRoutes } from './http/routes/test-hooks';
 import { userRoutes } from './http/routes/users';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
+import { createMetrics, metricsHandler, type Metrics } from './metrics';
 import { Monitor, type EngineFactory, type MonitorDeps } from './monitor';
 import type { MonitorPort } from './pipeline/port';
 import { RemoteMonitor } from './pipeline/remote';
@@ -122,6 +123,8 @@ export interface AppOptions {
   alerts?: AlertsConfig;
   alertsEnv?: NodeJS.ProcessEnv;
   alertsPollMs?: number;
+  /** Prometheus metrics at GET /metrics behind this bearer token (server/metrics); off without one. */
+  metrics?: { token: string };
 }
 
 export interface AppAuth {
@@ -301,6 +304,20 @@ export function createApp(opts: AppOptions): App {
   app.use(securityHeaders({ secure }));
   app.use(rejectMalformedPath);
   app.use(sameOriginWrites(trustProxy !== false));
+  // Prometheus scrapes with a bearer token of its own, not a session (docs/ALERTS.md).
+  let metrics: Metrics | null = null;
+  if (opts.metrics) {
+    const m = createMetrics({
+      monitor,
+      inventory,
+      store,
+      health,
+      alerts,
+      dashboards: () => io.of('/').sockets.size,
+    });
+    metrics = m;
+    app.get('/metrics', metricsHandler(m, opts.metrics.token));
+  }
   app.use('/api', (_req, res, next) => {
     // Account data and live state: never from a shared or browser cache.
     res.setHeader('Cache-Control', 'no-store');
@@ -455,6 +472,7 @@ export function createApp(opts: AppOptions): App {
       reports.stop();
       sockets.stop();
       await alerts.stop();
+      metrics?.stop();
       await uploads.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await monitor.stop();

@@ -14,6 +14,7 @@ import { testPoint } from './pipeline/test-now';
 import { ParticipationIndex } from './schedule/participation';
 import { Scheduler, type CadenceConfig } from './schedule/scheduler';
 import { OutageIncidents } from './alerts/source';
+import { StatsCounter, type MonitorStats } from './metrics/monitor-stats';
 import { BlindWatch, type BlindSpan } from './status/blind';
 import { StatusBoard } from './status/board';
 import { OutageRecorder, type OutageListener } from './status/outages';
@@ -53,6 +54,9 @@ export class Monitor implements MonitorPort {
   readonly incidents: OutageIncidents;
   private readonly oneOff: ProbeEngine;
   private hostPoint = new Map<string, string>();
+  private hostKind = new Map<string, string>();
+  private readonly stats = new StatsCounter();
+  private readonly statsListeners = new Set<(stats: MonitorStats) => void>();
   private readonly participation = new ParticipationIndex();
   private tickTimer: NodeJS.Timeout | null = null;
   private readonly blind: BlindWatch | null;
@@ -121,6 +125,10 @@ export class Monitor implements MonitorPort {
     return () => this.blindListeners.delete(listener);
   }
 
+  onStats(listener: (stats: MonitorStats) => void): void {
+    this.statsListeners.add(listener);
+  }
+
   start(): Promise<void> {
     this.reindex();
     this.blind?.start();
@@ -137,6 +145,8 @@ export class Monitor implements MonitorPort {
       } catch (err) {
         this.d.logger.error({ err }, 'outage recorder tick failed');
       }
+      const stats = this.stats.take();
+      for (const l of this.statsListeners) l(stats);
     }, 1000);
     this.tickTimer.unref();
     return Promise.resolve();
@@ -148,6 +158,7 @@ export class Monitor implements MonitorPort {
     this.scheduler.stop();
     await Promise.all([this.engine.close(), this.oneOff.close()]);
     this.rollups.stop();
+    this.stats.stop();
   }
 
   pointsOf(meetingId: string): ReadonlySet<string> {
@@ -167,6 +178,7 @@ export class Monitor implements MonitorPort {
     // look (the watchdog's "nothing heard", replies that waited in a full pipe): dropped.
     if (this.blind && !this.blind.trusts(r.t)) return;
     this.board.observe(r);
+    this.stats.result(this.hostKind.get(r.host) ?? 'icmp', r.rtt, r.t, this.d.clock.now());
     const point = this.hostPoint.get(r.host);
     if (point !== undefined) this.rollups.add(point, r.host, r);
   }
@@ -213,6 +225,7 @@ export class Monitor implements MonitorPort {
   private reindex(): void {
     const data = this.d.inventory.data();
     this.hostPoint = new Map(data.points.flatMap((p) => p.targets.map((t) => [t.host, p.code] as const)));
+    this.hostKind = new Map(data.points.flatMap((p) => p.targets.map((t) => [t.host, t.kind] as const)));
     this.participation.update(data);
     this.board.setPoints(data.points);
     this.scheduler.update(data);

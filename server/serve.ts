@@ -56,6 +56,16 @@ function accountBanner(demo: DemoAdmin | null, users: number, db: string): strin
   return '\n';
 }
 
+/** DIEMCAU_METRICS_TOKEN (at least 16 characters) turns /metrics on; null leaves it off. */
+function metricsToken(): { token: string } | null {
+  const token = process.env.DIEMCAU_METRICS_TOKEN?.trim();
+  if (token === undefined || token === '') return null;
+  if (token.length < 16) {
+    throw new ValidationError([{ path: 'DIEMCAU_METRICS_TOKEN', message: 'at least 16 characters (a random token)' }]);
+  }
+  return { token };
+}
+
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -119,6 +129,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     testHooks: process.env.DIEMCAU_TEST_HOOKS === '1',
     // Alert channels of the file (docs/ALERTS.md); a missing secret stops the start here.
     alerts: file?.alerts,
+    // Prometheus metrics at /metrics when a token is given (docs/ALERTS.md).
+    metrics: metricsToken() ?? undefined,
   });
   // The demo's lab comes up before anything probes its addresses and goes down after the server.
   let demoLab: DemoLab | null = null;

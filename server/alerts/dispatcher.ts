@@ -48,7 +48,6 @@ export interface DispatcherOptions {
   /** How often the outbox is read for incidents and due deliveries besides pokes (default 1 s). */
   pollMs?: number;
   random?: () => number;
-  onAttempt?: (e: AttemptEvent) => void;
 }
 
 interface Worker {
@@ -74,6 +73,7 @@ export class AlertDispatcher {
   private routeScheduled = false;
   private stopped = true;
   private readonly waiters = new Map<number, (row: DeliveryRow) => void>();
+  private readonly attemptListeners = new Set<(e: AttemptEvent) => void>();
 
   constructor(private readonly o: DispatcherOptions) {
     for (const ch of o.channels) {
@@ -88,6 +88,11 @@ export class AlertDispatcher {
         inFlight: null,
       });
     }
+  }
+
+  /** Hears every attempt's outcome (the metrics count them). */
+  onAttempt(listener: (e: AttemptEvent) => void): void {
+    this.attemptListeners.add(listener);
   }
 
   get channels(): Channel[] {
@@ -216,7 +221,10 @@ export class AlertDispatcher {
         }
       } while (w.again);
     } catch (err) {
-      this.o.logger.error({ err, channel: w.ch.channel.config.id }, 'alerts: channel worker failed (retried on the next poll)');
+      this.o.logger.error(
+        { err, channel: w.ch.channel.config.id },
+        'alerts: channel worker failed (retried on the next poll)',
+      );
     } finally {
       w.running = false;
     }
@@ -247,7 +255,10 @@ export class AlertDispatcher {
     } else {
       const ac = new AbortController();
       w.inFlight = ac;
-      const timer = setTimeout(() => ac.abort(new DeliveryError(`no answer within ${w.timeoutMs} ms`, true)), w.timeoutMs);
+      const timer = setTimeout(
+        () => ac.abort(new DeliveryError(`no answer within ${w.timeoutMs} ms`, true)),
+        w.timeoutMs,
+      );
       try {
         await ch.send({ incident, delivery: row.id, attempt: row.attempts + 1, now: started, signal: ac.signal });
         ok = true;
@@ -282,9 +293,10 @@ export class AlertDispatcher {
     }
     const log = { channel: ch.config.id, kind: ch.config.kind, delivery: row.id, incident: row.incident, attempt: n };
     if (ok) this.o.logger.info({ ...log, ms: Math.round(ms) }, 'alert sent');
-    else if (nextAt !== null) this.o.logger.warn({ ...log, error, retryAt: new Date(nextAt).toISOString() }, 'alert not sent: will retry');
+    else if (nextAt !== null)
+      this.o.logger.warn({ ...log, error, retryAt: new Date(nextAt).toISOString() }, 'alert not sent: will retry');
     else this.o.logger.error({ ...log, error }, 'alert not sent: given up');
-    this.o.onAttempt?.({ channel: ch.config.id, kind: ch.config.kind, delivery: saved, ok, ms });
+    for (const l of this.attemptListeners) l({ channel: ch.config.id, kind: ch.config.kind, delivery: saved, ok, ms });
     const waiter = this.waiters.get(row.id);
     if (waiter) {
       this.waiters.delete(row.id);

@@ -42,7 +42,7 @@ export interface Incident {
   text: string;
 }
 
-/** Where incidents go: the durable outbox (server/alerts/outbox.ts) or, in tests, a list. */
+/** Where incidents go: the durable outbox (server/store/sqlite-alerts.ts) or, in tests, a list. */
 export interface IncidentSink {
   /** Stores it for delivery; false when an incident with that id is stored already. Throws when it cannot store. */
   add(incident: Incident): boolean;

@@ -18,7 +18,8 @@ const WORDS = {
     contacts: 'Liên hệ',
     detail: 'Chi tiết',
     unit: 'Đơn vị',
-    testBody: (channel: string) => `Tin nhắn thử của kênh cảnh báo "${channel}" từ diemcau. Kênh hoạt động bình thường.`,
+    testBody: (channel: string) =>
+      `Tin nhắn thử của kênh cảnh báo "${channel}" từ diemcau. Kênh hoạt động bình thường.`,
     phase: {
       scheduled: 'chưa bắt đầu',
       lineTest: 'chạy thử đường truyền',
@@ -67,7 +68,12 @@ export interface RenderedMessage {
   lines: string[];
 }
 
-export function renderIncident(i: Incident, lang: AlertLanguage, baseUrl: string | undefined, channel: string): RenderedMessage {
+export function renderIncident(
+  i: Incident,
+  lang: AlertLanguage,
+  baseUrl: string | undefined,
+  channel: string,
+): RenderedMessage {
   const w = WORDS[lang];
   if (i.kind === 'test') {
     return { title: `[diemcau] ${w.open.test}`, lines: [w.testBody(channel)] };

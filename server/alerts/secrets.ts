@@ -8,7 +8,11 @@ import { ValidationError } from '../errors';
 export const REDACTED = '[redacted]';
 
 /** The secret's value, or null when the channel has none; throws (with the config path) when it cannot be read. */
-export function resolveSecret(c: AlertChannelConfig, path: string, env: NodeJS.ProcessEnv = process.env): string | null {
+export function resolveSecret(
+  c: AlertChannelConfig,
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
   if (c.secretEnv !== undefined) {
     const v = env[c.secretEnv];
     if (v === undefined || v.trim() === '') {
@@ -26,7 +30,10 @@ export function resolveSecret(c: AlertChannelConfig, path: string, env: NodeJS.P
       return v;
     } catch (err) {
       throw new ValidationError([
-        { path: `${path}.secretFile`, message: `cannot read ${c.secretFile}: ${(err as Error).message} (channel "${c.id}")` },
+        {
+          path: `${path}.secretFile`,
+          message: `cannot read ${c.secretFile}: ${(err as Error).message} (channel "${c.id}")`,
+        },
       ]);
     }
   }

@@ -46,7 +46,11 @@ export function outageIncident(e: OutageEvent, inv: InventoryLookup): Incident {
     at: open ? r.detectedAt : (r.endedAt ?? r.detectedAt),
     start: r.startedAt,
     end: r.endedAt,
-    meeting: meeting ? { id: meeting.id, title: meeting.title } : r.meeting === null ? null : { id: r.meeting, title: r.meeting },
+    meeting: meeting
+      ? { id: meeting.id, title: meeting.title }
+      : r.meeting === null
+        ? null
+        : { id: r.meeting, title: r.meeting },
     phase: r.phase,
     outages: [r.id],
     points: [point],

@@ -1,6 +1,6 @@
 // E-mail through SMTP with nodemailer: subject = the message's title, plain text body. A 5xx reply
 // (a refused recipient, a refused login) is final; connection failures and 4xx are tried again.
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createTransport, type Transporter } from 'nodemailer';
 import type { AlertChannelConfig } from '../../../shared/alerts';
 import { renderIncident } from '../render';
 import { DeliveryError, networkMessage, type Channel, type SendContext } from './types';
@@ -19,7 +19,7 @@ export class EmailChannel implements Channel {
     const { smtp } = config;
     this.target = `smtp://${smtp.host}:${smtp.port} → ${config.to.join(', ')}`;
     const timeout = config.timeoutMs ?? 10_000;
-    this.transport = nodemailer.createTransport({
+    this.transport = createTransport({
       host: smtp.host,
       port: smtp.port,
       secure: smtp.secure,

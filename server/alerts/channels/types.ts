@@ -75,7 +75,7 @@ export async function postJson(
 }
 
 /** Retry-After in seconds (the HTTP-date form is not used by the receivers we speak to). */
-export function retryAfterMs(h: Headers): number | undefined {
+export function retryAfterHeader(h: Headers): number | undefined {
   const v = h.get('retry-after');
   if (v === null || !/^\d{1,6}$/.test(v.trim())) return undefined;
   return Number(v) * 1000;

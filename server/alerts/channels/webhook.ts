@@ -6,7 +6,7 @@ import type { AlertChannelConfig } from '../../../shared/alerts';
 import { toWireInstant, toWireInstantOrNull } from '../../../shared/time';
 import type { Incident } from '../incident';
 import { plainText, renderIncident, type AlertLanguage } from '../render';
-import { DeliveryError, postJson, retryableStatus, retryAfterMs, type Channel, type SendContext } from './types';
+import { DeliveryError, postJson, retryableStatus, retryAfterHeader, type Channel, type SendContext } from './types';
 import pkg from '../../../package.json' with { type: 'json' };
 
 type WebhookConfig = Extract<AlertChannelConfig, { kind: 'webhook' }>;
@@ -72,7 +72,7 @@ export class WebhookChannel implements Channel {
     throw new DeliveryError(
       `HTTP ${res.status}${res.text ? `: ${res.text.slice(0, 200)}` : ''}`,
       retryableStatus(res.status),
-      retryAfterMs(res.headers),
+      retryAfterHeader(res.headers),
     );
   }
 

@@ -4,7 +4,6 @@
 // server (smtp-server), and simulators of the Telegram Bot API and the Zalo OA API (their request
 // shapes, from the published references). Secrets reach the receivers and nothing else.
 import { createHmac } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -46,7 +45,10 @@ function capturedLogger(): { logger: pino.Logger; text: () => string } {
       cb();
     },
   });
-  return { logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink), text: () => lines.join('') };
+  return {
+    logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink),
+    text: () => lines.join(''),
+  };
 }
 
 describe.skipIf(skip !== null)(`alert channels on a real outage${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -72,7 +74,14 @@ describe.skipIf(skip !== null)(`alert channels on a real outage${skip ? ` (skipp
           to: ['trucban@ttcbth.test', 'kythuat@vienthong.test'],
         },
         { id: 'tg', kind: 'telegram', chatId: '-100200300', apiBase: tg.apiBase, secretEnv: 'DC_TEST_TG_TOKEN' },
-        { id: 'zalo', kind: 'zalo', userId: '8421', apiBase: zalo.apiBase, secretEnv: 'DC_TEST_ZALO_TOKEN', language: 'en' },
+        {
+          id: 'zalo',
+          kind: 'zalo',
+          userId: '8421',
+          apiBase: zalo.apiBase,
+          secretEnv: 'DC_TEST_ZALO_TOKEN',
+          language: 'en',
+        },
       ],
       rules: [{ channel: 'ops' }, { channel: 'mail' }, { channel: 'tg' }, { channel: 'zalo' }],
     };
@@ -93,8 +102,9 @@ describe.skipIf(skip !== null)(`alert channels on a real outage${skip ? ` (skipp
     });
     apps.push(t);
     const status = async (): Promise<string | undefined> =>
-      ((await api(t, 'GET', '/api/meetings/LIVE/status')).json as { code: string; state: string }[]).find((s) => s.code === 'C2')
-        ?.state;
+      ((await api(t, 'GET', '/api/meetings/LIVE/status')).json as { code: string; state: string }[]).find(
+        (s) => s.code === 'C2',
+      )?.state;
     await waitFor('C2 up', async () => (await status()) === 'up', 20_000);
 
     table = createDropTable({ hook: 'input' });
@@ -169,7 +179,11 @@ describe.skipIf(skip !== null)(`alert channels on a real outage${skip ? ` (skipp
     // each secret comes from.
     const channels = await api(t, 'GET', '/api/alerts/channels');
     expect(channels.status).toBe(200);
-    expect(channels.json.channels[2]).toMatchObject({ id: 'tg', kind: 'telegram', secret: { source: 'env', name: 'DC_TEST_TG_TOKEN' } });
+    expect(channels.json.channels[2]).toMatchObject({
+      id: 'tg',
+      kind: 'telegram',
+      secret: { source: 'env', name: 'DC_TEST_TG_TOKEN' },
+    });
     const seen = JSON.stringify(channels.json) + JSON.stringify(deliveries) + log.text();
     expect(log.text()).toContain('alert sent');
     for (const s of Object.values(SECRETS)) expect(seen).not.toContain(s);

@@ -55,7 +55,13 @@ describe('alert delivery when a channel is down', () => {
     receivers.push(hook, tg);
     const alerts: AlertsConfig = {
       channels: [
-        { id: 'ops', kind: 'webhook', url: `${hook.url}/hook`, retry: { maxAttempts: 20, baseMs: 300, maxMs: 2_500 }, timeoutMs: 1_000 },
+        {
+          id: 'ops',
+          kind: 'webhook',
+          url: `${hook.url}/hook`,
+          retry: { maxAttempts: 20, baseMs: 300, maxMs: 2_500 },
+          timeoutMs: 1_000,
+        },
         { id: 'tg', kind: 'telegram', chatId: '42', apiBase: tg.apiBase, secretEnv: 'TG' },
       ],
       rules: [{ channel: 'ops' }, { channel: 'tg' }],
@@ -99,7 +105,11 @@ describe('alert delivery when a channel is down', () => {
       15_000,
     );
     expect(hook.requests).toHaveLength(1);
-    expect(JSON.parse(hook.requests[0]!.body)).toMatchObject({ delivery: sent.id, attempt: sent.attempts, incident: { id: 'i-1' } });
+    expect(JSON.parse(hook.requests[0]!.body)).toMatchObject({
+      delivery: sent.id,
+      attempt: sent.attempts,
+      incident: { id: 'i-1' },
+    });
     expect(sent.history.at(-1)).toMatchObject({ ok: true, error: null });
     expect(sent.lastError).toBeNull();
     expect(tg.messages).toHaveLength(1);
