@@ -50,7 +50,10 @@ const common = {
   timeoutMs: z.number().int().min(100).max(120_000).optional(),
 };
 
-const Email = z.string().max(254).regex(/^[^\s@<>]+@[^\s@<>]+$/, 'an e-mail address');
+const Email = z
+  .string()
+  .max(254)
+  .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'an e-mail address');
 
 export const AlertChannelConfig = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('webhook'), url: HttpUrl }),
@@ -72,7 +75,10 @@ export const AlertChannelConfig = z.discriminatedUnion('kind', [
     ...common,
     kind: z.literal('telegram'),
     /** The chat (user, group or channel) the bot writes to. */
-    chatId: z.union([z.string().regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/, 'a chat id or @channelname'), z.number().int()]),
+    chatId: z.union([
+      z.string().regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/, 'a chat id or @channelname'),
+      z.number().int(),
+    ]),
     /** Bot API base (default https://api.telegram.org); the secret is the bot token. */
     apiBase: HttpUrl.optional(),
   }),
@@ -104,64 +110,76 @@ export const AlertsConfig = z
   .superRefine((a, ctx) => {
     const seen = new Set<string>();
     a.channels.forEach((c, i) => {
-      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `duplicate channel id "${c.id}"` });
+      if (seen.has(c.id))
+        ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `duplicate channel id "${c.id}"` });
       seen.add(c.id);
       if (c.secretEnv !== undefined && c.secretFile !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['channels', i, 'secretEnv'], message: 'give secretEnv or secretFile, not both' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'secretEnv'],
+          message: 'give secretEnv or secretFile, not both',
+        });
       }
       const needs = c.kind === 'telegram' || c.kind === 'zalo';
       if (needs && c.secretEnv === undefined && c.secretFile === undefined) {
         const what = c.kind === 'telegram' ? 'the bot token' : 'the access token';
-        ctx.addIssue({ code: 'custom', path: ['channels', i], message: `${c.kind} needs secretEnv or secretFile (${what})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i],
+          message: `${c.kind} needs secretEnv or secretFile (${what})`,
+        });
       }
       if (c.kind === 'email' && c.smtp.user !== undefined && c.secretEnv === undefined && c.secretFile === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['channels', i, 'smtp', 'user'], message: 'smtp.user needs secretEnv or secretFile (its password)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'smtp', 'user'],
+          message: 'smtp.user needs secretEnv or secretFile (its password)',
+        });
       }
     });
     a.rules.forEach((r, i) => {
-      if (!seen.has(r.channel)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'channel'], message: `no channel "${r.channel}"` });
+      if (!seen.has(r.channel))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'channel'], message: `no channel "${r.channel}"` });
     });
   });
 export type AlertsConfig = z.infer<typeof AlertsConfig>;
 
-/** A channel as the API shows it: where it sends, never its secret. */
-export interface AlertChannelView {
-  id: string;
-  kind: AlertChannelKind;
-  language: 'vi' | 'en';
-  /** Where it sends, with nothing secret in it (the Telegram token is not in it). */
-  target: string;
-  secret: { source: 'env' | 'file'; name: string } | null;
-  retry: Required<AlertRetry>;
-  timeoutMs: number;
-}
-
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** One attempt of a delivery, as the API shows it. */
-export interface DeliveryAttemptView {
-  n: number;
-  at: string;
-  ms: number;
-  ok: boolean;
-  error: string | null;
-}
+/** A channel as the API shows it: where it sends, never its secret (GET /api/alerts/channels). */
+export const AlertChannelView = z.object({
+  id: z.string(),
+  kind: z.enum(ALERT_CHANNEL_KINDS),
+  language: z.enum(['vi', 'en']),
+  /** Where it sends, with nothing secret in it (the Telegram token is not in it). */
+  target: z.string(),
+  secret: z.object({ source: z.enum(['env', 'file']), name: z.string() }).nullable(),
+  retry: z.object({ maxAttempts: z.number(), baseMs: z.number(), maxMs: z.number() }),
+  timeoutMs: z.number(),
+});
+export type AlertChannelView = z.infer<typeof AlertChannelView>;
 
-/** A line of the delivery log (GET /api/alerts/deliveries). */
-export interface DeliveryView {
-  id: number;
-  channel: string;
-  incident: string;
-  incidentKind: 'open' | 'recovered' | 'test';
+export const AlertChannelList = z.object({ channels: z.array(AlertChannelView), rules: z.array(AlertRule) });
+export type AlertChannelList = z.infer<typeof AlertChannelList>;
+
+/** A line of the delivery log (GET /api/alerts/deliveries), with its attempts. */
+export const DeliveryView = z.object({
+  id: z.number(),
+  channel: z.string(),
+  incident: z.string(),
+  incidentKind: z.enum(['open', 'recovered', 'test']),
   /** The incident's one-line summary. */
-  text: string;
-  createdAt: string;
-  status: DeliveryStatus;
-  attempts: number;
-  maxAttempts: number;
-  nextAt: string | null;
-  lastError: string | null;
-  sentAt: string | null;
-  history: DeliveryAttemptView[];
-}
+  text: z.string(),
+  createdAt: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number(),
+  maxAttempts: z.number(),
+  nextAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  history: z.array(
+    z.object({ n: z.number(), at: z.string(), ms: z.number(), ok: z.boolean(), error: z.string().nullable() }),
+  ),
+});
+export type DeliveryView = z.infer<typeof DeliveryView>;

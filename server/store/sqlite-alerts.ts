@@ -40,7 +40,8 @@ export class SqliteAlerts implements AlertStore {
       incident: p('SELECT json FROM alert_incidents WHERE id = ?').pluck(),
       unrouted: p('SELECT json FROM alert_incidents WHERE routed_at IS NULL ORDER BY at, id LIMIT ?').pluck(),
       markRouted: p('UPDATE alert_incidents SET routed_at = ? WHERE id = ? AND routed_at IS NULL'),
-      insertDelivery: p(`INSERT OR IGNORE INTO alert_deliveries (channel, incident, created_at, status, max_attempts, next_at)
+      insertDelivery:
+        p(`INSERT OR IGNORE INTO alert_deliveries (channel, incident, created_at, status, max_attempts, next_at)
         VALUES (?, ?, ?, 'pending', ?, ?)`),
       due: p(`SELECT d.id FROM alert_deliveries d WHERE d.status = 'pending' AND d.channel = ? AND d.next_at <= ?
         AND (d.claimed_until IS NULL OR d.claimed_until <= ?) ORDER BY d.next_at, d.id LIMIT ?`).pluck(),
@@ -55,7 +56,9 @@ export class SqliteAlerts implements AlertStore {
       listAll: p(`SELECT ${DELIVERY} FROM ${FROM} ORDER BY d.id DESC LIMIT ?`),
       listChannel: p(`SELECT ${DELIVERY} FROM ${FROM} WHERE d.channel = ? ORDER BY d.id DESC LIMIT ?`),
       listAttempts: p('SELECT delivery, n, at, ms, ok, error FROM alert_attempts WHERE delivery = ? ORDER BY n'),
-      counts: p('SELECT channel, status, COUNT(*) AS n FROM alert_deliveries GROUP BY channel, status ORDER BY channel, status'),
+      counts: p(
+        'SELECT channel, status, COUNT(*) AS n FROM alert_deliveries GROUP BY channel, status ORDER BY channel, status',
+      ),
     };
     this.routeTx = db.transaction(
       (id: string, at: number, deliveries: readonly { channel: string; maxAttempts: number }[]): boolean => {
@@ -82,7 +85,9 @@ export class SqliteAlerts implements AlertStore {
 
   addIncident(incident: Incident): boolean {
     // Instants may carry a fraction of a millisecond (an outage's end is a probe's send time): the column is whole ms.
-    return this.s.addIncident.run(incident.id, incident.kind, Math.round(incident.at), JSON.stringify(incident)).changes > 0;
+    return (
+      this.s.addIncident.run(incident.id, incident.kind, Math.round(incident.at), JSON.stringify(incident)).changes > 0
+    );
   }
 
   getIncident(id: string): Incident | undefined {

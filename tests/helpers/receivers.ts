@@ -83,7 +83,8 @@ export class SmtpReceiver {
       authMethods: ['PLAIN', 'LOGIN'],
       logger: false,
       onAuth: (auth, _session, cb) => {
-        if (auth.username === this.account.user && auth.password === this.account.pass) cb(null, { user: auth.username });
+        if (auth.username === this.account.user && auth.password === this.account.pass)
+          cb(null, { user: auth.username });
         else cb(new Error('Invalid username or password'));
       },
       onData: (stream, session, cb) => {

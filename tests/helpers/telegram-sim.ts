@@ -24,22 +24,30 @@ export class TelegramSimulator {
       };
       const m = /^\/bot([^/]+)\/sendMessage$/.exec(req.path);
       if (req.method !== 'POST' || !m) return send(404, { ok: false, error_code: 404, description: 'Not Found' });
-      if (decodeURIComponent(m[1]!) !== this.token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      if (decodeURIComponent(m[1]!) !== this.token)
+        return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
       let body: Partial<TelegramMessage>;
       try {
         body = JSON.parse(req.body) as Partial<TelegramMessage>;
       } catch {
         return send(400, { ok: false, error_code: 400, description: 'Bad Request: invalid JSON' });
       }
-      if (body.chat_id === undefined) return send(400, { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' });
-      if (!body.text) return send(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+      if (body.chat_id === undefined)
+        return send(400, { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' });
+      if (!body.text)
+        return send(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
       if (body.parse_mode !== undefined && !['HTML', 'MarkdownV2', 'Markdown'].includes(body.parse_mode)) {
         return send(400, { ok: false, error_code: 400, description: 'Bad Request: unsupported parse_mode' });
       }
       this.messages.push({ token: m[1]!, chat_id: body.chat_id, text: body.text, parse_mode: body.parse_mode });
       send(200, {
         ok: true,
-        result: { message_id: this.nextId++, date: Math.floor(Date.now() / 1000), chat: { id: body.chat_id }, text: body.text },
+        result: {
+          message_id: this.nextId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: body.chat_id },
+          text: body.text,
+        },
       });
     });
   }

@@ -25,7 +25,8 @@ export class ZaloSimulator {
         res.writeHead(404).end();
         return;
       }
-      if (req.headers.access_token !== this.accessToken) return send({ error: -216, message: 'Access token is invalid' });
+      if (req.headers.access_token !== this.accessToken)
+        return send({ error: -216, message: 'Access token is invalid' });
       let body: { recipient?: { user_id?: string }; message?: { text?: string } };
       try {
         body = JSON.parse(req.body) as typeof body;

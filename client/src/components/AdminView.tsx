@@ -1,13 +1,14 @@
 // The admin tools, a view of their own behind "Quản trị": a meeting from an invitation, the point-list
-// import, the export. The monitor keeps running behind it (alerts still sound).
+// import, the export, the alert channels. The monitor keeps running behind it (alerts still sound).
 import { useState } from 'react';
 import { useI18n } from '../i18n/context';
+import { AlertChannels } from './admin/AlertChannels';
 import { ExportPanel } from './ExportPanel';
 import { InvitationTool } from './InvitationTool';
 import { PointImport } from './PointImport';
 import { Tabs } from './Tabs';
 
-const TABS = ['invitation', 'import', 'export'] as const;
+const TABS = ['invitation', 'import', 'export', 'alerts'] as const;
 type Tab = (typeof TABS)[number];
 
 export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => void }) {
@@ -27,6 +28,7 @@ export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => vo
         {tab === 'invitation' && <InvitationTool onOpenMeeting={onOpenMeeting} />}
         {tab === 'import' && <PointImport />}
         {tab === 'export' && <ExportPanel />}
+        {tab === 'alerts' && <AlertChannels />}
       </section>
     </main>
   );

@@ -1,6 +1,7 @@
 import type { Messages } from './vi';
 import { checklistEn } from './checklist.en';
 import { reportEn } from './report.en';
+import { alertsEn } from './alerts.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -184,6 +185,7 @@ export const en: Messages = {
       invitation: 'Meeting from an invitation',
       import: 'Import a point list',
       export: 'Export the point list',
+      alerts: 'Alert channels',
     },
     invitation: {
       choose: 'Choose an invitation (.docx, .pdf, .txt)',
@@ -275,4 +277,5 @@ export const en: Messages = {
   },
   checklist: checklistEn,
   report: reportEn,
+  alertChannels: alertsEn,
 };

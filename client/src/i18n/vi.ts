@@ -4,6 +4,7 @@ import type { Role, SessionEndReason } from '../../../shared/protocol';
 import type { Level, OutageType, Phase, PointState } from '../../../shared/schemas';
 import { checklistVi } from './checklist.vi';
 import { reportVi } from './report.vi';
+import { alertsVi } from './alerts.vi';
 
 export const vi = {
   locale: 'vi-VN',
@@ -189,6 +190,7 @@ export const vi = {
       invitation: 'Tạo hội nghị từ giấy mời',
       import: 'Nhập danh sách điểm cầu',
       export: 'Xuất danh sách điểm cầu',
+      alerts: 'Kênh cảnh báo',
     },
     invitation: {
       choose: 'Chọn giấy mời (.docx, .pdf, .txt)',
@@ -284,6 +286,7 @@ export const vi = {
   },
   checklist: checklistVi,
   report: reportVi,
+  alertChannels: alertsVi,
 };
 
 export type Messages = typeof vi;

@@ -16,7 +16,11 @@ const DeliveryQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export function alertRoutes(d: { dispatcher: AlertDispatcher; store: AlertStore; rules: readonly AlertRule[] }): Router {
+export function alertRoutes(d: {
+  dispatcher: AlertDispatcher;
+  store: AlertStore;
+  rules: readonly AlertRule[];
+}): Router {
   const r = Router();
   r.use('/alerts', requireAction('inventory:write'));
 
@@ -26,7 +30,8 @@ export function alertRoutes(d: { dispatcher: AlertDispatcher; store: AlertStore;
 
   r.get('/alerts/deliveries', (req, res) => {
     const q = parseOrThrow(DeliveryQuery, req.query);
-    if (q.channel !== undefined && !d.dispatcher.channel(q.channel)) throw new NotFoundError(`no alert channel ${q.channel}`);
+    if (q.channel !== undefined && !d.dispatcher.channel(q.channel))
+      throw new NotFoundError(`no alert channel ${q.channel}`);
     res.json({ deliveries: d.store.listDeliveries(q).map((row) => presentDelivery(d.store, row)) });
   });
 
