@@ -18,7 +18,7 @@ export const alertsEn: AlertsMessages = {
     secret: 'Secret',
     retry: 'Retries',
     language: 'Language',
-    action: '',
+    action: 'Action',
     time: 'Time',
     incident: 'Incident',
     status: 'Status',

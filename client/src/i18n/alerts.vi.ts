@@ -16,7 +16,7 @@ export const alertsVi = {
     secret: 'Khóa bí mật',
     retry: 'Gửi lại',
     language: 'Ngôn ngữ',
-    action: '',
+    action: 'Thao tác',
     time: 'Thời điểm',
     incident: 'Sự việc',
     status: 'Trạng thái',
