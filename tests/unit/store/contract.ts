@@ -7,6 +7,7 @@ import type { OutageRow, Store } from '../../../server/store/types';
 import { accountsContract } from './contract-accounts';
 import { checklistContract } from './contract-checklist';
 import { reportContract } from './contract-report';
+import { alertsContract } from './contract-alerts';
 import { commune, meeting, outage, point, province, rollup } from './fixtures';
 
 export type MakeStore = (db: string) => Store;
@@ -303,5 +304,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     accountsContract(fresh);
     checklistContract(fresh);
     reportContract(fresh);
+    alertsContract(fresh);
   });
 }
