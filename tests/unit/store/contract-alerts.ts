@@ -101,7 +101,9 @@ export function alertsContract(fresh: Fresh): void {
         { channel: 'ops', status: 'failed', n: 1 },
         { channel: 'ops', status: 'sent', n: 1 },
       ]);
-      expect(() => a.recordAttempt({ delivery: 999_999, at: 1, ms: 1, ok: true, error: null, nextAt: null })).toThrow();
+      expect(() => a.recordAttempt({ delivery: 999_999, at: 1, ms: 1, ok: true, error: null, nextAt: null })).toThrow(
+        'no alert delivery 999999',
+      );
 
       store.close();
       const again = reopen().alerts;
