@@ -7,7 +7,8 @@ import { ValidationError } from '../../../server/errors';
 import { api, startTestApp, userCookie, type TestApp } from '../../helpers/app';
 import { HttpReceiver } from '../../helpers/receivers';
 import { TelegramSimulator } from '../../helpers/telegram-sim';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -124,4 +125,37 @@ describe('alert channels for admins', () => {
       },
     ]);
   });
+
+  it('[AL5] `diemcau serve` with a channel whose secret is missing exits before it opens the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-alerts-'));
+    dirs.push(dir);
+    const config = join(dir, 'prov.yaml');
+    writeFileSync(
+      config,
+      `units:
+  - { id: P, name: Tỉnh Thử, level: province, parent: null }
+alerts:
+  channels:
+    - { id: tg, kind: telegram, chatId: "1", secretEnv: DC_TEST_NEVER_SET }
+  rules: [ { channel: tg } ]
+`,
+    );
+    const db = join(dir, 'diemcau.sqlite');
+    const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'diemcau.mjs');
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const env = { ...process.env };
+      delete env.DC_TEST_NEVER_SET;
+      execFile(
+        process.execPath,
+        [bin, 'serve', '--config', config, '--db', db, '--port', '0'],
+        { env },
+        (err, _out, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }),
+      );
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'alerts.channels[0].secretEnv: environment variable DC_TEST_NEVER_SET is not set (channel "tg")',
+    );
+    expect(existsSync(db)).toBe(false);
+  }, 30_000);
 });
