@@ -149,7 +149,8 @@ alerts:
         process.execPath,
         [bin, 'serve', '--config', config, '--db', db, '--port', '0'],
         { env },
-        (err, _out, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }),
+        (err, _out, errText) =>
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr: errText }),
       );
     });
     expect(code).toBe(1);
