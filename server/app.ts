@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { Server } from 'socket.io';
+import type { AlertsConfig } from '../shared/alerts';
 import { PROTOCOL_VERSION, type ServerHealth } from '../shared/protocol';
 import type { WindowConfig } from '../shared/phase';
 import { toWireInstant } from '../shared/time';
+import { buildChannels, type ResolvedChannel } from './alerts/channels';
+import { AlertDispatcher } from './alerts/dispatcher';
 import { Access } from './auth/access';
 import { cookieName } from './auth/cookies';
 import { FailureLimiter } from './auth/limiter';
@@ -25,6 +28,7 @@ import { errorHandler } from './http/errors';
 import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
+import { alertRoutes } from './http/routes/alerts';
 import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
 import { displayLinkRoutes, displayRoutes } from './http/routes/display';
@@ -38,6 +42,7 @@ import { testHookRoutes } from './http/routes/test-hooks';
 import { userRoutes } from './http/routes/users';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
+import { createMetrics, metricsHandler, type Metrics } from './metrics';
 import { Monitor, type EngineFactory, type MonitorDeps } from './monitor';
 import type { MonitorPort } from './pipeline/port';
 import { RemoteMonitor } from './pipeline/remote';
@@ -113,6 +118,16 @@ export interface AppOptions {
   report?: ReportOptions;
   /** Uploaded point lists and invitations: parsed on worker threads, with these budgets (server/parsing). */
   uploads?: UploadParsingOptions;
+  /**
+   * Alert channels and rules (the inventory file's `alerts:`; docs/ALERTS.md). Secrets are read from
+   * `alertsEnv` (default process.env) or the named files; a channel whose secret is missing refuses
+   * the app (ValidationError). `alertsPollMs`: how often the outbox is read besides pokes (1 s).
+   */
+  alerts?: AlertsConfig;
+  alertsEnv?: NodeJS.ProcessEnv;
+  alertsPollMs?: number;
+  /** Prometheus metrics at GET /metrics behind this bearer token (server/metrics); off without one. */
+  metrics?: { token: string };
 }
 
 export interface AppAuth {
@@ -143,6 +158,8 @@ export interface App {
   runs: RunLog | null;
   checklist: Checklist;
   reports: Reports;
+  /** Delivers the alert outbox (server/alerts/dispatcher.ts). */
+  alerts: AlertDispatcher;
   engineName: string;
   /** The health as clients see it (`server:health`, snapshots, /api/health). */
   serverHealth(): ServerHealth;
@@ -157,6 +174,8 @@ export function createApp(opts: AppOptions): App {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: 'silent' });
   const { store } = opts;
+  // Secrets first: a channel that cannot be built refuses the app before anything starts.
+  const alertChannels: ResolvedChannel[] = opts.alerts ? buildChannels(opts.alerts, opts.alertsEnv) : [];
   const secure = opts.secureCookies ?? false;
   const trustProxy = opts.trustProxy ?? false;
   const inventory = new Inventory(store);
@@ -275,6 +294,15 @@ export function createApp(opts: AppOptions): App {
     options: opts.report,
   });
 
+  const alerts = new AlertDispatcher({
+    store: store.alerts,
+    channels: alertChannels,
+    rules: opts.alerts?.rules ?? [],
+    clock,
+    logger,
+    pollMs: opts.alertsPollMs,
+  });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -282,6 +310,20 @@ export function createApp(opts: AppOptions): App {
   app.use(securityHeaders({ secure }));
   app.use(rejectMalformedPath);
   app.use(sameOriginWrites(trustProxy !== false));
+  // Prometheus scrapes with a bearer token of its own, not a session (docs/ALERTS.md).
+  let metrics: Metrics | null = null;
+  if (opts.metrics) {
+    const m = createMetrics({
+      monitor,
+      inventory,
+      store,
+      health,
+      alerts,
+      dashboards: () => io.of('/').sockets.size,
+    });
+    metrics = m;
+    app.get('/metrics', metricsHandler(m, opts.metrics.token));
+  }
   app.use('/api', (_req, res, next) => {
     // Account data and live state: never from a shared or browser cache.
     res.setHeader('Cache-Control', 'no-store');
@@ -330,6 +372,7 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', importRoutes({ inventory, clock, logger, parsers: uploads }));
   app.use('/api', checklistRoutes({ checklist: checklist.service, clock }));
   app.use('/api', reportRoutes({ reports, clock }));
+  app.use('/api', alertRoutes({ dispatcher: alerts, store: store.alerts, rules: opts.alerts?.rules ?? [] }));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
   });
@@ -385,6 +428,8 @@ export function createApp(opts: AppOptions): App {
   });
   io.use(sockets.middleware);
   monitor.onOutage((e) => hub.pushOutage(e.row));
+  // The monitor wrote the outage's incident before telling: route it now rather than at the next poll.
+  monitor.onOutage(() => alerts.poke());
   publishChecklistEvents(checklist.service, io, room);
   publishOutageNotes(reports.notes, io, room);
   inventory.onChange((change) => {
@@ -407,6 +452,7 @@ export function createApp(opts: AppOptions): App {
     runs,
     checklist,
     reports,
+    alerts,
     get engineName() {
       return monitor.engineName;
     },
@@ -418,6 +464,7 @@ export function createApp(opts: AppOptions): App {
       checklist.start();
       reports.start();
       sockets.start();
+      alerts.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
@@ -434,6 +481,8 @@ export function createApp(opts: AppOptions): App {
       checklist.stop();
       reports.stop();
       sockets.stop();
+      await alerts.stop();
+      metrics?.stop();
       await uploads.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await monitor.stop();

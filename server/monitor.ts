@@ -13,6 +13,8 @@ import type { MonitorPort, WriteListener } from './pipeline/port';
 import { testPoint } from './pipeline/test-now';
 import { ParticipationIndex } from './schedule/participation';
 import { Scheduler, type CadenceConfig } from './schedule/scheduler';
+import { OutageIncidents } from './alerts/source';
+import { StatsCounter, type MonitorStats } from './metrics/monitor-stats';
 import { BlindWatch, type BlindSpan } from './status/blind';
 import { StatusBoard } from './status/board';
 import { OutageRecorder, type OutageListener } from './status/outages';
@@ -48,8 +50,13 @@ export class Monitor implements MonitorPort {
   readonly rollups: RollupBuffer;
   readonly scheduler: Scheduler;
   readonly engine: ProbeEngine;
+  /** Outage events → alert incidents in the outbox (server/alerts/source.ts). */
+  readonly incidents: OutageIncidents;
   private readonly oneOff: ProbeEngine;
   private hostPoint = new Map<string, string>();
+  private hostKind = new Map<string, string>();
+  private readonly stats = new StatsCounter();
+  private readonly statsListeners = new Set<(stats: MonitorStats) => void>();
   private readonly participation = new ParticipationIndex();
   private tickTimer: NodeJS.Timeout | null = null;
   private readonly blind: BlindWatch | null;
@@ -69,6 +76,13 @@ export class Monitor implements MonitorPort {
       windows: d.windows,
     });
     this.rollups = new RollupBuffer({ store, clock, logger });
+    // Registered before anyone else hears outages: the incident is in the outbox before the server is told.
+    this.incidents = new OutageIncidents({
+      sink: { add: (i) => store.alerts.addIncident(i) },
+      inventory: d.inventory,
+      logger,
+    });
+    this.recorder.onEvent(this.incidents.onOutage);
     this.blind =
       d.blind === false || d.blind === undefined
         ? null
@@ -111,6 +125,10 @@ export class Monitor implements MonitorPort {
     return () => this.blindListeners.delete(listener);
   }
 
+  onStats(listener: (stats: MonitorStats) => void): void {
+    this.statsListeners.add(listener);
+  }
+
   start(): Promise<void> {
     this.reindex();
     this.blind?.start();
@@ -120,12 +138,15 @@ export class Monitor implements MonitorPort {
         // A stall noticed before the recorder's 10 s rule runs on the states from before it (MG1).
         this.blind?.check();
         this.saveSpans();
+        this.incidents.flush();
         const now = this.d.clock.now();
         this.recorder.tick(now);
         this.recorder.attachToOpenWindows(now);
       } catch (err) {
         this.d.logger.error({ err }, 'outage recorder tick failed');
       }
+      const stats = this.stats.take();
+      for (const l of this.statsListeners) l(stats);
     }, 1000);
     this.tickTimer.unref();
     return Promise.resolve();
@@ -137,6 +158,7 @@ export class Monitor implements MonitorPort {
     this.scheduler.stop();
     await Promise.all([this.engine.close(), this.oneOff.close()]);
     this.rollups.stop();
+    this.stats.stop();
   }
 
   pointsOf(meetingId: string): ReadonlySet<string> {
@@ -156,6 +178,7 @@ export class Monitor implements MonitorPort {
     // look (the watchdog's "nothing heard", replies that waited in a full pipe): dropped.
     if (this.blind && !this.blind.trusts(r.t)) return;
     this.board.observe(r);
+    this.stats.result(this.hostKind.get(r.host) ?? 'icmp', r.rtt, r.t, this.d.clock.now());
     const point = this.hostPoint.get(r.host);
     if (point !== undefined) this.rollups.add(point, r.host, r);
   }
@@ -202,6 +225,7 @@ export class Monitor implements MonitorPort {
   private reindex(): void {
     const data = this.d.inventory.data();
     this.hostPoint = new Map(data.points.flatMap((p) => p.targets.map((t) => [t.host, p.code] as const)));
+    this.hostKind = new Map(data.points.flatMap((p) => p.targets.map((t) => [t.host, t.kind] as const)));
     this.participation.update(data);
     this.board.setPoints(data.points);
     this.scheduler.update(data);

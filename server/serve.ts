@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app';
+import { resolveSecret } from './alerts/secrets';
 import { ensureDemoAdmin, type DemoAdmin } from './auth/demo';
 import type { CliIo } from './cli';
 import { systemClock } from './clock';
@@ -56,6 +57,16 @@ function accountBanner(demo: DemoAdmin | null, users: number, db: string): strin
   return '\n';
 }
 
+/** DIEMCAU_METRICS_TOKEN (at least 16 characters) turns /metrics on; null leaves it off. */
+function metricsToken(): { token: string } | null {
+  const token = process.env.DIEMCAU_METRICS_TOKEN?.trim();
+  if (token === undefined || token === '') return null;
+  if (token.length < 16) {
+    throw new ValidationError([{ path: 'DIEMCAU_METRICS_TOKEN', message: 'at least 16 characters (a random token)' }]);
+  }
+  return { token };
+}
+
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -92,6 +103,8 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   }
   // Read and validate the file before touching the database: a bad file changes nothing.
   let file = values.config ? loadInventoryFile(values.config) : null;
+  // Alert channels' secrets too (docs/ALERTS.md): a missing one stops the start before the database.
+  file?.alerts?.channels.forEach((c, i) => resolveSecret(c, `alerts.channels[${i}]`));
   const demoLabChoice = values['demo-lab'] as DemoLabChoice;
   if (!['auto', 'on', 'off'].includes(demoLabChoice)) {
     throw new ValidationError([{ path: '--demo-lab', message: 'must be one of auto, on, off' }]);
@@ -119,6 +132,10 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     monitorProcess: values.monitor === 'process' ? { db: values.db } : undefined,
     workers: { db: values.db },
     testHooks: process.env.DIEMCAU_TEST_HOOKS === '1',
+    // Alert channels of the file (docs/ALERTS.md).
+    alerts: file?.alerts,
+    // Prometheus metrics at /metrics when a token is given (docs/ALERTS.md).
+    metrics: metricsToken() ?? undefined,
   });
   // The demo's lab comes up before anything probes its addresses and goes down after the server.
   let demoLab: DemoLab | null = null;

@@ -1,6 +1,7 @@
 // Domain schemas shared by server and client. Every payload that crosses a boundary is parsed by one
 // of these; the TypeScript types are inferred from them.
 import { z } from 'zod';
+import { AlertsConfig } from './alerts';
 import { hostProblemWords } from './host';
 import { ReportSettings } from './report-settings';
 import { cleanText } from './text';
@@ -190,6 +191,8 @@ export const InventoryFile = z.strictObject({
   meetings: z.array(Meeting).default([]),
   /** Who issues the report PDF (shared/report-settings.ts); the admin page's saved settings win. */
   report: ReportSettings.optional(),
+  /** Alert channels and rules (docs/ALERTS.md). */
+  alerts: AlertsConfig.optional(),
 });
 export type InventoryFile = z.infer<typeof InventoryFile>;
 

@@ -46,6 +46,7 @@ monitor.board.onTransition((transition) => events.push({ kind: 'transition', tra
 monitor.onOutage((event) => events.push({ kind: 'outage', event }));
 monitor.onWrite((source, ok, pending, err) => events.push({ kind: 'write', source, ok, pending, error: message(err) }));
 monitor.onBlind((span) => events.push({ kind: 'blind', span }));
+monitor.onStats((stats) => send({ type: 'stats', stats }));
 const runs = new RunLog({
   store,
   clock,

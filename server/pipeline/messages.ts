@@ -8,6 +8,7 @@ import type { BlindSpan } from '../status/blind';
 import type { PointTransition } from '../status/board';
 import type { OutageEvent } from '../status/outages';
 import type { StatusConfig } from '../status/types';
+import type { MonitorStats } from '../metrics/monitor-stats';
 import type { WriteSource } from './port';
 
 /** One point's status: code, state, rtt, loss, jitter, since (NaN for none), backup, probedAt. */
@@ -35,6 +36,8 @@ export type FromMonitor =
   | { type: 'batch'; full: boolean; rows: StatusRow[]; events: PipelineEvent[] }
   /** Sent every `aliveMs` even when nothing changed: silence means the monitor stands still. */
   | { type: 'alive' }
+  /** The pipeline's figures of the last second, for /metrics. */
+  | { type: 'stats'; stats: MonitorStats }
   | { type: 'fatal'; message: string };
 
 export type ToMonitor =

@@ -7,6 +7,7 @@ import type { Participation } from '../realtime/hub';
 import type { BlindSpan } from '../status/blind';
 import type { PointFields, PointTransitionListener } from '../status/board';
 import type { OutageListener } from '../status/outages';
+import type { MonitorStats } from '../metrics/monitor-stats';
 
 /** The statuses of every point, as the hub, the checklist and the REST routes read them. */
 export interface StatusView {
@@ -34,6 +35,8 @@ export interface MonitorPort extends Participation {
   onOutage(listener: OutageListener): void;
   onWrite(listener: WriteListener): void;
   onBlind(listener: (span: BlindSpan) => void): () => void;
+  /** The pipeline's own figures, once a second (server/metrics/monitor-stats.ts). */
+  onStats(listener: (stats: MonitorStats) => void): void;
   /** Probes every target of a point once, outside the schedule. */
   testNow(code: string): Promise<TestNowResult>;
   start(): Promise<void>;

@@ -14,6 +14,7 @@ import { ParticipationIndex } from '../schedule/participation';
 import type { BlindSpan } from '../status/blind';
 import type { OutageListener } from '../status/outages';
 import type { FromMonitor, MonitorConfig, ToMonitor } from './messages';
+import type { MonitorStats } from '../metrics/monitor-stats';
 import { MirrorBoard } from './mirror';
 import type { MonitorPort, WriteListener } from './port';
 import { testPoint } from './test-now';
@@ -50,6 +51,7 @@ export class RemoteMonitor implements MonitorPort {
   private readonly outageListeners = new Set<OutageListener>();
   private readonly writeListeners = new Set<WriteListener>();
   private readonly blindListeners = new Set<(span: BlindSpan) => void>();
+  private readonly statsListeners = new Set<(stats: MonitorStats) => void>();
 
   constructor(private readonly o: RemoteMonitorOptions) {
     this.board = new MirrorBoard(o.logger);
@@ -89,6 +91,10 @@ export class RemoteMonitor implements MonitorPort {
   onBlind(listener: (span: BlindSpan) => void): () => void {
     this.blindListeners.add(listener);
     return () => this.blindListeners.delete(listener);
+  }
+
+  onStats(listener: (stats: MonitorStats) => void): void {
+    this.statsListeners.add(listener);
   }
 
   testNow(code: string): Promise<TestNowResult> {
@@ -148,6 +154,8 @@ export class RemoteMonitor implements MonitorPort {
           resolve();
         } else if (m.type === 'batch') {
           this.batch(m);
+        } else if (m.type === 'stats') {
+          for (const l of this.statsListeners) l(m.stats);
         } else if (m.type === 'fatal') {
           this.o.logger.error({ message: m.message }, 'monitor process failed');
         }

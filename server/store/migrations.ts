@@ -286,6 +286,52 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    description: 'alert outbox: incidents, deliveries per channel, attempts',
+    sql: `
+      -- Written by the monitor's process (one incident per outage opening or end; docs/ALERTS.md),
+      -- routed to channels by the server: routed_at is set once, in the transaction that creates the
+      -- deliveries.
+      CREATE TABLE alert_incidents (
+        id        TEXT PRIMARY KEY,
+        kind      TEXT NOT NULL CHECK (kind IN ('open', 'recovered', 'test')),
+        at        INTEGER NOT NULL,
+        json      TEXT NOT NULL CHECK (json_valid(json)),
+        routed_at INTEGER
+      ) STRICT;
+      CREATE INDEX alert_incidents_unrouted ON alert_incidents(at) WHERE routed_at IS NULL;
+
+      -- One per incident and channel; a sender holds a pending one while it tries (claimed_until), so
+      -- several senders never send the same one twice at once.
+      CREATE TABLE alert_deliveries (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel       TEXT NOT NULL,
+        incident      TEXT NOT NULL REFERENCES alert_incidents(id),
+        created_at    INTEGER NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts      INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        max_attempts  INTEGER NOT NULL CHECK (max_attempts >= 1),
+        next_at       INTEGER,
+        claimed_until INTEGER,
+        last_error    TEXT,
+        sent_at       INTEGER,
+        UNIQUE (incident, channel)
+      ) STRICT;
+      CREATE INDEX alert_deliveries_due ON alert_deliveries(channel, next_at) WHERE status = 'pending';
+      CREATE INDEX alert_deliveries_channel ON alert_deliveries(channel, id);
+
+      CREATE TABLE alert_attempts (
+        delivery INTEGER NOT NULL REFERENCES alert_deliveries(id),
+        n        INTEGER NOT NULL CHECK (n >= 1),
+        at       INTEGER NOT NULL,
+        ms       INTEGER NOT NULL,
+        ok       INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        error    TEXT,
+        PRIMARY KEY (delivery, n)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

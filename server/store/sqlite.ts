@@ -10,6 +10,7 @@ import { SqliteDisplayLinks } from './sqlite-displays';
 import { SqliteChecklist } from './sqlite-checklist';
 import { SqliteReport } from './sqlite-report';
 import { SqliteSettings } from './sqlite-settings';
+import { SqliteAlerts } from './sqlite-alerts';
 import type * as R from './report-types';
 import type {
   ReportSettingsRow,
@@ -146,6 +147,7 @@ class SqliteStore implements Store {
   private readonly listOutagesBy;
   private readonly applyChange;
   private readonly upsertRollups;
+  readonly alerts: SqliteAlerts;
   private readonly accounts: SqliteAccounts;
   private readonly checklist: SqliteChecklist;
   private readonly report: SqliteReport;
@@ -158,6 +160,7 @@ class SqliteStore implements Store {
     private readonly checkpointer: Checkpointer | null,
   ) {
     this.accounts = new SqliteAccounts(db);
+    this.alerts = new SqliteAlerts(db);
     this.checklist = new SqliteChecklist(db);
     this.report = new SqliteReport(db);
     this.displayLinks = new SqliteDisplayLinks(db);

@@ -1,4 +1,5 @@
 import type { Role } from '../../shared/protocol';
+import type { AlertStore } from './alert-types';
 import type { ChecklistItemDef, ItemResult, RollCallMoment, RollCallStatus } from '../../shared/checklist';
 import type { Meeting, OutageType, Phase, Point, PointState, Unit } from '../../shared/schemas';
 import type {
@@ -175,6 +176,9 @@ export interface Store {
    * database file from taking the WAL's pages (a full disk). Optional: a store without them says
    * nothing.
    */
+  /** The alert outbox (issue 17; server/store/sqlite-alerts.ts, rows in alert-types.ts). */
+  readonly alerts: AlertStore;
+
   onCheckpoint?(listener: (ok: boolean, err?: Error) => void): () => void;
 
   /** Display links for wall screens (migration 6; server/store/display-types.ts). */

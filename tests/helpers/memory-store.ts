@@ -13,6 +13,7 @@ import {
 } from '../../shared/checklist';
 import { ROLES } from '../../shared/protocol';
 import type * as R from '../../server/store/report-types';
+import { MemoryAlerts, MemoryAlertsDb } from './memory-alerts';
 import { MemoryDisplayDb, MemoryDisplayLinks } from './memory-displays';
 import { MemoryReport, MemoryReportDb } from './memory-report';
 import type {
@@ -79,6 +80,8 @@ export class MemoryDb {
   readonly report = new MemoryReportDb();
   // Display links (migration 6).
   readonly displays = new MemoryDisplayDb();
+  // Alert outbox (issue 17).
+  readonly alerts = new MemoryAlertsDb();
 }
 
 const byKey = <T>(m: ReadonlyMap<string, T>): T[] =>
@@ -96,9 +99,11 @@ export class MemoryStore implements Store {
   readonly calls = { openOutage: 0, closeOutage: 0, writeRollups: 0 };
 
   readonly displayLinks: MemoryDisplayLinks;
+  readonly alerts: MemoryAlerts;
 
   constructor(readonly db: MemoryDb = new MemoryDb()) {
     this.displayLinks = new MemoryDisplayLinks(db.displays, () => this.open());
+    this.alerts = new MemoryAlerts(db.alerts);
   }
 
   loadInventory(): InventoryData {

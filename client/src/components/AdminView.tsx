@@ -1,8 +1,9 @@
 // The admin tools, a view of their own behind "Quản trị": a meeting from an invitation, the point-list
-// import, the export, the wall displays' links, who issues the report PDF. The monitor keeps running
-// behind it (alerts still sound).
+// import, the export, the wall displays' links, who issues the report PDF, the alert channels. The
+// monitor keeps running behind it (alerts still sound).
 import { useState } from 'react';
 import { useI18n } from '../i18n/context';
+import { AlertChannels } from './admin/AlertChannels';
 import { ExportPanel } from './ExportPanel';
 import { InvitationTool } from './InvitationTool';
 import { PointImport } from './PointImport';
@@ -10,7 +11,7 @@ import { ReportSettingsEditor } from './ReportSettingsEditor';
 import { Tabs } from './Tabs';
 import { DisplayLinksPanel } from './wall/DisplayLinksPanel';
 
-const TABS = ['invitation', 'import', 'export', 'wall', 'reportSettings'] as const;
+const TABS = ['invitation', 'import', 'export', 'wall', 'reportSettings', 'alerts'] as const;
 type Tab = (typeof TABS)[number];
 
 export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => void }) {
@@ -32,6 +33,7 @@ export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => vo
         {tab === 'export' && <ExportPanel />}
         {tab === 'wall' && <DisplayLinksPanel />}
         {tab === 'reportSettings' && <ReportSettingsEditor />}
+        {tab === 'alerts' && <AlertChannels />}
       </section>
     </main>
   );

@@ -1,8 +1,9 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PointState } from '../../../shared/schemas';
 import { chooseMeeting, meetingFromUrl, sortForPicker, urlWithMeeting } from '../lib/meetingPick';
 import { may } from '../lib/permissions';
 import { Observable } from '../lib/observable';
+import { clearPointHash, pointFromHash } from '../lib/pointLink';
 import { PREF_KEYS, readPref, writePref } from '../lib/prefs';
 import { useMe } from '../hooks/useAuth';
 import { useHealth } from '../hooks/useHealth';
@@ -38,6 +39,8 @@ export function App() {
   const [stateFilter, setStateFilter] = useState<PointState | null>(null);
   const [muted, setMuted] = useBooleanPref(PREF_KEYS.muted, false);
   const [selection] = useState(() => new Observable<string | null>(null));
+  // An alert's link (`/#point=CODE`, docs/ALERTS.md) opens that point's detail in the first meeting shown.
+  const linked = useRef(pointFromHash(window.location.hash));
   const selected = useObservable(selection);
   // The admin tools are a view of their own, at #admin so that a reload stays there; only for admins.
   const mayAdmin = may(useMe(), 'inventory:write');
@@ -92,14 +95,18 @@ export function App() {
   // Keep the session, the URL and the remembered choice in step with the meeting shown.
   useEffect(() => {
     session.select(meetingId);
-    selection.set(null);
+    selection.set(meetingId !== null ? linked.current : null);
     if (meetingId !== null) {
+      linked.current = null;
       writePref(PREF_KEYS.meeting, meetingId);
       window.history.replaceState(null, '', urlWithMeeting(window.location.href, meetingId));
     }
   }, [session, selection, meetingId]);
 
-  const closeDetail = useCallback(() => selection.set(null), [selection]);
+  const closeDetail = useCallback(() => {
+    selection.set(null);
+    clearPointHash();
+  }, [selection]);
   const data = meetingState.kind === 'ready' ? meetingState.data : null;
   const listed = meetings?.find((m) => m.id === meetingId) ?? null;
 

@@ -2,6 +2,7 @@ import type { Messages } from './vi';
 import { checklistEn } from './checklist.en';
 import { reportEn } from './report.en';
 import { wallEn } from './wall.en';
+import { alertsEn } from './alerts.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -188,6 +189,7 @@ export const en: Messages = {
       import: 'Import a point list',
       export: 'Export the point list',
       reportSettings: 'Report PDF',
+      alerts: 'Alert channels',
     },
     invitation: {
       choose: 'Choose an invitation (.docx, .pdf, .txt)',
@@ -280,4 +282,5 @@ export const en: Messages = {
   checklist: checklistEn,
   report: reportEn,
   wall: wallEn,
+  alertChannels: alertsEn,
 };

@@ -5,6 +5,7 @@ import type { Level, OutageType, Phase, PointState } from '../../../shared/schem
 import { checklistVi } from './checklist.vi';
 import { reportVi } from './report.vi';
 import { wallVi } from './wall.vi';
+import { alertsVi } from './alerts.vi';
 
 export const vi = {
   locale: 'vi-VN',
@@ -193,6 +194,7 @@ export const vi = {
       import: 'Nhập danh sách điểm cầu',
       export: 'Xuất danh sách điểm cầu',
       reportSettings: 'Báo cáo PDF',
+      alerts: 'Kênh cảnh báo',
     },
     invitation: {
       choose: 'Chọn giấy mời (.docx, .pdf, .txt)',
@@ -289,6 +291,7 @@ export const vi = {
   checklist: checklistVi,
   report: reportVi,
   wall: wallVi,
+  alertChannels: alertsVi,
 };
 
 export type Messages = typeof vi;

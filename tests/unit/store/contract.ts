@@ -8,6 +8,7 @@ import { accountsContract } from './contract-accounts';
 import { checklistContract } from './contract-checklist';
 import { displaysContract } from './contract-displays';
 import { reportContract } from './contract-report';
+import { alertsContract } from './contract-alerts';
 import { commune, meeting, outage, point, province, rollup } from './fixtures';
 
 export type MakeStore = (db: string) => Store;
@@ -305,5 +306,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     checklistContract(fresh);
     reportContract(fresh);
     displaysContract(fresh);
+    alertsContract(fresh);
   });
 }

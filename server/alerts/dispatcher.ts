@@ -1,0 +1,306 @@
+// Delivers the outbox (docs/ALERTS.md AL2–AL5). Incidents written by the monitor's process are routed
+// here to their channels by the rules, once (routed_at, in the transaction that creates the
+// deliveries); each channel then has a worker of its own that sends one delivery at a time, in order
+// of due time, holding it by a lease while it tries. A channel that is down waits out its timeouts
+// and backoff alone: no other channel, no request and no probe waits for it (the sends are async I/O;
+// the probes are in another process). Several servers on one database would each run a dispatcher:
+// routing stays once, and a lease keeps two senders off the same delivery.
+import type { Logger } from 'pino';
+import type { AlertRule, IncidentSeverity } from '../../shared/alerts';
+import type { Clock } from '../clock';
+import type { AlertStore, DeliveryRow } from '../store/alert-types';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type ResolvedChannel } from './channels';
+import { DeliveryError, type Channel } from './channels/types';
+import type { Incident } from './incident';
+import { scrub } from './secrets';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+/**
+ * [AL3] The wait after the n-th failed attempt: base · 2^(n−1), at most `maxMs`, times a jitter factor
+ * in [0.8, 1.2) so that channels failing together do not retry together; a receiver's own
+ * Retry-After (Telegram's retry_after) is honoured when longer, still within the cap.
+ */
+export function backoffMs(p: RetryPolicy, failed: number, random: () => number, retryAfter?: number): number {
+  const exp = Math.min(p.maxMs, p.baseMs * 2 ** Math.max(0, failed - 1));
+  const jittered = Math.min(p.maxMs, Math.round(exp * (0.8 + 0.4 * random())));
+  return retryAfter !== undefined ? Math.min(p.maxMs, Math.max(jittered, retryAfter)) : jittered;
+}
+
+export interface AttemptEvent {
+  channel: string;
+  kind: Channel['config']['kind'];
+  delivery: DeliveryRow;
+  ok: boolean;
+  ms: number;
+}
+
+export interface DispatcherOptions {
+  store: AlertStore;
+  channels: readonly ResolvedChannel[];
+  rules: readonly AlertRule[];
+  clock: Clock;
+  logger: Logger;
+  /** How often the outbox is read for incidents and due deliveries besides pokes (default 1 s). */
+  pollMs?: number;
+  random?: () => number;
+}
+
+interface Worker {
+  ch: ResolvedChannel;
+  policy: RetryPolicy;
+  timeoutMs: number;
+  running: boolean;
+  again: boolean;
+  timer: NodeJS.Timeout | undefined;
+  inFlight: AbortController | null;
+}
+
+/** Which channels an incident goes to: every rule naming the channel and admitting its severity. */
+export function routeChannels(rules: readonly AlertRule[], severity: IncidentSeverity): string[] {
+  const out = new Set<string>();
+  for (const r of rules) if (!r.severities || r.severities.includes(severity)) out.add(r.channel);
+  return [...out];
+}
+
+export class AlertDispatcher {
+  private readonly workers = new Map<string, Worker>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private routeScheduled = false;
+  private stopped = true;
+  private readonly waiters = new Map<number, (row: DeliveryRow) => void>();
+  private readonly attemptListeners = new Set<(e: AttemptEvent) => void>();
+
+  constructor(private readonly o: DispatcherOptions) {
+    for (const ch of o.channels) {
+      const c = ch.channel.config;
+      this.workers.set(c.id, {
+        ch,
+        policy: { ...DEFAULT_RETRY, ...c.retry },
+        timeoutMs: c.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        running: false,
+        again: false,
+        timer: undefined,
+        inFlight: null,
+      });
+    }
+  }
+
+  /** Hears every attempt's outcome (the metrics count them). */
+  onAttempt(listener: (e: AttemptEvent) => void): void {
+    this.attemptListeners.add(listener);
+  }
+
+  get channels(): Channel[] {
+    return [...this.workers.values()].map((w) => w.ch.channel);
+  }
+
+  channel(id: string): Channel | undefined {
+    return this.workers.get(id)?.ch.channel;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.route();
+    for (const w of this.workers.values()) this.kick(w);
+    this.pollTimer = setInterval(() => {
+      this.route();
+      for (const w of this.workers.values()) if (!w.running && w.timer === undefined) this.kick(w);
+    }, this.o.pollMs ?? 1000);
+    this.pollTimer.unref();
+  }
+
+  /** New incidents may be in the outbox (an outage event was heard): route them soon. */
+  poke(): void {
+    if (this.stopped || this.routeScheduled) return;
+    this.routeScheduled = true;
+    setImmediate(() => {
+      this.routeScheduled = false;
+      if (!this.stopped) this.route();
+    });
+  }
+
+  /**
+   * [AL6] "Send a test": a test incident to this channel alone, through the outbox like any other;
+   * resolves with the delivery after its first attempt (sent, or pending with the error and its next
+   * attempt, or failed).
+   */
+  sendTest(channelId: string, actor: string): Promise<DeliveryRow> {
+    const w = this.workers.get(channelId);
+    if (!w) return Promise.reject(new Error(`no channel ${channelId}`));
+    const now = this.o.clock.now();
+    const id = `test-${channelId}-${now}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+    const incident: Incident = {
+      id,
+      kind: 'test',
+      severity: 'info',
+      type: 'test',
+      at: now,
+      start: now,
+      end: null,
+      meeting: null,
+      phase: null,
+      outages: [],
+      points: [],
+      text: `Tin nhắn thử của kênh "${channelId}" (${actor})`,
+    };
+    const s = this.o.store;
+    s.addIncident(incident);
+    s.routeIncident(id, now, [{ channel: channelId, maxAttempts: w.policy.maxAttempts }]);
+    const row = s.listDeliveries({ channel: channelId, limit: 20 }).find((d) => d.incident === id)!;
+    const done = new Promise<DeliveryRow>((resolve) => this.waiters.set(row.id, resolve));
+    this.kick(w);
+    return done;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    for (const w of this.workers.values()) {
+      clearTimeout(w.timer);
+      w.timer = undefined;
+      w.inFlight?.abort();
+    }
+    // Let aborted attempts record themselves (their leases are released; the rows stay pending).
+    const deadline = Date.now() + 2000;
+    while ([...this.workers.values()].some((w) => w.running) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const w of this.workers.values()) w.ch.channel.close();
+  }
+
+  /** Turns unrouted incidents into deliveries, by the rules. */
+  route(): void {
+    try {
+      for (;;) {
+        const batch = this.o.store.unroutedIncidents(100);
+        if (batch.length === 0) return;
+        const now = this.o.clock.now();
+        for (const i of batch) {
+          const targets = routeChannels(this.o.rules, i.severity)
+            .map((id) => this.workers.get(id))
+            .filter((w) => w !== undefined)
+            .map((w) => ({ channel: w.ch.channel.config.id, maxAttempts: w.policy.maxAttempts }));
+          if (this.o.store.routeIncident(i.id, now, targets)) {
+            for (const t of targets) this.kick(this.workers.get(t.channel)!);
+          }
+        }
+        if (batch.length < 100) return;
+      }
+    } catch (err) {
+      this.o.logger.error({ err }, 'alerts: routing incidents failed (retried on the next poll)');
+    }
+  }
+
+  private kick(w: Worker): void {
+    if (this.stopped) return;
+    if (w.running) {
+      w.again = true;
+      return;
+    }
+    clearTimeout(w.timer);
+    w.timer = undefined;
+    void this.run(w);
+  }
+
+  private async run(w: Worker): Promise<void> {
+    w.running = true;
+    try {
+      do {
+        w.again = false;
+        for (;;) {
+          if (this.stopped) return;
+          const now = this.o.clock.now();
+          const rows = this.o.store.claimDue(w.ch.channel.config.id, now, now + w.timeoutMs + 30_000, 5);
+          if (rows.length === 0) break;
+          for (const row of rows) await this.attempt(w, row);
+        }
+      } while (w.again);
+    } catch (err) {
+      this.o.logger.error(
+        { err, channel: w.ch.channel.config.id },
+        'alerts: channel worker failed (retried on the next poll)',
+      );
+    } finally {
+      w.running = false;
+    }
+    if (this.stopped) return;
+    const next = this.o.store.nextDueAt(w.ch.channel.config.id);
+    if (next !== null) {
+      const wait = Math.max(0, next - this.o.clock.now());
+      w.timer = setTimeout(() => {
+        w.timer = undefined;
+        this.kick(w);
+      }, wait);
+      w.timer.unref();
+    }
+  }
+
+  private async attempt(w: Worker, row: DeliveryRow): Promise<void> {
+    const ch = w.ch.channel;
+    const incident = this.o.store.getIncident(row.incident);
+    const started = this.o.clock.now();
+    const t0 = performance.now();
+    let ok = false;
+    let error: string | null = null;
+    let retryable = true;
+    let retryAfter: number | undefined;
+    if (!incident) {
+      error = `incident ${row.incident} is missing`;
+      retryable = false;
+    } else {
+      const ac = new AbortController();
+      w.inFlight = ac;
+      const timer = setTimeout(
+        () => ac.abort(new DeliveryError(`no answer within ${w.timeoutMs} ms`, true)),
+        w.timeoutMs,
+      );
+      try {
+        await ch.send({ incident, delivery: row.id, attempt: row.attempts + 1, now: started, signal: ac.signal });
+        ok = true;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+        if (err instanceof DeliveryError) {
+          retryable = err.retryable;
+          retryAfter = err.retryAfterMs;
+        }
+        if (ac.signal.aborted && ac.signal.reason instanceof DeliveryError) error = ac.signal.reason.message;
+      } finally {
+        clearTimeout(timer);
+        w.inFlight = null;
+      }
+    }
+    // [AL5] No secret in the delivery log, the API or the logs: a token in a URL, a password echoed.
+    if (error !== null) error = scrub(error, w.ch.secret).slice(0, 500);
+    const ms = performance.now() - t0;
+    const n = row.attempts + 1;
+    const at = this.o.clock.now();
+    const nextAt =
+      ok || !retryable || n >= w.policy.maxAttempts
+        ? null
+        : at + backoffMs(w.policy, n, this.o.random ?? Math.random, retryAfter);
+    let saved: DeliveryRow;
+    try {
+      saved = this.o.store.recordAttempt({ delivery: row.id, at, ms, ok, error, nextAt });
+    } catch (err) {
+      // The lease runs out and the delivery is tried again: at least once, never lost.
+      this.o.logger.error({ err, delivery: row.id }, 'alerts: attempt not recorded');
+      return;
+    }
+    const log = { channel: ch.config.id, kind: ch.config.kind, delivery: row.id, incident: row.incident, attempt: n };
+    if (ok) this.o.logger.info({ ...log, ms: Math.round(ms) }, 'alert sent');
+    else if (nextAt !== null)
+      this.o.logger.warn({ ...log, error, retryAt: new Date(nextAt).toISOString() }, 'alert not sent: will retry');
+    else this.o.logger.error({ ...log, error }, 'alert not sent: given up');
+    for (const l of this.attemptListeners) l({ channel: ch.config.id, kind: ch.config.kind, delivery: saved, ok, ms });
+    const waiter = this.waiters.get(row.id);
+    if (waiter) {
+      this.waiters.delete(row.id);
+      waiter(saved);
+    }
+  }
+}

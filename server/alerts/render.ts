@@ -1,0 +1,113 @@
+// The message people read, per channel language (Vietnamese by default): what happened, to which point
+// of which unit, since when, whom to call, and a link to the point on the dashboard.
+import type { Phase } from '../../shared/schemas';
+import { formatDateTime, formatDurationWords, formatTime } from '../../shared/time';
+import type { Incident } from './incident';
+
+export type AlertLanguage = 'vi' | 'en';
+
+const WORDS = {
+  vi: {
+    open: { down: 'MẤT KẾT NỐI', severe: 'CHẬP CHỜN NẶNG', test: 'TIN NHẮN THỬ' },
+    recovered: 'ĐÃ KẾT NỐI LẠI',
+    meeting: 'Hội nghị',
+    since: 'Bắt đầu',
+    until: 'Kết thúc',
+    lasted: 'Gián đoạn',
+    ongoing: 'đang tiếp diễn',
+    contacts: 'Liên hệ',
+    detail: 'Chi tiết',
+    unit: 'Đơn vị',
+    testBody: (channel: string) =>
+      `Tin nhắn thử của kênh cảnh báo "${channel}" từ diemcau. Kênh hoạt động bình thường.`,
+    phase: {
+      scheduled: 'chưa bắt đầu',
+      lineTest: 'chạy thử đường truyền',
+      waiting: 'chờ họp',
+      live: 'đang họp',
+      ended: 'đã kết thúc',
+    } satisfies Record<Phase, string>,
+    role: { technician: 'cán bộ kỹ thuật', leader: 'lãnh đạo', other: 'khác' } as Record<string, string>,
+  },
+  en: {
+    open: { down: 'DOWN', severe: 'SEVERELY DEGRADED', test: 'TEST MESSAGE' },
+    recovered: 'RECOVERED',
+    meeting: 'Meeting',
+    since: 'Started',
+    until: 'Ended',
+    lasted: 'Outage',
+    ongoing: 'ongoing',
+    contacts: 'Contacts',
+    detail: 'Details',
+    unit: 'Unit',
+    testBody: (channel: string) => `Test message of alert channel "${channel}" from diemcau. The channel works.`,
+    phase: {
+      scheduled: 'scheduled',
+      lineTest: 'line test',
+      waiting: 'waiting',
+      live: 'live session',
+      ended: 'ended',
+    } satisfies Record<Phase, string>,
+    role: { technician: 'technician', leader: 'leader', other: 'other' } as Record<string, string>,
+  },
+};
+
+/** `15:02:07 05/03/2026`: the second matters for an outage's start. */
+const instant = (ms: number): string => `${formatTime(ms)} ${formatDateTime(ms).slice(0, 10)}`;
+
+/** The dashboard's link to a point (`…/#point=CODE`), or null without a base URL. */
+export function pointLink(baseUrl: string | undefined, code: string): string | null {
+  if (!baseUrl) return null;
+  return `${baseUrl.replace(/\/+$/, '')}/#point=${encodeURIComponent(code)}`;
+}
+
+export interface RenderedMessage {
+  /** One line: the e-mail subject, the first line elsewhere. */
+  title: string;
+  /** The lines after the title. */
+  lines: string[];
+}
+
+export function renderIncident(
+  i: Incident,
+  lang: AlertLanguage,
+  baseUrl: string | undefined,
+  channel: string,
+): RenderedMessage {
+  const w = WORDS[lang];
+  if (i.kind === 'test') {
+    return { title: `[diemcau] ${w.open.test}`, lines: [w.testBody(channel)] };
+  }
+  const names = i.points.map((p) => p.name).join(', ');
+  const head = i.kind === 'open' ? w.open[i.type === 'severe' ? 'severe' : 'down'] : w.recovered;
+  const title = `[diemcau] ${head}: ${names}`;
+  const lines: string[] = [];
+  if (i.meeting) {
+    const phase = i.phase ? ` (${w.phase[i.phase]})` : '';
+    lines.push(`${w.meeting}: ${i.meeting.title}${phase}`);
+  }
+  for (const p of i.points) {
+    if (i.points.length > 1) lines.push(`• ${p.name} (${p.code})`);
+    if (p.unit.name) lines.push(`${w.unit}: ${p.unit.name}`);
+  }
+  lines.push(`${w.since}: ${instant(i.start)}`);
+  if (i.kind === 'recovered' && i.end !== null) {
+    lines.push(`${w.until}: ${instant(i.end)}`);
+    lines.push(`${w.lasted}: ${formatDurationWords(i.end - i.start, lang)}`);
+  } else {
+    lines.push(`${w.lasted}: ${w.ongoing}`);
+  }
+  for (const p of i.points) {
+    if (p.contacts.length > 0) {
+      const list = p.contacts.map((c) => `${c.name} (${w.role[c.role] ?? c.role}) ${c.phone}`).join('; ');
+      lines.push(`${w.contacts}: ${list}`);
+    }
+    const link = pointLink(baseUrl, p.code);
+    if (link) lines.push(`${w.detail}: ${link}`);
+  }
+  return { title, lines };
+}
+
+export function plainText(m: RenderedMessage): string {
+  return [m.title, ...m.lines].join('\n');
+}

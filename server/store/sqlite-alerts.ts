@@ -1,0 +1,135 @@
+// The alert outbox on the SQLite connection of the store (migration 8); SqliteStore hands it out as
+// `store.alerts`. Both the monitor's process (incidents) and the server (routing, deliveries) write
+// here; every multi-row change is one IMMEDIATE transaction.
+import type Database from 'better-sqlite3';
+import type { Incident } from '../alerts/incident';
+import {
+  DEFAULT_DELIVERY_LIMIT,
+  MAX_DELIVERY_LIMIT,
+  type AlertStore,
+  type AttemptOutcome,
+  type AttemptRow,
+  type DeliveryCount,
+  type DeliveryQuery,
+  type DeliveryRow,
+} from './alert-types';
+
+const DELIVERY = `d.id, d.channel, d.incident, i.kind AS incidentKind, d.created_at AS createdAt, d.status,
+  d.attempts, d.max_attempts AS maxAttempts, d.next_at AS nextAt, d.last_error AS lastError, d.sent_at AS sentAt`;
+const FROM = 'alert_deliveries d JOIN alert_incidents i ON i.id = d.incident';
+
+interface RawAttempt {
+  delivery: number;
+  n: number;
+  at: number;
+  ms: number;
+  ok: number;
+  error: string | null;
+}
+
+export class SqliteAlerts implements AlertStore {
+  private readonly s;
+  private readonly routeTx;
+  private readonly claimTx;
+  private readonly attemptTx;
+
+  constructor(db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      addIncident: p('INSERT OR IGNORE INTO alert_incidents (id, kind, at, json) VALUES (?, ?, ?, ?)'),
+      incident: p('SELECT json FROM alert_incidents WHERE id = ?').pluck(),
+      unrouted: p('SELECT json FROM alert_incidents WHERE routed_at IS NULL ORDER BY at, id LIMIT ?').pluck(),
+      markRouted: p('UPDATE alert_incidents SET routed_at = ? WHERE id = ? AND routed_at IS NULL'),
+      insertDelivery:
+        p(`INSERT OR IGNORE INTO alert_deliveries (channel, incident, created_at, status, max_attempts, next_at)
+        VALUES (?, ?, ?, 'pending', ?, ?)`),
+      due: p(`SELECT d.id FROM alert_deliveries d WHERE d.status = 'pending' AND d.channel = ? AND d.next_at <= ?
+        AND (d.claimed_until IS NULL OR d.claimed_until <= ?) ORDER BY d.next_at, d.id LIMIT ?`).pluck(),
+      claim: p('UPDATE alert_deliveries SET claimed_until = ? WHERE id = ?'),
+      nextDue: p(`SELECT MIN(MAX(next_at, COALESCE(claimed_until, 0))) FROM alert_deliveries
+        WHERE status = 'pending' AND channel = ?`).pluck(),
+      delivery: p(`SELECT ${DELIVERY} FROM ${FROM} WHERE d.id = ?`),
+      attempts: p('SELECT attempts FROM alert_deliveries WHERE id = ?').pluck(),
+      insertAttempt: p('INSERT INTO alert_attempts (delivery, n, at, ms, ok, error) VALUES (?, ?, ?, ?, ?, ?)'),
+      updateDelivery: p(`UPDATE alert_deliveries SET attempts = ?, status = ?, next_at = ?, last_error = ?, sent_at = ?,
+        claimed_until = NULL WHERE id = ?`),
+      listAll: p(`SELECT ${DELIVERY} FROM ${FROM} ORDER BY d.id DESC LIMIT ?`),
+      listChannel: p(`SELECT ${DELIVERY} FROM ${FROM} WHERE d.channel = ? ORDER BY d.id DESC LIMIT ?`),
+      listAttempts: p('SELECT delivery, n, at, ms, ok, error FROM alert_attempts WHERE delivery = ? ORDER BY n'),
+      counts: p(
+        'SELECT channel, status, COUNT(*) AS n FROM alert_deliveries GROUP BY channel, status ORDER BY channel, status',
+      ),
+    };
+    this.routeTx = db.transaction(
+      (id: string, at: number, deliveries: readonly { channel: string; maxAttempts: number }[]): boolean => {
+        if (this.s.markRouted.run(at, id).changes === 0) return false;
+        for (const d of deliveries) this.s.insertDelivery.run(d.channel, id, at, d.maxAttempts, at);
+        return true;
+      },
+    );
+    this.claimTx = db.transaction((channel: string, now: number, leaseUntil: number, limit: number): DeliveryRow[] => {
+      const ids = this.s.due.all(channel, now, now, limit) as number[];
+      for (const id of ids) this.s.claim.run(leaseUntil, id);
+      return ids.map((id) => this.s.delivery.get(id) as DeliveryRow);
+    });
+    this.attemptTx = db.transaction((o: AttemptOutcome): DeliveryRow => {
+      const before = this.s.attempts.get(o.delivery) as number | undefined;
+      if (before === undefined) throw new Error(`no alert delivery ${o.delivery}`);
+      const n = before + 1;
+      this.s.insertAttempt.run(o.delivery, n, o.at, Math.round(o.ms), o.ok ? 1 : 0, o.error);
+      const status = o.ok ? 'sent' : o.nextAt === null ? 'failed' : 'pending';
+      this.s.updateDelivery.run(n, status, o.ok ? null : o.nextAt, o.error, o.ok ? o.at : null, o.delivery);
+      return this.s.delivery.get(o.delivery) as DeliveryRow;
+    });
+  }
+
+  addIncident(incident: Incident): boolean {
+    // Instants may carry a fraction of a millisecond (an outage's end is a probe's send time): the column is whole ms.
+    return (
+      this.s.addIncident.run(incident.id, incident.kind, Math.round(incident.at), JSON.stringify(incident)).changes > 0
+    );
+  }
+
+  getIncident(id: string): Incident | undefined {
+    const json = this.s.incident.get(id) as string | undefined;
+    return json === undefined ? undefined : (JSON.parse(json) as Incident);
+  }
+
+  unroutedIncidents(limit: number): Incident[] {
+    return (this.s.unrouted.all(limit) as string[]).map((j) => JSON.parse(j) as Incident);
+  }
+
+  routeIncident(id: string, at: number, deliveries: readonly { channel: string; maxAttempts: number }[]): boolean {
+    return this.routeTx.immediate(id, at, deliveries);
+  }
+
+  claimDue(channel: string, now: number, leaseUntil: number, limit: number): DeliveryRow[] {
+    return this.claimTx.immediate(channel, now, leaseUntil, limit);
+  }
+
+  nextDueAt(channel: string): number | null {
+    return (this.s.nextDue.get(channel) as number | null) ?? null;
+  }
+
+  recordAttempt(o: AttemptOutcome): DeliveryRow {
+    return this.attemptTx.immediate(o);
+  }
+
+  getDelivery(id: number): DeliveryRow | undefined {
+    return this.s.delivery.get(id) as DeliveryRow | undefined;
+  }
+
+  listDeliveries(q: DeliveryQuery): DeliveryRow[] {
+    const limit = Math.min(Math.max(1, Math.floor(q.limit ?? DEFAULT_DELIVERY_LIMIT)), MAX_DELIVERY_LIMIT);
+    const rows = q.channel === undefined ? this.s.listAll.all(limit) : this.s.listChannel.all(q.channel, limit);
+    return rows as DeliveryRow[];
+  }
+
+  listAttempts(delivery: number): AttemptRow[] {
+    return (this.s.listAttempts.all(delivery) as RawAttempt[]).map((r) => ({ ...r, ok: r.ok === 1 }));
+  }
+
+  countDeliveries(): DeliveryCount[] {
+    return this.s.counts.all() as DeliveryCount[];
+  }
+}

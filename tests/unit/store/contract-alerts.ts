@@ -1,0 +1,114 @@
+// The Store contract, continued: the alert outbox (migration 8). An incident is stored once and routed
+// once; a pending delivery is held by one sender at a time; attempts move it to sent, pending (with its
+// next attempt) or failed; everything survives a reopen. Called from storeContract, so every backend
+// runs these too.
+import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../../server/alerts/incident';
+import type { Store } from '../../../server/store/types';
+
+type Fresh = () => { store: Store; reopen: () => Store };
+
+const incident = (id: string, at: number, over: Partial<Incident> = {}): Incident => ({
+  id,
+  kind: 'open',
+  severity: 'critical',
+  type: 'down',
+  at,
+  start: at - 3_000,
+  end: null,
+  meeting: { id: 'M1', title: 'Hội nghị thử' },
+  phase: 'live',
+  outages: [7],
+  points: [{ code: 'P1', name: 'Điểm cầu xã Một', unit: { id: 'U1', name: 'Xã Một' }, contacts: [] }],
+  text: 'Điểm cầu xã Một: mất kết nối',
+  ...over,
+});
+
+export function alertsContract(fresh: Fresh): void {
+  describe('alert outbox', () => {
+    it('[AL1] stores an incident once, lists unrouted ones oldest first, and routes each once', () => {
+      const { store } = fresh();
+      const a = store.alerts;
+      expect(a.addIncident(incident('outage-7-open', 2_000))).toBe(true);
+      expect(a.addIncident(incident('outage-7-open', 2_000, { text: 'again' }))).toBe(false);
+      expect(a.addIncident(incident('outage-6-open', 1_000))).toBe(true);
+      expect(a.getIncident('outage-7-open')?.text).toBe('Điểm cầu xã Một: mất kết nối');
+      expect(a.unroutedIncidents(10).map((i) => i.id)).toEqual(['outage-6-open', 'outage-7-open']);
+
+      const targets = [
+        { channel: 'ops', maxAttempts: 3 },
+        { channel: 'tg', maxAttempts: 5 },
+      ];
+      expect(a.routeIncident('outage-7-open', 3_000, targets)).toBe(true);
+      expect(a.routeIncident('outage-7-open', 3_001, targets)).toBe(false);
+      expect(a.unroutedIncidents(10).map((i) => i.id)).toEqual(['outage-6-open']);
+      const rows = a.listDeliveries({});
+      expect(rows.map((d) => [d.channel, d.status, d.attempts, d.maxAttempts, d.nextAt, d.incidentKind])).toEqual([
+        ['tg', 'pending', 0, 5, 3_000, 'open'],
+        ['ops', 'pending', 0, 3, 3_000, 'open'],
+      ]);
+      expect(a.listDeliveries({ channel: 'ops', limit: 1 })).toHaveLength(1);
+    });
+
+    it('[AL2] a pending delivery is claimed by one sender until its lease ends; attempts move it on', () => {
+      const { store, reopen } = fresh();
+      const a = store.alerts;
+      a.addIncident(incident('i1', 1_000));
+      a.routeIncident('i1', 1_000, [{ channel: 'ops', maxAttempts: 2 }]);
+      expect(a.claimDue('ops', 999, 5_000, 10)).toEqual([]);
+      const [d] = a.claimDue('ops', 1_000, 5_000, 10);
+      expect(d).toMatchObject({ channel: 'ops', incident: 'i1', status: 'pending' });
+      expect(a.claimDue('ops', 2_000, 6_000, 10)).toEqual([]); // held by the first sender
+      expect(a.nextDueAt('ops')).toBe(5_000);
+      expect(a.claimDue('ops', 5_000, 9_000, 10).map((x) => x.id)).toEqual([d!.id]); // lease ended
+
+      const failed = a.recordAttempt({
+        delivery: d!.id,
+        at: 5_100,
+        ms: 12.4,
+        ok: false,
+        error: 'ECONNREFUSED',
+        nextAt: 7_000,
+      });
+      expect(failed).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        nextAt: 7_000,
+        lastError: 'ECONNREFUSED',
+        sentAt: null,
+      });
+      expect(a.nextDueAt('ops')).toBe(7_000);
+      expect(a.claimDue('ops', 6_999, 20_000, 10)).toEqual([]);
+      a.claimDue('ops', 7_000, 20_000, 10);
+      const sent = a.recordAttempt({ delivery: d!.id, at: 7_050, ms: 3, ok: true, error: null, nextAt: null });
+      expect(sent).toMatchObject({ status: 'sent', attempts: 2, nextAt: null, lastError: null, sentAt: 7_050 });
+      expect(a.nextDueAt('ops')).toBeNull();
+      expect(a.listAttempts(d!.id)).toEqual([
+        { delivery: d!.id, n: 1, at: 5_100, ms: 12, ok: false, error: 'ECONNREFUSED' },
+        { delivery: d!.id, n: 2, at: 7_050, ms: 3, ok: true, error: null },
+      ]);
+
+      a.addIncident(incident('i2', 8_000));
+      a.routeIncident('i2', 8_000, [{ channel: 'ops', maxAttempts: 1 }]);
+      const [e] = a.claimDue('ops', 8_000, 9_000, 10);
+      expect(
+        a.recordAttempt({ delivery: e!.id, at: 8_010, ms: 1, ok: false, error: 'HTTP 400', nextAt: null }),
+      ).toMatchObject({
+        status: 'failed',
+        nextAt: null,
+      });
+      expect(a.countDeliveries()).toEqual([
+        { channel: 'ops', status: 'failed', n: 1 },
+        { channel: 'ops', status: 'sent', n: 1 },
+      ]);
+      expect(() => a.recordAttempt({ delivery: 999_999, at: 1, ms: 1, ok: true, error: null, nextAt: null })).toThrow(
+        'no alert delivery 999999',
+      );
+
+      store.close();
+      const again = reopen().alerts;
+      expect(again.getDelivery(d!.id)).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(again.listAttempts(e!.id)).toHaveLength(1);
+    });
+  });
+}
