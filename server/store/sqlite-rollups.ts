@@ -178,7 +178,7 @@ function sortTriples(flat: number[]): Float64Array {
 }
 
 /** The digest from its two lists: buckets with replies (packed) and buckets not clean (4-tuples). */
-function finishDigest(q: RollupDigestQuery, sentTotal: number, packed: number[], odd: number[]): RollupDigest {
+export function finishDigest(q: RollupDigestQuery, sentTotal: number, packed: number[], odd: number[]): RollupDigest {
   const slowAt = rttThreshold(q.rttMs);
   const rtt = new Uint32Array(packed.length);
   let silent = 0;
