@@ -35,15 +35,16 @@ const OLD_DIGEST = `SELECT total(sent) AS sent,
       FILTER (WHERE sent > received OR sent = 0 OR jitter >= :jitterMs) AS odd
   FROM rollups WHERE point = :point AND host = :host AND t >= :from AND t < :to`;
 
+const ints = (s: string | null): number[] => (s ? s.split(/[,:]/).map(Number) : []);
+
 function oldDigest(db: Database.Database, q: RollupDigestQuery) {
   const r = db.prepare(OLD_DIGEST).get({ ...q }) as { sent: number; rtt: string | null; odd: string | null };
-  const ints = (s: string | null): number[] => (s ? s.split(/[,:]/).map(Number) : []);
   return finishDigest(q, r.sent, ints(r.rtt), ints(r.odd));
 }
 
 /** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
+function rng(start: number): () => number {
+  let a = start >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -111,8 +112,8 @@ describe('[RS2] round trip against the one-row-per-bucket table', () => {
     const legacy = openLegacyRollups(fileFor('fuzz-legacy'));
     const old = new Database(legacy.file, { readonly: true });
     try {
-      for (const seed of [1, 2, 3, 14]) {
-        const random = rng(seed);
+      for (const start of [1, 2, 3, 14]) {
+        const random = rng(start);
         for (let batch = 0; batch < 40; batch++) {
           // Mostly recent buckets, and now and then one into a bucket written long ago (a late merge).
           const rows = randomRows(random, 1 + Math.floor(random() * 25));
