@@ -68,34 +68,41 @@ function writeVarint(buf: Buffer, off: number, n: number): number {
 
 /** Packs a block's buckets (any order; slots distinct) into the version-1 layout. */
 export function encodeBlock(buckets: readonly BlockBucket[]): Buffer {
-  const sorted = [...buckets].sort((a, b) => a.slot - b.slot);
+  // Written once per target every 10 s: two passes over the fields, no array per bucket.
+  let ordered = true;
+  for (let i = 1; i < buckets.length; i++) if (buckets[i]!.slot < buckets[i - 1]!.slot) ordered = false;
+  const sorted = ordered ? buckets : [...buckets].sort((a, b) => a.slot - b.slot);
   let size = 2;
-  const kinds: number[] = [];
   for (const b of sorted) {
-    const k = [kindOf(b.rttMin), kindOf(b.rttAvg), kindOf(b.rttMax), kindOf(b.jitter)];
-    kinds.push(k[0]! | (k[1]! << 2) | (k[2]! << 4) | (k[3]! << 6));
     size += 2 + varintSize(b.sent) + varintSize(b.received);
-    for (const x of k) size += x === MICROS ? 4 : x === FLOAT ? 8 : 0;
+    size += fieldSize(b.rttMin) + fieldSize(b.rttAvg) + fieldSize(b.rttMax) + fieldSize(b.jitter);
   }
-  const buf = Buffer.alloc(size);
+  const buf = Buffer.allocUnsafe(size);
   buf[0] = CODEC_VERSION;
   buf[1] = sorted.length;
   let off = 2;
-  sorted.forEach((b, i) => {
-    const k = kinds[i]!;
+  for (const b of sorted) {
     buf[off++] = b.slot;
-    buf[off++] = k;
+    const kindsAt = off++;
     off = writeVarint(buf, off, b.sent);
     off = writeVarint(buf, off, b.received);
-    const values = [b.rttMin, b.rttAvg, b.rttMax, b.jitter];
+    let kinds = 0;
     for (let f = 0; f < 4; f++) {
-      const kind = (k >> (f * 2)) & 3;
-      if (kind === MICROS) off = buf.writeUInt32LE(Math.round(values[f]! * 1000), off);
-      else if (kind === FLOAT) off = buf.writeDoubleLE(values[f]!, off);
+      const v = f === 0 ? b.rttMin : f === 1 ? b.rttAvg : f === 2 ? b.rttMax : b.jitter;
+      const kind = kindOf(v);
+      kinds |= kind << (f * 2);
+      if (kind === MICROS) off = buf.writeUInt32LE(Math.round(v! * 1000), off);
+      else if (kind === FLOAT) off = buf.writeDoubleLE(v!, off);
     }
-  });
+    buf[kindsAt] = kinds;
+  }
   return buf;
 }
+
+const fieldSize = (v: number | null): number => {
+  const k = kindOf(v);
+  return k === MICROS ? 4 : k === FLOAT ? 8 : 0;
+};
 
 /**
  * Calls `visit` for each bucket of a stored block, in slot order. The object passed is reused between
