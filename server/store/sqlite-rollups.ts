@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { rttThreshold, type RollupDigest, type RollupDigestQuery } from './report-types';
 import {
   BUCKET_MS,
+  CODEC_VERSION,
   blockStart,
   bucketOf,
   checkRow,
@@ -142,16 +143,8 @@ export class SqliteRollups {
     const packed: number[] = [];
     const odd: number[] = [];
     let sent = 0;
-    for (const b of this.s.target.all(q.point, blockStart(q.from), q.to, q.host) as BlockRow[]) {
-      forEachBucket(b.data, (x) => {
-        const t = b.t + x.slot * BUCKET_MS;
-        if (t < q.from || t >= q.to) return;
-        sent += x.sent;
-        if (x.rttAvg !== null) packed.push(((t - q.from) / BUCKET_MS) * RTT_SHIFT + Math.trunc(x.rttAvg * 100));
-        const jitterFlag = x.jitter !== null && x.jitter >= q.jitterMs;
-        if (x.sent > x.received || x.sent === 0 || jitterFlag)
-          odd.push(t - q.from, x.sent, x.received, jitterFlag ? 1 : 0);
-      });
+    for (const b of this.s.target.raw().all(q.point, blockStart(q.from), q.to, q.host) as [number, Buffer][]) {
+      sent += digestBlock(b[1], b[0], q, packed, odd);
     }
     return finishDigest(q, sent, packed, odd);
   }
@@ -167,6 +160,55 @@ export class SqliteRollups {
     }
     return deleted;
   }
+}
+
+const FIELD_BYTES = [0, 4, 8, 0];
+
+/**
+ * One block's buckets in [q.from, q.to) into the digest's two lists; returns the probes sent. The
+ * report's hot loop (millions of buckets): reads the layout of rollup-codec.ts in place, without a
+ * callback or an object per bucket, and skips the fields the digest does not use (min, max).
+ */
+function digestBlock(buf: Buffer, blockT: number, q: RollupDigestQuery, packed: number[], odd: number[]): number {
+  if (buf[0] !== CODEC_VERSION) decodeBlock(buf); // throws the codec's own error
+  const n = buf[1]!;
+  let off = 2;
+  let sent = 0;
+  for (let i = 0; i < n; i++) {
+    const slot = buf[off++]!;
+    const k = buf[off++]!;
+    let s = 0;
+    let scale = 1;
+    let byte: number;
+    do {
+      byte = buf[off++]!;
+      s += (byte & 127) * scale;
+      scale *= 128;
+    } while (byte >= 128);
+    let received = 0;
+    scale = 1;
+    do {
+      byte = buf[off++]!;
+      received += (byte & 127) * scale;
+      scale *= 128;
+    } while (byte >= 128);
+    off += FIELD_BYTES[k & 3]!;
+    const avgKind = (k >> 2) & 3;
+    const avg = avgKind === 1 ? buf.readUInt32LE(off) / 1000 : avgKind === 2 ? buf.readDoubleLE(off) : null;
+    off += FIELD_BYTES[avgKind]!;
+    off += FIELD_BYTES[(k >> 4) & 3]!;
+    const jitKind = (k >> 6) & 3;
+    const jitter = jitKind === 1 ? buf.readUInt32LE(off) / 1000 : jitKind === 2 ? buf.readDoubleLE(off) : null;
+    off += FIELD_BYTES[jitKind]!;
+    if (off > buf.length) throw new Error('rollup block: truncated');
+    const t = blockT + slot * BUCKET_MS;
+    if (t < q.from || t >= q.to) continue;
+    sent += s;
+    if (avg !== null) packed.push(((t - q.from) / BUCKET_MS) * RTT_SHIFT + Math.trunc(avg * 100));
+    const jitterFlag = jitter !== null && jitter >= q.jitterMs;
+    if (s > received || s === 0 || jitterFlag) odd.push(t - q.from, s, received, jitterFlag ? 1 : 0);
+  }
+  return sent;
 }
 
 /** [t, a, b] triples in ascending t. */
