@@ -158,6 +158,35 @@ describe('[RS2] round trip against the one-row-per-bucket table', () => {
   });
 });
 
+describe('[RS2] the retention purge', () => {
+  it('[RS2] deletes and counts 10 s buckets before the instant, also inside a minute', () => {
+    const file = fileFor('purge');
+    const store = openSqliteStore(file, { checkpoint: 'inline' });
+    try {
+      // Two targets, 15 buckets each from LT (a minute start): minutes of 6, 6 and 3 buckets.
+      const rows = ['h1', 'h2'].flatMap((host) =>
+        Array.from({ length: 15 }, (_, i) => rollup({ host, t: LT + i * 10_000 })),
+      );
+      store.writeRollups(rows);
+      expect(store.purgeRollups(LT)).toBe(0);
+      // Eight buckets a target: the first minute whole, and 60 s and 70 s of the second.
+      expect(store.purgeRollups(LT + 75_000)).toBe(16);
+      const left = store.listRollups('P1', 0, Number.MAX_SAFE_INTEGER);
+      expect(left).toEqual(rows.filter((r) => r.t >= LT + 80_000).sort((a, b) => a.t - b.t));
+      expect(store.purgeRollups(LT + 150_000)).toBe(14);
+      expect(store.listRollups('P1', 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    } finally {
+      store.close();
+    }
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.prepare('SELECT count(*) FROM rollup_blocks').pluck().get()).toBe(0);
+    } finally {
+      raw.close();
+    }
+  });
+});
+
 describe('[RS3] the report digest', () => {
   it('[RS3] is the digest the SQL of migrations 1–8 computed, for any range and thresholds', () => {
     const store = openSqliteStore(fileFor('digest'), { checkpoint: 'inline' });
