@@ -4,11 +4,13 @@ import { dashboardPart } from './dashboard';
 import { e2eLongPart, e2ePart, e2eReportPart } from './e2e';
 import { enginesPart } from './engines';
 import { reportPart } from './report';
+import { rollupsPart } from './rollups';
 import { trackerPart } from './tracker';
 
 export const PARTS: readonly BenchPart[] = [
   trackerPart,
   reportPart,
+  rollupsPart,
   enginesPart,
   e2ePart,
   dashboardPart,

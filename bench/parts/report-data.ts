@@ -5,6 +5,14 @@
 import Database from 'better-sqlite3';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
+import {
+  BUCKET_MS,
+  blockStart,
+  bucketOf,
+  encodeBlock,
+  slotsOf,
+  type BlockBucket,
+} from '../../server/store/rollup-codec';
 import { openSqliteStore } from '../../server/store/sqlite';
 import { loopbackHost } from '../lib/province';
 
@@ -81,8 +89,33 @@ export function generateReportData(o: ReportDataOptions): ReportData {
 
   const db = new Database(o.file);
   db.pragma('synchronous = OFF');
-  const insert = db.prepare(`INSERT INTO rollups (point, host, t, sent, received, rtt_min, rtt_avg, rtt_max, jitter)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Straight into the stored form (rollup_blocks, one row per target and minute): the store's
+  // writeRollups would merge each row into its block, which is not what this part measures.
+  const insertBlock = db.prepare('INSERT INTO rollup_blocks (point, t, host, slots, data) VALUES (?, ?, ?, ?, ?)');
+  let block: { point: string; host: string; t: number; buckets: BlockBucket[] } | null = null;
+  const closeBlock = (): void => {
+    if (block) insertBlock.run(block.point, block.t, block.host, slotsOf(block.buckets), encodeBlock(block.buckets));
+    block = null;
+  };
+  const insert = (
+    point: string,
+    host: string,
+    t: number,
+    sent: number,
+    received: number,
+    rttMin: number | null,
+    rttAvg: number | null,
+    rttMax: number | null,
+    jitter: number | null,
+  ): void => {
+    const bt = blockStart(t);
+    if (!block || block.point !== point || block.host !== host || block.t !== bt) {
+      closeBlock();
+      block = { point, host, t: bt, buckets: [] };
+    }
+    const row = { point, host, t, sent, received, rttMin, rttAvg, rttMax, jitter };
+    block.buckets.push(bucketOf(row, (t - bt) / BUCKET_MS));
+  };
   const outage = db.prepare(`INSERT INTO outages (point, meeting, type, phase, started_at, detected_at, ended_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   let rollups = 0;
@@ -125,7 +158,7 @@ export function generateReportData(o: ReportDataOptions): ReportData {
           else if (r < 0.006) jitter = 25;
         }
         const has = received > 0;
-        insert.run(
+        insert(
           p.code,
           host,
           t,
@@ -139,6 +172,7 @@ export function generateReportData(o: ReportDataOptions): ReportData {
         rollups++;
       }
     }
+    closeBlock();
   });
   for (const p of points) writePoint(p);
   db.close();

@@ -3,11 +3,14 @@
 // crash mid-migration leaves the previous version intact. Never edit a released migration: append one.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { convertRollups } from './rollup-migration';
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Work SQL alone cannot do, run after `sql` in the same transaction (data conversions). */
+  up?: (db: Database.Database) => void;
 }
 
 export const migrations: readonly Migration[] = [
@@ -332,6 +335,26 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    description: 'rollups as one row per target and minute, the 10 s buckets packed in a BLOB (issue 14)',
+    sql: `
+      -- Six 10 s buckets per row in the layout of rollup-codec.ts (versioned); slots is their bitmap
+      -- (bit i: the bucket at t + i × 10 s is present), so SQL can count and list buckets unpacked.
+      -- Point first: a point's blocks are one range for the charts, the digest and the purge.
+      CREATE TABLE rollup_blocks (
+        point TEXT NOT NULL,
+        t     INTEGER NOT NULL CHECK (t % 60000 = 0),
+        host  TEXT NOT NULL,
+        slots INTEGER NOT NULL CHECK (slots > 0 AND slots < 64),
+        data  BLOB NOT NULL CHECK (length(data) >= 2),
+        PRIMARY KEY (point, t, host)
+      ) STRICT, WITHOUT ROWID;
+    `,
+    // Copies the one-row-per-bucket table into blocks, then drops it and leaves a view of that name
+    // listing the stored buckets (point, host, t) for anyone who looks with SQL.
+    up: convertRollups,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);
@@ -356,6 +379,7 @@ export function migrate(db: Database.Database, logger?: Logger, list: readonly M
     const step = db.transaction(() => {
       if (schemaVersion(db) >= m.version) return false;
       db.exec(m.sql);
+      m.up?.(db);
       db.pragma(`user_version = ${m.version}`);
       return true;
     });

@@ -2,12 +2,15 @@
 // The hot path (`add`) runs once per probe — thousands per second at province scale — so it looks
 // buckets up through nested maps (no string keys built per call) and reuses written buckets, so a
 // steady flow of results allocates nothing that lives long enough to burden the old generation.
+// The store keeps each (point, host, minute) as one packed row (rollup-codec.ts); the buffer still
+// hands it one row per 10 s bucket every flush, so at most one flush (~10 s) is lost to a crash.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { ProbeResult } from '../probe/types';
+import { BUCKET_MS } from './rollup-codec';
 import type { RollupRow, Store } from './types';
 
-export const BUCKET_MS = 10_000;
+export { BUCKET_MS };
 
 /**
  * Rows per write when the timer flushes. 10,000 points make 10,000 rows every 10 s; written in one

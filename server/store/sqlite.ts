@@ -9,6 +9,7 @@ import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteDisplayLinks } from './sqlite-displays';
 import { SqliteChecklist } from './sqlite-checklist';
 import { SqliteReport } from './sqlite-report';
+import { SqliteRollups } from './sqlite-rollups';
 import { SqliteSettings } from './sqlite-settings';
 import { SqliteAlerts } from './sqlite-alerts';
 import type * as R from './report-types';
@@ -59,30 +60,11 @@ export const MAX_OUTAGE_LIMIT = 10_000;
 
 const OUTAGE_COLUMNS = `id, point, meeting, type, phase, started_at AS startedAt, detected_at AS detectedAt,
   ended_at AS endedAt`;
-const ROLLUP_COLUMNS = `point, host, t, sent, received, rtt_min AS rttMin, rtt_avg AS rttAvg, rtt_max AS rttMax, jitter`;
 
 // Outages are [startedAt, endedAt) intervals; an open one runs until further notice.
 const listOutagesSql = (filters: string) => `SELECT ${OUTAGE_COLUMNS} FROM outages
   WHERE started_at < :to AND (ended_at IS NULL OR ended_at > :from)${filters}
   ORDER BY started_at DESC, id DESC LIMIT :limit`;
-
-// Same bucket written twice (late probes after a flush, a restart): counts add up, min/max widen, the
-// average is weighted by replies and the jitter by the number of successive differences (replies - 1)
-// of each part. SQLite's scalar min()/max() return NULL if any argument is NULL, hence the coalesces.
-// In DO UPDATE, bare column names are the stored row's values, `excluded.` the incoming ones.
-const UPSERT_ROLLUP = `INSERT INTO rollups (point, host, t, sent, received, rtt_min, rtt_avg, rtt_max, jitter)
-  VALUES (:point, :host, :t, :sent, :received, :rttMin, :rttAvg, :rttMax, :jitter)
-  ON CONFLICT (point, host, t) DO UPDATE SET
-    sent = sent + excluded.sent,
-    received = received + excluded.received,
-    rtt_min = min(coalesce(rtt_min, excluded.rtt_min), coalesce(excluded.rtt_min, rtt_min)),
-    rtt_max = max(coalesce(rtt_max, excluded.rtt_max), coalesce(excluded.rtt_max, rtt_max)),
-    rtt_avg = (coalesce(rtt_avg * received, 0) + coalesce(excluded.rtt_avg * excluded.received, 0))
-      / nullif(CASE WHEN rtt_avg IS NULL THEN 0 ELSE received END
-             + CASE WHEN excluded.rtt_avg IS NULL THEN 0 ELSE excluded.received END, 0),
-    jitter = (coalesce(jitter * (received - 1), 0) + coalesce(excluded.jitter * (excluded.received - 1), 0))
-      / nullif(CASE WHEN jitter IS NULL THEN 0 ELSE received - 1 END
-             + CASE WHEN excluded.jitter IS NULL THEN 0 ELSE excluded.received - 1 END, 0)`;
 
 /**
  * Open (creating and migrating if needed) the SQLite store at `file` (":memory:" works for scratch use).
@@ -146,7 +128,7 @@ class SqliteStore implements Store {
   private readonly s;
   private readonly listOutagesBy;
   private readonly applyChange;
-  private readonly upsertRollups;
+  private readonly rollups: SqliteRollups;
   readonly alerts: SqliteAlerts;
   private readonly accounts: SqliteAccounts;
   private readonly checklist: SqliteChecklist;
@@ -162,7 +144,8 @@ class SqliteStore implements Store {
     this.accounts = new SqliteAccounts(db);
     this.alerts = new SqliteAlerts(db);
     this.checklist = new SqliteChecklist(db);
-    this.report = new SqliteReport(db);
+    this.rollups = new SqliteRollups(db);
+    this.report = new SqliteReport(db, this.rollups);
     this.displayLinks = new SqliteDisplayLinks(db);
     this.settings = new SqliteSettings(db);
     const p = (sql: string) => db.prepare(sql);
@@ -184,8 +167,6 @@ class SqliteStore implements Store {
       closeOutage: p('UPDATE outages SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
       outageById: p(`SELECT ${OUTAGE_COLUMNS} FROM outages WHERE id = ?`),
       openOutages: p(`SELECT ${OUTAGE_COLUMNS} FROM outages WHERE ended_at IS NULL ORDER BY started_at, id`),
-      upsertRollup: p(UPSERT_ROLLUP),
-      listRollups: p(`SELECT ${ROLLUP_COLUMNS} FROM rollups WHERE point = ? AND t >= ? AND t < ? ORDER BY t, host`),
     };
     // One statement per filter combination, so each can use its own index.
     this.listOutagesBy = {
@@ -219,10 +200,6 @@ class SqliteStore implements Store {
     // does not report a failure there: on a full disk the row would be "returned" yet never written.
     // Inside a transaction the COMMIT is its own statement, and its failure throws.
     this.insertOutageTx = db.transaction((o: NewOutage) => this.insertOutage(o));
-
-    this.upsertRollups = db.transaction((rows: readonly RollupRow[]) => {
-      for (const r of rows) this.s.upsertRollup.run(r);
-    });
   }
 
   loadInventory(): InventoryData {
@@ -280,11 +257,11 @@ class SqliteStore implements Store {
   }
 
   writeRollups(rows: readonly RollupRow[]): void {
-    if (rows.length > 0) this.upsertRollups.immediate(rows);
+    this.rollups.write(rows);
   }
 
   listRollups(point: string, from: number, to: number): RollupRow[] {
-    return this.s.listRollups.all(point, from, to) as RollupRow[];
+    return this.rollups.list(point, from, to);
   }
 
   listUsers(): UserRow[] {
