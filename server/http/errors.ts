@@ -64,16 +64,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof UnauthorizedError) {
-      res.status(401).json({ error: { code: 'unauthorized', message: err.message } });
+      res.status(401).json({ error: { code: 'unauthorized', message: errorText(err, lang) } });
       return;
     }
     if (err instanceof ForbiddenError) {
-      res.status(403).json({ error: { code: 'forbidden', message: err.message } });
+      res.status(403).json({ error: { code: 'forbidden', message: errorText(err, lang) } });
       return;
     }
     if (err instanceof TooManyRequestsError) {
       res.setHeader('Retry-After', String(err.retryAfterS));
-      res.status(429).json({ error: { code: 'too_many_requests', message: err.message } });
+      res.status(429).json({ error: { code: 'too_many_requests', message: errorText(err, lang) } });
       return;
     }
     if (err instanceof NotFoundError) {
