@@ -21,7 +21,7 @@ import { Sessions, type SessionConfig } from './auth/sessions';
 import { Users } from './auth/users';
 import { VerifyGate } from './auth/verify-gate';
 import { systemClock, type Clock } from './clock';
-import { errorHandler } from './http/errors';
+import { errorHandler, noRoute } from './http/errors';
 import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
@@ -330,9 +330,7 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', importRoutes({ inventory, clock, logger, parsers: uploads }));
   app.use('/api', checklistRoutes({ checklist: checklist.service, clock }));
   app.use('/api', reportRoutes({ reports, clock }));
-  app.use('/api', (req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
-  });
+  app.use('/api', noRoute);
   const staticDir =
     opts.staticDir === undefined ? (existsSync(DEFAULT_STATIC) ? DEFAULT_STATIC : null) : opts.staticDir;
   if (staticDir) {

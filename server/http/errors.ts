@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../auth/errors';
 import type { Request } from 'express';
@@ -45,6 +45,17 @@ const INTERNAL = words(
 export function requestLang(req: Request): WordLang {
   return wordLang(req.acceptsLanguages('vi', 'en') || 'vi');
 }
+
+/** The answer for an /api path no route serves: `không có đường dẫn GET /api/x` / `no route GET /api/x`. */
+export const noRoute: RequestHandler = (req, res) => {
+  const route = `${req.method} ${req.originalUrl}`;
+  res.status(404).json({
+    error: {
+      code: 'not_found',
+      message: inLang(words(`không có đường dẫn ${route}`, `no route ${route}`), requestLang(req)),
+    },
+  });
+};
 
 /** Every error leaves as `{ error: { code, message, fields? } }` with a 4xx/5xx status, in the request's language. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
