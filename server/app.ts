@@ -24,7 +24,7 @@ import { Sessions, type SessionConfig } from './auth/sessions';
 import { Users } from './auth/users';
 import { VerifyGate } from './auth/verify-gate';
 import { systemClock, type Clock } from './clock';
-import { errorHandler } from './http/errors';
+import { errorHandler, noRoute } from './http/errors';
 import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
@@ -373,9 +373,7 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', checklistRoutes({ checklist: checklist.service, clock }));
   app.use('/api', reportRoutes({ reports, clock }));
   app.use('/api', alertRoutes({ dispatcher: alerts, store: store.alerts, rules: opts.alerts?.rules ?? [] }));
-  app.use('/api', (req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl}` } });
-  });
+  app.use('/api', noRoute);
   const staticDir =
     opts.staticDir === undefined ? (existsSync(DEFAULT_STATIC) ? DEFAULT_STATIC : null) : opts.staticDir;
   if (staticDir) {

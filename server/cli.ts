@@ -1,7 +1,9 @@
 // The `diemcau` command line. Each subcommand parses its own flags with node:util parseArgs and
 // returns an exit code; nothing here calls process.exit, so the CLI can be driven from tests.
 import { parseArgs } from 'node:util';
-import { ValidationError, cliLang } from './errors';
+import { ValidationError, cliLang, errorText } from './errors';
+import { argvWords, isArgvError } from './cli-words';
+import { inLang, words } from '../shared/words';
 import { loadInventoryFile } from './config/load';
 
 export interface CliIo {
@@ -52,7 +54,9 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         io.stdout.write(USAGE);
         return 0;
       default:
-        io.stderr.write(`unknown command "${cmd}"\n\n${USAGE}`);
+        io.stderr.write(
+          `${inLang(words(`Không có lệnh “${cmd}”.`, `Unknown command "${cmd}".`), cliLang())}\n\n${USAGE}`,
+        );
         return 2;
     }
   } catch (err) {
@@ -60,9 +64,14 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
       io.stderr.write(`${err.messageIn(cliLang())}\n`);
       return 1;
     }
-    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`${err.message}\n\n${USAGE}`);
+    if (isArgvError(err)) {
+      io.stderr.write(`${inLang(argvWords(err), cliLang())}\n\n${USAGE}`);
       return 2;
+    }
+    // Any other refusal worded for people (not found, conflict, work unavailable…), in the CLI's language.
+    if (err instanceof Error && (err as { words?: unknown }).words !== undefined) {
+      io.stderr.write(`${errorText(err, cliLang())}\n`);
+      return 1;
     }
     throw err;
   }
@@ -72,7 +81,7 @@ function checkConfig(argv: string[], io: CliIo): number {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   const file = positionals[0];
   if (!file) {
-    io.stderr.write('usage: diemcau check-config FILE\n');
+    io.stderr.write(`${inLang(words('Cách dùng', 'Usage'), cliLang())}: diemcau check-config FILE\n`);
     return 2;
   }
   const inv = loadInventoryFile(file);

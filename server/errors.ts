@@ -98,6 +98,12 @@ const NOUNS = {
   template: { vi: 'mẫu danh mục kiểm tra', en: 'checklist template' },
 } satisfies Record<string, Words>;
 
+/** `phải là một trong: a, b` / `must be one of a, b`: a flag or field with a fixed set of values. */
+export function oneOf(values: readonly string[]): Words {
+  const list = values.join(', ');
+  return { vi: `phải là một trong: ${list}`, en: `must be one of ${list}` };
+}
+
 /** `points[3].targets[0].host` */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ImportPreview } from '../shared/import';
-import { ValidationError } from './errors';
+import { ValidationError, cliLang } from './errors';
+import { argvWords, isArgvError } from './cli-words';
+import { inLang, words } from '../shared/words';
 import { exportPointsCsv, exportPointsXlsx } from './exporter';
 import {
   applyImport,
@@ -43,20 +45,29 @@ Xuất toàn bộ điểm cầu ra tệp CSV (UTF-8 có BOM) hoặc XLSX; tệp 
   --out -        (chỉ với CSV) in ra màn hình
 `;
 
+/** A flag parseArgs refused, in the CLI's language. */
+function argvText(err: unknown): string {
+  return isArgvError(err) ? inLang(argvWords(err), cliLang()) : String((err as Error).message);
+}
+
 async function readBounded(file: string): Promise<Buffer> {
   let handle;
   try {
     handle = await open(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    const why = (err as Error).message;
     throw new ImportFileError(
       'bad-file',
-      code === 'ENOENT' ? `Không tìm thấy tệp: ${file}` : `Không đọc được ${file}: ${(err as Error).message}`,
+      code === 'ENOENT'
+        ? words(`Không tìm thấy tệp: ${file}`, `File not found: ${file}`)
+        : words(`Không đọc được ${file}: ${why}`, `Cannot read ${file}: ${why}`),
     );
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new ImportFileError('bad-file', `${file} không phải là tệp.`);
+    if (!stat.isFile())
+      throw new ImportFileError('bad-file', words(`${file} không phải là tệp.`, `${file} is not a file.`));
     if (stat.size > MAX_IMPORT_BYTES) throw tooLarge(stat.size);
     return await handle.readFile();
   } finally {
@@ -67,7 +78,13 @@ async function readBounded(file: string): Promise<Buffer> {
 function openInventory(db: string): { inventory: Inventory; close(): void } {
   // A mistyped path would otherwise create an empty database, where every unit is unknown.
   if (!existsSync(db))
-    throw new ImportFileError('bad-file', `Không tìm thấy cơ sở dữ liệu ${db} (chỉ định bằng --db).`);
+    throw new ImportFileError(
+      'bad-file',
+      words(
+        `Không tìm thấy cơ sở dữ liệu ${db} (chỉ định bằng --db).`,
+        `Database ${db} not found (give it with --db).`,
+      ),
+    );
   const store = openSqliteStore(db);
   try {
     return { inventory: new Inventory(store), close: () => store.close() };
@@ -121,7 +138,7 @@ export async function runImportCli(argv: string[], io: ImportCliIo): Promise<num
       },
     });
   } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n\n${IMPORT_USAGE}`);
+    io.stderr.write(`${argvText(err)}\n\n${IMPORT_USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -152,7 +169,7 @@ export async function runImportCli(argv: string[], io: ImportCliIo): Promise<num
     return 0;
   } catch (err) {
     if (err instanceof ImportFileError || err instanceof ImportRefusedError || err instanceof ValidationError) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${err.messageIn(cliLang())}\n`);
       return 1;
     }
     throw err;
@@ -176,7 +193,7 @@ export async function runExportCli(argv: string[], io: ImportCliIo): Promise<num
       },
     });
   } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n\n${EXPORT_USAGE}`);
+    io.stderr.write(`${argvText(err)}\n\n${EXPORT_USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -211,7 +228,7 @@ export async function runExportCli(argv: string[], io: ImportCliIo): Promise<num
     return 0;
   } catch (err) {
     if (err instanceof ImportFileError) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${err.messageIn(cliLang())}\n`);
       return 1;
     }
     throw err;

@@ -10,7 +10,8 @@ import { systemClock } from './clock';
 import { loadInventoryFile } from './config/load';
 import { retimeForDemo } from './demo';
 import { makeLogger } from './logger';
-import { ValidationError } from './errors';
+import { ValidationError, issueOf, oneOf } from './errors';
+import { words } from '../shared/words';
 import type { DemoLab, DemoLabChoice } from './lab/demo';
 import type { EngineKind } from './probe';
 import { openSqliteStore } from './store/sqlite';
@@ -22,7 +23,15 @@ function parseDays(flag: string, v: string): number | null {
   if (v === 'forever') return null;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 36_500) {
-    throw new ValidationError([{ path: flag, message: `days from 1 to 36500, or "forever": ${v}` }]);
+    throw new ValidationError([
+      issueOf(
+        flag,
+        words(
+          `phải là số ngày từ 1 đến 36500, hoặc “forever” (giữ mãi), không phải “${v}”`,
+          `days from 1 to 36500, or "forever": ${v}`,
+        ),
+      ),
+    ]);
   }
   return n;
 }
@@ -92,14 +101,22 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new ValidationError([{ path: '--port', message: `not a port number: ${values.port}` }]);
+    throw new ValidationError([
+      issueOf(
+        '--port',
+        words(
+          `phải là số cổng từ 0 đến 65535, không phải “${values.port}”`,
+          `not a port number (0 to 65535): ${values.port}`,
+        ),
+      ),
+    ]);
   }
   const engine = values.engine as EngineKind;
   if (!ENGINES.includes(engine)) {
-    throw new ValidationError([{ path: '--engine', message: `must be one of ${ENGINES.join(', ')}` }]);
+    throw new ValidationError([issueOf('--engine', oneOf(ENGINES))]);
   }
   if (values.monitor !== 'process' && values.monitor !== 'inline') {
-    throw new ValidationError([{ path: '--monitor', message: 'must be one of process, inline' }]);
+    throw new ValidationError([issueOf('--monitor', oneOf(['process', 'inline']))]);
   }
   // Read and validate the file before touching the database: a bad file changes nothing.
   let file = values.config ? loadInventoryFile(values.config) : null;
@@ -107,7 +124,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   file?.alerts?.channels.forEach((c, i) => resolveSecret(c, `alerts.channels[${i}]`));
   const demoLabChoice = values['demo-lab'] as DemoLabChoice;
   if (!['auto', 'on', 'off'].includes(demoLabChoice)) {
-    throw new ValidationError([{ path: '--demo-lab', message: 'must be one of auto, on, off' }]);
+    throw new ValidationError([issueOf('--demo-lab', oneOf(['auto', 'on', 'off']))]);
   }
   const logger = makeLogger(values['log-level']);
   mkdirSync(dirname(values.db), { recursive: true });

@@ -22,7 +22,8 @@ export const PROTOCOL_VERSION = 4;
 
 export const HandshakeAuth = z.object({ protocol: z.number().int() }).loose();
 // Besides auth.protocol, the handshake needs the session cookie (HttpOnly, sent by the browser):
-// without a valid session the connection is refused with connect_error "unauthorized".
+// without a valid session the connection is refused with connect_error "unauthorized". `auth.lang`
+// (`vi` or `en`, optional) is the language acks are worded in; the handshake's refusals stay codes.
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
@@ -99,6 +100,11 @@ export interface ClientEvents {
   'meeting:join': (p: MeetingJoin, ack: (r: Ack<PackedSnapshot>) => void) => void;
   'meeting:leave': (p: MeetingJoin, ack: (r: Ack<null>) => void) => void;
   'point:test': (p: PointTest, ack: (r: Ack<TestNowResult>) => void) => void;
+  /**
+   * The dashboard switched language: later acks are worded in it (`vi` or `en`; the handshake's
+   * `auth.lang` sets it at connect). Acked with the language now in force.
+   */
+  'session:lang': (lang: string, ack?: (r: Ack<'vi' | 'en'>) => void) => void;
 }
 
 // ── Server health ────────────────────────────────────────────────────────────────────────────────

@@ -7,7 +7,8 @@ import { ROLES, type Role } from '../../shared/protocol';
 import { formatDateTime } from '../../shared/time';
 import type { CliIo } from '../cli';
 import { systemClock } from '../clock';
-import { NotFoundError, ValidationError, cliLang } from '../errors';
+import { NotFoundError, ValidationError, cliLang, issueOf, oneOf } from '../errors';
+import { words } from '../../shared/words';
 import { ConflictError } from '../http/errors';
 import { openSqliteStore } from '../store/sqlite';
 import type { Store } from '../store/types';
@@ -50,11 +51,23 @@ async function readPassword(fromStdin: boolean, io: CliIo): Promise<string> {
   if (fromStdin) return readAllStdin(process.stdin);
   const stdin = process.stdin;
   if (!stdin.isTTY) {
-    throw new ValidationError([{ path: '--password-stdin', message: 'no terminal to ask on: pipe the password in' }]);
+    throw new ValidationError([
+      issueOf(
+        '--password-stdin',
+        words(
+          'không có cửa sổ dòng lệnh để hỏi mật khẩu: hãy chuyển mật khẩu vào đầu vào chuẩn (--password-stdin)',
+          'no terminal to ask on: pipe the password in',
+        ),
+      ),
+    ]);
   }
   const first = await promptSecret('Mật khẩu (password): ', stdin, io.stderr);
   const again = await promptSecret('Nhập lại (again): ', stdin, io.stderr);
-  if (first !== again) throw new ValidationError([{ path: 'password', message: 'the two entries differ' }]);
+  if (first !== again) {
+    throw new ValidationError([
+      issueOf('password', words('hai lần nhập mật khẩu không khớp nhau', 'the two entries differ')),
+    ]);
+  }
   return first;
 }
 
@@ -84,7 +97,7 @@ async function userCommand(argv: string[], io: CliIo): Promise<number> {
     case 'add': {
       const role = values.role as Role | undefined;
       if (!role || !ROLES.includes(role)) {
-        throw new ValidationError([{ path: '--role', message: `must be one of ${ROLES.join(', ')}` }]);
+        throw new ValidationError([issueOf('--role', oneOf(ROLES))]);
       }
       const units = values.units
         ? values.units

@@ -13,7 +13,8 @@ import {
 import { NewDisplayLinkBody } from '../../shared/display';
 import { toWireInstant } from '../../shared/time';
 import type { Clock } from '../clock';
-import { NotFoundError, parseOrThrow } from '../errors';
+import { NotFoundError, notFound, parseOrThrow } from '../errors';
+import { words } from '../../shared/words';
 import type { Inventory } from '../inventory/inventory';
 import type { DisplayLinkRow } from '../store/display-types';
 import type { Store } from '../store/types';
@@ -63,7 +64,7 @@ export class DisplayLinks {
   create(body: unknown, createdBy: string): CreatedDisplayLink {
     const b = parseOrThrow(NewDisplayLinkBody, body);
     if (b.meeting !== null && !this.o.inventory.meeting(b.meeting)) {
-      throw new NotFoundError(`no meeting "${b.meeting}"`);
+      throw notFound('meeting', b.meeting);
     }
     const token = randomBytes(32).toString('base64url');
     const row = this.o.store.displayLinks.create({
@@ -84,7 +85,7 @@ export class DisplayLinks {
   /** Revokes it and disconnects its screens; NotFoundError for an unknown id. Revoking twice is a no-op. */
   revoke(id: number, by: string): DisplayLinkView {
     const s = this.o.store.displayLinks;
-    if (!s.get(id)) throw new NotFoundError(`no display link #${id}`);
+    if (!s.get(id)) throw new NotFoundError(words(`không có liên kết màn hình số ${id}`, `no display link #${id}`));
     if (s.revoke(id, this.o.clock.now())) this.o.logger.info({ id, by }, 'display link revoked');
     this.emit(id);
     return presentDisplayLink(s.get(id)!);

@@ -4,6 +4,7 @@
 import type { Action, Role } from '../../shared/protocol';
 import { ACTIONS } from '../../shared/protocol';
 import { ForbiddenError } from './errors';
+import { words, type Words } from '../../shared/words';
 
 /** The part of a user the policy looks at. `units` limit a technician (empty: no limit). */
 export interface Actor {
@@ -25,16 +26,43 @@ interface Rule {
   /** A unit-limited technician may do it only on points within their units. */
   scoped: boolean;
   /** For the 403 message: what the action changes. */
-  what: string;
+  what: Words;
 }
 
 const RULES: Record<Action, Rule> = {
-  read: { roles: ['admin', 'technician', 'viewer'], scoped: false, what: 'read the monitor' },
-  'inventory:write': { roles: ['admin'], scoped: false, what: 'change units, points and meetings' },
-  'users:manage': { roles: ['admin'], scoped: false, what: 'manage accounts' },
-  'point:test': { roles: ['admin', 'technician'], scoped: true, what: 'run "test now" on a point' },
-  'checklist:write': { roles: ['admin', 'technician'], scoped: true, what: 'tick line-test checklists' },
-  'outage:acknowledge': { roles: ['admin', 'technician'], scoped: true, what: 'acknowledge outages' },
+  read: {
+    roles: ['admin', 'technician', 'viewer'],
+    scoped: false,
+    what: words('xem màn hình giám sát', 'read the monitor'),
+  },
+  'inventory:write': {
+    roles: ['admin'],
+    scoped: false,
+    what: words('sửa đơn vị, điểm cầu và hội nghị', 'change units, points and meetings'),
+  },
+  'users:manage': { roles: ['admin'], scoped: false, what: words('quản lý tài khoản', 'manage accounts') },
+  'point:test': {
+    roles: ['admin', 'technician'],
+    scoped: true,
+    what: words('“kiểm tra ngay” một điểm cầu', 'run "test now" on a point'),
+  },
+  'checklist:write': {
+    roles: ['admin', 'technician'],
+    scoped: true,
+    what: words('đánh dấu danh mục kiểm tra', 'tick line-test checklists'),
+  },
+  'outage:acknowledge': {
+    roles: ['admin', 'technician'],
+    scoped: true,
+    what: words('xác nhận sự cố', 'acknowledge outages'),
+  },
+};
+
+/** The roles in the technicians' words (the dashboard's names for them). */
+const ROLE_WORDS: Record<Role, Words> = {
+  admin: words('quản trị viên', 'admin'),
+  technician: words('cán bộ kỹ thuật', 'technician'),
+  viewer: words('người xem', 'viewer'),
 };
 
 /** Whether `unit` is one of `scope` or lies below one of them. */
@@ -61,15 +89,31 @@ export function can(actor: Actor, action: Action, resource?: Resource, tree?: Un
   return resource !== undefined && tree !== undefined && withinUnits(resource.unit, actor.units, tree);
 }
 
-/** Why `can` said no, for the 403 body. */
-export function refusal(actor: Actor, action: Action, resource?: Resource): string {
+/** Why `can` said no, for the 403 body and the socket ack, in Vietnamese and English. */
+export function refusal(actor: Actor, action: Action, resource?: Resource): Words {
   const rule = RULES[action];
   if (!rule.roles.includes(actor.role)) {
-    const who = rule.roles.filter((r) => r !== 'viewer').join(' or ');
-    return `forbidden: only ${who} may ${rule.what}; "${actor.name}" is ${actor.role}`;
+    const allowed = rule.roles.filter((r) => r !== 'viewer');
+    const role = ROLE_WORDS[actor.role];
+    return words(
+      `Không được phép: chỉ ${allowed.map((r) => ROLE_WORDS[r].vi).join(' hoặc ')} mới được ${rule.what.vi}; ` +
+        `tài khoản “${actor.name}” là ${role.vi}.`,
+      `Forbidden: only ${allowed.map((r) => ROLE_WORDS[r].en).join(' or ')} may ${rule.what.en}; ` +
+        `"${actor.name}" is ${role.en}.`,
+    );
   }
-  const where = resource ? `point "${resource.code}" (unit ${resource.unit}) is` : 'the point is';
-  return `forbidden: "${actor.name}" may ${rule.what} only within ${actor.units.join(', ')}; ${where} outside`;
+  const units = actor.units.join(', ');
+  return resource
+    ? words(
+        `Không được phép: tài khoản “${actor.name}” chỉ được ${rule.what.vi} trong đơn vị ${units}; ` +
+          `điểm cầu ${resource.code} (đơn vị ${resource.unit}) nằm ngoài.`,
+        `Forbidden: "${actor.name}" may ${rule.what.en} only within ${units}; ` +
+          `point ${resource.code} (unit ${resource.unit}) is outside.`,
+      )
+    : words(
+        `Không được phép: tài khoản “${actor.name}” chỉ được ${rule.what.vi} trên điểm cầu thuộc đơn vị ${units}.`,
+        `Forbidden: "${actor.name}" may ${rule.what.en} only on points within ${units}.`,
+      );
 }
 
 /** Throws ForbiddenError (403 / ack "forbidden") unless the actor may. */

@@ -30,6 +30,9 @@ export function presentUser(u: UserRow): UserView {
   };
 }
 
+/** The refusal of a name already taken (by the dashboard, the CLI or another process meanwhile). */
+const userExists = (name: string) => words(`tài khoản ${name} đã có`, `user ${name} exists`);
+
 export class Users {
   constructor(private readonly o: UsersOptions) {}
 
@@ -51,8 +54,7 @@ export class Users {
   async create(body: unknown): Promise<UserRow> {
     const b = parseOrThrow(NewUserBody, body);
     this.checkUnits(b.role, b.units);
-    if (this.o.store.getUser(b.name))
-      throw new ConflictError(words(`tài khoản ${b.name} đã có`, `user "${b.name}" exists`));
+    if (this.o.store.getUser(b.name)) throw new ConflictError(userExists(b.name));
     const passwordHash = await hashPassword(b.password);
     const now = this.o.clock.now();
     try {
@@ -67,7 +69,7 @@ export class Users {
       });
     } catch (err) {
       // Created meanwhile (the CLI and the server share the file).
-      if (this.o.store.getUser(b.name)) throw new ConflictError(`user "${b.name}" exists`);
+      if (this.o.store.getUser(b.name)) throw new ConflictError(userExists(b.name));
       throw err;
     }
   }

@@ -3,14 +3,15 @@
 import type { ChecklistConflict } from '../../shared/protocol';
 import type { ItemMark, RollCallMark } from '../../shared/checklist';
 import { AckFailure } from '../realtime/acks';
+import type { Words } from '../../shared/words';
 
 export class ChecklistConflictError extends AckFailure {
   readonly status = 409;
   declare readonly error: ChecklistConflict;
 
-  constructor(message: string, current: ItemMark | RollCallMark) {
-    const error: ChecklistConflict = { code: 'conflict', message, current };
-    super(error);
+  constructor(message: Words, current: ItemMark | RollCallMark) {
+    const error: ChecklistConflict = { code: 'conflict', message: message.vi, current };
+    super(error, message.en);
     this.name = 'ChecklistConflictError';
   }
 }

@@ -2,7 +2,7 @@
 // or automatic) checked, versioned, stored with its history and announced to the meeting's room.
 // REST routes and socket events both come here, so the rules hold whatever the transport.
 import type { Logger } from 'pino';
-import { words } from '../../shared/words';
+import { words, type Words } from '../../shared/words';
 import {
   ChecklistTemplateBody,
   DEFAULT_CHECKLIST_ITEMS,
@@ -20,11 +20,11 @@ import {
   type RollCallMark,
   type RollCallWrite,
 } from '../../shared/checklist';
-import { toWireInstant } from '../../shared/time';
+import { formatDateTime, toWireInstant } from '../../shared/time';
 import { can, roleAllows, type Actor } from '../auth/policy';
 import type { Access } from '../auth/access';
 import type { Clock } from '../clock';
-import { NotFoundError, ValidationError, parseOrThrow, notFound } from '../errors';
+import { NotFoundError, ValidationError, issueOf, parseOrThrow, notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import type {
   ChecklistTemplateRow,
@@ -155,7 +155,13 @@ export class ChecklistService {
       );
     if (def.mode === 'automatic') {
       throw new ValidationError([
-        { path: 'item', message: `"${def.label}" is automatic: the server sets it from the probes` },
+        issueOf(
+          'item',
+          words(
+            `mục “${def.label}” được đánh dấu tự động theo kết quả đo, không sửa tay được`,
+            `"${def.label}" is automatic: the server sets it from the probes`,
+          ),
+        ),
       ]);
     }
     const mark = this.writeOne(w.meetingId, {
@@ -165,7 +171,7 @@ export class ChecklistService {
       note: w.note,
       expectedVersion: w.version,
       actor: actor.name,
-      describe: `item "${w.item}" of point "${w.point}"`,
+      describe: words(`mục “${w.item}” của điểm cầu ${w.point}`, `item "${w.item}" of point ${w.point}`),
     });
     return presentItem(w.point, w.item, mark);
   }
@@ -182,7 +188,7 @@ export class ChecklistService {
       note: w.note,
       expectedVersion: w.version,
       actor: actor.name,
-      describe: `roll call of point "${w.point}"`,
+      describe: words(`điểm danh của điểm cầu ${w.point}`, `roll call of point ${w.point}`),
     });
     return presentRollCall(w.point, mark);
   }
@@ -234,7 +240,13 @@ export class ChecklistService {
     const existing = this.d.store.getChecklistTemplate(id);
     if (existing?.isDefault && !parsed.isDefault) {
       throw new ValidationError([
-        { path: 'isDefault', message: 'this is the default template: make another template the default first' },
+        issueOf(
+          'isDefault',
+          words(
+            'đây là mẫu mặc định: hãy chọn mẫu khác làm mặc định trước',
+            'this is the default template: make another template the default first',
+          ),
+        ),
       ]);
     }
     const row: ChecklistTemplateRow = { id, ...parsed, updatedAt: this.d.clock.now() };
@@ -246,7 +258,9 @@ export class ChecklistService {
   deleteTemplate(id: string): void {
     const t = this.template(id);
     if (t.isDefault) {
-      throw new ValidationError([{ path: 'id', message: 'the default template cannot be deleted' }]);
+      throw new ValidationError([
+        issueOf('id', words('không xoá được mẫu mặc định', 'the default template cannot be deleted')),
+      ]);
     }
     this.d.store.deleteChecklistTemplate(id);
   }
@@ -272,7 +286,7 @@ export class ChecklistService {
 
   // ── Internals ──────────────────────────────────────────────────────────────────────────────────
 
-  private writeOne(meetingId: string, w: Omit<MarkWrite, 'at' | 'source'> & { describe: string }): MarkRow | undefined {
+  private writeOne(meetingId: string, w: Omit<MarkWrite, 'at' | 'source'> & { describe: Words }): MarkRow | undefined {
     this.ensureItems(meetingId);
     const { describe, ...write } = w;
     const [r] = this.d.store.writeChecklistMarks(meetingId, [{ ...write, at: this.d.clock.now(), source: 'manual' }]);
@@ -282,9 +296,16 @@ export class ChecklistService {
       if (r.current) this.remember(meetingId, r.current);
       const current =
         w.key === ROLL_CALL_KEY ? presentRollCall(w.point, r.current) : presentItem(w.point, w.key, r.current);
-      const by = r.current ? ` by ${r.current.actor} at ${toWireInstant(r.current.at)}` : '';
+      const at = r.current ? formatDateTime(r.current.at) : '';
       throw new ChecklistConflictError(
-        `conflict: ${describe} is at version ${current.version}${by}; the change was based on version ${w.expectedVersion}`,
+        words(
+          `Xung đột: ${describe.vi} đã ở phiên bản ${current.version}` +
+            (r.current ? ` (do ${r.current.actor} sửa lúc ${at})` : '') +
+            `; thay đổi này dựa trên phiên bản ${w.expectedVersion}. Hãy xem giá trị mới rồi làm lại.`,
+          `Conflict: ${describe.en} is at version ${current.version}` +
+            (r.current ? ` by ${r.current.actor} at ${at}` : '') +
+            `; the change was based on version ${w.expectedVersion}.`,
+        ),
         current,
       );
     }

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../auth/errors';
 import type { Request } from 'express';
@@ -46,6 +46,17 @@ export function requestLang(req: Request): WordLang {
   return wordLang(req.acceptsLanguages('vi', 'en') || 'vi');
 }
 
+/** The answer for an /api path no route serves: `không có đường dẫn GET /api/x` / `no route GET /api/x`. */
+export const noRoute: RequestHandler = (req, res) => {
+  const route = `${req.method} ${req.originalUrl}`;
+  res.status(404).json({
+    error: {
+      code: 'not_found',
+      message: inLang(words(`không có đường dẫn ${route}`, `no route ${route}`), requestLang(req)),
+    },
+  });
+};
+
 /** Every error leaves as `{ error: { code, message, fields? } }` with a 4xx/5xx status, in the request's language. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -64,16 +75,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof UnauthorizedError) {
-      res.status(401).json({ error: { code: 'unauthorized', message: err.message } });
+      res.status(401).json({ error: { code: 'unauthorized', message: errorText(err, lang) } });
       return;
     }
     if (err instanceof ForbiddenError) {
-      res.status(403).json({ error: { code: 'forbidden', message: err.message } });
+      res.status(403).json({ error: { code: 'forbidden', message: errorText(err, lang) } });
       return;
     }
     if (err instanceof TooManyRequestsError) {
       res.setHeader('Retry-After', String(err.retryAfterS));
-      res.status(429).json({ error: { code: 'too_many_requests', message: err.message } });
+      res.status(429).json({ error: { code: 'too_many_requests', message: errorText(err, lang) } });
       return;
     }
     if (err instanceof NotFoundError) {

@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { ForbiddenError } from '../auth/errors';
+import { words } from '../../shared/words';
 
 export interface SecurityOptions {
   /** Served over HTTPS (directly or behind a proxy): HSTS on. */
@@ -72,7 +73,13 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function sameOriginWrites(trustProxy: boolean): RequestHandler {
   return (req, _res, next) => {
     if (!SAFE.has(req.method) && !sameOrigin(req.headers, trustProxy)) {
-      throw new ForbiddenError(`forbidden: cross-origin request from ${String(req.headers.origin).slice(0, 200)}`);
+      const origin = String(req.headers.origin).slice(0, 200);
+      throw new ForbiddenError(
+        words(
+          `Không được phép: yêu cầu ghi đến từ trang khác nguồn (${origin}); hãy mở bảng điều khiển từ chính địa chỉ của máy chủ.`,
+          `Forbidden: cross-origin request from ${origin}; open the dashboard from the server's own address.`,
+        ),
+      );
     }
     next();
   };

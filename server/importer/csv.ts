@@ -15,6 +15,7 @@ import {
   tooManyColumns,
   tooManyRows,
 } from './errors';
+import { words } from '../../shared/words';
 
 export type Delimiter = ',' | ';' | '\t';
 export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t'];
@@ -27,7 +28,11 @@ const FORMULA_START = /^'*[=+\-@\t\r]/;
 
 /** Bytes → text. UTF-8 (BOM optional) or UTF-16 with a BOM (Excel's "Unicode text"). */
 export function decodeCsvBytes(buf: Uint8Array): string {
-  if (buf.length === 0) throw new ImportFileError('empty', 'Tệp rỗng: không có dữ liệu nào.');
+  if (buf.length === 0)
+    throw new ImportFileError(
+      'empty',
+      words('Tệp rỗng: không có dữ liệu nào.', 'The file is empty: there is no data in it.'),
+    );
   if (buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
   if (buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
   const body = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
@@ -38,15 +43,21 @@ export function decodeCsvBytes(buf: Uint8Array): string {
     const line = lineOfFirstInvalidByte(body);
     throw new ImportFileError(
       'encoding',
-      `Tệp không phải UTF-8 (byte lạ ở dòng ${line}; có lẽ là Windows-1258 hoặc TCVN3/ABC). ` +
-        'Hãy mở tệp bằng Excel và lưu lại với kiểu “CSV UTF-8 (Comma delimited) (*.csv)”, hoặc lưu thành .xlsx. ' +
-        '(Not UTF-8: save the file as CSV UTF-8.)',
+      words(
+        `Tệp không phải UTF-8 (byte lạ ở dòng ${line}; có lẽ là Windows-1258 hoặc TCVN3/ABC). ` +
+          'Hãy mở tệp bằng Excel và lưu lại với kiểu “CSV UTF-8 (Comma delimited) (*.csv)”, hoặc lưu thành .xlsx.',
+        `The file is not UTF-8 (a stray byte on line ${line}; Windows-1258 or TCVN3/ABC, probably). ` +
+          'Open it in Excel and save it as "CSV UTF-8 (Comma delimited) (*.csv)", or as .xlsx.',
+      ),
     );
   }
   if (text.includes('\u0000')) {
     throw new ImportFileError(
       'bad-file',
-      'Tệp chứa ký tự NUL: không phải tệp CSV dạng văn bản (UTF-16 không có BOM?). Hãy lưu lại thành CSV UTF-8.',
+      words(
+        'Tệp chứa ký tự NUL: không phải tệp CSV dạng văn bản (UTF-16 không có BOM?). Hãy lưu lại thành CSV UTF-8.',
+        'The file holds NUL characters: not a text CSV file (UTF-16 without a BOM?). Save it as UTF-8 CSV.',
+      ),
     );
   }
   return text;
@@ -169,7 +180,10 @@ function parseRecords(text: string, delimiter: Delimiter, limit = Infinity, budg
   if (quoted && rows.length < limit) {
     throw new ImportFileError(
       'bad-file',
-      `Dấu ngoặc kép (") mở ở dòng ${quoteStartRow} không được đóng: tệp CSV bị lỗi định dạng.`,
+      words(
+        `Dấu ngoặc kép (") mở ở dòng ${quoteStartRow} không được đóng: tệp CSV bị lỗi định dạng.`,
+        `The double quote (") opened on line ${quoteStartRow} is never closed: the CSV file is malformed.`,
+      ),
     );
   }
   // A last line without a line end is a record; a final line end does not start an empty one.

@@ -3,7 +3,7 @@
 // Spreadsheets often carry a title and a date above the header: the header is the first of the first
 // rows that names enough known columns.
 import type { ColumnMapping, ImportColumn } from '../../shared/import';
-import type { Words } from '../../shared/words';
+import { words, type Words } from '../../shared/words';
 import { ImportFileError } from './errors';
 import { foldWords } from './fold';
 
@@ -77,8 +77,8 @@ const SYNONYMS: Record<ImportColumn, readonly string[]> = {
 const KNOWN_IGNORED = new Set(['stt', 'tt', 'so tt', 'so thu tu', 'ghi chu', 'note', 'notes', 'no']);
 
 const EXACT = new Map<string, ImportColumn>();
-for (const [column, words] of Object.entries(SYNONYMS) as [ImportColumn, readonly string[]][]) {
-  for (const w of words) EXACT.set(foldWords(w), column);
+for (const [column, synonyms] of Object.entries(SYNONYMS) as [ImportColumn, readonly string[]][]) {
+  for (const w of synonyms) EXACT.set(foldWords(w), column);
 }
 
 // Longer headers ("Số điện thoại cán bộ kỹ thuật", "Họ tên cán bộ kỹ thuật xã") by the words they hold;
@@ -180,9 +180,14 @@ export function findHeader(rows: readonly (readonly string[])[]): HeaderMap {
       : '';
     throw new ImportFileError(
       'no-header',
-      `Không tìm thấy dòng tiêu đề trong ${HEADER_SEARCH_ROWS} dòng đầu. Cần các cột ` +
-        `“${COLUMN_LABELS.name}”, “Xã/Phường” (hoặc “${COLUMN_LABELS.unit}”) và “${COLUMN_LABELS.host}”.` +
-        (shown ? ` Dòng đầu tiên có: ${shown.slice(0, 300)}.` : ''),
+      words(
+        `Không tìm thấy dòng tiêu đề trong ${HEADER_SEARCH_ROWS} dòng đầu. Cần các cột ` +
+          `“${COLUMN_LABELS.name}”, “Xã/Phường” (hoặc “${COLUMN_LABELS.unit}”) và “${COLUMN_LABELS.host}”.` +
+          (shown ? ` Dòng đầu tiên có: ${shown.slice(0, 300)}.` : ''),
+        `No header row in the first ${HEADER_SEARCH_ROWS} rows. The columns ` +
+          `"${COLUMN_LABELS.name}", "Xã/Phường" (or "${COLUMN_LABELS.unit}") and "${COLUMN_LABELS.host}" are needed.` +
+          (shown ? ` The first row has: ${shown.slice(0, 300)}.` : ''),
+      ),
     );
   }
   const cells = rows[index] ?? [];
@@ -193,8 +198,12 @@ export function findHeader(rows: readonly (readonly string[])[]): HeaderMap {
     if (prev) {
       throw new ImportFileError(
         'duplicate-columns',
-        `Hai cột cùng là “${COLUMN_LABELS[m.column]}”: “${prev.header}” (cột ${prev.index}) và “${m.header}” ` +
-          `(cột ${m.index}). Hãy đổi tên hoặc xoá một cột.`,
+        words(
+          `Hai cột cùng là “${COLUMN_LABELS[m.column]}”: “${prev.header}” (cột ${prev.index}) và “${m.header}” ` +
+            `(cột ${m.index}). Hãy đổi tên hoặc xoá một cột.`,
+          `Two columns are both "${COLUMN_LABELS[m.column]}": "${prev.header}" (column ${prev.index}) and "${m.header}" ` +
+            `(column ${m.index}). Rename or delete one of them.`,
+        ),
       );
     }
     seen.set(m.column, m);
@@ -211,7 +220,10 @@ export function findHeader(rows: readonly (readonly string[])[]): HeaderMap {
     const found = cells.filter((c) => c.trim() !== '').map((c) => `“${c.trim()}”`);
     throw new ImportFileError(
       'missing-columns',
-      `Thiếu cột bắt buộc: ${missing.join(', ')} (dòng tiêu đề là dòng ${index + 1}, có các cột ${found.join(', ')}).`,
+      words(
+        `Thiếu cột bắt buộc: ${missing.join(', ')} (dòng tiêu đề là dòng ${index + 1}, có các cột ${found.join(', ')}).`,
+        `Required columns missing: ${missing.join(', ')} (the header is row ${index + 1}, with the columns ${found.join(', ')}).`,
+      ),
     );
   }
   const ignored = cells

@@ -37,7 +37,13 @@ export function previewTable(table: Table, inv: InventoryView): ImportPreview {
     built.push(buildRow(i + 1, cells, ctx));
   }
   if (built.length === 0) {
-    throw new ImportFileError('no-rows', `Tệp chỉ có dòng tiêu đề (dòng ${header.row}), không có dòng dữ liệu nào.`);
+    throw new ImportFileError(
+      'no-rows',
+      words(
+        `Tệp chỉ có dòng tiêu đề (dòng ${header.row}), không có dòng dữ liệu nào.`,
+        `The file has only its header row (row ${header.row}), no data rows.`,
+      ),
+    );
   }
   markDuplicateCodes(built);
   markHostConflicts(built, inv.points);

@@ -7,6 +7,7 @@
 import { spend } from '../parsing/work';
 import { forEachZipEntry, ZipError, ZipLimitError, zipLimitMessage, type ZipLimits } from '../invitation/zip';
 import { ImportFileError, MAX_IMPORT_CELLS } from './errors';
+import { words } from '../../shared/words';
 
 /** A 50,000-row point list is ~40 MB of XML, deflated about 11 times. */
 export const XLSX_ZIP_LIMITS: ZipLimits = {
@@ -96,7 +97,10 @@ export function checkXlsx(buf: Buffer): void {
     if (err instanceof ZipError) {
       throw new ImportFileError(
         'bad-file',
-        `Tệp .xlsx không hợp lệ hoặc bị hỏng (${err.message}). Hãy mở bằng Excel và lưu lại.`,
+        words(
+          `Tệp .xlsx không hợp lệ hoặc bị hỏng (${err.message}). Hãy mở bằng Excel và lưu lại.`,
+          `The .xlsx file is invalid or damaged (${err.message}). Open it in Excel and save it again.`,
+        ),
       );
     }
     throw err;
@@ -104,15 +108,23 @@ export function checkXlsx(buf: Buffer): void {
   if (merges > MAX_MERGES || merged > MAX_IMPORT_CELLS) {
     throw new ImportFileError(
       'too-complex',
-      `Tệp .xlsx có ${merges} vùng gộp ô (${merged} ô), tối đa ${MAX_MERGES} vùng và ${MAX_IMPORT_CELLS} ô. ` +
-        'Hãy bỏ gộp ô (Merge) hoặc lưu lại thành CSV UTF-8.',
+      words(
+        `Tệp .xlsx có ${merges} vùng gộp ô (${merged} ô), tối đa ${MAX_MERGES} vùng và ${MAX_IMPORT_CELLS} ô. ` +
+          'Hãy bỏ gộp ô (Merge) hoặc lưu lại thành CSV UTF-8.',
+        `The .xlsx file has ${merges} merged ranges (${merged} cells), at most ${MAX_MERGES} ranges and ${MAX_IMPORT_CELLS} cells. ` +
+          'Unmerge the cells or save it as UTF-8 CSV.',
+      ),
     );
   }
   if (named > MAX_IMPORT_CELLS) {
     throw new ImportFileError(
       'too-complex',
-      `Tệp .xlsx có vùng được đặt tên (Name Manager) phủ ${named} ô, tối đa ${MAX_IMPORT_CELLS}. ` +
-        'Hãy xoá các tên vùng thừa hoặc lưu lại thành CSV UTF-8.',
+      words(
+        `Tệp .xlsx có vùng được đặt tên (Name Manager) phủ ${named} ô, tối đa ${MAX_IMPORT_CELLS}. ` +
+          'Hãy xoá các tên vùng thừa hoặc lưu lại thành CSV UTF-8.',
+        `The .xlsx file has named ranges (Name Manager) covering ${named} cells, at most ${MAX_IMPORT_CELLS}. ` +
+          'Delete the extra names or save it as UTF-8 CSV.',
+      ),
     );
   }
 }

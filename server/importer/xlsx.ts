@@ -15,6 +15,7 @@ import {
 } from './errors';
 import { spend } from '../parsing/work';
 import { checkXlsx, XLSX_IGNORED_NODES } from './xlsx-guard';
+import { words } from '../../shared/words';
 
 export interface Sheet {
   name: string;
@@ -67,12 +68,18 @@ export async function readXlsx(buf: Uint8Array): Promise<Sheet[]> {
     if (message.startsWith('Max column count')) {
       throw new ImportFileError(
         'too-many-cells',
-        `Một dòng của tệp có hơn ${MAX_IMPORT_COLUMNS} ô, tối đa ${MAX_IMPORT_COLUMNS}. Hãy xoá các cột thừa ở bên phải.`,
+        words(
+          `Một dòng của tệp có hơn ${MAX_IMPORT_COLUMNS} ô, tối đa ${MAX_IMPORT_COLUMNS}. Hãy xoá các cột thừa ở bên phải.`,
+          `A row of the file has over ${MAX_IMPORT_COLUMNS} cells, at most ${MAX_IMPORT_COLUMNS}. Delete the extra columns on the right.`,
+        ),
       );
     }
     throw new ImportFileError(
       'bad-file',
-      `Tệp .xlsx không hợp lệ hoặc bị hỏng (${message}). Hãy mở bằng Excel và lưu lại.`,
+      words(
+        `Tệp .xlsx không hợp lệ hoặc bị hỏng (${message}). Hãy mở bằng Excel và lưu lại.`,
+        `The .xlsx file is invalid or damaged (${message}). Open it in Excel and save it again.`,
+      ),
     );
   }
   let total = 0;
@@ -80,14 +87,21 @@ export async function readXlsx(buf: Uint8Array): Promise<Sheet[]> {
     if (ws.rowCount > MAX_IMPORT_ROWS + EXTRA_ROWS) {
       throw new ImportFileError(
         'too-many-rows',
-        `Trang tính “${ws.name}” có ${ws.rowCount} dòng, tối đa ${MAX_IMPORT_ROWS}. Hãy chia thành nhiều tệp.`,
+        words(
+          `Trang tính “${ws.name}” có ${ws.rowCount} dòng, tối đa ${MAX_IMPORT_ROWS}. Hãy chia thành nhiều tệp.`,
+          `Sheet "${ws.name}" has ${ws.rowCount} rows, at most ${MAX_IMPORT_ROWS}. Split it into several files.`,
+        ),
       );
     }
     if (ws.columnCount > MAX_IMPORT_COLUMNS) {
       throw new ImportFileError(
         'too-many-cells',
-        `Trang tính “${ws.name}” có ${ws.columnCount} cột, tối đa ${MAX_IMPORT_COLUMNS}. ` +
-          'Hãy xoá các cột thừa (kể cả ô trống có định dạng) ở bên phải.',
+        words(
+          `Trang tính “${ws.name}” có ${ws.columnCount} cột, tối đa ${MAX_IMPORT_COLUMNS}. ` +
+            'Hãy xoá các cột thừa (kể cả ô trống có định dạng) ở bên phải.',
+          `Sheet "${ws.name}" has ${ws.columnCount} columns, at most ${MAX_IMPORT_COLUMNS}. ` +
+            'Delete the extra columns (formatted empty cells too) on the right.',
+        ),
       );
     }
     total += ws.rowCount * ws.columnCount;

@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { InvitationDraft } from '../../shared/invitation';
 import { extractInvitationText, InvitationFileError } from './extract';
 import { parseInvitation } from './parse';
+import { argvWords, isArgvError } from '../cli-words';
+import { cliLang } from '../errors';
+import { inLang } from '../../shared/words';
 import { formatInvitationSummary } from './summary';
 
 export interface InvitationCliIo {
@@ -27,7 +30,8 @@ export async function runInvitationCli(argv: string[], io: InvitationCliIo): Pro
       options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
-    io.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    const said = isArgvError(err) ? inLang(argvWords(err), cliLang()) : (err as Error).message;
+    io.stderr.write(`${said}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -45,7 +49,7 @@ export async function runInvitationCli(argv: string[], io: InvitationCliIo): Pro
     text = await extractInvitationText(file);
   } catch (err) {
     if (err instanceof InvitationFileError) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${err.messageIn(cliLang())}\n`);
       return 1;
     }
     throw err;

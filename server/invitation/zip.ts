@@ -4,6 +4,7 @@
 // in a ZipError, not in memory exhaustion.
 import { crc32, inflateRawSync } from 'node:zlib';
 import { spend } from '../parsing/work';
+import { words, type Words } from '../../shared/words';
 
 export class ZipError extends Error {
   constructor(message: string) {
@@ -55,18 +56,29 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
 const mb = (n: number): string => (n / 1024 / 1024).toFixed(1).replace('.', ',');
 
 /** The user's message for an archive over a limit, naming the limit. */
-export function zipLimitMessage(err: ZipLimitError, file: string): string {
+export function zipLimitMessage(err: ZipLimitError, file: string): Words {
   switch (err.kind) {
     case 'entries':
-      return `Tệp ${file} có ${err.actual} tệp con, tối đa ${err.limit}.`;
+      return words(
+        `Tệp ${file} có ${err.actual} tệp con, tối đa ${err.limit}.`,
+        `The ${file} file holds ${err.actual} parts, at most ${err.limit}.`,
+      );
     case 'entry-size':
-      return `Tệp ${file} giải nén ra quá lớn (${mb(err.actual)} MB, tối đa ${mb(err.limit)} MB).`;
+      return words(
+        `Tệp ${file} giải nén ra quá lớn (${mb(err.actual)} MB, tối đa ${mb(err.limit)} MB).`,
+        `The ${file} file unpacks too large (${mb(err.actual).replace(',', '.')} MB, at most ${mb(err.limit).replace(',', '.')} MB).`,
+      );
     case 'total':
-      return `Tệp ${file} giải nén ra quá lớn (hơn ${mb(err.limit)} MB, tối đa ${mb(err.limit)} MB).`;
+      return words(
+        `Tệp ${file} giải nén ra quá lớn (hơn ${mb(err.limit)} MB, tối đa ${mb(err.limit)} MB).`,
+        `The ${file} file unpacks too large (over ${mb(err.limit).replace(',', '.')} MB, the limit).`,
+      );
     case 'ratio':
-      return (
+      return words(
         `Tệp ${file} nén bất thường (giải nén ra gấp ${err.actual} lần, tối đa ${err.limit} lần): ` +
-        'có thể là “bom nén” (zip bomb). Hãy mở bằng Word/Excel và lưu lại.'
+          'có thể là “bom nén” (zip bomb). Hãy mở bằng Word/Excel và lưu lại.',
+        `The ${file} file is compressed abnormally (unpacks ${err.actual} times larger, at most ${err.limit}): ` +
+          'it may be a zip bomb. Open it in Word/Excel and save it again.',
       );
   }
 }

@@ -1,13 +1,18 @@
 // Why a parse on a worker thread gave no answer (the parsers' own refusals travel as WorkerJobError
 // and are turned back into their classes by uploads.ts).
+import { saidWords, type Said } from '../errors';
+import type { Words } from '../../shared/words';
 
 /** Every worker busy and the queue full, or the wait for one too long: try again shortly. */
 export class ParseBusyError extends Error {
+  readonly words: Words;
   constructor(
-    message: string,
+    said: Said,
     readonly retryAfterS: number,
   ) {
-    super(message);
+    const w = saidWords(said);
+    super(w.vi);
+    this.words = w;
     this.name = 'ParseBusyError';
   }
 }

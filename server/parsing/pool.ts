@@ -12,6 +12,9 @@
 import { Worker, type ResourceLimits, type Transferable } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { ParseBusyError, ParseCrashError, ParseTimeoutError, WorkerJobError, type WorkerErrorData } from './errors';
+import { words } from '../../shared/words';
+
+const STOPPING = words('Máy chủ đang dừng.', 'The server is stopping.');
 
 export interface PoolOptions {
   /** The worker's entry (a .mjs bootstrap: worker.mjs). */
@@ -99,13 +102,13 @@ export class ParsePool {
     this.closed = true;
     for (const w of this.queue.splice(0)) {
       clearTimeout(w.timer);
-      w.reject(new ParseBusyError('Máy chủ đang dừng.', 5));
+      w.reject(new ParseBusyError(STOPPING, 5));
     }
     await Promise.all([...this.all].map((s) => this.end(s)));
   }
 
   private acquire(): Promise<void> {
-    if (this.closed) return Promise.reject(new ParseBusyError('Máy chủ đang dừng.', 5));
+    if (this.closed) return Promise.reject(new ParseBusyError(STOPPING, 5));
     if (this.running < this.options.maxWorkers) {
       this.running++;
       return Promise.resolve();
@@ -136,8 +139,14 @@ export class ParsePool {
   /** Every worker busy, and the queue full (or the wait in it over). */
   private busy(waited: boolean): ParseBusyError {
     const { maxWorkers, queueWaitMs } = this.options;
-    const why = waited ? `đã chờ quá ${Math.round(queueWaitMs / 1000)} giây` : 'hàng chờ đã đầy';
-    return new ParseBusyError(`Máy chủ đang đọc ${maxWorkers} tệp khác và ${why}: hãy gửi lại sau ít giây.`, 5);
+    const s = Math.round(queueWaitMs / 1000);
+    return new ParseBusyError(
+      words(
+        `Máy chủ đang đọc ${maxWorkers} tệp khác và ${waited ? `đã chờ quá ${s} giây` : 'hàng chờ đã đầy'}: hãy gửi lại sau ít giây.`,
+        `The server is reading ${maxWorkers} other files and ${waited ? `the wait passed ${s} s` : 'its queue is full'}: send it again in a few seconds.`,
+      ),
+      5,
+    );
   }
 
   private spawn(): Slot {

@@ -110,7 +110,7 @@ function fromWorker(err: WorkerJobError): Error {
     return new ImportFileError(problem as ImportFileProblem, { vi: message, en: en ?? message });
   }
   if (name === 'InvitationFileError' && problem)
-    return new InvitationFileError(problem as InvitationFileProblem, message);
+    return new InvitationFileError(problem as InvitationFileProblem, { vi: message, en: en ?? message });
   const fault = new Error(`parse worker: ${message}`);
   if (stack) fault.stack = `${fault.message}\n(worker) ${stack}`;
   return fault;

@@ -3,28 +3,53 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Ack, AckError } from '../../shared/protocol';
 import { ForbiddenError, UnauthorizedError } from '../auth/errors';
-import { NotFoundError, ValidationError, formatPath } from '../errors';
+import { NotFoundError, UserError, ValidationError, errorText, formatPath, issueMessage } from '../errors';
 import { issueWords } from '../issue-words';
+import { inLang, words, type WordLang } from '../../shared/words';
+
+const INTERNAL = words(
+  'Lỗi trong máy chủ: yêu cầu không thực hiện được.',
+  'Internal server error: the request failed.',
+);
 
 export function fail(code: AckError['code'], message: string, fields?: Record<string, string>): Ack<never> {
   return { ok: false, error: fields ? { code, message, fields } : { code, message } };
 }
 
-/** An error that carries its own ack error, with more than code and message (a conflict's current value…). */
+/**
+ * An error that carries its own ack error, with more than code and message (a conflict's current
+ * value…). `error.message` is the Vietnamese; `en` its English when it differs.
+ */
 export class AckFailure extends Error {
-  constructor(readonly error: AckError) {
+  constructor(
+    readonly error: AckError,
+    readonly en?: string,
+  ) {
     super(error.message);
     this.name = 'AckFailure';
   }
+
+  /** The ack error with its message in `lang`. */
+  errorIn(lang: WordLang): AckError {
+    return lang === 'en' && this.en !== undefined ? { ...this.error, message: this.en } : this.error;
+  }
 }
 
-/** The ack for an error thrown by a guard or a handler; undefined for an unexpected one. */
-export function knownFailure(err: unknown): Ack<never> | undefined {
-  if (err instanceof AckFailure) return { ok: false, error: err.error };
-  if (err instanceof UnauthorizedError) return fail('unauthorized', err.message);
-  if (err instanceof ForbiddenError) return fail('forbidden', err.message);
-  if (err instanceof NotFoundError) return fail('not_found', err.message);
-  if (err instanceof ValidationError) return fail('bad_request', err.message);
+/**
+ * The ack for an error thrown by a guard or a handler, worded in `lang` (the socket's language);
+ * undefined for an unexpected one.
+ */
+export function knownFailure(err: unknown, lang: WordLang = 'vi'): Ack<never> | undefined {
+  if (err instanceof AckFailure) return { ok: false, error: err.errorIn(lang) };
+  if (err instanceof UnauthorizedError) return fail('unauthorized', errorText(err, lang));
+  if (err instanceof ForbiddenError) return fail('forbidden', errorText(err, lang));
+  if (err instanceof NotFoundError) return fail('not_found', errorText(err, lang));
+  if (err instanceof ValidationError) {
+    const fields: Record<string, string> = {};
+    for (const i of err.issues) fields[i.path] = issueMessage(i, lang);
+    return fail('bad_request', err.messageIn(lang), fields);
+  }
+  if (err instanceof UserError) return fail('bad_request', err.messageIn(lang));
   return undefined;
 }
 
@@ -39,6 +64,7 @@ export function handle<S extends z.ZodType, T, C = undefined>(
   schema: S,
   run: (payload: z.output<S>, context: C) => T | Promise<T>,
   guard?: () => C,
+  lang: () => WordLang = () => 'vi',
 ): (payload: unknown, ack: unknown) => void {
   return (payload, ack) => {
     const reply = (r: Ack<T>): void => {
@@ -48,15 +74,18 @@ export function handle<S extends z.ZodType, T, C = undefined>(
     try {
       context = guard ? guard() : (undefined as C);
     } catch (err) {
-      reply(knownFailure(err) ?? fail('internal', 'internal error'));
-      if (!knownFailure(err)) logger.error({ err, event }, 'socket guard failed');
+      const known = knownFailure(err, lang());
+      reply(known ?? fail('internal', inLang(INTERNAL, lang())));
+      if (!known) logger.error({ err, event }, 'socket guard failed');
       return;
     }
     const parsed = schema.safeParse(payload, { reportInput: true });
     if (!parsed.success) {
       const fields: Record<string, string> = {};
-      for (const i of parsed.error.issues) fields[formatPath(i.path)] = issueWords(i).vi;
-      reply(fail('bad_request', `Dữ liệu gửi kèm ${event} không hợp lệ.`, fields));
+      const l = lang();
+      for (const i of parsed.error.issues) fields[formatPath(i.path)] = inLang(issueWords(i), l);
+      const said = words(`Dữ liệu gửi kèm ${event} không hợp lệ.`, `The data sent with ${event} is not valid.`);
+      reply(fail('bad_request', inLang(said, l), fields));
       return;
     }
     Promise.resolve()
@@ -64,10 +93,10 @@ export function handle<S extends z.ZodType, T, C = undefined>(
       .then(
         (data) => reply({ ok: true, data }),
         (err: unknown) => {
-          const known = knownFailure(err);
+          const known = knownFailure(err, lang());
           if (known) return reply(known);
           logger.error({ err, event }, 'socket handler failed');
-          reply(fail('internal', 'internal error'));
+          reply(fail('internal', inLang(INTERNAL, lang())));
         },
       );
   };

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import type { ClientEvents, ServerEvents, SessionEndReason } from '../../shared/protocol';
 import { readCookie } from '../auth/cookies';
+import { inLang, wordLang, words, type WordLang } from '../../shared/words';
 import { displayActor, type DisplayLinks } from '../auth/display-links';
 import { UnauthorizedError } from '../auth/errors';
 import type { Actor } from '../auth/policy';
@@ -22,7 +23,26 @@ export interface SocketData {
   tokenHash?: string;
   /** The display link a wall screen signed in with (no user session). */
   displayId?: number;
+  /**
+   * The language acks are worded in: the handshake's `auth.lang`, else its Accept-Language; changed
+   * by a `session:lang` event when the dashboard switches language. Vietnamese by default.
+   */
+  lang?: WordLang;
 }
+
+/** The socket's language from its handshake: `auth.lang` first, then the Accept-Language header. */
+export function handshakeLang(auth: unknown, acceptLanguage: string | string[] | undefined): WordLang {
+  const asked = (auth as { lang?: unknown } | null | undefined)?.lang;
+  if (typeof asked === 'string') return wordLang(asked);
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage[0] : acceptLanguage;
+  return wordLang(header);
+}
+
+const REVOKED = words('Liên kết màn hình này đã bị thu hồi.', 'Unauthorized: this display link has been revoked.');
+const SESSION_ENDED = words(
+  'Phiên đăng nhập đã hết: hãy đăng nhập lại.',
+  'Unauthorized: the session has ended; log in again.',
+);
 
 export type IoServer = Server<ClientEvents, ServerEvents, DefaultEventsMap, SocketData>;
 export type IoSocket = Socket<ClientEvents, ServerEvents, DefaultEventsMap, SocketData>;
@@ -50,6 +70,7 @@ export class SocketAuth {
   /** For `io.use`, after the protocol check. */
   readonly middleware = (socket: IoSocket, next: (err?: Error) => void): void => {
     const headers = socket.handshake.headers;
+    socket.data.lang = handshakeLang(socket.handshake.auth, headers['accept-language']);
     if (!sameOrigin(headers, this.o.trustProxy)) return next(new Error('forbidden: cross-origin'));
     // A wall screen asks for its display identity (auth.display), even where a user is signed in too.
     const wantsDisplay = (socket.handshake.auth as { display?: unknown } | undefined)?.display === true;
@@ -85,13 +106,13 @@ export class SocketAuth {
       const link = this.o.displays?.links.active(id);
       if (link) return displayActor(link);
       this.disconnectDisplays([id]);
-      throw new UnauthorizedError('unauthorized: this display link has been revoked');
+      throw new UnauthorizedError(REVOKED);
     }
     const hash = socket.data.tokenHash;
     const valid = hash === undefined ? undefined : this.o.sessions.byHash(hash, true);
     if (valid) return valid.user;
     if (hash !== undefined) this.disconnect([hash], 'revoked');
-    throw new UnauthorizedError('unauthorized: the session has ended; log in again');
+    throw new UnauthorizedError(SESSION_ENDED);
   }
 
   start(): void {
@@ -134,17 +155,19 @@ export class SocketAuth {
     socket.use((packet, next) => {
       const [event, payload] = packet;
       const last: unknown = packet[packet.length - 1];
-      const refuse = (code: 'unauthorized' | 'forbidden', message: string): void => {
+      const lang = socket.data.lang ?? 'vi';
+      const refuse = (code: 'unauthorized' | 'forbidden', said: { vi: string; en: string }): void => {
+        const message = inLang(said, lang);
         if (packet.length > 1 && typeof last === 'function') last({ ok: false, error: { code, message } });
       };
       const id = socket.data.displayId;
       const link = id === undefined ? undefined : this.o.displays?.links.active(id);
       if (!link) {
-        refuse('unauthorized', 'unauthorized: this display link has been revoked');
+        refuse('unauthorized', REVOKED);
         if (id !== undefined) this.disconnectDisplays([id]);
         return;
       }
-      if (event === 'meeting:leave') return next();
+      if (event === 'meeting:leave' || event === 'session:lang') return next();
       if (event === 'meeting:join') {
         const wanted = (payload as { meetingId?: unknown } | null | undefined)?.meetingId;
         const shown = this.o.displays!.links.meetingOf(link);
@@ -152,11 +175,23 @@ export class SocketAuth {
         return refuse(
           'forbidden',
           shown === null
-            ? 'forbidden: this display link shows no meeting now'
-            : `forbidden: this display link shows meeting "${shown}" only`,
+            ? words(
+                'Không được phép: liên kết màn hình này hiện không hiển thị hội nghị nào.',
+                'Forbidden: this display link shows no meeting now.',
+              )
+            : words(
+                `Không được phép: liên kết màn hình này chỉ hiển thị hội nghị ${shown}.`,
+                `Forbidden: this display link shows meeting ${shown} only.`,
+              ),
         );
       }
-      refuse('forbidden', `forbidden: a display screen is read-only; "${String(event)}" is not allowed`);
+      refuse(
+        'forbidden',
+        words(
+          `Không được phép: màn hình treo tường chỉ để xem; không được gửi “${String(event)}”.`,
+          `Forbidden: a display screen is read-only; "${String(event)}" is not allowed.`,
+        ),
+      );
     });
   }
 

@@ -14,6 +14,7 @@ import {
   type ServerHealth,
   type TestNowResult,
 } from '../../shared/protocol';
+import { wordLang } from '../../shared/words';
 import { roleAllows, type Actor } from '../auth/policy';
 import type { Outage, Phase, PointStatus } from '../../shared/schemas';
 import type { Clock } from '../clock';
@@ -249,8 +250,14 @@ export class Hub {
           if (!pointOf || !roleAllows(actor.role, action)) access.check(actor, action);
           return actor;
         },
+        () => socket.data.lang ?? 'vi',
       );
     };
+    socket.on('session:lang', (lang, ack) => {
+      // Anything but a language name leaves the language as it was.
+      if (typeof lang === 'string' && /^(vi|en)\b/i.test(lang.trim())) socket.data.lang = wordLang(lang);
+      if (typeof ack === 'function') ack({ ok: true, data: socket.data.lang ?? 'vi' });
+    });
     socket.on(
       'meeting:join',
       guarded('meeting:join', MeetingJoin, 'read', async ({ meetingId }) => {

@@ -5,6 +5,7 @@
 // so a font without them is refused (VIETNAMESE_PROBE, checked in pdf-writer.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { words, type Words } from '../../shared/words';
 
 export const FONT_DIR = '/usr/share/fonts/truetype/liberation2';
 export const FONT_PACKAGE = 'fonts-liberation2';
@@ -21,11 +22,17 @@ export interface PdfFonts {
 
 export class FontsMissingError extends Error {
   readonly status = 503;
-  constructor(file: string, what = 'không có tệp') {
-    super(
-      `Thiếu phông chữ Liberation Serif (thay cho Times New Roman) để lập báo cáo PDF: ${what} ${file}. ` +
+  /** The message in Vietnamese and English (it crosses the worker pool with both). */
+  readonly words: Words;
+  constructor(file: string, what: Words = words('không có tệp', 'no file')) {
+    const w = words(
+      `Thiếu phông chữ Liberation Serif (thay cho Times New Roman) để lập báo cáo PDF: ${what.vi} ${file}. ` +
         `Cài gói ${FONT_PACKAGE}: sudo apt-get install -y ${FONT_PACKAGE}`,
+      `The Liberation Serif fonts (for Times New Roman) needed for the PDF report are missing: ${what.en} ${file}. ` +
+        `Install the ${FONT_PACKAGE} package: sudo apt-get install -y ${FONT_PACKAGE}`,
     );
+    super(w.vi);
+    this.words = w;
     this.name = 'FontsMissingError';
   }
 }

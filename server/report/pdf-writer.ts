@@ -5,6 +5,7 @@
 // oxlint-disable-next-line import/no-named-as-default
 import PDFDocument from 'pdfkit';
 import { FontsMissingError, VIETNAMESE_PROBE, type PdfFonts } from './pdf-fonts';
+import { words } from '../../shared/words';
 import { drawTable, tableHeight, type PdfColumn } from './pdf-table';
 
 export type Doc = InstanceType<typeof PDFDocument>;
@@ -46,7 +47,11 @@ export class Writer {
     ] as const) {
       this.doc.registerFont(name, file);
       this.doc.font(name);
-      if (!setsVietnamese(this.doc)) throw new FontsMissingError(file, 'phông chữ không có đủ chữ tiếng Việt:');
+      if (!setsVietnamese(this.doc))
+        throw new FontsMissingError(
+          file,
+          words('phông chữ không có đủ chữ tiếng Việt:', 'the font lacks Vietnamese letters:'),
+        );
     }
     this.doc.font('R');
     this.left = MARGINS.left;

@@ -6,6 +6,9 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { WorkUnavailableError } from '../errors';
+import { words, type Words } from '../../shared/words';
+
+const STOPPING = words('Máy chủ đang dừng.', 'The server is stopping.');
 import type { TaskName, TaskInput, TaskOutput, WorkerInit } from './tasks';
 
 const ENTRY = join(import.meta.dirname, 'entry.mjs');
@@ -41,7 +44,8 @@ interface Slot {
   idle?: NodeJS.Timeout;
 }
 
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; name?: string };
+type Reply =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; name?: string; en?: string };
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -52,11 +56,17 @@ export class WorkerPool {
   constructor(private readonly o: PoolOptions) {}
 
   run<N extends TaskName>(name: N, input: TaskInput<N>, timeoutMs?: number): Promise<TaskOutput<N>> {
-    if (this.closed) return Promise.reject(new WorkUnavailableError('busy', 'Máy chủ đang dừng.'));
+    if (this.closed) return Promise.reject(new WorkUnavailableError('busy', STOPPING));
     const running = this.slots.filter((s) => s.job !== null).length;
     if (running >= this.size && this.queue.length >= (this.o.maxQueue ?? 8)) {
       return Promise.reject(
-        new WorkUnavailableError('busy', 'Máy chủ đang bận xử lý các yêu cầu nặng khác, vui lòng thử lại sau ít giây.'),
+        new WorkUnavailableError(
+          'busy',
+          words(
+            'Máy chủ đang bận xử lý các yêu cầu nặng khác, vui lòng thử lại sau ít giây.',
+            'The server is busy with other heavy requests; try again in a few seconds.',
+          ),
+        ),
       );
     }
     return new Promise((resolve, reject) => {
@@ -79,8 +89,8 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new WorkUnavailableError('busy', 'Máy chủ đang dừng.'));
-    await Promise.all(this.slots.splice(0).map((s) => this.retire(s, 'Máy chủ đang dừng.')));
+    for (const job of this.queue.splice(0)) job.reject(new WorkUnavailableError('busy', STOPPING));
+    await Promise.all(this.slots.splice(0).map((s) => this.retire(s, STOPPING)));
   }
 
   private get size(): number {
@@ -113,7 +123,15 @@ export class WorkerPool {
       const mb = this.o.maxHeapMb ?? 1_024;
       this.fail(
         slot,
-        oom ? new WorkUnavailableError('memory', `Yêu cầu cần quá ${mb} MiB bộ nhớ: không thực hiện được.`) : err,
+        oom
+          ? new WorkUnavailableError(
+              'memory',
+              words(
+                `Yêu cầu cần quá ${mb} MiB bộ nhớ: không thực hiện được.`,
+                `The request needs over ${mb} MiB of memory: it cannot be done.`,
+              ),
+            )
+          : err,
       );
     });
     worker.on('exit', (code) => {
@@ -130,7 +148,11 @@ export class WorkerPool {
     slot.timer = setTimeout(() => {
       this.o.logger.warn({ task: job.name, timeoutMs: job.timeoutMs }, 'worker task over its time budget: stopped');
       const seconds = Math.round(job.timeoutMs / 1000);
-      void this.retire(slot, `Quá thời gian xử lý (${seconds} giây): yêu cầu đã bị dừng.`, 'timeout');
+      const said = words(
+        `Quá thời gian xử lý (${seconds} giây): yêu cầu đã bị dừng.`,
+        `Over its time budget (${seconds} s): the request was stopped.`,
+      );
+      void this.retire(slot, said, 'timeout');
       this.pump();
     }, job.timeoutMs);
     slot.worker.postMessage({ id: job.id, name: job.name, input: job.input });
@@ -142,8 +164,10 @@ export class WorkerPool {
     this.release(slot);
     if (m.ok) job.resolve(m.value);
     else {
-      const err = new Error(m.message);
+      // The task's refusal, with its English when it carries both languages (errorText reads `words`).
+      const err: Error & { words?: Words } = new Error(m.message);
       if (m.name) err.name = m.name;
+      if (m.en !== undefined) err.words = { vi: m.message, en: m.en };
       job.reject(err);
     }
     this.pump();
@@ -161,7 +185,7 @@ export class WorkerPool {
     slot.job = null;
     slot.worker.unref();
     slot.idle = setTimeout(() => {
-      if (slot.job === null) void this.retire(slot, '');
+      if (slot.job === null) void this.retire(slot, STOPPING);
     }, this.o.idleMs ?? 30_000);
     slot.idle.unref();
   }
@@ -173,7 +197,7 @@ export class WorkerPool {
     if (i >= 0) this.slots.splice(i, 1);
   }
 
-  private async retire(slot: Slot, message: string, code: 'busy' | 'timeout' = 'busy'): Promise<void> {
+  private async retire(slot: Slot, message: Words, code: 'busy' | 'timeout' = 'busy'): Promise<void> {
     // An idle worker ends with no job to tell.
     const job = slot.job;
     this.remove(slot);

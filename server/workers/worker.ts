@@ -14,7 +14,15 @@ parentPort!.on('message', (m: { id: number; name: TaskName; input: unknown }) =>
       parentPort!.postMessage({ id: m.id, ok: true, value });
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      parentPort!.postMessage({ id: m.id, ok: false, message: e.message, name: e.name });
+      // An error a user reads carries its English too (UserError, FontsMissingError…).
+      const en = (e as { words?: { en?: unknown } }).words?.en;
+      parentPort!.postMessage({
+        id: m.id,
+        ok: false,
+        message: e.message,
+        name: e.name,
+        ...(typeof en === 'string' && { en }),
+      });
     }
   })();
 });

@@ -98,10 +98,16 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
 export type TestSocket = Socket<ServerEvents, ClientEvents>;
 
 /** A socket carrying `cookie` (a session) as browsers do; without it the server refuses the handshake. */
-export function connectSocket(url: string, cookie?: string, protocol = PROTOCOL_VERSION): TestSocket {
+/** `auth` adds to the handshake's auth (e.g. `{ lang: 'en' }`). */
+export function connectSocket(
+  url: string,
+  cookie?: string,
+  protocol = PROTOCOL_VERSION,
+  auth: Record<string, unknown> = {},
+): TestSocket {
   return connect(url, {
     transports: ['websocket'],
-    auth: { protocol },
+    auth: { protocol, ...auth },
     reconnection: false,
     forceNew: true,
     extraHeaders: cookie === undefined ? {} : { cookie },

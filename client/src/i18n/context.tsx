@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { announceLang } from '../lib/langChange';
 import { PREF_KEYS, readPref, writePref } from '../lib/prefs';
 import { MESSAGES, parseLang, type Lang, type Messages } from './index';
 
@@ -15,6 +16,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const setLang = useCallback((next: Lang) => {
     setLangState(next);
     writePref(PREF_KEYS.lang, next);
+    announceLang(next);
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;

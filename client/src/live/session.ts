@@ -16,6 +16,7 @@ import {
 import type { Outage, Phase } from '../../../shared/schemas';
 import { unpackSnapshot, type PackedSnapshot } from '../../../shared/wire';
 import { connectRefusal } from '../lib/authErrors';
+import { currentLang, onLangChange } from '../lib/langChange';
 import { Emitter, Observable } from '../lib/observable';
 import { mergeOutages, newlyOpened } from '../lib/outages';
 import { DeltaSequencer } from '../lib/sequencer';
@@ -40,9 +41,13 @@ const TEST_TIMEOUT_MS = 30_000;
 /** After a handshake the server refused for a passing reason (e.g. its storage): Socket.IO does not retry. */
 const REFUSED_RETRY_MS = 3_000;
 
-/** `display`: a wall screen's socket, signed in by its display cookie even beside a user's session. */
+/**
+ * `display`: a wall screen's socket, signed in by its display cookie even beside a user's session.
+ * The handshake carries the current language (read at each reconnect) for the server's acks.
+ */
 export function connectSocket(display = false): DashboardSocket {
-  const auth = display ? { protocol: PROTOCOL_VERSION, display: true } : { protocol: PROTOCOL_VERSION };
+  const auth = (cb: (data: object) => void): void =>
+    cb({ protocol: PROTOCOL_VERSION, lang: currentLang(), ...(display && { display: true }) });
   return io({ path: '/socket.io', transports: ['websocket'], auth });
 }
 
@@ -65,8 +70,13 @@ export class LiveSession {
   private joinToken = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly offLang: () => void;
 
   constructor(private readonly socket: DashboardSocket) {
+    // A switch while connected: the server words later acks in it (a reconnect sends it anyway).
+    this.offLang = onLangChange((lang) => {
+      if (socket.connected) socket.emit('session:lang', lang);
+    });
     socket.on('connect', () => {
       this.connection.set('connected');
       void this.join();
@@ -136,6 +146,7 @@ export class LiveSession {
   }
 
   dispose(): void {
+    this.offLang();
     this.clearRetry();
     this.clearReconnect();
     this.socket.removeAllListeners();

@@ -6,9 +6,10 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { LoginBody, type Me } from '../../../shared/protocol';
-import { toWireInstant } from '../../../shared/time';
+import { formatDurationWords, toWireInstant } from '../../../shared/time';
 import { clearedCookie, sessionCookie } from '../../auth/cookies';
 import { TooManyRequestsError, UnauthorizedError } from '../../auth/errors';
+import { words } from '../../../shared/words';
 import type { FailureLimiter } from '../../auth/limiter';
 import { authOf } from '../../auth/middleware';
 import type { verifyPassword } from '../../auth/password';
@@ -57,7 +58,13 @@ export function authRoutes(d: AuthRouteDeps): Router {
     if ('waitMs' in reserved) {
       const retryAfterS = Math.ceil(reserved.waitMs / 1000);
       d.logger.warn({ username: name, ip, retryAfterS }, 'login refused: too many failures');
-      throw new TooManyRequestsError(`too many failed logins; try again in ${retryAfterS} s`, retryAfterS);
+      throw new TooManyRequestsError(
+        words(
+          `Đăng nhập sai quá nhiều lần; hãy thử lại sau ${formatDurationWords(retryAfterS * 1000)}.`,
+          `Too many failed logins; try again in ${formatDurationWords(retryAfterS * 1000, 'en')}.`,
+        ),
+        retryAfterS,
+      );
     }
     const { attempt } = reserved;
     let checked: { user: UserRow | undefined; ok: boolean };
@@ -72,7 +79,13 @@ export function authRoutes(d: AuthRouteDeps): Router {
         // Nothing was checked: the place is given back.
         attempt.release();
         d.logger.warn({ username: name, ip }, 'login refused: too many logins being checked');
-        throw new TooManyRequestsError('too many logins in progress; try again in 1 s', 1);
+        throw new TooManyRequestsError(
+          words(
+            'Đang kiểm tra quá nhiều lượt đăng nhập; hãy thử lại sau 1 giây.',
+            'Too many logins in progress; try again in 1 s.',
+          ),
+          1,
+        );
       }
       // Counted as a failure: an error must never become a way to check passwords without limit.
       attempt.failed();
@@ -82,7 +95,7 @@ export function authRoutes(d: AuthRouteDeps): Router {
     if (!user || !ok) {
       attempt.failed();
       d.logger.warn({ username: name, ip }, 'login failed');
-      throw new UnauthorizedError('wrong username or password');
+      throw new UnauthorizedError(words('Sai tên đăng nhập hoặc mật khẩu.', 'Wrong username or password.'));
     }
     attempt.release();
     d.limiter.reset(`user:${name}`);

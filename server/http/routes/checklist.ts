@@ -15,6 +15,7 @@ import { presentTemplate } from '../../checklist/present';
 import type { ChecklistService } from '../../checklist/service';
 import type { Clock } from '../../clock';
 import { parseOrThrow } from '../../errors';
+import { requestLang } from '../errors';
 import { XLSX_MIME } from '../../importer/xlsx';
 
 export interface ChecklistRoutesDeps {
@@ -124,9 +125,9 @@ function roleMay(action: 'checklist:write'): RequestHandler {
 }
 
 /** [CL5] The writer gets the current mark with the refusal, so it can show what won. */
-const conflicts: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+const conflicts: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (err instanceof ChecklistConflictError) {
-    res.status(409).json({ error: err.error });
+    res.status(409).json({ error: err.errorIn(requestLang(req)) });
     return;
   }
   next(err);

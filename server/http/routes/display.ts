@@ -10,6 +10,7 @@ import { clearedDisplayCookie, displayCookie, displayCookieName } from '../../au
 import type { DisplayLinks } from '../../auth/display-links';
 import { readCookie } from '../../auth/cookies';
 import { UnauthorizedError } from '../../auth/errors';
+import { words } from '../../../shared/words';
 import { authOf, requireAction } from '../../auth/middleware';
 import { parseOrThrow } from '../../errors';
 
@@ -22,13 +23,25 @@ export function displayRoutes(links: DisplayLinks, secure: boolean): Router {
   r.post('/display/session', express.json({ limit: '1kb' }), (req, res) => {
     const { token } = parseOrThrow(DisplaySignIn, req.body);
     const row = links.fromToken(token);
-    if (!row) throw new UnauthorizedError('unauthorized: this display link is unknown or has been revoked');
+    if (!row)
+      throw new UnauthorizedError(
+        words(
+          'Liên kết màn hình không đúng hoặc đã bị thu hồi.',
+          'Unauthorized: this display link is unknown or has been revoked.',
+        ),
+      );
     res.setHeader('Set-Cookie', displayCookie(token, secure));
     res.json(links.me(row));
   });
   r.get('/display/me', (req, res) => {
     const row = links.fromToken(readCookie(req.headers.cookie, name));
-    if (!row) throw new UnauthorizedError('unauthorized: this screen has no display link (or it was revoked)');
+    if (!row)
+      throw new UnauthorizedError(
+        words(
+          'Màn hình này chưa có liên kết màn hình (hoặc liên kết đã bị thu hồi).',
+          'Unauthorized: this screen has no display link (or it was revoked).',
+        ),
+      );
     res.json(links.me(row));
   });
   r.delete('/display/session', (_req, res) => {

@@ -2,7 +2,7 @@
 // client sends the File with its Content-Type and an `X-Filename` header, URI-encoded), so no multipart
 // parser is needed. Mount under /api behind the admin guard: authorisation is the mount's job.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { words } from '../../../shared/words';
+import { inLang, words, type Words } from '../../../shared/words';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import express, { Router, type ErrorRequestHandler, type Request } from 'express';
@@ -39,7 +39,10 @@ function fileBody(req: Request): Buffer {
   const type = req.get('content-type') ?? '(none)';
   throw new ImportFileError(
     'unsupported-type',
-    `Gửi nội dung tệp làm thân yêu cầu (Content-Type của tệp, tên tệp trong X-Filename), không phải ${type}.`,
+    words(
+      `Gửi nội dung tệp làm thân yêu cầu (Content-Type của tệp, tên tệp trong X-Filename), không phải ${type}.`,
+      `Send the file's content as the request body (the file's Content-Type, its name in X-Filename), not ${type}.`,
+    ),
   );
 }
 
@@ -57,7 +60,10 @@ function refuseMultipart(req: Request): void {
   if (req.is('multipart/form-data')) {
     throw new ImportFileError(
       'unsupported-type',
-      'Không nhận multipart/form-data: gửi nội dung tệp làm thân yêu cầu, tên tệp trong X-Filename.',
+      words(
+        'Không nhận multipart/form-data: gửi nội dung tệp làm thân yêu cầu, tên tệp trong X-Filename.',
+        'multipart/form-data is not accepted: send the file as the request body, its name in X-Filename.',
+      ),
     );
   }
 }
@@ -148,7 +154,7 @@ export function importRoutes({ inventory, clock, logger, parsers: given }: Impor
   r.post('/invitations/parse', rawBody(MAX_INVITATION_UPLOAD_BYTES), async (req, res) => {
     refuseMultipart(req);
     const body = fileBody(req);
-    if (body.length === 0) throw new InvitationFileError('bad-file', 'Tệp rỗng.');
+    if (body.length === 0) throw new InvitationFileError('bad-file', words('Tệp rỗng.', 'The file is empty.'));
     // The readers work on files (pdftotext needs one): a private temp dir, removed whatever happens.
     const dir = await mkdtemp(join(tmpdir(), 'dc-invitation-'));
     let draft: unknown;
@@ -167,34 +173,42 @@ export function importRoutes({ inventory, clock, logger, parsers: given }: Impor
   return r;
 }
 
-/** "20", "0,3": seconds as Vietnamese writes them. */
+/** "20", "0,3": seconds as Vietnamese writes them (`,` → `.` in English). */
 const seconds = (ms: number): string =>
   ms >= 10_000 ? String(Math.round(ms / 1000)) : (ms / 1000).toFixed(1).replace('.', ',');
+const secondsEn = (ms: number): string => seconds(ms).replace(',', '.');
 
 /** A parse that gave no answer (server/parsing): busy, over its time budget, or out of memory. */
 function parseFailure(
   err: unknown,
   parsers: UploadParsers,
-): { status: number; code: string; problem?: string; message: string } | null {
-  if (err instanceof ParseBusyError) return { status: 503, code: 'busy', message: err.message };
+): { status: number; code: string; problem?: string; message: Words } | null {
+  if (err instanceof ParseBusyError) return { status: 503, code: 'busy', message: err.words };
   if (err instanceof ParseTimeoutError) {
     return {
       status: 503,
       code: 'timeout',
       problem: 'too-slow',
-      message:
+      message: words(
         `Đọc tệp quá ${seconds(err.budgetMs)} giây nên đã dừng: tệp quá lớn hoặc quá phức tạp. ` +
-        'Hãy lưu lại thành CSV UTF-8 (danh sách) hoặc .txt (giấy mời), hoặc chia nhỏ tệp.',
+          'Hãy lưu lại thành CSV UTF-8 (danh sách) hoặc .txt (giấy mời), hoặc chia nhỏ tệp.',
+        `Reading the file took over ${secondsEn(err.budgetMs)} s, so it was stopped: the file is too large or too complex. ` +
+          'Save it again as UTF-8 CSV (point list) or .txt (invitation), or split it.',
+      ),
     };
   }
   if (err instanceof ParseCrashError && err.kind === 'memory') {
+    const mb = parsers.options.memoryMb;
     return {
       status: 413,
       code: 'bad_request',
       problem: 'too-complex',
-      message:
-        `Đọc tệp cần quá ${parsers.options.memoryMb} MB bộ nhớ nên đã dừng: tệp quá lớn hoặc quá phức tạp. ` +
-        'Hãy chia nhỏ tệp hoặc lưu lại thành CSV UTF-8.',
+      message: words(
+        `Đọc tệp cần quá ${mb} MB bộ nhớ nên đã dừng: tệp quá lớn hoặc quá phức tạp. ` +
+          'Hãy chia nhỏ tệp hoặc lưu lại thành CSV UTF-8.',
+        `Reading the file needed over ${mb} MB of memory, so it was stopped: the file is too large or too complex. ` +
+          'Split it or save it again as UTF-8 CSV.',
+      ),
     };
   }
   return null;
@@ -203,16 +217,18 @@ function parseFailure(
 /** This router's own errors as `{ error: { code, message, problem? } }`; anything else goes on. */
 function uploadErrors(logger: Logger, parsers: UploadParsers): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
+    const lang = requestLang(req);
     const failed = parseFailure(err, parsers);
     if (failed) {
-      const { status, code, problem, message } = failed;
+      const { status, code, problem } = failed;
+      const message = inLang(failed.message, lang);
       if (err instanceof ParseBusyError) res.setHeader('Retry-After', String(err.retryAfterS));
       logger.warn({ url: req.originalUrl, code, problem }, 'upload not parsed');
       res.status(status).json({ error: { code, ...(problem && { problem }), message } });
       return;
     }
     if (err instanceof ImportFileError) {
-      const message = err.messageIn(requestLang(req));
+      const message = err.messageIn(lang);
       res.status(err.status).json({ error: { code: 'bad_request', problem: err.problem, message } });
       return;
     }
@@ -224,13 +240,13 @@ function uploadErrors(logger: Logger, parsers: UploadParsers): ErrorRequestHandl
         error: {
           code: slow ? 'timeout' : status >= 500 ? 'internal' : 'bad_request',
           problem: err.problem,
-          message: err.message,
+          message: err.messageIn(lang),
         },
       });
       return;
     }
     if (err instanceof ImportRefusedError) {
-      res.status(409).json({ error: { code: 'conflict', message: err.messageIn(requestLang(req)) } });
+      res.status(409).json({ error: { code: 'conflict', message: err.messageIn(lang) } });
       return;
     }
     const e = err as { type?: string; limit?: number; length?: number };
@@ -240,7 +256,10 @@ function uploadErrors(logger: Logger, parsers: UploadParsers): ErrorRequestHandl
         error: {
           code: 'bad_request',
           problem: 'too-large',
-          message: `Tệp quá lớn (tối đa ${max / 1024 / 1024} MB).`,
+          message: inLang(
+            words(`Tệp quá lớn (tối đa ${max / 1024 / 1024} MB).`, `File too large (at most ${max / 1024 / 1024} MB).`),
+            lang,
+          ),
         },
       });
       return;

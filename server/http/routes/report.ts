@@ -9,7 +9,8 @@ import { toWireInstant } from '../../../shared/time';
 import { authOf } from '../../auth/middleware';
 import { authorize, roleAllows } from '../../auth/policy';
 import type { Clock } from '../../clock';
-import { parseOrThrow } from '../../errors';
+import { errorText, parseOrThrow } from '../../errors';
+import { requestLang } from '../errors';
 import { XLSX_MIME } from '../../importer';
 import type { Reports } from '../../report';
 import { reportCsv } from '../../report/csv';
@@ -105,10 +106,10 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
   return r;
 }
 
-const pdfErrors: ErrorRequestHandler = (err, _req, res, next) => {
+const pdfErrors: ErrorRequestHandler = (err, req, res, next) => {
   // From a pool worker the error arrives by name (server/workers/pool.ts keeps it).
   if (err instanceof FontsMissingError || (err instanceof Error && err.name === 'FontsMissingError')) {
-    res.status(503).json({ error: { code: 'internal', message: err.message } });
+    res.status(503).json({ error: { code: 'internal', message: errorText(err, requestLang(req)) } });
     return;
   }
   next(err);

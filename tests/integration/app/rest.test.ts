@@ -2,7 +2,7 @@
 // refused change leaves the inventory as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Point } from '../../../shared/schemas';
-import { meetingNow, point, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+import { meetingNow, point, startTestApp, tinyProvince, userCookie, waitFor, type TestApp } from '../../helpers/app';
 
 const { units, points } = tinyProvince(43, 2);
 let t: TestApp;
@@ -22,11 +22,14 @@ async function call(
   path: string,
   body?: unknown,
   lang?: string,
+  extra: { cookie?: string | null; origin?: string } = {},
 ): Promise<{ status: number; json: any }> {
+  const cookie = extra.cookie === undefined ? t.cookie : extra.cookie;
   const res = await fetch(`${t.url}${path}`, {
     method,
     headers: {
-      cookie: t.cookie,
+      ...(cookie === null ? {} : { cookie }),
+      ...(extra.origin === undefined ? {} : { origin: extra.origin }),
       ...(lang === undefined ? {} : { 'accept-language': lang }),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
@@ -146,5 +149,86 @@ describe('REST API', () => {
     expect((await call('GET', '/api/points/C1/samples?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z')).status).toBe(
       400,
     );
+  });
+
+  it('[WE6] a refusal of each family is Vietnamese by default and English with Accept-Language: en', async () => {
+    const viewer = await userCookie(t, 'xem.we6', 'viewer');
+    const templates = (await call('GET', '/api/checklist/templates')).json as { id: string; isDefault: boolean }[];
+    const defaultId = templates.find((x) => x.isDefault)!.id;
+    const cases: {
+      name: string;
+      send: (lang?: string) => Promise<{ status: number; json: any }>;
+      status: number;
+      vi: string | RegExp;
+      en: string | RegExp;
+    }[] = [
+      {
+        name: 'no route',
+        send: (lang) => call('GET', '/api/khong-co', undefined, lang),
+        status: 404,
+        vi: 'không có đường dẫn GET /api/khong-co',
+        en: 'no route GET /api/khong-co',
+      },
+      {
+        name: 'not logged in',
+        send: (lang) => call('GET', '/api/units', undefined, lang, { cookie: null }),
+        status: 401,
+        vi: 'Chưa đăng nhập: hãy đăng nhập trước.',
+        en: 'Unauthorized: log in first.',
+      },
+      {
+        name: 'role',
+        send: (lang) => call('DELETE', '/api/units/C1', undefined, lang, { cookie: viewer }),
+        status: 403,
+        vi: /^Không được phép: chỉ quản trị viên mới được sửa đơn vị, điểm cầu và hội nghị; tài khoản “xem\.we6” là người xem\.$/,
+        en: /^Forbidden: only admin may change units, points and meetings; "xem\.we6" is viewer\.$/,
+      },
+      {
+        name: 'cross-origin',
+        send: (lang) => call('DELETE', '/api/units/C1', undefined, lang, { origin: 'http://evil.example' }),
+        status: 403,
+        vi: /^Không được phép: yêu cầu ghi đến từ trang khác nguồn/,
+        en: /^Forbidden: cross-origin request from http:\/\/evil\.example/,
+      },
+      {
+        name: 'user exists',
+        send: (lang) =>
+          call('POST', '/api/users', { name: 'admin', role: 'viewer', password: 'mười-ký-tự-trở-lên' }, lang),
+        status: 409,
+        vi: 'tài khoản admin đã có',
+        en: 'user admin exists',
+      },
+      {
+        name: 'display link',
+        send: (lang) => call('DELETE', '/api/display-links/999999', undefined, lang),
+        status: 404,
+        vi: 'không có liên kết màn hình số 999999',
+        en: 'no display link #999999',
+      },
+      {
+        name: 'display link for a meeting that does not exist',
+        send: (lang) => call('POST', '/api/display-links', { label: 'Phòng họp', meeting: 'KHONG-CO' }, lang),
+        status: 404,
+        vi: 'không có hội nghị KHONG-CO',
+        en: 'no meeting KHONG-CO',
+      },
+      {
+        name: 'checklist template',
+        send: (lang) => call('DELETE', `/api/checklist/templates/${defaultId}`, undefined, lang),
+        status: 400,
+        vi: 'id: không xoá được mẫu mặc định',
+        en: 'id: the default template cannot be deleted',
+      },
+    ];
+    for (const c of cases) {
+      const vi = await c.send();
+      expect([c.name, vi.status]).toEqual([c.name, c.status]);
+      expect([c.name, vi.json.error.message]).toEqual([c.name, expect.stringMatching(c.vi)]);
+      const en = await c.send('en');
+      expect([c.name, en.status]).toEqual([c.name, c.status]);
+      expect([c.name, en.json.error.message]).toEqual([c.name, expect.stringMatching(c.en)]);
+      // The machine-readable code is the same in both languages.
+      expect(en.json.error.code).toBe(vi.json.error.code);
+    }
   });
 });

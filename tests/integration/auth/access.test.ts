@@ -213,7 +213,7 @@ describe('REST: each role × each mutating route', () => {
         const r = await api(t, req.method, req.path, req.body, cookies[role]);
         expect(r.status).toBe(403);
         expect(r.json.error.code).toBe('forbidden');
-        expect(r.json.error.message).toMatch(/^forbidden: only admin may/);
+        expect(r.json.error.message).toMatch(/^Không được phép: chỉ quản trị viên mới được/);
         expect(await api(t, 'GET', req.probe ?? '/api/units')).toMatchObject({
           status: before.status,
           json: before.json,
@@ -262,8 +262,8 @@ describe('REST: reads', () => {
   });
 });
 
-async function socketFor(cookie: string): Promise<TestSocket> {
-  const s = connectSocket(t.url, cookie);
+async function socketFor(cookie: string, auth: Record<string, unknown> = {}): Promise<TestSocket> {
+  const s = connectSocket(t.url, cookie, PROTOCOL_VERSION, auth);
   sockets.push(s);
   await connected(s);
   return s;
@@ -297,7 +297,7 @@ describe('Socket.IO: each role × each event', () => {
         const s = await socketFor(cookies[role]!);
         const r = await emit(s, c.event, c.payload);
         expect(r.ok ? 'ok' : r.error.code).toBe(allowed ? 'ok' : 'forbidden');
-        expect(r.ok || r.error.message.startsWith('forbidden: ')).toBe(true);
+        expect(r.ok || r.error.message.startsWith('Không được phép: ')).toBe(true);
         // A refusal does not end the connection.
         expect(s.connected).toBe(true);
       });
@@ -314,6 +314,47 @@ describe('Socket.IO: each role × each event', () => {
     const s = await socketFor(cookies.techD1!);
     expect(await emit(s, 'point:test', { code: 'ZZ' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await emit(s, 'point:test', { code: '' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it("[WE7] acks are worded in the socket's language: Vietnamese by default, auth.lang, then session:lang", async () => {
+    const vi = await socketFor(cookies.techD1!);
+    const refusedVi = await emit(vi, 'point:test', { code: 'C3' });
+    expect(refusedVi).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(!refusedVi.ok && refusedVi.error.message).toBe(
+      'Không được phép: tài khoản “kt.d1” chỉ được “kiểm tra ngay” một điểm cầu trong đơn vị D1; ' +
+        'điểm cầu C3 (đơn vị C3) nằm ngoài.',
+    );
+    const missingVi = await emit(vi, 'point:test', { code: 'ZZ' });
+    expect(!missingVi.ok && missingVi.error.message).toBe('không có điểm cầu ZZ');
+    const badVi = await emit(vi, 'point:test', { code: '' });
+    expect(!badVi.ok && badVi.error).toMatchObject({
+      message: 'Dữ liệu gửi kèm point:test không hợp lệ.',
+      fields: { code: expect.stringMatching(/^(?!.*\b(must|invalid|expected)\b)/) },
+    });
+
+    const en = await socketFor(cookies.techD1!, { lang: 'en' });
+    const refusedEn = await emit(en, 'point:test', { code: 'C3' });
+    expect(!refusedEn.ok && refusedEn.error.message).toBe(
+      'Forbidden: "kt.d1" may run "test now" on a point only within D1; point C3 (unit C3) is outside.',
+    );
+    const missingEn = await emit(en, 'point:test', { code: 'ZZ' });
+    expect(!missingEn.ok && missingEn.error.message).toBe('no point ZZ');
+    const badEn = await emit(en, 'point:test', { code: '' });
+    expect(!badEn.ok && badEn.error.message).toBe('The data sent with point:test is not valid.');
+    const viewer = await socketFor(cookies.viewer!, { lang: 'en' });
+    const byRole = await emit(viewer, 'point:test', { code: 'C1' });
+    expect(!byRole.ok && byRole.error.message).toBe(
+      'Forbidden: only admin or technician may run "test now" on a point; "xem" is viewer.',
+    );
+
+    // The dashboard switches language on an open socket: the next ack follows; junk changes nothing.
+    expect(await emit(en, 'session:lang', 'vi')).toEqual({ ok: true, data: 'vi' });
+    const back = await emit(en, 'point:test', { code: 'ZZ' });
+    expect(!back.ok && back.error.message).toBe('không có điểm cầu ZZ');
+    expect(await emit(en, 'session:lang', 42)).toEqual({ ok: true, data: 'vi' });
+    expect(await emit(en, 'session:lang', 'en-US')).toEqual({ ok: true, data: 'en' });
+    const again = await emit(en, 'point:test', { code: 'ZZ' });
+    expect(!again.ok && again.error.message).toBe('no point ZZ');
   });
 
   it('a role change applies to the next event of an open socket', async () => {

@@ -17,9 +17,14 @@ afterEach(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[], input?: string): { code: number | null; out: string; err: string } {
+function cli(
+  args: string[],
+  input?: string,
+  env: NodeJS.ProcessEnv = {},
+): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
+    env: { ...process.env, DIEMCAU_LANG: '', ...env },
     input: input ?? '',
     encoding: 'utf8',
     timeout: 30_000,
@@ -89,12 +94,33 @@ describe('diemcau user', () => {
     });
     expect(
       cli(['user', 'add', 'x1', '--role', 'boss', '--db', db, '--password-stdin'], 'mười-ký-tự-trở-lên').err,
+    ).toMatch(/--role: phải là một trong: admin, technician, viewer/);
+    // [WE8] The same refusals in English with DIEMCAU_LANG=en.
+    const en = { DIEMCAU_LANG: 'en' };
+    expect(
+      cli(['user', 'add', 'x1', '--role', 'boss', '--db', db, '--password-stdin'], 'mười-ký-tự-trở-lên', en).err,
     ).toMatch(/--role: must be one of admin, technician, viewer/);
+    expect(
+      cli(['user', 'add', 'quantri', '--role', 'viewer', '--db', db, '--password-stdin'], 'mười-ký-tự-trở-lên', en).err,
+    ).toBe('user quantri exists\n');
+    expect(cli(['user', 'add', 'x1', '--rol', 'viewer', '--db', db], '', en)).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^Unknown option "--rol" \(misspelt\?\)\./),
+    });
+    expect(cli(['user', 'add', 'x1', '--rol', 'viewer', '--db', db])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^Không có tùy chọn “--rol” \(viết sai tên\?\)\./),
+    });
     expect(cli(['user', 'add', 'x2', '--role', 'viewer', '--db', db, '--password-stdin'], 'ngắn').err).toMatch(
       /password: ít nhất 10 ký tự/,
     );
     // Not a terminal and no --password-stdin: nothing to ask on.
-    expect(cli(['user', 'add', 'x3', '--role', 'viewer', '--db', db]).err).toMatch(/--password-stdin: no terminal/);
+    expect(cli(['user', 'add', 'x3', '--role', 'viewer', '--db', db]).err).toMatch(
+      /--password-stdin: không có cửa sổ dòng lệnh để hỏi mật khẩu/,
+    );
+    expect(cli(['user', 'add', 'x3', '--role', 'viewer', '--db', db], '', { DIEMCAU_LANG: 'en' }).err).toMatch(
+      /--password-stdin: no terminal/,
+    );
     expect(cli(['user', 'add', '--db', db]).code).toBe(2);
 
     const before = hashOf(db, 'kt.canloc')!;

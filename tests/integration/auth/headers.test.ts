@@ -65,17 +65,28 @@ describe('HTTP hardening', () => {
 
   it('refuses writes whose Origin is another origin, even with a valid session cookie', async () => {
     const body = JSON.stringify({ id: 'X1', name: 'Xã Một', level: 'commune', parent: 'D1' });
-    const send = (origin?: string) =>
+    const send = (origin?: string, lang = 'vi') =>
       fetch(`${t.url}/api/units`, {
         method: 'POST',
-        headers: { cookie: t.cookie, 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+        headers: {
+          cookie: t.cookie,
+          'content-type': 'application/json',
+          'accept-language': lang,
+          ...(origin ? { origin } : {}),
+        },
         body,
       });
     for (const origin of ['http://evil.example', 'http://127.0.0.1:1', 'null']) {
       const r = await send(origin);
       expect(r.status).toBe(403);
-      expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/cross-origin/);
+      expect(((await r.json()) as { error: { message: string } }).error.message).toBe(
+        `Không được phép: yêu cầu ghi đến từ trang khác nguồn (${origin}); hãy mở bảng điều khiển từ chính địa chỉ của máy chủ.`,
+      );
     }
+    const en = await send('http://evil.example', 'en');
+    expect(((await en.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Forbidden: cross-origin request from http:\/\/evil\.example/,
+    );
     expect((await api(t, 'GET', '/api/units/X1')).status).toBe(404);
     expect((await send(t.url)).status).toBe(201);
   });

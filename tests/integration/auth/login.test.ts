@@ -77,7 +77,7 @@ describe('login', () => {
     expect(again.json).toEqual({ ...me, session: again.json.session });
   });
 
-  it('refuses a wrong password and an unknown user alike, and bad bodies with field errors', async () => {
+  it('[WE6] refuses a wrong password and an unknown user alike, and bad bodies with field errors', async () => {
     const t = await start();
     for (const body of [
       { username: 'admin', password: 'sai mật khẩu' },
@@ -86,8 +86,14 @@ describe('login', () => {
       const r = await post(t, body);
       expect(r.status).toBe(401);
       expect(r.headers.get('set-cookie')).toBeNull();
-      expect(await r.json()).toEqual({ error: { code: 'unauthorized', message: 'wrong username or password' } });
+      expect(await r.json()).toEqual({ error: { code: 'unauthorized', message: 'Sai tên đăng nhập hoặc mật khẩu.' } });
     }
+    const en = await fetch(`${t.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-language': 'en-GB,en;q=0.9' },
+      body: JSON.stringify({ username: 'admin', password: 'sai' }),
+    });
+    expect(await en.json()).toEqual({ error: { code: 'unauthorized', message: 'Wrong username or password.' } });
     const bad = await post(t, { username: 'admin', password: 5, extra: true });
     expect(bad.status).toBe(400);
     expect(Object.keys(((await bad.json()) as { error: { fields: object } }).error.fields).sort()).toEqual([
@@ -110,7 +116,17 @@ describe('login', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
     expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(15 * 60);
-    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('too_many_requests');
+    const said = ((await blocked.json()) as { error: { code: string; message: string } }).error;
+    expect(said.code).toBe('too_many_requests');
+    expect(said.message).toMatch(/^Đăng nhập sai quá nhiều lần; hãy thử lại sau 1[45] phút \d\d giây\.$/);
+    const blockedEn = await post(
+      t,
+      { username: 'an', password: 'mật-khẩu-an-123' },
+      { 'x-forwarded-for': '10.0.0.6', 'accept-language': 'en' },
+    );
+    expect(((await blockedEn.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Too many failed logins; try again in 1[45] min \d\d s\.$/,
+    );
     // Other accounts are not affected.
     expect(
       (await post(t, { username: 'admin', password: ADMIN.password }, { 'x-forwarded-for': '10.0.0.7' })).status,

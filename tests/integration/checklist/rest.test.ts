@@ -107,7 +107,7 @@ describe('checklist REST: who may do what', () => {
     expect((await as('viewer', 'PUT', itemPath('C1'), { result: 'pass', version: 0 })).status).toBe(403);
     const outside = await as('techD2', 'PUT', itemPath('C1'), { result: 'pass', version: 0 });
     expect(outside.status).toBe(403);
-    expect(outside.json.error.message).toMatch(/within D2/);
+    expect(outside.json.error.message).toMatch(/trong đơn vị D2; điểm cầu C1/);
     // The refused writes left nothing; the system's automatic items ([CL6]: the backup line is n/a for a
     // point without one) may have been recorded already, depending on when its first tick ran.
     const history = (await as('viewer', 'GET', '/api/meetings/M/checklist/history?point=C1')).json as {

@@ -82,7 +82,35 @@ describe('diemcau import points', () => {
 
     expect((await importPoints(join(t.dir, 'none.csv'))).err).toContain('Không tìm thấy tệp');
     expect((await run(runImportCli, ['units', LIST])).code).toBe(2);
-    expect((await run(runImportCli, ['points', LIST, '--bogus'])).code).toBe(2);
+    const bogus = await run(runImportCli, ['points', LIST, '--bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.err).toMatch(/^Không có tùy chọn “--bogus”/);
+  });
+
+  it('[WE8] says the same refusals in English with DIEMCAU_LANG=en', async () => {
+    const before = process.env.DIEMCAU_LANG;
+    process.env.DIEMCAU_LANG = 'en';
+    try {
+      const file = join(t.dir, 'win.csv');
+      writeFileSync(file, Buffer.from([0x54, 0xea, 0x6e, 0x0a]));
+      const enc = await importPoints(file);
+      expect(enc.code).toBe(1);
+      expect(enc.err).toMatch(/^The file is not UTF-8 \(a stray byte on line 1; /);
+      const missingDb = join(t.dir, 'typo.sqlite');
+      expect((await run(runImportCli, ['points', LIST, '--db', missingDb])).err).toBe(
+        `Database ${missingDb} not found (give it with --db).\n`,
+      );
+      expect((await importPoints(join(t.dir, 'none.csv'))).err).toMatch(/^File not found: /);
+      expect((await run(runImportCli, ['points', LIST, '--bogus'])).err).toMatch(/^Unknown option "--bogus"/);
+      const empty = join(t.dir, 'empty.csv');
+      writeFileSync(empty, '');
+      expect((await importPoints(empty)).err).toBe('The file is empty: there is no data in it.\n');
+    } finally {
+      if (before === undefined) delete process.env.DIEMCAU_LANG;
+      else process.env.DIEMCAU_LANG = before;
+    }
+    const empty = join(t.dir, 'empty.csv');
+    expect((await importPoints(empty)).err).toBe('Tệp rỗng: không có dữ liệu nào.\n');
   });
 });
 

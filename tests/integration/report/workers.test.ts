@@ -57,6 +57,12 @@ describe('heavy request work in worker threads', () => {
     expect(report.status).toBe(503);
     expect(report.json.error.code).toBe('timeout');
     expect(report.json.error.message).toMatch(/^Quá thời gian xử lý \(0 giây\)/);
+    const en = await fetch(`${t.url}/api/meetings/${MEETING.id}/report`, {
+      headers: { cookie: t.cookie, 'accept-language': 'en' },
+    });
+    expect(((await en.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Over its time budget \(0 s\): the request was stopped\.$/,
+    );
     expect(report.headers.get('retry-after')).toBe('5');
     // A fresh worker takes the next task (it is refused the same way: the budget is still 1 ms).
     expect((await api(t, 'GET', `/api/meetings/${MEETING.id}/report.xlsx`)).status).toBe(503);
@@ -83,6 +89,14 @@ describe('heavy request work in worker threads', () => {
     expect(res.status).toBe(503);
     expect(res.json.error.code).toBe('memory');
     expect(res.json.error.message).toBe('Yêu cầu cần quá 4 MiB bộ nhớ: không thực hiện được.');
+    // [WE6] In English when the dashboard asks for it.
+    const en = await fetch(`${t.url}/api/meetings/${MEETING.id}/report`, {
+      headers: { cookie: t.cookie, 'accept-language': 'en' },
+    });
+    expect(en.status).toBe(503);
+    expect(((await en.json()) as { error: { message: string } }).error.message).toBe(
+      'The request needs over 4 MiB of memory: it cannot be done.',
+    );
     expect((await api(t, 'GET', '/api/health')).status).toBe(200);
   });
 

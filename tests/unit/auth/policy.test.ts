@@ -62,14 +62,18 @@ describe('policy: can(user, action, resource)', () => {
     expect(can(actor('viewer', ['D1']), 'point:test', inC1, tree)).toBe(false);
   });
 
-  it('explains a refusal by role and by scope', () => {
-    expect(refusal(actor('viewer'), 'inventory:write')).toMatch(
-      /only admin may change units, points and meetings; "u-viewer" is viewer/,
+  it('[WE6] explains a refusal by role and by scope, in Vietnamese and in English', () => {
+    const byRole = refusal(actor('viewer'), 'inventory:write');
+    expect(byRole.vi).toBe(
+      'Không được phép: chỉ quản trị viên mới được sửa đơn vị, điểm cầu và hội nghị; tài khoản “u-viewer” là người xem.',
     );
-    expect(refusal(actor('viewer'), 'point:test')).toMatch(/only admin or technician may run "test now"/);
-    expect(refusal(actor('technician', ['D1']), 'point:test', inC2)).toMatch(
-      /only within D1; point "X2" \(unit C2\) is outside/,
-    );
+    expect(byRole.en).toMatch(/only admin may change units, points and meetings; "u-viewer" is viewer/);
+    const test = refusal(actor('viewer'), 'point:test');
+    expect(test.vi).toMatch(/chỉ quản trị viên hoặc cán bộ kỹ thuật mới được “kiểm tra ngay” một điểm cầu/);
+    expect(test.en).toMatch(/only admin or technician may run "test now"/);
+    const scope = refusal(actor('technician', ['D1']), 'point:test', inC2);
+    expect(scope.vi).toMatch(/trong đơn vị D1; điểm cầu X2 \(đơn vị C2\) nằm ngoài/);
+    expect(scope.en).toMatch(/only within D1; point X2 \(unit C2\) is outside/);
   });
 
   it('walks unit ancestry with a bound, so a broken tree cannot hang a request', () => {
