@@ -144,6 +144,15 @@ const inventory = InventoryFile.parse({
       participants: { levels: ['province', 'district', 'commune'] },
     },
   ],
+  // Who issues the post-meeting report (docs/REPORT.md): a provincial IT centre under its department.
+  report: {
+    superior: 'Sở Khoa học và Công nghệ tỉnh Hà Tĩnh',
+    organization: 'Trung tâm Công nghệ thông tin và Truyền thông',
+    numberPattern: '{seq}/BC-TTCNTT',
+    place: 'Hà Tĩnh',
+    signers: [{ authority: 'KT. Giám đốc', title: 'Phó Giám đốc', name: null }],
+    recipients: ['Sở Khoa học và Công nghệ (để báo cáo)', 'Văn phòng UBND tỉnh', 'Lưu: VT, KT'],
+  },
 });
 
 const header = `# diemcau demo inventory: Tỉnh Hà Tĩnh with its districts and communes on loopback addresses.
