@@ -16,7 +16,7 @@ import {
 } from '../../shared/protocol';
 import { wordLang } from '../../shared/words';
 import { roleAllows, type Actor } from '../auth/policy';
-import type { Outage, Phase, PointStatus } from '../../shared/schemas';
+import type { Outage, Phase, Point, PointStatus, Unit } from '../../shared/schemas';
 import type { Clock } from '../clock';
 import { notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
@@ -154,7 +154,8 @@ export class Hub {
       const points = [...participation.pointsOf(meetingId)]
         .map((c) => inventory.point(c))
         .filter((p) => p !== undefined);
-      head = { codes: points.map((p) => p.code), bytes: deflateJson(encodeHead(inventory.listUnits(), points)) };
+      const units = unitsOnPaths(inventory.listUnits(), points);
+      head = { codes: points.map((p) => p.code), bytes: deflateJson(encodeHead(units, points)) };
       this.heads.set(meetingId, head);
     }
     const now = clock.now();
@@ -287,4 +288,22 @@ export class Hub {
     if (this.d.checklist) registerChecklistEvents(socket, guarded, this.d.checklist, room);
     if (this.d.notes) registerReportEvents(socket, guarded, this.d.notes, room);
   }
+}
+
+/**
+ * The units a meeting's dashboard needs: those of its points and their ancestors, in inventory order.
+ * A province's inventory holds every commune; a meeting of one district (or a national one's province
+ * view) must not carry all the others' names in every join (a cycle in bad data ends the walk).
+ */
+export function unitsOnPaths(units: readonly Unit[], points: readonly Pick<Point, 'unit'>[]): Unit[] {
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const keep = new Set<string>();
+  for (const p of points) {
+    let id: string | null = p.unit;
+    while (id !== null && !keep.has(id)) {
+      keep.add(id);
+      id = byId.get(id)?.parent ?? null;
+    }
+  }
+  return units.filter((u) => keep.has(u.id));
 }

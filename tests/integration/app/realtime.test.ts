@@ -78,6 +78,8 @@ describe('realtime hub', () => {
     expect(snap.meeting.id).toBe('M1');
     expect(snap.meeting.phase).toBe('live');
     expect(snap.points.map((p) => p.code).sort()).toEqual(['C1', 'C2', 'P']);
+    // The units on the paths of its points only: not C3 and C4, which are M2's.
+    expect(snap.units.map((u) => u.id)).toEqual(['P', 'D1', 'C1', 'C2']);
     expect(snap.statuses.map((x) => x.code).sort()).toEqual(['C1', 'C2', 'P']);
     expect(Math.abs(snap.serverTime - Date.now())).toBeLessThan(5_000);
 
