@@ -13,8 +13,11 @@ import type { ChecklistSource } from './checklist-source';
 import { OutageNotes } from './notes';
 import { DAY_MS, DEFAULT_RETENTION, RetentionJob, type RetentionPolicy } from './retention';
 import { ReportService } from './service';
-import type { MeetingReport } from '../../shared/report';
+import type { CsvTable, MeetingReport } from '../../shared/report';
 import type { WorkerPool } from '../workers/pool';
+import type { ReportInput } from '../workers/tasks';
+import { reportCsv } from './csv';
+import { reportBytes, reportOfBytes } from './current';
 import { reportPdf } from './pdf';
 import { pdfSamples } from './pdf-samples';
 import { ReportSettingsService } from './settings';
@@ -23,6 +26,9 @@ import type { ReportSettings } from '../../shared/report-settings';
 
 /** A worker's bytes arrive as a plain Uint8Array: the same memory, seen as a Buffer. */
 const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+const asReport = (r: MeetingReport | Uint8Array): MeetingReport => (r instanceof Uint8Array ? reportOfBytes(r) : r);
+const reportInput = (r: MeetingReport | Uint8Array): ReportInput =>
+  r instanceof Uint8Array ? { json: r } : { report: r };
 
 export { registerReportEvents, publishOutageNotes } from './socket';
 export { checklistSource, noChecklist, type ChecklistSource } from './checklist-source';
@@ -64,9 +70,11 @@ export interface PdfIssue {
 
 /** The report's files, rendered here or in a pool worker. */
 export interface ReportRender {
-  xlsx(report: MeetingReport): Promise<Buffer>;
+  /** A report as an object, or as its UTF-8 JSON (`ReportService.reportJson`). */
+  xlsx(report: MeetingReport | Uint8Array): Promise<Buffer>;
   /** Laid out with the settings in force at the call. */
-  pdf(report: MeetingReport, issue?: Partial<PdfIssue>): Promise<Buffer>;
+  pdf(report: MeetingReport | Uint8Array, issue?: Partial<PdfIssue>): Promise<Buffer>;
+  csv(report: MeetingReport | Uint8Array, table: CsvTable, semicolon: boolean): Promise<string>;
 }
 
 export interface Reports {
@@ -93,6 +101,10 @@ export function createReports(d: ReportDeps): Reports {
     checklist: d.checklist,
     cacheMs: o.cacheMs,
     compute: d.pool && ((input) => d.pool!.run('report.compute', input)),
+    bytes: d.pool && {
+      compute: (input) => d.pool!.run('report.computeJson', input),
+      view: (base, current, source) => d.pool!.run('report.view', { base, current, source }),
+    },
   });
   const settings = new ReportSettingsService({
     store: d.store,
@@ -101,8 +113,7 @@ export function createReports(d: ReportDeps): Reports {
     file: o.settings ?? null,
     organization: o.organization ?? null,
   });
-  const pdfInput = (report: MeetingReport, issue: Partial<PdfIssue> = {}) => ({
-    report,
+  const pdfInput = (issue: Partial<PdfIssue> = {}) => ({
     settings: settings.current(),
     number: issue.number ?? null,
     issuedAt: issue.issuedAt ?? d.clock.now(),
@@ -110,12 +121,23 @@ export function createReports(d: ReportDeps): Reports {
   const pool = d.pool;
   const render: ReportRender = pool
     ? {
-        xlsx: async (report) => toBuffer(await pool.run('report.xlsx', { report })),
-        pdf: async (report, issue) => toBuffer(await pool.run('report.pdf', pdfInput(report, issue), 120_000)),
+        xlsx: async (report) => toBuffer(await pool.run('report.xlsx', reportInput(report))),
+        pdf: async (report, issue) =>
+          toBuffer(await pool.run('report.pdf', { ...reportInput(report), ...pdfInput(issue) }, 120_000)),
+        csv: async (report, table, semicolon) =>
+          pool.run('report.csv', {
+            json: report instanceof Uint8Array ? report : reportBytes(report),
+            table,
+            semicolon,
+          }),
       }
     : {
-        xlsx: (report) => reportXlsx(report),
-        pdf: (report, issue) => reportPdf({ ...pdfInput(report, issue), samples: pdfSamples(d.store, report) }),
+        xlsx: (report) => reportXlsx(asReport(report)),
+        pdf: (report, issue) => {
+          const r = asReport(report);
+          return reportPdf({ report: r, ...pdfInput(issue), samples: pdfSamples(d.store, r) });
+        },
+        csv: async (report, table, semicolon) => reportCsv(asReport(report), table, semicolon),
       };
   const notes = new OutageNotes({
     store: d.store,

@@ -13,7 +13,7 @@ import { DEFAULT_STATUS, type StatusConfig } from '../status/types';
 import type { Store } from '../store/types';
 import { noChecklist, type ChecklistSource } from './checklist-source';
 import { computeReport, type ReportThresholds } from './compute';
-import { presentNote } from './notes-present';
+import { applyCurrent, reportBytes, type CurrentParts } from './current';
 import type { ComputeInput } from '../workers/tasks';
 
 export interface ReportServiceDeps {
@@ -31,12 +31,29 @@ export interface ReportServiceDeps {
    * default here, from `store`.
    */
   compute?: (input: ComputeInput) => Promise<MeetingReport>;
+  /**
+   * With a pool: the figures computed there and kept here as JSON bytes, and the fresh parts joined
+   * there (`report.view`), so a 10,000-point report (tens of MB of objects) never enters this heap:
+   * its cloning, serialising and collection would hold the loop that sends every dashboard's deltas.
+   */
+  bytes?: {
+    compute(input: ComputeInput): Promise<Uint8Array>;
+    view(base: Uint8Array, current: CurrentParts, source: 'live' | 'snapshot'): Promise<Uint8Array>;
+  };
 }
 
 interface Cached {
   at: number;
   report: Promise<MeetingReport>;
 }
+
+interface CachedBytes {
+  at: number;
+  bytes: Promise<Uint8Array>;
+}
+
+/** The stored snapshot's JSON starts with its version (written by JSON.stringify of a MeetingReport). */
+const SNAPSHOT_V1 = '{"version":1,';
 
 /** What a snapshot was computed for: a meeting moved to other dates needs a new one. */
 export const scheduleKey = (m: Pick<Meeting, 'lineTest' | 'session'>): string =>
@@ -48,6 +65,7 @@ export function thresholdsOf(status: StatusConfig = DEFAULT_STATUS): ReportThres
 
 export class ReportService {
   private readonly cache = new Map<string, Cached>();
+  private readonly cacheBytes = new Map<string, CachedBytes>();
   readonly checklist: ChecklistSource;
 
   constructor(private readonly d: ReportServiceDeps) {
@@ -66,6 +84,22 @@ export class ReportService {
     const stored = this.snapshot(meeting);
     const base = stored ?? (await this.computed(meeting));
     return this.withCurrent(base, meetingId);
+  }
+
+  /**
+   * The report as `report()` gives it, as UTF-8 JSON: with a pool, built there from bytes kept here
+   * (the request loop only moves bytes); without, serialised here.
+   */
+  async reportJson(meetingId: string): Promise<Uint8Array> {
+    const b = this.d.bytes;
+    if (!b) return reportBytes(await this.report(meetingId));
+    const meeting = this.meeting(meetingId);
+    const row = this.d.store.getReportSnapshot(meeting.id);
+    const current = this.current(meetingId);
+    if (row && row.schedule === scheduleKey(meeting) && row.json.startsWith(SNAPSHOT_V1)) {
+      return b.view(Buffer.from(row.json), current, 'snapshot');
+    }
+    return b.view(await this.computedBytes(meeting, b.compute), current, 'live');
   }
 
   /** The stored snapshot when it is of the meeting as scheduled now. */
@@ -89,6 +123,7 @@ export class ReportService {
       json: JSON.stringify(report),
     });
     this.cache.delete(meeting.id);
+    this.cacheBytes.delete(meeting.id);
     return report;
   }
 
@@ -103,11 +138,27 @@ export class ReportService {
     return report;
   }
 
-  private async compute(meeting: Meeting, now: number): Promise<MeetingReport> {
+  private computedBytes(meeting: Meeting, compute: (i: ComputeInput) => Promise<Uint8Array>): Promise<Uint8Array> {
+    const now = this.d.clock.now();
+    const hit = this.cacheBytes.get(meeting.id);
+    if (hit && now - hit.at < (this.d.cacheMs ?? 15_000) && now >= hit.at) return hit.bytes;
     const started = Date.now();
+    const bytes = compute(this.computeInput(meeting, now)).then((b) => {
+      this.d.logger.info(
+        { meeting: meeting.id, bytes: b.byteLength, ms: Date.now() - started },
+        'report: figures computed',
+      );
+      return b;
+    });
+    this.cacheBytes.set(meeting.id, { at: now, bytes });
+    bytes.catch(() => this.cacheBytes.delete(meeting.id));
+    return bytes;
+  }
+
+  private computeInput(meeting: Meeting, now: number): ComputeInput {
     const codes = this.d.participation.pointsOf(meeting.id);
     const participants = [...codes].map((c) => this.d.inventory.point(c)).filter((p) => p !== undefined);
-    const input: ComputeInput = {
+    return {
       meeting,
       participants,
       points: this.d.inventory.listPoints(),
@@ -115,16 +166,26 @@ export class ReportService {
       now,
       thresholds: thresholdsOf(this.d.status),
     };
+  }
+
+  private async compute(meeting: Meeting, now: number): Promise<MeetingReport> {
+    const started = Date.now();
+    const input = this.computeInput(meeting, now);
     const report = await (this.d.compute?.(input) ?? computeReport({ ...input, store: this.d.store }));
     this.d.logger.info(
-      { meeting: meeting.id, points: participants.length, ms: Date.now() - started },
+      { meeting: meeting.id, points: input.participants.length, ms: Date.now() - started },
       'report: figures computed',
     );
     return report;
   }
 
   private withCurrent(base: MeetingReport, meetingId: string): MeetingReport {
-    const notes = new Map(this.d.store.listMeetingOutageNotes(meetingId).map((n) => [n.outageId, n]));
+    return applyCurrent(base, this.current(meetingId));
+  }
+
+  /** Notes, checklist and roll call as they are now. */
+  private current(meetingId: string): CurrentParts {
+    const notes = this.d.store.listMeetingOutageNotes(meetingId);
     let tables: { checklist: ReportTable | null; rollCall: ReportTable | null };
     try {
       tables = this.checklist.tables(meetingId);
@@ -132,14 +193,6 @@ export class ReportService {
       this.d.logger.warn({ err, meeting: meetingId }, 'report: the checklist could not be read');
       tables = { checklist: null, rollCall: null };
     }
-    return {
-      ...base,
-      outages: base.outages.map((o) => {
-        const n = notes.get(o.id);
-        return { ...o, note: n ? presentNote(n, o.meeting) : null };
-      }),
-      checklist: tables.checklist,
-      rollCall: tables.rollCall,
-    };
+    return { notes, checklist: tables.checklist, rollCall: tables.rollCall };
   }
 }

@@ -1,9 +1,11 @@
 // The heavy work a pool worker does, each task a function of plain data: the report's figures from
 // the database (a connection of the worker's own, read-mostly), and its XLSX and PDF renderings.
-import type { MeetingReport } from '../../shared/report';
+import type { CsvTable, MeetingReport } from '../../shared/report';
 import type { ReportSettings } from '../../shared/report-settings';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { computeReport, type ReportThresholds } from '../report/compute';
+import { reportCsv } from '../report/csv';
+import { applyCurrent, reportBytes, reportOfBytes, type CurrentParts } from '../report/current';
 import { reportPdf } from '../report/pdf';
 import { pdfSamples } from '../report/pdf-samples';
 import { reportXlsx } from '../report/xlsx';
@@ -25,14 +27,21 @@ export interface ComputeInput {
   thresholds: ReportThresholds;
 }
 
+/** A report as an object, or as its UTF-8 JSON (what the request loop keeps: it never parses it). */
+export type ReportInput = { report: MeetingReport } | { json: Uint8Array };
+
 interface Tasks {
   'report.compute': [ComputeInput, MeetingReport];
-  'report.xlsx': [{ report: MeetingReport }, Uint8Array];
-  'report.pdf': [
-    { report: MeetingReport; settings: ReportSettings; number: number | null; issuedAt: number },
-    Uint8Array,
-  ];
+  /** The figures as UTF-8 JSON, handed back without a copy. */
+  'report.computeJson': [ComputeInput, Uint8Array];
+  /** The figures joined with the fresh parts (notes, checklist, roll call), as UTF-8 JSON. */
+  'report.view': [{ base: Uint8Array; current: CurrentParts; source: 'live' | 'snapshot' }, Uint8Array];
+  'report.csv': [{ json: Uint8Array; table: CsvTable; semicolon: boolean }, string];
+  'report.xlsx': [ReportInput, Uint8Array];
+  'report.pdf': [ReportInput & { settings: ReportSettings; number: number | null; issuedAt: number }, Uint8Array];
 }
+
+const reportOf = (i: ReportInput): MeetingReport => ('json' in i ? reportOfBytes(i.json) : i.report);
 
 export type TaskName = keyof Tasks;
 export type TaskInput<N extends TaskName> = Tasks[N][0];
@@ -44,8 +53,20 @@ export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknow
   const db = (): Store => (store ??= openSqliteStore(init.db, { checkpoint: 'none' }));
   const handlers: { [N in TaskName]: (input: TaskInput<N>) => Promise<TaskOutput<N>> } = {
     'report.compute': (i) => computeReport({ ...i, store: db() }),
-    'report.xlsx': async (i) => reportXlsx(i.report),
-    'report.pdf': async (i) => reportPdf({ ...i, samples: pdfSamples(db(), i.report) }),
+    'report.computeJson': async (i) => reportBytes(await computeReport({ ...i, store: db() })),
+    'report.view': async (i) => reportBytes(applyCurrent({ ...reportOfBytes(i.base), source: i.source }, i.current)),
+    'report.csv': async (i) => reportCsv(reportOfBytes(i.json), i.table, i.semicolon),
+    'report.xlsx': async (i) => reportXlsx(reportOf(i)),
+    'report.pdf': async (i) => {
+      const report = reportOf(i);
+      return reportPdf({
+        report,
+        settings: i.settings,
+        number: i.number,
+        issuedAt: i.issuedAt,
+        samples: pdfSamples(db(), report),
+      });
+    },
   };
   return {
     run: (name, input) => (handlers[name] as (i: unknown) => Promise<unknown>)(input),

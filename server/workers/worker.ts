@@ -11,7 +11,9 @@ parentPort!.on('message', (m: { id: number; name: TaskName; input: unknown }) =>
   void (async () => {
     try {
       const value = await tasks.run(m.name, m.input);
-      parentPort!.postMessage({ id: m.id, ok: true, value });
+      // Bytes that own their whole buffer go back without a copy (a report's JSON is tens of MB).
+      const own = value instanceof Uint8Array && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+      parentPort!.postMessage({ id: m.id, ok: true, value }, own ? [value.buffer as ArrayBuffer] : []);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       // An error a user reads carries its English too (UserError, FontsMissingError…).

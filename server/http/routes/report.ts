@@ -13,7 +13,6 @@ import { errorText, parseOrThrow } from '../../errors';
 import { requestLang } from '../errors';
 import { XLSX_MIME } from '../../importer';
 import type { Reports } from '../../report';
-import { reportCsv } from '../../report/csv';
 import { FontsMissingError } from '../../report/pdf-fonts';
 import { parseQuery } from '../query';
 import { reportSettingsRoutes } from './report-settings';
@@ -43,23 +42,26 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
   const r = Router();
   const { service, notes } = d.reports;
 
+  // The report travels as bytes from end to end: built in a pool worker, never parsed here (see
+  // ReportService.reportJson), so its size costs the request loop a copy, not a clone and a stringify.
   r.get('/meetings/:id/report', async (req, res) => {
-    res.json(await service.report(meetingId(req.params)));
+    const json = await service.reportJson(meetingId(req.params));
+    res.type('application/json; charset=utf-8').send(Buffer.from(json.buffer, json.byteOffset, json.byteLength));
   });
 
   r.get('/meetings/:id/report.csv', async (req, res) => {
     const id = meetingId(req.params);
     const q = parseQuery(CsvQuery, req.query);
-    const report = await service.report(id);
+    const csv = await d.reports.render.csv(await service.reportJson(id), q.table, q.delimiter === 'semicolon');
     res
       .type('text/csv; charset=utf-8')
       .attachment(fileName(id, d.clock.now(), `${q.table}.csv`))
-      .send(reportCsv(report, q.table, q.delimiter === 'semicolon'));
+      .send(csv);
   });
 
   r.get('/meetings/:id/report.xlsx', async (req, res) => {
     const id = meetingId(req.params);
-    const buf = await d.reports.render.xlsx(await service.report(id));
+    const buf = await d.reports.render.xlsx(await service.reportJson(id));
     res
       .type(XLSX_MIME)
       .attachment(fileName(id, d.clock.now(), 'xlsx'))
@@ -69,7 +71,7 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
   r.get('/meetings/:id/report.pdf', async (req, res) => {
     const id = meetingId(req.params);
     const q = parseQuery(PdfQuery, req.query);
-    const buf = await d.reports.render.pdf(await service.report(id), {
+    const buf = await d.reports.render.pdf(await service.reportJson(id), {
       number: q.number ?? null,
       issuedAt: d.clock.now(),
     });

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reportCsv } from '../../../server/report/csv';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { api, startTestApp, type TestApp } from '../../helpers/app';
 import { MEETING, seed } from '../../unit/report/fixture';
@@ -113,5 +114,31 @@ describe('heavy request work in worker threads', () => {
     expect(after.get(process.pid)).toBe(0);
     const kept = [...before].filter(([tid]) => after.has(tid));
     expect(kept.map(([tid]) => after.get(tid))).toEqual(kept.map(([, nice]) => nice));
+  });
+
+  it('[H13.2] with workers the report travels as bytes; JSON and CSV equal the report computed as an object', async () => {
+    const t = await seeded({});
+    const path = `/api/meetings/${MEETING.id}/report`;
+    // The bytes path (the route) and the object path (the service, computing in the same pool).
+    const [a, object] = await Promise.all([api(t, 'GET', path), t.app.reports.service.report(MEETING.id)]);
+    expect(a.status).toBe(200);
+    expect(a.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    type Json = { generatedAt: string; outages: { open: boolean }[] } & Record<string, unknown>;
+    // The same report but for the instant each was computed at: an open outage runs until then.
+    const strip = (r: Json) => ({
+      ...r,
+      generatedAt: null,
+      outages: r.outages.map((o) =>
+        o.open ? { ...o, endedAt: null, durationMs: null, lineTestMs: null, liveMs: null } : o,
+      ),
+    });
+    const b = JSON.parse(JSON.stringify(object)) as Json;
+    expect(a.json.outages.length).toBeGreaterThan(0);
+    expect(strip(a.json)).toEqual(strip(b));
+    const csv = await api(t, 'GET', `${path}.csv?table=units`);
+    expect(csv.status).toBe(200);
+    // fetch's text() drops the byte-order mark the CSV starts with.
+    expect(csv.json).toBe(reportCsv(object, 'units').replace(/^\uFEFF/, ''));
+    for (const what of ['xlsx', 'pdf']) expect((await api(t, 'GET', `${path}.${what}`)).status).toBe(200);
   });
 });
