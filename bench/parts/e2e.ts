@@ -233,6 +233,7 @@ export async function size(
     const rowsH = (after.rows - rows0) * perHour;
     const label = `e2e ${n.toLocaleString('en-US')} pts`;
     const big = n >= 10_000;
+    const live = big && !load;
     ctx.log(`${label}: ${JSON.stringify({ cpu, rss, rssParts, r, up, upBefore, load, outages0, outagesAfter })}`);
     const reportRows: BenchResult[] = load
       ? [
@@ -258,10 +259,11 @@ export async function size(
         name: `${label}: server CPU (both processes + fping)`,
         value: pct(cpu.total),
         unit: '% of a core',
-        target: big ? '< 100 %' : undefined,
-        ok: big ? cpu.total < 1 : undefined,
+        // The live path's budgets; with a report the server also carries the report's worker (recorded).
+        target: live ? '< 100 %' : undefined,
+        ok: live ? cpu.total < 1 : undefined,
         note:
-          `server ${pct(cpu.server)} %, monitor ${pct(cpu.monitor)} %, fping ${pct(cpu.fping)} %` +
+          `${load ? 'with the report, XLSX and PDF in the server: ' : ''}server ${pct(cpu.server)} %, monitor ${pct(cpu.monitor)} %, fping ${pct(cpu.fping)} %` +
           `${cpu.other > 0.001 ? `, other ${pct(cpu.other)} %` : ''}; machine ${pct(cpu.machine)} % of all cores; ` +
           `${up.toLocaleString('en-US')} up`,
       },
@@ -269,8 +271,8 @@ export async function size(
         name: `${label}: peak RSS (both processes + fping)`,
         value: mib(rss),
         unit: 'MiB',
-        target: big ? '< 400 MB' : undefined,
-        ok: big ? rss < 400e6 : undefined,
+        target: live ? '< 400 MB' : undefined,
+        ok: live ? rss < 400e6 : undefined,
         note:
           `server ${mib(rssParts.server)}, monitor ${mib(rssParts.monitor)}, fping ${mib(rssParts.fping)} MiB at the peak; ` +
           `mean ${firstMin} MiB over the first minute, ${lastMin} MiB over the last`,
