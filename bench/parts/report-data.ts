@@ -15,6 +15,7 @@ import {
 } from '../../server/store/rollup-codec';
 import { openSqliteStore } from '../../server/store/sqlite';
 import { loopbackHost } from '../lib/province';
+import { seededRandom } from '../../server/lab/generate';
 
 export interface ReportDataOptions {
   file: string;
@@ -31,20 +32,8 @@ export interface ReportData {
 
 const B10 = 10_000;
 
-/** mulberry32: small, fast, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export function generateReportData(o: ReportDataOptions): ReportData {
-  const rand = rng(20_260_306);
+  const rand = seededRandom(20_260_306);
   const districts = Math.max(1, Math.round(o.points / 200));
   const units: Unit[] = [{ id: 'BT', name: 'Tỉnh Bình Thử', level: 'province', parent: null }];
   const points: Point[] = [];

@@ -11,6 +11,7 @@ import { RollupBuffer } from '../../server/store/rollup';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { RollupRow, Store } from '../../server/store/types';
 import type { BenchPart, BenchResult } from '../lib/types';
+import { seededRandom } from '../../server/lab/generate';
 
 export type RollupLayout = 'blocks' | 'rows';
 
@@ -38,18 +39,6 @@ export interface RollupsMeasure {
 
 const T0 = Date.parse('2026-03-06T07:30:00+07:00');
 const logger = pino({ level: 'silent' });
-
-/** mulberry32: deterministic results, so two runs measure the same work. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The merge of the one-row-per-bucket table, as sqlite.ts wrote it before migration 9.
 export const LEGACY_UPSERT = `INSERT INTO rollups (point, host, t, sent, received, rtt_min, rtt_avg, rtt_max, jitter)
@@ -106,7 +95,7 @@ export function measureRollups(o: RollupsRun): RollupsMeasure {
   };
 
   const buffer = new RollupBuffer({ store, clock, logger });
-  const random = rng(14);
+  const random = seededRandom(14);
   const targets = Array.from({ length: o.points }, (_, i) => ({
     point: `P${String(i).padStart(5, '0')}`,
     host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,

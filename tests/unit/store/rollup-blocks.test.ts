@@ -19,6 +19,7 @@ import type { RollupRow, Store } from '../../../server/store/types';
 import { MemoryStore } from '../../helpers/memory-store';
 import { LIVE, LT, MEETING, NOW, POINTS, THRESHOLDS, UNITS, seed } from '../report/fixture';
 import { rollup } from './fixtures';
+import { seededRandom } from '../../../server/lab/generate';
 
 const dir = mkdtempSync(join(tmpdir(), 'dc-rollup-blocks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,18 +41,6 @@ const ints = (s: string | null): number[] => (s ? s.split(/[,:]/).map(Number) : 
 function oldDigest(db: Database.Database, q: RollupDigestQuery) {
   const r = db.prepare(OLD_DIGEST).get({ ...q }) as { sent: number; rtt: string | null; odd: string | null };
   return finishDigest(q, r.sent, ints(r.rtt), ints(r.odd));
-}
-
-/** mulberry32 */
-function rng(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const T = LIVE;
@@ -113,7 +102,7 @@ describe('[RS2] round trip against the one-row-per-bucket table', () => {
     const old = new Database(legacy.file, { readonly: true });
     try {
       for (const start of [1, 2, 3, 14]) {
-        const random = rng(start);
+        const random = seededRandom(start);
         for (let batch = 0; batch < 40; batch++) {
           // Mostly recent buckets, and now and then one into a bucket written long ago (a late merge).
           const rows = randomRows(random, 1 + Math.floor(random() * 25));
@@ -193,7 +182,7 @@ describe('[RS3] the report digest', () => {
     const legacy = openLegacyRollups(fileFor('digest-legacy'));
     const old = new Database(legacy.file, { readonly: true });
     try {
-      const random = rng(7);
+      const random = seededRandom(7);
       for (let batch = 0; batch < 60; batch++) {
         const rows = randomRows(random, 20);
         store.writeRollups(rows);
@@ -265,7 +254,7 @@ describe('[RS4] migration 9', () => {
     const seeded = openSqliteStore(file, { checkpoint: 'inline' });
     seed(recording(seeded, written));
     // More than one conversion batch, and buckets merged twice.
-    const extra = randomRows(rng(9), 12_000).map((r, i) => ({
+    const extra = randomRows(seededRandom(9), 12_000).map((r, i) => ({
       ...r,
       point: `P${1 + (i % 3)}`,
       host: i % 2 === 0 ? '10.0.0.1' : '10.0.0.19',
