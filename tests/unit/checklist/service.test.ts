@@ -96,7 +96,7 @@ describe('checklist service', () => {
       code: 'conflict',
       current: { point: 'HT', item: 'am-thanh', result: 'pass', note: 'Rõ hai chiều', by: 'kt.an', version: 1 },
     });
-    expect(c.message).toMatch(/version 1 by kt\.an/);
+    expect(c.message).toMatch(/phiên bản 1.*kt\.an/);
     // The loser retries on the version it was shown: now it applies, on top.
     rig.service.setItem(techB, { ...w, version: c.current.version, result: 'fail' });
     expect(rig.service.history(M, {}).map((h) => [h.by, h.value])).toEqual([
@@ -133,7 +133,7 @@ describe('checklist service', () => {
     rig = makeRig();
     const w = { meetingId: M, point: 'HT-CL', item: 'camera', result: 'pass', version: 0 } as const;
     expect(() => rig.service.setItem(viewer, w)).toThrow(ForbiddenError);
-    expect(() => rig.service.setItem(techCX, w)).toThrow(/within HT-CX/);
+    expect(() => rig.service.setItem(techCX, w)).toThrow(/trong đơn vị HT-CX/);
     expect(() => rig.service.setItem(techA, { ...w, meetingId: 'khong-co' })).toThrow(NotFoundError);
     expect(() => rig.service.setItem(techA, { ...w, point: 'KHONG' })).toThrow(NotFoundError);
     expect(() => rig.service.setItem(techA, { ...w, item: 'khong-co' })).toThrow(/không có mục kiểm tra “khong-co”/);
@@ -185,7 +185,7 @@ describe('checklist service', () => {
     expect(() => rig.service.deleteTemplate('mac-dinh')).toThrow(ValidationError);
     expect(() =>
       rig.service.saveTemplate('mac-dinh', { name: 'x', isDefault: false, items: DEFAULT_CHECKLIST_ITEMS }),
-    ).toThrow(/default/);
+    ).toThrow(/mẫu mặc định/);
     expect(() => rig.service.saveTemplate('bad', { name: 'x', items: [{ key: 'A B', label: '' }] })).toThrow(
       ValidationError,
     );
