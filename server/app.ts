@@ -29,6 +29,8 @@ import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
 import { alertRoutes } from './http/routes/alerts';
+import { maintenanceRoutes } from './http/routes/maintenance';
+import { AlertGate } from './alerts/gate';
 import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
 import { displayLinkRoutes, displayRoutes } from './http/routes/display';
@@ -301,6 +303,13 @@ export function createApp(opts: AppOptions): App {
     clock,
     logger,
     pollMs: opts.alertsPollMs,
+    // Issue 17 point 4: planned work mutes, outside the meeting windows only the daily digest.
+    gate: new AlertGate({
+      store: store.maintenance,
+      inventory: () => inventory.data(),
+      windows: opts.windows,
+      logger,
+    }),
   });
 
   const app = express();
@@ -372,6 +381,7 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', importRoutes({ inventory, clock, logger, parsers: uploads }));
   app.use('/api', checklistRoutes({ checklist: checklist.service, clock }));
   app.use('/api', reportRoutes({ reports, clock }));
+  app.use('/api', maintenanceRoutes({ store: store.maintenance, inventory, clock }));
   app.use('/api', alertRoutes({ dispatcher: alerts, store: store.alerts, rules: opts.alerts?.rules ?? [] }));
   app.use('/api', noRoute);
   const staticDir =
