@@ -31,6 +31,7 @@ import { createChecklist, publishChecklistEvents, type Checklist } from './check
 import { alertRoutes } from './http/routes/alerts';
 import { maintenanceRoutes } from './http/routes/maintenance';
 import { AlertGate } from './alerts/gate';
+import { DailyDigest } from './alerts/digest';
 import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
 import { displayLinkRoutes, displayRoutes } from './http/routes/display';
@@ -162,6 +163,8 @@ export interface App {
   reports: Reports;
   /** Delivers the alert outbox (server/alerts/dispatcher.ts). */
   alerts: AlertDispatcher;
+  /** The daily digest of incidents outside the meeting windows (`alerts.digest`), or null. */
+  digest: DailyDigest | null;
   engineName: string;
   /** The health as clients see it (`server:health`, snapshots, /api/health). */
   serverHealth(): ServerHealth;
@@ -312,6 +315,20 @@ export function createApp(opts: AppOptions): App {
     }),
   });
 
+  // Issue 17 point 4: once a day, what the gate held outside the meeting windows.
+  const digestConfig = opts.alerts?.digest;
+  const digest = digestConfig
+    ? new DailyDigest({
+        config: digestConfig,
+        store: store.maintenance,
+        incidents: store.alerts,
+        channel: (id) => alertChannels.find((c) => c.channel.config.id === id),
+        clock,
+        logger,
+        pollMs: opts.alertsPollMs === undefined ? undefined : Math.max(opts.alertsPollMs, 1000),
+      })
+    : null;
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -461,6 +478,7 @@ export function createApp(opts: AppOptions): App {
     checklist,
     reports,
     alerts,
+    digest,
     get engineName() {
       return monitor.engineName;
     },
@@ -473,6 +491,7 @@ export function createApp(opts: AppOptions): App {
       reports.start();
       sockets.start();
       alerts.start();
+      digest?.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
@@ -489,6 +508,7 @@ export function createApp(opts: AppOptions): App {
       checklist.stop();
       reports.stop();
       sockets.stop();
+      await digest?.stop();
       await alerts.stop();
       metrics?.stop();
       await uploads.close();

@@ -9,7 +9,17 @@ import type { MaintenanceView } from '../../../shared/maintenance';
 import { toWireInstant } from '../../../shared/time';
 import type { EngineFactory } from '../../../server/monitor';
 import { createEngine } from '../../../server/probe';
-import { api, meetingNow, startTestApp, tinyProvince, userCookie, waitFor, type TestApp } from '../../helpers/app';
+import { dueAt, vnDay } from '../../../server/alerts/digest';
+import {
+  api,
+  JumpClock,
+  meetingNow,
+  startTestApp,
+  tinyProvince,
+  userCookie,
+  waitFor,
+  type TestApp,
+} from '../../helpers/app';
 import { HttpReceiver } from '../../helpers/receivers';
 
 const apps: TestApp[] = [];
@@ -82,6 +92,68 @@ describe('the alert gate: meeting windows and planned work', () => {
     const gated = t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER);
     expect(gated.map((g) => [g.incident, g.action])).toEqual([[held[0], 'digest']]);
     expect(t.store.alerts.listDeliveries({ limit: 100 }).map((d) => d.incident)).not.toContain(held[0]);
+  });
+
+  it("[AL31][AL34] a cut outside every meeting window sends nothing, then appears in the next morning's digest, once", async () => {
+    const hook = await new HttpReceiver().start();
+    receivers.push(hook);
+    const { units, points } = tinyProvince(92, 2);
+    // The app's clock: tomorrow at 12:00 (Vietnam time) and running, so that the digest hour
+    // (07:00) has passed for that day and the next one is the day after, whatever the real hour.
+    const clock = new JumpClock();
+    clock.offset = dueAt(vnDay(Date.now() + 24 * HOUR), '12:00') - Date.now();
+    const later = meetingNow('hop-tuan-sau', 'live', { levels: [], points: ['C2'] }, clock.now() + 7 * 24 * HOUR);
+    const cut = new Set<string>();
+    const t = await startTestApp({
+      units,
+      points,
+      meetings: [later],
+      alerts: {
+        channels: [{ id: 'ops', kind: 'webhook', url: `${hook.url}/hook` }],
+        rules: [{ channel: 'ops' }],
+        digest: { at: '07:00', channels: ['ops'] },
+      },
+      alertsPollMs: 100,
+      cadence: FAST,
+      engine: cuttableEngine(cut),
+      clock,
+    });
+    apps.push(t);
+    const host = points.find((p) => p.code === 'C2')!.targets[0]!.host;
+    cut.add(host);
+    const [opened] = await waitFor('C2 outage routed', () => routedOpenings(t, 'C2'), 20_000);
+    cut.delete(host);
+    const recovered = opened!.replace('-open', '-recovered');
+    await waitFor(
+      'C2 recovery routed',
+      () => t.store.alerts.getIncident(recovered) && t.store.alerts.unroutedIncidents(10).length === 0,
+      20_000,
+    );
+    await t.app.digest!.tick();
+    // Nothing was sent: not the outage, not its recovery, no digest before its hour.
+    expect(hook.requests).toEqual([]);
+    expect(t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER).map((g) => g.incident)).toEqual([
+      opened,
+      recovered,
+    ]);
+
+    // The next morning, 07:00:05: the digest job (on the app's clock) sends one message.
+    clock.jump(dueAt(vnDay(clock.now() + 24 * HOUR), '07:00') + 5_000 - clock.now());
+    await t.app.digest!.tick();
+    await waitFor('digest delivered', () => hook.requests.length >= 1, 10_000);
+    await t.app.digest!.tick();
+    expect(hook.requests).toHaveLength(1);
+    const req = hook.requests[0]!;
+    expect(Number(req.headers['x-diemcau-delivery'])).toBeLessThan(0);
+    const body = JSON.parse(req.body) as HookBody & { message: { title: string; text: string } };
+    expect(body.incident).toMatchObject({ kind: 'digest', severity: 'info', points: [{ code: 'C2' }] });
+    expect(body.message.title).toMatch(
+      /^\[diemcau\] TỔNG HỢP SỰ CỐ NGOÀI GIỜ HỌP đến 07:00:0\d \d\d\/\d\d\/\d{4}: 1 sự cố$/,
+    );
+    expect(body.message.text).toContain('• Điểm cầu xã Số 2 (Xã Số 2): mất kết nối ');
+    expect(body.message.text).toMatch(/gián đoạn \d+ giây/);
+    // Reported once: nothing waits for the next digest.
+    expect(t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 
   it('[AL30] a point under planned work sends nothing, while another point of the same meeting does', async () => {
