@@ -40,3 +40,9 @@ export const MaintenanceView = z.object({
   createdAt: Instant,
 });
 export type MaintenanceView = z.infer<typeof MaintenanceView>;
+
+/** GET /api/maintenance/now: the points under planned work at this moment, with their entry. */
+export const PlannedNow = z.object({
+  planned: z.array(z.object({ point: z.string(), entry: z.number(), reason: z.string(), end: Instant })),
+});
+export type PlannedNow = z.infer<typeof PlannedNow>;

@@ -61,6 +61,7 @@ export const en: Messages = {
     collapse: 'Collapse',
     expand: 'Expand',
     backup: 'BK',
+    planned: 'Planned maintenance',
   },
   feed: {
     title: 'Outages',

@@ -63,6 +63,7 @@ export const vi = {
     collapse: 'Thu gọn',
     expand: 'Mở rộng',
     backup: 'DP',
+    planned: 'Đang bảo trì theo kế hoạch',
   },
   feed: {
     title: 'Sự cố',

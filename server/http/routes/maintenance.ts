@@ -3,7 +3,8 @@
 // admins create, change and delete them (`inventory:write`).
 import { Router } from 'express';
 import { z } from 'zod';
-import { MaintenanceInput, type MaintenanceView } from '../../../shared/maintenance';
+import { MaintenanceInput, type MaintenanceView, type PlannedNow } from '../../../shared/maintenance';
+import { coveringEntry } from '../../alerts/gate';
 import { toWireInstant } from '../../../shared/time';
 import { authOf, requireAction } from '../../auth/middleware';
 import { issueOf, NotFoundError, parseOrThrow, ValidationError } from '../../errors';
@@ -63,6 +64,19 @@ export function maintenanceRoutes(d: { store: MaintenanceStore; inventory: Inven
       q.to === undefined ? undefined : Date.parse(q.to),
     );
     res.json({ entries: rows.map((row) => maintenanceView(row, d.inventory)) });
+  });
+
+  // The points under planned work now (a unit's entry: the points of its subtree), for the dashboard.
+  r.get('/maintenance/now', (_req, res) => {
+    const now = d.clock.now();
+    const entries = d.store.listMaintenance(now, now + 1);
+    const units = new Map(d.inventory.listUnits().map((u) => [u.id, u]));
+    const planned: PlannedNow['planned'] = [];
+    for (const p of d.inventory.listPoints()) {
+      const e = coveringEntry(entries, p.code, p.unit, units, now);
+      if (e) planned.push({ point: p.code, entry: e.id, reason: e.reason, end: toWireInstant(e.end) });
+    }
+    res.json({ planned } satisfies PlannedNow);
   });
 
   r.post('/maintenance', requireAction('inventory:write'), (req, res) => {

@@ -1,0 +1,91 @@
+// Planned work in Debian's Chromium (docs/ALERTS.md "Planned work", AL30, AL36): the real app on a real
+// SQLite file, the real fping engine with one point's replies dropped (its line cut for the works),
+// a real webhook receiver. An admin enters the works through the API; the point's tile says
+// "Đang bảo trì theo kế hoạch", the cut sends nothing, while another point's cut is alerted.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toWireInstant } from '../../shared/time';
+import type { EngineFactory } from '../../server/monitor';
+import { createEngine } from '../../server/probe';
+import { api, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../helpers/app';
+import { launchChromium, type LaunchedBrowser } from '../helpers/browser';
+import { HttpReceiver } from '../helpers/receivers';
+
+const HOUR = 3_600_000;
+const cut = new Set<string>();
+const engine: EngineFactory = (o) =>
+  createEngine({ ...o, kind: 'fping', onResult: (r) => o.onResult(cut.has(r.host) ? { ...r, rtt: null } : r) });
+const { units, points } = tinyProvince(93, 3);
+const host = (code: string) => points.find((p) => p.code === code)!.targets[0]!.host;
+let t: TestApp;
+let hook: HttpReceiver;
+let chromium: LaunchedBrowser;
+
+beforeAll(async () => {
+  hook = await new HttpReceiver().start();
+  t = await startTestApp({
+    units,
+    points,
+    meetings: [meetingNow('hop-huyen', 'live')],
+    staticDir: join(import.meta.dirname, '..', '..', 'client', 'dist'),
+    alerts: { channels: [{ id: 'ops', kind: 'webhook', url: `${hook.url}/hook` }], rules: [{ channel: 'ops' }] },
+    alertsPollMs: 100,
+    engine,
+  });
+  chromium = await launchChromium();
+  const [name, ...value] = t.cookie.split('=');
+  await chromium.context.addCookies([{ name: name ?? '', value: value.join('='), url: t.url }]);
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await t?.dispose();
+  await hook?.stop();
+});
+
+const alertedCodes = () =>
+  hook.requests.flatMap((r) =>
+    (JSON.parse(r.body) as { incident: { points: { code: string }[] } }).incident.points.map((p) => p.code),
+  );
+
+describe('planned work on the dashboard', () => {
+  it('[AL30][AL36] a point under planned work shows as planned and its cut sends nothing; another point is alerted', async () => {
+    const now = Date.now();
+    const made = await api(t, 'POST', '/api/maintenance', {
+      target: { kind: 'point', id: 'C2' },
+      start: toWireInstant(now - 10 * 60_000),
+      end: toWireInstant(now + 2 * HOUR),
+      reason: 'Thay thiết bị đầu cuối',
+    });
+    expect(made.status).toBe(201);
+
+    const page = await chromium.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(t.url);
+    await expect.poll(() => page.locator('[data-testid^="tile-"]').count(), { timeout: 20_000 }).toBe(points.length);
+    const tile = page.getByTestId('tile-C2');
+    await expect.poll(() => tile.getAttribute('data-planned'), { timeout: 10_000 }).toBe('true');
+    expect(await tile.textContent()).toContain('Đang bảo trì theo kế hoạch');
+    expect(await page.getByTestId('tile-C1').getAttribute('data-planned')).toBeNull();
+
+    cut.add(host('C2'));
+    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 20_000 }).toBe('down');
+    // Still shown as planned while down; its reason in the tooltip.
+    expect(await tile.getAttribute('data-planned')).toBe('true');
+    expect(await tile.getAttribute('title')).toContain('Thay thiết bị đầu cuối');
+    await waitFor(
+      'C2 opening routed',
+      () => {
+        const i = t.store.alerts.getIncident('outage-1-open');
+        return i !== undefined && t.store.alerts.unroutedIncidents(10).length === 0;
+      },
+      20_000,
+    );
+
+    cut.add(host('C1'));
+    await waitFor('C1 alerted', () => alertedCodes().includes('C1'), 20_000);
+    expect(alertedCodes()).not.toContain('C2');
+    expect(errors).toEqual([]);
+  });
+});
