@@ -4,6 +4,7 @@
 // "Đang bảo trì theo kế hoạch", the cut sends nothing, while another point's cut is alerted.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MeetingReport } from '../../shared/report';
 import { toWireInstant } from '../../shared/time';
 import type { EngineFactory } from '../../server/monitor';
 import { createEngine } from '../../server/probe';
@@ -87,5 +88,27 @@ describe('planned work on the dashboard', () => {
     await waitFor('C1 alerted', () => alertedCodes().includes('C1'), 20_000);
     expect(alertedCodes()).not.toContain('C2');
     expect(errors).toEqual([]);
+  });
+
+  it('[AL37] the report marks the planned work and the outage inside it; the other outage is not marked', async () => {
+    // After the first test: C2 cut under planned work, C1 cut outside it.
+    const r = await api(t, 'GET', '/api/meetings/hop-huyen/report');
+    expect(r.status).toBe(200);
+    const report = r.json as MeetingReport;
+    expect(report.planned).toEqual([
+      expect.objectContaining({ point: 'C2', pointName: 'Điểm cầu xã Số 2', reason: 'Thay thiết bị đầu cuối' }),
+    ]);
+    const byPoint = (code: string) => report.outages.filter((o) => o.point === code);
+    expect(byPoint('C2').length).toBeGreaterThan(0);
+    for (const o of byPoint('C2'))
+      expect(o.planned).toEqual({ entry: report.planned![0]!.entry, reason: 'Thay thiết bị đầu cuối' });
+    expect(byPoint('C1').length).toBeGreaterThan(0);
+    for (const o of byPoint('C1')) expect(o.planned).toBeNull();
+    const csv = await fetch(`${t.url}/api/meetings/hop-huyen/report.csv?table=outages`, {
+      headers: { cookie: t.cookie },
+    });
+    const text = await csv.text();
+    expect(text.split('\n')[0]).toContain('Bảo trì theo kế hoạch');
+    expect(text.split('\n').filter((l) => l.includes('Thay thiết bị đầu cuối'))).toHaveLength(byPoint('C2').length);
   });
 });
