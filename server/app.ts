@@ -311,6 +311,7 @@ export function createApp(opts: AppOptions): App {
       store: store.maintenance,
       inventory: () => inventory.data(),
       windows: opts.windows,
+      holdOutsideWindows: opts.alerts?.digest !== undefined,
       logger,
     }),
   });

@@ -2,9 +2,9 @@
 // window. Called once per incident by the dispatcher's routing step, before any channel is chosen:
 // - [AL30] an incident whose every point is under planned work (a maintenance entry on the point or on
 //   a unit above it) at the outage's start is muted: no channel, recorded as muted;
-// - [AL31] an incident detected while none of its points' meetings has its monitoring window open
-//   (the line-test and live windows with their lead and tail times, shared/phase.ts windowAt) goes to
-//   no channel now: it waits for the daily digest (server/alerts/digest.ts);
+// - [AL31] with a daily digest configured, an incident detected while none of its points' meetings has
+//   its monitoring window open (the line-test and live windows with their lead and tail times,
+//   shared/phase.ts windowAt) goes to no channel now: it waits for the digest (server/alerts/digest.ts);
 // - [AL32] a recovery follows its opening: muted or held for the digest when the opening was;
 // - tests always pass.
 // The verdicts are stored (store.maintenance, migration 11) so that the digest and a recovery can
@@ -27,6 +27,11 @@ export interface AlertGateOptions {
   /** The inventory as it is now (read on each decision). */
   inventory: () => GateInventory;
   windows?: WindowConfig;
+  /**
+   * Whether incidents outside the meeting windows are held for a digest: only when one is configured
+   * (`alerts.digest`); without it they are sent as before, not held for a digest that never comes.
+   */
+  holdOutsideWindows: boolean;
   logger: Logger;
 }
 
@@ -113,6 +118,7 @@ export class AlertGate {
         // The entries that cover the outage's start.
         const entries = this.o.store.listMaintenance(i.start - 1, i.start + 1);
         v = judge(i, this.o.inventory(), entries, this.o.windows);
+        if (v.action === 'digest' && !this.o.holdOutsideWindows) v = { action: 'send' };
       }
       if (v.action === 'send') return true;
       this.o.store.addGated({

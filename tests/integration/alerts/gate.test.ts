@@ -54,16 +54,22 @@ function routedOpenings(t: TestApp, code: string): string[] | false {
   return out.length > 0 ? out : false;
 }
 
-async function setup(): Promise<{ t: TestApp; hook: HttpReceiver; cut: Set<string>; host: (c: string) => string }> {
+async function setup(
+  digest = true,
+): Promise<{ t: TestApp; hook: HttpReceiver; cut: Set<string>; host: (c: string) => string; clock: JumpClock }> {
   const hook = await new HttpReceiver().start();
   receivers.push(hook);
   const { units, points } = tinyProvince(91, 3);
+  // The app's clock at noon (Vietnam time), running: the digest hour (07:00) is well away.
+  const clock = new JumpClock();
+  clock.offset = dueAt(vnDay(Date.now() + 24 * HOUR), '12:00') - Date.now();
   // Only C1 takes part in a meeting whose live window is open now; C2 and C3 are in none.
-  const live = meetingNow('hop-sang', 'live', { levels: [], points: ['C1', 'C3'] });
-  const later = meetingNow('hop-tuan-sau', 'live', { levels: [], points: ['C2'] }, Date.now() + 7 * 24 * HOUR);
+  const live = meetingNow('hop-sang', 'live', { levels: [], points: ['C1', 'C3'] }, clock.now());
+  const later = meetingNow('hop-tuan-sau', 'live', { levels: [], points: ['C2'] }, clock.now() + 7 * 24 * HOUR);
   const alerts: AlertsConfig = {
     channels: [{ id: 'ops', kind: 'webhook', url: `${hook.url}/hook` }],
     rules: [{ channel: 'ops' }],
+    ...(digest ? { digest: { at: '07:00', channels: ['ops'] } } : {}),
   };
   const cut = new Set<string>();
   const t = await startTestApp({
@@ -74,10 +80,11 @@ async function setup(): Promise<{ t: TestApp; hook: HttpReceiver; cut: Set<strin
     alertsPollMs: 100,
     cadence: FAST,
     engine: cuttableEngine(cut),
+    clock,
   });
   apps.push(t);
   const host = (code: string) => points.find((p) => p.code === code)!.targets[0]!.host;
-  return { t, hook, cut, host };
+  return { t, hook, cut, host, clock };
 }
 
 describe('the alert gate: meeting windows and planned work', () => {
@@ -92,6 +99,13 @@ describe('the alert gate: meeting windows and planned work', () => {
     const gated = t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER);
     expect(gated.map((g) => [g.incident, g.action])).toEqual([[held[0], 'digest']]);
     expect(t.store.alerts.listDeliveries({ limit: 100 }).map((d) => d.incident)).not.toContain(held[0]);
+  });
+
+  it('[AL31] without a digest configured, a cut outside every meeting window is sent at once (nothing held)', async () => {
+    const { t, hook, cut, host } = await setup(false);
+    cut.add(host('C2'));
+    await waitFor('C2 alert delivered', () => bodies(hook).some((b) => b.incident.points[0]?.code === 'C2'), 20_000);
+    expect(t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 
   it("[AL31][AL34] a cut outside every meeting window sends nothing, then appears in the next morning's digest, once", async () => {
@@ -157,8 +171,8 @@ describe('the alert gate: meeting windows and planned work', () => {
   });
 
   it('[AL30] a point under planned work sends nothing, while another point of the same meeting does', async () => {
-    const { t, hook, cut, host } = await setup();
-    const now = Date.now();
+    const { t, hook, cut, host, clock } = await setup();
+    const now = clock.now();
     const made = await api(t, 'POST', '/api/maintenance', {
       target: { kind: 'point', id: 'C3' },
       start: toWireInstant(now - HOUR),
