@@ -111,4 +111,38 @@ describe('planned work on the dashboard', () => {
     expect(text.split('\n')[0]).toContain('Bảo trì theo kế hoạch');
     expect(text.split('\n').filter((l) => l.includes('Thay thiết bị đầu cuối'))).toHaveLength(byPoint('C2').length);
   });
+
+  it('[AL33][AL36] an admin enters planned work on a unit in the admin screen; a bad span is refused in Vietnamese; its point then shows as planned', async () => {
+    const page = await chromium.context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(t.url);
+    await page.getByTestId('admin-toggle').click();
+    await page.getByTestId('admin-tab-maintenance').click();
+    const local = (ms: number) => toWireInstant(ms).slice(0, 16); // Vietnam time, as the form reads it
+    const now = Date.now();
+    await page.getByTestId('maintenance-kind').selectOption('unit');
+    await page.getByTestId('maintenance-target').fill('C3');
+    await page.getByTestId('maintenance-start').fill(local(now + HOUR));
+    await page.getByTestId('maintenance-end').fill(local(now - HOUR));
+    await page.getByTestId('maintenance-reason').fill('Cắt điện theo lịch của điện lực');
+    await page.getByTestId('maintenance-add').click();
+    await expect.poll(() => page.getByTestId('maintenance-error').textContent()).toContain('kết thúc phải sau bắt đầu');
+    await page.getByTestId('maintenance-start').fill(local(now - 5 * 60_000));
+    await page.getByTestId('maintenance-end').fill(local(now + HOUR));
+    await page.getByTestId('maintenance-add').click();
+    const panel = page.getByTestId('maintenance-panel');
+    await expect.poll(() => panel.textContent()).toContain('Đơn vị: Xã Số 3 (C3)');
+    expect(await panel.textContent()).toContain('Cắt điện theo lịch của điện lực');
+    const list = await api(t, 'GET', '/api/maintenance');
+    const entry = (list.json.entries as { target: { id: string }; start: string }[]).find((e) => e.target.id === 'C3')!;
+    expect(entry.start).toBe(`${local(now - 5 * 60_000)}:00.000+07:00`);
+
+    await page.goto(t.url);
+    const tile = page.getByTestId('tile-C3');
+    await expect.poll(() => tile.getAttribute('data-planned'), { timeout: 15_000 }).toBe('true');
+    expect(await tile.textContent()).toContain('Đang bảo trì theo kế hoạch');
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 // Vietnamese is the default language; en.ts must provide exactly these keys (typed by `Messages`).
+import { maintenanceVi } from './maintenance.vi';
 import type { ImportColumn } from '../../../shared/import';
 import type { Role, SessionEndReason } from '../../../shared/protocol';
 import type { Level, OutageType, Phase, PointState } from '../../../shared/schemas';
@@ -293,6 +294,7 @@ export const vi = {
   report: reportVi,
   wall: wallVi,
   alertChannels: alertsVi,
+  maintenance: maintenanceVi,
 };
 
 export type Messages = typeof vi;
