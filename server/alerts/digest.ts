@@ -128,7 +128,7 @@ export function renderDigest(i: Incident, lang: AlertLanguage, link: (code: stri
 export class DailyDigest {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
-  private stopped = true;
+  private stopped = false;
 
   constructor(private readonly o: DigestOptions) {}
 
