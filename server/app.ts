@@ -29,6 +29,9 @@ import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
 import { alertRoutes } from './http/routes/alerts';
+import { maintenanceRoutes } from './http/routes/maintenance';
+import { AlertGate } from './alerts/gate';
+import { DailyDigest } from './alerts/digest';
 import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
 import { displayLinkRoutes, displayRoutes } from './http/routes/display';
@@ -160,6 +163,8 @@ export interface App {
   reports: Reports;
   /** Delivers the alert outbox (server/alerts/dispatcher.ts). */
   alerts: AlertDispatcher;
+  /** The daily digest of incidents outside the meeting windows (`alerts.digest`), or null. */
+  digest: DailyDigest | null;
   engineName: string;
   /** The health as clients see it (`server:health`, snapshots, /api/health). */
   serverHealth(): ServerHealth;
@@ -301,7 +306,29 @@ export function createApp(opts: AppOptions): App {
     clock,
     logger,
     pollMs: opts.alertsPollMs,
+    // Issue 17 point 4: planned work mutes, outside the meeting windows only the daily digest.
+    gate: new AlertGate({
+      store: store.maintenance,
+      inventory: () => inventory.data(),
+      windows: opts.windows,
+      holdOutsideWindows: opts.alerts?.digest !== undefined,
+      logger,
+    }),
   });
+
+  // Issue 17 point 4: once a day, what the gate held outside the meeting windows.
+  const digestConfig = opts.alerts?.digest;
+  const digest = digestConfig
+    ? new DailyDigest({
+        config: digestConfig,
+        store: store.maintenance,
+        incidents: store.alerts,
+        channel: (id) => alertChannels.find((c) => c.channel.config.id === id),
+        clock,
+        logger,
+        pollMs: opts.alertsPollMs === undefined ? undefined : Math.max(opts.alertsPollMs, 1000),
+      })
+    : null;
 
   const app = express();
   app.disable('x-powered-by');
@@ -372,6 +399,7 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', importRoutes({ inventory, clock, logger, parsers: uploads }));
   app.use('/api', checklistRoutes({ checklist: checklist.service, clock }));
   app.use('/api', reportRoutes({ reports, clock }));
+  app.use('/api', maintenanceRoutes({ store: store.maintenance, inventory, clock }));
   app.use('/api', alertRoutes({ dispatcher: alerts, store: store.alerts, rules: opts.alerts?.rules ?? [] }));
   app.use('/api', noRoute);
   const staticDir =
@@ -451,6 +479,7 @@ export function createApp(opts: AppOptions): App {
     checklist,
     reports,
     alerts,
+    digest,
     get engineName() {
       return monitor.engineName;
     },
@@ -463,6 +492,7 @@ export function createApp(opts: AppOptions): App {
       reports.start();
       sockets.start();
       alerts.start();
+      digest?.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
@@ -479,6 +509,7 @@ export function createApp(opts: AppOptions): App {
       checklist.stop();
       reports.stop();
       sockets.stop();
+      await digest?.stop();
       await alerts.stop();
       metrics?.stop();
       await uploads.close();

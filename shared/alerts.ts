@@ -106,6 +106,14 @@ export const AlertsConfig = z
     baseUrl: HttpUrl.optional(),
     channels: z.array(AlertChannelConfig).max(100).default([]),
     rules: z.array(AlertRule).max(1000).default([]),
+    /** Issue 17 point 4: the daily digest of incidents outside the meeting windows (docs/ALERTS.md). */
+    digest: z
+      .strictObject({
+        /** HH:mm, Vietnam time. */
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:mm (24-hour), e.g. "07:00"'),
+        channels: z.array(Code).min(1).max(100),
+      })
+      .optional(),
   })
   .superRefine((a, ctx) => {
     const seen = new Set<string>();
@@ -136,6 +144,9 @@ export const AlertsConfig = z
           message: 'smtp.user needs secretEnv or secretFile (its password)',
         });
       }
+    });
+    a.digest?.channels.forEach((c, i) => {
+      if (!seen.has(c)) ctx.addIssue({ code: 'custom', path: ['digest', 'channels', i], message: `no channel "${c}"` });
     });
     a.rules.forEach((r, i) => {
       if (!seen.has(r.channel))

@@ -192,6 +192,8 @@ export const ReportOutage = Outage.extend({
   lineTestMs: z.number(),
   liveMs: z.number(),
   note: OutageNote.nullable(),
+  /** Issue 17 point 4: the planned work (maintenance entry) its start fell in, if any. */
+  planned: z.object({ entry: z.number(), reason: z.string() }).nullable().optional(),
 });
 export type ReportOutage = z.infer<typeof ReportOutage>;
 
@@ -229,6 +231,22 @@ export const MeetingReport = z.object({
   units: z.array(ReportUnit),
   points: z.array(ReportPoint),
   outages: z.array(ReportOutage),
+  /**
+   * Issue 17 point 4: planned work on participating points within the meeting's windows (clipped to
+   * them), one row per point and entry. Absent in reports made before it existed.
+   */
+  planned: z
+    .array(
+      z.object({
+        point: Code,
+        pointName: z.string(),
+        entry: z.number(),
+        from: Instant,
+        to: Instant,
+        reason: z.string(),
+      }),
+    )
+    .optional(),
   timeline: ByPhase(Timeline),
   gaps: z.array(z.object({ from: Instant, to: Instant })),
   checklist: ReportTable.nullable(),

@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import type { AlertStore, DeliveryRow } from '../store/alert-types';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type ResolvedChannel } from './channels';
 import { DeliveryError, type Channel } from './channels/types';
+import type { AlertGate } from './gate'; // issue 17 point 4 (maint): the gate
 import type { Incident } from './incident';
 import { scrub } from './secrets';
 
@@ -48,6 +49,8 @@ export interface DispatcherOptions {
   /** How often the outbox is read for incidents and due deliveries besides pokes (default 1 s). */
   pollMs?: number;
   random?: () => number;
+  /** Issue 17 point 4 (maint): mutes planned work, holds what is outside the meeting windows for the digest. */
+  gate?: Pick<AlertGate, 'admit'>;
 }
 
 interface Worker {
@@ -181,7 +184,8 @@ export class AlertDispatcher {
         if (batch.length === 0) return;
         const now = this.o.clock.now();
         for (const i of batch) {
-          const targets = routeChannels(this.o.rules, i.severity)
+          // Issue 17 point 4 (maint): an incident the gate holds back goes to no channel (server/alerts/gate.ts).
+          const targets = ((this.o.gate?.admit(i) ?? true) ? routeChannels(this.o.rules, i.severity) : [])
             .map((id) => this.workers.get(id))
             .filter((w) => w !== undefined)
             .map((w) => ({ channel: w.ch.channel.config.id, maxAttempts: w.policy.maxAttempts }));

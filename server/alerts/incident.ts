@@ -3,8 +3,10 @@
 // same shape, several points to one incident, and plug in at the same seam (IncidentSink).
 import type { IncidentSeverity } from '../../shared/alerts';
 import type { Phase } from '../../shared/schemas';
+import type { DigestItem } from './digest'; // issue 17 point 4 (maint)
 
-export type IncidentKind = 'open' | 'recovered' | 'test';
+/** `digest`: the daily summary of what happened outside the meeting windows (server/alerts/digest.ts; never in the outbox). */
+export type IncidentKind = 'open' | 'recovered' | 'test' | 'digest';
 
 export interface IncidentContact {
   name: string;
@@ -27,7 +29,7 @@ export interface Incident {
   /** `critical`: a point lost its line (down); `warning`: severe degradation; `info`: tests. */
   severity: IncidentSeverity;
   /** `down` or `severe` for outages. */
-  type: 'down' | 'severe' | 'test';
+  type: 'down' | 'severe' | 'test' | 'digest';
   /** When it happened: the outage's detection for `open`, its end for `recovered`. */
   at: number;
   /** The outage's start (its first lost probe) and end (first reply; null while open). */
@@ -40,6 +42,8 @@ export interface Incident {
   points: IncidentPoint[];
   /** A one-line Vietnamese summary (the channels render their own message in the channel's language). */
   text: string;
+  /** Issue 17 point 4 (maint): the digest's day and outages (kind `digest` only). */
+  digest?: { day: string; items: DigestItem[] };
 }
 
 /** Where incidents go: the durable outbox (server/store/sqlite-alerts.ts) or, in tests, a list. */

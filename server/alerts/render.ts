@@ -2,6 +2,7 @@
 // of which unit, since when, whom to call, and a link to the point on the dashboard.
 import type { Phase } from '../../shared/schemas';
 import { formatDateTime, formatDurationWords, formatTime } from '../../shared/time';
+import { renderDigest } from './digest'; // issue 17 point 4 (maint)
 import type { Incident } from './incident';
 
 export type AlertLanguage = 'vi' | 'en';
@@ -78,6 +79,7 @@ export function renderIncident(
   if (i.kind === 'test') {
     return { title: `[diemcau] ${w.open.test}`, lines: [w.testBody(channel)] };
   }
+  if (i.kind === 'digest') return renderDigest(i, lang, (code) => pointLink(baseUrl, code));
   const names = i.points.map((p) => p.name).join(', ');
   const head = i.kind === 'open' ? w.open[i.type === 'severe' ? 'severe' : 'down'] : w.recovered;
   const title = `[diemcau] ${head}: ${names}`;

@@ -2,6 +2,7 @@
 // every figure the dashboard, the exports and GET /api/meetings/:id/report show comes from here.
 // Definitions: docs/REPORT.md. One pass per phase over the points in unit order, yielding to the
 // event loop every few hundred points so that probing goes on while a large report is computed.
+import { coveringEntry } from '../alerts/gate';
 import { phaseAt } from '../../shared/phase';
 import { REPORT_PHASES, type MeetingReport, type ReportPhase, type ReportTable } from '../../shared/report';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
@@ -25,7 +26,10 @@ export interface ReportThresholds {
   jitterMs: number;
 }
 
-export type ReportStore = Pick<Store, 'digestRollups' | 'listMeetingOutages' | 'listGaps' | 'listMeetingOutageNotes'>;
+export type ReportStore = Pick<
+  Store,
+  'digestRollups' | 'listMeetingOutages' | 'listGaps' | 'listMeetingOutageNotes' | 'maintenance' // maintenance: issue 17 point 4
+>;
 
 export interface ReportInput {
   store: ReportStore;
@@ -157,6 +161,25 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
   const pointsByCode = new Map(input.points.map((p) => [p.code, p]));
   const unitsById = new Map(input.units.map((u) => [u.id, u]));
   const notes = new Map(store.listMeetingOutageNotes(meeting.id).map((n) => [n.outageId, n]));
+  // Issue 17 point 4: planned work on the participants within the meeting's span, and the outages it explains.
+  const unitMap = new Map(input.units.map((u) => [u.id, u]));
+  const entries = store.maintenance.listMaintenance(spanFrom, spanTo);
+  const plannedOf = (o: OutageRow) => {
+    const e = coveringEntry(entries, o.point, pointsByCode.get(o.point)?.unit, unitMap, o.startedAt);
+    return e ? { entry: e.id, reason: e.reason } : null;
+  };
+  const planned = tree.points.flatMap((p) =>
+    entries
+      .filter((e) => coveringEntry([e], p.code, p.unit, unitMap, Math.max(e.start, spanFrom)) !== undefined)
+      .map((e) => ({
+        point: p.code,
+        pointName: p.name,
+        entry: e.id,
+        from: toWireInstant(Math.max(e.start, spanFrom)),
+        to: toWireInstant(Math.min(e.end, spanTo)),
+        reason: e.reason,
+      })),
+  );
   const within = (o: OutageRow, r: PhaseRange): number =>
     r.end > r.start ? total(clip([[o.startedAt, outageEnd(o, now)]], r.start, r.end)) : 0;
 
@@ -211,8 +234,10 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
         lineTestMs: within(o, ranges.lineTest),
         liveMs: within(o, ranges.live),
         note: note ? presentNote(note, o.meeting) : null,
+        planned: plannedOf(o),
       };
     }),
+    planned,
     timeline: { lineTest: out.lineTest?.timeline ?? null, live: out.live?.timeline ?? null },
     gaps: gapRows.map((g) => ({ from: toWireInstant(g.from), to: toWireInstant(g.to) })),
     checklist: input.checklist?.checklist ?? null,

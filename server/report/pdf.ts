@@ -227,8 +227,22 @@ function charts(w: Writer, r: MeetingReport, samples: PdfInput['samples']): void
   }
 }
 
+/** Issue 17 point 4: the planned work within the meeting, one line per point and entry. */
+function plannedWork(w: Writer, r: MeetingReport): void {
+  for (const p of r.planned ?? []) {
+    w.para(`Bảo trì theo kế hoạch — ${p.pointName}: ${dt(p.from)} – ${dt(p.to)} (${p.reason})`, 'I', 9);
+  }
+}
+
+/** The note column: planned work first (issue 17 point 4), then the technicians' note. */
+function noteCell(o: MeetingReport['outages'][number]): string {
+  const planned = o.planned ? `Bảo trì theo kế hoạch (${o.planned.reason})` : '';
+  return [planned, o.note?.note ?? ''].filter((x) => x !== '').join(' — ');
+}
+
 function outages(w: Writer, r: MeetingReport): void {
   w.heading('III. Danh sách sự cố');
+  plannedWork(w, r);
   if (r.outages.length === 0) {
     w.para('Không có sự cố nào được ghi nhận.', 'I');
     return;
@@ -260,7 +274,7 @@ function outages(w: Writer, r: MeetingReport): void {
       o.endedAt ? dt(o.endedAt) : 'Chưa kết thúc',
       formatDurationWords(o.durationMs),
       o.note?.cause ? CAUSE_LABELS[o.note.cause] : o.note ? 'Đã xác nhận' : '',
-      o.note?.note ?? '',
+      noteCell(o),
     ]),
     SIZE.note - 1,
     (i) => (list[i]!.endedAt === null ? '#fbe3d6' : i % 2 ? '#f6f7f9' : null),

@@ -156,6 +156,7 @@ export function outagesTable(r: MeetingReport): ExportTable {
       col('Ghi chú'),
       col('Người xác nhận'),
       col('Thời điểm xác nhận', 'datetime'),
+      col('Bảo trì theo kế hoạch'), // issue 17 point 4
     ],
     rows: r.outages.map((o) => [
       o.id,
@@ -174,6 +175,7 @@ export function outagesTable(r: MeetingReport): ExportTable {
       o.note?.note ?? '',
       o.note ? (o.note.acknowledgedByName ?? o.note.acknowledgedBy) : '',
       o.note ? Date.parse(o.note.acknowledgedAt) : null,
+      o.planned ? o.planned.reason : '',
     ]),
   };
 }

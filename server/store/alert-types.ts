@@ -7,7 +7,8 @@ export interface DeliveryRow {
   id: number;
   channel: string;
   incident: string;
-  incidentKind: IncidentKind;
+  /** Digests are not in the outbox (issue 17 point 4: server/alerts/digest.ts). */
+  incidentKind: Exclude<IncidentKind, 'digest'>;
   createdAt: number;
   status: DeliveryStatus;
   attempts: number;

@@ -355,6 +355,55 @@ export const migrations: readonly Migration[] = [
     // listing the stored buckets (point, host, t) for anyone who looks with SQL.
     up: convertRollups,
   },
+  {
+    version: 11,
+    description: "maintenance entries (planned work), the alert gate's verdicts and the daily digest (issue 17)",
+    sql: `
+      -- IF NOT EXISTS: a database set back to an older version (the migration tests) keeps these.
+      -- Planned work on a point or a unit (docs/ALERTS.md "Planned work"): mutes its alerts, shown as
+      -- planned on the dashboard and in the report. A unit's entry covers the points of its subtree.
+      CREATE TABLE IF NOT EXISTS maintenance (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        target_kind TEXT NOT NULL CHECK (target_kind IN ('point', 'unit')),
+        target      TEXT NOT NULL,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL CHECK (end > start),
+        reason      TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS maintenance_time ON maintenance(start, end);
+
+      -- Incidents the gate held back (server/alerts/gate.ts): muted by planned work, or outside every
+      -- meeting window and kept for the daily digest (digest_day set once reported).
+      CREATE TABLE IF NOT EXISTS alert_gated (
+        incident    TEXT PRIMARY KEY REFERENCES alert_incidents(id),
+        action      TEXT NOT NULL CHECK (action IN ('muted', 'digest')),
+        maintenance INTEGER,
+        at          INTEGER NOT NULL,
+        outages     TEXT NOT NULL CHECK (json_valid(outages)),
+        digest_day  TEXT
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS alert_gated_digest ON alert_gated(at) WHERE action = 'digest' AND digest_day IS NULL;
+
+      -- One digest per day (its summary incident, composed once), and its send to each channel.
+      CREATE TABLE IF NOT EXISTS alert_digests (
+        day        TEXT PRIMARY KEY,
+        json       TEXT NOT NULL CHECK (json_valid(json)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE IF NOT EXISTS alert_digest_sends (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        day        TEXT NOT NULL REFERENCES alert_digests(day),
+        channel    TEXT NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        sent_at    INTEGER,
+        last_error TEXT,
+        next_at    INTEGER,
+        UNIQUE (day, channel)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -12,6 +12,7 @@ import { SqliteReport } from './sqlite-report';
 import { SqliteRollups } from './sqlite-rollups';
 import { SqliteSettings } from './sqlite-settings';
 import { SqliteAlerts } from './sqlite-alerts';
+import { SqliteMaintenance } from './sqlite-maintenance';
 import type * as R from './report-types';
 import type {
   ReportSettingsRow,
@@ -130,6 +131,7 @@ class SqliteStore implements Store {
   private readonly applyChange;
   private readonly rollups: SqliteRollups;
   readonly alerts: SqliteAlerts;
+  readonly maintenance: SqliteMaintenance;
   private readonly accounts: SqliteAccounts;
   private readonly checklist: SqliteChecklist;
   private readonly report: SqliteReport;
@@ -143,6 +145,7 @@ class SqliteStore implements Store {
   ) {
     this.accounts = new SqliteAccounts(db);
     this.alerts = new SqliteAlerts(db);
+    this.maintenance = new SqliteMaintenance(db);
     this.checklist = new SqliteChecklist(db);
     this.rollups = new SqliteRollups(db);
     this.report = new SqliteReport(db, this.rollups);

@@ -1,3 +1,4 @@
+import type { MaintenanceStore } from './maintenance-types';
 import type { Role } from '../../shared/protocol';
 import type { AlertStore } from './alert-types';
 import type { ChecklistItemDef, ItemResult, RollCallMoment, RollCallStatus } from '../../shared/checklist';
@@ -178,6 +179,9 @@ export interface Store {
    */
   /** The alert outbox (issue 17; server/store/sqlite-alerts.ts, rows in alert-types.ts). */
   readonly alerts: AlertStore;
+
+  /** Planned work, the alert gate's verdicts, the daily digest (migration 11; maintenance-types.ts). */
+  readonly maintenance: MaintenanceStore;
 
   onCheckpoint?(listener: (ok: boolean, err?: Error) => void): () => void;
 

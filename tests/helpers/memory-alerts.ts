@@ -29,6 +29,7 @@ export class MemoryAlerts implements AlertStore {
   constructor(private readonly db: MemoryAlertsDb) {}
 
   addIncident(incident: Incident): boolean {
+    if (incident.kind === 'digest') throw new Error('CHECK constraint failed: kind IN (open, recovered, test)');
     if (this.db.incidents.has(incident.id)) return false;
     this.db.incidents.set(incident.id, { incident: structuredClone(incident), routedAt: null });
     return true;
@@ -57,7 +58,8 @@ export class MemoryAlerts implements AlertStore {
         id: this.db.nextId++,
         channel: d.channel,
         incident: id,
-        incidentKind: i.incident.kind,
+        // addIncident refused digests, as the SQLite CHECK does (issue 17 point 4).
+        incidentKind: i.incident.kind as DeliveryRow['incidentKind'],
         createdAt: at,
         status: 'pending',
         attempts: 0,

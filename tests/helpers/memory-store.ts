@@ -14,6 +14,7 @@ import {
 import { ROLES } from '../../shared/protocol';
 import type * as R from '../../server/store/report-types';
 import { MemoryAlerts, MemoryAlertsDb } from './memory-alerts';
+import { MemoryMaintenance, MemoryMaintenanceDb } from './memory-maintenance';
 import { MemoryDisplayDb, MemoryDisplayLinks } from './memory-displays';
 import { MemoryReport, MemoryReportDb } from './memory-report';
 import type {
@@ -82,6 +83,8 @@ export class MemoryDb {
   readonly displays = new MemoryDisplayDb();
   // Alert outbox (issue 17).
   readonly alerts = new MemoryAlertsDb();
+  // Planned work, gate verdicts, digests (migration 11).
+  readonly maintenance = new MemoryMaintenanceDb();
 }
 
 const byKey = <T>(m: ReadonlyMap<string, T>): T[] =>
@@ -100,10 +103,12 @@ export class MemoryStore implements Store {
 
   readonly displayLinks: MemoryDisplayLinks;
   readonly alerts: MemoryAlerts;
+  readonly maintenance: MemoryMaintenance;
 
   constructor(readonly db: MemoryDb = new MemoryDb()) {
     this.displayLinks = new MemoryDisplayLinks(db.displays, () => this.open());
     this.alerts = new MemoryAlerts(db.alerts);
+    this.maintenance = new MemoryMaintenance(db.maintenance);
   }
 
   loadInventory(): InventoryData {

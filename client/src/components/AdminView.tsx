@@ -1,9 +1,10 @@
 // The admin tools, a view of their own behind "Quản trị": a meeting from an invitation, the point-list
-// import, the export, the wall displays' links, who issues the report PDF, the alert channels. The
-// monitor keeps running behind it (alerts still sound).
+// import, the export, the wall displays' links, who issues the report PDF, the alert channels, the
+// planned maintenance. The monitor keeps running behind it (alerts still sound).
 import { useState } from 'react';
 import { useI18n } from '../i18n/context';
 import { AlertChannels } from './admin/AlertChannels';
+import { MaintenancePanel } from './admin/MaintenancePanel';
 import { ExportPanel } from './ExportPanel';
 import { InvitationTool } from './InvitationTool';
 import { PointImport } from './PointImport';
@@ -11,7 +12,7 @@ import { ReportSettingsEditor } from './ReportSettingsEditor';
 import { Tabs } from './Tabs';
 import { DisplayLinksPanel } from './wall/DisplayLinksPanel';
 
-const TABS = ['invitation', 'import', 'export', 'wall', 'reportSettings', 'alerts'] as const;
+const TABS = ['invitation', 'import', 'export', 'wall', 'reportSettings', 'alerts', 'maintenance'] as const;
 type Tab = (typeof TABS)[number];
 
 export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => void }) {
@@ -24,7 +25,7 @@ export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => vo
         active={tab}
         label={t.admin.title}
         testIdPrefix="admin-tab"
-        render={(k) => (k === 'wall' ? t.wall.admin.tab : t.admin.tabs[k])}
+        render={(k) => (k === 'wall' ? t.wall.admin.tab : k === 'maintenance' ? t.maintenance.tab : t.admin.tabs[k])}
         onSelect={setTab}
       />
       <section className="admin-panel" role="tabpanel">
@@ -34,6 +35,7 @@ export function AdminView({ onOpenMeeting }: { onOpenMeeting: (id: string) => vo
         {tab === 'wall' && <DisplayLinksPanel />}
         {tab === 'reportSettings' && <ReportSettingsEditor />}
         {tab === 'alerts' && <AlertChannels />}
+        {tab === 'maintenance' && <MaintenancePanel />}
       </section>
     </main>
   );

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Point } from '../../../shared/schemas';
 import type { PointGroup } from '../lib/grouping';
+import { watchPlanned } from '../lib/planned';
 import { buildRows, gridColumns } from '../lib/rows';
 import { useElementWidth } from '../hooks/useElementWidth';
 import { useI18n } from '../i18n/context';
@@ -26,6 +27,8 @@ export function PointGrid({
   pointsByCode: ReadonlyMap<string, Point>;
 }) {
   const { t } = useI18n();
+  // Planned work marks its tiles (issue 17 point 4).
+  useEffect(() => watchPlanned(), []);
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(scrollRef);
   const columns = gridColumns(width, GRID_PADDING);

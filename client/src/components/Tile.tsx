@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { formatLoss, formatPointRtt } from '../lib/format';
+import { usePlanned } from '../lib/planned';
 import { STATE_ICON } from '../lib/stateMeta';
 import { useIsSelected, useSelectionStore } from '../hooks/useSelection';
 import { useStatus } from '../hooks/useStatus';
@@ -16,14 +17,16 @@ export const Tile = memo(function Tile({ code, name }: { code: string; name: str
   const rtt = formatPointRtt(status, t.locale);
   const loss = formatLoss(status?.loss, t.locale);
   const backup = status?.backup ?? null;
+  const planned = usePlanned(code);
   return (
     <button
       type="button"
-      className={`tile s-${state}${selected ? ' selected' : ''}`}
+      className={`tile s-${state}${selected ? ' selected' : ''}${planned ? ' planned' : ''}`}
       data-testid={`tile-${code}`}
       data-state={state}
+      data-planned={planned ? 'true' : undefined}
       aria-pressed={selected}
-      title={`${name} (${code}) — ${t.state[state]} — ${rtt}, ${loss}`}
+      title={`${name} (${code}) — ${t.state[state]}${planned ? ` — ${t.grid.planned}: ${planned.reason}` : ''} — ${rtt}, ${loss}`}
       onClick={() => selection.set(code)}
     >
       <span className="tile-head">
@@ -36,10 +39,18 @@ export const Tile = memo(function Tile({ code, name }: { code: string; name: str
         )}
       </span>
       <span className="tile-name">{name}</span>
-      <span className="tile-metrics">
-        <span>{rtt}</span>
-        <span>{loss}</span>
-      </span>
+
+      {planned ? (
+        // Planned work takes the metrics' row (they stay in the title): the line is down on purpose.
+        <span className="tile-planned" data-testid={`planned-${code}`}>
+          {t.grid.planned}
+        </span>
+      ) : (
+        <span className="tile-metrics">
+          <span>{rtt}</span>
+          <span>{loss}</span>
+        </span>
+      )}
     </button>
   );
 });

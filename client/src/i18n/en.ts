@@ -1,3 +1,4 @@
+import { maintenanceEn } from './maintenance.en';
 import type { Messages } from './vi';
 import { checklistEn } from './checklist.en';
 import { reportEn } from './report.en';
@@ -61,6 +62,7 @@ export const en: Messages = {
     collapse: 'Collapse',
     expand: 'Expand',
     backup: 'BK',
+    planned: 'Planned maintenance',
   },
   feed: {
     title: 'Outages',
@@ -283,4 +285,5 @@ export const en: Messages = {
   report: reportEn,
   wall: wallEn,
   alertChannels: alertsEn,
+  maintenance: maintenanceEn,
 };

@@ -1,4 +1,5 @@
 // Vietnamese is the default language; en.ts must provide exactly these keys (typed by `Messages`).
+import { maintenanceVi } from './maintenance.vi';
 import type { ImportColumn } from '../../../shared/import';
 import type { Role, SessionEndReason } from '../../../shared/protocol';
 import type { Level, OutageType, Phase, PointState } from '../../../shared/schemas';
@@ -63,6 +64,7 @@ export const vi = {
     collapse: 'Thu gọn',
     expand: 'Mở rộng',
     backup: 'DP',
+    planned: 'Đang bảo trì theo kế hoạch',
   },
   feed: {
     title: 'Sự cố',
@@ -292,6 +294,7 @@ export const vi = {
   report: reportVi,
   wall: wallVi,
   alertChannels: alertsVi,
+  maintenance: maintenanceVi,
 };
 
 export type Messages = typeof vi;
