@@ -28,6 +28,7 @@ import { errorHandler, noRoute } from './http/errors';
 import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
+import { ackRoutes } from './http/routes/ack';
 import { alertRoutes } from './http/routes/alerts';
 import { authRoutes } from './http/routes/auth';
 import { checklistRoutes } from './http/routes/checklist';
@@ -301,6 +302,9 @@ export function createApp(opts: AppOptions): App {
     clock,
     logger,
     pollMs: opts.alertsPollMs,
+    // [AL20] People come from the inventory's contacts; [AL24] messages carry an acknowledgement link.
+    directory: inventory,
+    baseUrl: opts.alerts?.baseUrl,
   });
 
   const app = express();
@@ -374,6 +378,8 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', reportRoutes({ reports, clock }));
   app.use('/api', alertRoutes({ dispatcher: alerts, store: store.alerts, rules: opts.alerts?.rules ?? [] }));
   app.use('/api', noRoute);
+  // [AL24] A message's signed acknowledgement link: no session, this page only (server/http/routes/ack.ts).
+  app.use(ackRoutes({ dispatcher: alerts, store: store.alerts }));
   const staticDir =
     opts.staticDir === undefined ? (existsSync(DEFAULT_STATIC) ? DEFAULT_STATIC : null) : opts.staticDir;
   if (staticDir) {
@@ -430,6 +436,14 @@ export function createApp(opts: AppOptions): App {
   monitor.onOutage(() => alerts.poke());
   publishChecklistEvents(checklist.service, io, room);
   publishOutageNotes(reports.notes, io, room);
+  // [AL24] Acknowledging an outage on the dashboard takes its alert incidents: escalation stops, others hear.
+  reports.notes.onChange((n) => {
+    try {
+      alerts.acknowledgeOutage(n.outageId, n.acknowledgedByName ?? n.acknowledgedBy);
+    } catch (err) {
+      logger.error({ err, outage: n.outageId }, 'alerts: acknowledging the outage’s incidents failed');
+    }
+  });
   inventory.onChange((change) => {
     // Any meeting may have gained or lost points: every open dashboard resyncs.
     void change;

@@ -5,13 +5,19 @@
 // and backoff alone: no other channel, no request and no probe waits for it (the sends are async I/O;
 // the probes are in another process). Several servers on one database would each run a dispatcher:
 // routing stays once, and a lease keeps two senders off the same delivery.
+// Routing reaches people (AL20–AL22: server/alerts/recipients.ts) and schedules escalation levels as
+// deliveries due later (AL23); acknowledging an incident (AL24, from the dashboard's outage
+// acknowledgement or a message's signed link) cancels the levels not yet sent and tells the others (AL25).
 import type { Logger } from 'pino';
-import type { AlertRule, IncidentSeverity } from '../../shared/alerts';
+import type { AlertChannelKind, AlertRule, IncidentSeverity } from '../../shared/alerts';
+import { formatTime } from '../../shared/time';
 import type { Clock } from '../clock';
-import type { AlertStore, DeliveryRow } from '../store/alert-types';
+import type { AckRow, AlertStore, DeliveryRow } from '../store/alert-types';
+import { ackLink, signAckToken } from './ack-link';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type ResolvedChannel } from './channels';
 import { DeliveryError, type Channel } from './channels/types';
 import type { Incident } from './incident';
+import { planRoute, type Directory } from './recipients';
 import { scrub } from './secrets';
 
 export interface RetryPolicy {
@@ -45,6 +51,10 @@ export interface DispatcherOptions {
   rules: readonly AlertRule[];
   clock: Clock;
   logger: Logger;
+  /** The inventory, for the people rules reach (default: none; rules with `to: point|district` reach no one). */
+  directory?: Directory;
+  /** The dashboard's address: with it, messages carry a signed acknowledgement link. */
+  baseUrl?: string;
   /** How often the outbox is read for incidents and due deliveries besides pokes (default 1 s). */
   pollMs?: number;
   random?: () => number;
@@ -58,6 +68,17 @@ interface Worker {
   again: boolean;
   timer: NodeJS.Timeout | undefined;
   inFlight: AbortController | null;
+}
+
+const NO_DIRECTORY: Directory = { point: () => undefined, unit: () => undefined, listPoints: () => [] };
+
+/** The outcome of an acknowledgement. */
+export interface AckOutcome {
+  ack: AckRow;
+  /** False: someone had taken it already (`ack` says who); nothing changed. */
+  first: boolean;
+  /** Escalations cancelled. */
+  cancelled: number;
 }
 
 /** Which channels an incident goes to: every rule naming the channel and admitting its severity. */
@@ -109,7 +130,14 @@ export class AlertDispatcher {
     for (const w of this.workers.values()) this.kick(w);
     this.pollTimer = setInterval(() => {
       this.route();
-      for (const w of this.workers.values()) if (!w.running && w.timer === undefined) this.kick(w);
+      // A worker waiting on a timer is kicked too when its next delivery is due by the clock: an
+      // escalation's wait is measured by the injected clock, which need not move with the timers.
+      const now = this.o.clock.now();
+      for (const w of this.workers.values()) {
+        if (w.running) continue;
+        const next = w.timer === undefined ? 0 : this.o.store.nextDueAt(w.ch.channel.config.id);
+        if (next !== null && next <= now) this.kick(w);
+      }
     }, this.o.pollMs ?? 1000);
     this.pollTimer.unref();
   }
@@ -176,16 +204,24 @@ export class AlertDispatcher {
   /** Turns unrouted incidents into deliveries, by the rules. */
   route(): void {
     try {
+      const kinds = new Map<string, AlertChannelKind>(
+        [...this.workers.entries()].map(([id, w]) => [id, w.ch.channel.config.kind]),
+      );
       for (;;) {
         const batch = this.o.store.unroutedIncidents(100);
         if (batch.length === 0) return;
         const now = this.o.clock.now();
         for (const i of batch) {
-          const targets = routeChannels(this.o.rules, i.severity)
-            .map((id) => this.workers.get(id))
-            .filter((w) => w !== undefined)
-            .map((w) => ({ channel: w.ch.channel.config.id, maxAttempts: w.policy.maxAttempts }));
+          const targets = planRoute(this.o.rules, kinds, i, this.o.directory ?? NO_DIRECTORY).map((t) => ({
+            channel: t.channel,
+            recipient: t.recipient,
+            level: t.level,
+            dueAt: now + t.afterMs,
+            maxAttempts: this.workers.get(t.channel)!.policy.maxAttempts,
+          }));
           if (this.o.store.routeIncident(i.id, now, targets)) {
+            // [AL23] A recovery before anyone took the incident: its escalations are no longer needed.
+            if (i.kind === 'recovered') this.o.store.cancelEscalations(i.outages);
             for (const t of targets) this.kick(this.workers.get(t.channel)!);
           }
         }
@@ -194,6 +230,54 @@ export class AlertDispatcher {
     } catch (err) {
       this.o.logger.error({ err }, 'alerts: routing incidents failed (retried on the next poll)');
     }
+  }
+
+  /** [AL24] The signed one-time link of a delivery, or null without a base URL. */
+  ackUrl(delivery: number): string | null {
+    if (!this.o.baseUrl) return null;
+    return ackLink(this.o.baseUrl, signAckToken(this.o.store.ackKey(), delivery));
+  }
+
+  /**
+   * [AL24] Someone took the incident: recorded once, its escalations not yet sent are cancelled, and
+   * [AL25] the others who were sent it hear who took it (a notice incident, through the outbox).
+   */
+  acknowledge(incidentId: string, by: string, via: 'dashboard' | 'link', delivery: number | null): AckOutcome {
+    const incident = this.o.store.getIncident(incidentId);
+    if (!incident) throw new Error(`no incident ${incidentId}`);
+    const now = this.o.clock.now();
+    const out = this.o.store.acknowledge({ incident: incidentId, at: now, by, via, delivery });
+    if (!out.first) return out;
+    this.o.logger.info({ incident: incidentId, by, via, cancelled: out.cancelled }, 'alert incident acknowledged');
+    const others = this.o.store.incidentDeliveries(incidentId).filter((d) => d.status === 'sent' && d.id !== delivery);
+    const notice: Incident = {
+      ...incident,
+      id: `${incidentId}-ack`,
+      kind: 'ack',
+      at: now,
+      ack: { of: incidentId, by, at: now, via },
+      text: `${by} đã nhận xử lý lúc ${formatTime(now)}: ${incident.text}`,
+    };
+    if (this.o.store.addIncident(notice)) {
+      const targets = others
+        .filter((d) => this.workers.has(d.channel))
+        .map((d) => ({
+          channel: d.channel,
+          recipient: d.recipient,
+          maxAttempts: this.workers.get(d.channel)!.policy.maxAttempts,
+        }));
+      this.o.store.routeIncident(notice.id, now, targets);
+      for (const t of targets) this.kick(this.workers.get(t.channel)!);
+    }
+    return out;
+  }
+
+  /** [AL24] The dashboard acknowledged an outage: its open incidents are taken by that person. */
+  acknowledgeOutage(outage: number, by: string): AckOutcome[] {
+    return this.o.store
+      .openIncidentsOf(outage)
+      .filter((id) => this.o.store.getAck(id) === undefined)
+      .map((id) => this.acknowledge(id, by, 'dashboard', null));
   }
 
   private kick(w: Worker): void {
@@ -260,7 +344,15 @@ export class AlertDispatcher {
         w.timeoutMs,
       );
       try {
-        await ch.send({ incident, delivery: row.id, attempt: row.attempts + 1, now: started, signal: ac.signal });
+        await ch.send({
+          incident,
+          delivery: row.id,
+          attempt: row.attempts + 1,
+          recipient: row.recipient,
+          ackUrl: incident.kind === 'open' ? this.ackUrl(row.id) : null,
+          now: started,
+          signal: ac.signal,
+        });
         ok = true;
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);

@@ -4,7 +4,8 @@
 import type { IncidentSeverity } from '../../shared/alerts';
 import type { Phase } from '../../shared/schemas';
 
-export type IncidentKind = 'open' | 'recovered' | 'test';
+/** `ack`: the notice that someone took an incident (docs/ALERTS.md AL25), sent to the others. */
+export type IncidentKind = 'open' | 'recovered' | 'test' | 'ack';
 
 export interface IncidentContact {
   name: string;
@@ -38,6 +39,8 @@ export interface Incident {
   /** The outage records behind it. */
   outages: number[];
   points: IncidentPoint[];
+  /** An `ack` notice: who took the incident (`of`), when, from where. */
+  ack?: { of: string; by: string; at: number; via: 'dashboard' | 'link' };
   /** A one-line Vietnamese summary (the channels render their own message in the channel's language). */
   text: string;
 }

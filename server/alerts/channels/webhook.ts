@@ -51,7 +51,7 @@ export class WebhookChannel implements Channel {
   async send(ctx: SendContext): Promise<void> {
     const lang: AlertLanguage = this.config.language ?? 'vi';
     const seconds = Math.floor(ctx.now / 1000);
-    const message = renderIncident(ctx.incident, lang, this.baseUrl, this.config.id);
+    const message = renderIncident(ctx.incident, lang, this.baseUrl, this.config.id, ctx.ackUrl);
     const body = JSON.stringify({
       version: WEBHOOK_SCHEMA_VERSION,
       delivery: ctx.delivery,
