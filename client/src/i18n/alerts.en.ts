@@ -35,8 +35,16 @@ export const alertsEn: AlertsMessages = {
   testSent: (channel: string) => `Test sent through ${channel}.`,
   testPending: (channel: string, error: string) => `${channel} could not send yet (${error}); it will retry.`,
   testFailed: (channel: string, error: string) => `${channel} could not send: ${error}`,
-  status: { pending: 'Waiting to retry', sent: 'Sent', failed: 'Failed' },
-  incidentKind: { open: 'Line lost', recovered: 'Back up', test: 'Test' },
+  status: {
+    pending: 'Waiting to retry',
+    sent: 'Sent',
+    failed: 'Failed',
+    cancelled: 'Not escalated (taken or recovered first)',
+  },
+  incidentKind: { open: 'Line lost', recovered: 'Back up', test: 'Test', ack: 'Taken' },
+  recipient: (name: string, address: string) => `${name} (${address})`,
+  level: (n: number) => `escalation ${n}`,
+  escalationAt: (time: string) => `escalates at ${time} unless taken`,
   nextAt: (time: string) => `next at ${time}`,
   attempt: (n: number, time: string, ok: boolean, error: string | null) =>
     `Attempt ${n} at ${time}: ${ok ? 'sent' : `error — ${error ?? ''}`}`,

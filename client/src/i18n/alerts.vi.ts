@@ -33,8 +33,21 @@ export const alertsVi = {
   testSent: (channel: string) => `Đã gửi thử qua kênh ${channel}.`,
   testPending: (channel: string, error: string) => `Kênh ${channel} chưa gửi được (${error}); sẽ thử lại.`,
   testFailed: (channel: string, error: string) => `Kênh ${channel} không gửi được: ${error}`,
-  status: { pending: 'Đang chờ gửi lại', sent: 'Đã gửi', failed: 'Thất bại' } as Record<string, string>,
-  incidentKind: { open: 'Mất kết nối', recovered: 'Kết nối lại', test: 'Gửi thử' } as Record<string, string>,
+  status: {
+    pending: 'Đang chờ gửi lại',
+    sent: 'Đã gửi',
+    failed: 'Thất bại',
+    cancelled: 'Không chuyển cấp (đã có người nhận xử lý hoặc đã kết nối lại)',
+  } as Record<string, string>,
+  incidentKind: {
+    open: 'Mất kết nối',
+    recovered: 'Kết nối lại',
+    test: 'Gửi thử',
+    ack: 'Đã có người nhận xử lý',
+  } as Record<string, string>,
+  recipient: (name: string, address: string) => `${name} (${address})`,
+  level: (n: number) => `chuyển cấp ${n}`,
+  escalationAt: (time: string) => `chuyển cấp lúc ${time} nếu chưa ai nhận`,
   nextAt: (time: string) => `lần tới lúc ${time}`,
   attempt: (n: number, time: string, ok: boolean, error: string | null) =>
     `Lần ${n} lúc ${time}: ${ok ? 'thành công' : `lỗi — ${error ?? ''}`}`,

@@ -132,14 +132,22 @@ export function AlertChannels() {
             {log.map((d) => (
               <tr key={d.id} className={`delivery-${d.status}`}>
                 <td>{when(d.createdAt)}</td>
-                <td>{d.channel}</td>
+                <td>
+                  {d.channel}
+                  {d.recipient ? ` → ${ta.recipient(d.recipient.name, d.recipient.address)}` : ''}
+                  {d.level > 0 ? ` (${ta.level(d.level)})` : ''}
+                </td>
                 <td>
                   {ta.incidentKind[d.incidentKind] ?? d.incidentKind}
                   {d.text && d.incidentKind !== 'test' ? ` — ${d.text}` : ''}
                 </td>
                 <td>
-                  {ta.status[d.status] ?? d.status}
-                  {d.nextAt ? ` (${ta.nextAt(formatTime(Date.parse(d.nextAt)))})` : ''}
+                  {d.status === 'pending' && d.level > 0 && d.attempts === 0 && d.nextAt
+                    ? ta.escalationAt(formatTime(Date.parse(d.nextAt)))
+                    : (ta.status[d.status] ?? d.status)}
+                  {d.nextAt && !(d.level > 0 && d.attempts === 0)
+                    ? ` (${ta.nextAt(formatTime(Date.parse(d.nextAt)))})`
+                    : ''}
                 </td>
                 <td
                   title={d.history.map((a) => ta.attempt(a.n, formatTime(Date.parse(a.at)), a.ok, a.error)).join('\n')}
