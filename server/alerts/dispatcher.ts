@@ -17,7 +17,7 @@ import { ackLink, signAckToken } from './ack-link';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type ResolvedChannel } from './channels';
 import { DeliveryError, type Channel } from './channels/types';
 import type { Incident } from './incident';
-import { planRoute, type Directory } from './recipients';
+import { planRoute, type Directory, type RouteTarget } from './recipients';
 import { scrub } from './secrets';
 
 export interface RetryPolicy {
@@ -212,7 +212,9 @@ export class AlertDispatcher {
         if (batch.length === 0) return;
         const now = this.o.clock.now();
         for (const i of batch) {
-          const targets = planRoute(this.o.rules, kinds, i, this.o.directory ?? NO_DIRECTORY).map((t) => ({
+          const planned = planRoute(this.o.rules, kinds, i, this.o.directory ?? NO_DIRECTORY);
+          if (i.kind === 'recovered') planned.push(...this.escalatedTo(i, planned));
+          const targets = planned.map((t) => ({
             channel: t.channel,
             recipient: t.recipient,
             level: t.level,
@@ -230,6 +232,27 @@ export class AlertDispatcher {
     } catch (err) {
       this.o.logger.error({ err }, 'alerts: routing incidents failed (retried on the next poll)');
     }
+  }
+
+  /**
+   * [AL23] Those an escalation reached for the open incidents of a recovery's outages: they hear the
+   * recovery too (at once), unless the plan reaches them already.
+   */
+  private escalatedTo(i: Incident, planned: readonly RouteTarget[]): RouteTarget[] {
+    const key = (channel: string, address: string | undefined) => `${channel}\u0000${address ?? ''}`;
+    const have = new Set(planned.map((t) => key(t.channel, t.recipient?.address)));
+    const out: RouteTarget[] = [];
+    for (const outage of i.outages) {
+      for (const id of this.o.store.openIncidentsOf(outage)) {
+        for (const d of this.o.store.incidentDeliveries(id)) {
+          const k = key(d.channel, d.recipient?.address);
+          if (d.level === 0 || d.status !== 'sent' || have.has(k) || !this.workers.has(d.channel)) continue;
+          have.add(k);
+          out.push({ channel: d.channel, recipient: d.recipient, level: 0, afterMs: 0 });
+        }
+      }
+    }
+    return out;
   }
 
   /** [AL24] The signed one-time link of a delivery, or null without a base URL. */

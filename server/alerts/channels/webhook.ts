@@ -28,6 +28,8 @@ export function incidentJson(i: Incident) {
     outages: i.outages,
     points: i.points,
     text: i.text,
+    /** [AL25] On an `ack` notice: who took which incident, when, from where. */
+    ack: i.ack ? { of: i.ack.of, by: i.ack.by, at: toWireInstant(i.ack.at), via: i.ack.via } : null,
   };
 }
 
@@ -60,6 +62,8 @@ export class WebhookChannel implements Channel {
       sentAt: seconds,
       incident: incidentJson(ctx.incident),
       message: { language: lang, title: message.title, text: plainText(message) },
+      // [AL24] The signed one-time link that takes the incident (an `open` one, with baseUrl), else null.
+      ackUrl: ctx.ackUrl,
     });
     const headers: Record<string, string> = {
       'user-agent': `diemcau/${pkg.version}`,

@@ -19,7 +19,7 @@ import {
   waitFor,
   type TestApp,
 } from '../../helpers/app';
-import { SmtpReceiver, type Mail } from '../../helpers/receivers';
+import { HttpReceiver, SmtpReceiver, type Mail } from '../../helpers/receivers';
 import { TelegramSimulator } from '../../helpers/telegram-sim';
 
 const OCTET = 131;
@@ -74,7 +74,8 @@ async function setup(rules: AlertsConfig['rules'], clock?: JumpClock) {
   const smtp = await new SmtpReceiver(SMTP).start();
   const tg = new TelegramSimulator(TG_TOKEN);
   await tg.start();
-  receivers.push(smtp, tg);
+  const hook = await new HttpReceiver().start();
+  receivers.push(smtp, tg, hook);
   const alerts: AlertsConfig = {
     baseUrl: BASE,
     channels: [
@@ -88,6 +89,7 @@ async function setup(rules: AlertsConfig['rules'], clock?: JumpClock) {
         retry: { maxAttempts: 2, baseMs: 50 },
       },
       { id: 'tg', kind: 'telegram', chatId: '-100500', apiBase: tg.apiBase, secretEnv: 'DC_ROUTE_TG' },
+      { id: 'hook', kind: 'webhook', url: `${hook.url}/noc` },
     ],
     rules,
   };
@@ -132,7 +134,7 @@ async function setup(rules: AlertsConfig['rules'], clock?: JumpClock) {
   };
   const deliveries = async (): Promise<DeliveryView[]> =>
     ((await api(t, 'GET', '/api/alerts/deliveries')).json as { deliveries: DeliveryView[] }).deliveries;
-  return { t, smtp, tg, outage, recover, deliveries };
+  return { t, smtp, tg, hook, outage, recover, deliveries };
 }
 
 const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));
@@ -150,6 +152,7 @@ describe('alert routing from the inventory (AL20–AL22)', () => {
       { channel: 'tg', severities: ['critical'] },
       { channel: 'mail', units: ['C3'] },
       { channel: 'tg', to: 'point', meetings: ['OTHER'] },
+      { channel: 'tg', to: 'district', severities: ['warning'] },
     ]);
     outage('C2');
     await waitFor('the three messages of C2', () => smtp.mails.length >= 2 && tg.messages.length >= 1, 15_000);
@@ -190,7 +193,11 @@ describe('alert routing from the inventory (AL20–AL22)', () => {
     const fresh = smtp.mails.slice(before);
     expect(fresh.map((m) => m.to[0]).sort()).toEqual(['dung@huyen1.test', 'trucban@ttcntt.test']);
     expect(body(fresh[0]!)).toContain('Đơn vị: Xã Số 3');
-    expect(tg.messages).toHaveLength(1);
+    // On Telegram: not the centre's chat (critical only) but Dung's own chat, by the warning rule.
+    await waitFor('Dung’s Telegram message', () => tg.messages.length >= 2, 15_000);
+    await settle();
+    expect(tg.messages.map((m) => String(m.chat_id))).toEqual(['-100500', '2001']);
+    expect(tg.messages[1]!.text).toContain('CHẬP CHỜN NẶNG: Điểm cầu xã Số 3');
   });
 
   it('[AL20] the inventory refuses a bad contact address and a webhook rule that would reach people', async () => {
@@ -218,18 +225,31 @@ describe('alert routing from the inventory (AL20–AL22)', () => {
 describe('escalation and acknowledgement (AL23–AL25)', () => {
   it('[AL23][AL24][AL25] escalates on the clock, the signed link stops it once, the others hear who took it, and the link opens nothing else', async () => {
     const clock = new JumpClock();
-    const { t, smtp, tg, outage, deliveries } = await setup(
+    const { t, smtp, tg, hook, outage, deliveries } = await setup(
       [
         { channel: 'mail', to: 'point' },
+        { channel: 'hook' },
         { channel: 'mail', to: 'district', escalateAfterMinutes: 10 },
         { channel: 'tg', escalateAfterMinutes: 20 },
       ],
       clock,
     );
     const { incident } = outage('C2');
-    await waitFor('An’s mail', () => mailsTo(smtp, 'an@xa2.test').length === 1, 15_000);
+    await waitFor(
+      'An’s mail and the NOC’s webhook',
+      () => mailsTo(smtp, 'an@xa2.test').length === 1 && hook.requests.length === 1,
+      15_000,
+    );
     await settle();
     expect(smtp.mails).toHaveLength(1);
+    // The webhook carries the link of its own delivery.
+    const hooked = JSON.parse(hook.requests[0]!.body) as {
+      delivery: number;
+      ackUrl: string;
+      incident: { ack: unknown };
+    };
+    expect(hooked.ackUrl).toMatch(new RegExp(`^http://giamsat\\.test/ack/a1\\.${hooked.delivery}\\.`));
+    expect(hooked.incident.ack).toBeNull();
     clock.jump(9 * MIN);
     await settle();
     expect(mailsTo(smtp, 'dung@huyen1.test')).toEqual([]);
@@ -272,6 +292,10 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     expect(notice).toMatch(/Nguyễn Văn An đã nhận xử lý lúc \d{2}:\d{2}:\d{2} \d{2}\/\d{2}\/\d{4}/);
     expect(notice).not.toContain('/ack/');
     expect(mailsTo(smtp, 'an@xa2.test')).toHaveLength(1);
+    await waitFor('the notice to the NOC', () => hook.requests.length === 2, 15_000);
+    const told = JSON.parse(hook.requests[1]!.body) as { ackUrl: unknown; incident: Record<string, unknown> };
+    expect(told.incident).toMatchObject({ kind: 'ack', ack: { of: incident.id, by: 'Nguyễn Văn An', via: 'link' } });
+    expect(told.ackUrl).toBeNull();
 
     // The escalation to the centre's chat is cancelled: past its 20 minutes, nothing is sent.
     clock.jump(30 * MIN);
@@ -321,7 +345,7 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     expect(await late.text()).toContain('kythuat1');
   });
 
-  it('[AL23] a recovery before anyone took the incident cancels its escalation and goes to the immediate level', async () => {
+  it('[AL23] a recovery before the escalation cancels it; a recovery after it reaches those the escalation reached', async () => {
     const clock = new JumpClock();
     const { smtp, outage, recover, deliveries } = await setup(
       [
@@ -330,15 +354,28 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
       ],
       clock,
     );
-    const { row } = outage('C2');
-    await waitFor('An’s mail', () => smtp.mails.length === 1, 15_000);
+    const a = outage('C2');
+    const b = outage('C1');
+    await waitFor('An’s and Cường’s mails', () => smtp.mails.length === 2, 15_000);
     clock.jump(2 * MIN);
-    recover(row);
+    recover(a.row);
     await waitFor('An’s recovery mail', () => mailsTo(smtp, 'an@xa2.test').length === 2, 15_000);
     expect(mailsTo(smtp, 'an@xa2.test')[1]).toContain('Kết thúc:');
-    clock.jump(10 * MIN);
+    clock.jump(4 * MIN); // 6 min: C1's escalation is due, C2's was cancelled
+    await waitFor('the district hears of C1', () => mailsTo(smtp, 'dung@huyen1.test').length === 1, 15_000);
     await settle(1000);
-    expect(mailsTo(smtp, 'dung@huyen1.test')).toEqual([]);
-    expect((await deliveries()).find((d) => d.recipient?.address === 'dung@huyen1.test')!.status).toBe('cancelled');
+    expect(mailsTo(smtp, 'dung@huyen1.test')[0]).toContain('Đơn vị: Xã Số 1');
+    const cancelled = (await deliveries()).filter((d) => d.status === 'cancelled');
+    expect(cancelled.map((d) => [d.incident, d.recipient?.address])).toEqual([[a.incident.id, 'dung@huyen1.test']]);
+    // C1 recovers: Cường (immediate) and Dung (whom the escalation reached) both hear it.
+    recover(b.row);
+    await waitFor(
+      'C1’s recovery to both',
+      () => mailsTo(smtp, 'dung@huyen1.test').length === 2 && mailsTo(smtp, 'cuong@xa1.test').length === 2,
+      15_000,
+    );
+    expect(mailsTo(smtp, 'dung@huyen1.test')[1]).toContain('Kết thúc:');
+    await settle();
+    expect(smtp.mails).toHaveLength(6);
   });
 });
