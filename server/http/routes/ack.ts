@@ -19,7 +19,9 @@ function page(res: Response, status: number, title: string, body: string): void 
     .status(status)
     .type('html')
     .setHeader('Cache-Control', 'no-store')
-    .setHeader('Referrer-Policy', 'no-referrer')
+    // Same-origin only: the token never leaves as a Referer, and the form's POST still carries this
+    // origin (under no-referrer Chromium sends `Origin: null`, which the same-origin write check refuses).
+    .setHeader('Referrer-Policy', 'same-origin')
     .send(
       `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
         `<meta name="robots" content="noindex"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1>${body}</body></html>`,
