@@ -14,7 +14,47 @@ import type { Incident } from '../../alerts/incident';
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function page(res: Response, status: number, title: string, body: string): void {
+type Lang = 'vi' | 'en';
+
+/** The page's words, in the language of the message's channel (Vietnamese by default). */
+const WORDS = {
+  vi: {
+    invalid: 'Liên kết nhận xử lý không hợp lệ',
+    invalidBody: 'Liên kết không đúng hoặc không phải của hệ thống này.',
+    taken: 'Sự cố đã có người nhận xử lý',
+    takenBody: (by: string, at: string, dashboard: boolean) =>
+      `Sự cố này đã được <b>${by}</b> nhận xử lý lúc ${at}${dashboard ? ' (trên bảng điều khiển)' : ''}. Liên kết này không còn dùng được.`,
+    title: 'Nhận xử lý sự cố',
+    recipient: 'Người nhận',
+    name: 'Họ tên người nhận xử lý',
+    button: 'Tôi nhận xử lý',
+    explain: 'Bấm nút để báo mọi người rằng bạn đang xử lý; các cấp tiếp theo sẽ không được chuyển báo nữa.',
+    noName: 'Thiếu họ tên',
+    noNameBody: 'Hãy nhập họ tên người nhận xử lý (tối đa 120 ký tự) rồi bấm lại.',
+    done: 'Đã ghi nhận',
+    doneBody: (by: string, at: string) =>
+      `<b>${by}</b> đã nhận xử lý lúc ${at}. Những người đã được báo sẽ nhận tin này; các cấp tiếp theo không được chuyển báo nữa.`,
+  },
+  en: {
+    invalid: 'Invalid acknowledgement link',
+    invalidBody: 'The link is wrong or not one of this system.',
+    taken: 'Someone has taken this incident',
+    takenBody: (by: string, at: string, dashboard: boolean) =>
+      `<b>${by}</b> took this incident at ${at}${dashboard ? ' (on the dashboard)' : ''}. This link can no longer be used.`,
+    title: 'Take this incident',
+    recipient: 'Recipient',
+    name: 'Name of the person taking it',
+    button: 'I am taking it',
+    explain: 'Press the button to tell everyone you are on it; the next levels will not be alerted.',
+    noName: 'Name missing',
+    noNameBody: 'Type the name of the person taking it (at most 120 characters) and press again.',
+    done: 'Recorded',
+    doneBody: (by: string, at: string) =>
+      `<b>${by}</b> took it at ${at}. Those who were alerted will be told; the next levels will not be alerted.`,
+  },
+} satisfies Record<Lang, unknown>;
+
+function page(res: Response, lang: Lang, status: number, title: string, body: string): void {
   res
     .status(status)
     .type('html')
@@ -23,20 +63,16 @@ function page(res: Response, status: number, title: string, body: string): void 
     // origin (under no-referrer Chromium sends `Origin: null`, which the same-origin write check refuses).
     .setHeader('Referrer-Policy', 'same-origin')
     .send(
-      `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+      `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
         `<meta name="robots" content="noindex"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1>${body}</body></html>`,
     );
 }
 
-const INVALID = 'Liên kết nhận xử lý không hợp lệ';
-const TAKEN = 'Sự cố đã có người nhận xử lý';
+const takenBody = (lang: Lang, a: AckRow): string =>
+  `<p id="taken">${WORDS[lang].takenBody(esc(a.by), esc(formatDateTime(a.at)), a.via === 'dashboard')}</p>`;
 
-const takenBody = (a: AckRow): string =>
-  `<p id="taken">Sự cố này đã được <b>${esc(a.by)}</b> nhận xử lý lúc ${esc(formatDateTime(a.at))}` +
-  `${a.via === 'dashboard' ? ' (trên bảng điều khiển)' : ''}. Liên kết này không còn dùng được.</p>`;
-
-const summary = (i: Incident): string => {
-  const m = renderIncident(i, 'vi', undefined, '');
+const summary = (i: Incident, lang: Lang): string => {
+  const m = renderIncident(i, lang, undefined, '');
   return `<p><b>${esc(m.title)}</b></p><ul>${m.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
 };
 
@@ -44,58 +80,55 @@ export function ackRoutes(d: { dispatcher: AlertDispatcher; store: AlertStore })
   const r = Router();
 
   /** The delivery and its incident behind a token, or null (the caller answers 404). */
-  const resolve = (token: string): { row: DeliveryRow; incident: Incident } | null => {
+  const resolve = (token: string): { row: DeliveryRow; incident: Incident; lang: Lang } | null => {
     const id = verifyAckToken(d.store.ackKey(), token);
     if (id === null) return null;
     const row = d.store.getDelivery(id);
     if (!row || row.incidentKind !== 'open') return null;
     const incident = d.store.getIncident(row.incident);
-    return incident ? { row, incident } : null;
+    const lang = d.dispatcher.channel(row.channel)?.config.language ?? 'vi';
+    return incident ? { row, incident, lang } : null;
   };
+  const invalid = (res: Response) => page(res, 'vi', 404, WORDS.vi.invalid, `<p>${WORDS.vi.invalidBody}</p>`);
 
   r.get('/ack/:token', (req, res) => {
     const found = resolve(String(req.params.token));
-    if (!found) return page(res, 404, INVALID, '<p>Liên kết không đúng hoặc không phải của hệ thống này.</p>');
+    if (!found) return invalid(res);
+    const w = WORDS[found.lang];
     const taken = d.store.getAck(found.incident.id);
-    if (taken) return page(res, 410, TAKEN, takenBody(taken));
+    if (taken) return page(res, found.lang, 410, w.taken, takenBody(found.lang, taken));
     const who = found.row.recipient
-      ? `<p>Người nhận: <b>${esc(found.row.recipient.name)}</b></p>`
-      : `<p><label>Họ tên người nhận xử lý: <input name="by" required maxlength="120"></label></p>`;
+      ? `<p>${w.recipient}: <b>${esc(found.row.recipient.name)}</b></p>`
+      : `<p><label>${w.name}: <input name="by" required maxlength="120"></label></p>`;
     page(
       res,
+      found.lang,
       200,
-      'Nhận xử lý sự cố',
-      `${summary(found.incident)}<form method="post">${who}<button type="submit">Tôi nhận xử lý</button></form>` +
-        '<p>Bấm nút để báo mọi người rằng bạn đang xử lý; các cấp tiếp theo sẽ không được chuyển báo nữa.</p>',
+      w.title,
+      `${summary(found.incident, found.lang)}<form method="post">${who}<button type="submit">${w.button}</button></form>` +
+        `<p>${w.explain}</p>`,
     );
   });
 
   r.post('/ack/:token', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
     const found = resolve(String(req.params.token));
-    if (!found) return page(res, 404, INVALID, '<p>Liên kết không đúng hoặc không phải của hệ thống này.</p>');
+    if (!found) return invalid(res);
+    const w = WORDS[found.lang];
     let by = found.row.recipient?.name;
     if (by === undefined) {
       const typed = (req.body as { by?: unknown } | undefined)?.by;
       const name = typeof typed === 'string' ? typed.trim() : '';
-      if (name.length === 0 || name.length > 120) {
-        return page(
-          res,
-          400,
-          'Thiếu họ tên',
-          '<p>Hãy nhập họ tên người nhận xử lý (tối đa 120 ký tự) rồi bấm lại.</p>',
-        );
-      }
+      if (name.length === 0 || name.length > 120) return page(res, found.lang, 400, w.noName, `<p>${w.noNameBody}</p>`);
       by = name;
     }
     const out = d.dispatcher.acknowledge(found.incident.id, by, 'link', found.row.id);
-    if (!out.first) return page(res, 410, TAKEN, takenBody(out.ack));
+    if (!out.first) return page(res, found.lang, 410, w.taken, takenBody(found.lang, out.ack));
     page(
       res,
+      found.lang,
       200,
-      'Đã ghi nhận',
-      `<p id="done"><b>${esc(by)}</b> đã nhận xử lý lúc ${esc(formatDateTime(out.ack.at))}. ` +
-        'Những người đã được báo sẽ nhận tin này; các cấp tiếp theo không được chuyển báo nữa.</p>' +
-        summary(found.incident),
+      w.done,
+      `<p id="done">${w.doneBody(esc(by), esc(formatDateTime(out.ack.at)))}</p>${summary(found.incident, found.lang)}`,
     );
   });
 

@@ -89,7 +89,7 @@ async function setup(rules: AlertsConfig['rules'], clock?: JumpClock) {
         retry: { maxAttempts: 2, baseMs: 50 },
       },
       { id: 'tg', kind: 'telegram', chatId: '-100500', apiBase: tg.apiBase, secretEnv: 'DC_ROUTE_TG' },
-      { id: 'hook', kind: 'webhook', url: `${hook.url}/noc` },
+      { id: 'hook', kind: 'webhook', url: `${hook.url}/noc`, language: 'en' },
     ],
     rules,
   };
@@ -145,7 +145,7 @@ const linkIn = (text: string): string => {
 };
 
 describe('alert routing from the inventory (AL20–AL22)', () => {
-  it('[AL20][AL21] a point’s technician, its district’s technicians and the centre’s chat each get their own message; filters by severity, meeting and unit', async () => {
+  it('[AL20][AL21][AL22] a point’s technician, its district’s technicians and the centre’s chat each get their own message; filters by severity, meeting and unit', async () => {
     const { smtp, tg, outage, deliveries } = await setup([
       { channel: 'mail', to: 'point' },
       { channel: 'mail', to: 'district' },
@@ -250,6 +250,15 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     };
     expect(hooked.ackUrl).toMatch(new RegExp(`^http://giamsat\\.test/ack/a1\\.${hooked.delivery}\\.`));
     expect(hooked.incident.ack).toBeNull();
+    // Its page is in the channel's language and, the message having gone to no one person, asks for a name.
+    const hookLink = hooked.ackUrl.replace(BASE, t.url);
+    const hookPage = await (await fetch(hookLink)).text();
+    expect(hookPage).toContain('<h1>Take this incident</h1>');
+    expect(hookPage).toContain('name="by"');
+    const nameless = await fetch(hookLink, { method: 'POST' });
+    expect(nameless.status).toBe(400);
+    expect(await nameless.text()).toContain('Name missing');
+    expect(t.store.alerts.getAck(incident.id)).toBeUndefined();
     clock.jump(9 * MIN);
     await settle();
     expect(mailsTo(smtp, 'dung@huyen1.test')).toEqual([]);
