@@ -444,6 +444,10 @@ export function createApp(opts: AppOptions): App {
       logger.error({ err, outage: n.outageId }, 'alerts: acknowledging the outage’s incidents failed');
     }
   });
+  // …and taking one from a message's link acknowledges its outages on the dashboards, in that name.
+  alerts.onAcknowledged((incident, ack) => {
+    if (ack.via === 'link') for (const o of incident.outages) reports.notes.acknowledgeByAlertLink(o, ack.by);
+  });
   inventory.onChange((change) => {
     // Any meeting may have gained or lost points: every open dashboard resyncs.
     void change;

@@ -95,6 +95,7 @@ export class AlertDispatcher {
   private stopped = true;
   private readonly waiters = new Map<number, (row: DeliveryRow) => void>();
   private readonly attemptListeners = new Set<(e: AttemptEvent) => void>();
+  private readonly ackListeners = new Set<(incident: Incident, ack: AckRow) => void>();
 
   constructor(private readonly o: DispatcherOptions) {
     for (const ch of o.channels) {
@@ -114,6 +115,11 @@ export class AlertDispatcher {
   /** Hears every attempt's outcome (the metrics count them). */
   onAttempt(listener: (e: AttemptEvent) => void): void {
     this.attemptListeners.add(listener);
+  }
+
+  /** [AL24] Hears each incident taken (once), after it is recorded. */
+  onAcknowledged(listener: (incident: Incident, ack: AckRow) => void): void {
+    this.ackListeners.add(listener);
   }
 
   get channels(): Channel[] {
@@ -291,6 +297,13 @@ export class AlertDispatcher {
         }));
       this.o.store.routeIncident(notice.id, now, targets);
       for (const t of targets) this.kick(this.workers.get(t.channel)!);
+    }
+    for (const l of this.ackListeners) {
+      try {
+        l(incident, out.ack);
+      } catch (err) {
+        this.o.logger.error({ err, incident: incidentId }, 'alerts: an acknowledgement listener failed');
+      }
     }
     return out;
   }

@@ -234,7 +234,7 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
       ],
       clock,
     );
-    const { incident } = outage('C2');
+    const { row, incident } = outage('C2');
     await waitFor(
       'An’s mail and the NOC’s webhook',
       () => mailsTo(smtp, 'an@xa2.test').length === 1 && hook.requests.length === 1,
@@ -294,6 +294,9 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     expect(took.status).toBe(200);
     expect(await took.text()).toContain('Nguyễn Văn An</b> đã nhận xử lý');
     expect(t.store.alerts.getAck(incident.id)).toMatchObject({ by: 'Nguyễn Văn An', via: 'link' });
+    // The dashboards see the outage acknowledged in his name.
+    const note = (await api(t, 'GET', `/api/outages/${row.id}/note`)).json as { note: Record<string, unknown> };
+    expect(note.note).toMatchObject({ acknowledgedBy: 'alert-link', acknowledgedByName: 'Nguyễn Văn An', cause: null });
 
     // The others (Dung, who was sent the escalation) hear who took it; An himself is not told.
     await waitFor('the notice to Dung', () => mailsTo(smtp, 'dung@huyen1.test').length === 2, 15_000);
