@@ -11,6 +11,8 @@ import { outageIncident } from '../../../server/alerts/source';
 import { signAckToken } from '../../../server/alerts/ack-link';
 import {
   api,
+  connectError,
+  connectSocket,
   JumpClock,
   meetingNow,
   startTestApp,
@@ -19,6 +21,7 @@ import {
   waitFor,
   type TestApp,
 } from '../../helpers/app';
+import { displayCookieName } from '../../../server/auth/display-cookie';
 import { HttpReceiver, SmtpReceiver, type Mail } from '../../helpers/receivers';
 import { TelegramSimulator } from '../../helpers/telegram-sim';
 
@@ -277,12 +280,21 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     expect(page).toContain('Nguyễn Văn An');
     expect(t.store.alerts.getAck(incident.id)).toBeUndefined();
 
-    // Every other route refuses the token: as a session cookie, a bearer token, a query parameter.
-    for (const path of ['/api/meetings', '/api/alerts/deliveries', '/api/auth/me']) {
-      expect((await fetch(`${t.url}${path}`, { headers: { cookie: `diemcau_session=${token}` } })).status).toBe(401);
+    // Every other route refuses the token: as the session cookie, the display cookie, a bearer token, a
+    // query parameter; as a wall screen's sign-in; on the socket's handshake.
+    const session = t.cookie.split('=')[0]!;
+    const display = displayCookieName(false);
+    for (const path of ['/api/meetings', '/api/alerts/deliveries', '/api/auth/me', '/api/display/me']) {
+      for (const cookie of [`${session}=${token}`, `${display}=${token}`])
+        expect((await fetch(`${t.url}${path}`, { headers: { cookie } })).status).toBe(401);
       expect((await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
       expect((await fetch(`${t.url}${path}?token=${token}`)).status).toBe(401);
     }
+    const signIn = await api(t, 'POST', '/api/display/session', { token }, null);
+    expect(signIn.status).toBe(401);
+    const socket = connectSocket(t.url, `${session}=${token}`);
+    expect((await connectError(socket)).message).toMatch(/unauthori[sz]ed|đăng nhập/i);
+    socket.close();
     // A forged token (another delivery under the same signature) is no link.
     const [, id, sig] = token.split('.');
     const forged = await fetch(`${t.url}/ack/a1.${Number(id) + 1}.${sig}`, { method: 'POST' });
