@@ -78,6 +78,15 @@ describe('the acknowledgement link in Chromium', () => {
     await admin.goto(t.url);
     await admin.getByTestId('admin-toggle').click();
     await admin.getByTestId('admin-tab-alerts').click();
+    // The rules as the file says them: whom, when, for what.
+    const rules = admin.getByTestId('alert-rules');
+    await expect.poll(async () => await rules.locator('tbody tr').count()).toBe(2);
+    expect(await rules.locator('tbody tr').nth(0).textContent()).toBe(
+      'nhom-ttcnttĐịa chỉ của kênh (trung tâm, trực viễn thông)Gửi ngaymọi sự cố',
+    );
+    expect(await rules.locator('tbody tr').nth(1).textContent()).toMatch(
+      /^nhom-ttcnttCán bộ kỹ thuật của huyệnChuyển cấp sau 15 phút.* nếu chưa ai nhận xử lýmọi sự cố$/,
+    );
     const log = admin.getByTestId('alert-log');
     await expect.poll(async () => await log.locator('tbody tr').count()).toBe(2);
     const waiting = await log.locator('tbody tr').first().textContent();

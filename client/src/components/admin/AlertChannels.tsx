@@ -103,6 +103,41 @@ export function AlertChannels() {
           </tbody>
         </table>
       )}
+      {list.rules.length > 0 && (
+        <table data-testid="alert-rules">
+          <caption>{ta.rules}</caption>
+          <thead>
+            <tr>
+              <th>{ta.col.id}</th>
+              <th>{ta.col.to}</th>
+              <th>{ta.col.when}</th>
+              <th>{ta.col.filters}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.rules.map((r, i) => (
+              <tr key={i}>
+                <td>{r.channel}</td>
+                <td>{ta.to[r.to ?? 'channel']}</td>
+                <td>
+                  {r.escalateAfterMinutes === undefined
+                    ? ta.atOnce
+                    : ta.escalateAfter(duration(r.escalateAfterMinutes * 60_000))}
+                </td>
+                <td>
+                  {[
+                    r.severities && ta.severities(r.severities.map((v) => ta.severity[v] ?? v).join(', ')),
+                    r.meetings && ta.meetings(r.meetings.join(', ')),
+                    r.units && ta.units(r.units.join(', ')),
+                  ]
+                    .filter(Boolean)
+                    .join('; ') || ta.anyIncident}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {result && (
         <p className={result.kind === 'ok' ? 'form-ok' : 'form-error'} role="status" data-testid="alert-test-result">
           {result.text}
