@@ -1,7 +1,8 @@
 // The routing plan (server/alerts/recipients.ts) and the acknowledgement token (ack-link.ts), without
 // I/O: whom each rule reaches from the inventory's contacts, with which level, and what a token opens.
 import { describe, expect, it } from 'vitest';
-import type { AlertChannelKind, AlertRule } from '../../../shared/alerts';
+import { AlertsConfig, type AlertChannelKind, type AlertRule } from '../../../shared/alerts';
+import { Contact } from '../../../shared/schemas';
 import type { Point, Unit } from '../../../shared/schemas';
 import { ackLink, signAckToken, verifyAckToken } from '../../../server/alerts/ack-link';
 import type { Incident } from '../../../server/alerts/incident';
@@ -137,6 +138,34 @@ describe('routing plan', () => {
       ['tg', '2001', 1, 10],
     ]);
     expect(plan(rules, incident(['C1'], { kind: 'recovered' }))).toEqual([['mail', 'an@c1.test', 0, 0]]);
+  });
+});
+
+describe('rules and contacts as the file gives them', () => {
+  it('[AL20][AL23] refuses a bad recipient kind, escalation delay, address, and people behind a webhook, saying where', () => {
+    const channels = [
+      { id: 'mail', kind: 'email', smtp: { host: 'smtp.test' }, from: 'a@b.test', to: ['c@d.test'] },
+      { id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/h' },
+    ];
+    const issues = (rules: unknown[]) => {
+      const r = AlertsConfig.safeParse({ channels, rules });
+      return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(
+      issues([{ channel: 'mail', to: 'district', escalateAfterMinutes: 10, units: ['D1'], meetings: ['M'] }]),
+    ).toEqual([]);
+    expect(issues([{ channel: 'mail', to: 'everyone' }])[0]).toMatch(/^rules\.0\.to: /);
+    expect(issues([{ channel: 'mail', escalateAfterMinutes: 0 }])[0]).toMatch(/^rules\.0\.escalateAfterMinutes: /);
+    expect(issues([{ channel: 'mail', units: [] }])[0]).toMatch(/^rules\.0\.units: /);
+    expect(issues([{ channel: 'hook', to: 'district' }])).toEqual([
+      'rules.0.to: a webhook reaches its own URL only: "to: district" needs an email, telegram or zalo channel',
+    ]);
+    expect(Contact.safeParse({ name: 'An', email: 'an@xa.test', telegram: -1001, zalo: '12' }).success).toBe(true);
+    for (const bad of [{ email: 'an at xa' }, { telegram: 'an' }, { zalo: 'abc' }]) {
+      const r = Contact.safeParse({ name: 'An', ...bad });
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]!.path).toEqual([Object.keys(bad)[0]]);
+    }
   });
 });
 
