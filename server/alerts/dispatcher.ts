@@ -9,7 +9,7 @@
 // deliveries due later (AL23); acknowledging an incident (AL24, from the dashboard's outage
 // acknowledgement or a message's signed link) cancels the levels not yet sent and tells the others (AL25).
 import type { Logger } from 'pino';
-import type { AlertChannelKind, AlertRule, IncidentSeverity } from '../../shared/alerts';
+import type { AlertChannelKind, AlertRule } from '../../shared/alerts';
 import { formatTime } from '../../shared/time';
 import type { Clock } from '../clock';
 import type { AckRow, AlertStore, DeliveryRow } from '../store/alert-types';
@@ -79,13 +79,6 @@ export interface AckOutcome {
   first: boolean;
   /** Escalations cancelled. */
   cancelled: number;
-}
-
-/** Which channels an incident goes to: every rule naming the channel and admitting its severity. */
-export function routeChannels(rules: readonly AlertRule[], severity: IncidentSeverity): string[] {
-  const out = new Set<string>();
-  for (const r of rules) if (!r.severities || r.severities.includes(severity)) out.add(r.channel);
-  return [...out];
 }
 
 export class AlertDispatcher {
