@@ -28,6 +28,7 @@ import { errorHandler, noRoute } from './http/errors';
 import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
+import { ackRoutes } from './http/routes/ack';
 import { alertRoutes } from './http/routes/alerts';
 import { maintenanceRoutes } from './http/routes/maintenance';
 import { AlertGate } from './alerts/gate';
@@ -314,6 +315,9 @@ export function createApp(opts: AppOptions): App {
       holdOutsideWindows: opts.alerts?.digest !== undefined,
       logger,
     }),
+    // [AL20] People come from the inventory's contacts; [AL24] messages carry an acknowledgement link.
+    directory: inventory,
+    baseUrl: opts.alerts?.baseUrl,
   });
 
   // Issue 17 point 4: once a day, what the gate held outside the meeting windows.
@@ -402,6 +406,8 @@ export function createApp(opts: AppOptions): App {
   app.use('/api', maintenanceRoutes({ store: store.maintenance, inventory, clock }));
   app.use('/api', alertRoutes({ dispatcher: alerts, store: store.alerts, rules: opts.alerts?.rules ?? [] }));
   app.use('/api', noRoute);
+  // [AL24] A message's signed acknowledgement link: no session, this page only (server/http/routes/ack.ts).
+  app.use(ackRoutes({ dispatcher: alerts, store: store.alerts }));
   const staticDir =
     opts.staticDir === undefined ? (existsSync(DEFAULT_STATIC) ? DEFAULT_STATIC : null) : opts.staticDir;
   if (staticDir) {
@@ -458,6 +464,18 @@ export function createApp(opts: AppOptions): App {
   monitor.onOutage(() => alerts.poke());
   publishChecklistEvents(checklist.service, io, room);
   publishOutageNotes(reports.notes, io, room);
+  // [AL24] Acknowledging an outage on the dashboard takes its alert incidents: escalation stops, others hear.
+  reports.notes.onChange((n) => {
+    try {
+      alerts.acknowledgeOutage(n.outageId, n.acknowledgedByName ?? n.acknowledgedBy);
+    } catch (err) {
+      logger.error({ err, outage: n.outageId }, 'alerts: acknowledging the outage’s incidents failed');
+    }
+  });
+  // …and taking one from a message's link acknowledges its outages on the dashboards, in that name.
+  alerts.onAcknowledged((incident, ack) => {
+    if (ack.via === 'link') for (const o of incident.outages) reports.notes.acknowledgeByAlertLink(o, ack.by);
+  });
   inventory.onChange((change) => {
     // Any meeting may have gained or lost points: every open dashboard resyncs.
     void change;

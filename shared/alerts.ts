@@ -50,10 +50,17 @@ const common = {
   timeoutMs: z.number().int().min(100).max(120_000).optional(),
 };
 
-const Email = z
+export const Email = z
   .string()
   .max(254)
   .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'an e-mail address');
+/** A Telegram chat: a numeric id (a user, a group) or @channelname. */
+export const TelegramChat = z.union([
+  z.string().regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/, 'a chat id or @channelname'),
+  z.number().int(),
+]);
+/** A follower of the Zalo Official Account. */
+export const ZaloUser = z.string().regex(/^\d{1,32}$/, 'a Zalo user id (digits)');
 
 export const AlertChannelConfig = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('webhook'), url: HttpUrl }),
@@ -75,10 +82,7 @@ export const AlertChannelConfig = z.discriminatedUnion('kind', [
     ...common,
     kind: z.literal('telegram'),
     /** The chat (user, group or channel) the bot writes to. */
-    chatId: z.union([
-      z.string().regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/, 'a chat id or @channelname'),
-      z.number().int(),
-    ]),
+    chatId: TelegramChat,
     /** Bot API base (default https://api.telegram.org); the secret is the bot token. */
     apiBase: HttpUrl.optional(),
   }),
@@ -86,17 +90,37 @@ export const AlertChannelConfig = z.discriminatedUnion('kind', [
     ...common,
     kind: z.literal('zalo'),
     /** The follower of the Official Account who receives the message. */
-    userId: z.string().regex(/^\d{1,32}$/, 'a Zalo user id (digits)'),
+    userId: ZaloUser,
     /** Open API base (default https://openapi.zalo.me); the secret is the OA access token. */
     apiBase: HttpUrl.optional(),
   }),
 ]);
 export type AlertChannelConfig = z.infer<typeof AlertChannelConfig>;
 
+/**
+ * [AL20] Whom a rule reaches through its channel: `channel` the channel's own target (the province IT
+ * centre's mailbox or group, the telecom's duty line); `point` the technicians of each affected point
+ * (their contact's address for the channel's kind); `district` the technicians of the points of the
+ * affected point's district (the unit of level district above it, or its own unit when that is one).
+ */
+export const ALERT_RECIPIENTS = ['channel', 'point', 'district'] as const;
+export type AlertRecipientKind = (typeof ALERT_RECIPIENTS)[number];
+
 export const AlertRule = z.strictObject({
   channel: Code,
   /** Only incidents of these severities (default: all). */
   severities: z.array(IncidentSeverity).min(1).optional(),
+  /** Whom it reaches (default `channel`). */
+  to: z.enum(ALERT_RECIPIENTS).optional(),
+  /** [AL21] Only incidents of these meetings (default: any, and incidents outside a meeting too). */
+  meetings: z.array(Code).min(1).max(500).optional(),
+  /** [AL21] Only incidents with a point in one of these units or below them (default: any). */
+  units: z.array(Code).min(1).max(500).optional(),
+  /**
+   * [AL23] An escalation level: sent only when the incident is still not acknowledged this many
+   * minutes after it was routed (default: sent at once).
+   */
+  escalateAfterMinutes: z.number().int().min(1).max(1440).optional(),
 });
 export type AlertRule = z.infer<typeof AlertRule>;
 
@@ -151,11 +175,20 @@ export const AlertsConfig = z
     a.rules.forEach((r, i) => {
       if (!seen.has(r.channel))
         ctx.addIssue({ code: 'custom', path: ['rules', i, 'channel'], message: `no channel "${r.channel}"` });
+      const kind = a.channels.find((c) => c.id === r.channel)?.kind;
+      if (kind === 'webhook' && r.to !== undefined && r.to !== 'channel') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'to'],
+          message: `a webhook reaches its own URL only: "to: ${r.to}" needs an email, telegram or zalo channel`,
+        });
+      }
     });
   });
 export type AlertsConfig = z.infer<typeof AlertsConfig>;
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** `cancelled`: an escalation not sent because the incident was acknowledged or recovered first. */
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** A channel as the API shows it: where it sends, never its secret (GET /api/alerts/channels). */
@@ -179,7 +212,11 @@ export const DeliveryView = z.object({
   id: z.number(),
   channel: z.string(),
   incident: z.string(),
-  incidentKind: z.enum(['open', 'recovered', 'test']),
+  incidentKind: z.enum(['open', 'recovered', 'test', 'ack']),
+  /** Whom it went to: null for the channel's own target. */
+  recipient: z.object({ name: z.string(), address: z.string() }).nullable(),
+  /** 0: at once; n: the n-th escalation level. */
+  level: z.number(),
   /** The incident's one-line summary. */
   text: z.string(),
   createdAt: z.string(),

@@ -1,7 +1,7 @@
 // Domain schemas shared by server and client. Every payload that crosses a boundary is parsed by one
 // of these; the TypeScript types are inferred from them.
 import { z } from 'zod';
-import { AlertsConfig } from './alerts';
+import { AlertsConfig, Email, TelegramChat, ZaloUser } from './alerts';
 import { hostProblemWords } from './host';
 import { ReportSettings } from './report-settings';
 import { cleanText } from './text';
@@ -102,6 +102,10 @@ export const Contact = z.strictObject({
     })
     .optional(),
   organization: OptionalText(200),
+  /** [AL20] Where alert channels reach this person: an e-mail address, a Telegram chat, a Zalo follower id. */
+  email: Email.optional(),
+  telegram: TelegramChat.optional(),
+  zalo: ZaloUser.optional(),
 });
 export type Contact = z.infer<typeof Contact>;
 

@@ -207,6 +207,9 @@ export class DailyDigest {
           incident,
           delivery: row.delivery,
           attempt: n,
+          // The digest goes to the channel's own target, with nothing to acknowledge.
+          recipient: null,
+          ackUrl: null,
           now: this.o.clock.now(),
           signal: ac.signal,
         });

@@ -5,14 +5,20 @@
 // and backoff alone: no other channel, no request and no probe waits for it (the sends are async I/O;
 // the probes are in another process). Several servers on one database would each run a dispatcher:
 // routing stays once, and a lease keeps two senders off the same delivery.
+// Routing reaches people (AL20–AL22: server/alerts/recipients.ts) and schedules escalation levels as
+// deliveries due later (AL23); acknowledging an incident (AL24, from the dashboard's outage
+// acknowledgement or a message's signed link) cancels the levels not yet sent and tells the others (AL25).
 import type { Logger } from 'pino';
-import type { AlertRule, IncidentSeverity } from '../../shared/alerts';
+import type { AlertChannelKind, AlertRule } from '../../shared/alerts';
+import { formatTime } from '../../shared/time';
 import type { Clock } from '../clock';
-import type { AlertStore, DeliveryRow } from '../store/alert-types';
+import type { AckRow, AlertStore, DeliveryRow } from '../store/alert-types';
+import { ackLink, signAckToken } from './ack-link';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type ResolvedChannel } from './channels';
 import { DeliveryError, type Channel } from './channels/types';
 import type { AlertGate } from './gate'; // issue 17 point 4 (maint): the gate
 import type { Incident } from './incident';
+import { planRoute, type Directory, type RouteTarget } from './recipients';
 import { scrub } from './secrets';
 
 export interface RetryPolicy {
@@ -46,6 +52,10 @@ export interface DispatcherOptions {
   rules: readonly AlertRule[];
   clock: Clock;
   logger: Logger;
+  /** The inventory, for the people rules reach (default: none; rules with `to: point|district` reach no one). */
+  directory?: Directory;
+  /** The dashboard's address: with it, messages carry a signed acknowledgement link. */
+  baseUrl?: string;
   /** How often the outbox is read for incidents and due deliveries besides pokes (default 1 s). */
   pollMs?: number;
   random?: () => number;
@@ -63,11 +73,15 @@ interface Worker {
   inFlight: AbortController | null;
 }
 
-/** Which channels an incident goes to: every rule naming the channel and admitting its severity. */
-export function routeChannels(rules: readonly AlertRule[], severity: IncidentSeverity): string[] {
-  const out = new Set<string>();
-  for (const r of rules) if (!r.severities || r.severities.includes(severity)) out.add(r.channel);
-  return [...out];
+const NO_DIRECTORY: Directory = { point: () => undefined, unit: () => undefined, listPoints: () => [] };
+
+/** The outcome of an acknowledgement. */
+export interface AckOutcome {
+  ack: AckRow;
+  /** False: someone had taken it already (`ack` says who); nothing changed. */
+  first: boolean;
+  /** Escalations cancelled. */
+  cancelled: number;
 }
 
 export class AlertDispatcher {
@@ -77,6 +91,7 @@ export class AlertDispatcher {
   private stopped = true;
   private readonly waiters = new Map<number, (row: DeliveryRow) => void>();
   private readonly attemptListeners = new Set<(e: AttemptEvent) => void>();
+  private readonly ackListeners = new Set<(incident: Incident, ack: AckRow) => void>();
 
   constructor(private readonly o: DispatcherOptions) {
     for (const ch of o.channels) {
@@ -98,6 +113,11 @@ export class AlertDispatcher {
     this.attemptListeners.add(listener);
   }
 
+  /** [AL24] Hears each incident taken (once), after it is recorded. */
+  onAcknowledged(listener: (incident: Incident, ack: AckRow) => void): void {
+    this.ackListeners.add(listener);
+  }
+
   get channels(): Channel[] {
     return [...this.workers.values()].map((w) => w.ch.channel);
   }
@@ -112,7 +132,14 @@ export class AlertDispatcher {
     for (const w of this.workers.values()) this.kick(w);
     this.pollTimer = setInterval(() => {
       this.route();
-      for (const w of this.workers.values()) if (!w.running && w.timer === undefined) this.kick(w);
+      // A worker waiting on a timer is kicked too when its next delivery is due by the clock: an
+      // escalation's wait is measured by the injected clock, which need not move with the timers.
+      const now = this.o.clock.now();
+      for (const w of this.workers.values()) {
+        if (w.running) continue;
+        const next = w.timer === undefined ? 0 : this.o.store.nextDueAt(w.ch.channel.config.id);
+        if (next !== null && next <= now) this.kick(w);
+      }
     }, this.o.pollMs ?? 1000);
     this.pollTimer.unref();
   }
@@ -179,17 +206,28 @@ export class AlertDispatcher {
   /** Turns unrouted incidents into deliveries, by the rules. */
   route(): void {
     try {
+      const kinds = new Map<string, AlertChannelKind>(
+        [...this.workers.entries()].map(([id, w]) => [id, w.ch.channel.config.kind]),
+      );
       for (;;) {
         const batch = this.o.store.unroutedIncidents(100);
         if (batch.length === 0) return;
         const now = this.o.clock.now();
         for (const i of batch) {
           // Issue 17 point 4 (maint): an incident the gate holds back goes to no channel (server/alerts/gate.ts).
-          const targets = ((this.o.gate?.admit(i) ?? true) ? routeChannels(this.o.rules, i.severity) : [])
-            .map((id) => this.workers.get(id))
-            .filter((w) => w !== undefined)
-            .map((w) => ({ channel: w.ch.channel.config.id, maxAttempts: w.policy.maxAttempts }));
+          const admitted = this.o.gate?.admit(i) ?? true;
+          const planned = admitted ? planRoute(this.o.rules, kinds, i, this.o.directory ?? NO_DIRECTORY) : [];
+          if (admitted && i.kind === 'recovered') planned.push(...this.escalatedTo(i, planned));
+          const targets = planned.map((t) => ({
+            channel: t.channel,
+            recipient: t.recipient,
+            level: t.level,
+            dueAt: now + t.afterMs,
+            maxAttempts: this.workers.get(t.channel)!.policy.maxAttempts,
+          }));
           if (this.o.store.routeIncident(i.id, now, targets)) {
+            // [AL23] A recovery before anyone took the incident: its escalations are no longer needed.
+            if (i.kind === 'recovered') this.o.store.cancelEscalations(i.outages);
             for (const t of targets) this.kick(this.workers.get(t.channel)!);
           }
         }
@@ -198,6 +236,82 @@ export class AlertDispatcher {
     } catch (err) {
       this.o.logger.error({ err }, 'alerts: routing incidents failed (retried on the next poll)');
     }
+  }
+
+  /**
+   * [AL23] Those an escalation reached for the open incidents of a recovery's outages: they hear the
+   * recovery too (at once), unless the plan reaches them already.
+   */
+  private escalatedTo(i: Incident, planned: readonly RouteTarget[]): RouteTarget[] {
+    const key = (channel: string, address: string | undefined) => `${channel}\u0000${address ?? ''}`;
+    const have = new Set(planned.map((t) => key(t.channel, t.recipient?.address)));
+    const out: RouteTarget[] = [];
+    for (const outage of i.outages) {
+      for (const id of this.o.store.openIncidentsOf(outage)) {
+        for (const d of this.o.store.incidentDeliveries(id)) {
+          const k = key(d.channel, d.recipient?.address);
+          if (d.level === 0 || d.status !== 'sent' || have.has(k) || !this.workers.has(d.channel)) continue;
+          have.add(k);
+          out.push({ channel: d.channel, recipient: d.recipient, level: 0, afterMs: 0 });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** [AL24] The signed one-time link of a delivery, or null without a base URL. */
+  ackUrl(delivery: number): string | null {
+    if (!this.o.baseUrl) return null;
+    return ackLink(this.o.baseUrl, signAckToken(this.o.store.ackKey(), delivery));
+  }
+
+  /**
+   * [AL24] Someone took the incident: recorded once, its escalations not yet sent are cancelled, and
+   * [AL25] the others who were sent it hear who took it (a notice incident, through the outbox).
+   */
+  acknowledge(incidentId: string, by: string, via: 'dashboard' | 'link', delivery: number | null): AckOutcome {
+    const incident = this.o.store.getIncident(incidentId);
+    if (!incident) throw new Error(`no incident ${incidentId}`);
+    const now = this.o.clock.now();
+    const out = this.o.store.acknowledge({ incident: incidentId, at: now, by, via, delivery });
+    if (!out.first) return out;
+    this.o.logger.info({ incident: incidentId, by, via, cancelled: out.cancelled }, 'alert incident acknowledged');
+    const others = this.o.store.incidentDeliveries(incidentId).filter((d) => d.status === 'sent' && d.id !== delivery);
+    const notice: Incident = {
+      ...incident,
+      id: `${incidentId}-ack`,
+      kind: 'ack',
+      at: now,
+      ack: { of: incidentId, by, at: now, via },
+      text: `${by} đã nhận xử lý lúc ${formatTime(now)}: ${incident.text}`,
+    };
+    if (this.o.store.addIncident(notice)) {
+      const targets = others
+        .filter((d) => this.workers.has(d.channel))
+        .map((d) => ({
+          channel: d.channel,
+          recipient: d.recipient,
+          maxAttempts: this.workers.get(d.channel)!.policy.maxAttempts,
+        }));
+      this.o.store.routeIncident(notice.id, now, targets);
+      for (const t of targets) this.kick(this.workers.get(t.channel)!);
+    }
+    for (const l of this.ackListeners) {
+      try {
+        l(incident, out.ack);
+      } catch (err) {
+        this.o.logger.error({ err, incident: incidentId }, 'alerts: an acknowledgement listener failed');
+      }
+    }
+    return out;
+  }
+
+  /** [AL24] The dashboard acknowledged an outage: its open incidents are taken by that person. */
+  acknowledgeOutage(outage: number, by: string): AckOutcome[] {
+    return this.o.store
+      .openIncidentsOf(outage)
+      .filter((id) => this.o.store.getAck(id) === undefined)
+      .map((id) => this.acknowledge(id, by, 'dashboard', null));
   }
 
   private kick(w: Worker): void {
@@ -264,7 +378,15 @@ export class AlertDispatcher {
         w.timeoutMs,
       );
       try {
-        await ch.send({ incident, delivery: row.id, attempt: row.attempts + 1, now: started, signal: ac.signal });
+        await ch.send({
+          incident,
+          delivery: row.id,
+          attempt: row.attempts + 1,
+          recipient: row.recipient,
+          ackUrl: incident.kind === 'open' ? this.ackUrl(row.id) : null,
+          now: started,
+          signal: ac.signal,
+        });
         ok = true;
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);

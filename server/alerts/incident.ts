@@ -5,8 +5,12 @@ import type { IncidentSeverity } from '../../shared/alerts';
 import type { Phase } from '../../shared/schemas';
 import type { DigestItem } from './digest'; // issue 17 point 4 (maint)
 
-/** `digest`: the daily summary of what happened outside the meeting windows (server/alerts/digest.ts; never in the outbox). */
-export type IncidentKind = 'open' | 'recovered' | 'test' | 'digest';
+/**
+ * `digest`: the daily summary of what happened outside the meeting windows (server/alerts/digest.ts;
+ * never in the outbox). `ack`: the notice that someone took an incident (docs/ALERTS.md AL25), sent to
+ * the others.
+ */
+export type IncidentKind = 'open' | 'recovered' | 'test' | 'digest' | 'ack';
 
 export interface IncidentContact {
   name: string;
@@ -40,6 +44,8 @@ export interface Incident {
   /** The outage records behind it. */
   outages: number[];
   points: IncidentPoint[];
+  /** An `ack` notice: who took the incident (`of`), when, from where. */
+  ack?: { of: string; by: string; at: number; via: 'dashboard' | 'link' };
   /** A one-line Vietnamese summary (the channels render their own message in the channel's language). */
   text: string;
   /** Issue 17 point 4 (maint): the digest's day and outages (kind `digest` only). */

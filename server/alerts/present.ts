@@ -10,6 +10,8 @@ export function presentDelivery(store: AlertStore, d: DeliveryRow): DeliveryView
     channel: d.channel,
     incident: d.incident,
     incidentKind: d.incidentKind,
+    recipient: d.recipient && { ...d.recipient },
+    level: d.level,
     text: store.getIncident(d.incident)?.text ?? '',
     createdAt: toWireInstant(d.createdAt),
     status: d.status,

@@ -11,6 +11,9 @@ const WORDS = {
   vi: {
     open: { down: 'MẤT KẾT NỐI', severe: 'CHẬP CHỜN NẶNG', test: 'TIN NHẮN THỬ' },
     recovered: 'ĐÃ KẾT NỐI LẠI',
+    ack: 'ĐÃ CÓ NGƯỜI NHẬN XỬ LÝ',
+    took: (by: string, at: string) => `${by} đã nhận xử lý lúc ${at}`,
+    ackLink: 'Nhận xử lý (bấm để báo đã nhận, dừng chuyển cấp)',
     meeting: 'Hội nghị',
     since: 'Bắt đầu',
     until: 'Kết thúc',
@@ -33,6 +36,9 @@ const WORDS = {
   en: {
     open: { down: 'DOWN', severe: 'SEVERELY DEGRADED', test: 'TEST MESSAGE' },
     recovered: 'RECOVERED',
+    ack: 'TAKEN',
+    took: (by: string, at: string) => `${by} took it at ${at}`,
+    ackLink: 'Take it (click to acknowledge and stop the escalation)',
     meeting: 'Meeting',
     since: 'Started',
     until: 'Ended',
@@ -74,6 +80,7 @@ export function renderIncident(
   lang: AlertLanguage,
   baseUrl: string | undefined,
   channel: string,
+  ackUrl: string | null = null,
 ): RenderedMessage {
   const w = WORDS[lang];
   if (i.kind === 'test') {
@@ -81,9 +88,12 @@ export function renderIncident(
   }
   if (i.kind === 'digest') return renderDigest(i, lang, (code) => pointLink(baseUrl, code));
   const names = i.points.map((p) => p.name).join(', ');
-  const head = i.kind === 'open' ? w.open[i.type === 'severe' ? 'severe' : 'down'] : w.recovered;
+  const head =
+    i.kind === 'open' ? w.open[i.type === 'severe' ? 'severe' : 'down'] : i.kind === 'ack' ? w.ack : w.recovered;
   const title = `[diemcau] ${head}: ${names}`;
   const lines: string[] = [];
+  // [AL25] The notice to the others: who took it, first.
+  if (i.kind === 'ack' && i.ack) lines.push(w.took(i.ack.by, instant(i.ack.at)));
   if (i.meeting) {
     const phase = i.phase ? ` (${w.phase[i.phase]})` : '';
     lines.push(`${w.meeting}: ${i.meeting.title}${phase}`);
@@ -107,6 +117,7 @@ export function renderIncident(
     const link = pointLink(baseUrl, p.code);
     if (link) lines.push(`${w.detail}: ${link}`);
   }
+  if (ackUrl !== null && i.kind === 'open') lines.push(`${w.ackLink}: ${ackUrl}`);
   return { title, lines };
 }
 

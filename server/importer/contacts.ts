@@ -85,20 +85,25 @@ export function readContacts(nameCell: string | undefined, phoneCell: string | u
 /**
  * The sheet's technicians take the places of the point's technicians, in order; leaders and others,
  * which a point list does not carry, stay where they were, and a technician keeps the organization
- * recorded for the same name.
+ * and the alert addresses (e-mail, Telegram, Zalo: docs/ALERTS.md) recorded for the same name.
  */
 export function mergeContacts(existing: readonly Contact[], sheet: readonly SheetContact[]): Contact[] {
-  const orgs = new Map<string, string>();
-  for (const c of existing) if (c.role === 'technician' && c.organization) orgs.set(fold(c.name), c.organization);
-  const toContact = (s: SheetContact): Contact => {
-    const organization = orgs.get(fold(s.name));
-    return {
-      name: s.name,
-      role: 'technician',
-      ...(s.phone !== undefined && { phone: s.phone }),
-      ...(organization !== undefined && { organization }),
-    };
-  };
+  const kept = new Map<string, Pick<Contact, 'organization' | 'email' | 'telegram' | 'zalo'>>();
+  for (const c of existing) {
+    if (c.role !== 'technician') continue;
+    kept.set(fold(c.name), {
+      ...(c.organization && { organization: c.organization }),
+      ...(c.email !== undefined && { email: c.email }),
+      ...(c.telegram !== undefined && { telegram: c.telegram }),
+      ...(c.zalo !== undefined && { zalo: c.zalo }),
+    });
+  }
+  const toContact = (s: SheetContact): Contact => ({
+    name: s.name,
+    role: 'technician',
+    ...(s.phone !== undefined && { phone: s.phone }),
+    ...kept.get(fold(s.name)),
+  });
   const out: Contact[] = [];
   let next = 0;
   for (const c of existing) {

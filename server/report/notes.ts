@@ -19,6 +19,9 @@ export interface OutageNotesDeps {
 
 export type NoteListener = (note: OutageNote) => void;
 
+/** Who acknowledged an outage through an alert's link (no account: the person's name is `byName`). */
+export const ALERT_LINK_ACTOR = 'alert-link';
+
 export class OutageNotes {
   private readonly listeners = new Set<NoteListener>();
 
@@ -52,6 +55,27 @@ export class OutageNotes {
       note: note ? presentNote(note, row.meeting) : null,
       history: this.d.store.listOutageNoteHistory(id).map(presentChange),
     };
+  }
+
+  /**
+   * [AL24] (issue 17, alerts) An alert's signed link took the outage's incident: the outage is
+   * acknowledged in that person's name (by ALERT_LINK_ACTOR, no cause, no note) unless it is already,
+   * and dashboards hear it like any acknowledgement. False when there was nothing to do.
+   */
+  acknowledgeByAlertLink(id: number, name: string): boolean {
+    const row = this.d.store.getOutage(id);
+    if (!row || this.d.store.getOutageNote(id)) return false;
+    const saved = this.d.store.saveOutageNote({
+      outageId: id,
+      cause: null,
+      note: '',
+      by: ALERT_LINK_ACTOR,
+      byName: name,
+      at: this.d.clock.now(),
+    });
+    const note = presentNote(saved.note, row.meeting);
+    if (saved.change) for (const l of this.listeners) l(note);
+    return true;
   }
 
   /** Acknowledges (first time) and sets the cause and note; unchanged input changes nothing. */

@@ -3,9 +3,19 @@
 import type { DeliveryStatus } from '../../shared/alerts';
 import type { Incident, IncidentKind } from '../alerts/incident';
 
+/** [AL20] A person a delivery goes to through its channel (null on a delivery: the channel's own target). */
+export interface Recipient {
+  name: string;
+  /** The e-mail address, Telegram chat or Zalo user id, as the channel's kind takes it. */
+  address: string;
+}
+
 export interface DeliveryRow {
   id: number;
   channel: string;
+  recipient: Recipient | null;
+  /** 0: sent at once; n ≥ 1: the rule's escalation, due `escalateAfterMinutes` after routing. */
+  level: number;
   incident: string;
   /** Digests are not in the outbox (issue 17 point 4: server/alerts/digest.ts). */
   incidentKind: Exclude<IncidentKind, 'digest'>;
@@ -17,6 +27,25 @@ export interface DeliveryRow {
   nextAt: number | null;
   lastError: string | null;
   sentAt: number | null;
+}
+
+export interface NewDelivery {
+  channel: string;
+  maxAttempts: number;
+  recipient?: Recipient | null;
+  level?: number;
+  /** When it is first due (default: the routing instant). */
+  dueAt?: number;
+}
+
+/** [AL24] Who took an incident: once per incident. */
+export interface AckRow {
+  incident: string;
+  at: number;
+  by: string;
+  via: 'dashboard' | 'link';
+  /** The delivery whose link was used. */
+  delivery: number | null;
 }
 
 export interface AttemptRow {
@@ -66,7 +95,21 @@ export interface AlertStore {
    * Marks the incident routed and creates its deliveries (due at `at`), in one transaction; false
    * (nothing written) when it was routed already.
    */
-  routeIncident(id: string, at: number, deliveries: readonly { channel: string; maxAttempts: number }[]): boolean;
+  routeIncident(id: string, at: number, deliveries: readonly NewDelivery[]): boolean;
+  /** The incident's deliveries, oldest first. */
+  incidentDeliveries(incident: string): DeliveryRow[];
+  /**
+   * [AL24] Records who took the incident and cancels its escalations not yet tried, in one
+   * transaction; `first` false (nothing written) when it was acknowledged already.
+   */
+  acknowledge(a: AckRow): { ack: AckRow; first: boolean; cancelled: number };
+  getAck(incident: string): AckRow | undefined;
+  /** The `open` incidents that carry this outage. */
+  openIncidentsOf(outage: number): string[];
+  /** [AL23] Cancels the escalations not yet tried of the `open` incidents of these outages (they recovered). */
+  cancelEscalations(outages: readonly number[]): number;
+  /** The key that signs acknowledgement links: made once, kept in the database. */
+  ackKey(): Buffer;
   /** Pending deliveries of a channel due by `now` and not held by another sender: held until `leaseUntil`. */
   claimDue(channel: string, now: number, leaseUntil: number, limit: number): DeliveryRow[];
   /** When the channel's next pending delivery is due (a held one: when its lease ends), or null. */

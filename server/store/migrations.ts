@@ -356,6 +356,86 @@ export const migrations: readonly Migration[] = [
     up: convertRollups,
   },
   {
+    version: 10,
+    description: 'alert routing to people and escalation: a delivery per recipient and level, acknowledgements',
+    sql: `
+      -- Rebuilt (SQLite cannot drop a UNIQUE or change a CHECK): children copied out first, so no
+      -- foreign key is broken at any step. A delivery is now per incident, channel and recipient
+      -- (recipient_key '' for the channel's own target), with its escalation level; 'cancelled' is an
+      -- escalation not sent because the incident was acknowledged or recovered. Incidents gain 'ack'
+      -- (the notice that someone took one).
+      CREATE TEMP TABLE v10_incidents AS SELECT * FROM alert_incidents;
+      CREATE TEMP TABLE v10_deliveries AS SELECT * FROM alert_deliveries;
+      CREATE TEMP TABLE v10_attempts AS SELECT * FROM alert_attempts;
+      DROP TABLE alert_attempts;
+      DROP TABLE alert_deliveries;
+      DROP TABLE alert_incidents;
+
+      CREATE TABLE alert_incidents (
+        id        TEXT PRIMARY KEY,
+        kind      TEXT NOT NULL CHECK (kind IN ('open', 'recovered', 'test', 'ack')),
+        at        INTEGER NOT NULL,
+        json      TEXT NOT NULL CHECK (json_valid(json)),
+        routed_at INTEGER
+      ) STRICT;
+      CREATE INDEX alert_incidents_unrouted ON alert_incidents(at) WHERE routed_at IS NULL;
+      INSERT INTO alert_incidents SELECT id, kind, at, json, routed_at FROM v10_incidents;
+
+      CREATE TABLE alert_deliveries (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel       TEXT NOT NULL,
+        incident      TEXT NOT NULL REFERENCES alert_incidents(id),
+        recipient_key TEXT NOT NULL DEFAULT '',
+        recipient     TEXT CHECK (recipient IS NULL OR json_valid(recipient)),
+        level         INTEGER NOT NULL DEFAULT 0 CHECK (level >= 0),
+        created_at    INTEGER NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+        attempts      INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        max_attempts  INTEGER NOT NULL CHECK (max_attempts >= 1),
+        next_at       INTEGER,
+        claimed_until INTEGER,
+        last_error    TEXT,
+        sent_at       INTEGER,
+        UNIQUE (incident, channel, recipient_key)
+      ) STRICT;
+      CREATE INDEX alert_deliveries_due ON alert_deliveries(channel, next_at) WHERE status = 'pending';
+      CREATE INDEX alert_deliveries_channel ON alert_deliveries(channel, id);
+      INSERT INTO alert_deliveries (id, channel, incident, created_at, status, attempts, max_attempts, next_at,
+          claimed_until, last_error, sent_at)
+        SELECT id, channel, incident, created_at, status, attempts, max_attempts, next_at, claimed_until,
+          last_error, sent_at FROM v10_deliveries;
+
+      CREATE TABLE alert_attempts (
+        delivery INTEGER NOT NULL REFERENCES alert_deliveries(id),
+        n        INTEGER NOT NULL CHECK (n >= 1),
+        at       INTEGER NOT NULL,
+        ms       INTEGER NOT NULL,
+        ok       INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        error    TEXT,
+        PRIMARY KEY (delivery, n)
+      ) STRICT;
+      INSERT INTO alert_attempts SELECT delivery, n, at, ms, ok, error FROM v10_attempts;
+      DROP TABLE v10_attempts;
+      DROP TABLE v10_deliveries;
+      DROP TABLE v10_incidents;
+
+      -- Who took an incident, once (the dashboard's button or a delivery's signed link).
+      CREATE TABLE IF NOT EXISTS alert_acks (
+        incident TEXT PRIMARY KEY REFERENCES alert_incidents(id),
+        at       INTEGER NOT NULL,
+        by       TEXT NOT NULL,
+        via      TEXT NOT NULL CHECK (via IN ('dashboard', 'link')),
+        delivery INTEGER REFERENCES alert_deliveries(id)
+      ) STRICT;
+
+      -- The key that signs acknowledgement links (made on first use; rotating it voids every link).
+      CREATE TABLE IF NOT EXISTS alert_keys (
+        name TEXT PRIMARY KEY,
+        key  BLOB NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 11,
     description: "maintenance entries (planned work), the alert gate's verdicts and the daily digest (issue 17)",
     sql: `

@@ -1,15 +1,18 @@
 // The alert outbox of the in-memory Store (tests/helpers/memory-store.ts), with the SQLite outbox's
 // rules: an incident stored once, routed once, a pending delivery claimed by one sender at a time.
+import { randomBytes } from 'node:crypto';
 import type { Incident } from '../../server/alerts/incident';
 import {
   DEFAULT_DELIVERY_LIMIT,
   MAX_DELIVERY_LIMIT,
+  type AckRow,
   type AlertStore,
   type AttemptOutcome,
   type AttemptRow,
   type DeliveryCount,
   type DeliveryQuery,
   type DeliveryRow,
+  type NewDelivery,
 } from '../../server/store/alert-types';
 
 interface Stored extends DeliveryRow {
@@ -20,6 +23,8 @@ export class MemoryAlertsDb {
   readonly incidents = new Map<string, { incident: Incident; routedAt: number | null }>();
   readonly deliveries = new Map<number, Stored>();
   readonly attempts: AttemptRow[] = [];
+  readonly acks = new Map<string, AckRow>();
+  key: Buffer | null = null;
   nextId = 1;
 }
 
@@ -48,15 +53,19 @@ export class MemoryAlerts implements AlertStore {
       .map((i) => structuredClone(i.incident));
   }
 
-  routeIncident(id: string, at: number, deliveries: readonly { channel: string; maxAttempts: number }[]): boolean {
+  routeIncident(id: string, at: number, deliveries: readonly NewDelivery[]): boolean {
     const i = this.db.incidents.get(id);
     if (!i || i.routedAt !== null) return false;
     i.routedAt = at;
     for (const d of deliveries) {
-      if ([...this.db.deliveries.values()].some((x) => x.incident === id && x.channel === d.channel)) continue;
+      const key = d.recipient?.address ?? '';
+      const same = (x: Stored) => x.incident === id && x.channel === d.channel && (x.recipient?.address ?? '') === key;
+      if ([...this.db.deliveries.values()].some(same)) continue;
       const row: Stored = {
         id: this.db.nextId++,
         channel: d.channel,
+        recipient: d.recipient ? { ...d.recipient } : null,
+        level: d.level ?? 0,
         incident: id,
         // addIncident refused digests, as the SQLite CHECK does (issue 17 point 4).
         incidentKind: i.incident.kind as DeliveryRow['incidentKind'],
@@ -64,7 +73,7 @@ export class MemoryAlerts implements AlertStore {
         status: 'pending',
         attempts: 0,
         maxAttempts: d.maxAttempts,
-        nextAt: at,
+        nextAt: Math.round(d.dueAt ?? at),
         lastError: null,
         sentAt: null,
         claimedUntil: null,
@@ -72,6 +81,55 @@ export class MemoryAlerts implements AlertStore {
       this.db.deliveries.set(row.id, row);
     }
     return true;
+  }
+
+  incidentDeliveries(incident: string): DeliveryRow[] {
+    return [...this.db.deliveries.values()].filter((d) => d.incident === incident).map(view);
+  }
+
+  private cancelOf(incident: string): number {
+    let n = 0;
+    for (const d of this.db.deliveries.values()) {
+      if (d.incident === incident && d.level > 0 && d.status === 'pending' && d.attempts === 0) {
+        d.status = 'cancelled';
+        d.nextAt = null;
+        d.claimedUntil = null;
+        n += 1;
+      }
+    }
+    return n;
+  }
+
+  acknowledge(a: AckRow): { ack: AckRow; first: boolean; cancelled: number } {
+    const had = this.db.acks.get(a.incident);
+    if (had) return { ack: { ...had }, first: false, cancelled: 0 };
+    this.db.acks.set(a.incident, { ...a, at: Math.round(a.at) });
+    return { ack: { ...this.db.acks.get(a.incident)! }, first: true, cancelled: this.cancelOf(a.incident) };
+  }
+
+  getAck(incident: string): AckRow | undefined {
+    const a = this.db.acks.get(incident);
+    return a && { ...a };
+  }
+
+  openIncidentsOf(outage: number): string[] {
+    return [...this.db.incidents.values()]
+      .filter((i) => i.incident.kind === 'open' && i.incident.outages.includes(outage))
+      .map((i) => i.incident.id);
+  }
+
+  cancelEscalations(outages: readonly number[]): number {
+    let n = 0;
+    for (const { incident } of this.db.incidents.values()) {
+      if (incident.kind === 'open' && incident.outages.some((o) => outages.includes(o)))
+        n += this.cancelOf(incident.id);
+    }
+    return n;
+  }
+
+  ackKey(): Buffer {
+    this.db.key ??= randomBytes(32);
+    return this.db.key;
   }
 
   claimDue(channel: string, now: number, leaseUntil: number, limit: number): DeliveryRow[] {

@@ -34,10 +34,10 @@ export class EmailChannel implements Channel {
   }
 
   async send(ctx: SendContext): Promise<void> {
-    const m = renderIncident(ctx.incident, this.config.language ?? 'vi', this.baseUrl, this.config.id);
+    const m = renderIncident(ctx.incident, this.config.language ?? 'vi', this.baseUrl, this.config.id, ctx.ackUrl);
     const sending = this.transport.sendMail({
       from: this.config.from,
-      to: this.config.to,
+      to: ctx.recipient ? [ctx.recipient.address] : this.config.to,
       subject: m.title,
       text: m.lines.join('\n'),
       headers: { 'X-Diemcau-Incident': ctx.incident.id, 'X-Diemcau-Delivery': String(ctx.delivery) },

@@ -34,11 +34,11 @@ export class TelegramChannel implements Channel {
   }
 
   async send(ctx: SendContext): Promise<void> {
-    const m = renderIncident(ctx.incident, this.config.language ?? 'vi', this.baseUrl, this.config.id);
+    const m = renderIncident(ctx.incident, this.config.language ?? 'vi', this.baseUrl, this.config.id, ctx.ackUrl);
     let text = [`<b>${escapeHtml(m.title)}</b>`, ...m.lines.map(escapeHtml)].join('\n');
     if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 1)}…`;
     const body = JSON.stringify({
-      chat_id: this.config.chatId,
+      chat_id: ctx.recipient?.address ?? this.config.chatId,
       text,
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },

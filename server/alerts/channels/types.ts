@@ -1,6 +1,7 @@
 // One delivery attempt through one channel. A channel throws DeliveryError to say whether trying again
 // can help (a stopped receiver, a 5xx, a 429) or not (a 4xx: the request itself is wrong).
 import type { AlertChannelConfig } from '../../../shared/alerts';
+import type { Recipient } from '../../store/alert-types';
 import type { Incident } from '../incident';
 
 export interface SendContext {
@@ -8,6 +9,10 @@ export interface SendContext {
   delivery: number;
   /** Attempt number, 1 for the first. */
   attempt: number;
+  /** [AL20] The person it goes to instead of the channel's own target (null: the channel's target). */
+  recipient: Recipient | null;
+  /** [AL24] The signed one-time link that acknowledges the incident (null: none, e.g. no baseUrl). */
+  ackUrl: string | null;
   /** The instant the attempt is made (the webhook's timestamp). */
   now: number;
   signal: AbortSignal;

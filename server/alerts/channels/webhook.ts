@@ -28,6 +28,8 @@ export function incidentJson(i: Incident) {
     outages: i.outages,
     points: i.points,
     text: i.text,
+    /** [AL25] On an `ack` notice: who took which incident, when, from where. */
+    ack: i.ack ? { of: i.ack.of, by: i.ack.by, at: toWireInstant(i.ack.at), via: i.ack.via } : null,
   };
 }
 
@@ -51,7 +53,7 @@ export class WebhookChannel implements Channel {
   async send(ctx: SendContext): Promise<void> {
     const lang: AlertLanguage = this.config.language ?? 'vi';
     const seconds = Math.floor(ctx.now / 1000);
-    const message = renderIncident(ctx.incident, lang, this.baseUrl, this.config.id);
+    const message = renderIncident(ctx.incident, lang, this.baseUrl, this.config.id, ctx.ackUrl);
     const body = JSON.stringify({
       version: WEBHOOK_SCHEMA_VERSION,
       delivery: ctx.delivery,
@@ -60,6 +62,8 @@ export class WebhookChannel implements Channel {
       sentAt: seconds,
       incident: incidentJson(ctx.incident),
       message: { language: lang, title: message.title, text: plainText(message) },
+      // [AL24] The signed one-time link that takes the incident (an `open` one, with baseUrl), else null.
+      ackUrl: ctx.ackUrl,
     });
     const headers: Record<string, string> = {
       'user-agent': `diemcau/${pkg.version}`,

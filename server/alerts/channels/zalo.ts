@@ -30,10 +30,13 @@ export class ZaloChannel implements Channel {
   }
 
   async send(ctx: SendContext): Promise<void> {
-    const m = renderIncident(ctx.incident, this.config.language ?? 'vi', this.baseUrl, this.config.id);
+    const m = renderIncident(ctx.incident, this.config.language ?? 'vi', this.baseUrl, this.config.id, ctx.ackUrl);
     let text = plainText(m);
     if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 1)}…`;
-    const body = JSON.stringify({ recipient: { user_id: this.config.userId }, message: { text } });
+    const body = JSON.stringify({
+      recipient: { user_id: ctx.recipient?.address ?? this.config.userId },
+      message: { text },
+    });
     const res = await postJson(`${this.apiBase}${ZALO_SEND_PATH}`, body, { access_token: this.token }, ctx.signal);
     if (res.status !== 200) {
       throw new DeliveryError(`Zalo HTTP ${res.status}: ${res.text.slice(0, 200)}`, retryableStatus(res.status));

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseInventoryText } from '../../../server/config/load';
 import { ValidationError } from '../../../server/errors';
-import { backoffMs, routeChannels } from '../../../server/alerts/dispatcher';
+import { backoffMs } from '../../../server/alerts/dispatcher';
+import type { Incident } from '../../../server/alerts/incident';
+import { planRoute } from '../../../server/alerts/recipients';
 import { scrub } from '../../../server/alerts/secrets';
 
 const UNITS = `units:
@@ -89,8 +91,18 @@ describe('delivery rules', () => {
 
   it('[AL2] an incident goes to every channel a rule names for its severity, once', () => {
     const rules = [{ channel: 'ops' }, { channel: 'tg', severities: ['critical' as const] }, { channel: 'ops' }];
-    expect(routeChannels(rules, 'critical')).toEqual(['ops', 'tg']);
-    expect(routeChannels(rules, 'warning')).toEqual(['ops']);
+    // The dispatcher's routing plan (server/alerts/recipients.ts), channels' own targets only here.
+    const kinds = new Map([
+      ['ops', 'webhook' as const],
+      ['tg', 'telegram' as const],
+    ]);
+    const none = { point: () => undefined, unit: () => undefined, listPoints: () => [] };
+    const routed = (severity: Incident['severity']) =>
+      planRoute(rules, kinds, { kind: 'open', severity, meeting: null, points: [] } as unknown as Incident, none).map(
+        (t) => t.channel,
+      );
+    expect(routed('critical')).toEqual(['ops', 'tg']);
+    expect(routed('warning')).toEqual(['ops']);
   });
 
   it('[AL5] scrub removes a secret and its URL-encoded form from an error', () => {

@@ -110,5 +110,65 @@ export function alertsContract(fresh: Fresh): void {
       expect(again.getDelivery(d!.id)).toMatchObject({ status: 'sent', attempts: 2 });
       expect(again.listAttempts(e!.id)).toHaveLength(1);
     });
+
+    it('[AL20][AL23][AL24] a delivery per recipient and level; an acknowledgement once, cancelling the levels not yet tried', () => {
+      const { store, reopen } = fresh();
+      const a = store.alerts;
+      a.addIncident(incident('outage-7-open', 1_000));
+      const an = { name: 'Nguyễn Văn An', address: 'an@xa.test' };
+      const dung = { name: 'Phạm Thị Dung', address: 'dung@huyen.test' };
+      a.routeIncident('outage-7-open', 1_000, [
+        { channel: 'mail', maxAttempts: 2, recipient: an },
+        { channel: 'mail', maxAttempts: 2, recipient: an }, // the same person twice: once
+        { channel: 'mail', maxAttempts: 2, recipient: dung, level: 1, dueAt: 601_000 },
+        { channel: 'tg', maxAttempts: 2, level: 2, dueAt: 1_201_000 },
+      ]);
+      const rows = a.incidentDeliveries('outage-7-open');
+      expect(rows.map((d) => [d.channel, d.recipient?.address ?? null, d.level, d.nextAt])).toEqual([
+        ['mail', 'an@xa.test', 0, 1_000],
+        ['mail', 'dung@huyen.test', 1, 601_000],
+        ['tg', null, 2, 1_201_000],
+      ]);
+      expect(rows[0]!.recipient).toEqual(an);
+      expect(a.claimDue('mail', 1_000, 2_000, 10).map((d) => d.recipient?.address)).toEqual(['an@xa.test']);
+      expect(a.nextDueAt('tg')).toBe(1_201_000);
+      expect(a.openIncidentsOf(7)).toEqual(['outage-7-open']);
+      expect(a.openIncidentsOf(8)).toEqual([]);
+
+      const first = a.acknowledge({
+        incident: 'outage-7-open',
+        at: 5_000,
+        by: 'Nguyễn Văn An',
+        via: 'link',
+        delivery: rows[0]!.id,
+      });
+      expect(first).toMatchObject({ first: true, cancelled: 2, ack: { by: 'Nguyễn Văn An', via: 'link', at: 5_000 } });
+      const second = a.acknowledge({
+        incident: 'outage-7-open',
+        at: 6_000,
+        by: 'kythuat1',
+        via: 'dashboard',
+        delivery: null,
+      });
+      expect(second).toMatchObject({ first: false, cancelled: 0, ack: { by: 'Nguyễn Văn An' } });
+      expect(a.incidentDeliveries('outage-7-open').map((d) => d.status)).toEqual(['pending', 'cancelled', 'cancelled']);
+      expect(a.nextDueAt('tg')).toBeNull();
+      expect(a.claimDue('tg', 9_999_999, 10_000_000, 10)).toEqual([]);
+
+      // A recovery cancels the untried levels of the open incidents of its outages.
+      a.addIncident(incident('outage-9-open', 2_000, { outages: [9] }));
+      a.routeIncident('outage-9-open', 2_000, [{ channel: 'tg', maxAttempts: 1, level: 1, dueAt: 302_000 }]);
+      expect(a.cancelEscalations([8])).toBe(0);
+      expect(a.cancelEscalations([9])).toBe(1);
+      expect(a.incidentDeliveries('outage-9-open')[0]!.status).toBe('cancelled');
+
+      const key = a.ackKey();
+      expect(key).toHaveLength(32);
+      expect(a.ackKey().equals(key)).toBe(true);
+      store.close();
+      const again = reopen().alerts;
+      expect(again.getAck('outage-7-open')).toMatchObject({ by: 'Nguyễn Văn An', delivery: rows[0]!.id });
+      expect(again.ackKey().equals(key)).toBe(true);
+    });
   });
 }

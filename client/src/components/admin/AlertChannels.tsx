@@ -103,6 +103,41 @@ export function AlertChannels() {
           </tbody>
         </table>
       )}
+      {list.rules.length > 0 && (
+        <table data-testid="alert-rules">
+          <caption>{ta.rules}</caption>
+          <thead>
+            <tr>
+              <th>{ta.col.id}</th>
+              <th>{ta.col.to}</th>
+              <th>{ta.col.when}</th>
+              <th>{ta.col.filters}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.rules.map((r, i) => (
+              <tr key={i}>
+                <td>{r.channel}</td>
+                <td>{ta.to[r.to ?? 'channel']}</td>
+                <td>
+                  {r.escalateAfterMinutes === undefined
+                    ? ta.atOnce
+                    : ta.escalateAfter(duration(r.escalateAfterMinutes * 60_000))}
+                </td>
+                <td>
+                  {[
+                    r.severities && ta.severities(r.severities.map((v) => ta.severity[v] ?? v).join(', ')),
+                    r.meetings && ta.meetings(r.meetings.join(', ')),
+                    r.units && ta.units(r.units.join(', ')),
+                  ]
+                    .filter(Boolean)
+                    .join('; ') || ta.anyIncident}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {result && (
         <p className={result.kind === 'ok' ? 'form-ok' : 'form-error'} role="status" data-testid="alert-test-result">
           {result.text}
@@ -132,14 +167,22 @@ export function AlertChannels() {
             {log.map((d) => (
               <tr key={d.id} className={`delivery-${d.status}`}>
                 <td>{when(d.createdAt)}</td>
-                <td>{d.channel}</td>
+                <td>
+                  {d.channel}
+                  {d.recipient ? ` → ${ta.recipient(d.recipient.name, d.recipient.address)}` : ''}
+                  {d.level > 0 ? ` (${ta.level(d.level)})` : ''}
+                </td>
                 <td>
                   {ta.incidentKind[d.incidentKind] ?? d.incidentKind}
                   {d.text && d.incidentKind !== 'test' ? ` — ${d.text}` : ''}
                 </td>
                 <td>
-                  {ta.status[d.status] ?? d.status}
-                  {d.nextAt ? ` (${ta.nextAt(formatTime(Date.parse(d.nextAt)))})` : ''}
+                  {d.status === 'pending' && d.level > 0 && d.attempts === 0 && d.nextAt
+                    ? ta.escalationAt(formatTime(Date.parse(d.nextAt)))
+                    : (ta.status[d.status] ?? d.status)}
+                  {d.nextAt && !(d.level > 0 && d.attempts === 0)
+                    ? ` (${ta.nextAt(formatTime(Date.parse(d.nextAt)))})`
+                    : ''}
                 </td>
                 <td
                   title={d.history.map((a) => ta.attempt(a.n, formatTime(Date.parse(a.at)), a.ok, a.error)).join('\n')}
