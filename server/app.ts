@@ -193,6 +193,7 @@ export function createApp(opts: AppOptions): App {
             cadence: opts.cadence,
             windows: opts.windows,
             heartbeatMs: opts.heartbeatMs,
+            grouping: opts.alerts?.grouping,
             blind: opts.blind === false ? { stallMs: Number.MAX_SAFE_INTEGER } : opts.blind,
           },
           inventory,
@@ -212,6 +213,7 @@ export function createApp(opts: AppOptions): App {
           status: opts.status,
           cadence: opts.cadence,
           windows: opts.windows,
+          grouping: opts.alerts?.grouping,
           // The monitor's own blind spans (docs/SPEC.md MG1–MG3): watched against the system clock; a
           // test's manual clock does not move with real time, so there it is off unless asked for.
           blind: opts.blind ?? (clock === systemClock ? { clockJumps: true } : false),

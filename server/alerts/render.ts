@@ -10,6 +10,9 @@ const WORDS = {
   vi: {
     open: { down: 'MẤT KẾT NỐI', severe: 'CHẬP CHỜN NẶNG', test: 'TIN NHẮN THỬ' },
     recovered: 'ĐÃ KẾT NỐI LẠI',
+    flapping: 'CHẬP CHỜN LIÊN TỤC',
+    points: (n: number) => `${n} điểm cầu`,
+    drops: (n: number) => `Số lần mất kết nối: ${n}`,
     meeting: 'Hội nghị',
     since: 'Bắt đầu',
     until: 'Kết thúc',
@@ -32,6 +35,9 @@ const WORDS = {
   en: {
     open: { down: 'DOWN', severe: 'SEVERELY DEGRADED', test: 'TEST MESSAGE' },
     recovered: 'RECOVERED',
+    flapping: 'FLAPPING',
+    points: (n: number) => `${n} point${n === 1 ? '' : 's'}`,
+    drops: (n: number) => `Times the line was lost: ${n}`,
     meeting: 'Meeting',
     since: 'Started',
     until: 'Ended',
@@ -79,9 +85,19 @@ export function renderIncident(
     return { title: `[diemcau] ${w.open.test}`, lines: [w.testBody(channel)] };
   }
   const names = i.points.map((p) => p.name).join(', ');
-  const head = i.kind === 'open' ? w.open[i.type === 'severe' ? 'severe' : 'down'] : w.recovered;
-  const title = `[diemcau] ${head}: ${names}`;
+  const group = i.group ?? { kind: 'point', unit: null, drops: 1 };
+  // [AL10][AL13] A unit's line is named by its unit, a flapping line says so.
+  const what = group.kind === 'unit' && group.unit ? `${group.unit.name} (${w.points(i.points.length)})` : names;
+  const head =
+    i.kind === 'recovered'
+      ? w.recovered
+      : group.kind === 'flapping'
+        ? w.flapping
+        : w.open[i.type === 'severe' ? 'severe' : 'down'];
+  const title = `[diemcau] ${head}: ${what}`;
   const lines: string[] = [];
+  if (group.kind === 'unit' && group.unit) lines.push(`${w.unit}: ${group.unit.name} — ${w.points(i.points.length)}`);
+  if (group.kind === 'flapping') lines.push(w.drops(group.drops));
   if (i.meeting) {
     const phase = i.phase ? ` (${w.phase[i.phase]})` : '';
     lines.push(`${w.meeting}: ${i.meeting.title}${phase}`);
