@@ -101,7 +101,7 @@ export const AlertRule = z.strictObject({
 export type AlertRule = z.infer<typeof AlertRule>;
 
 // inc lane (issue 17 point 3): how outages are grouped into incidents (docs/ALERTS.md "One incident per
-// problem"); every field optional, defaults in server/alerts/grouping.ts.
+// problem"); every field optional, defaults in shared/outage-groups.ts.
 const Ms = (max: number) => z.number().int().min(0).max(max);
 export const AlertGrouping = z.strictObject({
   /** Openings are collected this long after the first before one incident is sent (5 s). */

@@ -1,7 +1,7 @@
 // One incident per real problem (docs/SPEC.md AL10–AL14). Hears the outage recorder's events in the
 // monitor's process (the only writer of outages) and decides, with the injected clock, what people are
 // told:
-// - openings are held `holdMs` and gathered per line group (server/alerts/grouping.ts); when the group's
+// - openings are held `holdMs` and gathered per line group (shared/outage-groups.ts); when the group's
 //   hub or most of its points went down together, one `unit` incident names the unit and the affected
 //   points; later openings in that unit while it is down join it silently (AL10);
 // - otherwise each point is its own `point` incident, as before (AL1's ids: `outage-ID-open`) (AL11);
@@ -19,7 +19,7 @@ import type { Phase, Point, Unit } from '../../shared/schemas';
 import { formatDateTime, formatDurationWords } from '../../shared/time';
 import type { OutageEvent } from '../status/outages';
 import type { OutageRow } from '../store/types';
-import { groupingConfig, isGroupFailure, LineGroups, type LineGroup } from './grouping';
+import { groupingConfig, isGroupFailure, LineGroups, type LineGroup } from '../../shared/outage-groups';
 import type { Incident, IncidentGroupKind, IncidentSink } from './incident';
 import { incidentPoint, outageIncident, type InventoryLookup } from './source';
 

@@ -4,6 +4,7 @@
 import type { MeetingReport, ReportTable } from '../../shared/report';
 import type { OutageNoteRow } from '../store/report-types';
 import { presentNote } from './notes-present';
+import { reportOutageGroups } from './outage-groups';
 
 export interface CurrentParts {
   notes: OutageNoteRow[];
@@ -15,6 +16,8 @@ export function applyCurrent(base: MeetingReport, c: CurrentParts): MeetingRepor
   const notes = new Map(c.notes.map((n) => [n.outageId, n]));
   return {
     ...base,
+    // [AL15] Every view of a report (live or snapshot) carries its outages grouped by problem.
+    outageGroups: reportOutageGroups(base),
     outages: base.outages.map((o) => {
       const n = notes.get(o.id);
       return { ...o, note: n ? presentNote(n, o.meeting) : null };
