@@ -55,6 +55,14 @@ interface Problem {
   drops: number;
   /** When the last of its outages ended (the recovery waits from here); null while any is open. */
   clearedAt: number | null;
+  /** A unit's line (from its opening on, also once it turned flapping). */
+  wide: boolean;
+  /** Each of its outages' start. */
+  startOf: Map<number, number>;
+  /** The latest end of one of its outages. */
+  lastEnd: number | null;
+  /** `unit`: since when its points still down are no longer the unit's line (AL12's split); else null. */
+  partialSince: number | null;
 }
 
 interface Bucket {
@@ -116,6 +124,10 @@ export class IncidentEngine {
       this.decide(b);
     }
     for (const p of this.problems) {
+      if (p.clearedAt === null && p.partialSince !== null && now - p.partialSince >= this.cfg.settleMs) {
+        this.split(p);
+        continue;
+      }
       if (p.clearedAt === null) continue;
       const wait = p.kind === 'flapping' ? this.cfg.flapQuietMs : this.cfg.settleMs;
       if (now - p.clearedAt < wait) continue;
@@ -153,11 +165,14 @@ export class IncidentEngine {
       p.members.set(row.point, open);
       const newDrop = open.size === 0;
       open.add(row.id);
+      if (p.partialSince !== null && isGroupFailure(p.group!, this.downOf(p), this.cfg.unitShare))
+        p.partialSince = null;
       p.outages.push(row.id);
+      p.startOf.set(row.id, row.startedAt);
       this.problemOf.set(row.id, p);
       if (!newDrop) return; // the same loss seen for another meeting of the point
       const n = this.drop(key, row.startedAt);
-      if (p.group && this.unitProblem.get(`${type}:${p.group.unit.id}`) === p) {
+      if (p.wide) {
         // A unit's line back (all its points up) and lost again before its recovery was sent.
         if (p.clearedAt !== null) p.drops++;
         p.clearedAt = null;
@@ -208,9 +223,55 @@ export class IncidentEngine {
     this.problemOf.delete(row.id);
     const open = p.members.get(row.point);
     open?.delete(row.id);
-    let any = false;
-    for (const s of p.members.values()) if (s.size > 0) any = true;
-    if (!any) p.clearedAt = Math.max(p.clearedAt ?? 0, end);
+    p.lastEnd = Math.max(p.lastEnd ?? 0, end);
+    const down = this.downOf(p);
+    if (down.size === 0) {
+      p.clearedAt = Math.max(p.clearedAt ?? 0, end);
+      p.partialSince = null;
+    } else if (p.kind === 'unit' && p.partialSince === null && !isGroupFailure(p.group!, down, this.cfg.unitShare)) {
+      p.partialSince = end;
+    }
+  }
+
+  /** The points of a problem whose line is still lost. */
+  private downOf(p: Problem): Set<string> {
+    const down = new Set<string>();
+    for (const [code, open] of p.members) if (open.size > 0) down.add(code);
+    return down;
+  }
+
+  /**
+   * [AL12] The unit's line is back (its hub and most of its points answer for settleMs) but a few
+   * points are still down: the unit's recovery names the points back, and each point still down goes
+   * on as its own incident (announced: its own trouble now, not the line's).
+   */
+  private split(p: Problem): void {
+    const down = this.downOf(p);
+    const back = [...p.members.keys()].filter((c) => !down.has(c));
+    this.retire(p);
+    this.emit(this.incident(p, 'recovered', back, [...down]));
+    for (const code of down) {
+      const ids = [...p.members.get(code)!];
+      const q: Problem = {
+        ...p,
+        kind: 'point',
+        first: ids[0]!,
+        group: p.group,
+        members: new Map([[code, new Set(ids)]]),
+        outages: ids,
+        start: Math.min(...ids.map((id) => p.startOf.get(id) ?? p.start)),
+        drops: 1,
+        clearedAt: null,
+        wide: false,
+        startOf: new Map(ids.map((id) => [id, p.startOf.get(id) ?? p.start])),
+        lastEnd: null,
+        partialSince: null,
+      };
+      this.problems.add(q);
+      this.pointProblem.set(`${p.type}:${code}`, q);
+      for (const id of ids) this.problemOf.set(id, q);
+      this.emit(this.incident(q, 'open'));
+    }
   }
 
   private decide(b: Bucket): void {
@@ -253,6 +314,10 @@ export class IncidentEngine {
       phase: row.phase,
       drops: 1,
       clearedAt: null,
+      wide: kind === 'unit',
+      startOf: new Map(),
+      lastEnd: null,
+      partialSince: null,
     };
     this.problems.add(p);
     return p;
@@ -262,6 +327,8 @@ export class IncidentEngine {
     const open = p.members.get(row.point) ?? new Set<number>();
     p.members.set(row.point, open);
     open.add(row.id);
+    if (p.partialSince !== null && isGroupFailure(p.group!, this.downOf(p), this.cfg.unitShare)) p.partialSince = null;
+    p.startOf.set(row.id, row.startedAt);
     p.outages.push(row.id);
     p.start = Math.min(p.start, row.startedAt);
     this.problemOf.set(row.id, p);
@@ -306,13 +373,13 @@ export class IncidentEngine {
     }
   }
 
-  private incident(p: Problem, kind: 'open' | 'recovered'): Incident {
+  /** `codes`: the points it names (default: all of it); `stillDown`: points a unit's recovery leaves down. */
+  private incident(p: Problem, kind: 'open' | 'recovered', codes?: string[], stillDown: string[] = []): Incident {
     const inv = this.o.inventory;
-    const points = [...p.members.keys()].map((code) => incidentPoint(code, inv));
+    const points = (codes ?? [...p.members.keys()]).map((code) => incidentPoint(code, inv));
     const meeting = p.meeting === null ? undefined : inv.meeting(p.meeting);
     const first = points[0]!;
-    // A unit's line (or a unit's line that turned flapping).
-    const wide = p.group !== undefined && this.unitProblem.get(`${p.type}:${p.group.unit.id}`) === p;
+    const wide = p.wide && p.group !== undefined;
     const id =
       p.kind === 'point'
         ? `outage-${p.first}-${kind}`
@@ -329,11 +396,13 @@ export class IncidentEngine {
         : p.type === 'down'
           ? 'mất kết nối'
           : 'chập chờn nặng';
-    const end = kind === 'recovered' ? p.clearedAt : null;
+    const end = kind === 'recovered' ? (p.clearedAt ?? p.lastEnd) : null;
+    const left =
+      stillDown.length > 0 ? `; còn mất kết nối: ${stillDown.map((c) => incidentPoint(c, inv).name).join(', ')}` : '';
     const text =
       kind === 'open'
         ? `${label}: ${what} từ ${formatDateTime(p.start)}`
-        : `${label}: đã kết nối lại lúc ${formatDateTime(end ?? p.start)}`;
+        : `${label}: đã kết nối lại lúc ${formatDateTime(end ?? p.start)}${left}`;
     return {
       id,
       kind,

@@ -125,9 +125,11 @@ describe('incident engine', () => {
     h.advance(20_000);
     expect(h.out).toHaveLength(1);
 
-    // Back one by one: the recovery waits for the last and for settleMs.
-    for (const c of ['C1', 'C2', 'C3', 'D1']) h.up(c);
-    h.advance(30_000);
+    // Back one by one, within seconds: the recovery waits for the last and for settleMs.
+    for (const c of ['C1', 'C2', 'C3', 'D1']) {
+      h.up(c);
+      h.advance(2_000);
+    }
     expect(h.out).toHaveLength(1);
     h.up('C4');
     const back = h.clock.now();
@@ -135,7 +137,13 @@ describe('incident engine', () => {
     expect(h.out).toHaveLength(1);
     h.advance(1_000);
     expect(h.summary()).toEqual(['open:unit:D1,C1,C2,C3,C4', 'recovered:unit:D1,C1,C2,C3,C4']);
-    expect(h.out[1]).toMatchObject({ id: 'unit-D1-1-recovered', end: back, outages: [1, 2, 3, 4, 5] });
+    expect(h.out[1]).toMatchObject({
+      id: 'unit-D1-1-recovered',
+      end: back,
+      outages: [1, 2, 3, 4, 5],
+      group: { kind: 'unit', unit: { id: 'D1', name: 'Huyện Một' } },
+    });
+    expect(h.out[1]!.text).toMatch(/^Huyện Một \(5 điểm cầu: .*\): đã kết nối lại lúc/);
     expect(plainText(renderIncident(h.out[1]!, 'en', undefined, 'x'))).toContain(
       '[diemcau] RECOVERED: Huyện Một (5 points)',
     );
@@ -152,6 +160,47 @@ describe('incident engine', () => {
     h.down('C4');
     h.advance(5_000);
     expect(h.summary().sort()).toEqual(['open:point:C1', 'open:point:C4']);
+  });
+
+  it('[AL10][AL12] a unit named by its unit whichever point went first, on opening and recovery', () => {
+    for (const c of ['C2', 'C3', 'C4']) h.down(c);
+    h.advance(5_000);
+    for (const c of ['C2', 'C3', 'C4']) h.up(c);
+    h.advance(10_000);
+    expect(h.summary()).toEqual(['open:unit:C2,C3,C4', 'recovered:unit:C2,C3,C4']);
+    for (const i of h.out) expect(i.group!.unit).toEqual({ id: 'D1', name: 'Huyện Một' });
+    expect(plainText(renderIncident(h.out[1]!, 'vi', undefined, 'x')).split('\n')[0]).toBe(
+      '[diemcau] ĐÃ KẾT NỐI LẠI: Huyện Một (3 điểm cầu)',
+    );
+  });
+
+  it('[AL12] the line back but one commune still down: the unit recovers naming the others, the commune goes on alone', () => {
+    for (const c of ['D1', 'C1', 'C2', 'C3', 'C4']) h.down(c);
+    h.advance(5_000);
+    h.clock.advance(60_000);
+    for (const c of ['D1', 'C1', 'C2', 'C3']) h.up(c);
+    h.advance(9_000);
+    expect(h.out).toHaveLength(1);
+    h.advance(1_000);
+    expect(h.summary()).toEqual(['open:unit:D1,C1,C2,C3,C4', 'recovered:unit:D1,C1,C2,C3', 'open:point:C4']);
+    expect(h.out[1]!.text).toContain('còn mất kết nối: Điểm cầu xã Số 4');
+    expect(h.out[2]).toMatchObject({ id: 'outage-5-open', start: T0 - 3_000, outages: [5] });
+    h.up('C4');
+    h.advance(10_000);
+    expect(h.summary().at(-1)).toBe('recovered:point:C4');
+    expect(h.out.at(-1)!.id).toBe('outage-5-recovered');
+    expect(h.engine.activeCount).toBe(0);
+  });
+
+  it('[AL12] a split waits while the line is still the unit’s: a point lost again before settleMs keeps it whole', () => {
+    for (const c of ['C1', 'C2', 'C3', 'C4']) h.down(c);
+    h.advance(5_000);
+    for (const c of ['C1', 'C2', 'C3']) h.up(c); // only C4 down: not the unit's line any more
+    h.advance(5_000);
+    h.down('C1');
+    h.down('C2'); // three of five down again: the unit's line
+    h.advance(20_000);
+    expect(h.summary()).toEqual(['open:unit:C1,C2,C3,C4']);
   });
 
   it('[AL11] a single commune: one point incident with the outage id, one recovery; a point in two meetings counts once', () => {
