@@ -87,6 +87,8 @@ export class Monitor implements MonitorPort {
       grouping: d.grouping,
     });
     this.recorder.onEvent(this.incidents.onOutage);
+    // [AL14] Outages still open from before a restart: grouped again, so their recoveries are too.
+    this.incidents.resume(this.recorder.openRows());
     this.blind =
       d.blind === false || d.blind === undefined
         ? null

@@ -108,6 +108,20 @@ export class IncidentEngine {
     return this.bucketOf.size + this.problems.size;
   }
 
+  /**
+   * [AL14] Outages found open when the monitor starts (the recorder continues them): held and grouped
+   * as new openings (decided on the next tick), so their recovery is grouped too. An incident already
+   * sent before the restart gets the same id when grouped the same way, and the outbox refuses it as
+   * a repeat; grouped otherwise (some recovered meanwhile), it is announced again as it now stands.
+   */
+  resume(rows: readonly OutageRow[]): void {
+    for (const row of rows) {
+      if (row.endedAt !== null || (row.type !== 'down' && row.type !== 'severe')) continue;
+      if (this.problemOf.has(row.id) || this.bucketOf.has(row.id)) continue;
+      this.opened(row);
+    }
+  }
+
   /** The outage recorder's listener: called after the outage row is on disk. */
   readonly onOutage = (e: OutageEvent): void => {
     if (e.row.type !== 'down' && e.row.type !== 'severe') return;

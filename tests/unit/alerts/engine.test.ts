@@ -303,6 +303,44 @@ describe('incident engine', () => {
     expect(h.engine.activeCount).toBe(0);
   });
 
+  it('[AL14] after a restart the outages still open are grouped again: the same ids (refused as repeats), one recovery', () => {
+    const all = ['D1', 'C1', 'C2', 'C3', 'C4'];
+    for (const c of all) h.down(c);
+    h.advance(5_000);
+    expect(h.summary()).toEqual(['open:unit:D1,C1,C2,C3,C4']);
+    // A new engine (the monitor process restarted) writing to the same outbox.
+    const rows = all.map((c, i) => ({
+      id: i + 1,
+      point: c,
+      meeting: 'M',
+      type: 'down' as const,
+      phase: 'live' as const,
+      startedAt: T0 - 3_000,
+      detectedAt: T0,
+      endedAt: null,
+    }));
+    const again = new IncidentEngine({
+      sink: { add: (i) => (h.out.some((o) => o.id === i.id) ? false : (h.out.push(i), true)) },
+      inventory: {
+        point: (c) => h.points.find((p) => p.code === c),
+        unit: (id) => h.units.find((u) => u.id === id),
+        meeting: () => undefined,
+        listUnits: () => h.units,
+        listPoints: () => h.points,
+      },
+      logger: pino({ level: 'silent' }),
+      grouping: G,
+    });
+    again.resume(rows);
+    h.clock.advance(60_000);
+    again.tick(h.clock.now());
+    expect(h.out).toHaveLength(1); // unit-D1-1-open again: refused by the outbox
+    for (const r of rows) again.onOutage({ kind: 'closed', row: { ...r, endedAt: h.clock.now() } });
+    h.clock.advance(10_000);
+    again.tick(h.clock.now());
+    expect(h.out.map((i) => i.id)).toEqual(['unit-D1-1-open', 'unit-D1-1-recovered']);
+  });
+
   it('[AL14] the end of an outage opened before the engine started is its own recovery', () => {
     h.engine.onOutage({
       kind: 'closed',
