@@ -294,6 +294,7 @@ export function createApp(opts: AppOptions): App {
     windows: opts.windows,
     checklist: checklistSource(checklist.service),
     options: opts.report,
+    grouping: opts.alerts?.grouping,
   });
 
   const alerts = new AlertDispatcher({
@@ -411,6 +412,7 @@ export function createApp(opts: AppOptions): App {
     health: serverHealth,
     checklist: checklist.service,
     notes: reports.notes,
+    grouping: opts.alerts?.grouping,
     access: {
       user: (socket) => sockets.user(socket),
       check: (actor, action, code) => access.check(actor, action, code),

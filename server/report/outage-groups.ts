@@ -1,6 +1,7 @@
 // The report's outages grouped by problem (docs/SPEC.md AL15), from the report's own units and points,
 // so a stored snapshot is grouped the same way as a live report: a district's line is one row naming
 // its points, a bouncing line one "flapping" row instead of dozens.
+import type { AlertGrouping } from '../../shared/alerts';
 import { groupOutages, LineGroups, type GroupableOutage } from '../../shared/outage-groups';
 import type { MeetingReport, ReportOutage, ReportOutageGroup } from '../../shared/report';
 import type { OutageType } from '../../shared/schemas';
@@ -11,7 +12,7 @@ interface Row extends GroupableOutage {
   o: ReportOutage;
 }
 
-export function reportOutageGroups(r: MeetingReport): ReportOutageGroup[] {
+export function reportOutageGroups(r: MeetingReport, grouping?: AlertGrouping): ReportOutageGroup[] {
   // A unit's "own points" row (`ownOf`) is not a unit of the tree.
   const units = r.units.filter((u) => u.ownOf === undefined);
   const lines = new LineGroups(units, r.points);
@@ -26,7 +27,7 @@ export function reportOutageGroups(r: MeetingReport): ReportOutageGroup[] {
     end: o.endedAt === null ? null : Date.parse(o.endedAt),
     o,
   }));
-  return groupOutages(rows, lines).map((g) => ({
+  return groupOutages(rows, lines, grouping).map((g) => ({
     kind: g.kind,
     type: g.type as OutageType,
     unit: g.kind === 'point' ? null : g.unit,

@@ -1,4 +1,5 @@
 import { useCallback, useMemo } from 'react';
+import type { AlertGrouping } from '../../../shared/alerts';
 import { LineGroups } from '../../../shared/outage-groups';
 import type { Point, Unit } from '../../../shared/schemas';
 import { feedGroups } from '../lib/outages';
@@ -19,9 +20,12 @@ const FEED_SHOWN = 200;
 export function OutageFeed({
   pointsByCode,
   units,
+  grouping,
 }: {
   pointsByCode: ReadonlyMap<string, Point> | null;
   units?: readonly Unit[];
+  /** The alerts' grouping settings (defaults without). */
+  grouping?: AlertGrouping;
 }) {
   const { t } = useI18n();
   const outages = useObservable(useSession().outages);
@@ -31,7 +35,7 @@ export function OutageFeed({
     () => (pointsByCode && units ? new LineGroups(units, [...pointsByCode.values()]) : null),
     [pointsByCode, units],
   );
-  const entries = useMemo(() => feedGroups(outages, lines), [outages, lines]);
+  const entries = useMemo(() => feedGroups(outages, lines, grouping), [outages, lines, grouping]);
   const openCount = entries.filter((g) => g.end === null).length;
   const name = (code: string): string => pointsByCode?.get(code)?.name ?? code;
   return (

@@ -1,5 +1,6 @@
 // The live outage feed: outages upserted by id (a closed outage replaces its open record), newest first,
 // bounded — but an outage still open is never dropped, however old.
+import type { AlertGrouping } from '../../../shared/alerts';
 import { groupOutages, type GroupableOutage, type LineGroups, type OutageGroup } from '../../../shared/outage-groups';
 import type { Outage } from '../../../shared/schemas';
 import { toWireInstant } from '../../../shared/time';
@@ -61,7 +62,11 @@ export type FeedGroup = OutageGroup<FeedOutage>;
  * points, a bouncing line one "flapping" entry; newest first (by the latest outage's start), an open
  * entry before a closed one of the same start.
  */
-export function feedGroups(outages: readonly Outage[], lines: LineGroups | null): FeedGroup[] {
+export function feedGroups(
+  outages: readonly Outage[],
+  lines: LineGroups | null,
+  grouping?: AlertGrouping,
+): FeedGroup[] {
   const rows: FeedOutage[] = outages.map((o) => ({
     id: o.id,
     point: o.point,
@@ -71,7 +76,7 @@ export function feedGroups(outages: readonly Outage[], lines: LineGroups | null)
     outage: o,
   }));
   const groups = lines
-    ? groupOutages(rows, lines)
+    ? groupOutages(rows, lines, grouping)
     : rows.map((r): FeedGroup => ({
         kind: 'point',
         type: r.type,

@@ -299,6 +299,13 @@ describe('PDF', () => {
       ['unit', 'A,B,C', 3, 1],
     ]);
     expect(grouped.outageGroups![1]!.unit).toEqual({ id: 'QT-CL', name: 'Huyện Cam Lộ' });
+    // The alerts' settings are the report's (server/report/service.ts passes them in).
+    const lenient = applyCurrent(
+      { ...report, outages: [...bounces, ...cut] },
+      { notes: [], checklist: null, rollCall: null, grouping: { flapCount: 100, settleMs: 0, unitShare: 0.9 } },
+    );
+    expect(lenient.outageGroups!.filter((g) => g.kind !== 'point')).toEqual([]);
+    expect(lenient.outageGroups).toHaveLength(33);
     const f = join(dir, 'grouped.pdf');
     writeFileSync(f, await reportPdf({ report: grouped, samples: new Map() }));
     const t = execFileSync('pdftotext', [f, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
