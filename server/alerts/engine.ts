@@ -115,7 +115,8 @@ export class IncidentEngine {
    * a repeat; grouped otherwise (some recovered meanwhile), it is announced again as it now stands.
    */
   resume(rows: readonly OutageRow[]): void {
-    for (const row of rows) {
+    // In the order they were opened (ids grow), as the incidents' ids were derived the first time.
+    for (const row of [...rows].sort((a, b) => a.id - b.id)) {
       if (row.endedAt !== null || (row.type !== 'down' && row.type !== 'severe')) continue;
       if (this.problemOf.has(row.id) || this.bucketOf.has(row.id)) continue;
       this.opened(row);

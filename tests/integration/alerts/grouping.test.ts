@@ -168,4 +168,53 @@ describe.skipIf(skip !== null)(`one incident per real problem${skip ? ` (skipped
     const outages = (await api(t, 'GET', '/api/outages?point=E2')).json as { type: string }[];
     expect(outages.filter((o) => o.type === 'down').length).toBeGreaterThanOrEqual(4);
   }, 240_000);
+
+  it('[AL14] a restart while a district is cut: the unit incident is not sent again, and its recovery is one message', async () => {
+    const hook = await new HttpReceiver().start();
+    receivers.push(hook);
+    const alerts: AlertsConfig = {
+      channels: [{ id: 'ops', kind: 'webhook', url: `${hook.url}/hook` }],
+      rules: [{ channel: 'ops' }],
+      grouping: { holdMs: 3_000, settleMs: 4_000 },
+    };
+    const { units, points, host } = province();
+    const options = {
+      units,
+      points,
+      meetings: [meetingNow('LIVE', 'live')],
+      cadence: { idleMs: 60_000, lineTestMs: 2_000, liveMs: 1_000 },
+      monitorProcess: true,
+      alerts,
+    };
+    const first = await startTestApp(options);
+    apps.push(first);
+    const allUp = async (t: TestApp): Promise<boolean> =>
+      ((await api(t, 'GET', '/api/meetings/LIVE/status')).json as { state: string }[]).every((s) => s.state === 'up');
+    await waitFor('every point up', () => allUp(first), 30_000);
+    table = createDropTable({ hook: 'input' });
+    const d1 = ['D1', 'C1', 'C2', 'C3'];
+    for (const c of d1) table.add(host(c));
+    await waitFor('the unit incident', () => hook.requests.length >= 1, 30_000);
+    const open = JSON.parse(hook.requests[0]!.body).incident;
+    expect(open).toMatchObject({ kind: 'open', group: { kind: 'unit' } });
+    await first.stop();
+    apps.splice(apps.indexOf(first), 1); // its directory is the second's, disposed with it
+
+    // Same database, new processes; the lines are still cut.
+    const second = await startTestApp({ ...options, dir: first.dir });
+    apps.push(second);
+    await new Promise((r) => setTimeout(r, 8_000));
+    expect(hook.requests).toHaveLength(1);
+    for (const c of d1) table.remove(host(c));
+    await waitFor('the recovery', () => hook.requests.length >= 2, 30_000);
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(hook.requests).toHaveLength(2);
+    const recovered = JSON.parse(hook.requests[1]!.body).incident;
+    expect(recovered).toMatchObject({
+      id: open.id.replace(/-open$/, '-recovered'),
+      kind: 'recovered',
+      group: { kind: 'unit', unit: { id: 'D1' } },
+    });
+    expect(recovered.points.map((p: { code: string }) => p.code).sort()).toEqual(['C1', 'C2', 'C3', 'D1']);
+  }, 180_000);
 });
