@@ -40,6 +40,9 @@ function province(): { units: Unit[]; points: Point[]; host: (code: string) => s
   return { units, points, host };
 }
 
+const allUp = async (t: TestApp): Promise<boolean> =>
+  ((await api(t, 'GET', '/api/meetings/LIVE/status')).json as { state: string }[]).every((s) => s.state === 'up');
+
 interface Seen {
   incident: string;
   kind: string;
@@ -188,8 +191,6 @@ describe.skipIf(skip !== null)(`one incident per real problem${skip ? ` (skipped
     };
     const first = await startTestApp(options);
     apps.push(first);
-    const allUp = async (t: TestApp): Promise<boolean> =>
-      ((await api(t, 'GET', '/api/meetings/LIVE/status')).json as { state: string }[]).every((s) => s.state === 'up');
     await waitFor('every point up', () => allUp(first), 30_000);
     table = createDropTable({ hook: 'input' });
     const d1 = ['D1', 'C1', 'C2', 'C3'];
