@@ -199,6 +199,7 @@ export function createApp(opts: AppOptions): App {
             cadence: opts.cadence,
             windows: opts.windows,
             heartbeatMs: opts.heartbeatMs,
+            grouping: opts.alerts?.grouping,
             blind: opts.blind === false ? { stallMs: Number.MAX_SAFE_INTEGER } : opts.blind,
           },
           inventory,
@@ -218,6 +219,7 @@ export function createApp(opts: AppOptions): App {
           status: opts.status,
           cadence: opts.cadence,
           windows: opts.windows,
+          grouping: opts.alerts?.grouping,
           // The monitor's own blind spans (docs/SPEC.md MG1–MG3): watched against the system clock; a
           // test's manual clock does not move with real time, so there it is off unless asked for.
           blind: opts.blind ?? (clock === systemClock ? { clockJumps: true } : false),
@@ -298,6 +300,7 @@ export function createApp(opts: AppOptions): App {
     windows: opts.windows,
     checklist: checklistSource(checklist.service),
     options: opts.report,
+    grouping: opts.alerts?.grouping,
   });
 
   const alerts = new AlertDispatcher({
@@ -443,6 +446,7 @@ export function createApp(opts: AppOptions): App {
     health: serverHealth,
     checklist: checklist.service,
     notes: reports.notes,
+    grouping: opts.alerts?.grouping,
     access: {
       user: (socket) => sockets.user(socket),
       check: (actor, action, code) => access.check(actor, action, code),

@@ -3,6 +3,7 @@
 // This is the pipeline itself; `serve` runs it in a process of its own (server/pipeline/), tests with
 // a manual clock or a scripted engine run it here, behind the same MonitorPort.
 import type { Logger } from 'pino';
+import type { AlertGrouping } from '../shared/alerts';
 import type { Meeting } from '../shared/schemas';
 import type { TestNowResult } from '../shared/protocol';
 import type { WindowConfig } from '../shared/phase';
@@ -13,7 +14,7 @@ import type { MonitorPort, WriteListener } from './pipeline/port';
 import { testPoint } from './pipeline/test-now';
 import { ParticipationIndex } from './schedule/participation';
 import { Scheduler, type CadenceConfig } from './schedule/scheduler';
-import { OutageIncidents } from './alerts/source';
+import { IncidentEngine } from './alerts/engine';
 import { StatsCounter, type MonitorStats } from './metrics/monitor-stats';
 import { BlindWatch, type BlindSpan } from './status/blind';
 import { StatusBoard } from './status/board';
@@ -36,6 +37,8 @@ export interface MonitorDeps {
   cadence?: CadenceConfig;
   windows?: WindowConfig;
   rollupFlushMs?: number;
+  /** How outages are grouped into alert incidents (the inventory file's `alerts.grouping`). */
+  grouping?: AlertGrouping;
   /**
    * Watch for the monitor's own blind spans (server/status/blind.ts): on by default with the system
    * clock, off with a test's manual clock unless options are given.
@@ -50,8 +53,8 @@ export class Monitor implements MonitorPort {
   readonly rollups: RollupBuffer;
   readonly scheduler: Scheduler;
   readonly engine: ProbeEngine;
-  /** Outage events → alert incidents in the outbox (server/alerts/source.ts). */
-  readonly incidents: OutageIncidents;
+  /** Outage events → alert incidents in the outbox, one per real problem (server/alerts/engine.ts). */
+  readonly incidents: IncidentEngine;
   private readonly oneOff: ProbeEngine;
   private hostPoint = new Map<string, string>();
   private hostKind = new Map<string, string>();
@@ -77,12 +80,15 @@ export class Monitor implements MonitorPort {
     });
     this.rollups = new RollupBuffer({ store, clock, logger });
     // Registered before anyone else hears outages: the incident is in the outbox before the server is told.
-    this.incidents = new OutageIncidents({
+    this.incidents = new IncidentEngine({
       sink: { add: (i) => store.alerts.addIncident(i) },
       inventory: d.inventory,
       logger,
+      grouping: d.grouping,
     });
     this.recorder.onEvent(this.incidents.onOutage);
+    // [AL14] Outages still open from before a restart: grouped again, so their recoveries are too.
+    this.incidents.resume(this.recorder.openRows());
     this.blind =
       d.blind === false || d.blind === undefined
         ? null
@@ -103,7 +109,10 @@ export class Monitor implements MonitorPort {
       windows: d.windows,
       onPlan: (targets) => this.engine.setTargets(targets),
     });
-    d.inventory.onChange(() => this.reindex());
+    d.inventory.onChange(() => {
+      this.incidents.inventoryChanged();
+      this.reindex();
+    });
   }
 
   onOutage(listener: OutageListener): void {
@@ -138,10 +147,10 @@ export class Monitor implements MonitorPort {
         // A stall noticed before the recorder's 10 s rule runs on the states from before it (MG1).
         this.blind?.check();
         this.saveSpans();
-        this.incidents.flush();
         const now = this.d.clock.now();
         this.recorder.tick(now);
         this.recorder.attachToOpenWindows(now);
+        this.incidents.tick(now);
       } catch (err) {
         this.d.logger.error({ err }, 'outage recorder tick failed');
       }

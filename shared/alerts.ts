@@ -124,8 +124,28 @@ export const AlertRule = z.strictObject({
 });
 export type AlertRule = z.infer<typeof AlertRule>;
 
+// inc lane (issue 17 point 3): how outages are grouped into incidents (docs/ALERTS.md "One incident per
+// problem"); every field optional, defaults in shared/outage-groups.ts.
+const Ms = (max: number) => z.number().int().min(0).max(max);
+export const AlertGrouping = z.strictObject({
+  /** Openings are collected this long after the first before one incident is sent (5 s). */
+  holdMs: Ms(600_000).optional(),
+  /** More than this share of a unit's points down together is the unit's line (0.5). */
+  unitShare: z.number().gt(0).lt(1).optional(),
+  /** A recovery is sent once the line has stayed up this long; a drop before continues the incident (10 s). */
+  settleMs: Ms(3_600_000).optional(),
+  /** This many drops of one point within flapWindowMs make it a flapping incident (3 in 10 min). */
+  flapCount: z.number().int().min(2).max(100).optional(),
+  flapWindowMs: Ms(86_400_000).optional(),
+  /** A flapping incident ends once the line has stayed up this long (5 min). */
+  flapQuietMs: Ms(86_400_000).optional(),
+});
+export type AlertGrouping = z.infer<typeof AlertGrouping>;
+
 export const AlertsConfig = z
   .strictObject({
+    /** How outages become incidents (inc lane). */
+    grouping: AlertGrouping.optional(),
     /** The dashboard's address as people open it, for the links in messages (e.g. https://giamsat.example.vn). */
     baseUrl: HttpUrl.optional(),
     channels: z.array(AlertChannelConfig).max(100).default([]),

@@ -1,6 +1,7 @@
 // The Socket.IO protocol, declared once for both ends: the server is
 // `Server<ClientEvents, ServerEvents>` and the client `Socket<ServerEvents, ClientEvents>`.
 // Event names are `resource:verb`. Every client payload is parsed by the schema next to it.
+import type { AlertGrouping } from './alerts';
 import { z } from 'zod';
 import { bilingual } from './words';
 import { Code, Meeting, Outage, Phase, Point, PointStatus, Unit } from './schemas';
@@ -51,6 +52,8 @@ export interface MeetingSnapshot {
   outages: Outage[];
   /** The server's own health (storage); also pushed as `server:health` when it changes. */
   health?: ServerHealth;
+  /** The alerts' grouping settings, so the outage feed groups as the alerts do (AL15). */
+  grouping?: AlertGrouping;
 }
 
 /**

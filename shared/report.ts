@@ -4,7 +4,7 @@
 // `GET /api/meetings/:id/report` all show these very numbers. How each figure is defined:
 // docs/REPORT.md.
 import { z } from 'zod';
-import { Code, Instant, Level, Outage, Phase } from './schemas';
+import { Code, Instant, Level, Outage, OutageType, Phase } from './schemas';
 
 /** What caused an outage, as the centre's technicians classify it. */
 export const CAUSES = ['power', 'line', 'endpoint', 'av', 'operator', 'other'] as const;
@@ -197,6 +197,27 @@ export const ReportOutage = Outage.extend({
 });
 export type ReportOutage = z.infer<typeof ReportOutage>;
 
+/**
+ * [AL15] One problem of the outage list, grouped as the alerts group incidents: a unit's line (its
+ * points), a flapping line (its losses), or one point's outage (inc lane, issue 17 point 3).
+ */
+export const ReportOutageGroup = z.object({
+  kind: z.enum(['point', 'unit', 'flapping']),
+  type: OutageType,
+  unit: z.object({ id: z.string(), name: z.string() }).nullable(),
+  points: z.array(z.object({ code: Code, name: z.string() })),
+  /** Ids of its outage records (`outages`), oldest first. */
+  outages: z.array(z.number().int()),
+  start: Instant,
+  end: Instant.nullable(),
+  /** Times the line was lost. */
+  drops: z.number().int(),
+  /** end (or the report's time while open) − start. */
+  durationMs: z.number(),
+  open: z.boolean(),
+});
+export type ReportOutageGroup = z.infer<typeof ReportOutageGroup>;
+
 /** A plain table (checklist, roll call) for the exports; its columns are already Vietnamese. */
 export const ReportTable = z.object({
   title: z.string(),
@@ -247,6 +268,8 @@ export const MeetingReport = z.object({
       }),
     )
     .optional(),
+  /** The outages grouped by problem (set whenever a report is viewed; absent in stored snapshots). */
+  outageGroups: z.array(ReportOutageGroup).optional(),
   timeline: ByPhase(Timeline),
   gaps: z.array(z.object({ from: Instant, to: Instant })),
   checklist: ReportTable.nullable(),

@@ -3,6 +3,7 @@
 // half that, and deflated under 300 kB. It is sent packed (PackedSnapshot, below): the head (units,
 // points) and the body (statuses, outages, meeting), each compressed once and shared by every join.
 // The codec is exact: decodeSnapshot(encodeSnapshot(s)) deep-equals s, and so does unpackSnapshot.
+import type { AlertGrouping } from './alerts';
 import type { MeetingSnapshot, MeetingView, ServerHealth } from './protocol';
 import type { Contact, Level, Outage, Point, PointState, PointStatus, Target, Unit } from './schemas';
 import { toWireInstant } from './time';
@@ -53,6 +54,7 @@ export interface MeetingSnapshotWire {
   statuses: StatusColumns;
   outages: Outage[];
   health?: ServerHealth;
+  grouping?: AlertGrouping;
 }
 
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
@@ -119,6 +121,7 @@ export function encodeSnapshot(s: MeetingSnapshot): MeetingSnapshotWire {
     outages: s.outages,
   };
   if (s.health !== undefined) out.health = s.health;
+  if (s.grouping !== undefined) out.grouping = s.grouping;
   return out;
 }
 
@@ -176,6 +179,7 @@ export function decodeSnapshot(w: MeetingSnapshotWire): MeetingSnapshot {
     outages: w.outages,
   };
   if (w.health !== undefined) snap.health = w.health;
+  if (w.grouping !== undefined) snap.grouping = w.grouping;
   return snap;
 }
 

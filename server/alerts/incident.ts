@@ -1,6 +1,6 @@
-// What an alert is about. For now one incident per outage opening and one per its end
-// (server/alerts/source.ts); a grouping engine (by the unit tree, maintenance windows) will produce the
-// same shape, several points to one incident, and plug in at the same seam (IncidentSink).
+// What an alert is about: one incident per real problem (server/alerts/engine.ts, docs/SPEC.md
+// AL10–AL14): a point's outage, a unit's line (several points, one incident), or a flapping line;
+// its opening and its recovery. Written to the outbox through the IncidentSink seam.
 import type { IncidentSeverity } from '../../shared/alerts';
 import type { Phase } from '../../shared/schemas';
 import type { DigestItem } from './digest'; // issue 17 point 4 (maint)
@@ -26,6 +26,21 @@ export interface IncidentPoint {
   contacts: IncidentContact[];
 }
 
+/**
+ * What the incident groups: `point` (one point's own outage), `unit` (the line of a unit: its hub or
+ * most of its points at once; `points` lists the affected ones), `flapping` (one point's line bouncing:
+ * `drops` losses within the flapping window).
+ */
+export type IncidentGroupKind = 'point' | 'unit' | 'flapping';
+
+export interface IncidentGroup {
+  kind: IncidentGroupKind;
+  /** The unit whose line failed (`unit`), the point's unit otherwise; null when unknown. */
+  unit: { id: string; name: string } | null;
+  /** Times the line was lost within this incident (1 for a plain outage). */
+  drops: number;
+}
+
 export interface Incident {
   /** Stable and unique: the same incident is never stored or delivered twice (`outage-12-open`). */
   id: string;
@@ -46,6 +61,8 @@ export interface Incident {
   points: IncidentPoint[];
   /** An `ack` notice: who took the incident (`of`), when, from where. */
   ack?: { of: string; by: string; at: number; via: 'dashboard' | 'link' };
+  /** Absent on tests and on incidents stored before grouping existed: read as a `point` group. */
+  group?: IncidentGroup;
   /** A one-line Vietnamese summary (the channels render their own message in the channel's language). */
   text: string;
   /** Issue 17 point 4 (maint): the digest's day and outages (kind `digest` only). */

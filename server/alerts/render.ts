@@ -14,6 +14,9 @@ const WORDS = {
     ack: 'ĐÃ CÓ NGƯỜI NHẬN XỬ LÝ',
     took: (by: string, at: string) => `${by} đã nhận xử lý lúc ${at}`,
     ackLink: 'Nhận xử lý (bấm để báo đã nhận, dừng chuyển cấp)',
+    flapping: 'CHẬP CHỜN LIÊN TỤC',
+    points: (n: number) => `${n} điểm cầu`,
+    drops: (n: number) => `Số lần mất kết nối: ${n}`,
     meeting: 'Hội nghị',
     since: 'Bắt đầu',
     until: 'Kết thúc',
@@ -39,6 +42,9 @@ const WORDS = {
     ack: 'TAKEN',
     took: (by: string, at: string) => `${by} took it at ${at}`,
     ackLink: 'Take it (click to acknowledge and stop the escalation)',
+    flapping: 'FLAPPING',
+    points: (n: number) => `${n} point${n === 1 ? '' : 's'}`,
+    drops: (n: number) => `Times the line was lost: ${n}`,
     meeting: 'Meeting',
     since: 'Started',
     until: 'Ended',
@@ -88,12 +94,23 @@ export function renderIncident(
   }
   if (i.kind === 'digest') return renderDigest(i, lang, (code) => pointLink(baseUrl, code));
   const names = i.points.map((p) => p.name).join(', ');
+  const group = i.group ?? { kind: 'point', unit: null, drops: 1 };
+  // [AL10][AL13] A unit's line is named by its unit, a flapping line says so.
+  const what = group.kind === 'unit' && group.unit ? `${group.unit.name} (${w.points(i.points.length)})` : names;
   const head =
-    i.kind === 'open' ? w.open[i.type === 'severe' ? 'severe' : 'down'] : i.kind === 'ack' ? w.ack : w.recovered;
-  const title = `[diemcau] ${head}: ${names}`;
+    i.kind === 'recovered'
+      ? w.recovered
+      : i.kind === 'ack'
+        ? w.ack
+        : group.kind === 'flapping'
+          ? w.flapping
+          : w.open[i.type === 'severe' ? 'severe' : 'down'];
+  const title = `[diemcau] ${head}: ${what}`;
   const lines: string[] = [];
   // [AL25] The notice to the others: who took it, first.
   if (i.kind === 'ack' && i.ack) lines.push(w.took(i.ack.by, instant(i.ack.at)));
+  if (group.kind === 'unit' && group.unit) lines.push(`${w.unit}: ${group.unit.name} — ${w.points(i.points.length)}`);
+  if (group.kind === 'flapping') lines.push(w.drops(group.drops));
   if (i.meeting) {
     const phase = i.phase ? ` (${w.phase[i.phase]})` : '';
     lines.push(`${w.meeting}: ${i.meeting.title}${phase}`);

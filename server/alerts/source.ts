@@ -1,13 +1,10 @@
-// Incidents from outages: one when an outage opens, one when it ends (docs/ALERTS.md AL1). Runs beside
-// the outage recorder, in the monitor's process (the only writer of outages), so each outage event
-// becomes one incident whatever the number of servers; the incident's id is derived from the outage
-// record, so a repeat is refused by the outbox, not sent twice. A grouping engine (issue 17's later
-// points) replaces this class by another IncidentSink writer; nothing downstream changes.
-import type { Logger } from 'pino';
+// A single outage's incident and the points' incident view. The incident engine
+// (server/alerts/engine.ts) decides when a point's outage is its own incident (docs/SPEC.md AL1, AL11);
+// the id is derived from the outage record, so a repeat is refused by the outbox, not sent twice.
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { formatDateTime } from '../../shared/time';
 import type { OutageEvent } from '../status/outages';
-import type { Incident, IncidentPoint, IncidentSink } from './incident';
+import type { Incident, IncidentPoint } from './incident';
 
 export interface InventoryLookup {
   point(code: string): Point | undefined;
@@ -54,51 +51,7 @@ export function outageIncident(e: OutageEvent, inv: InventoryLookup): Incident {
     phase: r.phase,
     outages: [r.id],
     points: [point],
+    group: { kind: 'point', unit: point.unit.id ? point.unit : null, drops: 1 },
     text,
   };
-}
-
-export interface OutageIncidentsOptions {
-  sink: IncidentSink;
-  inventory: InventoryLookup;
-  logger: Logger;
-  /** Incidents held while the store cannot write; beyond this the oldest are given up (and logged). */
-  maxPending?: number;
-}
-
-/** Hears the outage recorder's events and writes their incidents; what the store refuses is retried. */
-export class OutageIncidents {
-  private readonly pending: Incident[] = [];
-
-  constructor(private readonly o: OutageIncidentsOptions) {}
-
-  /** The outage recorder's listener: called after the outage row is on disk. */
-  readonly onOutage = (e: OutageEvent): void => {
-    this.pending.push(outageIncident(e, this.o.inventory));
-    const max = this.o.maxPending ?? 10_000;
-    if (this.pending.length > max) {
-      const lost = this.pending.splice(0, this.pending.length - max);
-      this.o.logger.error({ lost: lost.map((i) => i.id) }, 'alert incidents given up: the store refused them too long');
-    }
-    this.flush();
-  };
-
-  /** Incidents not yet written (the store failed). */
-  get pendingCount(): number {
-    return this.pending.length;
-  }
-
-  /** Writes what waits, in order; stops at the first failure (retried on the next call). */
-  flush(): void {
-    while (this.pending.length > 0) {
-      const i = this.pending[0]!;
-      try {
-        this.o.sink.add(i);
-      } catch (err) {
-        this.o.logger.warn({ err, incident: i.id, pending: this.pending.length }, 'alert incident not written yet');
-        return;
-      }
-      this.pending.shift();
-    }
-  }
 }

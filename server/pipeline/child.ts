@@ -36,6 +36,7 @@ const monitor = new Monitor({
   cadence: config.cadence,
   windows: config.windows,
   rollupFlushMs: config.rollupFlushMs,
+  grouping: config.grouping,
   blind: { clockJumps: true, ...config.blind },
 });
 

@@ -1,6 +1,7 @@
 // The messages between `serve` and its monitor process (server/pipeline/child.ts), over the IPC channel
 // of node:child_process with the structured-clone ("advanced") serialization. Both ends are this
 // program at the same version, so the shapes are types, checked by the compiler, not parsed.
+import type { AlertGrouping } from '../../shared/alerts';
 import type { PointState } from '../../shared/schemas';
 import type { WindowConfig } from '../../shared/phase';
 import type { CadenceConfig } from '../schedule/scheduler';
@@ -57,6 +58,8 @@ export interface MonitorConfig {
   windows?: WindowConfig;
   heartbeatMs?: number;
   rollupFlushMs?: number;
+  /** Alert incident grouping (server/alerts/engine.ts). */
+  grouping?: AlertGrouping;
   /** Batches at most this often (default 50 ms): well inside the hub's 250 ms coalescing. */
   batchMs?: number;
   aliveMs?: number;

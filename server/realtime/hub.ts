@@ -1,6 +1,7 @@
 // The realtime hub: one Socket.IO room per meeting; a snapshot on join, then deltas coalesced every
 // ≤ 250 ms carrying only what changed. One serialisation per room per tick, whatever the client count.
 // Every event is authorised (SocketAccess) before its payload is even parsed.
+import type { AlertGrouping } from '../../shared/alerts';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { phaseAt } from '../../shared/phase';
@@ -76,6 +77,8 @@ export interface HubDeps {
   checklist?: ChecklistService;
   /** Outage acknowledgement, cause and note (issue 5). */
   notes?: OutageNotes;
+  /** The alerts' grouping settings, sent in snapshots for the outage feed (AL15). */
+  grouping?: AlertGrouping;
 }
 
 export const room = (meetingId: string): string => `meeting:${meetingId}`;
@@ -173,6 +176,7 @@ export class Hub {
     };
     const health = this.d.health?.();
     if (health !== undefined) body.health = health;
+    if (this.d.grouping !== undefined) body.grouping = this.d.grouping;
     const bytes = deflateJson(body);
     this.bodies.set(meetingId, { seq, at: now, bytes });
     return { seq, head: head.bytes, body: bytes };

@@ -1,12 +1,16 @@
 // What of a report is always read fresh (outage notes, the checklist and the roll call), and how it
 // joins the figures. A pure function of plain data, so a pool worker can apply it to figures that never
 // enter the request loop's heap (server/workers/tasks.ts `report.view`).
+import type { AlertGrouping } from '../../shared/alerts';
 import type { MeetingReport, ReportTable } from '../../shared/report';
 import type { OutageNoteRow } from '../store/report-types';
 import { presentNote } from './notes-present';
+import { reportOutageGroups } from './outage-groups';
 
 export interface CurrentParts {
   notes: OutageNoteRow[];
+  /** The alerts' grouping settings, for the outages grouped by problem (AL15; defaults without). */
+  grouping?: AlertGrouping;
   checklist: ReportTable | null;
   rollCall: ReportTable | null;
 }
@@ -15,6 +19,8 @@ export function applyCurrent(base: MeetingReport, c: CurrentParts): MeetingRepor
   const notes = new Map(c.notes.map((n) => [n.outageId, n]));
   return {
     ...base,
+    // [AL15] Every view of a report (live or snapshot) carries its outages grouped by problem.
+    outageGroups: reportOutageGroups(base, c.grouping),
     outages: base.outages.map((o) => {
       const n = notes.get(o.id);
       return { ...o, note: n ? presentNote(n, o.meeting) : null };

@@ -1,6 +1,7 @@
 // The post-meeting report as one part of the app (issue 5): the report service (figures, snapshots),
 // outage notes, the archiver that stores each meeting's report when its window closes and the daily
 // retention purge, started and stopped together.
+import type { AlertGrouping } from '../../shared/alerts';
 import type { Logger } from 'pino';
 import type { WindowConfig } from '../../shared/phase';
 import type { Access } from '../auth/access';
@@ -58,6 +59,8 @@ export interface ReportDeps {
   windows?: WindowConfig;
   checklist?: ChecklistSource;
   options?: ReportOptions;
+  /** The alerts' grouping settings (the report's outages grouped by problem, AL15). */
+  grouping?: AlertGrouping;
   /** Heavy work off the request loop: figures, XLSX and PDF in pool workers (server/workers/). */
   pool?: WorkerPool;
 }
@@ -99,6 +102,7 @@ export function createReports(d: ReportDeps): Reports {
     logger,
     status: d.status,
     checklist: d.checklist,
+    grouping: d.grouping,
     cacheMs: o.cacheMs,
     compute: d.pool && ((input) => d.pool!.run('report.compute', input)),
     bytes: d.pool && {

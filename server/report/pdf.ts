@@ -14,7 +14,8 @@ import {
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from '../../shared/report-settings';
 import { formatDateTime, formatDurationWords, formatTime } from '../../shared/time';
 import type { RollupRow } from '../store/types';
-import { LEVEL_WORDS, PHASE_WORDS, STATUS_WORDS, TYPE_WORDS } from './labels';
+import { LEVEL_WORDS, PHASE_WORDS, STATUS_WORDS } from './labels';
+import { groupKindWords, groupWhoWords, reportOutageGroups } from './outage-groups';
 import { COLORS, barsChart, legend, pointChart, statesChart, type Bar, type SeriesPoint } from './pdf-charts';
 import { pdfFonts, type PdfFonts } from './pdf-fonts';
 import { closing, letterhead, pageNumbers } from './pdf-letterhead';
@@ -247,10 +248,20 @@ function outages(w: Writer, r: MeetingReport): void {
     w.para('Không có sự cố nào được ghi nhận.', 'I');
     return;
   }
-  const list = r.outages.slice(0, MAX_OUTAGE_ROWS);
-  if (r.outages.length > list.length) {
+  // [AL15] One row per problem: a district's line is one row, a bouncing line one "flapping" row.
+  const groups = r.outageGroups ?? reportOutageGroups(r);
+  const byId = new Map(r.outages.map((o) => [o.id, o]));
+  const list = groups.slice(0, MAX_OUTAGE_ROWS);
+  if (groups.length < r.outages.length) {
     w.para(
-      `${MAX_OUTAGE_ROWS} sự cố đầu tiên trong ${count(r.outages.length)}; danh sách đầy đủ trong tệp Excel.`,
+      `${count(r.outages.length)} lần gián đoạn được ghi nhận, gộp thành ${count(groups.length)} sự cố (cả đơn vị mất đường truyền, chập chờn liên tục); từng lần gián đoạn có trong tệp Excel.`,
+      'I',
+      9,
+    );
+  }
+  if (groups.length > list.length) {
+    w.para(
+      `${MAX_OUTAGE_ROWS} sự cố đầu tiên trong ${count(groups.length)}; danh sách đầy đủ trong tệp Excel.`,
       'I',
       9,
     );
@@ -266,18 +277,31 @@ function outages(w: Writer, r: MeetingReport): void {
       { header: 'Nguyên nhân', width: 14 },
       { header: 'Ghi chú', width: 18 },
     ],
-    list.map((o, i) => [
-      String(i + 1),
-      o.pointName,
-      TYPE_WORDS[o.type],
-      dt(o.startedAt),
-      o.endedAt ? dt(o.endedAt) : 'Chưa kết thúc',
-      formatDurationWords(o.durationMs),
-      o.note?.cause ? CAUSE_LABELS[o.note.cause] : o.note ? 'Đã xác nhận' : '',
-      noteCell(o),
-    ]),
+    list.map((g, i) => {
+      const notes = g.outages.map((id) => byId.get(id)?.note).filter((n) => !!n);
+      const cause = notes.find((n) => n.cause)?.cause;
+      return [
+        String(i + 1),
+        groupWhoWords(g),
+        groupKindWords(g),
+        dt(g.start),
+        g.end ? dt(g.end) : 'Chưa kết thúc',
+        formatDurationWords(g.durationMs),
+        cause ? CAUSE_LABELS[cause] : notes.length > 0 ? 'Đã xác nhận' : '',
+        // Issue 17 point 4: outages inside planned work say so, before the notes.
+        [
+          ...new Set([
+            ...g.outages
+              .map((id) => byId.get(id)?.planned)
+              .filter((p) => !!p)
+              .map((p) => `Bảo trì theo kế hoạch (${p.reason})`),
+            ...notes.map((n) => n.note).filter((x) => !!x),
+          ]),
+        ].join('; '),
+      ];
+    }),
     SIZE.note - 1,
-    (i) => (list[i]!.endedAt === null ? '#fbe3d6' : i % 2 ? '#f6f7f9' : null),
+    (i) => (list[i]!.open ? '#fbe3d6' : i % 2 ? '#f6f7f9' : null),
   );
 }
 

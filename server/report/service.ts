@@ -3,6 +3,7 @@
 // rollups); before, they are computed from the store, at most once per `cacheMs` however many ask at
 // once (a 10,000-point report takes seconds). Outage notes and the checklist are always read fresh:
 // they have their own audit trails and may be completed after the meeting.
+import type { AlertGrouping } from '../../shared/alerts';
 import type { Logger } from 'pino';
 import type { MeetingReport, ReportTable } from '../../shared/report';
 import type { Meeting } from '../../shared/schemas';
@@ -24,6 +25,8 @@ export interface ReportServiceDeps {
   logger: Logger;
   status?: StatusConfig;
   checklist?: ChecklistSource;
+  /** The alerts' grouping settings: the outage list grouped by problem as the alerts are (AL15). */
+  grouping?: AlertGrouping;
   /** How long a computed report is reused (default 15 s). */
   cacheMs?: number;
   /**
@@ -193,6 +196,6 @@ export class ReportService {
       this.d.logger.warn({ err, meeting: meetingId }, 'report: the checklist could not be read');
       tables = { checklist: null, rollCall: null };
     }
-    return { notes, checklist: tables.checklist, rollCall: tables.rollCall };
+    return { notes, checklist: tables.checklist, rollCall: tables.rollCall, grouping: this.d.grouping };
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '../../shared/report';
 import { formatDateTime, formatTime } from '../../shared/time';
 import { LEVEL_WORDS, PHASE_WORDS, RECORD_PHASE_WORDS, TYPE_WORDS } from './labels';
+import { groupKindWords, groupWhoWords, reportOutageGroups } from './outage-groups';
 
 /** How a column's values are written: text as is; numbers and times formatted per export. */
 export type ColumnKind = 'text' | 'int' | 'pct' | 'ms' | 'duration' | 'datetime';
@@ -176,6 +177,39 @@ export function outagesTable(r: MeetingReport): ExportTable {
       o.note ? (o.note.acknowledgedByName ?? o.note.acknowledgedBy) : '',
       o.note ? Date.parse(o.note.acknowledgedAt) : null,
       o.planned ? o.planned.reason : '',
+    ]),
+  };
+}
+
+/** [AL15] The outages grouped by problem: one row per unit line, flapping line or point outage. */
+export function outageGroupsTable(r: MeetingReport): ExportTable {
+  const groups = r.outageGroups ?? reportOutageGroups(r);
+  return {
+    sheet: 'Sự cố theo nhóm',
+    title: 'Sự cố theo nhóm (cả đơn vị mất đường truyền, chập chờn liên tục)',
+    columns: [
+      col('STT', 'int'),
+      col('Loại'),
+      col('Đơn vị'),
+      col('Điểm cầu'),
+      col('Số điểm cầu', 'int'),
+      col('Số lần mất', 'int'),
+      col('Bắt đầu', 'datetime'),
+      col('Kết thúc', 'datetime'),
+      col('Thời lượng', 'duration'),
+      col('Mã sự cố'),
+    ],
+    rows: groups.map((g, i) => [
+      i + 1,
+      groupKindWords(g),
+      g.unit?.name ?? '',
+      groupWhoWords(g),
+      g.points.length,
+      g.drops,
+      Date.parse(g.start),
+      g.end === null ? null : Date.parse(g.end),
+      g.durationMs,
+      g.outages.join(', '),
     ]),
   };
 }

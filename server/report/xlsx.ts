@@ -9,6 +9,7 @@ import { PHASE_WORDS, STATUS_WORDS } from './labels';
 import {
   checklistTable,
   formatInstant,
+  outageGroupsTable,
   outagesTable,
   pointsTable,
   rollCallTable,
@@ -80,6 +81,14 @@ export async function reportXlsx(r: MeetingReport): Promise<Buffer> {
   const header = addTable(ws, summary);
   ws.views = [{ state: 'frozen', ySplit: header }];
   ws.getColumn(1).width = 28;
-  for (const t of [unitsTable(r), pointsTable(r), outagesTable(r), checklistTable(r), rollCallTable(r)]) sheet(wb, t);
+  for (const t of [
+    unitsTable(r),
+    pointsTable(r),
+    outagesTable(r),
+    outageGroupsTable(r),
+    checklistTable(r),
+    rollCallTable(r),
+  ])
+    sheet(wb, t);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

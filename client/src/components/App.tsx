@@ -178,7 +178,7 @@ export function App() {
               )}
             </section>
             <aside className="side">
-              <OutageFeed pointsByCode={data?.pointsByCode ?? null} />
+              <OutageFeed pointsByCode={data?.pointsByCode ?? null} units={data?.units} grouping={data?.grouping} />
             </aside>
           </main>
         )}

@@ -1,21 +1,43 @@
-import { useCallback } from 'react';
-import type { Point } from '../../../shared/schemas';
-import { isOpen } from '../lib/outages';
+import { useCallback, useMemo } from 'react';
+import type { AlertGrouping } from '../../../shared/alerts';
+import { LineGroups } from '../../../shared/outage-groups';
+import type { Point, Unit } from '../../../shared/schemas';
+import { feedGroups } from '../lib/outages';
 import { useObservable } from '../hooks/useObservable';
 import { useSelectionStore } from '../hooks/useSelection';
 import { useSession } from '../hooks/useSession';
 import { useI18n } from '../i18n/context';
+import { OutageGroupItem } from './OutageGroupItem';
 import { OutageItem } from './OutageItem';
 
 /** Items drawn at once: open ones tick every second, and a regional cut can open thousands. */
 const FEED_SHOWN = 200;
 
-export function OutageFeed({ pointsByCode }: { pointsByCode: ReadonlyMap<string, Point> | null }) {
+/**
+ * The outage feed, one entry per problem (docs/SPEC.md AL15): a district's line is one entry naming
+ * its points, a bouncing line one "flapping" entry; a point's own outage is shown as before.
+ */
+export function OutageFeed({
+  pointsByCode,
+  units,
+  grouping,
+}: {
+  pointsByCode: ReadonlyMap<string, Point> | null;
+  units?: readonly Unit[];
+  /** The alerts' grouping settings (defaults without). */
+  grouping?: AlertGrouping;
+}) {
   const { t } = useI18n();
   const outages = useObservable(useSession().outages);
   const selection = useSelectionStore();
   const select = useCallback((code: string) => selection.set(code), [selection]);
-  const openCount = outages.filter(isOpen).length;
+  const lines = useMemo(
+    () => (pointsByCode && units ? new LineGroups(units, [...pointsByCode.values()]) : null),
+    [pointsByCode, units],
+  );
+  const entries = useMemo(() => feedGroups(outages, lines, grouping), [outages, lines, grouping]);
+  const openCount = entries.filter((g) => g.end === null).length;
+  const name = (code: string): string => pointsByCode?.get(code)?.name ?? code;
   return (
     <section className="feed" data-testid="outage-feed" aria-label={t.feed.title}>
       <h2>
@@ -26,14 +48,25 @@ export function OutageFeed({ pointsByCode }: { pointsByCode: ReadonlyMap<string,
           </span>
         )}
       </h2>
-      {outages.length === 0 ? (
+      {entries.length === 0 ? (
         <p className="empty">{t.feed.empty}</p>
       ) : (
         <ol className="feed-list">
-          {outages.slice(0, FEED_SHOWN).map((o) => (
-            <OutageItem key={o.id} outage={o} name={pointsByCode?.get(o.point)?.name ?? o.point} onSelect={select} />
-          ))}
-          {outages.length > FEED_SHOWN && <li className="feed-more">{t.feed.more(outages.length - FEED_SHOWN)}</li>}
+          {entries
+            .slice(0, FEED_SHOWN)
+            .map((g) =>
+              g.kind === 'point' && g.outages.length === 1 ? (
+                <OutageItem
+                  key={g.outages[0]!.id}
+                  outage={g.outages[0]!.outage}
+                  name={name(g.points[0]!)}
+                  onSelect={select}
+                />
+              ) : (
+                <OutageGroupItem key={`g${g.outages[0]!.id}`} group={g} name={name} onSelect={select} />
+              ),
+            )}
+          {entries.length > FEED_SHOWN && <li className="feed-more">{t.feed.more(entries.length - FEED_SHOWN)}</li>}
         </ol>
       )}
     </section>

@@ -71,6 +71,9 @@ export const en: Messages = {
     since: 'since',
     lasted: 'lasted',
     more: (n: number) => `… and ${n} more (filter by state above)`,
+    flapping: (n: number) => `Flapping · lost ${n} times`,
+    unitLine: (n: number) => `Unit's line down · ${n} points`,
+    drops: (n: number) => `${n} times`,
   },
   detail: {
     close: 'Close',

@@ -73,6 +73,9 @@ export const vi = {
     since: 'từ',
     lasted: 'kéo dài',
     more: (n: number) => `… và ${n} sự cố khác (xem theo trạng thái ở trên)`,
+    flapping: (n: number) => `Chập chờn liên tục · ${n} lần mất kết nối`,
+    unitLine: (n: number) => `Mất kết nối cả đơn vị · ${n} điểm cầu`,
+    drops: (n: number) => `${n} lần`,
   },
   detail: {
     close: 'Đóng',

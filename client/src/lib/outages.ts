@@ -1,6 +1,9 @@
 // The live outage feed: outages upserted by id (a closed outage replaces its open record), newest first,
 // bounded — but an outage still open is never dropped, however old.
+import type { AlertGrouping } from '../../../shared/alerts';
+import { groupOutages, type GroupableOutage, type LineGroups, type OutageGroup } from '../../../shared/outage-groups';
 import type { Outage } from '../../../shared/schemas';
+import { toWireInstant } from '../../../shared/time';
 
 export const FEED_LIMIT = 300;
 
@@ -46,4 +49,54 @@ export function newlyOpened(current: readonly Outage[], incoming: readonly Outag
 export function outageDurationMs(o: Outage, now: number): number {
   const end = o.endedAt === null ? now : Date.parse(o.endedAt);
   return Math.max(0, end - Date.parse(o.startedAt));
+}
+
+/** An outage of the feed as the grouping reads it. */
+export interface FeedOutage extends GroupableOutage {
+  outage: Outage;
+}
+export type FeedGroup = OutageGroup<FeedOutage>;
+
+/**
+ * [AL15] The feed grouped as the alerts group incidents: a district's line is one entry naming its
+ * points, a bouncing line one "flapping" entry; newest first (by the latest outage's start), an open
+ * entry before a closed one of the same start.
+ */
+export function feedGroups(
+  outages: readonly Outage[],
+  lines: LineGroups | null,
+  grouping?: AlertGrouping,
+): FeedGroup[] {
+  const rows: FeedOutage[] = outages.map((o) => ({
+    id: o.id,
+    point: o.point,
+    type: o.type,
+    start: Date.parse(o.startedAt),
+    end: o.endedAt === null ? null : Date.parse(o.endedAt),
+    outage: o,
+  }));
+  const groups = lines
+    ? groupOutages(rows, lines, grouping)
+    : rows.map((r): FeedGroup => ({
+        kind: 'point',
+        type: r.type,
+        unit: null,
+        points: [r.point],
+        outages: [r],
+        start: r.start,
+        end: r.end,
+        drops: 1,
+      }));
+  const latest = (g: FeedGroup): number => g.outages[g.outages.length - 1]!.start;
+  return groups.sort((a, b) => latest(b) - latest(a) || b.outages[0]!.id - a.outages[0]!.id);
+}
+
+/** The entry as one outage record for its duration and state (from its start to its last end). */
+export function groupAsOutage(g: FeedGroup): Outage {
+  const first = g.outages[0]!.outage;
+  return {
+    ...first,
+    startedAt: toWireInstant(g.start),
+    endedAt: g.end === null ? null : toWireInstant(g.end),
+  };
 }

@@ -1,4 +1,5 @@
 // What the grid and the detail panel need from a snapshot, indexed once per snapshot.
+import type { AlertGrouping } from '../../../shared/alerts';
 import type { MeetingView } from '../../../shared/protocol';
 import type { Point, Unit } from '../../../shared/schemas';
 import { pointSearchKey } from '../lib/fold';
@@ -11,6 +12,8 @@ export interface MeetingData {
   pointsByCode: ReadonlyMap<string, Point>;
   unitsById: ReadonlyMap<string, Unit>;
   groups: PointGroup[];
+  /** The alerts' grouping settings from the snapshot (the outage feed groups as they do). */
+  grouping?: AlertGrouping;
   /** Folded "code name" of every point, for the search box. */
   searchKeys: ReadonlyMap<string, string>;
 }

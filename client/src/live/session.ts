@@ -220,6 +220,7 @@ export class LiveSession {
     const before = this.meeting.get();
     const resync = before.kind === 'ready' && before.id === snap.meeting.id;
     const data = indexMeeting(snap.meeting, snap.units, snap.points);
+    if (snap.grouping) data.grouping = snap.grouping;
     this.statuses.reset(
       data.points.map((p) => p.code),
       snap.statuses,

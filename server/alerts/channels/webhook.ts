@@ -27,6 +27,8 @@ export function incidentJson(i: Incident) {
     phase: i.phase,
     outages: i.outages,
     points: i.points,
+    // inc lane: what the incident groups (added within version 1).
+    group: i.group ?? { kind: 'point', unit: i.points[0]?.unit ?? null, drops: i.kind === 'test' ? 0 : 1 },
     text: i.text,
     /** [AL25] On an `ack` notice: who took which incident, when, from where. */
     ack: i.ack ? { of: i.ack.of, by: i.ack.by, at: toWireInstant(i.ack.at), via: i.ack.via } : null,

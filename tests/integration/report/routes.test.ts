@@ -132,6 +132,7 @@ describe('exports', () => {
       'Theo đơn vị',
       'Theo điểm cầu',
       'Sự cố',
+      'Sự cố theo nhóm',
       'Kiểm tra',
       'Điểm danh',
     ]);

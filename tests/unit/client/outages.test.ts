@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { alertText } from '../../../client/src/lib/alerts';
-import { compareNewestFirst, mergeOutages, newlyOpened, outageDurationMs } from '../../../client/src/lib/outages';
+import {
+  compareNewestFirst,
+  feedGroups,
+  groupAsOutage,
+  mergeOutages,
+  newlyOpened,
+  outageDurationMs,
+} from '../../../client/src/lib/outages';
+import { LineGroups } from '../../../shared/outage-groups';
+import { tinyProvince } from '../../helpers/app';
 import { en } from '../../../client/src/i18n/en';
 import { vi } from '../../../client/src/i18n/vi';
 import { outage } from './fixtures';
@@ -77,5 +86,38 @@ describe('alert text', () => {
       'Chập chờn nặng: Xã Thạch Đài',
     );
     expect(alertText([], nameOf, vi)).toBeNull();
+  });
+});
+
+/** An instant `s` seconds after 08:00:00. */
+const at = (s: number): string => new Date(Date.parse(T('08:00:00')) + s * 1000).toISOString();
+
+describe('outage feed grouped by problem', () => {
+  const { units, points } = tinyProvince(203, 3);
+  const lines = new LineGroups(units, points);
+
+  it('[AL15] a district cut is one entry naming its points; a bouncing line one flapping entry; newest first', () => {
+    const cut = ['D1', 'C1', 'C2', 'C3'].map((p, i) => outage({ point: p, startedAt: at(i), endedAt: at(120) }));
+    const bounces = Array.from({ length: 12 }, (_, i) =>
+      outage({ point: 'P', startedAt: at(600 + i * 20), endedAt: i === 11 ? null : at(600 + i * 20 + 15) }),
+    );
+    const single = outage({ point: 'C2', startedAt: at(3000), endedAt: at(3060) });
+    const feed = feedGroups(mergeOutages([], [...cut, ...bounces, single]), lines);
+    expect(feed.map((g) => [g.kind, g.points.join(','), g.outages.length, g.end === null])).toEqual([
+      ['point', 'C2', 1, false],
+      ['flapping', 'P', 12, true],
+      ['unit', 'D1,C1,C2,C3', 4, false],
+    ]);
+    expect(feed[2]!.unit).toEqual({ id: 'D1', name: 'Huyện Một' });
+    // The entry reads as one outage from its first start to its last end (or open).
+    const flap = groupAsOutage(feed[1]!);
+    expect(Date.parse(flap.startedAt)).toBe(Date.parse(bounces[0]!.startedAt));
+    expect(flap.endedAt).toBeNull();
+    expect(outageDurationMs(groupAsOutage(feed[2]!), 0)).toBe(120_000);
+  });
+
+  it('without the unit tree each outage is its own entry', () => {
+    const list = [outage({ point: 'C1', startedAt: at(0) }), outage({ point: 'C2', startedAt: at(1) })];
+    expect(feedGroups(list, null).map((g) => g.points)).toEqual([['C2'], ['C1']]);
   });
 });

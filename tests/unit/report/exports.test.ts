@@ -13,6 +13,7 @@ import { parseCsv } from '../../../server/importer/csv';
 import { computeReport } from '../../../server/report/compute';
 import { reportCsv } from '../../../server/report/csv';
 import { chartedPoints, reportPdf } from '../../../server/report/pdf';
+import { applyCurrent } from '../../../server/report/current';
 import { presentNote } from '../../../server/report/notes-present';
 import { reportXlsx } from '../../../server/report/xlsx';
 import { MemoryStore } from '../../helpers/memory-store';
@@ -21,6 +22,10 @@ import { LIVE, END, MEETING, NOW, POINTS, THRESHOLDS, UNITS, seed } from './fixt
 const ARTIFACTS = join(import.meta.dirname, '..', '..', '..', 'test-artifacts');
 const dir = mkdtempSync(join(tmpdir(), 'dc-report-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The i-th hour after the session's start; an instant as ISO 8601. */
+const hourly = (i: number): string => new Date(LIVE + i * 3_600_000).toISOString();
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 let report: MeetingReport;
 let store: MemoryStore;
@@ -114,6 +119,7 @@ describe('XLSX', () => {
       'Theo đơn vị',
       'Theo điểm cầu',
       'Sự cố',
+      'Sự cố theo nhóm',
       'Kiểm tra',
       'Điểm danh',
     ]);
@@ -239,11 +245,90 @@ describe('PDF', () => {
   });
 
   it('caps a long outage list and says where the whole list is', async () => {
-    const many = { ...report, outages: Array.from({ length: 620 }, (_, i) => ({ ...report.outages[0]!, id: i + 1 })) };
+    // An hour apart: 620 problems of their own, not one flapping line (AL15).
+    const many = {
+      ...report,
+      outages: Array.from({ length: 620 }, (_, i) => ({
+        ...report.outages[0]!,
+        id: i + 1,
+        startedAt: hourly(i),
+        endedAt: new Date(Date.parse(hourly(i)) + 60_000).toISOString(),
+      })),
+    };
     const f = join(dir, 'many.pdf');
     writeFileSync(f, await reportPdf({ report: many, samples: new Map() }));
     const t = execFileSync('pdftotext', [f, '-'], { encoding: 'utf8' });
     expect(t).toContain('500 sự cố đầu tiên trong 620; danh sách đầy đủ trong tệp Excel.');
     expect(t).toContain('……………………………'); // no organisation set: a dotted line
+  });
+
+  it('[AL15] a bouncing line is one flapping row and a district cut one row naming its communes; every loss stays in the Excel list', async () => {
+    const o0 = report.outages[0]!;
+    const t0 = LIVE + 10 * 60_000;
+    // Point N's line bounces 30 times (down 22 s, up 8 s); then A, B and C go down together.
+    const bounces = Array.from({ length: 30 }, (_, i) => ({
+      ...o0,
+      id: 1000 + i,
+      point: 'N',
+      pointName: 'Điểm cầu xã Cam Nghĩa',
+      type: 'down' as const,
+      startedAt: iso(t0 + i * 30_000),
+      detectedAt: iso(t0 + i * 30_000 + 3_000),
+      endedAt: iso(t0 + i * 30_000 + 22_000),
+      note: null,
+    }));
+    const cut = ['A', 'B', 'C'].map((code, i) => ({
+      ...o0,
+      id: 2000 + i,
+      point: code,
+      pointName: POINTS.find((p) => p.code === code)!.name,
+      type: 'down' as const,
+      startedAt: iso(t0 + 30 * 60_000 + i * 1_000),
+      detectedAt: iso(t0 + 30 * 60_000 + i * 1_000 + 3_000),
+      endedAt: iso(t0 + 40 * 60_000),
+      note: null,
+    }));
+    const grouped = applyCurrent(
+      { ...report, outages: [...bounces, ...cut] },
+      { notes: [], checklist: null, rollCall: null },
+    );
+    expect(
+      grouped.outageGroups!.map((g) => [g.kind, g.points.map((p) => p.code).join(','), g.outages.length, g.drops]),
+    ).toEqual([
+      ['flapping', 'N', 30, 30],
+      ['unit', 'A,B,C', 3, 1],
+    ]);
+    expect(grouped.outageGroups![1]!.unit).toEqual({ id: 'QT-CL', name: 'Huyện Cam Lộ' });
+    // The alerts' settings are the report's (server/report/service.ts passes them in).
+    const lenient = applyCurrent(
+      { ...report, outages: [...bounces, ...cut] },
+      { notes: [], checklist: null, rollCall: null, grouping: { flapCount: 100, settleMs: 0, unitShare: 0.9 } },
+    );
+    expect(lenient.outageGroups!.filter((g) => g.kind !== 'point')).toEqual([]);
+    expect(lenient.outageGroups).toHaveLength(33);
+    const f = join(dir, 'grouped.pdf');
+    writeFileSync(f, await reportPdf({ report: grouped, samples: new Map() }));
+    const t = execFileSync('pdftotext', [f, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(t).toContain('33 lần gián đoạn được ghi nhận, gộp thành 2 sự cố');
+    expect(t.match(/Chập chờn liên tục \(30 lần\)/g)).toHaveLength(1);
+    expect(t).toContain(
+      'Huyện Cam Lộ (3 điểm cầu): Điểm cầu xã Cam Hiếu, Điểm cầu xã Cam Thành, Điểm cầu xã Cam Tuyền',
+    );
+    expect(t).toContain('Mất kết nối cả đơn vị');
+    // The outage table's row numbers stop at 2.
+    const section = t.slice(t.indexOf('III. Danh sách sự cố'), t.indexOf('IV. '));
+    expect(section).not.toMatch(/ 3 Điểm cầu/);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await reportXlsx(grouped)) as unknown as ArrayBuffer);
+    expect(wb.getWorksheet('Sự cố')!.rowCount).toBeGreaterThanOrEqual(33);
+    const sheet = wb.getWorksheet('Sự cố theo nhóm')!;
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    const body = rows.filter((r) => typeof r[0] === 'number');
+    expect(body.map((r) => [r[1], r[4], r[5]])).toEqual([
+      ['Chập chờn liên tục (30 lần)', 1, 30],
+      ['Mất kết nối cả đơn vị', 3, 1],
+    ]);
   });
 });
