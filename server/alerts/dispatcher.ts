@@ -84,6 +84,9 @@ export interface AckOutcome {
   cancelled: number;
 }
 
+/** One recipient of one channel, as a set key. */
+const recipientKey = (channel: string, address: string | undefined): string => `${channel}\u0000${address ?? ''}`;
+
 export class AlertDispatcher {
   private readonly workers = new Map<string, Worker>();
   private pollTimer: NodeJS.Timeout | undefined;
@@ -243,13 +246,12 @@ export class AlertDispatcher {
    * recovery too (at once), unless the plan reaches them already.
    */
   private escalatedTo(i: Incident, planned: readonly RouteTarget[]): RouteTarget[] {
-    const key = (channel: string, address: string | undefined) => `${channel}\u0000${address ?? ''}`;
-    const have = new Set(planned.map((t) => key(t.channel, t.recipient?.address)));
+    const have = new Set(planned.map((t) => recipientKey(t.channel, t.recipient?.address)));
     const out: RouteTarget[] = [];
     for (const outage of i.outages) {
       for (const id of this.o.store.openIncidentsOf(outage)) {
         for (const d of this.o.store.incidentDeliveries(id)) {
-          const k = key(d.channel, d.recipient?.address);
+          const k = recipientKey(d.channel, d.recipient?.address);
           if (d.level === 0 || d.status !== 'sent' || have.has(k) || !this.workers.has(d.channel)) continue;
           have.add(k);
           out.push({ channel: d.channel, recipient: d.recipient, level: 0, afterMs: 0 });

@@ -236,11 +236,6 @@ function plannedWork(w: Writer, r: MeetingReport): void {
 }
 
 /** The note column: planned work first (issue 17 point 4), then the technicians' note. */
-function noteCell(o: MeetingReport['outages'][number]): string {
-  const planned = o.planned ? `Bảo trì theo kế hoạch (${o.planned.reason})` : '';
-  return [planned, o.note?.note ?? ''].filter((x) => x !== '').join(' — ');
-}
-
 function outages(w: Writer, r: MeetingReport): void {
   w.heading('III. Danh sách sự cố');
   plannedWork(w, r);

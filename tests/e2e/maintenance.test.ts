@@ -49,6 +49,9 @@ const alertedCodes = () =>
     (JSON.parse(r.body) as { incident: { points: { code: string }[] } }).incident.points.map((p) => p.code),
   );
 
+/** Vietnam time, as the form reads it. */
+const local = (ms: number): string => toWireInstant(ms).slice(0, 16);
+
 describe('planned work on the dashboard', () => {
   it('[AL30][AL36] a point under planned work shows as planned and its cut sends nothing; another point is alerted', async () => {
     const now = Date.now();
@@ -120,7 +123,6 @@ describe('planned work on the dashboard', () => {
     await page.goto(t.url);
     await page.getByTestId('admin-toggle').click();
     await page.getByTestId('admin-tab-maintenance').click();
-    const local = (ms: number) => toWireInstant(ms).slice(0, 16); // Vietnam time, as the form reads it
     const now = Date.now();
     await page.getByTestId('maintenance-kind').selectOption('unit');
     await page.getByTestId('maintenance-target').fill('C3');

@@ -76,6 +76,9 @@ const summary = (i: Incident, lang: Lang): string => {
   return `<p><b>${esc(m.title)}</b></p><ul>${m.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
 };
 
+/** A link that is not one of ours (forged, another key, malformed): 404, in Vietnamese. */
+const invalid = (res: Response): void => page(res, 'vi', 404, WORDS.vi.invalid, `<p>${WORDS.vi.invalidBody}</p>`);
+
 export function ackRoutes(d: { dispatcher: AlertDispatcher; store: AlertStore }): Router {
   const r = Router();
 
@@ -89,7 +92,6 @@ export function ackRoutes(d: { dispatcher: AlertDispatcher; store: AlertStore })
     const lang = d.dispatcher.channel(row.channel)?.config.language ?? 'vi';
     return incident ? { row, incident, lang } : null;
   };
-  const invalid = (res: Response) => page(res, 'vi', 404, WORDS.vi.invalid, `<p>${WORDS.vi.invalidBody}</p>`);
 
   r.get('/ack/:token', (req, res) => {
     const found = resolve(String(req.params.token));

@@ -15,7 +15,7 @@ import { HttpReceiver } from '../../helpers/receivers';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
+  for (const c of cleanups.splice(0).toReversed()) await c();
 });
 
 const DAY = '2026-12-03';
