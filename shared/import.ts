@@ -99,3 +99,35 @@ export const ImportReport = z.strictObject({
   counts: ImportCounts,
 });
 export type ImportReport = z.infer<typeof ImportReport>;
+
+/** Vietnamese names of the columns, for messages, the export's header row and the dashboard's import preview. */
+export const COLUMN_LABELS: Record<ImportColumn, string> = {
+  code: 'Mã điểm cầu',
+  name: 'Tên điểm cầu',
+  level: 'Cấp',
+  unit: 'Đơn vị',
+  unitId: 'Mã đơn vị',
+  parentUnit: 'Đơn vị cấp trên',
+  room: 'Phòng họp',
+  address: 'Địa chỉ',
+  host: 'Địa chỉ IP',
+  backupHost: 'IP dự phòng',
+  technician: 'Cán bộ kỹ thuật',
+  phone: 'Số điện thoại',
+};
+
+/** The columns' names in English, for messages and the preview in English. */
+export const COLUMN_LABELS_EN: Record<ImportColumn, string> = {
+  code: 'Point code',
+  name: 'Point name',
+  level: 'Level',
+  unit: 'Unit',
+  unitId: 'Unit id',
+  parentUnit: 'Parent unit',
+  room: 'Room',
+  address: 'Address',
+  host: 'IP address',
+  backupHost: 'Backup IP',
+  technician: 'Technician',
+  phone: 'Phone',
+};

@@ -2,7 +2,10 @@
 // ("Xã/Phường", "XA PHUONG", "xã - phường"), with the synonyms district and commune lists really use.
 // Spreadsheets often carry a title and a date above the header: the header is the first of the first
 // rows that names enough known columns.
-import type { ColumnMapping, ImportColumn } from '../../shared/import';
+// The columns' names live in shared/import.ts: the dashboard shows the same words.
+import { COLUMN_LABELS, COLUMN_LABELS_EN, type ColumnMapping, type ImportColumn } from '../../shared/import';
+
+export { COLUMN_LABELS, COLUMN_LABELS_EN };
 import { words, type Words } from '../../shared/words';
 import { ImportFileError } from './errors';
 import { foldWords } from './fold';
@@ -104,38 +107,6 @@ export function columnOf(header: string): ImportColumn | null {
   for (const [re, column] of CONTAINS) if (re.test(key)) return column;
   return null;
 }
-
-/** Vietnamese names of the columns, for messages and for the export's header row. */
-export const COLUMN_LABELS: Record<ImportColumn, string> = {
-  code: 'Mã điểm cầu',
-  name: 'Tên điểm cầu',
-  level: 'Cấp',
-  unit: 'Đơn vị',
-  unitId: 'Mã đơn vị',
-  parentUnit: 'Đơn vị cấp trên',
-  room: 'Phòng họp',
-  address: 'Địa chỉ',
-  host: 'Địa chỉ IP',
-  backupHost: 'IP dự phòng',
-  technician: 'Cán bộ kỹ thuật',
-  phone: 'Số điện thoại',
-};
-
-/** The columns' names in English, for messages shown in English. */
-export const COLUMN_LABELS_EN: Record<ImportColumn, string> = {
-  code: 'Point code',
-  name: 'Point name',
-  level: 'Level',
-  unit: 'Unit',
-  unitId: 'Unit id',
-  parentUnit: 'Parent unit',
-  room: 'Room',
-  address: 'Address',
-  host: 'IP address',
-  backupHost: 'Backup IP',
-  technician: 'Technician',
-  phone: 'Phone',
-};
 
 /** A column's name in both languages. */
 export function columnWords(c: ImportColumn): Words {

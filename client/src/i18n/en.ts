@@ -1,5 +1,6 @@
 import { maintenanceEn } from './maintenance.en';
 import type { Messages } from './vi';
+import { COLUMN_LABELS_EN } from '../../../shared/import';
 import { checklistEn } from './checklist.en';
 import { reportEn } from './report.en';
 import { wallEn } from './wall.en';
@@ -253,20 +254,7 @@ export const en: Messages = {
       status: 'Status',
       errors: 'Errors',
       derived: 'Code made from the unit and name',
-      columns: {
-        code: 'Point code',
-        name: 'Point name',
-        level: 'Level',
-        unit: 'Unit',
-        unitId: 'Unit id',
-        parentUnit: 'Parent unit',
-        room: 'Room',
-        address: 'Address',
-        host: 'IP address',
-        backupHost: 'Backup IP',
-        technician: 'Technician',
-        phone: 'Phone',
-      },
+      columns: COLUMN_LABELS_EN,
       more: (shown: number, total: number) => `Showing ${shown} of ${total} rows.`,
       apply: 'Import',
       applyValid: 'Import the valid rows only',

@@ -1,6 +1,6 @@
 // Vietnamese is the default language; en.ts must provide exactly these keys (typed by `Messages`).
 import { maintenanceVi } from './maintenance.vi';
-import type { ImportColumn } from '../../../shared/import';
+import { COLUMN_LABELS } from '../../../shared/import';
 import type { Role, SessionEndReason } from '../../../shared/protocol';
 import type { Level, OutageType, Phase, PointState } from '../../../shared/schemas';
 import { checklistVi } from './checklist.vi';
@@ -263,20 +263,7 @@ export const vi = {
       status: 'Trạng thái',
       errors: 'Lỗi',
       derived: 'Mã tự sinh từ đơn vị và tên',
-      columns: {
-        code: 'Mã điểm cầu',
-        name: 'Tên điểm cầu',
-        level: 'Cấp',
-        unit: 'Đơn vị',
-        unitId: 'Mã đơn vị',
-        parentUnit: 'Đơn vị cấp trên',
-        room: 'Phòng họp',
-        address: 'Địa chỉ',
-        host: 'Địa chỉ IP',
-        backupHost: 'IP dự phòng',
-        technician: 'Cán bộ kỹ thuật',
-        phone: 'Số điện thoại',
-      } satisfies Record<ImportColumn, string>,
+      columns: COLUMN_LABELS,
       more: (shown: number, total: number) => `Đang hiện ${shown}/${total} dòng.`,
       apply: 'Nhập',
       applyValid: 'Chỉ nhập các dòng hợp lệ',
