@@ -6,8 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Point, Unit } from '../../shared/schemas';
-import { api, meetingNow, point, startTestApp, tinyProvince, waitFor, type TestApp } from '../helpers/app';
+import { api, meetingNow, startTestApp, waitFor, type TestApp, twoDistrictProvince } from '../helpers/app';
 import { launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../helpers/nft';
 
@@ -30,17 +29,7 @@ afterEach(async () => {
 });
 afterAll(() => destroyAllNftTables());
 
-function province(): { units: Unit[]; points: Point[]; host: (code: string) => string } {
-  const { units, points } = tinyProvince(OCTET, 3);
-  units.push({ id: 'D2', name: 'Huyện Hai', level: 'district', parent: 'P' });
-  points.push(point('D2', 'Điểm cầu huyện Hai', 'district', 'D2', `127.${OCTET}.2.100`));
-  for (let i = 1; i <= 3; i++) {
-    units.push({ id: `E${i}`, name: `Xã E${i}`, level: 'commune', parent: 'D2' });
-    points.push(point(`E${i}`, `Điểm cầu xã E${i}`, 'commune', `E${i}`, `127.${OCTET}.2.${i}`));
-  }
-  const host = (code: string): string => points.find((p) => p.code === code)!.targets[0]!.host;
-  return { units, points, host };
-}
+const province = () => twoDistrictProvince(OCTET);
 
 describe.skipIf(skip !== null)(`outage feed grouped by problem${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('[AL15] a district cut is one feed entry naming its points; a bouncing line one flapping entry', async () => {

@@ -177,6 +177,19 @@ export function tinyProvince(octet: number, communes: number): { units: Unit[]; 
   return { units, points };
 }
 
+/** tinyProvince's district D1 (C1–C3) and a second district D2 with its own communes E1–E3. */
+export function twoDistrictProvince(octet: number): { units: Unit[]; points: Point[]; host: (code: string) => string } {
+  const { units, points } = tinyProvince(octet, 3);
+  units.push({ id: 'D2', name: 'Huyện Hai', level: 'district', parent: 'P' });
+  points.push(point('D2', 'Điểm cầu huyện Hai', 'district', 'D2', `127.${octet}.2.100`));
+  for (let i = 1; i <= 3; i++) {
+    units.push({ id: `E${i}`, name: `Xã E${i}`, level: 'commune', parent: 'D2' });
+    points.push(point(`E${i}`, `Điểm cầu xã E${i}`, 'commune', `E${i}`, `127.${octet}.2.${i}`));
+  }
+  const host = (code: string): string => points.find((p) => p.code === code)!.targets[0]!.host;
+  return { units, points, host };
+}
+
 export function point(code: string, name: string, level: Point['level'], unit: string, host: string): Point {
   return {
     code,

@@ -4,8 +4,7 @@
 // (smtp-server) and the Telegram Bot API simulator (its request shape, from the published reference).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AlertsConfig } from '../../../shared/alerts';
-import type { Point, Unit } from '../../../shared/schemas';
-import { api, meetingNow, point, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+import { api, meetingNow, startTestApp, waitFor, type TestApp, twoDistrictProvince } from '../../helpers/app';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
 import { HttpReceiver, SmtpReceiver } from '../../helpers/receivers';
 import { TelegramSimulator } from '../../helpers/telegram-sim';
@@ -27,18 +26,7 @@ afterEach(async () => {
 });
 afterAll(() => destroyAllNftTables());
 
-/** tinyProvince's district D1 (C1–C3) and a second district D2 with its own communes E1–E3. */
-function province(): { units: Unit[]; points: Point[]; host: (code: string) => string } {
-  const { units, points } = tinyProvince(OCTET, 3);
-  units.push({ id: 'D2', name: 'Huyện Hai', level: 'district', parent: 'P' });
-  points.push(point('D2', 'Điểm cầu huyện Hai', 'district', 'D2', `127.${OCTET}.2.100`));
-  for (let i = 1; i <= 3; i++) {
-    units.push({ id: `E${i}`, name: `Xã E${i}`, level: 'commune', parent: 'D2' });
-    points.push(point(`E${i}`, `Điểm cầu xã E${i}`, 'commune', `E${i}`, `127.${OCTET}.2.${i}`));
-  }
-  const host = (code: string): string => points.find((p) => p.code === code)!.targets[0]!.host;
-  return { units, points, host };
-}
+const province = () => twoDistrictProvince(OCTET);
 
 const allUp = async (t: TestApp): Promise<boolean> =>
   ((await api(t, 'GET', '/api/meetings/LIVE/status')).json as { state: string }[]).every((s) => s.state === 'up');
