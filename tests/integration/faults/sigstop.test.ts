@@ -80,7 +80,7 @@ describe.skipIf(skip !== null)(`the monitor stands still mid-meeting${skip ? ` (
 
   async function standStill(ms: number, who: 'monitor' | 'server'): Promise<MonitorGap> {
     const before = await outages();
-    const gapsBefore = (await gaps()).length;
+    const gapsBefore = new Set((await gaps()).map((x) => JSON.stringify(x)));
     const pids = who === 'monitor' ? [monitorPid()] : [child!.pid!, monitorPid()];
     const stoppedAt = Date.now();
     for (const pid of pids) process.kill(pid, 'SIGSTOP');
@@ -121,13 +121,20 @@ describe.skipIf(skip !== null)(`the monitor stands still mid-meeting${skip ? ` (
     );
     expect(await outages()).toEqual(before);
 
-    const listed = await gaps();
-    expect(listed).toHaveLength(gapsBefore + 1);
-    const g = listed.at(-1)!;
+    // Exactly one new gap spans the stand-still. A loaded machine (CI runs other files beside this one)
+    // may also make the monitor stand still for a second or two while it catches up after SIGCONT:
+    // such a gap is true too, and is allowed, but only after the resume and only as a stall.
+    const added = (await gaps()).filter((x) => !gapsBefore.has(JSON.stringify(x)));
+    const spanning = added.filter((x) => Date.parse(x.from) <= stoppedAt + 500);
+    expect(spanning).toHaveLength(1);
+    const g = spanning[0]!;
     expect(g.reason).toBe('stall');
     expect(Date.parse(g.from)).toBeGreaterThanOrEqual(stoppedAt - 1_000);
-    expect(Date.parse(g.from)).toBeLessThanOrEqual(stoppedAt + 500);
     expect(Date.parse(g.to)).toBeGreaterThanOrEqual(resumedAt - 500);
+    for (const later of added.filter((x) => x !== g)) {
+      expect(later.reason).toBe('stall');
+      expect(Date.parse(later.from)).toBeGreaterThanOrEqual(Date.parse(g.to));
+    }
     expect((await api(t(), 'GET', '/api/meetings/LIVE/gaps')).json).toContainEqual(g);
     return g;
   }
