@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AlertsConfig, Email, TelegramChat, ZaloUser } from './alerts';
 import { hostProblemWords } from './host';
 import { ReportSettings } from './report-settings';
+import { isCodecKind } from './targets';
 import { cleanText } from './text';
 
 export const LEVELS = ['province', 'district', 'commune'] as const;
@@ -81,13 +82,75 @@ export const Host = z.string().superRefine((host, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem.vi, params: { en: problem.en } });
 });
 
-// Only ICMP today; `kind` is a discriminator so TCP/SIP/HTTP targets can be added as new members.
+const Port = z.number().int().min(1).max(65535);
+
+/**
+ * Where a codec's password lives: an environment variable of the monitor's process, or a file of
+ * secrets (a YAML/JSON map, `key` its entry; without `key` the whole file, trimmed, is the secret).
+ * The inventory holds only the reference: the API, exports and logs never see the secret itself.
+ */
+export const SecretRef = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'tên biến môi trường không hợp lệ') }),
+  z.strictObject({ file: z.string().min(1).max(1024), key: z.string().min(1).max(200).optional() }),
+]);
+export type SecretRef = z.infer<typeof SecretRef>;
+
+/** The room's line by ICMP echo (fping): primary, or the backup line. */
 export const IcmpTarget = z.strictObject({
   kind: z.literal('icmp'),
   host: Host,
   role: z.enum(['primary', 'backup']).default('primary'),
 });
-export const Target = z.discriminatedUnion('kind', [IcmpTarget]);
+/** A TCP connect: H.323 call signalling 1720, SIP over TCP/TLS 5060/5061, HTTPS 443. */
+export const TcpTarget = z.strictObject({
+  kind: z.literal('tcp'),
+  host: Host,
+  port: Port,
+  role: z.enum(['primary', 'backup', 'endpoint']).default('endpoint'),
+});
+/** SIP OPTIONS to the room's codec (or its registrar): any final reply but 503 proves a live stack. */
+export const SipTarget = z.strictObject({
+  kind: z.literal('sip'),
+  host: Host,
+  port: Port.optional(),
+  transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
+  role: z.literal('endpoint').default('endpoint'),
+});
+/** HTTP(S): status, latency and, over TLS, the certificate's expiry. */
+export const HttpTarget = z.strictObject({
+  kind: z.literal('http'),
+  url: z
+    .string()
+    .max(2048)
+    .refine((u) => /^https?:\/\/[^\s]+$/.test(u) && URL.canParse(u), {
+      message: 'địa chỉ web phải là http:// hoặc https://',
+      params: { en: 'must be an http:// or https:// URL' },
+    }),
+  /** The status that means "up"; without it any status below 500 does. */
+  expect: z.number().int().min(100).max(599).optional(),
+  role: z.literal('endpoint').default('endpoint'),
+});
+/** The codec's own API: Poly VideoOS REST or Cisco RoomOS xAPI (call status, media statistics). */
+const CodecTargetFields = {
+  host: Host,
+  port: Port.optional(),
+  user: z.string().min(1).max(120),
+  password: SecretRef,
+  /** Check the codec's certificate (codecs ship self-signed ones: off unless asked). */
+  verifyTls: z.boolean().default(false),
+  role: z.literal('endpoint').default('endpoint'),
+};
+export const VideoOsTarget = z.strictObject({ kind: z.literal('videoos'), ...CodecTargetFields });
+export const RoomOsTarget = z.strictObject({ kind: z.literal('roomos'), ...CodecTargetFields });
+
+export const Target = z.discriminatedUnion('kind', [
+  IcmpTarget,
+  TcpTarget,
+  SipTarget,
+  HttpTarget,
+  VideoOsTarget,
+  RoomOsTarget,
+]);
 export type Target = z.infer<typeof Target>;
 
 export const Contact = z.strictObject({
@@ -136,6 +199,15 @@ export const Point = z
         path: ['targets'],
         message: `cần đúng một đường truyền chính (role: primary), đang có ${primaries}`,
         params: { en: `needs exactly one primary target, has ${primaries}` },
+      });
+    }
+    const codecs = p.targets.filter((t) => isCodecKind(t.kind)).length;
+    if (codecs > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets'],
+        message: `một điểm cầu chỉ khai báo một thiết bị đầu cuối (videoos/roomos), đang có ${codecs}`,
+        params: { en: `a point declares at most one codec (videoos/roomos), has ${codecs}` },
       });
     }
   });
