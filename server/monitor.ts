@@ -9,7 +9,11 @@ import type { TestNowResult } from '../shared/protocol';
 import type { WindowConfig } from '../shared/phase';
 import type { Clock } from './clock';
 import type { Inventory } from './inventory/inventory';
-import type { EngineOptions, ProbeEngine, ProbeResult } from './probe/types';
+import type { EngineOptions, ProbeEngine } from './probe/types';
+import type { TargetResult } from './probe/kinds';
+import { ProbeRouter, type ProbeRouterOptions } from './probe/router';
+import { defaultKindEngines } from './probe/engines';
+import { targetId } from '../shared/targets';
 import type { MonitorPort, WriteListener } from './pipeline/port';
 import { testPoint } from './pipeline/test-now';
 import { ParticipationIndex } from './schedule/participation';
@@ -31,8 +35,10 @@ export interface MonitorDeps {
   clock: Clock;
   logger: Logger;
   engine: EngineFactory;
-  /** One-off probes ("test now") use this engine's probeOnce. */
+  /** One-off ICMP probes ("test now") use this engine's probeOnce. */
   oneOff: EngineFactory;
+  /** The other kinds' engines (TCP, SIP, HTTP, codecs); default: the real ones (server/probe/engines.ts). */
+  engines?: ProbeRouterOptions['engines'];
   status?: StatusConfig;
   cadence?: CadenceConfig;
   windows?: WindowConfig;
@@ -52,12 +58,13 @@ export class Monitor implements MonitorPort {
   readonly recorder: OutageRecorder;
   readonly rollups: RollupBuffer;
   readonly scheduler: Scheduler;
-  readonly engine: ProbeEngine;
+  /** [TG2] Splits the plan by target kind, one engine each (fping for ICMP). */
+  readonly router: ProbeRouter;
   /** Outage events → alert incidents in the outbox, one per real problem (server/alerts/engine.ts). */
   readonly incidents: IncidentEngine;
-  private readonly oneOff: ProbeEngine;
-  private hostPoint = new Map<string, string>();
-  private hostKind = new Map<string, string>();
+  private readonly oneOff: ProbeRouter;
+  private targetPoint = new Map<string, string>();
+  private targetKind = new Map<string, string>();
   private readonly stats = new StatsCounter();
   private readonly statsListeners = new Set<(stats: MonitorStats) => void>();
   private readonly participation = new ParticipationIndex();
@@ -95,19 +102,29 @@ export class Monitor implements MonitorPort {
         : new BlindWatch({ clock, ...d.blind, onSpan: (span) => this.blinded(span) });
     // The board catches and logs a listener's error, so a failed write cannot stop probing.
     this.board.onTransition((tr) => this.recorder.onTransition(tr));
-    this.engine = d.engine({
+    const engines = d.engines ?? defaultKindEngines();
+    this.router = new ProbeRouter({
       clock,
       logger,
+      icmp: d.engine,
+      engines,
       onResult: (r) => this.onResult(r),
-      onGap: (hosts) => this.board.gap(hosts),
+      onGap: (ids) => this.board.gap(ids),
     });
-    this.oneOff = d.oneOff({ clock, logger, onResult: () => undefined });
+    this.oneOff = new ProbeRouter({
+      clock,
+      logger,
+      icmp: d.oneOff,
+      engines,
+      onResult: () => undefined,
+      onGap: () => undefined,
+    });
     this.scheduler = new Scheduler({
       clock,
       logger,
       cadence: d.cadence,
       windows: d.windows,
-      onPlan: (targets) => this.engine.setTargets(targets),
+      onPlan: (targets) => this.router.setPlan(targets),
     });
     d.inventory.onChange(() => {
       this.incidents.inventoryChanged();
@@ -120,7 +137,7 @@ export class Monitor implements MonitorPort {
   }
 
   get engineName(): string {
-    return this.engine.name;
+    return this.router.icmp.name;
   }
 
   onWrite(listener: WriteListener): void {
@@ -165,7 +182,7 @@ export class Monitor implements MonitorPort {
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.blind?.stop();
     this.scheduler.stop();
-    await Promise.all([this.engine.close(), this.oneOff.close()]);
+    await Promise.all([this.router.close(), this.oneOff.close()]);
     this.rollups.stop();
     this.stats.stop();
   }
@@ -182,14 +199,14 @@ export class Monitor implements MonitorPort {
     return testPoint(this.d.inventory, this.oneOff, code);
   }
 
-  private onResult(r: ProbeResult): void {
+  private onResult(r: TargetResult): void {
     // [MG2] A probe sent before the end of a blind span says what the monitor saw while it could not
     // look (the watchdog's "nothing heard", replies that waited in a full pipe): dropped.
     if (this.blind && !this.blind.trusts(r.t)) return;
     this.board.observe(r);
-    this.stats.result(this.hostKind.get(r.host) ?? 'icmp', r.rtt, r.t, this.d.clock.now());
-    const point = this.hostPoint.get(r.host);
-    if (point !== undefined) this.rollups.add(point, r.host, r);
+    this.stats.result(this.targetKind.get(r.target) ?? 'icmp', r.rtt, r.t, this.d.clock.now());
+    const point = this.targetPoint.get(r.target);
+    if (point !== undefined) this.rollups.add(point, r.target, r);
   }
 
   /**
@@ -206,7 +223,7 @@ export class Monitor implements MonitorPort {
         : 'system clock stepped: probes of that span are dropped, targets unknown until fresh results',
     );
     const unknownAfter = (this.d.blind ? this.d.blind.unknownAfterMs : undefined) ?? 3_000;
-    if (span.to - span.from >= unknownAfter) this.board.gap(this.board.hostNames(), span.from);
+    if (span.to - span.from >= unknownAfter) this.board.gap(this.board.targetIds(), span.from);
     this.unsavedSpans.push(span);
     this.saveSpans();
     for (const l of this.blindListeners) {
@@ -233,8 +250,8 @@ export class Monitor implements MonitorPort {
 
   private reindex(): void {
     const data = this.d.inventory.data();
-    this.hostPoint = new Map(data.points.flatMap((p) => p.targets.map((t) => [t.host, p.code] as const)));
-    this.hostKind = new Map(data.points.flatMap((p) => p.targets.map((t) => [t.host, t.kind] as const)));
+    this.targetPoint = new Map(data.points.flatMap((p) => p.targets.map((t) => [targetId(t), p.code] as const)));
+    this.targetKind = new Map(data.points.flatMap((p) => p.targets.map((t) => [targetId(t), t.kind] as const)));
     this.participation.update(data);
     this.board.setPoints(data.points);
     this.scheduler.update(data);

@@ -16,7 +16,8 @@ import type {
   RollCallWrite,
 } from './checklist';
 import type { OutageAcknowledge, OutageNote, OutageNoteWithHistory } from './report';
-import type { PackedJson, PackedSnapshot } from './wire';
+import type { PackedJson, PackedSnapshot, WirePoint } from './wire';
+import type { ProbeReason, TargetKind, TargetRole } from './targets';
 
 /** Bumped on any incompatible change; checked at the handshake (`auth.protocol`). */
 export const PROTOCOL_VERSION = 4;
@@ -46,7 +47,7 @@ export interface MeetingSnapshot {
   /** Server clock (ms since epoch) when the snapshot was taken, to correct the client's countdown. */
   serverTime: number;
   units: Unit[];
-  points: Point[];
+  points: WirePoint[];
   statuses: PointStatus[];
   /** Outages of this meeting, newest first (bounded). */
   outages: Outage[];
@@ -78,7 +79,20 @@ export interface MeetingDelta {
 
 export interface TestNowResult {
   code: string;
-  results: { host: string; role: 'primary' | 'backup'; alive: boolean; rtt: number | null }[];
+  /** [TG4] Every target of the point, each probed once by its own kind's engine. */
+  results: {
+    id: string;
+    kind: TargetKind;
+    label: string;
+    host: string;
+    role: TargetRole;
+    alive: boolean;
+    rtt: number | null;
+    reason?: ProbeReason;
+    /** The protocol's reply code (SIP final response, HTTP status). */
+    code?: number;
+    detail?: string;
+  }[];
 }
 
 export const MeetingJoin = z.strictObject({ meetingId: Code });

@@ -135,6 +135,8 @@ export const ReportPoint = z.object({
   unit: Code,
   unitName: z.string(),
   host: z.string().nullable(),
+  /** The primary line's target id (its rollups); absent in reports made before targets had ids. */
+  target: z.string().nullable().default(null),
   lineTest: PhaseFigures.nullable(),
   live: PhaseFigures.nullable(),
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AlertsConfig, Email, TelegramChat, ZaloUser } from './alerts';
 import { hostProblemWords } from './host';
 import { ReportSettings } from './report-settings';
-import { isCodecKind } from './targets';
+import { TARGET_KINDS, isCodecKind } from './targets';
 import { cleanText } from './text';
 
 export const LEVELS = ['province', 'district', 'commune'] as const;
@@ -286,6 +286,14 @@ export const PointStatus = z.object({
   since: Instant.nullable(),
   /** State of the backup line, when the point has one. */
   backup: PointState.nullable().default(null),
+  /**
+   * [TG5] State of the room's endpoint (its SIP / TCP / HTTP / codec targets), when it has any: "up"
+   * while the line is up and the endpoint is down is the state of its own "line up, endpoint not
+   * answering"; unknown while the line is down (nothing behind a cut line can answer).
+   */
+  endpoint: PointState.nullable().default(null),
+  /** [TG6] In the call, as the codec says (true / false); null where no codec is asked or it cannot say. */
+  inCall: z.boolean().nullable().default(null),
 });
 export type PointStatus = z.infer<typeof PointStatus>;
 
@@ -294,6 +302,11 @@ export const Outage = z.object({
   point: Code,
   meeting: Code.nullable(),
   type: OutageType,
+  /** [TG7] What failed: the line (ICMP primary) or the room's endpoint (SIP / TCP / HTTP / codec). */
+  class: z.enum(['line', 'endpoint']).default('line'),
+  /** The target whose failure it is (targetId) and its kind; null for records older than targets' ids. */
+  target: z.string().nullable().default(null),
+  kind: z.enum(TARGET_KINDS).nullable().default(null),
   phase: Phase.nullable(),
   startedAt: Instant,
   detectedAt: Instant,
@@ -304,7 +317,8 @@ export type Outage = z.infer<typeof Outage>;
 /** A 10 s rollup of one target's probes. */
 export const Sample = z.object({
   point: Code,
-  host: z.string(),
+  /** The target's id (shared/targets.ts targetId). */
+  target: z.string(),
   t: Instant,
   sent: z.number().int(),
   received: z.number().int(),

@@ -152,3 +152,42 @@ export interface CodecCall {
   farEnd: string | null;
   channels: MediaChannel[];
 }
+
+/** The target named in a sentence: "địa chỉ 10.0.0.1" for an ICMP line, its label for the other kinds. */
+export function targetWords(t: TargetIdentity): { vi: string; en: string } {
+  if (t.kind === 'icmp') return { vi: `địa chỉ ${t.host ?? ''}`, en: `address ${t.host ?? ''}` };
+  const label = targetLabel(t);
+  return { vi: label, en: label };
+}
+
+/**
+ * A target as the dashboards see it (snapshot head, point detail): what to show and how to match its
+ * status, never a credential or its reference.
+ */
+export interface WireTarget {
+  kind: TargetKind;
+  /** The host (for `http`, the URL's host). */
+  host: string;
+  role: TargetRole;
+  id: string;
+  label: string;
+}
+
+export function toWireTarget(t: TargetIdentity & { role: TargetRole }): WireTarget {
+  return { kind: t.kind, host: targetHost(t), role: t.role, id: targetId(t), label: targetLabel(t) };
+}
+
+/** [TG8] One target of a point with its own state, as the status API and the point's detail give it. */
+export interface TargetStatusRow extends WireTarget {
+  port: number | null;
+  state: 'up' | 'degraded' | 'severe' | 'down' | 'unknown';
+  rtt: number | null;
+  reason: ProbeReason | null;
+  /** SIP final response or HTTP status of the latest answer. */
+  code: number | null;
+  detail: string | null;
+  /** HTTPS: the certificate's notAfter (wire instant). */
+  certExpiresAt: string | null;
+  /** Codec targets: the call as the codec last said it. */
+  call: CodecCall | null;
+}

@@ -5,10 +5,14 @@
 // The codec is exact: decodeSnapshot(encodeSnapshot(s)) deep-equals s, and so does unpackSnapshot.
 import type { AlertGrouping } from './alerts';
 import type { MeetingSnapshot, MeetingView, ServerHealth } from './protocol';
-import type { Contact, Level, Outage, Point, PointState, PointStatus, Target, Unit } from './schemas';
+import type { Contact, Level, Outage, Point, PointState, PointStatus, Unit } from './schemas';
+import { toWireTarget, type TargetKind, type TargetRole, type WireTarget } from './targets';
 import { toWireInstant } from './time';
 
 type Opt<T> = T | null;
+
+/** A point as the dashboards get it: its targets as WireTarget (no credentials). */
+export type WirePoint = Omit<Point, 'targets'> & { targets: WireTarget[] };
 
 export interface UnitColumns {
   id: string[];
@@ -17,8 +21,8 @@ export interface UnitColumns {
   parent: Opt<string>[];
 }
 
-/** One target as [kind, host, role]. */
-type TargetRow = [Target['kind'], string, Target['role']];
+/** One target as [kind, host, role] for an ICMP line, [kind, host, role, id, label] for the other kinds. */
+type TargetRow = [TargetKind, string, TargetRole] | [TargetKind, string, TargetRole, string, string];
 /** One contact as [name, role, phone, organization]; absent optional fields are null. */
 type ContactRow = [string, Contact['role'], Opt<string>, Opt<string>];
 
@@ -43,6 +47,8 @@ export interface StatusColumns {
   /** ms since epoch (the wire instant is rebuilt in +07:00, exactly as the server wrote it). */
   since: Opt<number>[];
   backup: Opt<PointState>[];
+  endpoint: Opt<PointState>[];
+  inCall: Opt<boolean>[];
 }
 
 export interface MeetingSnapshotWire {
@@ -72,7 +78,7 @@ export interface SnapshotHead {
 /** What changes from tick to tick; statuses aligned with the head's points. */
 export type SnapshotBody = Omit<MeetingSnapshotWire, 'units' | 'points'>;
 
-export function encodeHead(units: readonly Unit[], points: readonly Point[]): SnapshotHead {
+export function encodeHead(units: readonly Unit[], points: readonly (Point | WirePoint)[]): SnapshotHead {
   const cols: PointColumns = {
     code: points.map((p) => p.code),
     name: points.map((p) => p.name),
@@ -80,7 +86,12 @@ export function encodeHead(units: readonly Unit[], points: readonly Point[]): Sn
     unit: points.map((p) => p.unit),
     room: optional(points.map((p) => orNull(p.room))),
     address: optional(points.map((p) => orNull(p.address))),
-    targets: points.map((p) => p.targets.map((t): TargetRow => [t.kind, t.host, t.role])),
+    targets: points.map((p) =>
+      p.targets.map((t): TargetRow => {
+        const w = toWireTarget(t);
+        return t.kind === 'icmp' ? [w.kind, w.host, w.role] : [w.kind, w.host, w.role, w.id, w.label];
+      }),
+    ),
     contacts: points.map((p) =>
       p.contacts.map((c): ContactRow => [c.name, c.role, orNull(c.phone), orNull(c.organization)]),
     ),
@@ -107,6 +118,8 @@ export function encodeStatuses(st: readonly (PointStatus | undefined)[]): Status
     jitter: st.map((x) => x?.jitter ?? null),
     since: st.map((x) => (x?.since ? Date.parse(x.since) : null)),
     backup: st.map((x) => x?.backup ?? null),
+    endpoint: st.map((x) => x?.endpoint ?? null),
+    inCall: st.map((x) => x?.inCall ?? null),
   };
 }
 
@@ -133,13 +146,16 @@ export function decodeSnapshot(w: MeetingSnapshotWire): MeetingSnapshot {
     parent: w.units.parent[i] ?? null,
   }));
   const p = w.points;
-  const points: Point[] = p.code.map((code, i) => {
-    const point: Point = {
+  const points: WirePoint[] = p.code.map((code, i) => {
+    const point: WirePoint = {
       code,
       name: p.name[i]!,
       level: p.level[i]!,
       unit: p.unit[i]!,
-      targets: (p.targets[i] ?? []).map(([kind, host, role]) => ({ kind, host, role })),
+      targets: (p.targets[i] ?? []).map(
+        ([kind, host, role, id, label]): WireTarget =>
+          id === undefined ? toWireTarget({ kind, host, role }) : { kind, host, role, id, label: label ?? id },
+      ),
       contacts: (p.contacts[i] ?? []).map(([name, role, phone, organization]) => {
         const c: Contact = { name, role };
         if (phone !== null) c.phone = phone;
@@ -167,6 +183,8 @@ export function decodeSnapshot(w: MeetingSnapshotWire): MeetingSnapshot {
       jitter: c.jitter[i] ?? null,
       since: since === null ? null : toWireInstant(since),
       backup: c.backup[i] ?? null,
+      endpoint: c.endpoint[i] ?? null,
+      inCall: c.inCall[i] ?? null,
     });
   });
   const snap: MeetingSnapshot = {
@@ -226,4 +244,9 @@ export async function unpackWire(p: PackedSnapshot): Promise<MeetingSnapshotWire
 
 export async function unpackSnapshot(p: PackedSnapshot): Promise<MeetingSnapshot> {
   return decodeSnapshot(await unpackWire(p));
+}
+
+/** A point as the dashboards get it (what encodeHead then decodeSnapshot gives back). */
+export function toWirePoint(p: Point): WirePoint {
+  return { ...p, targets: p.targets.map(toWireTarget) };
 }

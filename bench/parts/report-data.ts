@@ -16,6 +16,7 @@ import {
 import { openSqliteStore } from '../../server/store/sqlite';
 import { loopbackHost } from '../lib/province';
 import { seededRandom } from '../../server/lab/generate';
+import { targetHost } from '../../shared/targets';
 
 export interface ReportDataOptions {
   file: string;
@@ -80,7 +81,7 @@ export function generateReportData(o: ReportDataOptions): ReportData {
   db.pragma('synchronous = OFF');
   // Straight into the stored form (rollup_blocks, one row per target and minute): the store's
   // writeRollups would merge each row into its block, which is not what this part measures.
-  const insertBlock = db.prepare('INSERT INTO rollup_blocks (point, t, host, slots, data) VALUES (?, ?, ?, ?, ?)');
+  const insertBlock = db.prepare('INSERT INTO rollup_blocks (point, t, target, slots, data) VALUES (?, ?, ?, ?, ?)');
   let block: { point: string; host: string; t: number; buckets: BlockBucket[] } | null = null;
   const closeBlock = (): void => {
     if (block) insertBlock.run(block.point, block.t, block.host, slotsOf(block.buckets), encodeBlock(block.buckets));
@@ -102,7 +103,7 @@ export function generateReportData(o: ReportDataOptions): ReportData {
       closeBlock();
       block = { point, host, t: bt, buckets: [] };
     }
-    const row = { point, host, t, sent, received, rttMin, rttAvg, rttMax, jitter };
+    const row = { point, target: host, t, sent, received, rttMin, rttAvg, rttMax, jitter };
     block.buckets.push(bucketOf(row, (t - bt) / BUCKET_MS));
   };
   const outage = db.prepare(`INSERT INTO outages (point, meeting, type, phase, started_at, detected_at, ended_at)
@@ -110,7 +111,7 @@ export function generateReportData(o: ReportDataOptions): ReportData {
   let rollups = 0;
   let outages = 0;
   const writePoint = db.transaction((p: Point) => {
-    const host = p.targets[0]!.host;
+    const host = `icmp:${targetHost(p.targets[0]!)}`;
     const base = 5 + rand() * 55;
     const phases = [
       { from: lineTest, to: lineTest + o.lineTestMinutes * 60_000, sent: 5, phase: 'lineTest' },

@@ -42,7 +42,7 @@ const logger = pino({ level: 'silent' });
 
 // The merge of the one-row-per-bucket table, as sqlite.ts wrote it before migration 9.
 export const LEGACY_UPSERT = `INSERT INTO rollups (point, host, t, sent, received, rtt_min, rtt_avg, rtt_max, jitter)
-  VALUES (:point, :host, :t, :sent, :received, :rttMin, :rttAvg, :rttMax, :jitter)
+  VALUES (:point, :target, :t, :sent, :received, :rttMin, :rttAvg, :rttMax, :jitter)
   ON CONFLICT (point, host, t) DO UPDATE SET
     sent = sent + excluded.sent,
     received = received + excluded.received,
@@ -124,7 +124,7 @@ export function measureRollups(o: RollupsRun): RollupsMeasure {
         const lost = random() < 0.005;
         // fping prints RTTs to the microsecond.
         const rtt = lost ? null : Math.round((x.base + random() * random() * 8) * 1000) / 1000;
-        buffer.add(x.point, x.host, { host: x.host, t: T0 + s * 1000 + x.offset, rtt });
+        buffer.add(x.point, `icmp:${x.host}`, { t: T0 + s * 1000 + x.offset, rtt });
       }
       clock.set(T0 + (s + 1) * 1000);
       if ((s + 1) % 10 === 0) flush(false);

@@ -2,6 +2,7 @@
 // the unit tree has one root per province and no cycles. Run on the whole candidate inventory before
 // anything is saved, so a change is either entirely valid or not applied at all.
 import type { Level, Meeting, Point, Unit } from '../../shared/schemas';
+import { targetId, targetWords } from '../../shared/targets';
 import { words, type Words } from '../../shared/words';
 import { formatPath } from '../errors';
 
@@ -66,28 +67,26 @@ export function inventoryIssues(inv: Candidate): RefIssue[] {
   });
 
   const points = new Map<string, Point>();
-  const hosts = new Map<string, string>();
+  // [TG1] A target is unique by its identity (kind + host + port + transport / URL): the same address
+  // may carry an ICMP line and a SIP endpoint, but one target belongs to one point, once.
+  const targets = new Map<string, string>();
   inv.points.forEach((p, i) => {
     if (points.has(p.code))
       add(['points', i, 'code'], words(`mã điểm cầu ${p.code} bị trùng`, `point code ${p.code} is used twice`));
     points.set(p.code, p);
     if (!units.has(p.unit)) add(['points', i, 'unit'], words(`không có đơn vị ${p.unit}`, `no unit ${p.unit}`));
     p.targets.forEach((t, j) => {
-      const key = t.host.toLowerCase();
-      const owner = hosts.get(key);
+      const key = targetId(t);
+      const owner = targets.get(key);
+      const name = targetWords(t);
+      const field = t.kind === 'http' ? 'url' : 'host';
       if (owner !== undefined && owner !== p.code) {
-        const w = words(
-          `địa chỉ ${t.host} đã thuộc điểm cầu ${owner}`,
-          `address ${t.host} already belongs to point ${owner}`,
-        );
-        add(['points', i, 'targets', j, 'host'], w);
+        const w = words(`${name.vi} đã thuộc điểm cầu ${owner}`, `${name.en} already belongs to point ${owner}`);
+        add(['points', i, 'targets', j, field], w);
       } else if (owner === p.code) {
-        add(
-          ['points', i, 'targets', j, 'host'],
-          words(`địa chỉ ${t.host} ghi hai lần`, `address ${t.host} is listed twice`),
-        );
+        add(['points', i, 'targets', j, field], words(`${name.vi} ghi hai lần`, `${name.en} is listed twice`));
       }
-      hosts.set(key, p.code);
+      targets.set(key, p.code);
     });
   });
 

@@ -60,7 +60,20 @@ const scratch = emptyPointFields();
 function row(code: string): StatusRow | null {
   const f = monitor.board.read(code, scratch);
   if (!f) return null;
-  return [code, f.state, f.rtt, f.loss, f.jitter, f.since, f.backup, monitor.board.probedAt(code)];
+  const targets = monitor.board.targetRows(code);
+  return [
+    code,
+    f.state,
+    f.rtt,
+    f.loss,
+    f.jitter,
+    f.since,
+    f.backup,
+    monitor.board.probedAt(code),
+    f.endpoint,
+    f.inCall,
+    targets.length > 1 ? targets : null,
+  ];
 }
 
 let sentSinceAlive = false;

@@ -6,13 +6,16 @@ import type { PointState } from '../../shared/schemas';
 import type { WindowConfig } from '../../shared/phase';
 import type { CadenceConfig } from '../schedule/scheduler';
 import type { BlindSpan } from '../status/blind';
-import type { PointTransition } from '../status/board';
+import type { PointTransition, TargetRow } from '../status/board';
 import type { OutageEvent } from '../status/outages';
 import type { StatusConfig } from '../status/types';
 import type { MonitorStats } from '../metrics/monitor-stats';
 import type { WriteSource } from './port';
 
-/** One point's status: code, state, rtt, loss, jitter, since (NaN for none), backup, probedAt. */
+/**
+ * One point's status: code, state, rtt, loss, jitter, since (NaN for none), backup, probedAt, endpoint,
+ * inCall, and its targets' rows when it has more than its line (null otherwise).
+ */
 export type StatusRow = [
   code: string,
   state: PointState,
@@ -22,6 +25,9 @@ export type StatusRow = [
   since: number,
   backup: PointState | null,
   probedAt: number | null,
+  endpoint: PointState | null,
+  inCall: boolean | null,
+  targets: TargetRow[] | null,
 ];
 
 /** Something that happened, in the order it happened. */

@@ -3,12 +3,19 @@
 // announced in the monitor's order.
 import type { Point, PointStatus } from '../../shared/schemas';
 import type { Logger } from 'pino';
-import { roundedStatus, type PointFields, type PointTransition, type PointTransitionListener } from '../status/board';
+import {
+  roundedStatus,
+  type PointFields,
+  type PointTransition,
+  type PointTransitionListener,
+  type TargetRow,
+} from '../status/board';
 import type { StatusRow } from './messages';
 import type { StatusView } from './port';
 
 interface Entry {
   f: PointFields;
+  targets: TargetRow[] | null;
   probedAt: number | null;
   dirty: boolean;
 }
@@ -20,6 +27,8 @@ const unknown = (since: number): PointFields => ({
   jitter: NaN,
   since,
   backup: null,
+  endpoint: null,
+  inCall: null,
 });
 
 export class MirrorBoard implements StatusView {
@@ -35,14 +44,14 @@ export class MirrorBoard implements StatusView {
     for (const code of this.entries.keys()) if (!keep.has(code)) this.entries.delete(code);
     for (const p of points) {
       if (!this.entries.has(p.code)) {
-        this.entries.set(p.code, { f: unknown(NaN), probedAt: null, dirty: false });
+        this.entries.set(p.code, { f: unknown(NaN), targets: null, probedAt: null, dirty: false });
         this.mark(p.code);
       }
     }
   }
 
   apply(rows: readonly StatusRow[]): void {
-    for (const [code, state, rtt, loss, jitter, since, backup, probedAt] of rows) {
+    for (const [code, state, rtt, loss, jitter, since, backup, probedAt, endpoint, inCall, targets] of rows) {
       const e = this.entries.get(code);
       // A point the request side removed meanwhile, or added and not yet applied: skip it.
       if (!e) continue;
@@ -52,6 +61,9 @@ export class MirrorBoard implements StatusView {
       e.f.jitter = jitter;
       e.f.since = since;
       e.f.backup = backup;
+      e.f.endpoint = endpoint;
+      e.f.inCall = inCall;
+      e.targets = targets;
       e.probedAt = probedAt;
       this.mark(code);
     }
@@ -62,6 +74,7 @@ export class MirrorBoard implements StatusView {
     for (const [code, e] of this.entries) {
       if (e.f.state === 'unknown') continue;
       e.f = unknown(at);
+      e.targets = e.targets?.map((t) => ({ ...t, state: 'unknown', rtt: null, call: null })) ?? null;
       this.mark(code);
     }
   }
@@ -91,7 +104,13 @@ export class MirrorBoard implements StatusView {
     out.jitter = e.f.jitter;
     out.since = e.f.since;
     out.backup = e.f.backup;
+    out.endpoint = e.f.endpoint;
+    out.inCall = e.f.inCall;
     return out;
+  }
+
+  targetRows(code: string): TargetRow[] {
+    return this.entries.get(code)?.targets ?? [];
   }
 
   probedAt(code: string): number | null {

@@ -5,7 +5,7 @@ import type { TestNowResult } from '../../shared/protocol';
 import type { PointStatus } from '../../shared/schemas';
 import type { Participation } from '../realtime/hub';
 import type { BlindSpan } from '../status/blind';
-import type { PointFields, PointTransitionListener } from '../status/board';
+import type { PointFields, PointTransitionListener, TargetRow } from '../status/board';
 import type { OutageListener } from '../status/outages';
 import type { MonitorStats } from '../metrics/monitor-stats';
 
@@ -18,6 +18,11 @@ export interface StatusView {
   /** Send time of the newest probe behind a point's status. */
   probedAt(code: string): number | null;
   statuses(): PointStatus[];
+  /**
+   * [TG8] The point's targets with their own states, for a point with more than its line; empty for a
+   * line-only point (its one target is the point's own status).
+   */
+  targetRows(code: string): TargetRow[];
   /** Codes whose status changed since the last call (one reader: the hub). */
   drainChanged(): string[];
   onTransition(listener: PointTransitionListener): () => void;

@@ -9,7 +9,8 @@ import type { TestNowResult } from '../../shared/protocol';
 import type { Clock } from '../clock';
 import type { Inventory } from '../inventory/inventory';
 import { createEngine } from '../probe';
-import type { ProbeEngine } from '../probe/types';
+import { defaultKindEngines } from '../probe/engines';
+import { ProbeRouter } from '../probe/router';
 import { ParticipationIndex } from '../schedule/participation';
 import type { BlindSpan } from '../status/blind';
 import type { OutageListener } from '../status/outages';
@@ -37,7 +38,7 @@ export interface RemoteMonitorOptions {
 export class RemoteMonitor implements MonitorPort {
   readonly board: MirrorBoard;
   private readonly participation = new ParticipationIndex();
-  private readonly oneOff: ProbeEngine;
+  private readonly oneOff: ProbeRouter;
   private child: ChildProcess | null = null;
   private engine = 'unknown';
   private lastHeard = 0;
@@ -55,7 +56,14 @@ export class RemoteMonitor implements MonitorPort {
 
   constructor(private readonly o: RemoteMonitorOptions) {
     this.board = new MirrorBoard(o.logger);
-    this.oneOff = createEngine({ kind: 'ping', clock: o.clock, logger: o.logger, onResult: () => undefined });
+    this.oneOff = new ProbeRouter({
+      clock: o.clock,
+      logger: o.logger,
+      icmp: (e) => createEngine({ ...e, kind: 'ping' }),
+      engines: defaultKindEngines(),
+      onResult: () => undefined,
+      onGap: () => undefined,
+    });
     o.inventory.onChange(() => {
       this.reindex();
       this.post({ type: 'inventory' });

@@ -1,16 +1,23 @@
-// "Kiểm tra ngay": every target of a point probed once, outside the schedule, by the one-off engine.
+// "Kiểm tra ngay" (TG4): every target of a point probed once, outside the schedule, each by its own
+// kind's engine through the probe router, all at once.
 import type { TestNowResult } from '../../shared/protocol';
+import { toWireTarget } from '../../shared/targets';
 import { notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
-import type { ProbeEngine } from '../probe/types';
+import type { ProbeRouter } from '../probe/router';
 
-export async function testPoint(inventory: Inventory, engine: ProbeEngine, code: string): Promise<TestNowResult> {
+export async function testPoint(inventory: Inventory, router: ProbeRouter, code: string): Promise<TestNowResult> {
   const point = inventory.point(code);
   if (!point) throw notFound('point', code);
   const results = await Promise.all(
     point.targets.map(async (t) => {
-      const r = await engine.probeOnce(t.host);
-      return { host: t.host, role: t.role, alive: r.rtt !== null, rtt: r.rtt };
+      const r = await router.probeOnce(t, t.kind === 'videoos' || t.kind === 'roomos' ? 4_000 : 1_000);
+      const w = toWireTarget(t);
+      const out: TestNowResult['results'][number] = { ...w, alive: r.rtt !== null, rtt: r.rtt };
+      if (r.reason !== undefined) out.reason = r.reason;
+      if (r.code !== undefined) out.code = r.code;
+      if (r.detail !== undefined) out.detail = r.detail;
+      return out;
     }),
   );
   return { code, results };

@@ -26,6 +26,7 @@ import type { OutageRow, Store } from '../store/types';
 import { registerChecklistEvents, type ChecklistService } from '../checklist';
 import { registerReportEvents } from '../report/socket';
 import type { OutageNotes } from '../report/notes';
+import type { TargetRow } from '../status/board';
 import { encodeHead, encodeStatuses, type PackedSnapshot, type SnapshotBody } from '../../shared/wire';
 import { deflateJson } from './pack';
 import { handle } from './acks';
@@ -51,6 +52,8 @@ export interface StatusSource {
   probedAt?(code: string): number | null;
   /** The status without allocating (unrounded, NaN for null); the hub compares through it when given. */
   read?: ReadStatus;
+  /** [TG8] The point's targets with their own states (empty: only its line, or not known). */
+  targetRows?(code: string): TargetRow[];
 }
 
 export interface Participation {

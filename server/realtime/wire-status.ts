@@ -23,6 +23,8 @@ export function wireStatus(s: PointStatus): PointStatus {
     jitter: roundMs(s.jitter),
     since: s.since,
     backup: s.backup,
+    endpoint: s.endpoint,
+    inCall: s.inCall,
   };
 }
 
@@ -33,7 +35,9 @@ export function sameWireStatus(a: PointStatus, b: PointStatus): boolean {
     a.loss === b.loss &&
     a.jitter === b.jitter &&
     a.since === b.since &&
-    a.backup === b.backup
+    a.backup === b.backup &&
+    a.endpoint === b.endpoint &&
+    a.inCall === b.inCall
   );
 }
 
@@ -51,6 +55,8 @@ export function readFromStatus(status: (code: string) => PointStatus | undefined
     out.jitter = s.jitter ?? NaN;
     out.since = s.since === null ? NaN : Date.parse(s.since);
     out.backup = s.backup;
+    out.endpoint = s.endpoint;
+    out.inCall = s.inCall;
     return out;
   };
 }
@@ -94,6 +100,8 @@ export class Published {
         e &&
         e.state === f.state &&
         e.backup === f.backup &&
+        e.endpoint === f.endpoint &&
+        e.inCall === f.inCall &&
         same(e.rtt, f.rtt) &&
         same(e.loss, f.loss) &&
         same(e.jitter, f.jitter) &&
@@ -129,4 +137,6 @@ function copy(f: PointFields, e: PointFields): void {
   e.jitter = f.jitter;
   e.since = f.since;
   e.backup = f.backup;
+  e.endpoint = f.endpoint;
+  e.inCall = f.inCall;
 }

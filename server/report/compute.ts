@@ -6,6 +6,7 @@ import { coveringEntry } from '../alerts/gate';
 import { phaseAt } from '../../shared/phase';
 import { REPORT_PHASES, type MeetingReport, type ReportPhase, type ReportTable } from '../../shared/report';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
+import { targetId, targetHost } from '../../shared/targets';
 import { toWireInstant, toWireInstantOrNull } from '../../shared/time';
 import { presentOutage } from '../presenters';
 import type { OutageNoteRow } from '../store/report-types';
@@ -102,10 +103,10 @@ async function computePhase(
         severe.push([a, b]);
       }
     }
-    const host = p.targets.find((t) => t.role === 'primary')?.host ?? p.targets[0]?.host ?? '';
+    const line = p.targets.find((t) => t.role === 'primary') ?? p.targets[0];
     const digest = input.store.digestRollups({
       point: p.code,
-      host,
+      target: line ? targetId(line) : '',
       from: start,
       to: end,
       rttMs: input.thresholds.rttMs,
@@ -217,7 +218,8 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
       level: p.level,
       unit: p.unit,
       unitName: unitsById.get(p.unit)?.name ?? p.unit,
-      host: p.targets.find((t) => t.role === 'primary')?.host ?? null,
+      host: primaryOf(p)?.host ?? null,
+      target: primaryOf(p)?.id ?? null,
       lineTest: out.lineTest?.points.get(p.code) ?? null,
       live: out.live?.points.get(p.code) ?? null,
     })),
@@ -252,4 +254,10 @@ function presentRange(r: PhaseRange): MeetingReport['phases']['live'] {
     coveredTo: toWireInstantOrNull(r.end > r.start ? r.end : null),
     status: r.status,
   };
+}
+
+/** The point's primary line: its host (shown) and its id (its rollups). */
+function primaryOf(p: Point): { host: string; id: string } | null {
+  const t = p.targets.find((x) => x.role === 'primary');
+  return t ? { host: targetHost(t), id: targetId(t) } : null;
 }

@@ -105,11 +105,11 @@ function bars(r: MeetingReport, ph: ReportPhase): { bars: Bar[]; capped: number 
 }
 
 /** A point's rollups as chart points, merged into at most ~300 bins. */
-export function seriesOf(rows: readonly RollupRow[], host: string | null, range: [number, number]): SeriesPoint[] {
+export function seriesOf(rows: readonly RollupRow[], target: string | null, range: [number, number]): SeriesPoint[] {
   const bin = Math.max(10_000, Math.ceil((range[1] - range[0]) / 300 / 10_000) * 10_000);
   const acc = new Map<number, { sent: number; received: number; rtt: number; w: number }>();
   for (const r of rows) {
-    if ((host !== null && r.host !== host) || r.t < range[0] || r.t >= range[1]) continue;
+    if ((target !== null && r.target !== target) || r.t < range[0] || r.t >= range[1]) continue;
     const k = range[0] + Math.floor((r.t - range[0]) / bin) * bin;
     const a = acc.get(k) ?? { sent: 0, received: 0, rtt: 0, w: 0 };
     a.sent += r.sent;
@@ -222,7 +222,7 @@ function charts(w: Writer, r: MeetingReport, samples: PdfInput['samples']): void
           to: o.endedAt ? Date.parse(o.endedAt) : span[1],
           type: o.type,
         }));
-      pointChart(doc, ch, { x: left, y, w: width, h: 105 }, seriesOf(rows, p.host, span), bands, span);
+      pointChart(doc, ch, { x: left, y, w: width, h: 105 }, seriesOf(rows, p.target, span), bands, span);
       doc.y = y + 112;
     }
   }

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { DEFAULT_WINDOWS, nextBoundary, windowAt, type WindowConfig } from '../../shared/phase';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import type { Clock } from '../clock';
-import type { ProbeTarget } from '../probe/types';
+import { targetId } from '../../shared/targets';
+import type { Target } from '../../shared/schemas';
 import { childrenIndex, resolveParticipants } from './participants';
 
 export interface CadenceConfig {
@@ -30,9 +31,17 @@ export interface PlanInput extends Inventory {
   windows?: WindowConfig;
 }
 
+/** A target to probe at a cadence (the probe router gives it to its kind's engine). */
+export interface PlannedTarget {
+  /** targetId(target): kind + host + port (+ transport / URL). */
+  id: string;
+  target: Target;
+  intervalMs: number;
+}
+
 export interface ProbePlan {
-  /** One entry per distinct host, sorted by host. */
-  targets: ProbeTarget[];
+  /** One entry per distinct target (by id), sorted by id. */
+  targets: PlannedTarget[];
   /** Point code → ids of the meetings whose window is open at `now`; points in none are absent. */
   openMeetings: Map<string, string[]>;
   /** The earliest instant after `now` at which any meeting's window or phase may change. */
@@ -64,14 +73,20 @@ export function planProbes(input: PlanInput): ProbePlan {
     }
   }
 
-  const hostInterval = new Map<string, number>();
+  const planned = new Map<string, PlannedTarget>();
   for (const p of points) {
     const interval = pointInterval.get(p.code) ?? cadence.idleMs;
-    // SC4: a backup target is probed at its point's cadence; a host shared by points, at the fastest.
-    for (const t of p.targets) hostInterval.set(t.host, Math.min(hostInterval.get(t.host) ?? Infinity, interval));
+    // SC4: every target of a point (backup line, endpoint) at its point's cadence; one shared by
+    // points (the inventory forbids it, a plan may still see it mid-change), at the fastest.
+    for (const t of p.targets) {
+      const id = targetId(t);
+      const had = planned.get(id);
+      if (had) had.intervalMs = Math.min(had.intervalMs, interval);
+      else planned.set(id, { id, target: t, intervalMs: interval });
+    }
   }
-  const targets = [...hostInterval].map(([host, intervalMs]) => ({ host, intervalMs }));
-  targets.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  const targets = [...planned.values()];
+  targets.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { targets, openMeetings, nextBoundary: next };
 }
 
@@ -79,7 +94,7 @@ export interface SchedulerOptions {
   clock: Clock;
   logger: Logger;
   /** Called with the whole new target set whenever it differs from the last one delivered. */
-  onPlan: (targets: ProbeTarget[]) => void;
+  onPlan: (targets: PlannedTarget[]) => void;
   cadence?: CadenceConfig;
   windows?: WindowConfig;
   /** Longest sleep between re-plans, so a jump of the clock is noticed (default 60 s). */
@@ -89,7 +104,7 @@ export interface SchedulerOptions {
 export class Scheduler {
   private inventory: Inventory | null = null;
   private current: ProbePlan | null = null;
-  private delivered: ProbeTarget[] | null = null;
+  private delivered: PlannedTarget[] | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -140,10 +155,14 @@ export class Scheduler {
   }
 }
 
-function sameTargets(a: readonly ProbeTarget[], b: readonly ProbeTarget[]): boolean {
+function sameTargets(a: readonly PlannedTarget[], b: readonly PlannedTarget[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    if (a[i]!.host !== b[i]!.host || a[i]!.intervalMs !== b[i]!.intervalMs) return false;
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.id !== y.id || x.intervalMs !== y.intervalMs) return false;
+    // Same identity, other settings (a codec's user, an HTTP target's expected status).
+    if (x.target !== y.target && JSON.stringify(x.target) !== JSON.stringify(y.target)) return false;
   }
   return true;
 }

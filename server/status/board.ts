@@ -1,17 +1,23 @@
-// Every target's tracker, mapped to points: a point's state is its primary target's, `backup` its
-// (first) backup target's. Tracks which points changed for the coalescing hub and announces
-// point-level transitions (primary only) to the outage recorder.
+// Every target's tracker, mapped to points (docs/TARGETS.md TG5–TG7): a point's state is its primary
+// line's, `backup` its (first) backup line's, `endpoint` the aggregate of its endpoint targets (SIP,
+// TCP, HTTP, codec API) and `inCall` what its codec says. Tracks which points changed for the
+// coalescing hub and announces point-level transitions — of the line (primary) and of the endpoint —
+// to the outage recorder.
 import type { Logger } from 'pino';
-import type { Point, PointState, PointStatus } from '../../shared/schemas';
+import type { Point, PointState, PointStatus, Target } from '../../shared/schemas';
+import { classOfRole, targetId, type CodecCall, type ProbeReason, type TargetClass, type TargetKind } from '../../shared/targets';
 import { toWireInstant } from '../../shared/time';
 import type { Clock } from '../clock';
-import type { ProbeResult } from '../probe/types';
+import type { TargetResult } from '../probe/kinds';
 import { TargetTracker, emptyFields, nanToNull, type TargetFields } from './tracker';
-import { DEFAULT_STATUS, type StatusConfig, type Transition } from './types';
+import { DEFAULT_STATUS, endpointStatus, type StatusConfig, type Transition } from './types';
 
-/** A transition of a point's primary target, i.e. of the point itself. */
+/** A transition of a point's line (its primary target) or of its endpoint aggregate. */
 export interface PointTransition extends Transition {
   point: string;
+  /** [TG7] 'line': the primary target's; 'endpoint': the endpoint aggregate's (`target` the one that caused it). */
+  class: TargetClass;
+  kind: TargetKind;
 }
 
 export type PointTransitionListener = (t: PointTransition) => void;
@@ -25,33 +31,62 @@ export interface StatusBoardOptions {
 /** A point's status as plain numbers, NaN for "none" (the allocation-free form of PointStatus). */
 export interface PointFields extends TargetFields {
   backup: PointState | null;
+  endpoint: PointState | null;
+  inCall: boolean | null;
 }
 
-export const emptyPointFields = (): PointFields => ({ ...emptyFields(), backup: null });
+export const emptyPointFields = (): PointFields => ({ ...emptyFields(), backup: null, endpoint: null, inCall: null });
+
+/** One target's status row (GET /api/meetings/:id/status `targets`, the point's detail). */
+export interface TargetRow {
+  id: string;
+  kind: TargetKind;
+  role: Target['role'];
+  state: PointState;
+  rtt: number | null;
+  reason: ProbeReason | null;
+  code: number | null;
+  detail: string | null;
+  certExpiresAt: number | null;
+  call: CodecCall | null;
+}
 
 interface PointEntry {
   code: string;
   primary: string;
   backup: string | null;
+  endpoints: string[];
+  codec: string | null;
+  /** The endpoint aggregate as last announced (null: no endpoint targets). */
+  endpoint: PointState | null;
+  inCall: boolean | null;
   /** In `changed` (not yet drained). */
   dirty: boolean;
 }
 
 interface Binding {
   entry: PointEntry;
-  role: 'primary' | 'backup';
+  role: Target['role'];
 }
 
-interface HostEntry {
+interface TargetEntry {
+  id: string;
+  kind: TargetKind;
   tracker: TargetTracker;
   bindings: Binding[];
+  reason: ProbeReason | null;
+  code: number | null;
+  detail: string | null;
+  certExpiresAt: number | null;
+  call: CodecCall | null;
 }
 
 export class StatusBoard {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly config: StatusConfig;
-  private readonly hosts = new Map<string, HostEntry>();
+  private readonly endpointConfig: StatusConfig;
+  private readonly targets = new Map<string, TargetEntry>();
   private readonly points = new Map<string, PointEntry>();
   /**
    * Points changed since the last drain, each once (its `dirty` flag); slots beyond `changedCount` are
@@ -66,76 +101,148 @@ export class StatusBoard {
     this.clock = opts.clock;
     this.logger = opts.logger;
     this.config = opts.config ?? DEFAULT_STATUS;
+    this.endpointConfig = endpointStatus(this.config);
   }
 
   /**
-   * Replaces the inventory. Trackers of hosts still present are kept (their state and windows go on);
+   * Replaces the inventory. Trackers of targets still present are kept (their state and windows go on);
    * points that are new or whose targets changed are marked changed.
    */
   setPoints(points: readonly Point[]): void {
-    const hosts = new Map<string, HostEntry>();
+    const targets = new Map<string, TargetEntry>();
     const next = new Map<string, PointEntry>();
     for (const p of points) {
-      const primary = p.targets.find((t) => t.role === 'primary')?.host;
-      if (primary === undefined) continue; // the schema forbids it; be safe with unparsed input
-      const backup = p.targets.find((t) => t.role === 'backup')?.host ?? null;
+      const primaryT = p.targets.find((t) => t.role === 'primary');
+      if (primaryT === undefined) continue; // the schema forbids it; be safe with unparsed input
+      const primary = targetId(primaryT);
+      const backupT = p.targets.find((t) => t.role === 'backup');
+      const backup = backupT ? targetId(backupT) : null;
+      const endpointTs = p.targets.filter((t) => t.role === 'endpoint');
+      const endpoints = endpointTs.map(targetId);
+      const codecT = endpointTs.find((t) => t.kind === 'videoos' || t.kind === 'roomos');
+      const codec = codecT ? targetId(codecT) : null;
       // The entry is kept (a pending change stays pending); a new or re-targeted point is changed.
       const old = this.points.get(p.code);
-      const entry = old ?? { code: p.code, primary, backup, dirty: false };
-      if (!old || old.primary !== primary || old.backup !== backup) {
+      const entry: PointEntry = old ?? {
+        code: p.code,
+        primary,
+        backup,
+        endpoints,
+        codec,
+        endpoint: null,
+        inCall: null,
+        dirty: false,
+      };
+      if (
+        !old ||
+        old.primary !== primary ||
+        old.backup !== backup ||
+        old.codec !== codec ||
+        old.endpoints.join('\n') !== endpoints.join('\n')
+      ) {
         entry.primary = primary;
         entry.backup = backup;
+        entry.endpoints = endpoints;
+        entry.codec = codec;
         this.mark(entry);
       }
       next.set(p.code, entry);
       for (const t of p.targets) {
-        let h = hosts.get(t.host);
+        const id = targetId(t);
+        let h = targets.get(id);
         if (!h) {
-          h = { tracker: this.hosts.get(t.host)?.tracker ?? new TargetTracker(t.host, this.config), bindings: [] };
-          hosts.set(t.host, h);
+          const kept = this.targets.get(id);
+          const cfg = t.role === 'endpoint' ? this.endpointConfig : this.config;
+          h = kept
+            ? { ...kept, bindings: [] }
+            : {
+                id,
+                kind: t.kind,
+                tracker: new TargetTracker(id, cfg),
+                bindings: [],
+                reason: null,
+                code: null,
+                detail: null,
+                certExpiresAt: null,
+                call: null,
+              };
+          targets.set(id, h);
         }
         // Only the first backup target is shown; further ones are probed but not bound.
-        if (t.role === 'primary' || t.host === backup) {
-          if (!h.bindings.some((b) => b.entry === entry && b.role === t.role)) {
-            h.bindings.push({ entry, role: t.role });
-          }
+        if (t.role === 'primary' || t.role === 'endpoint' || id === backup) {
+          if (!h.bindings.some((b) => b.entry === entry && b.role === t.role)) h.bindings.push({ entry, role: t.role });
         }
       }
     }
-    this.hosts.clear();
-    for (const [k, v] of hosts) this.hosts.set(k, v);
+    this.targets.clear();
+    for (const [k, v] of targets) this.targets.set(k, v);
     this.points.clear();
     for (const [k, v] of next) this.points.set(k, v);
+    // Endpoint aggregates of new or re-targeted points, without announcing (no probe caused them).
+    for (const e of next.values()) {
+      e.endpoint = this.endpointOf(e);
+      e.inCall = this.inCallOf(e);
+    }
   }
 
-  /** Feeds a probe result; results for hosts no longer in the inventory are ignored. */
-  observe(r: ProbeResult): void {
-    const h = this.hosts.get(r.host);
+  /** Feeds a probe result; results for targets no longer in the inventory are ignored. */
+  observe(r: TargetResult): void {
+    const h = this.targets.get(r.target);
     if (!h) return;
+    h.reason = r.reason ?? null;
+    h.code = r.code ?? null;
+    h.detail = r.detail ?? null;
+    if (r.certExpiresAt !== undefined) h.certExpiresAt = r.certExpiresAt;
+    if (h.kind === 'videoos' || h.kind === 'roomos') h.call = r.call ?? null;
     this.after(h, h.tracker.observe(r.t, r.rtt), true);
   }
 
   /**
-   * The engine lost these hosts (or the monitor could not observe them since `at`): they become unknown
-   * (not down) until results flow again.
+   * The engine lost these targets (or the monitor could not observe them since `at`): they become
+   * unknown (not down) until results flow again.
    */
-  gap(hosts: Iterable<string>, at: number = this.clock.now()): void {
-    const now = at;
-    for (const host of hosts) {
-      const h = this.hosts.get(host);
-      if (h) this.after(h, h.tracker.gap(now), false);
+  gap(ids: Iterable<string>, at: number = this.clock.now()): void {
+    for (const id of ids) {
+      const h = this.targets.get(id);
+      if (h) this.after(h, h.tracker.gap(at), false);
     }
   }
 
-  /** Every host the board tracks (for a gap of them all). */
-  hostNames(): IterableIterator<string> {
-    return this.hosts.keys();
+  /** Every target id the board tracks (for a gap of them all). */
+  targetIds(): IterableIterator<string> {
+    return this.targets.keys();
   }
 
   /** The point's status in wire form, or undefined for an unknown code. */
   status(code: string): PointStatus | undefined {
     const s = this.read(code, SCRATCH);
     return s ? roundedStatus(code, s) : undefined;
+  }
+
+  /** The point's targets, each with its own state (the status API's and the detail's rows). */
+  targetRows(code: string): TargetRow[] {
+    const p = this.points.get(code);
+    if (!p) return [];
+    const ids = [p.primary, ...(p.backup ? [p.backup] : []), ...p.endpoints];
+    return ids.flatMap((id) => {
+      const h = this.targets.get(id);
+      if (!h) return [];
+      const role = h.bindings.find((b) => b.entry === p)?.role ?? 'backup';
+      return [
+        {
+          id,
+          kind: h.kind,
+          role,
+          state: h.tracker.state,
+          rtt: h.tracker.status().rtt,
+          reason: h.tracker.state === 'up' ? null : h.reason,
+          code: h.code,
+          detail: h.detail,
+          certExpiresAt: h.certExpiresAt,
+          call: h.call,
+        },
+      ];
+    });
   }
 
   /**
@@ -145,15 +252,17 @@ export class StatusBoard {
   read(code: string, out: PointFields): PointFields | undefined {
     const p = this.points.get(code);
     if (!p) return undefined;
-    this.hosts.get(p.primary)!.tracker.read(out);
-    out.backup = this.backupState(p);
+    this.targets.get(p.primary)!.tracker.read(out);
+    out.backup = p.backup === null ? null : this.targets.get(p.backup)!.tracker.state;
+    out.endpoint = p.endpoint;
+    out.inCall = p.inCall;
     return out;
   }
 
   /** Send time of the newest probe of the point's primary target, null before any. */
   probedAt(code: string): number | null {
     const p = this.points.get(code);
-    return p === undefined ? null : this.hosts.get(p.primary)!.tracker.lastProbeAt;
+    return p === undefined ? null : this.targets.get(p.primary)!.tracker.lastProbeAt;
   }
 
   /** Statuses of all points, in inventory order. */
@@ -182,23 +291,75 @@ export class StatusBoard {
     return () => this.listeners.delete(listener);
   }
 
-  private backupState(p: PointEntry): PointState | null {
-    return p.backup === null ? null : this.hosts.get(p.backup)!.tracker.state;
+  /**
+   * [TG5] The endpoint aggregate: null without endpoint targets; unknown while the line is down (nothing
+   * behind a cut line can answer, and the line's outage says it); else down if any endpoint target is
+   * down, unknown if any is unknown, up otherwise.
+   */
+  private endpointOf(p: PointEntry): PointState | null {
+    if (p.endpoints.length === 0) return null;
+    if (this.targets.get(p.primary)!.tracker.state === 'down') return 'unknown';
+    let unknown = false;
+    for (const id of p.endpoints) {
+      const st = this.targets.get(id)!.tracker.state;
+      if (st === 'down') return 'down';
+      if (st === 'unknown') unknown = true;
+    }
+    return unknown ? 'unknown' : 'up';
+  }
+
+  /** [TG6] What the codec says of the call while it answers; null without one or while it does not. */
+  private inCallOf(p: PointEntry): boolean | null {
+    if (p.codec === null) return null;
+    const h = this.targets.get(p.codec)!;
+    return h.tracker.state === 'up' && h.call ? h.call.inCall : null;
   }
 
   /**
-   * A primary's every result changes its point's status (rtt, loss…); a backup's result matters to
-   * the board only when the backup's state changes.
+   * A primary's every result changes its point's status (rtt, loss…); a backup's or an endpoint's result
+   * matters to the board when its state changes (or, for a codec, what it says of the call).
    */
-  private after(h: HostEntry, tr: Transition | null, dataChanged: boolean): void {
+  private after(h: TargetEntry, tr: Transition | null, dataChanged: boolean): void {
     for (const b of h.bindings) {
+      const e = b.entry;
       if (b.role === 'backup') {
-        if (tr) this.mark(b.entry);
+        if (tr) this.mark(e);
         continue;
       }
-      if (dataChanged || tr) this.mark(b.entry);
-      if (tr) this.emit({ ...tr, point: b.entry.code });
+      if (b.role === 'primary') {
+        if (dataChanged || tr) this.mark(e);
+        if (tr) this.emit({ ...tr, point: e.code, class: 'line', kind: h.kind });
+      }
+      // The line's transitions change the endpoint aggregate too (down → unknown behind the cut).
+      if (tr) this.settleEndpoint(e, tr, h);
+      if (b.role === 'endpoint' && e.codec === h.id) {
+        const inCall = this.inCallOf(e);
+        if (inCall !== e.inCall) {
+          e.inCall = inCall;
+          this.mark(e);
+        }
+      }
     }
+  }
+
+  private settleEndpoint(e: PointEntry, tr: Transition, cause: TargetEntry): void {
+    const next = this.endpointOf(e);
+    const from = e.endpoint;
+    if (next === from) return;
+    e.endpoint = next;
+    this.mark(e);
+    if (from === null || next === null) return;
+    // An endpoint found down once the line is back is down from the line's return, not from before it
+    // (its probes could not pass the cut).
+    const lineSince = nanToNull(this.targets.get(e.primary)!.tracker.read(LINE).since) ?? tr.at;
+    const at = next === 'down' ? Math.max(tr.at, lineSince) : tr.at;
+    const target = next === 'down' && cause.id === e.primary ? this.firstDown(e) : cause.id;
+    const kind = this.targets.get(target)?.kind ?? cause.kind;
+    this.emit({ target, from, to: next, at, detectedAt: tr.detectedAt, point: e.code, class: 'endpoint', kind });
+  }
+
+  private firstDown(e: PointEntry): string {
+    return e.endpoints.find((id) => this.targets.get(id)!.tracker.state === 'down') ?? e.endpoints[0]!;
   }
 
   private mark(e: PointEntry): void {
@@ -219,6 +380,7 @@ export class StatusBoard {
   }
 }
 
+const LINE = emptyFields();
 const SCRATCH = emptyPointFields();
 
 /** A point's fields (NaN for none) as the PointStatus the API and the dashboards get. */
@@ -231,6 +393,8 @@ export function toPointStatus(code: string, f: PointFields): PointStatus {
     jitter: nanToNull(f.jitter),
     since: Number.isNaN(f.since) ? null : toWireInstant(f.since),
     backup: f.backup,
+    endpoint: f.endpoint,
+    inCall: f.inCall,
   };
 }
 

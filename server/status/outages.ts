@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { DEFAULT_WINDOWS, phaseAt, windowAt, type WindowConfig } from '../../shared/phase';
 import type { Meeting, OutageType } from '../../shared/schemas';
+import type { TargetClass, TargetKind } from '../../shared/targets';
 import { isStorageFault } from '../store/health';
 import type { NewOutage, OutageRow, Store } from '../store/types';
 import type { PointTransition } from './board';
@@ -40,9 +41,19 @@ interface Rec {
 
 type Op = { kind: 'open'; rec: Rec } | { kind: 'close'; rec: Rec; endedAt: number };
 
+/** A point's open outages: its line's (down, severe) and its endpoint's (TG7). */
 interface Open {
   down: Rec[];
   severe: Rec[];
+  endpoint: Rec[];
+}
+
+type Slot = keyof Open;
+
+/** The failed target, as the outage records it. */
+interface Cause {
+  target: string | null;
+  kind: TargetKind | null;
 }
 
 export class OutageRecorder {
@@ -53,6 +64,8 @@ export class OutageRecorder {
   private readonly open = new Map<string, Open>();
   /** Points severe since this instant whose severe outage is not yet long enough to record. */
   private readonly pendingSevere = new Map<string, number>();
+  /** Each point's latest line transition's target (what a severe outage records as its cause). */
+  private readonly causes = new Map<string, Cause>();
   private readonly listeners = new Set<OutageListener>();
   /** Writes the store refused, oldest first; while any wait, new writes queue behind them. */
   private readonly queue: Op[] = [];
@@ -66,7 +79,7 @@ export class OutageRecorder {
     this.windows = opts.windows ?? DEFAULT_WINDOWS;
     for (const row of this.store.openOutages()) {
       const { id: _id, endedAt: _endedAt, ...data } = row;
-      this.entry(row.point)[row.type].push({ data, row, lost: false });
+      this.entry(row.point)[row.class === 'endpoint' ? 'endpoint' : row.type].push({ data, row, lost: false });
     }
   }
 
@@ -88,15 +101,26 @@ export class OutageRecorder {
   /** Open outage rows, of one point or of all. */
   openRows(code?: string): OutageRow[] {
     const entries = code === undefined ? [...this.open.values()] : [this.open.get(code)].filter((e) => !!e);
-    return entries.flatMap((e) => [...e.down, ...e.severe]).flatMap((r) => (r.row ? [r.row] : []));
+    return entries.flatMap((e) => [...e.down, ...e.severe, ...e.endpoint]).flatMap((r) => (r.row ? [r.row] : []));
   }
 
   onTransition(tr: PointTransition): void {
     const code = tr.point;
+    const cause: Cause = { target: tr.target, kind: tr.kind };
+    if (tr.class === 'endpoint') {
+      // [TG7] The endpoint's outage: down opens it, back up ends it; unknown (the line went down, the
+      // monitor could not look) settles nothing — a line outage ends it below, at its own start.
+      if (tr.to === 'down') this.openUnlessOpen(code, 'endpoint', tr.at, tr.detectedAt, cause);
+      else if (tr.to !== 'unknown') this.closeAll(code, 'endpoint', tr.at);
+      return;
+    }
+    this.causes.set(code, cause);
     switch (tr.to) {
       case 'down':
         this.endSevere(code, tr.at, tr.detectedAt);
-        this.openUnlessOpen(code, 'down', tr.at, tr.detectedAt);
+        // A line cut is a line outage only: an endpoint outage open until then ends where it begins.
+        this.closeAll(code, 'endpoint', tr.at);
+        this.openUnlessOpen(code, 'down', tr.at, tr.detectedAt, cause);
         return;
       case 'unknown':
         // OU5/OU6: nothing is known to have ended; a long-enough severe period is still recorded.
@@ -117,7 +141,7 @@ export class OutageRecorder {
     for (const [code, since] of this.pendingSevere) {
       if (now - since < this.severeMinMs) continue;
       this.pendingSevere.delete(code);
-      this.openUnlessOpen(code, 'severe', since, now);
+      this.openUnlessOpen(code, 'severe', since, now, this.causeOf(code));
     }
   }
 
@@ -128,8 +152,8 @@ export class OutageRecorder {
    */
   attachToOpenWindows(now: number): void {
     for (const [code, e] of this.open) {
-      for (const type of ['down', 'severe'] as const) {
-        const rows = e[type];
+      for (const slot of ['down', 'severe', 'endpoint'] as const) {
+        const rows = e[slot];
         const first = rows[0]?.data;
         if (!first) continue;
         for (const id of this.opts.meetingsOf(code)) {
@@ -139,7 +163,10 @@ export class OutageRecorder {
             data: {
               point: code,
               meeting: id,
-              type,
+              type: first.type,
+              class: first.class,
+              target: first.target,
+              kind: first.kind,
               phase: phaseAt(m, first.startedAt),
               startedAt: first.startedAt,
               detectedAt: first.detectedAt,
@@ -158,7 +185,7 @@ export class OutageRecorder {
     const since = this.pendingSevere.get(code);
     if (since === undefined) return;
     this.pendingSevere.delete(code);
-    if (at - since >= this.severeMinMs) this.openUnlessOpen(code, 'severe', since, detectedAt);
+    if (at - since >= this.severeMinMs) this.openUnlessOpen(code, 'severe', since, detectedAt, this.causeOf(code));
   }
 
   private endSevere(code: string, at: number, detectedAt: number): void {
@@ -166,10 +193,12 @@ export class OutageRecorder {
     this.closeAll(code, 'severe', at);
   }
 
-  private openUnlessOpen(code: string, type: OutageType, startedAt: number, detectedAt: number): void {
-    const rows = this.entry(code)[type];
+  private openUnlessOpen(code: string, slot: Slot, startedAt: number, detectedAt: number, cause: Cause): void {
+    const rows = this.entry(code)[slot];
     if (rows.length > 0) return; // OU5/OU7: continue the open outage, no duplicate
-    for (const data of this.attribute(code, type, startedAt, Math.max(detectedAt, startedAt))) {
+    const type: OutageType = slot === 'severe' ? 'severe' : 'down';
+    const kind: TargetClass = slot === 'endpoint' ? 'endpoint' : 'line';
+    for (const data of this.attribute(code, type, kind, cause, startedAt, Math.max(detectedAt, startedAt))) {
       const rec: Rec = { data, row: null, lost: false };
       rows.push(rec);
       this.write({ kind: 'open', rec });
@@ -177,27 +206,40 @@ export class OutageRecorder {
   }
 
   /** OU4: one record per meeting whose monitoring window is open at startedAt, else one without. */
-  private attribute(code: string, type: OutageType, startedAt: number, detectedAt: number): NewOutage[] {
+  private attribute(
+    code: string,
+    type: OutageType,
+    cls: TargetClass,
+    cause: Cause,
+    startedAt: number,
+    detectedAt: number,
+  ): NewOutage[] {
     const out: NewOutage[] = [];
+    const base = { point: code, type, class: cls, target: cause.target, kind: cause.kind };
     for (const id of this.opts.meetingsOf(code)) {
       const m = this.opts.meeting(id);
       if (!m || windowAt(m, startedAt, this.windows) === null) continue;
-      out.push({ point: code, meeting: id, type, phase: phaseAt(m, startedAt), startedAt, detectedAt });
+      out.push({ ...base, meeting: id, phase: phaseAt(m, startedAt), startedAt, detectedAt });
     }
-    if (out.length === 0) out.push({ point: code, meeting: null, type, phase: null, startedAt, detectedAt });
+    if (out.length === 0) out.push({ ...base, meeting: null, phase: null, startedAt, detectedAt });
     return out;
   }
 
-  private closeAll(code: string, type: OutageType, at: number): void {
+  /** The line's target of a point's latest line transition (a severe period's cause). */
+  private causeOf(code: string): Cause {
+    return this.causes.get(code) ?? { target: null, kind: null };
+  }
+
+  private closeAll(code: string, slot: Slot, at: number): void {
     const e = this.open.get(code);
-    const rows = e?.[type];
+    const rows = e?.[slot];
     if (!e || !rows?.length) return;
     while (rows.length > 0) {
       const rec = rows.shift()!;
       // OU8: a clock jump must not produce a negative duration.
       this.write({ kind: 'close', rec, endedAt: Math.max(at, rec.data.startedAt) });
     }
-    if (!e.down.length && !e.severe.length) this.open.delete(code);
+    if (!e.down.length && !e.severe.length && !e.endpoint.length) this.open.delete(code);
   }
 
   /** Retries queued writes in order, stopping at the first the store refuses again. */
@@ -271,7 +313,7 @@ export class OutageRecorder {
   private entry(code: string): Open {
     let e = this.open.get(code);
     if (!e) {
-      e = { down: [], severe: [] };
+      e = { down: [], severe: [], endpoint: [] };
       this.open.set(code, e);
     }
     return e;

@@ -62,7 +62,7 @@ export class TargetTracker {
   private readonly jumpMs: number;
 
   constructor(
-    readonly host: string,
+    readonly target: string,
     private readonly cfg: StatusConfig = DEFAULT_STATUS,
   ) {
     // A config that overrides a band without minSamples keeps the default minimum (ST6 matters).
@@ -162,7 +162,7 @@ export class TargetTracker {
     if (to === from) return null;
     this.st = to;
     this.sinceT = at;
-    return { host: this.host, from, to, at, detectedAt };
+    return { target: this.target, from, to, at, detectedAt };
   }
 
   /** ST11: a clock jump. Windows and runs restart; `since` is never later than the latest result. */

@@ -35,6 +35,17 @@ export interface StatusConfig {
   jumpMs?: number;
 }
 
+/**
+ * [TG5] An endpoint (SIP stack, TCP port, web platform, codec API) is up or down: its latency says
+ * little about the meeting (a SIP reply in 150 ms is fine), so its bands never grade it degraded.
+ */
+export const endpointStatus = (cfg: StatusConfig): StatusConfig => ({
+  ...cfg,
+  loss: { ...cfg.loss, degraded: Infinity, severe: Infinity },
+  rtt: { ...cfg.rtt, degraded: Infinity, severe: Infinity },
+  jitter: { ...cfg.jitter, degraded: Infinity, severe: Infinity },
+});
+
 export const DEFAULT_STATUS: StatusConfig = {
   downAfter: 3,
   upAfter: 3,
@@ -59,7 +70,8 @@ export interface TargetStatus {
 
 /** Emitted when a target's state changes. */
 export interface Transition {
-  host: string;
+  /** The target's id (shared/targets.ts targetId). */
+  target: string;
   from: PointState;
   to: PointState;
   /** When the new state began, by the rule of docs/SPEC.md (e.g. first lost probe of the run). */

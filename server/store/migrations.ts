@@ -484,6 +484,29 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 12,
+    description: 'targets have an identity of their own: rollups keyed by target id, outages carry class, target and kind (issue 15)',
+    sql: `
+      -- A target's id is kind + host + port (+ transport / URL): shared/targets.ts. The rollups so far
+      -- were all of ICMP targets, keyed by host; the same host may now carry an ICMP line and a SIP
+      -- endpoint, so the key becomes the id (the rollups view follows the renamed column).
+      ALTER TABLE rollup_blocks RENAME COLUMN host TO target;
+      UPDATE rollup_blocks SET target = 'icmp:' || lower(target);
+
+      -- An outage is of the point's line or of its endpoint; the ones so far were of the line, whose
+      -- target is the point's primary ICMP target as the inventory holds it now.
+      ALTER TABLE outages ADD COLUMN class TEXT NOT NULL DEFAULT 'line' CHECK (class IN ('line', 'endpoint'));
+      ALTER TABLE outages ADD COLUMN target TEXT;
+      ALTER TABLE outages ADD COLUMN kind TEXT;
+      UPDATE outages SET kind = 'icmp', target = (
+        SELECT 'icmp:' || lower(json_extract(t.value, '$.host'))
+        FROM points p, json_each(p.json, '$.targets') t
+        WHERE p.code = outages.point AND json_extract(t.value, '$.role') = 'primary'
+        LIMIT 1
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

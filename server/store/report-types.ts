@@ -58,7 +58,8 @@ export interface ReportSnapshotRow {
 
 export interface RollupDigestQuery {
   point: string;
-  host: string;
+  /** The target's id (the point's primary line for the report). */
+  target: string;
   /** Bucket starts in [from, to); `from` must be a multiple of the 10 s bucket. */
   from: number;
   to: number;

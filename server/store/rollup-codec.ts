@@ -209,9 +209,9 @@ const pick = (x: number | null, y: number | null, f: (a: number, b: number) => n
  */
 export function checkRow(r: RollupRow, index: number): void {
   const fail = (why: string): never => {
-    throw new Error(`rollups: CHECK constraint failed: row ${index} (${r.point} ${r.host} t=${r.t}): ${why}`);
+    throw new Error(`rollups: CHECK constraint failed: row ${index} (${r.point} ${r.target} t=${r.t}): ${why}`);
   };
-  if (typeof r.point !== 'string' || typeof r.host !== 'string') fail('point and host must be text');
+  if (typeof r.point !== 'string' || typeof r.target !== 'string') fail('point and target must be text');
   if (!Number.isSafeInteger(r.t) || r.t % BUCKET_MS !== 0) fail('t must be a multiple of 10,000 ms');
   if (!Number.isSafeInteger(r.sent) || r.sent < 0) fail('sent must be a whole number ≥ 0');
   if (!Number.isSafeInteger(r.received) || r.received < 0 || r.received > r.sent) {

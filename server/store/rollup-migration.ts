@@ -6,6 +6,9 @@ import type Database from 'better-sqlite3';
 import { blockStart, BUCKET_MS, bucketOf, encodeBlock, slotsOf, type BlockBucket } from './rollup-codec';
 import type { RollupRow } from './types';
 
+/** A row of the old table (its column was `host` then; migration 12 renamed it `target`). */
+type OldRow = Omit<RollupRow, 'target'> & { host: string };
+
 /** Old rows read per batch. */
 export const CONVERT_BATCH = 10_000;
 
@@ -32,7 +35,7 @@ export function convertRollups(db: Database.Database): void {
     open = null;
   };
 
-  let batch = first.all(CONVERT_BATCH) as RollupRow[];
+  let batch = first.all(CONVERT_BATCH) as OldRow[];
   while (batch.length > 0) {
     for (const r of batch) {
       const t = blockStart(r.t);
@@ -40,10 +43,10 @@ export function convertRollups(db: Database.Database): void {
         close();
         open = { point: r.point, host: r.host, t, buckets: [] };
       }
-      open.buckets.push(bucketOf(r, (r.t - t) / BUCKET_MS));
+      open.buckets.push(bucketOf({ ...r, target: r.host }, (r.t - t) / BUCKET_MS));
     }
     const last = batch[batch.length - 1]!;
-    batch = next.all(last.point, last.host, last.t, CONVERT_BATCH) as RollupRow[];
+    batch = next.all(last.point, last.host, last.t, CONVERT_BATCH) as OldRow[];
   }
   close();
   db.exec(`DROP TABLE rollups; ${ROLLUPS_VIEW};`);

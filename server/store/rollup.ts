@@ -1,12 +1,12 @@
-// In-memory 10 s rollups of probe results per (point, host), written to the store in batches.
+// In-memory 10 s rollups of probe results per (point, target), written to the store in batches.
 // The hot path (`add`) runs once per probe — thousands per second at province scale — so it looks
 // buckets up through nested maps (no string keys built per call) and reuses written buckets, so a
 // steady flow of results allocates nothing that lives long enough to burden the old generation.
-// The store keeps each (point, host, minute) as one packed row (rollup-codec.ts); the buffer still
+// The store keeps each (point, target, minute) as one packed row (rollup-codec.ts); the buffer still
 // hands it one row per 10 s bucket every flush, so at most one flush (~10 s) is lost to a crash.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
-import type { ProbeResult } from '../probe/types';
+
 import { BUCKET_MS } from './rollup-codec';
 import type { RollupRow, Store } from './types';
 
@@ -61,7 +61,7 @@ interface Bucket {
 
 interface Series {
   point: string;
-  host: string;
+  target: string;
   /** Usually one open bucket, two around a boundary; more only after late or out-of-order results. */
   buckets: Bucket[];
 }
@@ -90,11 +90,11 @@ export class RollupBuffer {
     return () => this.writeListeners.delete(listener);
   }
 
-  add(point: string, host: string, r: ProbeResult): void {
-    let byHost = this.series.get(point);
-    if (!byHost) this.series.set(point, (byHost = new Map()));
-    let s = byHost.get(host);
-    if (!s) byHost.set(host, (s = { point, host, buckets: [] }));
+  add(point: string, target: string, r: { t: number; rtt: number | null }): void {
+    let byTarget = this.series.get(point);
+    if (!byTarget) this.series.set(point, (byTarget = new Map()));
+    let s = byTarget.get(target);
+    if (!s) byTarget.set(target, (s = { point, target, buckets: [] }));
 
     const t = bucketStart(r.t);
     let b = s.buckets[s.buckets.length - 1];
@@ -160,23 +160,23 @@ export class RollupBuffer {
   /** Moves every complete bucket (end + grace < now), or every bucket with `all`, to the pending rows. */
   private collect(now: number, all: boolean): void {
     const cutoff = all ? Infinity : now - this.graceMs - BUCKET_MS;
-    for (const [point, byHost] of this.series) {
-      for (const [host, s] of byHost) {
+    for (const [point, byTarget] of this.series) {
+      for (const [target, s] of byTarget) {
         // Compacted in place: the buckets still open stay, in order.
         const bs = s.buckets;
         let kept = 0;
         for (let i = 0; i < bs.length; i++) {
           const b = bs[i]!;
           if (b.t < cutoff) {
-            this.pending.push(toRow(point, host, b));
+            this.pending.push(toRow(point, target, b));
             if (this.spare.length < MAX_SPARE) this.spare.push(b);
           } else bs[kept++] = b;
         }
         bs.length = kept;
         // Drop emptied series so points removed from the inventory do not linger in memory.
-        if (kept === 0) byHost.delete(host);
+        if (kept === 0) byTarget.delete(target);
       }
-      if (byHost.size === 0) this.series.delete(point);
+      if (byTarget.size === 0) this.series.delete(point);
     }
   }
 
@@ -220,7 +220,7 @@ export class RollupBuffer {
   /** Rows held for retry, and buckets still open. */
   get size(): { pending: number; open: number } {
     let open = 0;
-    for (const byHost of this.series.values()) for (const s of byHost.values()) open += s.buckets.length;
+    for (const byTarget of this.series.values()) for (const s of byTarget.values()) open += s.buckets.length;
     return { pending: this.pending.length, open };
   }
 
@@ -230,11 +230,11 @@ export class RollupBuffer {
   }
 }
 
-function toRow(point: string, host: string, b: Bucket): RollupRow {
+function toRow(point: string, target: string, b: Bucket): RollupRow {
   const any = b.received > 0;
   return {
     point,
-    host,
+    target,
     t: b.t,
     sent: b.sent,
     received: b.received,

@@ -1,5 +1,5 @@
 // The rollups on the store's SQLite connection (migration 9): table `rollup_blocks`, one row per
-// (point, minute, host) with its 10 s buckets packed by rollup-codec.ts. Callers still see one
+// (point, minute, target) with its 10 s buckets packed by rollup-codec.ts. Callers still see one
 // RollupRow per 10 s bucket: writes merge rows into their block, reads unpack the blocks in range.
 // SqliteStore and SqliteReport delegate here.
 import type Database from 'better-sqlite3';
@@ -27,7 +27,7 @@ const RTT_SHIFT = 16_777_216;
 
 interface BlockRow {
   t: number;
-  host: string;
+  target: string;
   data: Buffer;
 }
 
@@ -39,23 +39,23 @@ export class SqliteRollups {
   constructor(db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      block: p('SELECT data FROM rollup_blocks WHERE point = ? AND t = ? AND host = ?').pluck(),
-      put: p(`INSERT INTO rollup_blocks (point, t, host, slots, data) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (point, t, host) DO UPDATE SET slots = excluded.slots, data = excluded.data`),
-      range: p(`SELECT t, host, data FROM rollup_blocks WHERE point = ? AND t >= ? AND t < ? ORDER BY t, host`),
-      target: p(`SELECT t, data FROM rollup_blocks WHERE point = ? AND t >= ? AND t < ? AND host = ? ORDER BY t`),
+      block: p('SELECT data FROM rollup_blocks WHERE point = ? AND t = ? AND target = ?').pluck(),
+      put: p(`INSERT INTO rollup_blocks (point, t, target, slots, data) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (point, t, target) DO UPDATE SET slots = excluded.slots, data = excluded.data`),
+      range: p(`SELECT t, target, data FROM rollup_blocks WHERE point = ? AND t >= ? AND t < ? ORDER BY t, target`),
+      target: p(`SELECT t, data FROM rollup_blocks WHERE point = ? AND t >= ? AND t < ? AND target = ? ORDER BY t`),
       // Walking the points through the primary key: each step is a seek, never a scan of the table.
       nextPoint: p('SELECT point FROM rollup_blocks WHERE point > ? ORDER BY point LIMIT 1').pluck(),
-      oldBlocks: p('SELECT t, host, slots FROM rollup_blocks WHERE point = ? AND t < ?'),
+      oldBlocks: p('SELECT t, target, slots FROM rollup_blocks WHERE point = ? AND t < ?'),
       dropBlocks: p('DELETE FROM rollup_blocks WHERE point = ? AND t < ?'),
-      dropBlock: p('DELETE FROM rollup_blocks WHERE point = ? AND t = ? AND host = ?'),
+      dropBlock: p('DELETE FROM rollup_blocks WHERE point = ? AND t = ? AND target = ?'),
     };
 
     this.writeTx = db.transaction((groups: Map<string, RollupRow[]>) => {
       for (const rows of groups.values()) {
-        const { point, host } = rows[0]!;
+        const { point, target } = rows[0]!;
         const t = blockStart(rows[0]!.t);
-        const old = this.s.block.get(point, t, host) as Buffer | undefined;
+        const old = this.s.block.get(point, t, target) as Buffer | undefined;
         const buckets: (BlockBucket | undefined)[] = [];
         if (old) for (const b of decodeBlock(old)) buckets[b.slot] = b;
         // In the order given: a bucket written twice in one call merges as two calls would.
@@ -65,7 +65,7 @@ export class SqliteRollups {
           buckets[slot] = prev ? mergeBucket(prev, bucketOf(r, slot)) : bucketOf(r, slot);
         }
         const present = buckets.filter((b): b is BlockBucket => b !== undefined);
-        this.s.put.run(point, t, host, slotsOf(present), encodeBlock(present));
+        this.s.put.run(point, t, target, slotsOf(present), encodeBlock(present));
       }
     });
 
@@ -76,17 +76,17 @@ export class SqliteRollups {
       for (let i = 0; i < PURGE_BATCH; i++) {
         point = (this.s.nextPoint.get(point) as string | undefined) ?? null;
         if (point === null) break;
-        for (const b of this.s.oldBlocks.all(point, before) as { t: number; host: string; slots: number }[]) {
+        for (const b of this.s.oldBlocks.all(point, before) as { t: number; target: string; slots: number }[]) {
           if (b.t < cut) {
             deleted += countSlots(b.slots);
             continue;
           }
           // The block holding `before`: its buckets that start before it go, the rest stay.
-          const all = decodeBlock(this.s.block.get(point, b.t, b.host) as Buffer);
+          const all = decodeBlock(this.s.block.get(point, b.t, b.target) as Buffer);
           const keep = all.filter((x) => b.t + x.slot * BUCKET_MS >= before);
           deleted += all.length - keep.length;
-          if (keep.length === 0) this.s.dropBlock.run(point, b.t, b.host);
-          else if (keep.length < all.length) this.s.put.run(point, b.t, b.host, slotsOf(keep), encodeBlock(keep));
+          if (keep.length === 0) this.s.dropBlock.run(point, b.t, b.target);
+          else if (keep.length < all.length) this.s.put.run(point, b.t, b.target, slotsOf(keep), encodeBlock(keep));
         }
         this.s.dropBlocks.run(point, cut);
       }
@@ -100,7 +100,7 @@ export class SqliteRollups {
     rows.forEach(checkRow);
     const groups = new Map<string, RollupRow[]>();
     for (const r of rows) {
-      const key = `${r.point}\u0000${r.host}\u0000${blockStart(r.t)}`;
+      const key = `${r.point}\u0000${r.target}\u0000${blockStart(r.t)}`;
       const g = groups.get(key);
       if (g) g.push(r);
       else groups.set(key, [r]);
@@ -108,7 +108,7 @@ export class SqliteRollups {
     this.writeTx.immediate(groups);
   }
 
-  /** The point's 10 s buckets with t in [from, to), ordered by t then host. */
+  /** The point's 10 s buckets with t in [from, to), ordered by t then target. */
   list(point: string, from: number, to: number): RollupRow[] {
     const out: RollupRow[] = [];
     for (const b of this.s.range.all(point, blockStart(from), to) as BlockRow[]) {
@@ -117,7 +117,7 @@ export class SqliteRollups {
         if (t < from || t >= to) return;
         out.push({
           point,
-          host: b.host,
+          target: b.target,
           t,
           sent: x.sent,
           received: x.received,
@@ -128,7 +128,7 @@ export class SqliteRollups {
         });
       });
     }
-    // Blocks come by (t, host), buckets by slot within a block; a stable sort by t restores (t, host).
+    // Blocks come by (t, target), buckets by slot within a block; a stable sort by t restores (t, target).
     return out.sort((a, b) => a.t - b.t);
   }
 
@@ -143,7 +143,7 @@ export class SqliteRollups {
     const packed: number[] = [];
     const odd: number[] = [];
     let sent = 0;
-    for (const b of this.s.target.raw().all(q.point, blockStart(q.from), q.to, q.host) as [number, Buffer][]) {
+    for (const b of this.s.target.raw().all(q.point, blockStart(q.from), q.to, q.target) as [number, Buffer][]) {
       sent += digestBlock(b[1], b[0], q, packed, odd);
     }
     return finishDigest(q, sent, packed, odd);

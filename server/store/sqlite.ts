@@ -59,8 +59,8 @@ export interface SqliteStoreOptions {
 export const DEFAULT_OUTAGE_LIMIT = 1000;
 export const MAX_OUTAGE_LIMIT = 10_000;
 
-const OUTAGE_COLUMNS = `id, point, meeting, type, phase, started_at AS startedAt, detected_at AS detectedAt,
-  ended_at AS endedAt`;
+const OUTAGE_COLUMNS = `id, point, meeting, type, class, target, kind, phase, started_at AS startedAt,
+  detected_at AS detectedAt, ended_at AS endedAt`;
 
 // Outages are [startedAt, endedAt) intervals; an open one runs until further notice.
 const listOutagesSql = (filters: string) => `SELECT ${OUTAGE_COLUMNS} FROM outages
@@ -165,8 +165,9 @@ class SqliteStore implements Store {
       deleteUnit: p('DELETE FROM units WHERE id = ?'),
       deletePoint: p('DELETE FROM points WHERE code = ?'),
       deleteMeeting: p('DELETE FROM meetings WHERE id = ?'),
-      insertOutage: p(`INSERT INTO outages (point, meeting, type, phase, started_at, detected_at)
-        VALUES (:point, :meeting, :type, :phase, :startedAt, :detectedAt) RETURNING ${OUTAGE_COLUMNS}`),
+      insertOutage: p(`INSERT INTO outages (point, meeting, type, class, target, kind, phase, started_at, detected_at)
+        VALUES (:point, :meeting, :type, :class, :target, :kind, :phase, :startedAt, :detectedAt)
+        RETURNING ${OUTAGE_COLUMNS}`),
       closeOutage: p('UPDATE outages SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
       outageById: p(`SELECT ${OUTAGE_COLUMNS} FROM outages WHERE id = ?`),
       openOutages: p(`SELECT ${OUTAGE_COLUMNS} FROM outages WHERE ended_at IS NULL ORDER BY started_at, id`),
@@ -227,6 +228,9 @@ class SqliteStore implements Store {
       point: o.point,
       meeting: o.meeting,
       type: o.type,
+      class: o.class ?? 'line',
+      target: o.target ?? null,
+      kind: o.kind ?? null,
       phase: o.phase,
       startedAt: Math.round(o.startedAt),
       detectedAt: Math.round(o.detectedAt),

@@ -1,3 +1,4 @@
+import type { TargetClass, TargetKind } from '../../shared/targets';
 import type { MaintenanceStore } from './maintenance-types';
 import type { Role } from '../../shared/protocol';
 import type { AlertStore } from './alert-types';
@@ -20,13 +21,20 @@ export interface OutageRow {
   point: string;
   meeting: string | null;
   type: OutageType;
+  /** [TG7] Of the point's line or of its endpoint. */
+  class: TargetClass;
+  /** The failed target's id and kind (null for records older than migration 12 of a point since removed). */
+  target: string | null;
+  kind: TargetKind | null;
   phase: Phase | null;
   startedAt: number;
   detectedAt: number;
   endedAt: number | null;
 }
 
-export type NewOutage = Omit<OutageRow, 'id' | 'endedAt'>;
+/** A new outage; `class` defaults to the line's, `target` and `kind` to unknown (null). */
+export type NewOutage = Omit<OutageRow, 'id' | 'endedAt' | 'class' | 'target' | 'kind'> &
+  Partial<Pick<OutageRow, 'class' | 'target' | 'kind'>>;
 
 export interface OutageQuery {
   meeting?: string;
@@ -40,7 +48,8 @@ export interface OutageQuery {
 /** A 10 s rollup of one target's probes; `t` is the bucket start (ms since epoch, multiple of 10 000). */
 export interface RollupRow {
   point: string;
-  host: string;
+  /** The target's id (shared/targets.ts targetId). */
+  target: string;
   t: number;
   sent: number;
   received: number;

@@ -271,7 +271,7 @@ describe('server health in Chromium', () => {
     const rollups = t.app.inProcess!.rollups;
     for (let i = 0; i < 300; i++) {
       const host = `127.9.${i >> 8}.${i & 255}`;
-      rollups.add(`NEW${i}`, host, { host, t: 1_700_000_010_000, rtt: 1 });
+      rollups.add(`NEW${i}`, `icmp:${host}`, { t: 1_700_000_010_000, rtt: 1 });
     }
     rollups.flush(Date.now(), { all: true });
     const banner = page.getByTestId('storage-banner');

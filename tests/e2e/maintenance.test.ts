@@ -11,13 +11,14 @@ import { createEngine } from '../../server/probe';
 import { api, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../helpers/app';
 import { launchChromium, type LaunchedBrowser } from '../helpers/browser';
 import { HttpReceiver } from '../helpers/receivers';
+import { targetHost } from '../../shared/targets';
 
 const HOUR = 3_600_000;
 const cut = new Set<string>();
 const engine: EngineFactory = (o) =>
   createEngine({ ...o, kind: 'fping', onResult: (r) => o.onResult(cut.has(r.host) ? { ...r, rtt: null } : r) });
 const { units, points } = tinyProvince(93, 3);
-const host = (code: string) => points.find((p) => p.code === code)!.targets[0]!.host;
+const host = (code: string) => points.find((p) => p.code === code)!.targets.map(targetHost)[0]!;
 let t: TestApp;
 let hook: HttpReceiver;
 let chromium: LaunchedBrowser;

@@ -14,6 +14,7 @@ import type { EngineFactory } from '../../server/monitor';
 import { createEngine } from '../../server/probe';
 import { api, meetingNow, point, startTestApp, tinyProvince, type TestApp } from '../helpers/app';
 import { launchChromium, type LaunchedBrowser } from '../helpers/browser';
+import { targetHost } from '../../shared/targets';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const STATIC = join(import.meta.dirname, '..', '..', 'client', 'dist');
@@ -66,7 +67,7 @@ describe('wall display, 400 points at 1920×1080', () => {
   // 8 cut points spread over the districts, the last one in the last district; 6 slow ones.
   const downCodes = [3, 60, 121, 190, 250, 311, 377, 399].map((i) => points[i]!.code);
   const slowCodes = [10, 100, 200, 300, 350, 390].map((i) => points[i]!.code);
-  const hostOf = (code: string) => points.find((p) => p.code === code)!.targets[0]!.host;
+  const hostOf = (code: string) => points.find((p) => p.code === code)!.targets.map(targetHost)[0]!;
   let t: TestApp;
   let chromium: LaunchedBrowser;
 
@@ -219,7 +220,7 @@ describe('wall display across a server restart', () => {
     await expect.poll(() => page.getByTestId('wall-offline').isVisible()).toBe(true);
 
     // The same database file and address; this time C3's line is cut.
-    const cut = points.find((p) => p.code === 'C3')!.targets[0]!.host;
+    const cut = points.find((p) => p.code === 'C3')!.targets.map(targetHost)[0]!;
     second = await startTestApp({
       units,
       points,

@@ -12,6 +12,7 @@ import { toWireInstant } from '../../shared/time';
 import { createApp, type App, type AppOptions } from '../../server/app';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { Store } from '../../server/store/types';
+import { targetHost } from '../../shared/targets';
 
 const MIN = 60_000;
 
@@ -186,7 +187,7 @@ export function twoDistrictProvince(octet: number): { units: Unit[]; points: Poi
     units.push({ id: `E${i}`, name: `Xã E${i}`, level: 'commune', parent: 'D2' });
     points.push(point(`E${i}`, `Điểm cầu xã E${i}`, 'commune', `E${i}`, `127.${octet}.2.${i}`));
   }
-  const host = (code: string): string => points.find((p) => p.code === code)!.targets[0]!.host;
+  const host = (code: string): string => points.find((p) => p.code === code)!.targets.map(targetHost)[0]!;
   return { units, points, host };
 }
 

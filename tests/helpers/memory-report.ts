@@ -49,7 +49,7 @@ export class MemoryReport {
   digestRollups(q: RollupDigestQuery): RollupDigest {
     if (q.from % 10_000 !== 0) throw new RangeError(`digest: from must be on the 10 s grid, got ${q.from}`);
     const rows = [...this.db.rollups.values()]
-      .filter((r) => r.point === q.point && r.host === q.host && r.t >= q.from && r.t < q.to)
+      .filter((r) => r.point === q.point && r.target === q.target && r.t >= q.from && r.t < q.to)
       .sort((a, b) => a.t - b.t);
     const slowAt = rttThreshold(q.rttMs);
     const lossy: number[] = [];

@@ -89,7 +89,7 @@ export class MemoryDb {
 
 const byKey = <T>(m: ReadonlyMap<string, T>): T[] =>
   [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => structuredClone(m.get(k)!));
-const rollupKey = (r: Pick<RollupRow, 'point' | 'host' | 't'>): string => `${r.point}\u0000${r.host}\u0000${r.t}`;
+const rollupKey = (r: Pick<RollupRow, 'point' | 'target' | 't'>): string => `${r.point}\u0000${r.target}\u0000${r.t}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const markKey = (meeting: string, point: string, key: string): string => `${meeting}\u0000${point}\u0000${key}`;
 const check = (ok: boolean, what: string): void => {
@@ -161,6 +161,9 @@ export class MemoryStore implements Store {
       point: o.point,
       meeting: o.meeting,
       type: o.type,
+      class: o.class ?? 'line',
+      target: o.target ?? null,
+      kind: o.kind ?? null,
       phase: o.phase,
       startedAt: Math.round(o.startedAt),
       detectedAt: Math.round(o.detectedAt),
@@ -226,7 +229,7 @@ export class MemoryStore implements Store {
     this.open();
     return [...this.db.rollups.values()]
       .filter((r) => r.point === point && r.t >= from && r.t < to)
-      .sort((a, b) => a.t - b.t || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
+      .sort((a, b) => a.t - b.t || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0))
       .map((r) => ({ ...r }));
   }
 
@@ -583,7 +586,7 @@ export class MemoryStore implements Store {
 function mergeRollup(a: RollupRow, b: RollupRow): RollupRow {
   return {
     point: a.point,
-    host: a.host,
+    target: a.target,
     t: a.t,
     sent: a.sent + b.sent,
     received: a.received + b.received,

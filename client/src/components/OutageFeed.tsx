@@ -1,7 +1,8 @@
 import { useCallback, useMemo } from 'react';
 import type { AlertGrouping } from '../../../shared/alerts';
 import { LineGroups } from '../../../shared/outage-groups';
-import type { Point, Unit } from '../../../shared/schemas';
+import type { Unit } from '../../../shared/schemas';
+import type { WirePoint } from '../../../shared/wire';
 import { feedGroups } from '../lib/outages';
 import { useObservable } from '../hooks/useObservable';
 import { useSelectionStore } from '../hooks/useSelection';
@@ -22,7 +23,7 @@ export function OutageFeed({
   units,
   grouping,
 }: {
-  pointsByCode: ReadonlyMap<string, Point> | null;
+  pointsByCode: ReadonlyMap<string, WirePoint> | null;
   units?: readonly Unit[];
   /** The alerts' grouping settings (defaults without). */
   grouping?: AlertGrouping;

@@ -12,7 +12,8 @@ import {
 } from 'recharts';
 import { meetingTimes } from '../../../shared/phase';
 import type { MeetingView } from '../../../shared/protocol';
-import type { Outage, Point } from '../../../shared/schemas';
+import type { Outage } from '../../../shared/schemas';
+import type { WirePoint } from '../../../shared/wire';
 import { formatDateTime, formatDateTimeSec, formatTime } from '../../../shared/time';
 import { buildSeries, OUTAGE_FILL, chartRange, gapBands, outageBands, silenceBands, timeTicks } from '../lib/chartData';
 import { useGaps } from '../hooks/useGaps';
@@ -25,27 +26,28 @@ const GAP_FILL = '#7D838C';
 const DAY_MS = 86_400_000;
 
 /** RTT (average line, min–max band) and loss over the meeting, outages shaded. Loaded lazily. */
-export function PointCharts({ point, meeting, outages }: { point: Point; meeting: MeetingView; outages: Outage[] }) {
+export function PointCharts({ point, meeting, outages }: { point: WirePoint; meeting: MeetingView; outages: Outage[] }) {
   const { t, lang } = useI18n();
   const session = useSession();
   const primary = point.targets.find((tg) => tg.role === 'primary') ?? point.targets[0];
-  const [host, setHost] = useState(primary?.host ?? '');
+  // Charts are of what a rollup holds: any target's latency and answers (the line by default).
+  const [target, setTarget] = useState(primary?.id ?? '');
   const times = useMemo(() => meetingTimes(meeting), [meeting]);
   const samples = useSamples(point.code, () => chartRange(times, session.now()));
   // The range moves with each refresh of the samples; before the first one, it is the range asked for.
   const [initialRange] = useState(() => chartRange(times, session.now()));
   const range = samples.kind === 'ready' ? samples.range : initialRange;
   const series = useMemo(
-    () => (samples.kind === 'ready' ? buildSeries(samples.samples, host, samples.range) : []),
-    [samples, host],
+    () => (samples.kind === 'ready' ? buildSeries(samples.samples, target, samples.range) : []),
+    [samples, target],
   );
   const bands = useMemo(() => outageBands(outages, range, session.now()), [outages, range, session]);
   const gaps = useGaps(meeting.id);
   const unknown = useMemo(() => gapBands(gaps, range), [gaps, range]);
   // Before the first result (the server had not started), and silences the server did not record.
   const silent = useMemo(
-    () => (samples.kind === 'ready' ? silenceBands(samples.samples, host, gaps, range, session.now()) : []),
-    [samples, host, gaps, range, session],
+    () => (samples.kind === 'ready' ? silenceBands(samples.samples, target, gaps, range, session.now()) : []),
+    [samples, target, gaps, range, session],
   );
   const long = range.to - range.from > DAY_MS / 2;
   const tick = (v: number): string =>
@@ -113,10 +115,10 @@ export function PointCharts({ point, meeting, outages }: { point: Point; meeting
         {point.targets.length > 1 && (
           <label>
             {t.detail.chartHost}{' '}
-            <select value={host} onChange={(e) => setHost(e.target.value)}>
+            <select value={target} onChange={(e) => setTarget(e.target.value)}>
               {point.targets.map((tg) => (
-                <option key={tg.host} value={tg.host}>
-                  {tg.host} ({t.detail.role[tg.role]})
+                <option key={tg.id} value={tg.id}>
+                  {tg.label} ({t.targets.role[tg.role]})
                 </option>
               ))}
             </select>

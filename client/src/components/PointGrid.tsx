@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Point } from '../../../shared/schemas';
+import type { WirePoint } from '../../../shared/wire';
 import type { PointGroup } from '../lib/grouping';
 import { watchPlanned } from '../lib/planned';
 import { buildRows, gridColumns } from '../lib/rows';
@@ -24,7 +24,7 @@ export function PointGrid({
   pointsByCode,
 }: {
   groups: readonly PointGroup[];
-  pointsByCode: ReadonlyMap<string, Point>;
+  pointsByCode: ReadonlyMap<string, WirePoint>;
 }) {
   const { t } = useI18n();
   // Planned work marks its tiles (issue 17 point 4).

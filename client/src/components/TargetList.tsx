@@ -1,26 +1,99 @@
-import type { Point, PointStatus } from '../../../shared/schemas';
+import { useEffect, useState } from 'react';
+import type { PointStatus } from '../../../shared/schemas';
+import type { TargetStatusRow } from '../../../shared/targets';
+import type { WirePoint } from '../../../shared/wire';
+import { formatRtt } from '../lib/format';
 import { useI18n } from '../i18n/context';
+import { api } from '../live/api';
 import { StateIcon } from './StateIcon';
 
-/** The point's lines: the primary's state is the point's, the backup's comes with the status. */
-export function TargetList({ point, status }: { point: Point; status: PointStatus | undefined }) {
-  const { t } = useI18n();
+/** How often an open detail asks for its targets' own states (the live deltas carry the point's only). */
+const REFRESH_MS = 3_000;
+
+/**
+ * [TG5][TG8] The point's targets, the line apart from the room's endpoint: each with its own state, its
+ * latency, why it fails (a SIP 503, a refused port…) and, for a codec, the call it is in.
+ */
+export function TargetList({ point, status }: { point: WirePoint; status: PointStatus | undefined }) {
+  const { t, lang } = useI18n();
+  const rows = useTargetRows(point.code, status);
+  const byId = new Map(rows?.map((r) => [r.id, r]));
+  const endpointDown = status?.endpoint === 'down';
   return (
     <section className="detail-section">
-      <h3>{t.detail.targets}</h3>
+      <h3>{t.targets.title}</h3>
+      {endpointDown && (
+        <p className="endpoint-down-note" data-testid="endpoint-down-note" lang={lang}>
+          {t.targets.endpointDownHint}
+        </p>
+      )}
       <ul className="targets">
         {point.targets.map((tg) => {
-          const state = (tg.role === 'primary' ? status?.state : status?.backup) ?? 'unknown';
+          const row = byId.get(tg.id);
+          const state =
+            row?.state ??
+            (tg.role === 'primary' ? status?.state : tg.role === 'backup' ? status?.backup : status?.endpoint) ??
+            'unknown';
           return (
-            <li key={`${tg.role}:${tg.host}`} className={`target s-${state}`} data-role={tg.role} data-state={state}>
+            <li
+              key={tg.id}
+              className={`target s-${state}`}
+              data-role={tg.role}
+              data-kind={tg.kind}
+              data-state={state}
+              data-testid={`target-${tg.id}`}
+            >
               <StateIcon state={state} />
-              <span className="target-role">{t.detail.role[tg.role]}</span>
-              <code>{tg.host}</code>
-              <span className="target-state">{t.state[state]}</span>
+              <span className="target-role">{t.targets.role[tg.role]}</span>
+              <code>{tg.label}</code>
+              <span className="target-state">
+                {t.state[state]}
+                {row?.rtt != null && state !== 'down' && `, ${formatRtt(row.rtt, t.locale)}`}
+                {row?.code != null && ` (${t.targets.code(row.code)})`}
+                {row?.reason != null && state !== 'up' && ` — ${t.targets.reason[row.reason]}`}
+              </span>
+              {row?.call && (
+                <span className="target-call" data-testid={`call-${point.code}`} data-in-call={String(row.call.inCall)}>
+                  {row.call.inCall ? t.targets.inCall : t.targets.notInCall}
+                  {row.call.farEnd && ` — ${t.targets.farEnd}: ${row.call.farEnd}`}
+                  {row.call.channels
+                    .filter((c) => c.direction === 'rx')
+                    .map((c) => (
+                      <span key={`${c.media}-${c.direction}`} className="target-media">
+                        {t.targets.mediaLine(
+                          t.targets.media[c.media],
+                          c.rateKbps === null ? '—' : `${c.rateKbps} kbit/s`,
+                          c.lossPct === null ? '—' : `${c.lossPct} %`,
+                          c.jitterMs === null ? '—' : `${c.jitterMs} ms`,
+                        )}
+                      </span>
+                    ))}
+                </span>
+              )}
             </li>
           );
         })}
       </ul>
     </section>
   );
+}
+
+/** The targets' rows of a point with more than its line, refreshed while the detail is open. */
+function useTargetRows(code: string, status: PointStatus | undefined): TargetStatusRow[] | null {
+  const [rows, setRows] = useState<TargetStatusRow[] | null>(null);
+  const hasMore = status?.endpoint != null || status?.backup != null;
+  useEffect(() => {
+    if (!hasMore) return;
+    const ctrl = new AbortController();
+    const load = (): void => {
+      api.targets(code, ctrl.signal).then(setRows, () => undefined);
+    };
+    load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => {
+      ctrl.abort();
+      clearInterval(timer);
+    };
+  }, [code, hasMore]);
+  return hasMore ? rows : null;
 }

@@ -55,9 +55,17 @@ export function TestNow({
       {state.kind === 'done' && (
         <ul className="test-results" data-testid="test-now-result">
           {state.result.results.map((r) => (
-            <li key={`${r.role}:${r.host}`} className={r.alive ? 'alive' : 'dead'} data-alive={String(r.alive)}>
-              <span aria-hidden="true">{r.alive ? '✓' : '✕'}</span> <code>{r.host}</code> ({t.detail.role[r.role]}):{' '}
+            <li
+              key={r.id}
+              className={r.alive ? 'alive' : 'dead'}
+              data-alive={String(r.alive)}
+              data-kind={r.kind}
+              data-role={r.role}
+            >
+              <span aria-hidden="true">{r.alive ? '✓' : '✕'}</span> <code>{r.label}</code> ({t.targets.role[r.role]}):{' '}
               {r.alive ? `${t.testNow.alive}, ${formatRtt(r.rtt, t.locale)}` : t.testNow.dead}
+              {r.code !== undefined && ` (${t.targets.code(r.code)})`}
+              {!r.alive && r.reason !== undefined && ` — ${t.targets.reason[r.reason]}`}
             </li>
           ))}
         </ul>

@@ -18,15 +18,20 @@ export const Tile = memo(function Tile({ code, name }: { code: string; name: str
   const loss = formatLoss(status?.loss, t.locale);
   const backup = status?.backup ?? null;
   const planned = usePlanned(code);
+  // [TG5] The line answers, the room's endpoint does not: a state of its own (call the room, not the telecom).
+  const endpointDown = status?.endpoint === 'down' && state !== 'down' && state !== 'unknown';
+  const notInCall = !endpointDown && status?.inCall === false;
   return (
     <button
       type="button"
-      className={`tile s-${state}${selected ? ' selected' : ''}${planned ? ' planned' : ''}`}
+      className={`tile s-${state}${selected ? ' selected' : ''}${planned ? ' planned' : ''}${endpointDown ? ' ep-down' : ''}`}
       data-testid={`tile-${code}`}
       data-state={state}
+      data-endpoint={status?.endpoint ?? undefined}
+      data-in-call={status?.inCall == null ? undefined : String(status.inCall)}
       data-planned={planned ? 'true' : undefined}
       aria-pressed={selected}
-      title={`${name} (${code}) — ${t.state[state]}${planned ? ` — ${t.grid.planned}: ${planned.reason}` : ''} — ${rtt}, ${loss}`}
+      title={`${name} (${code}) — ${t.state[state]}${endpointDown ? ` — ${t.targets.endpointDown}` : ''}${planned ? ` — ${t.grid.planned}: ${planned.reason}` : ''} — ${rtt}, ${loss}`}
       onClick={() => selection.set(code)}
     >
       <span className="tile-head">
@@ -40,6 +45,16 @@ export const Tile = memo(function Tile({ code, name }: { code: string; name: str
       </span>
       <span className="tile-name">{name}</span>
 
+      {endpointDown && !planned && (
+        <span className="tile-endpoint" data-testid={`endpoint-down-${code}`}>
+          {t.targets.endpointDown}
+        </span>
+      )}
+      {notInCall && !planned && (
+        <span className="tile-incall" data-testid={`not-in-call-${code}`}>
+          {t.targets.notInCall}
+        </span>
+      )}
       {planned ? (
         // Planned work takes the metrics' row (they stay in the title): the line is down on purpose.
         <span className="tile-planned" data-testid={`planned-${code}`}>

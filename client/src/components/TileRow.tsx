@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { Point } from '../../../shared/schemas';
+import type { WirePoint } from '../../../shared/wire';
 import { Tile } from './Tile';
 
 export const TileRow = memo(function TileRow({
@@ -8,7 +8,7 @@ export const TileRow = memo(function TileRow({
   columns,
 }: {
   codes: readonly string[];
-  pointsByCode: ReadonlyMap<string, Point>;
+  pointsByCode: ReadonlyMap<string, WirePoint>;
   columns: number;
 }) {
   return (

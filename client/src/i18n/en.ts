@@ -5,6 +5,7 @@ import { checklistEn } from './checklist.en';
 import { reportEn } from './report.en';
 import { wallEn } from './wall.en';
 import { alertsEn } from './alerts.en';
+import { targetsEn } from './targets.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -82,7 +83,7 @@ export const en: Messages = {
     room: 'Room',
     address: 'Address',
     targets: 'Lines',
-    role: { primary: 'Primary', backup: 'Backup' },
+    role: { primary: 'Primary', backup: 'Backup', endpoint: 'Endpoint' },
     contacts: 'Contacts',
     contactRole: { technician: 'Technician', leader: 'Leader', other: 'Other' },
     noContacts: 'No contacts.',
@@ -276,5 +277,6 @@ export const en: Messages = {
   report: reportEn,
   wall: wallEn,
   alertChannels: alertsEn,
+  targets: targetsEn,
   maintenance: maintenanceEn,
 };

@@ -7,6 +7,8 @@ import { checklistVi } from './checklist.vi';
 import { reportVi } from './report.vi';
 import { wallVi } from './wall.vi';
 import { alertsVi } from './alerts.vi';
+import { targetsVi } from './targets.vi';
+import type { TargetRole } from '../../../shared/targets';
 
 export const vi = {
   locale: 'vi-VN',
@@ -83,7 +85,7 @@ export const vi = {
     room: 'Phòng họp',
     address: 'Địa chỉ',
     targets: 'Đường truyền',
-    role: { primary: 'Chính', backup: 'Dự phòng' } satisfies Record<'primary' | 'backup', string>,
+    role: { primary: 'Chính', backup: 'Dự phòng', endpoint: 'Thiết bị' } satisfies Record<TargetRole, string>,
     contacts: 'Liên hệ',
     contactRole: { technician: 'Cán bộ kỹ thuật', leader: 'Lãnh đạo', other: 'Khác' } satisfies Record<
       'technician' | 'leader' | 'other',
@@ -284,6 +286,7 @@ export const vi = {
   report: reportVi,
   wall: wallVi,
   alertChannels: alertsVi,
+  targets: targetsVi,
   maintenance: maintenanceVi,
 };
 

@@ -51,7 +51,7 @@ interface Bin {
 
 export function buildSeries(
   samples: readonly Sample[],
-  host: string,
+  target: string,
   range: ChartRange,
   maxPoints = 720,
 ): ChartPoint[] {
@@ -59,7 +59,7 @@ export function buildSeries(
   const binMs = Math.max(ROLLUP_MS, Math.ceil(span / maxPoints / ROLLUP_MS) * ROLLUP_MS);
   const bins = new Map<number, Bin>();
   for (const s of samples) {
-    if (s.host !== host || s.sent <= 0) continue;
+    if (s.target !== target || s.sent <= 0) continue;
     const t = Date.parse(s.t);
     if (!(t >= range.from && t <= range.to)) continue;
     const idx = Math.floor((t - range.from) / binMs);
@@ -173,7 +173,7 @@ export const SILENCE_MS = 120_000;
  */
 export function silenceBands(
   samples: readonly Sample[],
-  host: string,
+  target: string,
   gaps: readonly { from: string; to: string }[],
   range: ChartRange,
   now: number,
@@ -182,7 +182,7 @@ export function silenceBands(
   const silences: [number, number][] = [];
   let covered = range.from;
   const times = samples
-    .filter((x) => x.host === host && x.sent > 0)
+    .filter((x) => x.target === target && x.sent > 0)
     .map((x) => Date.parse(x.t))
     .filter((t) => t >= range.from - ROLLUP_MS && t <= range.to)
     .sort((a, b) => a - b);

@@ -2,7 +2,8 @@
 // district, or the province where there is no district level any more); every other point joins the
 // group of its own unit. Groups follow the unit tree (pre-order, siblings in inventory order); tiles
 // inside a group follow their codes.
-import type { Level, Point, Unit } from '../../../shared/schemas';
+import type { Level, Unit } from '../../../shared/schemas';
+import type { WirePoint } from '../../../shared/wire';
 
 export interface PointGroup {
   unitId: string;
@@ -23,7 +24,7 @@ export function compareCodes(a: string, b: string): number {
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-export function groupKeyOf(point: Pick<Point, 'level' | 'unit'>, unitsById: ReadonlyMap<string, Unit>): string {
+export function groupKeyOf(point: Pick<WirePoint, 'level' | 'unit'>, unitsById: ReadonlyMap<string, Unit>): string {
   if (point.level !== 'commune') return point.unit;
   return unitsById.get(point.unit)?.parent ?? point.unit;
 }
@@ -65,7 +66,7 @@ export function ancestorsOf(unitId: string, unitsById: ReadonlyMap<string, Unit>
   return path;
 }
 
-export function buildGroups(points: readonly Point[], units: readonly Unit[]): PointGroup[] {
+export function buildGroups(points: readonly WirePoint[], units: readonly Unit[]): PointGroup[] {
   const unitsById = new Map(units.map((u) => [u.id, u]));
   const byKey = new Map<string, string[]>();
   for (const p of points) {

@@ -7,6 +7,34 @@ import { ImportPreview, ImportReport } from '../../../shared/import';
 import { ParsedInvitation } from '../../../shared/invitation';
 import { Meeting, Outage, Phase, Point, Sample, Unit } from '../../../shared/schemas';
 import { toWireInstant } from '../../../shared/time';
+import { PROBE_REASONS, TARGET_KINDS, type TargetStatusRow } from '../../../shared/targets';
+
+const MediaChannelSchema = z.object({
+  media: z.enum(['video', 'audio', 'content']),
+  direction: z.enum(['rx', 'tx']),
+  rateKbps: z.number().nullable(),
+  lossPct: z.number().nullable(),
+  jitterMs: z.number().nullable(),
+});
+
+/** [TG8] GET /api/points/:code/targets. */
+const TargetStatusRowSchema: z.ZodType<TargetStatusRow> = z.object({
+  kind: z.enum(TARGET_KINDS),
+  host: z.string(),
+  role: z.enum(['primary', 'backup', 'endpoint']),
+  id: z.string(),
+  label: z.string(),
+  port: z.number().nullable(),
+  state: z.enum(['up', 'degraded', 'severe', 'down', 'unknown']),
+  rtt: z.number().nullable(),
+  reason: z.enum(PROBE_REASONS).nullable(),
+  code: z.number().nullable(),
+  detail: z.string().nullable(),
+  certExpiresAt: z.string().nullable(),
+  call: z
+    .object({ inCall: z.boolean(), farEnd: z.string().nullable(), channels: z.array(MediaChannelSchema) })
+    .nullable(),
+});
 
 export class ApiError extends Error {
   constructor(
@@ -136,6 +164,8 @@ export const api = {
       signal,
     ),
   health: (signal?: AbortSignal) => getJson('/api/health', Health, signal),
+  targets: (code: string, signal?: AbortSignal) =>
+    getJson(`/api/points/${encodeURIComponent(code)}/targets`, z.array(TargetStatusRowSchema), signal),
   /** Spans when no monitor ran during the meeting's windows: unknown, neither up nor down. */
   gaps: (meetingId: string, signal?: AbortSignal) =>
     getJson(`/api/meetings/${encodeURIComponent(meetingId)}/gaps`, z.array(GapSchema), signal),

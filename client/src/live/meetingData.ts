@@ -1,15 +1,16 @@
 // What the grid and the detail panel need from a snapshot, indexed once per snapshot.
 import type { AlertGrouping } from '../../../shared/alerts';
 import type { MeetingView } from '../../../shared/protocol';
-import type { Point, Unit } from '../../../shared/schemas';
+import type { Unit } from '../../../shared/schemas';
+import type { WirePoint } from '../../../shared/wire';
 import { pointSearchKey } from '../lib/fold';
 import { buildGroups, type PointGroup } from '../lib/grouping';
 
 export interface MeetingData {
   meeting: MeetingView;
   units: Unit[];
-  points: Point[];
-  pointsByCode: ReadonlyMap<string, Point>;
+  points: WirePoint[];
+  pointsByCode: ReadonlyMap<string, WirePoint>;
   unitsById: ReadonlyMap<string, Unit>;
   groups: PointGroup[];
   /** The alerts' grouping settings from the snapshot (the outage feed groups as they do). */
@@ -18,7 +19,7 @@ export interface MeetingData {
   searchKeys: ReadonlyMap<string, string>;
 }
 
-export function indexMeeting(meeting: MeetingView, units: Unit[], points: Point[]): MeetingData {
+export function indexMeeting(meeting: MeetingView, units: Unit[], points: WirePoint[]): MeetingData {
   return {
     meeting,
     units,

@@ -7,7 +7,7 @@ import type { MonitorGap } from '../../../shared/protocol';
 import { toWireInstant } from '../../../shared/time';
 import type { Inventory } from '../../inventory/inventory';
 import { notFound, issueOf } from '../../errors';
-import { presentOutage, presentSample } from '../../presenters';
+import { presentOutage, presentSample, presentTargets } from '../../presenters';
 import type { Participation, StatusSource } from '../../realtime/hub';
 import type { Store } from '../../store/types';
 import type { Clock } from '../../clock';
@@ -42,7 +42,21 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
   r.get('/meetings/:id/status', (req, res) => {
     if (!d.inventory.meeting(req.params.id)) throw notFound('meeting', req.params.id);
     const codes = [...d.participation.pointsOf(req.params.id)].sort();
-    res.json(codes.map((c) => d.status.status(c)).filter((s) => s !== undefined));
+    // [TG8] Each row with its targets' own states (line and endpoint apart).
+    res.json(
+      codes.flatMap((c) => {
+        const s = d.status.status(c);
+        const p = d.inventory.point(c);
+        return s && p ? [{ ...s, targets: presentTargets(p, s, d.status.targetRows?.(c) ?? []) }] : [];
+      }),
+    );
+  });
+
+  r.get('/points/:code/targets', (req, res) => {
+    const p = d.inventory.point(req.params.code);
+    if (!p) throw notFound('point', req.params.code);
+    const s = d.status.status(p.code);
+    res.json(presentTargets(p, s, d.status.targetRows?.(p.code) ?? []));
   });
 
   r.get('/outages', (req, res) => {

@@ -21,6 +21,7 @@ import {
   type TestApp,
 } from '../../helpers/app';
 import { HttpReceiver } from '../../helpers/receivers';
+import { targetHost } from '../../../shared/targets';
 
 const apps: TestApp[] = [];
 const receivers: HttpReceiver[] = [];
@@ -83,7 +84,7 @@ async function setup(
     clock,
   });
   apps.push(t);
-  const host = (code: string) => points.find((p) => p.code === code)!.targets[0]!.host;
+  const host = (code: string) => points.find((p) => p.code === code)!.targets.map(targetHost)[0]!;
   return { t, hook, cut, host, clock };
 }
 
@@ -133,7 +134,7 @@ describe('the alert gate: meeting windows and planned work', () => {
       clock,
     });
     apps.push(t);
-    const host = points.find((p) => p.code === 'C2')!.targets[0]!.host;
+    const host = points.find((p) => p.code === 'C2')!.targets.map(targetHost)[0]!;
     cut.add(host);
     const [opened] = await waitFor('C2 outage routed', () => routedOpenings(t, 'C2'), 20_000);
     cut.delete(host);

@@ -58,8 +58,8 @@ describe('the RTT of a down point', () => {
     expect(c1(early.snap.statuses)?.state).toBe('up');
 
     const t0 = Date.now();
-    for (let i = 0; i < 3; i++) board.observe({ host: HOST, t: t0 + i, rtt: null });
-    board.observe({ host: HOST, t: t0 + 3, rtt: 12.3 }); // one reply: still down (3 are needed)
+    for (let i = 0; i < 3; i++) board.observe({ target: `icmp:${HOST}`, t: t0 + i, rtt: null });
+    board.observe({ target: `icmp:${HOST}`, t: t0 + 3, rtt: 12.3 }); // one reply: still down (3 are needed)
     expect(board.status('C1')).toMatchObject({ state: 'down', rtt: null });
 
     // Delta path: the dashboard that joined before sees C1 go down, with no RTT.

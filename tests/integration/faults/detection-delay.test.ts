@@ -9,6 +9,7 @@ import { createEngine, DEFAULT_LOSS_GRACE_MS, fpingAvailable, fpingTimeout } fro
 import type { ProbeResult } from '../../../server/probe/types';
 import { createDropTable, destroyAllNftTables, nftSkipReason } from '../../helpers/nft';
 import { JumpClock, api, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+import { targetHost } from '../../../shared/targets';
 
 const INTERVAL = 2_000; // the line-test cadence (SC2)
 const TIMEOUT = fpingTimeout(INTERVAL); // 1 000 ms
@@ -29,7 +30,7 @@ describe.skipIf(skip !== null)(`detection delay at the line-test cadence (${skip
       clock.jump(-3_600_000);
       const { units, points } = tinyProvince(58, 3);
       const cut = ['C1', 'C2', 'C3'];
-      const hostOf = new Map(points.map((p) => [p.code, p.targets[0]!.host]));
+      const hostOf = new Map(points.map((p) => [p.code, p.targets.map(targetHost)[0]!]));
       // The real fping engine, with each result's arrival noted on the monitor's clock.
       const results: { r: ProbeResult; at: number }[] = [];
       t = await startTestApp({

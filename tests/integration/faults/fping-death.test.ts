@@ -25,7 +25,7 @@ describe.skipIf(!fpingAvailable())('an fping process dies mid-session', () => {
       'all points up',
       async () => (await rows()).every((r) => r.state === 'up') && (await rows()).length === 6,
     );
-    const engine = app.app.inProcess!.engine;
+    const engine = app.app.inProcess!.router.icmp;
     expect(engine).toBeInstanceOf(FpingEngine);
     const shards = (engine as FpingEngine).shardInfo();
     expect(shards).toHaveLength(1);

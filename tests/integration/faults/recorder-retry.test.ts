@@ -49,7 +49,9 @@ function setup(maxPendingWrites?: number) {
 
 const tr = (point: string, to: PointTransition['to'], at: number): PointTransition => ({
   point,
-  host: `h-${point}`,
+  target: `icmp:h-${point}`,
+  class: 'line',
+  kind: 'icmp',
   from: to === 'down' ? 'up' : 'down',
   to,
   at,

@@ -14,12 +14,13 @@ import type { Outage, PointStatus } from '../../../shared/schemas';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
 import { api, login, meetingNow, tinyProvince, waitFor } from '../../helpers/app';
 import { startServe } from '../../helpers/serve';
+import { targetHost } from '../../../shared/targets';
 
 const skip = nftSkipReason();
 const { units, points } = tinyProvince(49, 6);
 const CUT = ['C2', 'C5'];
 const HEALTHY = points.map((p) => p.code).filter((c) => !CUT.includes(c));
-const hostOf = (code: string) => points.find((p) => p.code === code)!.targets[0]!.host;
+const hostOf = (code: string) => points.find((p) => p.code === code)!.targets.map(targetHost)[0]!;
 const dir = mkdtempSync(join(tmpdir(), 'dc-sigstop-'));
 let child: ChildProcess | null = null;
 let table: NftDropTable | null = null;

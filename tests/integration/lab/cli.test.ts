@@ -11,6 +11,7 @@ import { labDown, labStatus } from '../../../server/lab/cleanup';
 import { runLabCli } from '../../../server/lab/cli';
 import { expectedFromTruth, readTruth } from '../../../server/lab/truth';
 import { alive, expectNoLabObjects, isRoot, tempDir } from './helpers';
+import { targetHost } from '../../../shared/targets';
 
 const FIXTURES = new URL('../../fixtures/lab/', import.meta.url).pathname;
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -103,7 +104,7 @@ describe.skipIf(!isRoot)('lab CLI (root)', () => {
     await expectNoLabObjects('tc');
 
     const inv = InventoryFile.parse(parse(readFileSync(inventory, 'utf8')));
-    expect(inv.points.map((p) => [p.code, p.targets[0]!.host])).toEqual([
+    expect(inv.points.map((p) => [p.code, p.targets.map(targetHost)[0]!])).toEqual([
       ['pd-01', '198.18.145.1'],
       ['pd-02', '198.18.145.2'],
       ['pd-03', '198.18.145.3'],

@@ -20,6 +20,7 @@ import { planLab } from '../../../server/lab/plan';
 import { expandTimeline } from '../../../server/lab/scenario';
 import { login } from '../../helpers/app';
 import { expectNoLabObjects, isRoot, tempDir } from './helpers';
+import { targetHost } from '../../../shared/targets';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const demo = loadInventoryFile(`${ROOT}config/demo.yaml`);
@@ -73,9 +74,9 @@ describe('the demo province as a lab (any user)', () => {
     const onLab = InventoryFile.parse(demoInventoryOnLab(demo, plan));
     for (const p of onLab.points) {
       const primary = p.targets.find((t) => t.role === 'primary')!;
-      expect(primary.host).toBe(plan.hosts.find((h) => h.id === p.code)!.address);
-      expect(primary.host).toMatch(/^198\.18\.2\d\d\.\d+$/);
-      for (const b of p.targets.filter((t) => t.role === 'backup')) expect(b.host).toMatch(/^127\.21\./);
+      expect(targetHost(primary)).toBe(plan.hosts.find((h) => h.id === p.code)!.address);
+      expect(targetHost(primary)).toMatch(/^198\.18\.2\d\d\.\d+$/);
+      for (const b of p.targets.filter((t) => t.role === 'backup')) expect(targetHost(b)).toMatch(/^127\.21\./);
     }
     expect(onLab.meetings).toEqual(demo.meetings);
   });

@@ -11,6 +11,7 @@
 // Session: 6 down records on 4 points; down time 150 + 60 + 300 + 40 + 300 + 120 = 970 s.
 import type { Meeting, Point, Unit } from '../../../shared/schemas';
 import type { RollupRow, Store } from '../../../server/store/types';
+import { targetHost } from '../../../shared/targets';
 
 const at = (hhmmss: string, day = '2026-03-06'): number => Date.parse(`${day}T${hhmmss}+07:00`);
 const LT = at('15:00:00', '2026-03-05');
@@ -81,14 +82,14 @@ const DOWN: Record<string, [Span[], Span[]]> = {
 export const EXPECTED_LIVE = { downCount: 6, pointsWithDown: 4, downSeconds: 970, severeCount: 1 };
 
 function buckets(p: Point, from: number, to: number, perBucket: number, down: readonly Span[]): RollupRow[] {
-  const host = p.targets[0]!.host;
+  const host = p.targets.map(targetHost)[0]!;
   const rows: RollupRow[] = [];
   for (let t = from; t < to; t += 10_000) {
     const lost = down.some(([a, b]) => t < b && t + 10_000 > a);
     const received = lost ? 0 : perBucket;
     rows.push({
       point: p.code,
-      host,
+      target: `icmp:${host}`,
       t,
       sent: perBucket,
       received,

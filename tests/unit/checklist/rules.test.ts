@@ -16,6 +16,8 @@ const status = (state: PointStatus['state'], since: number | null, backup: Point
     jitter: null,
     since: since === null ? null : toWireInstant(since),
     backup,
+    endpoint: null,
+    inCall: null,
   }) satisfies PointStatus;
 
 const results = (r: Record<string, ItemResult>) => (key: string) => r[key] ?? 'pending';

@@ -127,7 +127,7 @@ export function makeRig(opts: { now?: number; dir?: string; settleMs?: number } 
     rollCall,
     events,
     probe(replies, stepMs = 1000) {
-      for (const [host, rtt] of Object.entries(replies)) board.observe({ host, t: clock.now(), rtt });
+      for (const [host, rtt] of Object.entries(replies)) board.observe({ target: `icmp:${host}`, t: clock.now(), rtt });
       clock.advance(stepMs);
     },
     reopen() {

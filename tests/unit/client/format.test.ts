@@ -12,6 +12,8 @@ const st = (state: PointState, rtt: number | null): PointStatus => ({
   jitter: null,
   since: null,
   backup: null,
+  endpoint: null,
+  inCall: null,
 });
 
 describe('display formats', () => {

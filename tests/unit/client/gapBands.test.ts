@@ -42,7 +42,7 @@ describe('time the point was not observed', () => {
   const HOST = '127.0.0.9';
   const sample = (t: number, host = HOST): Sample => ({
     point: 'C1',
-    host,
+    target: host,
     t: toWireInstant(t),
     sent: 10,
     received: 10,

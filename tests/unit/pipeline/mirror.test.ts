@@ -12,7 +12,9 @@ const T = Date.parse('2026-03-06T08:00:00+07:00');
 
 const tr = (point: string, to: PointTransition['to']): PointTransition => ({
   point,
-  host: 'h',
+  target: 'icmp:h',
+  class: 'line',
+  kind: 'icmp',
   from: 'up',
   to,
   at: T,
@@ -36,8 +38,8 @@ describe('MirrorBoard', () => {
   it('applies rows as the board would give them, rounded, with probedAt', () => {
     const m = mirror();
     m.drainChanged();
-    const row: StatusRow = ['C1', 'degraded', 12.5, 3.333333, 21.12345, T, 'up', T + 1000];
-    m.apply([row, ['GONE', 'up', 1, 0, 0, T, null, T]]);
+    const row: StatusRow = ['C1', 'degraded', 12.5, 3.333333, 21.12345, T, 'up', T + 1000, null, null, null];
+    m.apply([row, ['GONE', 'up', 1, 0, 0, T, null, T, null, null, null]]);
     expect(m.status('C1')).toEqual({
       code: 'C1',
       state: 'degraded',
@@ -55,7 +57,7 @@ describe('MirrorBoard', () => {
 
   it('shows every point unknown since an instant when nobody watches, and forgets removed points', () => {
     const m = mirror();
-    m.apply(points.map((p): StatusRow => [p.code, 'up', 1, 0, 0, T, null, T]));
+    m.apply(points.map((p): StatusRow => [p.code, 'up', 1, 0, 0, T, null, T, null, null, null]));
     m.drainChanged();
     m.allUnknown(T + 5_000);
     expect(m.statuses().every((s) => s.state === 'unknown' && s.since === '2026-03-06T08:00:05.000+07:00')).toBe(true);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MeetingSnapshot } from '../../../shared/protocol';
 import { POINT_STATES, type Point, type PointStatus } from '../../../shared/schemas';
 import { toWireInstant } from '../../../shared/time';
-import { decodeSnapshot, encodeHead, encodeSnapshot, encodeStatuses, unpackSnapshot } from '../../../shared/wire';
+import { decodeSnapshot, encodeHead, encodeSnapshot, encodeStatuses, toWirePoint, unpackSnapshot } from '../../../shared/wire';
 import { deflateJson } from '../../../server/realtime/pack';
 import { Published, readFromStatus, roundMs, sameWireStatus, wireStatus } from '../../../server/realtime/wire-status';
 import { syntheticProvince } from '../../../bench/lib/province';
@@ -43,6 +43,7 @@ function strip<T extends object>(o: T): T {
 }
 
 function snapshot(points: Point[], statuses: PointStatus[]): MeetingSnapshot {
+  // The dashboards get each target as WireTarget (id, label, no credentials).
   return {
     meeting: { ...meetingNow('M', 'live'), phase: 'live' },
     seq: 7,
@@ -51,7 +52,7 @@ function snapshot(points: Point[], statuses: PointStatus[]): MeetingSnapshot {
       { id: 'P', name: 'Tỉnh', level: 'province', parent: null },
       { id: 'D', name: 'Huyện', level: 'district', parent: 'P' },
     ],
-    points,
+    points: points.map(toWirePoint),
     statuses,
     outages: [],
     health: { storage: 'ok', since: toWireInstant(1_795_000_000_000), pendingWrites: 0 },
@@ -63,7 +64,17 @@ describe('columnar snapshot', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(pointArb, { selector: (p) => p.code, maxLength: 12 }),
-        fc.array(fc.record({ state, rtt: ms, loss: ms, jitter: ms, backup: fc.option(state, { nil: null }) })),
+        fc.array(
+          fc.record({
+            state,
+            rtt: ms,
+            loss: ms,
+            jitter: ms,
+            backup: fc.option(state, { nil: null }),
+            endpoint: fc.option(state, { nil: null }),
+            inCall: fc.option(fc.boolean(), { nil: null }),
+          }),
+        ),
         fc.option(fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 }), { nil: null }),
         (raw, figures, since) => {
           const points = raw.map((p) => strip(p) as Point);
@@ -91,6 +102,8 @@ describe('columnar snapshot', () => {
       jitter: 0.4,
       since: toWireInstant(1_795_000_000_000),
       backup: null,
+      endpoint: null,
+      inCall: null,
     }));
     const s = { ...snapshot(points, statuses), units };
     const wire = encodeSnapshot(s);
@@ -129,12 +142,14 @@ describe('wire rounding', () => {
       jitter: 0.345,
       since: null,
       backup: null,
+      endpoint: null,
+      inCall: null,
     };
     expect(wireStatus(s)).toEqual({ ...s, rtt: 23, loss: 1.7, jitter: 0.3 });
   });
 
   it('treats statuses that round alike as the same, and any state change as a change', () => {
-    const a: PointStatus = { code: 'A', state: 'up', rtt: 0.021, loss: 0, jitter: 0.004, since: null, backup: null };
+    const a: PointStatus = { code: 'A', state: 'up', rtt: 0.021, loss: 0, jitter: 0.004, since: null, backup: null, endpoint: null, inCall: null };
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, rtt: 0.034, jitter: 0.011 }))).toBe(true);
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, rtt: 0.07 }))).toBe(false);
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, state: 'degraded' }))).toBe(false);
@@ -143,7 +158,7 @@ describe('wire rounding', () => {
 });
 
 describe('published statuses', () => {
-  const base: PointStatus = { code: 'A', state: 'up', rtt: 12.2, loss: 0, jitter: 0.5, since: null, backup: null };
+  const base: PointStatus = { code: 'A', state: 'up', rtt: 12.2, loss: 0, jitter: 0.5, since: null, backup: null, endpoint: null, inCall: null };
 
   it('publishes only visible changes, and snapshots give what was published, not what is pending', () => {
     let current: PointStatus | undefined = base;

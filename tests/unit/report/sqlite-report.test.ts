@@ -62,7 +62,7 @@ describe('SQLite report tables', () => {
         for (const t of [T - 20_000, T - 10_000, T]) {
           rows.push({
             point: `P${p}`,
-            host: `h${p}`,
+            target: `h${p}`,
             t,
             sent: 1,
             received: 1,

@@ -1,8 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type Clock } from '../../../server/clock';
-import type { ProbeTarget } from '../../../server/probe/types';
-import { DEFAULT_CADENCE, Scheduler, planProbes, type Inventory } from '../../../server/schedule/scheduler';
+import { DEFAULT_CADENCE, Scheduler, planProbes, type Inventory, type PlannedTarget } from '../../../server/schedule/scheduler';
 import { Meeting, Point, Unit, type Level } from '../../../shared/schemas';
 
 const logger = pino({ level: 'silent' });
@@ -39,8 +38,9 @@ const A = mtg('A', '2026-03-05T15:00:00+07:00', 60, '2026-03-06T08:00:00+07:00',
 const P1 = pt('P1', 'commune', ['127.0.0.1', '127.0.0.11']);
 const P2 = pt('P2', 'commune', ['127.0.0.2']);
 
-const intervals = (targets: readonly ProbeTarget[]): Record<string, number> =>
-  Object.fromEntries(targets.map((t) => [t.host, t.intervalMs]));
+/** Host → interval of the ICMP targets (the inventories here have only those). */
+const intervals = (targets: readonly PlannedTarget[]): Record<string, number> =>
+  Object.fromEntries(targets.map((t) => [t.id.replace(/^icmp:/, ''), t.intervalMs]));
 
 describe('planProbes', () => {
   const inv = { points: [P1, P2], units, meetings: [A] };
@@ -127,7 +127,7 @@ describe('Scheduler', () => {
     for (const s of running.splice(0)) s.stop();
   });
   const make = (clock: Clock, over: Partial<ConstructorParameters<typeof Scheduler>[0]> = {}) => {
-    const plans: ProbeTarget[][] = [];
+    const plans: PlannedTarget[][] = [];
     const s = new Scheduler({ clock, logger, onPlan: (t) => plans.push(t), ...over });
     running.push(s);
     return { s, plans };
@@ -198,7 +198,7 @@ describe('Scheduler', () => {
   it('[SC5] a failing onPlan is logged and retried at the next re-plan; stop() ends re-planning', () => {
     const clock = new ManualClock(at('2026-03-06T07:30:00+07:00'));
     let fail = true;
-    const delivered: ProbeTarget[][] = [];
+    const delivered: PlannedTarget[][] = [];
     const { s } = make(clock, {
       onPlan: (t) => {
         if (fail) throw new Error('engine busy');

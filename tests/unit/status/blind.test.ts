@@ -10,6 +10,7 @@ import { BlindWatch, type BlindSpan } from '../../../server/status/blind';
 import type { Store } from '../../../server/store/types';
 import { MemoryStore } from '../../helpers/memory-store';
 import { meetingNow, tinyProvince } from '../../helpers/app';
+import { targetHost } from '../../../shared/targets';
 
 const T0 = Date.parse('2026-03-06T08:00:00+07:00');
 
@@ -107,7 +108,7 @@ describe('the monitor over a blind span', () => {
     });
     monitor.start();
     stops.push(() => monitor.stop());
-    const hosts = Object.fromEntries(points.map((p) => [p.code, p.targets[0]!.host]));
+    const hosts = Object.fromEntries(points.map((p) => [p.code, p.targets.map(targetHost)[0]!]));
     /** One probe round at the live cadence: every point replies in 5 ms but those listed as lost. */
     const round = (lost: string[] = [], rtt = 5) => {
       for (const [code, host] of Object.entries(hosts)) {

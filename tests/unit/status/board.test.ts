@@ -29,7 +29,7 @@ function setup(points: Point[]) {
 function feed(board: StatusBoard, host: string, start: number, rtts: (number | null)[]): number {
   let t = start;
   for (const rtt of rtts) {
-    board.observe({ host, t, rtt });
+    board.observe({ target: `icmp:${host}`, t, rtt });
     t += 1000;
   }
   return t;
@@ -89,7 +89,7 @@ describe('status board', () => {
     expect(board.status('P2')!.state).toBe('unknown');
     expect(board.drainChanged().sort()).toEqual(['P2', 'P3']);
     // The old host's results no longer reach anyone.
-    board.observe({ host: '127.0.0.2', t: T0 + 5000, rtt: 10 });
+    board.observe({ target: 'icmp:127.0.0.2', t: T0 + 5000, rtt: 10 });
     expect(board.drainChanged()).toEqual([]);
     // A point removed: gone, and not reported as changed.
     feed(board, '127.0.0.3', T0, [10]);
@@ -102,12 +102,12 @@ describe('status board', () => {
     const { board } = setup([point('P1', '127.0.0.1', '127.0.0.2'), point('P2', '127.0.0.3')]);
     expect(board.drainChanged().sort()).toEqual(['P1', 'P2']);
     expect(board.drainChanged()).toEqual([]);
-    board.observe({ host: '127.0.0.1', t: T0, rtt: 10 });
-    board.observe({ host: '127.0.0.1', t: T0 + 1000, rtt: 11 });
+    board.observe({ target: 'icmp:127.0.0.1', t: T0, rtt: 10 });
+    board.observe({ target: 'icmp:127.0.0.1', t: T0 + 1000, rtt: 11 });
     expect(board.drainChanged()).toEqual(['P1']);
-    board.observe({ host: '127.0.0.2', t: T0, rtt: 10 }); // unknown → up
+    board.observe({ target: 'icmp:127.0.0.2', t: T0, rtt: 10 }); // unknown → up
     expect(board.drainChanged()).toEqual(['P1']);
-    board.observe({ host: '127.0.0.2', t: T0 + 1000, rtt: 10 }); // still up
+    board.observe({ target: 'icmp:127.0.0.2', t: T0 + 1000, rtt: 10 }); // still up
     expect(board.drainChanged()).toEqual([]);
   });
 
@@ -125,7 +125,7 @@ describe('status board', () => {
 
   it('[BD1] read() gives the status without allocating: the same object, NaN where status() has null', () => {
     const { board } = setup([point('P1', '127.0.0.1', '127.0.0.2')]);
-    const out = { state: 'up' as const, rtt: 1, loss: 1, jitter: 1, since: 1, backup: null };
+    const out = { state: 'up' as const, rtt: 1, loss: 1, jitter: 1, since: 1, backup: null, endpoint: null, inCall: null };
     const r = board.read('P1', out);
     expect(r).toBe(out);
     expect(r).toMatchObject({ state: 'unknown', backup: 'unknown' });

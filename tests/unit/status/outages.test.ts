@@ -98,7 +98,7 @@ function setup(store: Store, start = at('2026-03-06T08:40:00+07:00')) {
   /** Results for a point at 1 s steps from `t`; returns the next t. */
   const feed = (code: string, t: number, rtts: (number | null)[]): number => {
     for (const rtt of rtts) {
-      board.observe({ host: HOST[code]!, t, rtt });
+      board.observe({ target: `icmp:${HOST[code]!}`, t, rtt });
       t += 1000;
     }
     return t;

@@ -110,7 +110,7 @@ class Model {
     const from = this.state;
     this.state = to;
     this.since = at;
-    return { host: 'h', from, to, at, detectedAt };
+    return { target: 'h', from, to, at, detectedAt };
   }
 }
 

@@ -142,12 +142,12 @@ export function reportContract(fresh: Fresh): void {
   });
 
   describe('report: rollups', () => {
-    it('purges the buckets before an instant, of every point and host', () => {
+    it('purges the buckets before an instant, of every point and target', () => {
       const { store } = fresh();
       const rows = [];
       for (const point of ['A', 'B', 'C']) {
         for (let i = 0; i < 5; i++) rows.push(rollup({ point, t: T + i * 10_000 }));
-        rows.push(rollup({ point, host: 'backup', t: T }));
+        rows.push(rollup({ point, target: 'icmp:backup', t: T }));
       }
       store.writeRollups(rows);
       expect(store.purgeRollups(T + 20_000)).toBe(3 * 3);
@@ -169,12 +169,12 @@ export function reportContract(fresh: Fresh): void {
         rollup({ t: T + 10_000, sent: 10, received: 7, rttAvg: 150, jitter: 25 }),
         rollup({ t: T + 20_000, sent: 10, received: 0, rttMin: null, rttAvg: null, rttMax: null, jitter: null }),
         rollup({ t: T + 40_000, sent: 5, received: 5, rttAvg: 0.5, jitter: null }), // after a missing bucket
-        rollup({ t: T + 10_000, host: 'backup', rttAvg: 3 }), // another host
+        rollup({ t: T + 10_000, target: 'icmp:backup', rttAvg: 3 }), // another target
         rollup({ t: T + 60_000, rttAvg: 5 }), // at `to`: excluded
       ]);
       const d = store.digestRollups({
         point: 'P1',
-        host: '127.0.0.1',
+        target: 'icmp:127.0.0.1',
         from: T,
         to: T + 60_000,
         rttMs: 100,
@@ -190,7 +190,7 @@ export function reportContract(fresh: Fresh): void {
 
       const contiguous = store.digestRollups({
         point: 'P1',
-        host: '127.0.0.1',
+        target: 'icmp:127.0.0.1',
         from: T,
         to: T + 30_000,
         rttMs: 100,
@@ -199,7 +199,7 @@ export function reportContract(fresh: Fresh): void {
       expect(Array.from(contiguous.buckets)).toEqual([T, T + 10_000, T + 20_000]);
       const none = store.digestRollups({
         point: 'P9',
-        host: '127.0.0.1',
+        target: 'icmp:127.0.0.1',
         from: T,
         to: T + 60_000,
         rttMs: 100,
@@ -215,7 +215,7 @@ export function reportContract(fresh: Fresh): void {
       ]);
       const p2 = store.digestRollups({
         point: 'P2',
-        host: '127.0.0.1',
+        target: 'icmp:127.0.0.1',
         from: T,
         to: T + 60_000,
         rttMs: 100,
@@ -224,7 +224,7 @@ export function reportContract(fresh: Fresh): void {
       expect(Array.from(p2.flagged)).toEqual([T, T + 10_000]);
       expect(Array.from(p2.lossy)).toEqual([]);
       expect(() =>
-        store.digestRollups({ point: 'P2', host: 'h', from: T + 1, to: T + 60_000, rttMs: 1, jitterMs: 1 }),
+        store.digestRollups({ point: 'P2', target: 'h', from: T + 1, to: T + 60_000, rttMs: 1, jitterMs: 1 }),
       ).toThrow(/10 s grid/);
     });
   });

@@ -236,12 +236,12 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     describe('rollups', () => {
       const T = 1_700_000_000_000;
 
-      it('lists one point over [from, to), ordered by time then host', () => {
+      it('lists one point over [from, to), ordered by time then target', () => {
         const { store } = fresh();
         const rows = [
-          rollup({ t: T + 20_000, host: 'b.example' }),
-          rollup({ t: T + 10_000, host: 'b.example' }),
-          rollup({ t: T + 10_000, host: 'a.example' }),
+          rollup({ t: T + 20_000, target: 'icmp:b.example' }),
+          rollup({ t: T + 10_000, target: 'icmp:b.example' }),
+          rollup({ t: T + 10_000, target: 'icmp:a.example' }),
           rollup({ t: T }),
           rollup({ t: T + 10_000, point: 'P2' }),
         ];

@@ -36,6 +36,9 @@ export const outage = (over: Partial<NewOutage> = {}): NewOutage => ({
   point: 'P1',
   meeting: 'M1',
   type: 'down',
+  class: 'line',
+  target: 'icmp:127.0.0.1',
+  kind: 'icmp',
   phase: 'live',
   startedAt: 1_000_000,
   detectedAt: 1_003_000,
@@ -44,7 +47,7 @@ export const outage = (over: Partial<NewOutage> = {}): NewOutage => ({
 
 export const rollup = (over: Partial<RollupRow> = {}): RollupRow => ({
   point: 'P1',
-  host: '127.0.0.1',
+  target: 'icmp:127.0.0.1',
   t: 1_700_000_000_000,
   sent: 10,
   received: 10,

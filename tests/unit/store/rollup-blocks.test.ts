@@ -26,7 +26,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let seq = 0;
 const fileFor = (name: string): string => join(dir, `${name}-${++seq}.sqlite`);
 
-const OLD_COLUMNS = `point, host, t, sent, received, rtt_min AS rttMin, rtt_avg AS rttAvg, rtt_max AS rttMax, jitter`;
+const OLD_COLUMNS = `point, host AS target, t, sent, received, rtt_min AS rttMin, rtt_avg AS rttAvg, rtt_max AS rttMax, jitter`;
 
 // The digest of migrations 1–8, computed by SQL over the one-row-per-bucket table (the reference).
 const OLD_DIGEST = `SELECT total(sent) AS sent,
@@ -34,7 +34,7 @@ const OLD_DIGEST = `SELECT total(sent) AS sent,
     group_concat((t - CAST(:from AS INTEGER)) || ':' || sent || ':' || received || ':'
         || coalesce(jitter >= :jitterMs, 0), ',')
       FILTER (WHERE sent > received OR sent = 0 OR jitter >= :jitterMs) AS odd
-  FROM rollups WHERE point = :point AND host = :host AND t >= :from AND t < :to`;
+  FROM rollups WHERE point = :point AND host = :target AND t >= :from AND t < :to`;
 
 const ints = (s: string | null): number[] => (s ? s.split(/[,:]/).map(Number) : []);
 
@@ -60,7 +60,7 @@ function randomRows(random: () => number, n: number): RollupRow[] {
     const received = Math.floor(random() * (sent + 1));
     return {
       point: pick(['P1', 'P2', 'P3']),
-      host: pick(['10.0.0.1', '10.0.0.19']),
+      target: pick(['10.0.0.1', '10.0.0.19']),
       t: T + Math.floor(random() * 40) * 10_000,
       sent,
       received,
@@ -153,8 +153,8 @@ describe('[RS2] the retention purge', () => {
     const store = openSqliteStore(file, { checkpoint: 'inline' });
     try {
       // Two targets, 15 buckets each from LT (a minute start): minutes of 6, 6 and 3 buckets.
-      const rows = ['h1', 'h2'].flatMap((host) =>
-        Array.from({ length: 15 }, (_, i) => rollup({ host, t: LT + i * 10_000 })),
+      const rows = ['h1', 'h2'].flatMap((target) =>
+        Array.from({ length: 15 }, (_, i) => rollup({ target, t: LT + i * 10_000 })),
       );
       store.writeRollups(rows);
       expect(store.purgeRollups(LT)).toBe(0);
@@ -190,7 +190,7 @@ describe('[RS3] the report digest', () => {
       }
       let flagged = 0;
       for (const point of ['P1', 'P2', 'P3']) {
-        for (const host of ['10.0.0.1', '10.0.0.19']) {
+        for (const target of ['10.0.0.1', '10.0.0.19']) {
           for (const [from, to] of [
             [T, T + 400_000],
             [T + 30_000, T + 250_000],
@@ -201,7 +201,7 @@ describe('[RS3] the report digest', () => {
               [99.995, 19.999999],
               [250, 50],
             ] as const) {
-              const q = { point, host, from, to, rttMs, jitterMs };
+              const q = { point, target, from, to, rttMs, jitterMs };
               const want = oldDigest(old, q);
               flagged += want.flagged.length;
               expect(store.digestRollups(q)).toEqual(want);
@@ -257,7 +257,7 @@ describe('[RS4] migration 9', () => {
     const extra = randomRows(seededRandom(9), 12_000).map((r, i) => ({
       ...r,
       point: `P${1 + (i % 3)}`,
-      host: i % 2 === 0 ? '10.0.0.1' : '10.0.0.19',
+      target: i % 2 === 0 ? 'icmp:10.0.0.1' : 'icmp:10.0.0.19',
       t: T + Math.floor(i / 6) * 10_000,
     }));
     written.push(extra, extra.slice(0, 500));
@@ -269,11 +269,14 @@ describe('[RS4] migration 9', () => {
     raw.exec(`DROP VIEW rollups; DROP TABLE rollup_blocks; ${v1Rollups}`);
     const upsert = raw.prepare(LEGACY_UPSERT);
     raw.transaction(() => {
-      for (const rows of written) for (const r of rows) upsert.run(r);
+      // Version 8 keyed by host: migration 12 makes the ids (icmp:HOST) again.
+      for (const rows of written) for (const r of rows) upsert.run({ ...r, target: r.target.replace(/^icmp:/, '') });
     })();
     raw.pragma('user_version = 8');
     const oldRows = (point: string) =>
-      raw.prepare(`SELECT ${OLD_COLUMNS} FROM rollups WHERE point = ? ORDER BY t, host`).all(point) as RollupRow[];
+      raw
+        .prepare(`SELECT ${OLD_COLUMNS.replace('host AS target', "'icmp:' || host AS target")} FROM rollups WHERE point = ? ORDER BY t, host`)
+        .all(point) as RollupRow[];
     const before = new Map(['A', 'B', 'C', 'P1', 'P2', 'P3'].map((p) => [p, oldRows(p)]));
     const count = raw.prepare('SELECT count(*) FROM rollups').pluck().get() as number;
     expect(count).toBeGreaterThan(10_000);

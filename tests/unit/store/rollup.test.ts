@@ -58,28 +58,28 @@ describe('RollupBuffer', () => {
 
   it('aggregates a bucket: counts, min/avg/max and jitter over successive replies', () => {
     const { buffer, rows } = setup();
-    buffer.add('P1', 'h', { host: 'h', t: B, rtt: 10 });
-    buffer.add('P1', 'h', { host: 'h', t: B + 2_000, rtt: 30 });
-    buffer.add('P1', 'h', { host: 'h', t: B + 4_000, rtt: null });
-    buffer.add('P1', 'h', { host: 'h', t: B + 9_999, rtt: 35 });
-    buffer.add('P1', 'h', { host: 'h', t: B + 10_000, rtt: 5 });
-    buffer.add('P1', 'h2', { host: 'h2', t: B + 1_000, rtt: 7 });
-    buffer.add('P1', 'h3', { host: 'h3', t: B + 1_000, rtt: null });
+    buffer.add('P1', 'h', { t: B, rtt: 10 });
+    buffer.add('P1', 'h', { t: B + 2_000, rtt: 30 });
+    buffer.add('P1', 'h', { t: B + 4_000, rtt: null });
+    buffer.add('P1', 'h', { t: B + 9_999, rtt: 35 });
+    buffer.add('P1', 'h', { t: B + 10_000, rtt: 5 });
+    buffer.add('P1', 'h2', { t: B + 1_000, rtt: 7 });
+    buffer.add('P1', 'h3', { t: B + 1_000, rtt: null });
     expect(buffer.flush(B + 22_001, { all: true })).toEqual({ written: 4, pending: 0, dropped: 0 });
     expect(rows()).toEqual([
       // |30 - 10| and |35 - 30|: the lost probe does not break the succession of replies
-      { point: 'P1', host: 'h', t: B, sent: 4, received: 3, rttMin: 10, rttAvg: 25, rttMax: 35, jitter: 12.5 },
-      { point: 'P1', host: 'h2', t: B, sent: 1, received: 1, rttMin: 7, rttAvg: 7, rttMax: 7, jitter: null },
-      { point: 'P1', host: 'h3', t: B, sent: 1, received: 0, rttMin: null, rttAvg: null, rttMax: null, jitter: null },
-      { point: 'P1', host: 'h', t: B + 10_000, sent: 1, received: 1, rttMin: 5, rttAvg: 5, rttMax: 5, jitter: null },
+      { point: 'P1', target: 'h', t: B, sent: 4, received: 3, rttMin: 10, rttAvg: 25, rttMax: 35, jitter: 12.5 },
+      { point: 'P1', target: 'h2', t: B, sent: 1, received: 1, rttMin: 7, rttAvg: 7, rttMax: 7, jitter: null },
+      { point: 'P1', target: 'h3', t: B, sent: 1, received: 0, rttMin: null, rttAvg: null, rttMax: null, jitter: null },
+      { point: 'P1', target: 'h', t: B + 10_000, sent: 1, received: 1, rttMin: 5, rttAvg: 5, rttMax: 5, jitter: null },
     ]);
     expect(buffer.size).toEqual({ pending: 0, open: 0 });
   });
 
   it('writes a bucket only once its end plus the grace has passed', () => {
     const { buffer, rows } = setup({ graceMs: 2_000 });
-    buffer.add('P1', 'h', { host: 'h', t: B + 9_999, rtt: 1 });
-    buffer.add('P1', 'h', { host: 'h', t: B + 10_000, rtt: 2 });
+    buffer.add('P1', 'h', { t: B + 9_999, rtt: 1 });
+    buffer.add('P1', 'h', { t: B + 10_000, rtt: 2 });
     expect(buffer.flush(B + 12_000)).toEqual({ written: 0, pending: 0, dropped: 0 });
     expect(rows()).toEqual([]);
     expect(buffer.flush(B + 12_001)).toEqual({ written: 1, pending: 0, dropped: 0 });
@@ -97,7 +97,7 @@ describe('RollupBuffer', () => {
       },
     };
     const buffer = new RollupBuffer({ store: counting, clock, logger });
-    for (let i = 0; i < 50; i++) buffer.add(`P${i % 5}`, `h${i % 3}`, { host: `h${i % 3}`, t: B + i * 1_000, rtt: i });
+    for (let i = 0; i < 50; i++) buffer.add(`P${i % 5}`, `h${i % 3}`, { t: B + i * 1_000, rtt: i });
     buffer.flush(B + 100_000);
     buffer.flush(B + 200_000);
     expect(calls).toEqual([50]);
@@ -105,23 +105,23 @@ describe('RollupBuffer', () => {
 
   it('merges a late result into the bucket already written', () => {
     const { buffer, rows } = setup();
-    buffer.add('P1', 'h', { host: 'h', t: B, rtt: 10 });
-    buffer.add('P1', 'h', { host: 'h', t: B + 1_000, rtt: 30 });
+    buffer.add('P1', 'h', { t: B, rtt: 10 });
+    buffer.add('P1', 'h', { t: B + 1_000, rtt: 30 });
     buffer.flush(B + 20_000);
-    buffer.add('P1', 'h', { host: 'h', t: B + 5_000, rtt: 40 });
-    buffer.add('P1', 'h', { host: 'h', t: B + 6_000, rtt: null });
+    buffer.add('P1', 'h', { t: B + 5_000, rtt: 40 });
+    buffer.add('P1', 'h', { t: B + 6_000, rtt: null });
     expect(buffer.flush(B + 21_000).written).toBe(1);
     expect(rows()).toEqual([
-      { point: 'P1', host: 'h', t: B, sent: 4, received: 3, rttMin: 10, rttAvg: 80 / 3, rttMax: 40, jitter: 20 },
+      { point: 'P1', target: 'h', t: B, sent: 4, received: 3, rttMin: 10, rttAvg: 80 / 3, rttMax: 40, jitter: 20 },
     ]);
   });
 
   it('keeps rows after a failed write and writes them with the next flush', () => {
     const { buffer, rows, lock } = setup({ busyTimeoutMs: 20 });
-    buffer.add('P1', 'h', { host: 'h', t: B, rtt: 1 });
+    buffer.add('P1', 'h', { t: B, rtt: 1 });
     const unlock = lock();
     expect(buffer.flush(B + 20_000)).toEqual({ written: 0, pending: 1, dropped: 0 });
-    buffer.add('P1', 'h', { host: 'h', t: B + 10_000, rtt: 2 });
+    buffer.add('P1', 'h', { t: B + 10_000, rtt: 2 });
     expect(buffer.flush(B + 30_000)).toEqual({ written: 0, pending: 2, dropped: 0 });
     unlock();
     expect(rows()).toEqual([]);
@@ -135,7 +135,7 @@ describe('RollupBuffer', () => {
   it('the timer writes in slices, letting the event loop turn between them, in order, telling once', async () => {
     const { store, buffer } = setup();
     const n = SLICE_ROWS * 2 + 500;
-    for (let i = 0; i < n; i++) buffer.add(`P${i}`, 'h', { host: 'h', t: B, rtt: i });
+    for (let i = 0; i < n; i++) buffer.add(`P${i}`, 'h', { t: B, rtt: i });
     const calls: number[] = [];
     const write = store.writeRollups.bind(store);
     store.writeRollups = (rows) => {
@@ -162,7 +162,7 @@ describe('RollupBuffer', () => {
   it('a failed slice stops the pass; the rest stays pending, in order, for the next flush', async () => {
     const { store, buffer } = setup();
     const n = SLICE_ROWS * 3;
-    for (let i = 0; i < n; i++) buffer.add(`P${i}`, 'h', { host: 'h', t: B, rtt: i });
+    for (let i = 0; i < n; i++) buffer.add(`P${i}`, 'h', { t: B, rtt: i });
     const write = store.writeRollups.bind(store);
     let call = 0;
     store.writeRollups = (rows) => {
@@ -181,7 +181,7 @@ describe('RollupBuffer', () => {
 
   it('drops the oldest rows beyond the cap while the store fails', () => {
     const { buffer, rows, lock } = setup({ busyTimeoutMs: 20, maxPending: 2 });
-    for (let i = 0; i < 4; i++) buffer.add('P1', 'h', { host: 'h', t: B + i * 10_000, rtt: i });
+    for (let i = 0; i < 4; i++) buffer.add('P1', 'h', { t: B + i * 10_000, rtt: i });
     const unlock = lock();
     expect(buffer.flush(B + 100_000)).toEqual({ written: 0, pending: 2, dropped: 2 });
     unlock();
@@ -191,7 +191,7 @@ describe('RollupBuffer', () => {
 
   it('does not throw when the store is closed; rows wait for retry', () => {
     const { store, buffer } = setup();
-    buffer.add('P1', 'h', { host: 'h', t: B, rtt: 1 });
+    buffer.add('P1', 'h', { t: B, rtt: 1 });
     store.close();
     expect(buffer.flush(B + 20_000)).toEqual({ written: 0, pending: 1, dropped: 0 });
     expect(buffer.stop()).toEqual({ written: 0, pending: 1, dropped: 0 });
@@ -199,7 +199,7 @@ describe('RollupBuffer', () => {
 
   it('flushes on a real timer, and everything (open buckets too) on stop', async () => {
     const { buffer, rows, clock } = setup();
-    buffer.add('P1', 'h', { host: 'h', t: B, rtt: 1 });
+    buffer.add('P1', 'h', { t: B, rtt: 1 });
     buffer.start(20);
     cleanups.push(() => buffer.stop());
     clock.set(B + 12_001);
@@ -207,12 +207,12 @@ describe('RollupBuffer', () => {
     while (rows().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(rows().map((r) => r.t)).toEqual([B]);
 
-    buffer.add('P1', 'h', { host: 'h', t: B + 12_000, rtt: 2 });
+    buffer.add('P1', 'h', { t: B + 12_000, rtt: 2 });
     expect(buffer.stop()).toEqual({ written: 1, pending: 0, dropped: 0 });
     expect(rows().map((r) => r.t)).toEqual([B, B + 10_000]);
 
     // Stopped: no timer flushes any more.
-    buffer.add('P1', 'h', { host: 'h', t: B + 20_000, rtt: 3 });
+    buffer.add('P1', 'h', { t: B + 20_000, rtt: 3 });
     clock.set(B + 60_000);
     await new Promise((r) => setTimeout(r, 100));
     expect(rows()).toHaveLength(2);
@@ -237,9 +237,9 @@ describe('RollupBuffer', () => {
         let t = B;
         results.forEach((r, i) => {
           t += r.gap;
-          a.add(one, 'h', { host: 'h', t, rtt: r.rtt });
+          a.add(one, 'h', { t, rtt: r.rtt });
           if (i === at) b.flush(t, { all: true });
-          b.add(split, 'h', { host: 'h', t, rtt: r.rtt });
+          b.add(split, 'h', { t, rtt: r.rtt });
         });
         a.stop();
         b.stop();

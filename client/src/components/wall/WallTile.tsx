@@ -1,7 +1,8 @@
 // One point on the wall, absolutely placed by the layout. A compact tile shows the point's short name;
 // a problem tile also its district, its state and how long it has been so (state is never colour alone).
 import { memo } from 'react';
-import type { Point, PointState } from '../../../../shared/schemas';
+import type { PointState } from '../../../../shared/schemas';
+import type { WirePoint } from '../../../../shared/wire';
 import { formatDurationWords } from '../../../../shared/time';
 import { useSession } from '../../hooks/useSession';
 import { useStatus } from '../../hooks/useStatus';
@@ -20,7 +21,7 @@ export const WallTile = memo(function WallTile({
   state,
 }: {
   box: PlacedTile;
-  point: Point;
+  point: WirePoint;
   unit: string | null;
   state: PointState;
 }) {
