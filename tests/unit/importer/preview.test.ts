@@ -267,7 +267,11 @@ describe('row errors', () => {
     );
     expect(swap.counts).toEqual({ new: 0, updated: 2, unchanged: 0, invalid: 0 });
     applyImport(t.inventory, swap, false);
-    expect(t.reload().points.find((p) => p.code === 'HT-CL')?.targets[0]?.host).toBe('127.30.1.10');
+    expect(t.reload().points.find((p) => p.code === 'HT-CL')?.targets[0]).toEqual({
+      kind: 'icmp',
+      host: '127.30.1.10',
+      role: 'primary',
+    });
   });
 
   it('a row left out keeps its host, so a row that wanted that host is left out too', async () => {
