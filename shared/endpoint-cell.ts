@@ -23,7 +23,7 @@ export function shownEntry(value: string): string {
   return visible.length > 60 ? `${visible.slice(0, 57)}…` : visible;
 }
 
-// A comma inside a web address stays part of it unless a space or one of these forms follows it.
+// A comma inside a web address stays part of it unless a space, the line's end or one of these forms follows it.
 const CELL_SCHEME = /^(?:sips?|sip\+(?:udp|tcp|tls)|tcp|https?):/i;
 const HTTP_START = /^https?:\/\//i;
 
@@ -33,8 +33,11 @@ export function cellEntries(text: string): string[] {
   for (const line of text.split(/\r\n|\r|\n/)) {
     let current: string | null = null;
     let inUrl = false;
-    for (const frag of line.split(',')) {
-      if (current !== null && inUrl && frag !== '' && !/^\s/.test(frag) && !CELL_SCHEME.test(frag)) {
+    const frags = line.split(',');
+    for (let i = 0; i < frags.length; i++) {
+      const frag = frags[i] ?? '';
+      const atEnd = frag === '' && i === frags.length - 1;
+      if (current !== null && inUrl && !atEnd && !/^\s/.test(frag) && !CELL_SCHEME.test(frag)) {
         current += `,${frag}`;
         continue;
       }
