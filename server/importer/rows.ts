@@ -1,5 +1,5 @@
 // One spreadsheet row → the point it describes, or the reasons it cannot be one. Row-local rules only;
-// what depends on other rows or on the inventory's other points (duplicate codes and hosts) is
+// what depends on other rows or on the inventory's other points (duplicate codes and targets) is
 // checked in preview.ts.
 import type { ImportColumn, RowIssue } from '../../shared/import';
 import { Code, Point, type Level, type Target, type Unit } from '../../shared/schemas';
