@@ -16,6 +16,7 @@ export const IMPORT_COLUMNS = [
   'address',
   'host',
   'backupHost',
+  'endpoint',
   'technician',
   'phone',
 ] as const;
@@ -33,7 +34,7 @@ export type RowStatus = z.infer<typeof RowStatus>;
 /** One thing wrong with a row: the file's row number (1-based, as a spreadsheet shows it), the column, why. */
 export const RowIssue = z.strictObject({
   row: z.number().int().min(1),
-  /** Null when the problem is the row as a whole (e.g. a host taken by another row's point). */
+  /** Null when the problem is the row as a whole, or a kept target the file has no column for. */
   column: ImportColumn.nullable(),
   /** Stable machine-readable reason, e.g. `host.invalid`, `code.duplicate`, `unit.ambiguous`. */
   code: z.string(),
@@ -112,6 +113,7 @@ export const COLUMN_LABELS: Record<ImportColumn, string> = {
   address: 'Địa chỉ',
   host: 'Địa chỉ IP',
   backupHost: 'IP dự phòng',
+  endpoint: 'Thiết bị đầu cuối',
   technician: 'Cán bộ kỹ thuật',
   phone: 'Số điện thoại',
 };
@@ -128,6 +130,7 @@ export const COLUMN_LABELS_EN: Record<ImportColumn, string> = {
   address: 'Address',
   host: 'IP address',
   backupHost: 'Backup IP',
+  endpoint: 'Endpoint',
   technician: 'Technician',
   phone: 'Phone',
 };

@@ -1,7 +1,9 @@
 // The inventory's points as a sheet that the importer reads back unchanged: the importer's own
 // columns with its Vietnamese headers, the unit by id (exact) and by name (for people), several
-// backups, technicians and phones one per line in their cells. Leaders and other contacts are not
-// in a point list; the importer keeps them as they are.
+// backups, endpoints (shared/endpoint-cell.ts), technicians and phones one per line in their cells.
+// Leaders and other contacts, and codec API targets (they carry credentials' references), are not in
+// a point list; the importer keeps them as they are.
+import { formatEndpointCell, formatLineEntry } from '../../shared/endpoint-cell';
 import type { ImportColumn } from '../../shared/import';
 import type { Point, Unit } from '../../shared/schemas';
 import { COLUMN_LABELS } from '../importer/headers';
@@ -19,6 +21,7 @@ export const EXPORT_COLUMNS: readonly ImportColumn[] = [
   'address',
   'host',
   'backupHost',
+  'endpoint',
   'technician',
   'phone',
 ];
@@ -50,6 +53,7 @@ export function unitOrder(units: readonly Unit[]): Map<string, number> {
 
 function cells(p: Point, unit: Unit | undefined): Record<ImportColumn, string> {
   const technicians = p.contacts.filter((c) => c.role === 'technician');
+  const primary = p.targets.find((t) => t.role === 'primary');
   return {
     code: p.code,
     name: p.name,
@@ -59,11 +63,12 @@ function cells(p: Point, unit: Unit | undefined): Record<ImportColumn, string> {
     parentUnit: '',
     room: p.room ?? '',
     address: p.address ?? '',
-    host: p.targets.find((t) => t.role === 'primary')?.host ?? '',
+    host: primary ? formatLineEntry(primary) : '',
     backupHost: p.targets
       .filter((t) => t.role === 'backup')
-      .map((t) => t.host)
+      .map(formatLineEntry)
       .join('\n'),
+    endpoint: formatEndpointCell(p.targets),
     technician: technicians.map((c) => c.name).join('\n'),
     // Kept in step with the names line by line; a name without a phone has an empty line.
     phone: technicians.some((c) => c.phone) ? technicians.map((c) => c.phone ?? '').join('\n') : '',

@@ -62,6 +62,20 @@ const SYNONYMS: Record<ImportColumn, readonly string[]> = {
     'backup ip',
     'backup',
   ],
+  endpoint: [
+    'thiết bị đầu cuối',
+    'đầu cuối',
+    'thiết bị đầu cuối (codec)',
+    'codec',
+    'endpoint',
+    'endpoints',
+    'room endpoint',
+    'sip',
+    'địa chỉ sip',
+    'sip/h.323',
+    'h.323',
+    'sip uri',
+  ],
   technician: [
     'cán bộ kỹ thuật',
     'cán bộ kĩ thuật',
@@ -89,6 +103,7 @@ for (const [column, synonyms] of Object.entries(SYNONYMS) as [ImportColumn, read
 const CONTAINS: readonly [RegExp, ImportColumn][] = [
   [/\b(dien thoai|sdt|phone)\b/, 'phone'],
   [/\b(du phong|backup)\b/, 'backupHost'],
+  [/\b(dau cuoi|codec|endpoints?|sip|h 323|h323)\b/, 'endpoint'],
   [/\bma don vi\b/, 'unitId'],
   [/\bma diem cau\b/, 'code'],
   [/\b(ip|host)\b/, 'host'],

@@ -2,7 +2,8 @@
 // (new, updated, unchanged, invalid). Nothing is written here; apply.ts saves a preview's valid rows.
 import type { ImportColumn, ImportCounts, ImportPreview, PreviewRow, RowIssue } from '../../shared/import';
 import { words, type Words } from '../../shared/words';
-import type { Point, Unit } from '../../shared/schemas';
+import type { Point, Target, Unit } from '../../shared/schemas';
+import { isCodecKind, targetId, targetLabel } from '../../shared/targets';
 import { inventoryIssues } from '../inventory/validate';
 import { ExistingNames } from './codes';
 import { ImportFileError } from './errors';
@@ -46,7 +47,7 @@ export function previewTable(table: Table, inv: InventoryView): ImportPreview {
     );
   }
   markDuplicateCodes(built);
-  markHostConflicts(built, inv.points);
+  markTargetConflicts(built, inv.points, present);
   markInventoryIssues(built, inv);
 
   const rows: PreviewRow[] = built.map((b) => {
@@ -133,43 +134,56 @@ function markDuplicateCodes(built: BuiltRow[]): void {
   }
 }
 
+/** A target of a row with the column that holds it (null: kept from the point, the file has no column for it). */
+interface Held {
+  b: BuiltRow;
+  target: Target;
+  column: ImportColumn | null;
+}
+
+function columnHolding(t: Target, present: ReadonlySet<ImportColumn>): ImportColumn | null {
+  const column: ImportColumn = t.role === 'primary' ? 'host' : t.role === 'backup' ? 'backupHost' : 'endpoint';
+  return isCodecKind(t.kind) || !present.has(column) ? null : column;
+}
+
+/** ICMP lines keep the words of the host-only days; other targets are named by their label. */
+function conflictWords(t: Target): { code: 'host' | 'target'; vi: string; en: string } {
+  if (t.kind === 'icmp') return { code: 'host', vi: `Địa chỉ ${t.host}`, en: `Address ${t.host}` };
+  const label = targetLabel(t);
+  return { code: 'target', vi: label, en: label };
+}
+
 /**
- * Hosts: a host twice in the file marks every row holding it; a host of a point the import does not
- * replace marks the row. Rows found invalid here keep their existing point (and its hosts) in place,
- * which may take a host another row wanted: repeat until nothing changes.
+ * Targets by identity (shared/targets.ts): one twice in the file marks every row holding it; one of a
+ * point the import does not replace marks the row. The same address as an ICMP line and a SIP endpoint
+ * is two targets, not a conflict. Rows found invalid here keep their existing point (and its targets)
+ * in place, which may take a target another row wanted: repeat until nothing changes.
  */
-function markHostConflicts(built: BuiltRow[], points: readonly Point[]): void {
-  const inFile = new Map<string, { b: BuiltRow; host: string; primary: boolean }[]>();
+function markTargetConflicts(built: BuiltRow[], points: readonly Point[], present: ReadonlySet<ImportColumn>): void {
+  const inFile = new Map<string, Held[]>();
   for (const b of built) {
-    for (const t of b.point?.targets ?? []) {
-      const key = t.host.toLowerCase();
-      const list = inFile.get(key) ?? [];
-      list.push({ b, host: t.host, primary: t.role === 'primary' });
-      inFile.set(key, list);
-    }
+    for (const t of b.point?.targets ?? [])
+      push(inFile, targetId(t), { b, target: t, column: columnHolding(t, present) });
   }
   for (const list of inFile.values()) {
     if (list.length < 2) continue;
     // Each row's own entries, grouped once: filtering the list per row was k² for k rows.
-    const byRow = new Map<BuiltRow, { host: string; primary: boolean }[]>();
-    for (const e of list) {
-      const mine = byRow.get(e.b) ?? [];
-      mine.push(e);
-      byRow.set(e.b, mine);
-    }
+    const byRow = new Map<BuiltRow, Held[]>();
+    for (const e of list) push(byRow, e.b, e);
     const rows = [...byRow.keys()];
     spend(list.length + rows.length * LISTED_ROWS);
     for (const [b, mine] of byRow) {
       const others = rows.length > 1 ? otherRows(rows, b) : null;
-      const host = mine[0]?.host ?? '';
-      const column = mine.some((e) => e.primary) ? 'host' : 'backupHost';
+      const first = mine.find((e) => e.column === 'host') ?? mine[0];
+      if (!first) continue;
+      const c = conflictWords(first.target);
       const w = others
-        ? words(`Địa chỉ ${host} trùng với dòng ${others.vi}.`, `Address ${host} is also on row ${others.en}.`)
-        : words(`Địa chỉ ${host} ghi hai lần trong cùng dòng.`, `Address ${host} is listed twice on the row.`);
-      issue(b, column, 'host.duplicate', w);
+        ? words(`${c.vi} trùng với dòng ${others.vi}.`, `${c.en} is also on row ${others.en}.`)
+        : words(`${c.vi} ghi hai lần trong cùng dòng.`, `${c.en} is listed twice on the row.`);
+      issue(b, first.column, `${c.code}.duplicate`, w);
     }
   }
-  markHostsTaken(built, points);
+  markTargetsTaken(built, points, present);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -179,24 +193,24 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 /**
- * A host of an existing point the file does not replace marks the row that wants it. A row so marked
- * keeps its existing point, whose hosts may be wanted by other rows: rounds until nothing changes,
- * each checking only the rows that want a host kept in the round before (a full pass per round was
- * quadratic in a long cascade), against the owners as they stand at the round's start.
+ * A target of an existing point the file does not replace marks the row that wants it. A row so
+ * marked keeps its existing point, whose targets may be wanted by other rows: rounds until nothing
+ * changes, each checking only the rows that want a target kept in the round before (a full pass per
+ * round was quadratic in a long cascade), against the owners as they stand at the round's start.
  */
-function markHostsTaken(built: BuiltRow[], points: readonly Point[]): void {
+function markTargetsTaken(built: BuiltRow[], points: readonly Point[], present: ReadonlySet<ImportColumn>): void {
   const validByCode = new Map<string, number>();
   const wanted = new Map<string, BuiltRow[]>();
   for (const b of built) {
     if (!valid(b)) continue;
     if (b.code !== null) validByCode.set(b.code, (validByCode.get(b.code) ?? 0) + 1);
-    for (const t of b.point?.targets ?? []) push(wanted, t.host.toLowerCase(), b);
+    for (const t of b.point?.targets ?? []) push(wanted, targetId(t), b);
   }
   const existing = new Map(points.map((p) => [p.code, p]));
   const owners = new Map<string, Point>();
   for (const p of points) {
     if (validByCode.has(p.code)) continue;
-    for (const t of p.targets) owners.set(t.host.toLowerCase(), p);
+    for (const t of p.targets) owners.set(targetId(t), p);
   }
   let toCheck = built.filter(valid);
   while (toCheck.length > 0) {
@@ -206,14 +220,14 @@ function markHostsTaken(built: BuiltRow[], points: readonly Point[]): void {
       if (!valid(b)) continue;
       let taken = false;
       for (const t of b.point?.targets ?? []) {
-        const owner = owners.get(t.host.toLowerCase());
+        const owner = owners.get(targetId(t));
         if (owner && owner.code !== b.code) {
-          const column = t.role === 'primary' ? 'host' : 'backupHost';
+          const c = conflictWords(t);
           const w = words(
-            `Địa chỉ ${t.host} đã thuộc điểm cầu ${owner.code} (${owner.name}).`,
-            `Address ${t.host} already belongs to point ${owner.code} (${owner.name}).`,
+            `${c.vi} đã thuộc điểm cầu ${owner.code} (${owner.name}).`,
+            `${c.en} already belongs to point ${owner.code} (${owner.name}).`,
           );
-          issue(b, column, 'host.taken', w);
+          issue(b, columnHolding(t, present), `${c.code}.taken`, w);
           taken = true;
         }
       }
@@ -228,7 +242,7 @@ function markHostsTaken(built: BuiltRow[], points: readonly Point[]): void {
       if (left > 0 || !kept) continue;
       validByCode.delete(b.code);
       for (const t of kept.targets) {
-        const key = t.host.toLowerCase();
+        const key = targetId(t);
         owners.set(key, kept);
         for (const w of wanted.get(key) ?? []) if (valid(w)) next.add(w);
       }

@@ -1,9 +1,10 @@
 // One spreadsheet row → the point it describes, or the reasons it cannot be one. Row-local rules only;
-// what depends on other rows or on the inventory's other points (duplicate codes and hosts) is
+// what depends on other rows or on the inventory's other points (duplicate codes and targets) is
 // checked in preview.ts.
 import type { ImportColumn, RowIssue } from '../../shared/import';
 import { Code, Point, type Level, type Target, type Unit } from '../../shared/schemas';
-import { hostProblemWords } from '../../shared/host';
+import { parseEndpointCell, parseLineEntry } from '../../shared/endpoint-cell';
+import { isCodecKind } from '../../shared/targets';
 import { words, type Words } from '../../shared/words';
 import { issueWords } from '../issue-words';
 import { cleanText, type TextResult } from '../../shared/text';
@@ -11,6 +12,7 @@ import { derivedCode, type ExistingNames } from './codes';
 import { cellLines, mergeContacts, readContacts } from './contacts';
 import { COLUMN_LABELS, COLUMN_LABELS_EN } from './headers';
 import { readLevel } from './levels';
+import { spend } from '../parsing/work';
 import type { UnitResolver } from './units';
 
 export type Cells = Partial<Record<ImportColumn, string>>;
@@ -182,7 +184,7 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
   const parsed = Point.safeParse(candidate, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const column = columnOfPath(issue.path);
+      const column = columnOfPath(issue.path, targets);
       const w = issueWords(issue);
       fail(
         column,
@@ -239,51 +241,57 @@ function resolveUnit(cells: Cells, ctx: RowContext, fail: Fail): Unit | undefine
   return undefined;
 }
 
+/**
+ * The row's targets: its line (host column), backups, endpoints, then the codec API it had. A column the
+ * file lacks keeps the existing point's targets of that column; codec targets never come from a sheet.
+ */
 function readTargets(cells: Cells, ctx: RowContext, before: Point | undefined, fail: Fail): Target[] | undefined {
   let ok = true;
+  const refuse = (column: ImportColumn, code: string, error: Words): void => {
+    fail(column, code, words(`${COLUMN_LABELS[column]} ${error.vi}.`, `${COLUMN_LABELS_EN[column]} ${error.en}.`));
+    ok = false;
+  };
   const host = (cells.host ?? '').trim();
+  spend(host.length);
+  let primary: Target | undefined;
   if (host === '') {
     fail('host', 'host.required', words(`Thiếu ${COLUMN_LABELS.host}.`, `${COLUMN_LABELS_EN.host} is missing.`));
     ok = false;
   } else {
-    const problem = hostProblemWords(host);
-    if (problem) {
-      fail('host', 'host.invalid', hostWords('host', host, problem));
-      ok = false;
-    }
+    const r = parseLineEntry(host, 'primary');
+    if ('error' in r) refuse('host', 'host.invalid', r.error);
+    else primary = r.target;
   }
   let backups: Target[];
   if (ctx.present.has('backupHost')) {
     backups = [];
+    spend((cells.backupHost ?? '').length);
     for (const b of hostList(cells.backupHost)) {
-      const problem = hostProblemWords(b);
-      if (problem) {
-        fail('backupHost', 'backupHost.invalid', hostWords('backupHost', b, problem));
-        ok = false;
-      } else backups.push({ kind: 'icmp', host: b, role: 'backup' });
+      const r = parseLineEntry(b, 'backup');
+      if ('error' in r) refuse('backupHost', 'backupHost.invalid', r.error);
+      else backups.push(r.target);
     }
   } else {
     backups = before?.targets.filter((t) => t.role === 'backup') ?? [];
   }
-  if (!ok) return undefined;
-  return [{ kind: 'icmp', host, role: 'primary' }, ...backups];
+  let endpoints: Target[];
+  if (ctx.present.has('endpoint')) {
+    spend((cells.endpoint ?? '').length);
+    const r = parseEndpointCell(cells.endpoint ?? '');
+    if ('error' in r) {
+      refuse('endpoint', 'endpoint.invalid', r.error);
+      endpoints = [];
+    } else endpoints = r.targets;
+  } else {
+    endpoints = before?.targets.filter((t) => t.role === 'endpoint' && !isCodecKind(t.kind)) ?? [];
+  }
+  const codecs = before?.targets.filter((t) => isCodecKind(t.kind)) ?? [];
+  if (!ok || !primary) return undefined;
+  return [primary, ...backups, ...endpoints, ...codecs];
 }
 
-function hostWords(column: 'host' | 'backupHost', host: string, problem: Words): Words {
-  return words(
-    `${COLUMN_LABELS[column]} “${shown(host)}” không hợp lệ: ${problem.vi}.`,
-    `${COLUMN_LABELS_EN[column]} "${shown(host)}" cannot be used: ${problem.en}.`,
-  );
-}
-
-/** A cell quoted in a message: control characters made visible, cut to a readable length. */
-function shown(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const visible = value.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return visible.length > 60 ? `${visible.slice(0, 57)}…` : visible;
-}
-
-function columnOfPath(path: readonly PropertyKey[]): ImportColumn | null {
+/** The column a schema issue's path points at; a target by its role (codec targets have no column). */
+function columnOfPath(path: readonly PropertyKey[], targets: readonly Target[]): ImportColumn | null {
   const [head, index, field] = path;
   switch (head) {
     case 'code':
@@ -294,8 +302,12 @@ function columnOfPath(path: readonly PropertyKey[]): ImportColumn | null {
       return head;
     case 'unit':
       return 'unit';
-    case 'targets':
-      return typeof index === 'number' && index > 0 ? 'backupHost' : 'host';
+    case 'targets': {
+      const t = typeof index === 'number' ? targets[index] : undefined;
+      if (!t) return null;
+      if (t.role === 'endpoint') return isCodecKind(t.kind) ? null : 'endpoint';
+      return t.role === 'primary' ? 'host' : 'backupHost';
+    }
     case 'contacts':
       return field === 'phone' ? 'phone' : 'technician';
     default:

@@ -153,6 +153,37 @@ describe('GET /api/export/points.*', () => {
     expect(back).toMatchObject({ created: [], updated: [], unchanged: POINTS.length });
   });
 
+  it('[IM1] [IM8] carries endpoints through preview, apply, export and re-import; a bad one is refused in both languages', async () => {
+    const sheet =
+      'Mã,Tên điểm cầu,Đơn vị,IP,Thiết bị đầu cuối\n' +
+      'HT-CL,Điểm cầu Huyện Can Lộc,HT-CL,127.30.1.1,"sip+tcp:127.32.40.1:5070\ntcp:127.32.40.2:1720"\n';
+    const report = ImportReport.parse(await (await post('/api/import/points/apply', sheet)).json());
+    expect(report.updated).toEqual(['HT-CL']);
+    expect(s.t.reload().points.find((p) => p.code === 'HT-CL')?.targets).toEqual([
+      { kind: 'icmp', host: '127.30.1.1', role: 'primary' },
+      { kind: 'sip', host: '127.32.40.1', port: 5070, transport: 'tcp', role: 'endpoint' },
+      { kind: 'tcp', host: '127.32.40.2', port: 1720, role: 'endpoint' },
+    ]);
+    const csv = Buffer.from(await (await fetch(`${s.url}/api/export/points.csv`)).arrayBuffer());
+    expect(csv.toString('utf8')).toContain('"sip+tcp:127.32.40.1:5070\ntcp:127.32.40.2:1720"');
+    const back = ImportReport.parse(await (await post('/api/import/points/apply', csv)).json());
+    expect(back).toMatchObject({ created: [], updated: [], unchanged: POINTS.length });
+
+    const bad = sheet.replace('tcp:127.32.40.2:1720', 'tcp:127.32.40.2');
+    const preview = ImportPreview.parse(
+      await (await post('/api/import/points/preview', bad, 'text/csv', 'a.csv', 'en')).json(),
+    );
+    expect(preview.rows[0]?.errors).toEqual([
+      {
+        row: 2,
+        column: 'endpoint',
+        code: 'endpoint.invalid',
+        message: 'Thiết bị đầu cuối “tcp:127.32.40.2” không hợp lệ: tcp: cần cổng, ví dụ tcp:10.38.12.5:1720 (H.323).',
+        messageEn: 'Endpoint "tcp:127.32.40.2" cannot be used: tcp: needs a port, e.g. tcp:10.38.12.5:1720 (H.323).',
+      },
+    ]);
+  });
+
   it('serves ";" CSV on request, and XLSX', async () => {
     const semi = await (await fetch(`${s.url}/api/export/points.csv?delimiter=semicolon`)).text();
     expect(semi.split('\r\n')[0]).toMatch(/^\ufeff?Mã điểm cầu;Tên điểm cầu;/);

@@ -46,6 +46,16 @@ describe('headers', () => {
     ['Địa chỉ IP (chính)', 'host'],
     ['IP dự phòng', 'backupHost'],
     ['backup host', 'backupHost'],
+    ['Thiết bị đầu cuối', 'endpoint'],
+    ['thiet bi dau cuoi', 'endpoint'],
+    ['Thiết bị đầu cuối (SIP/H.323)', 'endpoint'],
+    ['Địa chỉ IP thiết bị đầu cuối', 'endpoint'],
+    ['Codec', 'endpoint'],
+    ['Endpoint', 'endpoint'],
+    ['SIP', 'endpoint'],
+    ['Địa chỉ SIP', 'endpoint'],
+    ['H.323', 'endpoint'],
+    ['IP thiết bị', 'host'],
     ['Cán bộ kỹ thuật', 'technician'],
     ['Cán bộ kĩ thuật', 'technician'],
     ['Họ tên cán bộ kỹ thuật', 'technician'],
@@ -54,7 +64,7 @@ describe('headers', () => {
     ['SĐT', 'phone'],
     ['Điện thoại cán bộ kỹ thuật', 'phone'],
     ['phone', 'phone'],
-  ] as const)('“%s” → %s', (header, column) => {
+  ] as const)('[IM3] “%s” → %s', (header, column) => {
     expect(columnOf(header)).toBe(column);
   });
 

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportPreview, PreviewRow } from '../../../shared/import';
 import { applyImport, ImportRefusedError, previewImport } from '../../../server/importer';
 import { openTestInventory, POINTS, type TestInventory } from './province';
-import { targetHost } from '../../../shared/targets';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'import');
 let t: TestInventory;
@@ -268,7 +267,11 @@ describe('row errors', () => {
     );
     expect(swap.counts).toEqual({ new: 0, updated: 2, unchanged: 0, invalid: 0 });
     applyImport(t.inventory, swap, false);
-    expect(t.reload().points.find((p) => p.code === 'HT-CL')?.targets.map(targetHost)[0]).toBe('127.30.1.10');
+    expect(t.reload().points.find((p) => p.code === 'HT-CL')?.targets[0]).toEqual({
+      kind: 'icmp',
+      host: '127.30.1.10',
+      role: 'primary',
+    });
   });
 
   it('a row left out keeps its host, so a row that wanted that host is left out too', async () => {
