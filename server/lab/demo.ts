@@ -2,8 +2,6 @@
 // points live in network namespaces instead of on loopback, and a looping timeline keeps a few
 // communes flaky and cuts one now and then, so a newcomer sees real outages on the dashboard.
 // Elsewhere the demo stays on loopback and says why.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { Logger } from 'pino';
 import { InventoryFile, type Point, type Unit } from '../../shared/schemas';
 import { seededRandom } from './generate';
@@ -11,6 +9,7 @@ import { Lab } from './lab';
 import { LAB_NAME, type LabPlan } from './plan';
 import { MAX_HOSTS_PER_HUB, parseScenario, type Scenario, type TimelineEntry } from './scenario';
 import { PYTHON } from './sys';
+import { onPath } from './tools';
 
 export const DEMO_LAB_NAME = 'demo';
 /** 198.18.200.0/24 onwards: clear of the test suite's labs (which stay below 200). */
@@ -26,18 +25,6 @@ interface Host {
   platform?: NodeJS.Platform;
   /** Whether a program is found (PATH plus the sbin directories). */
   has?: (program: string) => boolean;
-}
-
-function onPath(program: string): boolean {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  return dirs.filter(Boolean).some((dir) => {
-    try {
-      accessSync(program.startsWith('/') ? program : join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Why the demo cannot use the lab here (Vietnamese first), or null when it can. */
