@@ -1,8 +1,8 @@
 // [LE1–LE8] Room endpoints in the lab: real SIPp (and kamailio) in real namespaces, SIP OPTIONS sent
 // from the root namespace, the endpoint's scenario actions, and nothing left behind (docs/LAB.md).
 // Lab "tep" at 198.18.193.0/24: no other test's name or range, never the demo's.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryFile } from '../../../shared/schemas';
 import { labDown, labStatus } from '../../../server/lab/cleanup';
@@ -19,6 +19,10 @@ import { alive, expectNoLabObjects, isRoot, pingOnce, tempDir } from './helpers'
 
 const NAME = 'tep';
 const BASE = 193;
+/** The lab whose owner is killed (a crash): name and base of its own. */
+const CRASH = 'tepk';
+const CRASH_BASE = 194;
+const ROOT = new URL('../../../', import.meta.url).pathname;
 const SLOW_MS = 1500;
 
 const scenario = parseScenario({
@@ -225,4 +229,52 @@ describe.skipIf(why !== '')(`lab endpoints (root, sipp, kamailio) ${why}`, () =>
     const left = execFileSync('ps', ['-eo', 'args=']).toString().split('\n');
     expect(left.filter((l) => l.includes(`-i 198.18.${BASE}.`) || l.includes(`udp:198.19.${BASE}.`))).toEqual([]);
   }, 30_000);
+});
+
+describe.skipIf(why !== '')(`lab endpoints after a crash (root, sipp, kamailio) ${why}`, () => {
+  const tmp = tempDir();
+  afterAll(async () => {
+    await labDown(CRASH);
+    tmp.remove();
+  });
+
+  it('[LE10] the owner killed (SIGKILL): its sipp and kamailio outlive it, and the next start ends them', async () => {
+    await labDown(CRASH);
+    const file = tmp.file('crash.yaml');
+    writeFileSync(
+      file,
+      'durationS: 120\nhubs:\n  - { id: k, registrar: true, hosts: [{ id: k-01, endpoint: true }, { id: k-02 }] }\n',
+    );
+    const args = ['--import', 'tsx', 'server/lab/main.ts', 'up', '--scenario', file, '--name', CRASH];
+    const child = spawn(process.execPath, [...args, '--base', String(CRASH_BASE)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await eventually(async () => output.includes('Chạy kịch bản') || child.exitCode !== null, 30_000);
+      expect(output).toContain('Chạy kịch bản');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+    const address = `198.18.${CRASH_BASE}.1`;
+    // Detached: the endpoint still answers with its owner gone.
+    expect(await sipOptions(address)).toMatchObject({ code: 200 });
+    const orphans = sipProcessesOf((await labStatus(CRASH)).namespaces.flatMap((n) => n.pids));
+    expect(orphans.length).toBeGreaterThanOrEqual(2);
+
+    // The next start of the name finds the lab stale and cleans it first (the processes of its namespaces).
+    const again = await Lab.up(scenario, { name: CRASH, base: CRASH_BASE, endpoints: 'on' });
+    try {
+      expect(again.staleCleaned?.processes).toEqual(expect.arrayContaining(orphans));
+      expect(orphans.filter(alive)).toEqual([]);
+      expect(await sipOptions(again.host('sa-01').address)).toMatchObject({ code: 200 });
+    } finally {
+      await again.down();
+    }
+    await expectNoLabObjects(CRASH);
+  }, 60_000);
 });
