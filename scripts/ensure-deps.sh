@@ -19,6 +19,7 @@ declare -A pkgs=([fping]=fping [ping]=iputils-ping [pdftotext]=poppler-utils)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || pkgs+=([fc-liberation2]=fonts-liberation2)
 # The demo runs its points in the network lab when these are present (docs/LAB.md).
 pkgs+=([nft]=nftables [ip]=iproute2 [python3]=python3)
+pkgs+=([sipp]=sip-tester) # the demo lab's room endpoints (SIPp answering OPTIONS)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=([chromium]=chromium)
 fi

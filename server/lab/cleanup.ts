@@ -42,6 +42,14 @@ async function netnsPids(netns: string): Promise<number[]> {
   }
 }
 
+const programOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+};
+
 /** A zombie counts as gone: it has exited and only waits for its new parent (init) to reap it. */
 export const alive = (pid: number): boolean => {
   try {
@@ -164,6 +172,8 @@ export interface NetnsStatus {
   hostsDown: string[];
   loss: { address: string; percent: number }[];
   pids: number[];
+  /** What each of `pids` runs (responder python3, sipp, kamailio), in the same order. */
+  programs: string[];
 }
 
 export interface LabStatus {
@@ -224,6 +234,7 @@ export async function labStatus(name?: string): Promise<LabStatus> {
       () => null,
     );
     if (listed) nft = nftState(JSON.parse(listed.stdout) as NftJson);
+    const pids = await netnsPids(netns);
     namespaces.push({
       netns,
       lab: alias?.[1] ?? null,
@@ -232,7 +243,8 @@ export async function labStatus(name?: string): Promise<LabStatus> {
       uplink: uplink ? { name: uplink.ifname, up: (uplink.flags ?? []).includes('UP') } : null,
       addresses,
       ...nft,
-      pids: await netnsPids(netns),
+      pids,
+      programs: pids.map(programOf),
     });
   }
   const rootLinks = await ipJson<JsonLink>(['link', 'show']);
@@ -281,7 +293,7 @@ export function formatStatus(s: LabStatus): string {
       `${n.addresses.length} địa chỉ`,
       n.hostsDown.length ? `mất điện: ${n.hostsDown.join(' ')}` : '',
       n.loss.length ? `mất gói: ${n.loss.map((l) => `${l.address} ${l.percent}%`).join(', ')}` : '',
-      n.pids.length ? `tiến trình: ${n.pids.join(' ')}` : '',
+      n.pids.length ? `tiến trình: ${n.pids.map((p, i) => `${p} ${n.programs[i] ?? '?'}`).join(', ')}` : '',
     ];
     return parts.filter(Boolean).join('  ');
   });

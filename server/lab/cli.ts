@@ -15,7 +15,7 @@ export type { CliIo } from './verify-cli';
 
 export const LAB_USAGE = `Cách dùng: diemcau lab <lệnh>
   up --scenario FILE [--truth FILE] [--inventory-out FILE]
-     [--name lab] [--base 0] [--seed 1] [--start-in GIÂY] [--down-after]
+     [--name lab] [--base 0] [--seed 1] [--start-in GIÂY] [--down-after] [--endpoints auto|on|off]
         dựng lab, ghi danh mục điểm cầu, chạy kịch bản và ghi sự thật (ground truth)
   down [--name NAME] [--force]
         gỡ mọi thứ lab đã tạo (mọi lab nếu không có --name); lab mà tiến trình chủ còn chạy
@@ -33,6 +33,7 @@ const UP_OPTIONS = {
   seed: { type: 'string', default: '1' },
   'start-in': { type: 'string', default: '0' },
   'down-after': { type: 'boolean', default: false },
+  endpoints: { type: 'string', default: 'auto' },
 } as const;
 
 export async function runLabCli(argv: string[], io: CliIo & { signal?: AbortSignal }): Promise<number> {
@@ -102,7 +103,9 @@ async function down(argv: string[], io: CliIo): Promise<number> {
 async function up(argv: string[], io: CliIo & { signal?: AbortSignal }): Promise<number> {
   const { values } = parseArgs({ args: argv, options: UP_OPTIONS });
   const [base, seed, startIn] = [Number(values.base), Number(values.seed), Number(values['start-in'])];
-  if (!values.scenario || !Number.isInteger(base) || !Number.isInteger(seed) || !(startIn >= 0)) {
+  const endpoints = values.endpoints;
+  const choice = endpoints === 'auto' || endpoints === 'on' || endpoints === 'off' ? endpoints : null;
+  if (!values.scenario || !Number.isInteger(base) || !Number.isInteger(seed) || !(startIn >= 0) || !choice) {
     io.stderr.write(LAB_USAGE);
     return 2;
   }
@@ -110,9 +113,19 @@ async function up(argv: string[], io: CliIo & { signal?: AbortSignal }): Promise
   const say = (s: string): unknown => io.stdout.write(`${s}\n`);
   const onAction = (a: TruthAction): unknown =>
     say(
-      `[+${((a.atMs ?? 0) / 1000).toFixed(1)} s] ${a.action} ${a.hub ?? a.host}${a.percent !== undefined ? ` ${a.percent}%` : ''} (trễ ${a.lagMs ?? 0} ms)`,
+      `[+${((a.atMs ?? 0) / 1000).toFixed(1)} s] ${a.action} ${a.hub ?? a.host}${a.percent !== undefined ? ` ${a.percent}%` : ''}` +
+        `${a.delayMs !== undefined ? ` ${a.delayMs} ms` : ''} (trễ ${a.lagMs ?? 0} ms)`,
     );
-  const lab = await Lab.up(scenario, { name: values.name, base, seed, truthFile: values.truth, onAction });
+  const lab = await Lab.up(scenario, {
+    name: values.name,
+    base,
+    seed,
+    truthFile: values.truth,
+    onAction,
+    endpoints: choice,
+  });
+  if (lab.endpointsOff) say(`Không có thiết bị đầu cuối SIP: ${lab.endpointsOff}.`);
+  if (lab.registrarsOff) say(`Không có tổng đài SIP (registrar): ${lab.registrarsOff}.`);
   if (lab.staleCleaned) {
     const old = lab.staleCleaned;
     say(

@@ -2,15 +2,15 @@
 // points live in network namespaces instead of on loopback, and a looping timeline keeps a few
 // communes flaky and cuts one now and then, so a newcomer sees real outages on the dashboard.
 // Elsewhere the demo stays on loopback and says why.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { Logger } from 'pino';
 import { InventoryFile, type Point, type Unit } from '../../shared/schemas';
 import { seededRandom } from './generate';
+import { endpointTarget } from './inventory';
 import { Lab } from './lab';
 import { LAB_NAME, type LabPlan } from './plan';
 import { MAX_HOSTS_PER_HUB, parseScenario, type Scenario, type TimelineEntry } from './scenario';
 import { PYTHON } from './sys';
+import { onPath } from './tools';
 
 export const DEMO_LAB_NAME = 'demo';
 /** 198.18.200.0/24 onwards: clear of the test suite's labs (which stay below 200). */
@@ -18,6 +18,8 @@ export const DEMO_LAB_BASE = 200;
 /** The timeline repeats every 10 minutes. */
 export const DEMO_LOOP_S = 600;
 const SEED = 2022;
+/** Share of the points with a room endpoint (SIPp, ~6 MB each): enough to see some, cheap on a laptop. */
+export const DEMO_ENDPOINT_SHARE = 0.15;
 
 export type DemoLabChoice = 'auto' | 'on' | 'off';
 
@@ -26,18 +28,6 @@ interface Host {
   platform?: NodeJS.Platform;
   /** Whether a program is found (PATH plus the sbin directories). */
   has?: (program: string) => boolean;
-}
-
-function onPath(program: string): boolean {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  return dirs.filter(Boolean).some((dir) => {
-    try {
-      accessSync(program.startsWith('/') ? program : join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Why the demo cannot use the lab here (Vietnamese first), or null when it can. */
@@ -90,7 +80,19 @@ export function demoLabScenario(file: InventoryFile, seed = SEED): Scenario {
   const communes = file.points.filter((p) => p.level === 'commune').map((p) => p.code);
   const pool = communes.length >= 8 ? [...communes] : file.points.map((p) => p.code);
   const take = (): string => pool.splice(Math.floor(rnd() * pool.length), 1)[0]!;
-  const [flaky1, flaky2, flaky3, weak, slow, cut1, flap, cut2] = Array.from({ length: 8 }, take);
+  const [flaky1, flaky2, flaky3, weak, slow, cut1, flap, cut2, hung, busy503] = Array.from({ length: 10 }, take);
+  // Room endpoints: the hung codec, the one that refuses for a while, the province's own points, and a
+  // share of the rest drawn from a stream of their own (the choices above stay as they were).
+  const pick = seededRandom(seed ^ 0x5e1d);
+  const withEndpoint = new Set([
+    hung!,
+    busy503!,
+    ...file.points.filter((p) => p.level === 'province').map((p) => p.code),
+  ]);
+  const others = file.points.map((p) => p.code).filter((c) => !withEndpoint.has(c));
+  while (withEndpoint.size < Math.round(DEMO_ENDPOINT_SHARE * file.points.length) && others.length > 0) {
+    withEndpoint.add(others.splice(Math.floor(pick() * others.length), 1)[0]!);
+  }
   const special: Record<string, { lossPercent?: number; delay?: { ms: number; jitterMs: number } }> = {
     [flaky1!]: { lossPercent: 3 }, // amber: 1–5 % loss
     [flaky2!]: { lossPercent: 3 },
@@ -100,7 +102,7 @@ export function demoLabScenario(file: InventoryFile, seed = SEED): Scenario {
   };
   const hubOf = (code: string): string => hubs.find((h) => h.hosts.some((x) => x.id === code))!.id;
   // A district line other than the ones holding the special communes, if there is one.
-  const busy = new Set([...Object.keys(special), cut1!, flap!, cut2!].map(hubOf));
+  const busy = new Set([...Object.keys(special), cut1!, flap!, cut2!, hung!, busy503!].map(hubOf));
   const line = hubs.find((h) => !busy.has(h.id) && h.hosts.length > 1) ?? hubs[hubs.length - 1]!;
   const timeline: TimelineEntry[] = [
     { at: 40, action: 'host-down', host: cut1! }, // power cut at a commune hall
@@ -110,6 +112,11 @@ export function demoLabScenario(file: InventoryFile, seed = SEED): Scenario {
     { at: 270, action: 'flap', host: flap!, everyS: 10, forS: 60 }, // a bouncing line
     { at: 400, action: 'host-down', host: cut2! },
     { at: 520, action: 'host-up', host: cut2! },
+    // The hung codec: its line answers all along, its SIP stack is silent for most of the session.
+    { at: 20, action: 'endpoint-down', host: hung! },
+    { at: 580, action: 'endpoint-up', host: hung! },
+    { at: 300, action: 'endpoint-refuses', host: busy503! }, // 503 for a minute
+    { at: 360, action: 'endpoint-up', host: busy503! },
   ];
   const root = file.units.find((u) => u.parent === null);
   return parseScenario(
@@ -117,22 +124,28 @@ export function demoLabScenario(file: InventoryFile, seed = SEED): Scenario {
       name: 'demo',
       durationS: DEMO_LOOP_S,
       ...(root ? { province: { id: root.id, name: root.name } } : {}),
-      hubs: hubs.map((h) => ({ ...h, hosts: h.hosts.map((x) => ({ ...x, ...special[x.id] })) })),
+      hubs: hubs.map((h) => ({
+        ...h,
+        hosts: h.hosts.map((x) => ({ ...x, ...special[x.id], ...(withEndpoint.has(x.id) ? { endpoint: true } : {}) })),
+      })),
       timeline,
     },
     'demo lab',
   );
 }
 
-/** The inventory with each point's primary target moved to its lab host; backups stay where they are. */
+/**
+ * The inventory with each point's primary target moved to its lab host, and the room endpoint the lab
+ * runs for it (SIP at that address) beside it; backups stay where they are.
+ */
 export function demoInventoryOnLab(file: InventoryFile, plan: LabPlan): InventoryFile {
-  const address = new Map(plan.hosts.map((h) => [h.id, h.address]));
-  const points = file.points.map((p) => ({
-    ...p,
-    targets: p.targets.map((t) =>
-      t.role === 'primary' && address.has(p.code) ? { ...t, host: address.get(p.code)! } : t,
-    ),
-  }));
+  const hosts = new Map(plan.hosts.map((h) => [h.id, h]));
+  const points = file.points.map((p) => {
+    const host = hosts.get(p.code);
+    if (!host) return p;
+    const targets = p.targets.map((t) => (t.role === 'primary' ? { ...t, host: host.address } : t));
+    return { ...p, targets: host.endpoint ? [...targets, endpointTarget(host.address)] : targets };
+  });
   return InventoryFile.parse({ ...file, points });
 }
 
@@ -226,8 +239,9 @@ export async function demoOnLab(
       note:
         `  Demo trong phòng thí nghiệm mạng (lab "${lab.lab.name}": ${hubs.length} namespace, ` +
         `${hubs[0]!.prefix} … ${hubs[hubs.length - 1]!.prefix}): vài xã chập chờn, thỉnh thoảng một xã ` +
-        `hay một huyện mất kết nối (chu kỳ ${DEMO_LOOP_S / 60} phút).\n` +
-        `  The demo's points live in a network lab with scripted faults. Ctrl-C stops the server, then the lab.\n\n`,
+        `hay một huyện mất kết nối, một thiết bị đầu cuối bị treo (chu kỳ ${DEMO_LOOP_S / 60} phút).\n` +
+        (lab.lab.endpointsOff ? `  Không có thiết bị đầu cuối SIP: ${lab.lab.endpointsOff}.\n` : '') +
+        `  The demo's points live in a network lab with scripted faults (one room's codec hangs). Ctrl-C stops the server, then the lab.\n\n`,
     };
   } catch (err) {
     if (choice === 'on') throw err;

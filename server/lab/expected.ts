@@ -20,9 +20,26 @@ export interface ExpectedOutage {
   causes: ('link' | 'host' | 'loss')[];
 }
 
+/**
+ * A span in which a host's room endpoint did not answer normally (endpoint actions only): `down` and
+ * `refuses` (503) are endpoint outages; `slow` is one only if `delayMs` exceeds the probe's timeout.
+ * Line cuts are not here: a cut line is a line outage only.
+ */
+export interface EndpointFault {
+  point: string;
+  address: string;
+  mode: 'down' | 'refuses' | 'slow';
+  delayMs?: number;
+  start: number;
+  /** null: still so when the record ends. */
+  end: number | null;
+}
+
 export interface ExpectedSet {
   hosts: TruthHost[];
+  /** Line outages (the ICMP target): cuts, power cuts, runs of drops. */
   outages: ExpectedOutage[];
+  endpointFaults: EndpointFault[];
   /** Hosts that ever had loss (seeded or kernel-random, any percentage). */
   lossy: string[];
   /** Hosts with loss of at most `lossyMaxPercent` and no cut: no outage but their drop runs may be detected. */
@@ -79,6 +96,7 @@ export function expectedFromTruth(lines: readonly TruthLine[], opts: ExpectOptio
   return {
     hosts: start.hosts,
     outages,
+    endpointFaults: endpointFaults(start, lines),
     lossy: lossy.map((h) => h.id),
     lossyOnly: lossy.filter((h) => loss(h) <= lossyMax && !cut.has(h.id)).map((h) => h.id),
     heavyLoss: lossy.filter((h) => loss(h) > lossyMax && !known(h)).map((h) => h.id),
@@ -214,6 +232,33 @@ function withProbes(
   if (open && !inCut) {
     if (replyRun > 0) open.end = replyStart;
     else if (lastCutEnd !== null && probesSinceCut === 0 && lastCutEnd >= open.start) open.end = lastCutEnd;
+  }
+  return out;
+}
+
+const ENDPOINT_MODE = { 'endpoint-down': 'down', 'endpoint-refuses': 'refuses', 'endpoint-slow': 'slow' } as const;
+
+function endpointFaults(start: TruthStart, lines: readonly TruthLine[]): EndpointFault[] {
+  const byId = new Map(start.hosts.map((h) => [h.id, h]));
+  const open = new Map<string, EndpointFault>();
+  const out: EndpointFault[] = [];
+  for (const l of lines) {
+    if (l.type !== 'action' || l.kind !== 'endpoint' || l.host === undefined) continue;
+    const h = byId.get(l.host);
+    if (!h) continue;
+    const current = open.get(h.id);
+    // Each change of mode ends the span before it (slow → refuses are two faults of different kinds).
+    if (current) {
+      current.end = l.t;
+      open.delete(h.id);
+    }
+    if (l.action === 'endpoint-up') continue;
+    const mode = ENDPOINT_MODE[l.action as keyof typeof ENDPOINT_MODE];
+    if (!mode) continue;
+    const f: EndpointFault = { point: h.id, address: h.address, mode, start: l.t, end: null };
+    if (l.delayMs !== undefined) f.delayMs = l.delayMs;
+    open.set(h.id, f);
+    out.push(f);
   }
   return out;
 }

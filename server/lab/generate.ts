@@ -17,6 +17,8 @@ export interface GenerateOptions {
   delayed?: number;
   /** Links or hosts bouncing every 4–8 s for 2–3 cycles. */
   flapping?: number;
+  /** Share of the hosts (0–1) that get a room endpoint (SIPp), drawn from a stream of its own. */
+  endpoints?: number;
   /** Default 120 s. */
   durationS?: number;
   name?: string;
@@ -143,5 +145,25 @@ export function generateScenario(opts: GenerateOptions): Scenario {
     });
   }
   timeline.sort((a, b) => a.at - b.at);
+  pickEndpoints(
+    opts.seed,
+    all.map((x) => x.host),
+    opts.endpoints ?? 0,
+  );
   return { name: opts.name ?? `gen-${opts.seed}`, durationS, province: { ...LAB_PROVINCE }, hubs, timeline };
+}
+
+/**
+ * Gives round(share × hosts) of the hosts an endpoint. Its own random stream: adding endpoints to a
+ * pinned scenario keeps its hosts, faults and drop patterns as they were.
+ */
+function pickEndpoints(seed: number, hosts: readonly LabHostSpec[], share: number): void {
+  if (!(share >= 0 && share <= 1)) throw new RangeError('endpoints is a share of the hosts, 0–1');
+  const rnd = seededRandom(seed ^ 0x5e1d);
+  const order = hosts.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  for (const i of order.slice(0, Math.round(share * hosts.length))) hosts[i]!.endpoint = true;
 }

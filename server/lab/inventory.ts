@@ -1,9 +1,10 @@
 // A diemcau inventory for a lab: the province, one district per hub, one commune (and its point)
-// per host, each point probing its lab address; plus a meeting that is live for the whole run, so a
+// per host, each point probing its lab address (and its room endpoint, where it has one); plus a meeting that is live for the whole run, so a
 // monitor pointed at the file probes at the live cadence straight away.
 import { stringify } from 'yaml';
 import { InventoryFile } from '../../shared/schemas';
 import { VN_OFFSET_MS, toWireInstant } from '../../shared/time';
+import { SIP_PORT } from './endpoint';
 import { technicianName } from './names';
 import type { LabPlan } from './plan';
 import type { Scenario } from './scenario';
@@ -13,6 +14,10 @@ export const communeUnitId = (host: string): string => `x-${host}`;
 export const labMeetingId = (lab: string): string => `lab-${lab}`;
 
 const MINUTE = 60_000;
+
+/** The room endpoint beside a point's ICMP line: the SIPp the lab runs at its address. */
+export const endpointTarget = (address: string) =>
+  ({ kind: 'sip', host: address, port: SIP_PORT, transport: 'udp', role: 'endpoint' }) as const;
 const DAY = 24 * 60 * MINUTE;
 
 export function labInventory(plan: LabPlan, scenario: Scenario, now: number): InventoryFile {
@@ -38,7 +43,10 @@ export function labInventory(plan: LabPlan, scenario: Scenario, now: number): In
     level: 'commune' as const,
     unit: communeUnitId(h.id),
     room: 'Hội trường UBND',
-    targets: [{ kind: 'icmp' as const, host: h.address, role: 'primary' as const }],
+    targets: [
+      { kind: 'icmp' as const, host: h.address, role: 'primary' as const },
+      ...(h.endpoint ? [endpointTarget(h.address)] : []),
+    ],
     contacts: [{ name: technicianName(i), role: 'technician' as const, organization: 'Viễn thông tỉnh' }],
   }));
   // The session began a minute ago and ends an hour after the scenario; the line test was at 15:00

@@ -4,11 +4,20 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { InventoryFile } from '../../shared/schemas';
 import { labDown, removeLabObjects, type DownReport } from './cleanup';
+import {
+  endpointsUnavailable,
+  registrarUnavailable,
+  startEndpoint,
+  startRegistrar,
+  stopProcess,
+  type EndpointMode,
+  type LabProcess,
+} from './endpoint';
 import { labInventory } from './inventory';
 import { hostDownScript, hostUpScript, lossScript } from './nft';
 import { claimLab, dropLabState, releaseLab } from './owner';
 import { planLab, type HostPlan, type HubPlan, type LabPlan } from './plan';
-import { expandTimeline, type PlannedAction, type Scenario } from './scenario';
+import { expandTimeline, isEndpointAction, type PlannedAction, type Scenario } from './scenario';
 import { LabError, assertRoot, ipIn, nftIn, run, sleep } from './sys';
 import { buildTopology, preflight } from './topology';
 import { TruthWriter, stamp, type TruthAction, type TruthSummary } from './truth';
@@ -25,12 +34,43 @@ export interface LabOptions {
   logger?: Logger;
   /** Told of every action once it took effect (the CLI prints them). */
   onAction?: (line: TruthAction) => void;
+  /**
+   * Room endpoints (SIPp) and registrars (kamailio) the scenario asks for: `auto` (default) runs them
+   * where the program is installed and goes without otherwise (`endpointsOff` / `registrarsOff` say
+   * why); `on` refuses to come up without them; `off` never runs them.
+   */
+  endpoints?: 'auto' | 'on' | 'off';
 }
 
 export type LabAction =
   | { action: 'link-down' | 'link-up'; hub: string }
   | { action: 'host-down' | 'host-up'; host: string }
-  | { action: 'loss'; host: string; percent: number };
+  | { action: 'loss'; host: string; percent: number }
+  | { action: 'endpoint-down' | 'endpoint-refuses' | 'endpoint-up'; host: string }
+  | { action: 'endpoint-slow'; host: string; delayMs: number };
+
+/** How many SIPp endpoints start at once when the lab comes up. */
+const ENDPOINT_STARTS = 8;
+
+/** The scenario without room endpoints (and their timeline actions) or without registrars. */
+function stripSip(s: Scenario, what: { endpoints: boolean; registrars: boolean }): Scenario {
+  return {
+    ...s,
+    hubs: s.hubs.map((h) => ({
+      ...h,
+      registrar: !what.registrars && h.registrar === true,
+      hosts: h.hosts.map((x) => ({ ...x, endpoint: !what.endpoints && x.endpoint === true })),
+    })),
+    timeline: what.endpoints ? s.timeline.filter((e) => !isEndpointAction(e.action)) : s.timeline,
+  };
+}
+
+interface EndpointState {
+  mode: EndpointMode;
+  delayMs?: number;
+  /** The running SIPp (null while down). */
+  proc: LabProcess | null;
+}
 
 export type StaleLab = { pid: number | null } & Pick<DownReport, 'namespaces' | 'links' | 'processes'>;
 
@@ -39,7 +79,12 @@ type ActionMeta = Pick<TruthAction, 'atMs' | 'dueT' | 'lagMs' | 'entry' | 'flap'
 export class Lab {
   /** What was left of a lab of this name whose owner had died, removed by `up` (null: none). */
   staleCleaned: StaleLab | null = null;
+  /** Why the scenario's room endpoints do not run here (sipp missing, or turned off), else null. */
+  endpointsOff: string | null = null;
+  /** Why its registrars do not run here (kamailio missing, or turned off), else null. */
+  registrarsOff: string | null = null;
   private started = false;
+  private readonly endpoints = new Map<string, EndpointState>();
   private readonly linksDown = new Set<string>();
   private readonly hostsDown = new Set<string>();
   /** Per hub: address → kernel-random loss percent (`loss` actions), the whole of its nft loss chain. */
@@ -61,6 +106,18 @@ export class Lab {
    */
   static async up(scenario: Scenario, opts: LabOptions = {}): Promise<Lab> {
     assertRoot();
+    const choice = opts.endpoints ?? 'auto';
+    const wantsEndpoints = scenario.hubs.some((h) => h.hosts.some((x) => x.endpoint));
+    const wantsRegistrar = scenario.hubs.some((h) => h.registrar);
+    const off = 'tắt bằng tùy chọn endpoints: off — turned off';
+    const endpointsOff = !wantsEndpoints ? null : choice === 'off' ? off : endpointsUnavailable();
+    const registrarsOff = !wantsRegistrar ? null : choice === 'off' ? off : registrarUnavailable();
+    if (choice === 'on' && (endpointsOff ?? registrarsOff))
+      throw new LabError(`endpoints: on: ${endpointsOff ?? registrarsOff}`);
+    if (endpointsOff || registrarsOff) {
+      scenario = stripSip(scenario, { endpoints: endpointsOff !== null, registrars: registrarsOff !== null });
+      opts.logger?.warn({ endpointsOff, registrarsOff }, 'lab without some SIP stacks');
+    }
     const plan = planLab(scenario, { name: opts.name ?? 'lab', base: opts.base ?? 0 });
     const { stale } = claimLab(plan);
     let truth: TruthWriter | null = null;
@@ -89,14 +146,59 @@ export class Lab {
       await labDown(plan.name).catch(() => undefined);
       throw err;
     }
-    opts.logger?.info({ lab: plan.name, hubs: plan.hubs.length, hosts: plan.hosts.length }, 'lab up');
     const lab = new Lab(scenario, plan, opts, truth);
     lab.staleCleaned = cleaned;
+    lab.endpointsOff = endpointsOff;
+    lab.registrarsOff = registrarsOff;
+    try {
+      await lab.startSip();
+    } catch (err) {
+      await labDown(plan.name).catch(() => undefined);
+      throw err;
+    }
+    opts.logger?.info(
+      { lab: plan.name, hubs: plan.hubs.length, hosts: plan.hosts.length, endpoints: lab.endpoints.size },
+      'lab up',
+    );
     return lab;
   }
 
   get name(): string {
     return this.plan.name;
+  }
+
+  /** What a host's room endpoint does now, or null when the host has none. */
+  endpointMode(hostId: string): EndpointMode | null {
+    return this.endpoints.get(this.host(hostId).id)?.mode ?? null;
+  }
+
+  /** Registrars first (one per hub that wants one), then every endpoint, a few at a time. */
+  private async startSip(): Promise<void> {
+    for (const hub of this.plan.hubs) {
+      if (hub.registrar) await startRegistrar(hub.netns, hub.registrar);
+    }
+    const queue = this.plan.hosts.filter((h) => h.endpoint);
+    const worker = async (): Promise<void> => {
+      for (let h = queue.shift(); h; h = queue.shift()) {
+        const proc = await startEndpoint(h.netns, h.address, 'normal', { index: h.index });
+        this.endpoints.set(h.id, { mode: 'normal', proc });
+      }
+    };
+    await Promise.all(Array.from({ length: ENDPOINT_STARTS }, worker));
+  }
+
+  /** Stops the host's SIPp and, unless `down`, starts it again with the scenario of the mode. */
+  private async setEndpoint(host: HostPlan, mode: EndpointMode, delayMs?: number): Promise<void> {
+    const state = this.endpoints.get(host.id);
+    if (!state) throw new LabError(`host "${host.id}" has no endpoint`);
+    if (state.proc) await stopProcess(state.proc);
+    state.proc = null;
+    state.mode = 'down';
+    delete state.delayMs;
+    if (mode === 'down') return;
+    state.proc = await startEndpoint(host.netns, host.address, mode, { index: host.index, delayMs });
+    state.mode = mode;
+    if (mode === 'slow') state.delayMs = delayMs;
   }
 
   hub(id: string): HubPlan {
@@ -114,7 +216,12 @@ export class Lab {
   /** Applies one fault now; resolves with its truth line, stamped after the command returned. */
   async apply(a: LabAction | PlannedAction, meta: ActionMeta = {}): Promise<TruthAction> {
     this.writeStart(Date.now());
-    const { hub: hubId, host: hostId, percent } = a as { hub?: string; host?: string; percent?: number };
+    const {
+      hub: hubId,
+      host: hostId,
+      percent,
+      delayMs,
+    } = a as { hub?: string; host?: string; percent?: number; delayMs?: number };
     const host = hostId !== undefined ? this.host(hostId) : null;
     const hub = this.hub(hubId ?? host!.hub);
     switch (a.action) {
@@ -145,14 +252,29 @@ export class Lab {
         await nftIn(hub.netns, lossScript(loss));
         break;
       }
+      case 'endpoint-down':
+        await this.setEndpoint(host!, 'down');
+        break;
+      case 'endpoint-slow':
+        if (!(delayMs !== undefined && delayMs > 0)) throw new LabError('endpoint-slow needs delayMs > 0');
+        await this.setEndpoint(host!, 'slow', delayMs);
+        break;
+      case 'endpoint-refuses':
+        await this.setEndpoint(host!, 'refuses');
+        break;
+      case 'endpoint-up':
+        await this.setEndpoint(host!, 'normal');
+        break;
     }
     const line: TruthAction = {
       type: 'action',
       ...stamp(Date.now()),
       action: a.action,
+      kind: isEndpointAction(a.action) ? 'endpoint' : 'line',
       ...(hubId !== undefined ? { hub: hubId } : {}),
       ...(host ? { host: host.id } : {}),
       ...(a.action === 'loss' ? { percent: percent ?? 0 } : {}),
+      ...(a.action === 'endpoint-slow' ? { delayMs } : {}),
       hosts: host ? [host.id] : hub.hosts.map((h) => h.id),
       ...meta,
     };
@@ -194,6 +316,9 @@ export class Lab {
       aborted: signal?.aborted ?? false,
       linksDown: [...this.linksDown],
       hostsDown: [...this.hostsDown],
+      endpoints: Object.fromEntries(
+        [...this.endpoints].flatMap(([id, e]) => (e.mode === 'normal' ? [] : [[id, e.mode] as const])),
+      ),
       maxLagMs,
     };
     this.truth?.write(summary);
@@ -226,7 +351,13 @@ export class Lab {
       lab: this.plan.name,
       scenario: this.scenario.name,
       durationS: this.scenario.durationS,
-      hubs: this.plan.hubs.map((h) => ({ id: h.id, name: h.name, netns: h.netns, prefix: h.prefix })),
+      hubs: this.plan.hubs.map((h) => ({
+        id: h.id,
+        name: h.name,
+        netns: h.netns,
+        prefix: h.prefix,
+        registrar: h.registrar,
+      })),
       hosts: this.plan.hosts.map((h) => ({
         id: h.id,
         name: h.name,
@@ -234,6 +365,7 @@ export class Lab {
         address: h.address,
         lossPercent: h.lossPercent,
         delay: h.delay,
+        endpoint: h.endpoint,
       })),
     });
   }

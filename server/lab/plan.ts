@@ -19,6 +19,10 @@ export interface HostPlan {
   delay: LabDelay | null;
   /** The namespace holding the address: the hub's, or its responder namespace. */
   netns: string;
+  /** Runs a room endpoint (SIPp) at address:5060/udp. */
+  endpoint: boolean;
+  /** Its index in the lab (0-based): keeps each endpoint's SIPp control port apart. */
+  index: number;
 }
 
 export interface HubPlan {
@@ -43,6 +47,8 @@ export interface HubPlan {
   hubAddress: string;
   innerAddress: string;
   delayedAddress: string;
+  /** kamailio's address (the hub side of the uplink), or null when the hub has no registrar. */
+  registrar: string | null;
   hosts: HostPlan[];
 }
 
@@ -66,6 +72,7 @@ export function planLab(scenario: Scenario, opts: { name: string; base: number }
   if (!Number.isInteger(base) || base < 0 || base + scenario.hubs.length > 256) {
     throw new LabError(`base ${base}: need 0 ≤ base and base + hubs (${scenario.hubs.length}) ≤ 256`);
   }
+  let hostIndex = 0;
   const hubs = scenario.hubs.map((hub, index): HubPlan => {
     const octet = base + index;
     const netns = `${labNetnsPrefix(name)}${index}`;
@@ -87,6 +94,7 @@ export function planLab(scenario: Scenario, opts: { name: string; base: number }
       hubAddress: `198.19.${octet}.2`,
       innerAddress: `198.19.${octet}.5`,
       delayedAddress: `198.19.${octet}.6`,
+      registrar: hub.registrar === true ? `198.19.${octet}.2` : null,
       hosts: hub.hosts.map((h, j) => ({
         id: h.id,
         name: h.name,
@@ -95,6 +103,8 @@ export function planLab(scenario: Scenario, opts: { name: string; base: number }
         lossPercent: h.lossPercent,
         delay: h.delay,
         netns: byResponder(h) && delayedNetns ? delayedNetns : netns,
+        endpoint: h.endpoint === true,
+        index: hostIndex++,
       })),
     };
   });

@@ -38,11 +38,15 @@ export const HostSpec = z.strictObject({
     })
     .nullable()
     .optional(),
+  /** A room endpoint: SIPp answering OPTIONS at the host's address, 5060/udp (docs/LAB.md). */
+  endpoint: z.boolean().default(false),
 });
 
 export const HubSpec = z.strictObject({
   id: Code,
   name: z.string().min(1).max(200).optional(),
+  /** kamailio in the hub's namespace, at its uplink address: the province's registrar / MCU front. */
+  registrar: z.boolean().default(false),
   hosts: z.array(HostSpec).min(1).max(MAX_HOSTS_PER_HUB),
 });
 
@@ -55,6 +59,8 @@ export const GenerateSpec = z.strictObject({
   lossy: Count,
   delayed: Count,
   flapping: Count,
+  /** Share of the hosts (0–1) that get a room endpoint. */
+  endpoints: z.number().min(0).max(1).default(0),
 });
 
 const At = { at: Seconds };
@@ -62,6 +68,9 @@ export const TimelineEntry = z.discriminatedUnion('action', [
   z.strictObject({ ...At, action: z.enum(['link-down', 'link-up']), hub: Code }),
   z.strictObject({ ...At, action: z.enum(['host-down', 'host-up']), host: Code }),
   z.strictObject({ ...At, action: z.literal('loss'), host: Code, percent: Percent }),
+  // The room's SIP stack: stopped, answering late, answering 503, back to 200 (the line is untouched).
+  z.strictObject({ ...At, action: z.enum(['endpoint-down', 'endpoint-refuses', 'endpoint-up']), host: Code }),
+  z.strictObject({ ...At, action: z.literal('endpoint-slow'), host: Code, delayMs: z.number().min(1).max(60_000) }),
   z
     .strictObject({
       ...At,
@@ -100,10 +109,14 @@ export interface LabHostSpec {
   name: string;
   lossPercent: number;
   delay: LabDelay | null;
+  /** Set (true) only for hosts with a room endpoint, so older scenarios read as before. */
+  endpoint?: boolean;
 }
 export interface LabHubSpec {
   id: string;
   name: string;
+  /** Set (true) only for hubs running a registrar. */
+  registrar?: boolean;
   hosts: LabHostSpec[];
 }
 /** A scenario with every default filled in: what the lab runs. */
@@ -138,13 +151,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+export const ENDPOINT_ACTIONS = ['endpoint-down', 'endpoint-slow', 'endpoint-refuses', 'endpoint-up'] as const;
+export type EndpointAction = (typeof ENDPOINT_ACTIONS)[number];
+export const isEndpointAction = (a: string): a is EndpointAction => (ENDPOINT_ACTIONS as readonly string[]).includes(a);
+
 /** One fault applied at an instant: a timeline with its flaps unrolled. */
 export interface PlannedAction {
   atMs: number;
-  action: 'link-down' | 'link-up' | 'host-down' | 'host-up' | 'loss';
+  action: 'link-down' | 'link-up' | 'host-down' | 'host-up' | 'loss' | EndpointAction;
   hub?: string;
   host?: string;
   percent?: number;
+  /** endpoint-slow: how late the endpoint answers. */
+  delayMs?: number;
   /** Index of the timeline entry this came from. */
   entry: number;
   /** For a flap: which bounce (0 = first down). */
@@ -200,12 +219,19 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
     hubs = (file.hubs ?? []).map((h, i) => ({
       id: h.id,
       name: h.name ?? districtName(i),
+      ...(h.registrar ? { registrar: true } : {}),
       hosts: h.hosts.map((host) => {
         const n = commune++;
         const delay = host.delay
           ? { ms: host.delay.ms, jitterMs: host.delay.jitterMs, profile: host.delay.profile }
           : null;
-        return { id: host.id, name: host.name ?? communeName(n), lossPercent: host.lossPercent, delay };
+        return {
+          id: host.id,
+          name: host.name ?? communeName(n),
+          lossPercent: host.lossPercent,
+          delay,
+          ...(host.endpoint ? { endpoint: true } : {}),
+        };
       }),
     }));
   }
@@ -234,6 +260,7 @@ export function checkReferences(s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const hubIds = new Set<string>();
   const hostIds = new Set<string>();
+  const endpoints = new Set(s.hubs.flatMap((h) => h.hosts.filter((x) => x.endpoint).map((x) => x.id)));
   s.hubs.forEach((hub, i) => {
     if (hubIds.has(hub.id)) issues.push({ path: `hubs[${i}].id`, message: `duplicate hub id "${hub.id}"` });
     hubIds.add(hub.id);
@@ -250,6 +277,8 @@ export function checkReferences(s: Scenario): ScenarioIssue[] {
     }
     if ('host' in e && e.host !== undefined && !hostIds.has(e.host)) {
       issues.push({ path: `timeline[${i}].host`, message: `no host "${e.host}"` });
+    } else if (isEndpointAction(e.action) && 'host' in e && !endpoints.has(e.host!)) {
+      issues.push({ path: `timeline[${i}].host`, message: `host "${e.host}" has no endpoint (endpoint: true)` });
     }
   });
   return issues;
@@ -265,6 +294,7 @@ export function expandTimeline(s: Pick<Scenario, 'timeline'>): PlannedAction[] {
       if ('hub' in e) a.hub = e.hub;
       if ('host' in e) a.host = e.host;
       if ('percent' in e) a.percent = e.percent;
+      if ('delayMs' in e) a.delayMs = e.delayMs;
       out.push(a);
       return;
     }

@@ -17,6 +17,8 @@ export const TruthHost = z.object({
   /** Seeded loss made by the responder (its drops are the `probe` lines with `lost: true`). */
   lossPercent: z.number(),
   delay: z.object({ ms: z.number(), jitterMs: z.number(), profile: z.enum(DELAY_PROFILES).optional() }).nullable(),
+  /** Has a room endpoint (SIP, 5060/udp at its address); absent in truths from before endpoints. */
+  endpoint: z.boolean().optional(),
 });
 export type TruthHost = z.infer<typeof TruthHost>;
 
@@ -26,18 +28,44 @@ export const TruthStart = z.object({
   lab: z.string(),
   scenario: z.string(),
   durationS: z.number(),
-  hubs: z.array(z.object({ id: z.string(), name: z.string(), netns: z.string(), prefix: z.string() })),
+  hubs: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      netns: z.string(),
+      prefix: z.string(),
+      /** kamailio's address when the hub runs one. */
+      registrar: z.string().nullable().optional(),
+    }),
+  ),
   hosts: z.array(TruthHost),
 });
 
-export const ACTIONS = ['link-down', 'link-up', 'host-down', 'host-up', 'loss'] as const;
+export const ACTIONS = [
+  'link-down',
+  'link-up',
+  'host-down',
+  'host-up',
+  'loss',
+  'endpoint-down',
+  'endpoint-slow',
+  'endpoint-refuses',
+  'endpoint-up',
+] as const;
 export const TruthAction = z.object({
   type: z.literal('action'),
   ...Stamp,
   action: z.enum(ACTIONS),
+  /**
+   * What the action touched: `endpoint` (the room's SIP stack; the line keeps answering) or `line`
+   * (everything else; absent in truths from before endpoints). A line cut is a line outage only.
+   */
+  kind: z.enum(['line', 'endpoint']).optional(),
   hub: z.string().optional(),
   host: z.string().optional(),
   percent: z.number().optional(),
+  /** endpoint-slow: how late the endpoint answers each OPTIONS. */
+  delayMs: z.number().optional(),
   /** Host ids the action reached (all of a hub's hosts for a link). */
   hosts: z.array(z.string()),
   /** Offset in the timeline and the instant it was due; absent for actions applied by hand. */
@@ -56,6 +84,8 @@ export const TruthSummary = z.object({
   aborted: z.boolean(),
   linksDown: z.array(z.string()),
   hostsDown: z.array(z.string()),
+  /** Endpoints not answering normally at the end, with what they do instead. */
+  endpoints: z.record(z.string(), z.enum(['slow', 'refuses', 'down'])).optional(),
   maxLagMs: z.number(),
 });
 
