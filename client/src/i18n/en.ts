@@ -5,6 +5,7 @@ import { checklistEn } from './checklist.en';
 import { reportEn } from './report.en';
 import { wallEn } from './wall.en';
 import { alertsEn } from './alerts.en';
+import { pointsEn } from './points.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -277,4 +278,5 @@ export const en: Messages = {
   wall: wallEn,
   alertChannels: alertsEn,
   maintenance: maintenanceEn,
+  points: pointsEn,
 };

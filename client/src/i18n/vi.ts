@@ -7,6 +7,7 @@ import { checklistVi } from './checklist.vi';
 import { reportVi } from './report.vi';
 import { wallVi } from './wall.vi';
 import { alertsVi } from './alerts.vi';
+import { pointsVi } from './points.vi';
 
 export const vi = {
   locale: 'vi-VN',
@@ -285,6 +286,7 @@ export const vi = {
   wall: wallVi,
   alertChannels: alertsVi,
   maintenance: maintenanceVi,
+  points: pointsVi,
 };
 
 export type Messages = typeof vi;
