@@ -43,7 +43,7 @@ export function PointsPanel() {
     () =>
       (points ?? [])
         .map((p) => ({ point: p, key: fold(`${p.code} ${p.name} ${p.unit} ${unitNames.get(p.unit) ?? ''}`) }))
-        .sort((a, b) => a.point.code.localeCompare(b.point.code, 'vi')),
+        .sort((a, b) => a.point.code.localeCompare(b.point.code, 'vi', { numeric: true })),
     [points, unitNames],
   );
   const tokens = queryTokens(query);
