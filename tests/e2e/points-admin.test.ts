@@ -83,6 +83,10 @@ describe('the points tab in Chromium', () => {
     await pick(page, 'C17', 'xa so 17');
     await page.getByTestId('target-add').click();
     const row = page.getByTestId('target-1');
+    // The whole-inventory check answers `points[C17].targets[1].host`: shown at that row's host.
+    await row.getByTestId('target-1-host').locator('input').fill('127.147.1.5');
+    await page.getByTestId('point-save').click();
+    await expect.poll(() => page.getByTestId('target-1-host-error').textContent()).toContain('điểm cầu C5');
     await row.getByTestId('target-1-kind').locator('select').selectOption('sip');
     // A SIP target is the room's endpoint: the role is fixed.
     expect(await row.getByTestId('target-1-role').locator('select').inputValue()).toBe('endpoint');

@@ -91,7 +91,7 @@ export function PointsEditor({
       return `${tp.contactError(Number(m[1]) + 1, tp.contactFields[m[2] ?? ''] ?? m[2] ?? '')}: ${message}`;
     })
     .filter((m): m is string => m !== null);
-  const unitChoices = [...units].sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  const unitChoices = [...units].sort((a, b) => a.name.localeCompare(b.name, 'vi', { numeric: true }));
 
   return (
     <form className="points-editor" data-testid="point-editor" data-code={initial.code} onSubmit={submit} noValidate>
