@@ -142,6 +142,8 @@ describe('the points tab in Chromium', () => {
     await pick(page, 'C4');
     expect(await page.getByTestId('target-1-file').locator('input').inputValue()).toBe('/etc/diemcau/codecs.yaml');
     expect(await page.getByTestId('target-1-verify-tls').locator('input').isChecked()).toBe(true);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.getByTestId('target-1').screenshot({ path: join(ARTIFACTS, 'admin-points-codec.png') });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
