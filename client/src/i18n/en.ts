@@ -6,6 +6,7 @@ import { reportEn } from './report.en';
 import { wallEn } from './wall.en';
 import { alertsEn } from './alerts.en';
 import { targetsEn } from './targets.en';
+import { pointsEn } from './points.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -279,4 +280,5 @@ export const en: Messages = {
   alertChannels: alertsEn,
   targets: targetsEn,
   maintenance: maintenanceEn,
+  points: pointsEn,
 };

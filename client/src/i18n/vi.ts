@@ -9,6 +9,7 @@ import { wallVi } from './wall.vi';
 import { alertsVi } from './alerts.vi';
 import { targetsVi } from './targets.vi';
 import type { TargetRole } from '../../../shared/targets';
+import { pointsVi } from './points.vi';
 
 export const vi = {
   locale: 'vi-VN',
@@ -288,6 +289,7 @@ export const vi = {
   alertChannels: alertsVi,
   targets: targetsVi,
   maintenance: maintenanceVi,
+  points: pointsVi,
 };
 
 export type Messages = typeof vi;
