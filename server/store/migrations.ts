@@ -486,28 +486,42 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 12,
-    description: 'targets have an identity of their own: rollups keyed by target id, outages carry class, target and kind (issue 15)',
-    sql: `
-      -- A target's id is kind + host + port (+ transport / URL): shared/targets.ts. The rollups so far
-      -- were all of ICMP targets, keyed by host; the same host may now carry an ICMP line and a SIP
-      -- endpoint, so the key becomes the id (the rollups view follows the renamed column).
-      ALTER TABLE rollup_blocks RENAME COLUMN host TO target;
-      UPDATE rollup_blocks SET target = 'icmp:' || lower(target);
-
-      -- An outage is of the point's line or of its endpoint; the ones so far were of the line, whose
-      -- target is the point's primary ICMP target as the inventory holds it now.
-      ALTER TABLE outages ADD COLUMN class TEXT NOT NULL DEFAULT 'line' CHECK (class IN ('line', 'endpoint'));
-      ALTER TABLE outages ADD COLUMN target TEXT;
-      ALTER TABLE outages ADD COLUMN kind TEXT;
-      UPDATE outages SET kind = 'icmp', target = (
-        SELECT 'icmp:' || lower(json_extract(t.value, '$.host'))
-        FROM points p, json_each(p.json, '$.targets') t
-        WHERE p.code = outages.point AND json_extract(t.value, '$.role') = 'primary'
-        LIMIT 1
-      );
-    `,
+    description:
+      'targets have an identity of their own: rollups keyed by target id, outages carry class, target and kind (issue 15)',
+    // In code: SQLite has no ADD COLUMN IF NOT EXISTS, and a database set back to an older version
+    // (the migration tests) keeps the columns added before.
+    sql: '',
+    up: targetIdentity,
   },
 ];
+
+/**
+ * Migration 12. A target's id is kind + host + port (+ transport / URL): shared/targets.ts. The rollups
+ * so far were all of ICMP targets, keyed by host; the same host may now carry an ICMP line and a SIP
+ * endpoint, so the key becomes the id (the rollups view follows the renamed column). An outage is of the
+ * point's line or of its endpoint; the ones so far were of the line, whose target is the point's primary
+ * ICMP target as the inventory holds it now.
+ */
+function targetIdentity(db: Database.Database): void {
+  const columns = (table: string): string[] =>
+    db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
+  if (columns('rollup_blocks').includes('host')) {
+    db.exec(`ALTER TABLE rollup_blocks RENAME COLUMN host TO target;
+      UPDATE rollup_blocks SET target = 'icmp:' || lower(target);`);
+  }
+  const have = columns('outages');
+  if (!have.includes('class')) {
+    db.exec(`ALTER TABLE outages ADD COLUMN class TEXT NOT NULL DEFAULT 'line' CHECK (class IN ('line', 'endpoint'))`);
+  }
+  if (!have.includes('target')) db.exec('ALTER TABLE outages ADD COLUMN target TEXT');
+  if (!have.includes('kind')) db.exec('ALTER TABLE outages ADD COLUMN kind TEXT');
+  db.exec(`UPDATE outages SET kind = 'icmp', target = (
+      SELECT 'icmp:' || lower(json_extract(t.value, '$.host'))
+      FROM points p, json_each(p.json, '$.targets') t
+      WHERE p.code = outages.point AND json_extract(t.value, '$.role') = 'primary'
+      LIMIT 1
+    ) WHERE target IS NULL`);
+}
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);
 

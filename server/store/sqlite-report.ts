@@ -14,8 +14,9 @@ import {
 } from './report-types';
 import type { OutageRow } from './types';
 
-const OUTAGE_COLUMNS = `id, point, meeting, type, phase, started_at AS startedAt, detected_at AS detectedAt,
-  ended_at AS endedAt`;
+// The same columns as the outage log's own reads (sqlite.ts), class and target included.
+const OUTAGE_COLUMNS = `id, point, meeting, type, class, target, kind, phase, started_at AS startedAt,
+  detected_at AS detectedAt, ended_at AS endedAt`;
 const NOTE_COLUMNS = `outage_id AS outageId, cause, note, acknowledged_by AS acknowledgedBy,
   acknowledged_by_name AS acknowledgedByName, acknowledged_at AS acknowledgedAt, updated_by AS updatedBy,
   updated_by_name AS updatedByName, updated_at AS updatedAt`;

@@ -59,7 +59,7 @@ export interface SqliteStoreOptions {
 export const DEFAULT_OUTAGE_LIMIT = 1000;
 export const MAX_OUTAGE_LIMIT = 10_000;
 
-const OUTAGE_COLUMNS = `id, point, meeting, type, class, target, kind, phase, started_at AS startedAt,
+export const OUTAGE_COLUMNS = `id, point, meeting, type, class, target, kind, phase, started_at AS startedAt,
   detected_at AS detectedAt, ended_at AS endedAt`;
 
 // Outages are [startedAt, endedAt) intervals; an open one runs until further notice.

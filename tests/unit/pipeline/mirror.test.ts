@@ -48,6 +48,8 @@ describe('MirrorBoard', () => {
       jitter: 21.123,
       since: '2026-03-06T08:00:00.000+07:00',
       backup: 'up',
+      endpoint: null,
+      inCall: null,
     });
     expect(m.read('C1', emptyPointFields())).toMatchObject({ state: 'degraded', loss: 3.333333 });
     expect(m.probedAt('C1')).toBe(T + 1000);

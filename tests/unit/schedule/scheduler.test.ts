@@ -90,16 +90,16 @@ describe('planProbes', () => {
       'P2',
     ]);
     const plan = planProbes({ points: [P2], units, meetings: [D], now: at('2026-03-06T07:10:00+07:00') });
-    expect(plan.targets).toEqual([{ host: '127.0.0.2', intervalMs: 1_000 }]);
+    expect(intervals(plan.targets)).toEqual({ '127.0.0.2': 1_000 });
   });
 
   it('[SC4] a host shared by two points is probed once, at the faster cadence', () => {
     const P3 = pt('P3', 'commune', ['127.0.0.1']);
     const plan = planProbes({ points: [P2, P3, P1], units, meetings: [A], now: at('2026-03-05T15:00:00+07:00') });
-    expect(plan.targets).toEqual([
-      { host: '127.0.0.1', intervalMs: 2_000 },
-      { host: '127.0.0.11', intervalMs: 2_000 },
-      { host: '127.0.0.2', intervalMs: 60_000 },
+    expect(plan.targets.map(({ id, intervalMs }) => ({ id, intervalMs }))).toEqual([
+      { id: 'icmp:127.0.0.1', intervalMs: 2_000 },
+      { id: 'icmp:127.0.0.11', intervalMs: 2_000 },
+      { id: 'icmp:127.0.0.2', intervalMs: 60_000 },
     ]);
   });
 

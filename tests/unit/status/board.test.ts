@@ -46,6 +46,8 @@ describe('status board', () => {
       jitter: null,
       since: null,
       backup: 'unknown',
+      endpoint: null,
+      inCall: null,
     });
     expect(board.status('P2')!.backup).toBeNull();
     feed(board, '127.0.0.1', T0, [10, 12]);
@@ -59,6 +61,8 @@ describe('status board', () => {
       jitter: 2,
       since: '2026-03-06T07:00:00.000+07:00',
       backup: 'down',
+      endpoint: null,
+      inCall: null,
     });
     expect(PointStatus.parse(s)).toEqual(s);
     // The backup going down does not make the point down.
@@ -149,8 +153,8 @@ describe('status board', () => {
     expect(transitions).toEqual([]);
     feed(board, '127.0.0.1', T0, [10]);
     expect(transitions).toEqual([
-      { point: 'P1', host: '127.0.0.1', from: 'unknown', to: 'up', at: T0, detectedAt: T0 },
-      { point: 'P2', host: '127.0.0.1', from: 'unknown', to: 'up', at: T0, detectedAt: T0 },
+      { point: 'P1', target: 'icmp:127.0.0.1', class: 'line', kind: 'icmp', from: 'unknown', to: 'up', at: T0, detectedAt: T0 },
+      { point: 'P2', target: 'icmp:127.0.0.1', class: 'line', kind: 'icmp', from: 'unknown', to: 'up', at: T0, detectedAt: T0 },
     ]);
   });
 
@@ -180,7 +184,7 @@ describe('status board', () => {
     feed(board, '127.0.0.3', T0, [10]);
     board.drainChanged();
     clock.set(T0 + 5000);
-    board.gap(['127.0.0.1', '127.0.0.2', '10.9.9.9']);
+    board.gap(['icmp:127.0.0.1', 'icmp:127.0.0.2', 'icmp:10.9.9.9']);
     expect(board.status('P1')).toMatchObject({
       state: 'unknown',
       backup: 'unknown',
@@ -191,7 +195,9 @@ describe('status board', () => {
     expect(board.drainChanged()).toEqual(['P1']);
     expect(transitions.at(-1)).toEqual({
       point: 'P1',
-      host: '127.0.0.1',
+      target: 'icmp:127.0.0.1',
+      class: 'line',
+      kind: 'icmp',
       from: 'up',
       to: 'unknown',
       at: T0 + 5000,

@@ -170,7 +170,7 @@ describe.each(BACKENDS)('outage recorder on the %s store', (_name, backend) => {
       const t1 = feed('P3', start, n(3, null));
       expect(count(store)).toBe(1);
       clock.set(t1);
-      board.gap([HOST.P3!]);
+      board.gap([`icmp:${HOST.P3!}`]);
       expect(store.openOutages()).toHaveLength(1);
       const t2 = feed('P3', t1 + 1000, n(4, null));
       expect(count(store)).toBe(1);
@@ -232,7 +232,7 @@ describe.each(BACKENDS)('outage recorder on the %s store', (_name, backend) => {
       const { store, board, clock, feed, start } = setup(backend().store);
       const t1 = feed('P3', start, n(12, 300));
       clock.set(t1);
-      board.gap([HOST.P3!]);
+      board.gap([`icmp:${HOST.P3!}`]);
       expect(store.openOutages()).toMatchObject([{ type: 'severe', startedAt: start, detectedAt: t1 }]);
       // Found up (not severe) after the gap: closed.
       feed('P3', t1 + 1000, [10]);
@@ -243,7 +243,7 @@ describe.each(BACKENDS)('outage recorder on the %s store', (_name, backend) => {
       const { store, board, clock, recorder, feed, start } = setup(backend().store);
       const t1 = feed('P3', start, n(3, 300));
       clock.set(t1);
-      board.gap([HOST.P3!]);
+      board.gap([`icmp:${HOST.P3!}`]);
       recorder.tick(t1 + 60_000);
       expect(store.listOutages({})).toEqual([]);
     });

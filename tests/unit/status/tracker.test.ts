@@ -39,7 +39,7 @@ describe('down and up runs', () => {
     const { next } = feed(tr, T0, 1000, replies(30));
     const { transitions } = feed(tr, next, 1000, losses(3));
     const down = transitions.at(-1)!;
-    expect(down).toMatchObject({ host: HOST, to: 'down', at: next, detectedAt: next + 2000 });
+    expect(down).toMatchObject({ target: HOST, to: 'down', at: next, detectedAt: next + 2000 });
     expect(tr.status()).toMatchObject({ state: 'down', since: next, rtt: null, loss: 100, jitter: null });
     // More losses change nothing.
     expect(feed(tr, next + 3000, 1000, losses(10)).transitions).toEqual([]);
@@ -53,7 +53,7 @@ describe('down and up runs', () => {
     expect(b.transitions).toEqual([]);
     expect(tr.state).toBe('down');
     const c = feed(tr, b.next, 1000, replies(1));
-    expect(c.transitions).toEqual([{ host: HOST, from: 'down', to: 'up', at: a.next, detectedAt: b.next }]);
+    expect(c.transitions).toEqual([{ target: HOST, from: 'down', to: 'up', at: a.next, detectedAt: b.next }]);
     expect(tr.status().since).toBe(a.next);
   });
 
@@ -84,7 +84,7 @@ describe('new targets', () => {
     const tr = new TargetTracker(HOST);
     expect(tr.status()).toEqual({ state: 'unknown', rtt: null, loss: null, jitter: null, since: null });
     const { transitions } = feed(tr, T0, 1000, [null, null, 12]);
-    expect(transitions).toEqual([{ host: HOST, from: 'unknown', to: 'up', at: T0 + 2000, detectedAt: T0 + 2000 }]);
+    expect(transitions).toEqual([{ target: HOST, from: 'unknown', to: 'up', at: T0 + 2000, detectedAt: T0 + 2000 }]);
     // [ST9] the losses before the first reply are not loss in the window.
     expect(tr.status()).toMatchObject({ state: 'up', rtt: 12, loss: 0, since: T0 + 2000 });
   });
@@ -92,7 +92,7 @@ describe('new targets', () => {
   it('[ST4] a new target that never answers goes down at its first lost probe', () => {
     const tr = new TargetTracker(HOST);
     const { transitions } = feed(tr, T0, 1000, losses(3));
-    expect(transitions).toEqual([{ host: HOST, from: 'unknown', to: 'down', at: T0, detectedAt: T0 + 2000 }]);
+    expect(transitions).toEqual([{ target: HOST, from: 'unknown', to: 'down', at: T0, detectedAt: T0 + 2000 }]);
   });
 });
 
@@ -252,7 +252,7 @@ describe('windows across down, gaps and clock jumps', () => {
     const tr = new TargetTracker(HOST);
     const a = feed(tr, T0, 1000, [...replies(10), ...losses(3)]);
     const b = feed(tr, a.next, 1000, replies(3, 300));
-    expect(b.transitions).toEqual([{ host: HOST, from: 'down', to: 'severe', at: a.next, detectedAt: a.next + 2000 }]);
+    expect(b.transitions).toEqual([{ target: HOST, from: 'down', to: 'severe', at: a.next, detectedAt: a.next + 2000 }]);
   });
 
   it('[ST10] a gap makes it unknown with windows cleared; then three losses make it down', () => {
@@ -260,7 +260,7 @@ describe('windows across down, gaps and clock jumps', () => {
     const a = feed(tr, T0, 1000, [...replies(20), null]);
     expect(tr.state).toBe('degraded');
     const g = tr.gap(a.next);
-    expect(g).toEqual({ host: HOST, from: 'degraded', to: 'unknown', at: a.next, detectedAt: a.next });
+    expect(g).toEqual({ target: HOST, from: 'degraded', to: 'unknown', at: a.next, detectedAt: a.next });
     expect(tr.status()).toEqual({ state: 'unknown', rtt: null, loss: null, jitter: null, since: a.next });
     expect(tr.gap(a.next + 10)).toBeNull();
     // Two losses before the gap and one after do not make a run of three.
@@ -270,7 +270,7 @@ describe('windows across down, gaps and clock jumps', () => {
     const d = feed(tr2, c.next + 1000, 1000, losses(2));
     expect(d.transitions).toEqual([]);
     const e = feed(tr2, d.next, 1000, losses(1));
-    expect(e.transitions).toEqual([{ host: HOST, from: 'unknown', to: 'down', at: c.next + 1000, detectedAt: d.next }]);
+    expect(e.transitions).toEqual([{ target: HOST, from: 'unknown', to: 'down', at: c.next + 1000, detectedAt: d.next }]);
   });
 
   it('[ST10] unknown after a gap, then a reply: reachable with a fresh window', () => {

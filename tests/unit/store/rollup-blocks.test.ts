@@ -136,7 +136,7 @@ describe('[RS2] round trip against the one-row-per-bucket table', () => {
     try {
       const good = rollup({ t: T });
       expect(() => store.writeRollups([good, rollup({ t: T + 10_000, received: 11 })])).toThrow(
-        /CHECK constraint failed: row 1 \(P1 127\.0\.0\.1 t=\d+\): received/,
+        /CHECK constraint failed: row 1 \(P1 icmp:127\.0\.0\.1 t=\d+\): received/,
       );
       expect(() => store.writeRollups([rollup({ t: T + 5 })])).toThrow(/row 0 .*multiple of 10,000/);
       expect(() => store.writeRollups([rollup({ sent: 1.5, received: 1 })])).toThrow(/sent must be a whole number/);
