@@ -24,6 +24,8 @@ export interface SpreadStats {
 interface Entry {
   job: ProbeJob;
   phase: number;
+  /** When the timer is due; 0 before the first arming. */
+  due: number;
   timer: NodeJS.Timeout | null;
   running: boolean;
   queued: boolean;
@@ -90,6 +92,7 @@ export class Spreader {
       const entry: Entry = {
         job,
         phase: phaseOf(job.id, job.intervalMs),
+        due: 0,
         timer: null,
         running: false,
         queued: false,
@@ -130,8 +133,9 @@ export class Spreader {
 
   private arm(entry: Entry): void {
     const now = this.now();
-    const at = nextOnGrid(now, entry.phase, entry.job.intervalMs);
-    entry.timer = setTimeout(() => this.fire(entry), at - now);
+    // A timer may fire a millisecond early: count from its due instant, never twice for one slot.
+    entry.due = nextOnGrid(Math.max(now, entry.due), entry.phase, entry.job.intervalMs);
+    entry.timer = setTimeout(() => this.fire(entry), entry.due - now);
   }
 
   private fire(entry: Entry): void {

@@ -1,6 +1,7 @@
 // The per-job grid of server/probe/spread.ts and the socket error mapping of the tcp/http engines.
 import { describe, expect, it } from 'vitest';
-import { nextOnGrid, phaseOf } from '../../../server/probe/spread';
+import type { ProbeJob } from '../../../server/probe/kinds';
+import { nextOnGrid, phaseOf, Spreader } from '../../../server/probe/spread';
 import { socketFailure } from '../../../server/probe/tcp';
 
 describe('spread', () => {
@@ -28,6 +29,34 @@ describe('spread', () => {
 });
 
 const err = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code });
+
+describe('Spreader', () => {
+  it('[TCP6] each job runs once per interval, never twice for one slot', async () => {
+    const runs = new Map<string, number[]>();
+    const spreader = new Spreader({
+      run: async (job) => void runs.set(job.id, [...(runs.get(job.id) ?? []), Date.now()]),
+    });
+    const jobs = Array.from({ length: 50 }, (_, i): ProbeJob => ({
+      id: `j${i}`,
+      target: { kind: 'tcp', host: '127.0.0.1', port: 1, role: 'endpoint' },
+      intervalMs: 20,
+      timeoutMs: 20,
+    }));
+    try {
+      spreader.setJobs(jobs);
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, 1000));
+      const elapsed = Date.now() - t0;
+      for (const j of jobs) {
+        const ts = runs.get(j.id) ?? [];
+        expect(ts.length).toBeLessThanOrEqual(Math.ceil(elapsed / 20) + 1);
+        expect(ts.length).toBeGreaterThan(elapsed / 20 / 2);
+      }
+    } finally {
+      spreader.close();
+    }
+  });
+});
 
 describe('socket failures', () => {
   it('[TCP2][TCP4] errno codes map to stable reasons, the errno kept as detail', () => {
