@@ -154,9 +154,10 @@ export class Spreader {
   private start(entry: Entry): void {
     this.inFlight++;
     entry.running = true;
-    void this.opts
-      .run(entry.job)
-      .catch(() => {}) // run() must not reject; never let one that does stop the schedule
+    // run() must not throw or reject; one that does must still not stop the schedule or leak a slot.
+    void Promise.resolve()
+      .then(() => this.opts.run(entry.job))
+      .catch(() => {})
       .finally(() => {
         this.inFlight--;
         entry.running = false;
@@ -252,13 +253,15 @@ export class SpreadEngine implements KindEngine {
     if (this.closed) return { target: id, t, rtt: null, reason: 'error', detail: 'engine closed' };
     const ac = new AbortController();
     this.running.add(ac);
-    const p = this.probe(job, ac.signal).catch((err: unknown): TargetResult => ({
-      target: id,
-      t,
-      rtt: null,
-      reason: 'error',
-      detail: String(err),
-    }));
+    const p = Promise.resolve()
+      .then(() => this.probe(job, ac.signal))
+      .catch((err: unknown): TargetResult => ({
+        target: id,
+        t,
+        rtt: null,
+        reason: 'error',
+        detail: String(err),
+      }));
     this.settling.add(p);
     try {
       return await p;
