@@ -104,6 +104,8 @@ describe('http engine', () => {
     ]);
     expect(s.connections).toBe(2);
     await waitFor('the connections to be closed', () => s.live.size === 0);
+    const six = await serve(respond(200), '::1');
+    expect(await e.probeOnce(job(`http://[::1]:${six.port}/`))).toMatchObject({ code: 200, rtt: expect.any(Number) });
   });
 
   it('[HT2] without expect, a status below 500 is up and 500 or more is down with reason status', async () => {

@@ -75,10 +75,10 @@ const job = (host: string, port: number, intervalMs = 1000, timeoutMs = 1000): P
   timeoutMs,
 });
 
-/** Sockets of this machine towards `addr` in the given TCP states (ss, the kernel's own view). */
+/** This process's sockets towards `addr` in a TCP state (ss, the kernel's own view). */
 function socketsTo(addr: string, state: string): number {
-  const out = execFileSync('ss', ['-Htn', 'state', state, 'dst', addr], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.trim()).length;
+  const out = execFileSync('ss', ['-Htnp', 'state', state, 'dst', addr], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(`pid=${process.pid},`)).length;
 }
 
 describe('tcp engine', () => {
@@ -96,6 +96,12 @@ describe('tcp engine', () => {
     expect(r.t).toBeLessThan(before + 1000);
     await waitFor('the server to see the connection closed', () => l.accepted === 1 && l.live.size === 0);
     expect(l.bytes).toBe(0);
+    // An IPv6 literal as the schema writes it (no brackets).
+    const six = await listen('::1');
+    expect(await e.probeOnce(job('::1', six.port))).toMatchObject({
+      target: `tcp:::1:${six.port}`,
+      rtt: expect.any(Number),
+    });
   });
 
   it('[TCP2] nothing listens: refused, at once', async () => {
