@@ -1,5 +1,5 @@
 // Per-job probe scheduling for engines that probe one target per socket (tcp, http; sip can reuse it):
-// every job fires on its own grid, `intervalMs` apart, at a phase taken from its id, so a thousand
+// every job fires on its own grid (monotonic time), `intervalMs` apart, at a phase taken from its id, so a thousand
 // targets at 1 Hz are spread over the second instead of all sent at once, and a job that setJobs
 // keeps (or re-adds) stays on the same grid. At most `maxInFlight` probes run; a due job waits in a
 // queue that holds each job at most once, so the queue is bounded by the number of jobs.
@@ -11,8 +11,6 @@ export interface SpreadOptions {
   run(job: ProbeJob): Promise<void>;
   /** Probes running at once (default 1,000). */
   maxInFlight?: number;
-  /** Wall time for the grid (default Date.now; tests may shift it). */
-  now?: () => number;
 }
 
 export interface SpreadStats {
@@ -66,11 +64,9 @@ export class Spreader {
   private inFlight = 0;
   private closed = false;
   private readonly max: number;
-  private readonly now: () => number;
 
   constructor(private readonly opts: SpreadOptions) {
     this.max = Math.max(1, Math.floor(opts.maxInFlight ?? 1_000));
-    this.now = opts.now ?? Date.now;
   }
 
   /** Replaces the job set; a job with the same id, target and interval keeps its timer and phase. */
@@ -132,7 +128,8 @@ export class Spreader {
   }
 
   private arm(entry: Entry): void {
-    const now = this.now();
+    // Monotonic: a wall clock stepped back an hour must not hold a job's next probe for an hour.
+    const now = performance.now();
     // A timer may fire a millisecond early: count from its due instant, never twice for one slot.
     entry.due = nextOnGrid(Math.max(now, entry.due), entry.phase, entry.job.intervalMs);
     entry.timer = setTimeout(() => this.fire(entry), entry.due - now);
