@@ -46,11 +46,18 @@ export function presentSample(r: RollupRow): Sample {
  * [TG8] A point's targets with their states: the monitor's rows where it keeps them (a point with more
  * than its line), else the primary line from the point's own status.
  */
-export function presentTargets(point: Point, status: PointStatus | undefined, rows: readonly TargetRow[]): TargetStatusRow[] {
+export function presentTargets(
+  point: Point,
+  status: PointStatus | undefined,
+  rows: readonly TargetRow[],
+): TargetStatusRow[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return point.targets.map((t) => {
     const w = toWireTarget(t);
-    const port = 'port' in t && t.port !== undefined ? t.port : (defaultPort(t.kind, 'transport' in t ? t.transport : undefined) ?? null);
+    const port =
+      'port' in t && t.port !== undefined
+        ? t.port
+        : (defaultPort(t.kind, 'transport' in t ? t.transport : undefined) ?? null);
     const r = byId.get(w.id);
     if (r) {
       return {
@@ -67,6 +74,16 @@ export function presentTargets(point: Point, status: PointStatus | undefined, ro
     }
     const own = t.role === 'primary' ? status : undefined;
     const state = own?.state ?? (t.role === 'backup' ? (status?.backup ?? 'unknown') : 'unknown');
-    return { ...w, port, state, rtt: own?.rtt ?? null, reason: null, code: null, detail: null, certExpiresAt: null, call: null };
+    return {
+      ...w,
+      port,
+      state,
+      rtt: own?.rtt ?? null,
+      reason: null,
+      code: null,
+      detail: null,
+      certExpiresAt: null,
+      call: null,
+    };
   });
 }

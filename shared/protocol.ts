@@ -4,7 +4,7 @@
 import type { AlertGrouping } from './alerts';
 import { z } from 'zod';
 import { bilingual } from './words';
-import { Code, Meeting, Outage, Phase, Point, PointStatus, Unit } from './schemas';
+import { Code, Meeting, Outage, Phase, PointStatus, Unit } from './schemas';
 import type {
   ChecklistChanged,
   ChecklistJoin,

@@ -205,7 +205,8 @@ export type ReportOutage = z.infer<typeof ReportOutage>;
  */
 export const ReportOutageGroup = z.object({
   kind: z.enum(['point', 'unit', 'flapping']),
-  type: OutageType,
+  /** The line's `down` / `severe`, or `endpoint`: the room's endpoint not answering (TG7). */
+  type: z.union([OutageType, z.literal('endpoint')]),
   unit: z.object({ id: z.string(), name: z.string() }).nullable(),
   points: z.array(z.object({ code: Code, name: z.string() })),
   /** Ids of its outage records (`outages`), oldest first. */

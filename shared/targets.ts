@@ -14,7 +14,6 @@ export const isCodecKind = (k: TargetKind): k is CodecKind => k === 'videoos' ||
 export type TargetRole = 'primary' | 'backup' | 'endpoint';
 /** What a target tells: the line (primary or backup) or the room's endpoint. */
 export type TargetClass = 'line' | 'endpoint';
-export const classOfRole = (role: TargetRole): TargetClass => (role === 'endpoint' ? 'endpoint' : 'line');
 
 export type SipTransport = 'udp' | 'tcp' | 'tls';
 

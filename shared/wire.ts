@@ -152,9 +152,8 @@ export function decodeSnapshot(w: MeetingSnapshotWire): MeetingSnapshot {
       name: p.name[i]!,
       level: p.level[i]!,
       unit: p.unit[i]!,
-      targets: (p.targets[i] ?? []).map(
-        ([kind, host, role, id, label]): WireTarget =>
-          id === undefined ? toWireTarget({ kind, host, role }) : { kind, host, role, id, label: label ?? id },
+      targets: (p.targets[i] ?? []).map(([kind, host, role, id, label]): WireTarget =>
+        id === undefined ? toWireTarget({ kind, host, role }) : { kind, host, role, id, label: label ?? id },
       ),
       contacts: (p.contacts[i] ?? []).map(([name, role, phone, organization]) => {
         const c: Contact = { name, role };

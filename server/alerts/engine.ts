@@ -37,7 +37,8 @@ export interface IncidentEngineOptions {
   maxPending?: number;
 }
 
-type OutageKind = 'down' | 'severe';
+/** The line's down or severe, or the room's endpoint not answering: each its own lane of incidents. */
+type OutageKind = 'down' | 'severe' | 'endpoint';
 
 interface Problem {
   kind: IncidentGroupKind;
@@ -172,7 +173,7 @@ export class IncidentEngine {
   }
 
   private opened(row: OutageRow): void {
-    const type = row.type as OutageKind;
+    const type: OutageKind = row.class === 'endpoint' ? 'endpoint' : row.type;
     const key = `${type}:${row.point}`;
     const p = this.pointProblem.get(key);
     if (p) {
@@ -410,7 +411,9 @@ export class IncidentEngine {
         ? `chập chờn liên tục (${p.drops} lần mất kết nối trong ${formatDurationWords(this.cfg.flapWindowMs, 'vi')})`
         : p.type === 'down'
           ? 'mất kết nối'
-          : 'chập chờn nặng';
+          : p.type === 'endpoint'
+            ? 'thiết bị đầu cuối không phản hồi (đường truyền vẫn thông)'
+            : 'chập chờn nặng';
     const end = kind === 'recovered' ? (p.clearedAt ?? p.lastEnd) : null;
     const left =
       stillDown.length > 0 ? `; còn mất kết nối: ${stillDown.map((c) => incidentPoint(c, inv).name).join(', ')}` : '';
@@ -421,7 +424,7 @@ export class IncidentEngine {
     return {
       id,
       kind,
-      severity: p.type === 'down' ? 'critical' : 'warning',
+      severity: p.type === 'severe' ? 'warning' : 'critical',
       type: p.type,
       at: kind === 'open' ? p.detectedAt : (end ?? p.detectedAt),
       start: p.start,

@@ -47,8 +47,8 @@ export interface Incident {
   kind: IncidentKind;
   /** `critical`: a point lost its line (down); `warning`: severe degradation; `info`: tests. */
   severity: IncidentSeverity;
-  /** `down` or `severe` for outages. */
-  type: 'down' | 'severe' | 'test' | 'digest';
+  /** `down` or `severe` for the line's outages, `endpoint` for the room's endpoint not answering (TG7). */
+  type: 'down' | 'severe' | 'endpoint' | 'test' | 'digest';
   /** When it happened: the outage's detection for `open`, its end for `recovered`. */
   at: number;
   /** The outage's start (its first lost probe) and end (first reply; null while open). */

@@ -9,7 +9,12 @@ export type AlertLanguage = 'vi' | 'en';
 
 const WORDS = {
   vi: {
-    open: { down: 'MẤT KẾT NỐI', severe: 'CHẬP CHỜN NẶNG', test: 'TIN NHẮN THỬ' },
+    open: {
+      down: 'MẤT KẾT NỐI',
+      severe: 'CHẬP CHỜN NẶNG',
+      endpoint: 'THIẾT BỊ KHÔNG PHẢN HỒI (đường truyền vẫn thông)',
+      test: 'TIN NHẮN THỬ',
+    },
     recovered: 'ĐÃ KẾT NỐI LẠI',
     ack: 'ĐÃ CÓ NGƯỜI NHẬN XỬ LÝ',
     took: (by: string, at: string) => `${by} đã nhận xử lý lúc ${at}`,
@@ -37,7 +42,12 @@ const WORDS = {
     role: { technician: 'cán bộ kỹ thuật', leader: 'lãnh đạo', other: 'khác' } as Record<string, string>,
   },
   en: {
-    open: { down: 'DOWN', severe: 'SEVERELY DEGRADED', test: 'TEST MESSAGE' },
+    open: {
+      down: 'DOWN',
+      severe: 'SEVERELY DEGRADED',
+      endpoint: 'ENDPOINT NOT ANSWERING (the line is up)',
+      test: 'TEST MESSAGE',
+    },
     recovered: 'RECOVERED',
     ack: 'TAKEN',
     took: (by: string, at: string) => `${by} took it at ${at}`,
@@ -104,7 +114,7 @@ export function renderIncident(
         ? w.ack
         : group.kind === 'flapping'
           ? w.flapping
-          : w.open[i.type === 'severe' ? 'severe' : 'down'];
+          : w.open[i.type === 'severe' || i.type === 'endpoint' ? i.type : 'down'];
   const title = `[diemcau] ${head}: ${what}`;
   const lines: string[] = [];
   // [AL25] The notice to the others: who took it, first.

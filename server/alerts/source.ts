@@ -31,7 +31,12 @@ export function outageIncident(e: OutageEvent, inv: InventoryLookup): Incident {
   const open = e.kind === 'opened';
   const meeting = r.meeting === null ? undefined : inv.meeting(r.meeting);
   const point = incidentPoint(r.point, inv);
-  const what = r.type === 'down' ? 'mất kết nối' : 'chập chờn nặng';
+  const endpoint = r.class === 'endpoint';
+  const what = endpoint
+    ? 'thiết bị đầu cuối không phản hồi (đường truyền vẫn thông)'
+    : r.type === 'down'
+      ? 'mất kết nối'
+      : 'chập chờn nặng';
   const text = open
     ? `${point.name}: ${what} từ ${formatDateTime(r.startedAt)}`
     : `${point.name}: đã kết nối lại lúc ${formatDateTime(r.endedAt ?? r.startedAt)}`;
@@ -39,7 +44,7 @@ export function outageIncident(e: OutageEvent, inv: InventoryLookup): Incident {
     id: `outage-${r.id}-${open ? 'open' : 'recovered'}`,
     kind: open ? 'open' : 'recovered',
     severity: r.type === 'down' ? 'critical' : 'warning',
-    type: r.type,
+    type: endpoint ? 'endpoint' : r.type,
     at: open ? r.detectedAt : (r.endedAt ?? r.detectedAt),
     start: r.startedAt,
     end: r.endedAt,

@@ -1,9 +1,17 @@
 // The real engines of each non-ICMP target kind, as the probe router's factories (docs/TARGETS.md).
 import { CodecEngine } from './codec/engine';
-import type { ProbeRouterOptions } from './router';
+import { HttpEngine } from './http';
+import type { KindEngineFactory, ProbeRouterOptions } from './router';
+import { TcpEngine } from './tcp';
+
+// One factory per engine: a router keeps one engine per factory, so both codec kinds share one.
+const codec: KindEngineFactory = (o) => new CodecEngine(o);
 
 export function defaultKindEngines(): NonNullable<ProbeRouterOptions['engines']> {
-  // One factory per engine: the router keeps one engine per factory, so both codec kinds share one.
-  const codec: NonNullable<ProbeRouterOptions['engines']>['videoos'] = (o) => new CodecEngine(o);
-  return { videoos: codec, roomos: codec };
+  return {
+    tcp: (o) => new TcpEngine(o),
+    http: (o) => new HttpEngine(o),
+    videoos: codec,
+    roomos: codec,
+  };
 }

@@ -48,7 +48,8 @@ export class ProbeRouter {
       logger: o.logger,
       onResult: (r) => {
         const id = this.icmpIds.get(r.host);
-        if (id !== undefined) o.onResult({ target: id, t: r.t, rtt: r.rtt, ...(r.rtt === null ? { reason: 'timeout' } : {}) });
+        if (id !== undefined)
+          o.onResult({ target: id, t: r.t, rtt: r.rtt, ...(r.rtt === null ? { reason: 'timeout' } : {}) });
       },
       onGap: (hosts) => o.onGap(hosts.flatMap((h) => this.icmpIds.get(h) ?? [])),
     });
@@ -125,7 +126,8 @@ export class ProbeRouter {
     this.running.clear();
     this.oneOff.clear();
     const settled = await Promise.allSettled(all);
-    for (const s of settled) if (s.status === 'rejected') this.o.logger.warn({ err: s.reason }, 'closing a probe engine failed');
+    for (const s of settled)
+      if (s.status === 'rejected') this.o.logger.warn({ err: s.reason }, 'closing a probe engine failed');
   }
 
   private deliver(factory: KindEngineFactory, jobs: ProbeJob[]): void {

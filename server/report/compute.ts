@@ -94,6 +94,8 @@ async function computePhase(
     let severeRecords = 0;
     const severe: Span[] = [];
     for (const o of own) {
+      // [TG7] The figures are the line's: an endpoint not answering is listed apart, not counted as the line down.
+      if (o.class === 'endpoint') continue;
       const a = Math.max(o.startedAt, start);
       const b = Math.min(outageEnd(o, input.now), end);
       if (b <= a) continue;

@@ -20,6 +20,13 @@ export const TYPE_WORDS: Record<OutageType, string> = {
   severe: 'Chập chờn nặng',
 };
 
+/** [TG7] What an outage record was: the line's (down, severe) or the room's endpoint not answering. */
+export const ENDPOINT_OUTAGE_WORDS = 'Thiết bị không phản hồi';
+
+export function outageWords(o: { type: OutageType; class?: 'line' | 'endpoint' }): string {
+  return o.class === 'endpoint' ? ENDPOINT_OUTAGE_WORDS : TYPE_WORDS[o.type];
+}
+
 export const LEVEL_WORDS: Record<Level, string> = {
   province: 'Tỉnh',
   district: 'Huyện',

@@ -6,7 +6,7 @@ import { groupOutages, LineGroups, type GroupableOutage } from '../../shared/out
 import type { MeetingReport, ReportOutage, ReportOutageGroup } from '../../shared/report';
 import type { OutageType } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
-import { TYPE_WORDS } from './labels';
+import { ENDPOINT_OUTAGE_WORDS, TYPE_WORDS } from './labels';
 
 interface Row extends GroupableOutage {
   o: ReportOutage;
@@ -22,14 +22,15 @@ export function reportOutageGroups(r: MeetingReport, grouping?: AlertGrouping): 
   const rows: Row[] = r.outages.map((o) => ({
     id: o.id,
     point: o.point,
-    type: o.type,
+    // [TG7] An endpoint not answering is a lane of its own: never merged with the line's outages.
+    type: o.class === 'endpoint' ? 'endpoint' : o.type,
     start: Date.parse(o.startedAt),
     end: o.endedAt === null ? null : Date.parse(o.endedAt),
     o,
   }));
   return groupOutages(rows, lines, grouping).map((g) => ({
     kind: g.kind,
-    type: g.type as OutageType,
+    type: g.type as OutageType | 'endpoint',
     unit: g.kind === 'point' ? null : g.unit,
     points: g.points.map((code) => ({ code, name: names.get(code) ?? code })),
     outages: g.outages.map((x) => x.id),
@@ -44,8 +45,9 @@ export function reportOutageGroups(r: MeetingReport, grouping?: AlertGrouping): 
 /** [AL15] What a problem of the outage list is, in the report's words. */
 export function groupKindWords(g: ReportOutageGroup): string {
   if (g.kind === 'flapping') return `Chập chờn liên tục (${g.drops} lần)`;
-  if (g.kind === 'unit') return `${TYPE_WORDS[g.type]} cả đơn vị`;
-  return g.drops > 1 ? `${TYPE_WORDS[g.type]} (${g.drops} lần)` : TYPE_WORDS[g.type];
+  const what = g.type === 'endpoint' ? ENDPOINT_OUTAGE_WORDS : TYPE_WORDS[g.type];
+  if (g.kind === 'unit') return `${what} cả đơn vị`;
+  return g.drops > 1 ? `${what} (${g.drops} lần)` : what;
 }
 
 /** [AL15] Who a problem hit: the unit and its points, or the point. */

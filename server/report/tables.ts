@@ -9,7 +9,7 @@ import {
   type ReportTable,
 } from '../../shared/report';
 import { formatDateTime, formatTime } from '../../shared/time';
-import { LEVEL_WORDS, PHASE_WORDS, RECORD_PHASE_WORDS, TYPE_WORDS } from './labels';
+import { LEVEL_WORDS, PHASE_WORDS, RECORD_PHASE_WORDS, outageWords } from './labels';
 import { groupKindWords, groupWhoWords, reportOutageGroups } from './outage-groups';
 
 /** How a column's values are written: text as is; numbers and times formatted per export. */
@@ -164,7 +164,7 @@ export function outagesTable(r: MeetingReport): ExportTable {
       o.point,
       o.pointName,
       o.unitName ?? '',
-      TYPE_WORDS[o.type],
+      outageWords(o),
       o.phase ? RECORD_PHASE_WORDS[o.phase] : '',
       Date.parse(o.startedAt),
       Date.parse(o.detectedAt),

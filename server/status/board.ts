@@ -5,7 +5,7 @@
 // to the outage recorder.
 import type { Logger } from 'pino';
 import type { Point, PointState, PointStatus, Target } from '../../shared/schemas';
-import { classOfRole, targetId, type CodecCall, type ProbeReason, type TargetClass, type TargetKind } from '../../shared/targets';
+import { targetId, type CodecCall, type ProbeReason, type TargetClass, type TargetKind } from '../../shared/targets';
 import { toWireInstant } from '../../shared/time';
 import type { Clock } from '../clock';
 import type { TargetResult } from '../probe/kinds';

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { formatDateTime, formatDateTimeSec, formatTime } from '../../../shared/time';
-import { groupAsOutage, type FeedGroup } from '../lib/outages';
+import { groupAsOutage, type FeedGroup, outageLabel } from '../lib/outages';
 import { useI18n } from '../i18n/context';
 import { OutageDuration } from './OutageDuration';
 
@@ -22,7 +22,7 @@ export const OutageGroupItem = memo(function OutageGroupItem({
       ? t.feed.flapping(group.drops)
       : group.kind === 'unit'
         ? t.feed.unitLine(group.points.length)
-        : `${t.outageType[as.type]} · ${t.feed.drops(group.drops)}`;
+        : `${outageLabel(t, as)} · ${t.feed.drops(group.drops)}`;
   return (
     <li
       className={`outage o-${as.type} o-group o-${group.kind}${open ? ' open' : ''}`}

@@ -3,6 +3,7 @@ import type { Outage } from '../../../shared/schemas';
 import { formatDateTime, formatDateTimeSec, formatTime } from '../../../shared/time';
 import { useI18n } from '../i18n/context';
 import { OutageDuration } from './OutageDuration';
+import { outageLabel } from '../lib/outages';
 
 export const OutageItem = memo(function OutageItem({
   outage,
@@ -24,7 +25,7 @@ export const OutageItem = memo(function OutageItem({
     >
       <button type="button" onClick={() => onSelect(outage.point)}>
         <span className="outage-head">
-          <span className="outage-type">{t.outageType[outage.type]}</span>
+          <span className="outage-type">{outageLabel(t, outage)}</span>
           <span className="outage-duration">
             {open ? `${t.feed.open} ` : `${t.feed.lasted} `}
             <OutageDuration outage={outage} />

@@ -26,7 +26,15 @@ const GAP_FILL = '#7D838C';
 const DAY_MS = 86_400_000;
 
 /** RTT (average line, min–max band) and loss over the meeting, outages shaded. Loaded lazily. */
-export function PointCharts({ point, meeting, outages }: { point: WirePoint; meeting: MeetingView; outages: Outage[] }) {
+export function PointCharts({
+  point,
+  meeting,
+  outages,
+}: {
+  point: WirePoint;
+  meeting: MeetingView;
+  outages: Outage[];
+}) {
   const { t, lang } = useI18n();
   const session = useSession();
   const primary = point.targets.find((tg) => tg.role === 'primary') ?? point.targets[0];

@@ -2,6 +2,7 @@ import type { Outage } from '../../../shared/schemas';
 import { formatDateTimeSec, formatTime } from '../../../shared/time';
 import { useI18n } from '../i18n/context';
 import { OutageDuration } from './OutageDuration';
+import { outageLabel } from '../lib/outages';
 
 export function PointOutages({ outages, error }: { outages: readonly Outage[]; error: string | null }) {
   const { t } = useI18n();
@@ -16,7 +17,7 @@ export function PointOutages({ outages, error }: { outages: readonly Outage[]; e
           <tbody>
             {outages.map((o) => (
               <tr key={o.id} className={o.endedAt === null ? 'open' : ''} data-open={String(o.endedAt === null)}>
-                <td>{t.outageType[o.type]}</td>
+                <td>{outageLabel(t, o)}</td>
                 <td>
                   {formatDateTimeSec(Date.parse(o.startedAt))}
                   {o.endedAt !== null && ` – ${formatTime(Date.parse(o.endedAt))}`}

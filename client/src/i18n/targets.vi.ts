@@ -3,10 +3,11 @@ import type { ProbeReason, TargetRole } from '../../../shared/targets';
 
 export const targetsVi = {
   title: 'Đường truyền và thiết bị',
-  role: { primary: 'Đường truyền chính', backup: 'Đường truyền dự phòng', endpoint: 'Thiết bị đầu cuối' } satisfies Record<
-    TargetRole,
-    string
-  >,
+  role: {
+    primary: 'Đường truyền chính',
+    backup: 'Đường truyền dự phòng',
+    endpoint: 'Thiết bị đầu cuối',
+  } satisfies Record<TargetRole, string>,
   line: 'Đường truyền',
   endpoint: 'Thiết bị đầu cuối',
   /** TG5: the line answers, the room's codec does not — call the room, not the telecom. */

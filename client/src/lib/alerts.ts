@@ -3,6 +3,7 @@
 import { formatTime } from '../../../shared/time';
 import type { Outage } from '../../../shared/schemas';
 import type { Messages } from '../i18n';
+import { outageLabel } from './outages';
 
 export interface AlertText {
   title: string;
@@ -17,7 +18,7 @@ export function alertText(outages: readonly Outage[], nameOf: (code: string) => 
   const points = [...new Set(outages.map((o) => o.point))];
   if (points.length === 1) {
     return {
-      title: `${t.outageType[first.type]}: ${nameOf(first.point)}`,
+      title: `${outageLabel(t, first)}: ${nameOf(first.point)}`,
       body: t.alerts.since(formatTime(Date.parse(first.startedAt))),
     };
   }

@@ -70,7 +70,8 @@ export function feedGroups(
   const rows: FeedOutage[] = outages.map((o) => ({
     id: o.id,
     point: o.point,
-    type: o.type,
+    // [TG7] The endpoint's outages group among themselves, never with the line's.
+    type: o.class === 'endpoint' ? 'endpoint' : o.type,
     start: Date.parse(o.startedAt),
     end: o.endedAt === null ? null : Date.parse(o.endedAt),
     outage: o,
@@ -99,4 +100,12 @@ export function groupAsOutage(g: FeedGroup): Outage {
     startedAt: toWireInstant(g.start),
     endedAt: g.end === null ? null : toWireInstant(g.end),
   };
+}
+
+/** [TG7] An outage's words: the line's type, or "endpoint not answering". */
+export function outageLabel(
+  t: { outageType: Record<Outage['type'], string>; targets: { endpointDown: string } },
+  o: Pick<Outage, 'type' | 'class'>,
+): string {
+  return o.class === 'endpoint' ? t.targets.endpointDown : t.outageType[o.type];
 }

@@ -25,7 +25,9 @@ afterAll(async () => {
 
 const T0 = 1_700_000_000_000;
 function rows(n: number, t: number, prefix: string): RollupRow[] {
-  return Array.from({ length: n }, (_, i) => rollup({ point: `${prefix}${i}`, target: `icmp:127.9.${i >> 8}.${i & 255}`, t }));
+  return Array.from({ length: n }, (_, i) =>
+    rollup({ point: `${prefix}${i}`, target: `icmp:127.9.${i >> 8}.${i & 255}`, t }),
+  );
 }
 
 describe.skipIf(!isRoot())(

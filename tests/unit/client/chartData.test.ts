@@ -20,7 +20,17 @@ function sample(
   max: number | null,
   host = '10.0.0.1',
 ): Sample {
-  return { point: 'P', target: host, t: toWireInstant(t), sent, received, rttMin: min, rttAvg: avg, rttMax: max, jitter: null };
+  return {
+    point: 'P',
+    target: host,
+    t: toWireInstant(t),
+    sent,
+    received,
+    rttMin: min,
+    rttAvg: avg,
+    rttMax: max,
+    jitter: null,
+  };
 }
 
 describe('chart range', () => {

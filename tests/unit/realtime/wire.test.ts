@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { MeetingSnapshot } from '../../../shared/protocol';
 import { POINT_STATES, type Point, type PointStatus } from '../../../shared/schemas';
 import { toWireInstant } from '../../../shared/time';
-import { decodeSnapshot, encodeHead, encodeSnapshot, encodeStatuses, toWirePoint, unpackSnapshot } from '../../../shared/wire';
+import {
+  decodeSnapshot,
+  encodeHead,
+  encodeSnapshot,
+  encodeStatuses,
+  toWirePoint,
+  unpackSnapshot,
+} from '../../../shared/wire';
 import { deflateJson } from '../../../server/realtime/pack';
 import { Published, readFromStatus, roundMs, sameWireStatus, wireStatus } from '../../../server/realtime/wire-status';
 import { syntheticProvince } from '../../../bench/lib/province';
@@ -149,7 +156,17 @@ describe('wire rounding', () => {
   });
 
   it('treats statuses that round alike as the same, and any state change as a change', () => {
-    const a: PointStatus = { code: 'A', state: 'up', rtt: 0.021, loss: 0, jitter: 0.004, since: null, backup: null, endpoint: null, inCall: null };
+    const a: PointStatus = {
+      code: 'A',
+      state: 'up',
+      rtt: 0.021,
+      loss: 0,
+      jitter: 0.004,
+      since: null,
+      backup: null,
+      endpoint: null,
+      inCall: null,
+    };
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, rtt: 0.034, jitter: 0.011 }))).toBe(true);
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, rtt: 0.07 }))).toBe(false);
     expect(sameWireStatus(wireStatus(a), wireStatus({ ...a, state: 'degraded' }))).toBe(false);
@@ -158,7 +175,17 @@ describe('wire rounding', () => {
 });
 
 describe('published statuses', () => {
-  const base: PointStatus = { code: 'A', state: 'up', rtt: 12.2, loss: 0, jitter: 0.5, since: null, backup: null, endpoint: null, inCall: null };
+  const base: PointStatus = {
+    code: 'A',
+    state: 'up',
+    rtt: 12.2,
+    loss: 0,
+    jitter: 0.5,
+    since: null,
+    backup: null,
+    endpoint: null,
+    inCall: null,
+  };
 
   it('publishes only visible changes, and snapshots give what was published, not what is pending', () => {
     let current: PointStatus | undefined = base;

@@ -1,7 +1,13 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type Clock } from '../../../server/clock';
-import { DEFAULT_CADENCE, Scheduler, planProbes, type Inventory, type PlannedTarget } from '../../../server/schedule/scheduler';
+import {
+  DEFAULT_CADENCE,
+  Scheduler,
+  planProbes,
+  type Inventory,
+  type PlannedTarget,
+} from '../../../server/schedule/scheduler';
 import { Meeting, Point, Unit, type Level } from '../../../shared/schemas';
 
 const logger = pino({ level: 'silent' });

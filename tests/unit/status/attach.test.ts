@@ -31,7 +31,16 @@ describe('outages open before a window', () => {
   it('[OU9] a point down since the morning joins the line test log when its window opens, once', () => {
     const { store, recorder } = setup();
     const down = at('2026-03-05T10:00:00+07:00');
-    recorder.onTransition({ point: 'P1', target: 'icmp:h', class: 'line', kind: 'icmp', from: 'up', to: 'down', at: down, detectedAt: down + 180_000 });
+    recorder.onTransition({
+      point: 'P1',
+      target: 'icmp:h',
+      class: 'line',
+      kind: 'icmp',
+      from: 'up',
+      to: 'down',
+      at: down,
+      detectedAt: down + 180_000,
+    });
     expect(store.listOutages({}).map((o) => o.meeting)).toEqual([null]);
 
     recorder.attachToOpenWindows(at('2026-03-05T14:44:59+07:00'));
@@ -44,7 +53,16 @@ describe('outages open before a window', () => {
     expect(rows[0]).toMatchObject({ point: 'P1', type: 'down', phase: 'scheduled', startedAt: down, endedAt: null });
 
     const up = at('2026-03-05T15:10:00+07:00');
-    recorder.onTransition({ point: 'P1', target: 'icmp:h', class: 'line', kind: 'icmp', from: 'down', to: 'up', at: up, detectedAt: up + 2_000 });
+    recorder.onTransition({
+      point: 'P1',
+      target: 'icmp:h',
+      class: 'line',
+      kind: 'icmp',
+      from: 'down',
+      to: 'up',
+      at: up,
+      detectedAt: up + 2_000,
+    });
     expect(store.listOutages({}).map((o) => o.endedAt)).toEqual([up, up]);
   });
 

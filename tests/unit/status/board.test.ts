@@ -129,7 +129,16 @@ describe('status board', () => {
 
   it('[BD1] read() gives the status without allocating: the same object, NaN where status() has null', () => {
     const { board } = setup([point('P1', '127.0.0.1', '127.0.0.2')]);
-    const out = { state: 'up' as const, rtt: 1, loss: 1, jitter: 1, since: 1, backup: null, endpoint: null, inCall: null };
+    const out = {
+      state: 'up' as const,
+      rtt: 1,
+      loss: 1,
+      jitter: 1,
+      since: 1,
+      backup: null,
+      endpoint: null,
+      inCall: null,
+    };
     const r = board.read('P1', out);
     expect(r).toBe(out);
     expect(r).toMatchObject({ state: 'unknown', backup: 'unknown' });
@@ -153,8 +162,26 @@ describe('status board', () => {
     expect(transitions).toEqual([]);
     feed(board, '127.0.0.1', T0, [10]);
     expect(transitions).toEqual([
-      { point: 'P1', target: 'icmp:127.0.0.1', class: 'line', kind: 'icmp', from: 'unknown', to: 'up', at: T0, detectedAt: T0 },
-      { point: 'P2', target: 'icmp:127.0.0.1', class: 'line', kind: 'icmp', from: 'unknown', to: 'up', at: T0, detectedAt: T0 },
+      {
+        point: 'P1',
+        target: 'icmp:127.0.0.1',
+        class: 'line',
+        kind: 'icmp',
+        from: 'unknown',
+        to: 'up',
+        at: T0,
+        detectedAt: T0,
+      },
+      {
+        point: 'P2',
+        target: 'icmp:127.0.0.1',
+        class: 'line',
+        kind: 'icmp',
+        from: 'unknown',
+        to: 'up',
+        at: T0,
+        detectedAt: T0,
+      },
     ]);
   });
 

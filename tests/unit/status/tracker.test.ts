@@ -252,7 +252,9 @@ describe('windows across down, gaps and clock jumps', () => {
     const tr = new TargetTracker(HOST);
     const a = feed(tr, T0, 1000, [...replies(10), ...losses(3)]);
     const b = feed(tr, a.next, 1000, replies(3, 300));
-    expect(b.transitions).toEqual([{ target: HOST, from: 'down', to: 'severe', at: a.next, detectedAt: a.next + 2000 }]);
+    expect(b.transitions).toEqual([
+      { target: HOST, from: 'down', to: 'severe', at: a.next, detectedAt: a.next + 2000 },
+    ]);
   });
 
   it('[ST10] a gap makes it unknown with windows cleared; then three losses make it down', () => {
@@ -270,7 +272,9 @@ describe('windows across down, gaps and clock jumps', () => {
     const d = feed(tr2, c.next + 1000, 1000, losses(2));
     expect(d.transitions).toEqual([]);
     const e = feed(tr2, d.next, 1000, losses(1));
-    expect(e.transitions).toEqual([{ target: HOST, from: 'unknown', to: 'down', at: c.next + 1000, detectedAt: d.next }]);
+    expect(e.transitions).toEqual([
+      { target: HOST, from: 'unknown', to: 'down', at: c.next + 1000, detectedAt: d.next },
+    ]);
   });
 
   it('[ST10] unknown after a gap, then a reply: reachable with a fresh window', () => {

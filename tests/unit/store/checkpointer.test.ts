@@ -33,7 +33,11 @@ const T0 = 1_700_000_000_000;
 /** ~2,000 rows per call, each in a one-minute block of its own: one transaction of a few hundred 4 KiB pages. */
 function writeBatch(store: Store, batch: number): void {
   const rows = Array.from({ length: 2000 }, (_, i) =>
-    rollup({ point: `P${String(i).padStart(5, '0')}`, target: `icmp:10.${i >> 8}.${i & 255}.1`, t: T0 + batch * 60_000 }),
+    rollup({
+      point: `P${String(i).padStart(5, '0')}`,
+      target: `icmp:10.${i >> 8}.${i & 255}.1`,
+      t: T0 + batch * 60_000,
+    }),
   );
   store.writeRollups(rows);
 }

@@ -275,7 +275,9 @@ describe('[RS4] migration 9', () => {
     raw.pragma('user_version = 8');
     const oldRows = (point: string) =>
       raw
-        .prepare(`SELECT ${OLD_COLUMNS.replace('host AS target', "'icmp:' || host AS target")} FROM rollups WHERE point = ? ORDER BY t, host`)
+        .prepare(
+          `SELECT ${OLD_COLUMNS.replace('host AS target', "'icmp:' || host AS target")} FROM rollups WHERE point = ? ORDER BY t, host`,
+        )
         .all(point) as RollupRow[];
     const before = new Map(['A', 'B', 'C', 'P1', 'P2', 'P3'].map((p) => [p, oldRows(p)]));
     const count = raw.prepare('SELECT count(*) FROM rollups').pluck().get() as number;

@@ -16,6 +16,7 @@ import {
 import { useI18n } from '../../i18n/context';
 import { OutageFilters } from './OutageFilters';
 import { OutageNoteEditor } from './OutageNoteEditor';
+import { outageLabel } from '../../lib/outages';
 
 const SHOWN = 300;
 
@@ -78,7 +79,7 @@ export function OutageLog({
                   <td>{formatDateTimeSec(Date.parse(o.startedAt))}</td>
                   <td>{o.pointName}</td>
                   <td>{o.unitName ?? ''}</td>
-                  <td>{t.outageType[o.type]}</td>
+                  <td>{outageLabel(t, o)}</td>
                   <td className="num">
                     {formatDurationWords(durationIn(o, filter.phase), lang)}
                     {o.open && <span className="muted"> ({t.report.log.open})</span>}
