@@ -16,6 +16,13 @@ export type RollCallStatus = z.infer<typeof RollCallStatus>;
 /** `line`: the primary line up and not severe for the last 60 s; `backup`: the backup line's state. */
 export const AUTO_RULES = ['line', 'backup'] as const;
 export const AutoRule = z.enum(AUTO_RULES);
+
+/** What a codec-answered item checks: the received video or audio (CL15). */
+export const CodecMedia = z.enum(['video', 'audio']);
+export type CodecMedia = z.infer<typeof CodecMedia>;
+
+/** [CL15] Received media with this much loss or more fails its item (the severe loss band's figure). */
+export const CODEC_LOSS_FAIL_PCT = 5;
 export type AutoRule = z.infer<typeof AutoRule>;
 
 /** Who automatic results are recorded as. Usernames are lowercase ASCII, so no account can be this. */
@@ -51,10 +58,18 @@ export const ChecklistItemDef = z
     mode: z.enum(['manual', 'automatic']).default('manual'),
     /** The automatic rule; null for a manual item. */
     rule: AutoRule.nullable().default(null),
+    /**
+     * [CL15] A manual item the room's codec can answer: where a point has a codec (videoos / roomos
+     * target), the server sets it from the codec's received video or audio; elsewhere it stays manual.
+     */
+    codec: CodecMedia.nullable().default(null),
   })
   .superRefine((d, ctx) => {
     if ((d.mode === 'automatic') !== (d.rule !== null)) {
       ctx.addIssue({ code: 'custom', path: ['rule'], message: 'an automatic item needs a rule; a manual one none' });
+    }
+    if (d.codec !== null && d.mode !== 'manual') {
+      ctx.addIssue({ code: 'custom', path: ['codec'], message: 'only a manual item can be set from the codec' });
     }
   });
 export type ChecklistItemDef = z.infer<typeof ChecklistItemDef>;
@@ -99,12 +114,29 @@ export const DEFAULT_CHECKLIST_ITEMS: readonly ChecklistItemDef[] = [
     required: true,
     mode: 'automatic',
     rule: 'line',
+    codec: null,
   },
-  { key: 'hinh-anh', label: 'Hình ảnh', hint: 'Nhận được hình ảnh', required: true, mode: 'manual', rule: null },
-  { key: 'am-thanh', label: 'Âm thanh', hint: 'Nghe rõ hai chiều', required: true, mode: 'manual', rule: null },
-  { key: 'camera', label: 'Camera / góc quay', required: true, mode: 'manual', rule: null },
-  { key: 'phong-nen', label: 'Phông nền / maket', required: true, mode: 'manual', rule: null },
-  { key: 'nguon-dien', label: 'Nguồn điện và UPS', required: true, mode: 'manual', rule: null },
+  {
+    key: 'hinh-anh',
+    label: 'Hình ảnh',
+    hint: 'Nhận được hình ảnh (tự động khi điểm cầu có khai báo thiết bị đầu cuối)',
+    required: true,
+    mode: 'manual',
+    rule: null,
+    codec: 'video',
+  },
+  {
+    key: 'am-thanh',
+    label: 'Âm thanh',
+    hint: 'Nghe rõ hai chiều (tự động khi điểm cầu có khai báo thiết bị đầu cuối)',
+    required: true,
+    mode: 'manual',
+    rule: null,
+    codec: 'audio',
+  },
+  { key: 'camera', label: 'Camera / góc quay', required: true, mode: 'manual', rule: null, codec: null },
+  { key: 'phong-nen', label: 'Phông nền / maket', required: true, mode: 'manual', rule: null, codec: null },
+  { key: 'nguon-dien', label: 'Nguồn điện và UPS', required: true, mode: 'manual', rule: null, codec: null },
   {
     key: 'duong-truyen-du-phong',
     label: 'Đường truyền dự phòng',
@@ -112,6 +144,7 @@ export const DEFAULT_CHECKLIST_ITEMS: readonly ChecklistItemDef[] = [
     required: false,
     mode: 'automatic',
     rule: 'backup',
+    codec: null,
   },
   {
     key: 'can-bo-ky-thuat',
@@ -120,6 +153,7 @@ export const DEFAULT_CHECKLIST_ITEMS: readonly ChecklistItemDef[] = [
     required: true,
     mode: 'manual',
     rule: null,
+    codec: null,
   },
 ];
 
@@ -201,6 +235,8 @@ export interface ChecklistPoint {
   /** The first technician contact: who to call. */
   technician: { name: string; phone: string | null } | null;
   hasBackup: boolean;
+  /** [CL15] A codec is asked (videoos / roomos target): its codec items are set by the server. */
+  hasCodec: boolean;
 }
 
 export interface RollCallEntry {
@@ -208,6 +244,8 @@ export interface RollCallEntry {
   state: PointState;
   /** Reachable (up, degraded or severe) at the capture ([RC3]). */
   connected: boolean;
+  /** [RC5] In the call as the point's codec said at the capture; null where no codec tells (reachable only). */
+  inCall: boolean | null;
 }
 
 export interface RollCallCapture {

@@ -8,7 +8,8 @@ import type { PointStatus } from '../../shared/schemas';
 import type { Clock } from '../clock';
 import type { Inventory } from '../inventory/inventory';
 import type { PointTransition } from '../status/board';
-import { automaticOpen, backupVerdict, isBad, isGood, lineVerdict, LINE_STABLE_MS } from './rules';
+import { automaticOpen, backupVerdict, codecVerdict, isBad, isGood, lineVerdict, LINE_STABLE_MS } from './rules';
+import type { TargetRow } from '../status/board';
 import type { AutomaticWrite, ChecklistService } from './service';
 
 export interface AutoChecklistDeps {
@@ -16,7 +17,7 @@ export interface AutoChecklistDeps {
   inventory: Inventory;
   /** Codes of the points taking part in a meeting (the monitor). */
   participation: { pointsOf(meetingId: string): ReadonlySet<string> };
-  status: { status(code: string): PointStatus | undefined };
+  status: { status(code: string): PointStatus | undefined; targetRows?(code: string): TargetRow[] };
   clock: Clock;
   logger: Logger;
   windows?: WindowConfig;
@@ -47,6 +48,8 @@ export class AutoChecklist {
 
   /** From the status board: a point's primary line changed state. */
   onTransition(tr: PointTransition): void {
+    // The line's items follow the line; the endpoint's outages do not fail "Đường truyền".
+    if (tr.class === 'endpoint') return;
     if (isBad(tr.to)) {
       this.wentBad.add(tr.point);
       this.goodSince.delete(tr.point);
@@ -82,7 +85,8 @@ export class AutoChecklist {
     const items = service.itemsOf(meetingId).items;
     const lineItems = items.filter((i) => i.rule === 'line').map((i) => i.key);
     const backupItems = items.filter((i) => i.rule === 'backup').map((i) => i.key);
-    if (lineItems.length === 0 && backupItems.length === 0) return;
+    const codecItems = items.flatMap((i) => (i.codec === null ? [] : [{ key: i.key, media: i.codec }]));
+    if (lineItems.length === 0 && backupItems.length === 0 && codecItems.length === 0) return;
     const writes: AutomaticWrite[] = [];
     const current = (point: string, key: string): ItemResult =>
       (service.mark(meetingId, point, key)?.value as ItemResult | undefined) ?? 'pending';
@@ -104,8 +108,23 @@ export class AutoChecklist {
           if (result !== undefined && result !== was) writes.push({ point: code, item: key, result });
         }
       }
+      if (codecItems.length > 0) {
+        const codec = this.codecOf(code);
+        if (codec === null) continue; // no codec: those items stay manual
+        for (const { key, media } of codecItems) {
+          const result = codecVerdict(media, codec);
+          if (result !== undefined && current(code, key) !== result) writes.push({ point: code, item: key, result });
+        }
+      }
     }
     service.writeAutomatic(meetingId, writes);
+  }
+
+  /** The point's codec target's row; null when the point has no codec (undefined: not known yet). */
+  private codecOf(code: string): TargetRow | undefined | null {
+    const t = this.d.inventory.point(code)?.targets.find((x) => x.kind === 'videoos' || x.kind === 'roomos');
+    if (!t) return null;
+    return this.d.status.targetRows?.(code).find((r) => r.kind === t.kind);
   }
 
   private line(code: string, status: PointStatus | undefined, now: number): ItemResult | undefined {

@@ -11,6 +11,7 @@ import type { Store } from '../store/types';
 import { AutoChecklist } from './auto';
 import { RollCallCapturer } from './rollcall';
 import { ChecklistService } from './service';
+import type { TargetRow } from '../status/board';
 
 export { ChecklistService } from './service';
 export { registerChecklistEvents, publishChecklistEvents, type Guarded } from './socket';
@@ -19,7 +20,7 @@ export interface ChecklistOptions {
   store: Store;
   inventory: Inventory;
   participation: { pointsOf(meetingId: string): ReadonlySet<string> };
-  status: { status(code: string): PointStatus | undefined };
+  status: { status(code: string): PointStatus | undefined; targetRows?(code: string): TargetRow[] };
   /** Point transitions of the status board (to catch spells shorter than a tick). */
   onTransition: (l: (tr: PointTransition) => void) => void;
   access: Pick<Access, 'check' | 'tree'>;

@@ -65,7 +65,12 @@ export function presentCapture(c: RollCallCaptureRow): RollCallCapture {
     moment: c.moment,
     dueAt: toWireInstant(c.dueAt),
     capturedAt: toWireInstant(c.capturedAt),
-    entries: c.entries.map((e) => ({ code: e.code, state: e.state, connected: isConnected(e.state) })),
+    entries: c.entries.map((e) => ({
+      code: e.code,
+      state: e.state,
+      connected: isConnected(e.state),
+      inCall: e.inCall ?? null,
+    })),
   };
 }
 
@@ -78,6 +83,7 @@ export function presentPoint(p: Point): ChecklistPoint {
     unit: p.unit,
     technician: tech ? { name: tech.name, phone: tech.phone ?? null } : null,
     hasBackup: p.targets.some((t) => t.role === 'backup'),
+    hasCodec: p.targets.some((t) => t.kind === 'videoos' || t.kind === 'roomos'),
   };
 }
 

@@ -79,7 +79,11 @@ export class RollCallCapturer {
       moment,
       dueAt,
       capturedAt: now,
-      entries: codes.map((code) => ({ code, state: this.d.status.status(code)?.state ?? 'unknown' })),
+      entries: codes.map((code) => {
+        const s = this.d.status.status(code);
+        // [RC5] "In the call" where the codec tells; otherwise the line's reachability says it all.
+        return s?.inCall == null ? { code, state: s?.state ?? 'unknown' } : { code, state: s.state, inCall: s.inCall };
+      }),
     };
     try {
       const stored = this.d.store.saveRollCallCapture(row);

@@ -1,7 +1,15 @@
 // The automatic parts of the checklist as pure functions of (status, time): the line and backup-line
 // verdicts, when automatic items are evaluated, and when the roll calls are due. docs/CHECKLIST.md
 // names the rules.
-import { LINE_STABLE_MS, ROLL_CALL_LEAD_MS, type ItemResult, type RollCallMoment } from '../../shared/checklist';
+import {
+  CODEC_LOSS_FAIL_PCT,
+  LINE_STABLE_MS,
+  ROLL_CALL_LEAD_MS,
+  type CodecMedia,
+  type ItemResult,
+  type RollCallMoment,
+} from '../../shared/checklist';
+import type { CodecCall } from '../../shared/targets';
 import { DEFAULT_WINDOWS, meetingTimes, type WindowConfig } from '../../shared/phase';
 import type { Meeting, PointState, PointStatus } from '../../shared/schemas';
 
@@ -86,4 +94,25 @@ export function automaticOpen(
 export function rollCallDue(m: Pick<Meeting, 'lineTest' | 'session'>): Record<RollCallMoment, number> {
   const start = meetingTimes(m).sessionStart;
   return { before: start - ROLL_CALL_LEAD_MS, start };
+}
+
+/** What the item needs of the point's codec target: its state and what it last said of the call. */
+export interface CodecInput {
+  state: PointState;
+  call: CodecCall | null;
+}
+
+/**
+ * [CL15] From the codec: not answering (down) or not in the call → fail; in the call and receiving
+ * this media (a received channel with a rate above 0, or no rate given) with loss under
+ * CODEC_LOSS_FAIL_PCT → pass, else fail. Unknown (no answer yet, a monitor gap): unchanged.
+ */
+export function codecVerdict(media: CodecMedia, codec: CodecInput | undefined): ItemResult | undefined {
+  if (!codec) return undefined;
+  if (codec.state === 'down') return 'fail';
+  if (codec.state === 'unknown' || !codec.call) return undefined;
+  if (!codec.call.inCall) return 'fail';
+  const received = codec.call.channels.filter((c) => c.media === media && c.direction === 'rx');
+  const good = received.some((c) => (c.rateKbps === null || c.rateKbps > 0) && (c.lossPct ?? 0) < CODEC_LOSS_FAIL_PCT);
+  return good ? 'pass' : 'fail';
 }

@@ -153,6 +153,20 @@ export class ChecklistService {
           `meeting "${w.meetingId}" has no checklist item "${w.item}"`,
         ),
       );
+    const codecSet =
+      def.codec !== null &&
+      (this.d.inventory.point(w.point)?.targets.some((t) => t.kind === 'videoos' || t.kind === 'roomos') ?? false);
+    if (codecSet) {
+      throw new ValidationError([
+        issueOf(
+          'item',
+          words(
+            `mục “${def.label}” của điểm cầu ${w.point} được đánh dấu tự động theo thiết bị đầu cuối, không sửa tay được`,
+            `"${def.label}" of point ${w.point} is set from its codec, not by hand`,
+          ),
+        ),
+      ]);
+    }
     if (def.mode === 'automatic') {
       throw new ValidationError([
         issueOf(

@@ -493,6 +493,13 @@ export const migrations: readonly Migration[] = [
     sql: '',
     up: targetIdentity,
   },
+  {
+    version: 13,
+    description:
+      "the default checklist's Hình ảnh and Âm thanh are set from the room's codec where one is asked (issue 15)",
+    sql: '',
+    up: codecItems,
+  },
 ];
 
 /**
@@ -521,6 +528,27 @@ function targetIdentity(db: Database.Database): void {
       WHERE p.code = outages.point AND json_extract(t.value, '$.role') = 'primary'
       LIMIT 1
     ) WHERE target IS NULL`);
+}
+
+/**
+ * Migration 13 ([CL15]): the seeded default template's "Hình ảnh" and "Âm thanh" become codec items.
+ * Only the seeded template, only those two keys, only when an admin has not set `codec` on them.
+ */
+function codecItems(db: Database.Database): void {
+  const row = db.prepare("SELECT items FROM checklist_templates WHERE id = 'mac-dinh'").pluck().get() as
+    string | undefined;
+  if (row === undefined) return;
+  const media: Record<string, string> = { 'hinh-anh': 'video', 'am-thanh': 'audio' };
+  const items = JSON.parse(row) as { key: string; mode?: string; codec?: string | null }[];
+  let changed = false;
+  for (const i of items) {
+    const m = media[i.key];
+    if (m !== undefined && i.mode !== 'automatic' && i.codec == null) {
+      i.codec = m;
+      changed = true;
+    }
+  }
+  if (changed) db.prepare("UPDATE checklist_templates SET items = ? WHERE id = 'mac-dinh'").run(JSON.stringify(items));
 }
 
 export const LATEST_VERSION = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -291,7 +291,8 @@ export interface RollCallCaptureRow {
   moment: RollCallMoment;
   dueAt: number;
   capturedAt: number;
-  entries: { code: string; state: PointState }[];
+  /** `inCall` where the point's codec said (RC5); absent where none tells. */
+  entries: { code: string; state: PointState; inCall?: boolean }[];
 }
 
 /** An account. `units` limit a technician's changes to those units' points (empty: no limit). */

@@ -85,6 +85,8 @@ export const checklistEn: typeof checklistVi = {
     touch: 'Tap a cell, then choose Pass / Fail in the panel below.',
   },
   autoExplain: {
+    codec: (media: string) =>
+      `Automatic, from the room's codec: in the call and receiving ${media.toLowerCase()} with under 5 % loss passes; the codec not answering, out of the call or receiving nothing fails.`,
     line: (seconds: number) =>
       `Automatic, from the probes: the primary line up (or slightly degraded) without a break — it passes after ${seconds} seconds stable. Down or severely degraded: fails at once.`,
     backup:

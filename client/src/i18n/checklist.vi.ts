@@ -93,6 +93,8 @@ export const checklistVi = {
     touch: 'Chạm vào một ô rồi chọn Đạt / Không đạt ở khung bên dưới.',
   },
   autoExplain: {
+    codec: (media: string) =>
+      `Tự động theo thiết bị đầu cuối: đang trong hội nghị và nhận được ${media.toLowerCase()} với mất gói dưới 5 % là đạt; thiết bị không phản hồi, chưa vào hội nghị hoặc không nhận được là không đạt.`,
     line: (seconds: number) =>
       `Tự động theo kết quả đo: đường truyền chính thông suốt (hoặc chập chờn nhẹ) liên tục — ổn định ${seconds} giây mới đạt. Mất kết nối hoặc chập chờn nặng: không đạt ngay.`,
     backup:

@@ -39,6 +39,7 @@ const pt = (code: string, unit: string): ChecklistPoint => ({
   unit,
   technician: null,
   hasBackup: false,
+  hasCodec: false,
 });
 const points = [pt('T', 'T'), pt('H1', 'H1'), pt('X1', 'X1'), pt('H2', 'H2')];
 

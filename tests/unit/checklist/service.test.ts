@@ -40,6 +40,7 @@ describe('checklist service', () => {
       unit: 'HT',
       technician: { name: 'Nguyễn Văn An', phone: '0913 294 787' },
       hasBackup: true,
+      hasCodec: false,
     });
     expect(snap.items).toEqual([]);
     expect(rig.store.getMeetingChecklist(M)).toBeUndefined();

@@ -19,8 +19,8 @@ import type {
 type Fresh = () => { store: Store; reopen: () => Store };
 
 const items: ChecklistItemDef[] = [
-  { key: 'am-thanh', label: 'Âm thanh', required: true, mode: 'manual', rule: null },
-  { key: 'duong-truyen', label: 'Đường truyền', required: true, mode: 'automatic', rule: 'line' },
+  { key: 'am-thanh', label: 'Âm thanh', required: true, mode: 'manual', rule: null, codec: null },
+  { key: 'duong-truyen', label: 'Đường truyền', required: true, mode: 'automatic', rule: 'line', codec: null },
 ];
 
 const template = (id: string, over: Partial<ChecklistTemplateRow> = {}): ChecklistTemplateRow => ({

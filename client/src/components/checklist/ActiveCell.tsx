@@ -28,7 +28,9 @@ export const ActiveCell = forwardRef<
   const { t } = useI18n();
   usePointMarks(store, point.code);
   const mark = store.item(point.code, item.key);
-  const writable = store.mayWrite(point.code) && item.mode === 'manual';
+  // [CL15] A codec item of a point with a codec is the server's, like an automatic one.
+  const byCodec = item.codec !== null && point.hasCodec;
+  const writable = store.mayWrite(point.code) && item.mode === 'manual' && !byCodec;
   const phone = point.technician?.phone ?? null;
   const actions: [ItemResult, string][] = [
     ['pass', t.checklist.actions.pass],
@@ -49,6 +51,12 @@ export const ActiveCell = forwardRef<
           <span className="muted">{t.checklist.by(mark.by, formatDateTime(Date.parse(mark.at)))}</span>
         )}
         {mark.note && <span className="cl-note">“{mark.note}”</span>}
+        {byCodec && (
+          <span className="cl-auto-explain" data-testid="checklist-auto-explain">
+            {t.checklist.autoExplain.codec(item.codec === 'video' ? t.targets.media.video : t.targets.media.audio)}{' '}
+            <span className="muted">{t.checklist.automaticRefused(item.label)}</span>
+          </span>
+        )}
         {item.mode === 'automatic' && (
           <span className="cl-auto-explain" data-testid="checklist-auto-explain">
             {item.rule === 'line'

@@ -78,7 +78,7 @@ export const ChecklistRow = memo(function ChecklistRow({
             aria-selected={activeCol === col}
             aria-label={label}
             title={label}
-            className={`cl-cell r-${result}${item.mode === 'automatic' ? ' auto' : ''}${activeCol === col ? ' cursor' : ''}${activeCol === col && flash > 0 ? ` arrived f${flash % 2}` : ''}`}
+            className={`cl-cell r-${result}${item.mode === 'automatic' || (item.codec !== null && point.hasCodec) ? ' auto' : ''}${activeCol === col ? ' cursor' : ''}${activeCol === col && flash > 0 ? ` arrived f${flash % 2}` : ''}`}
             data-testid={`cell-${point.code}-${item.key}`}
             data-result={result}
             onMouseDown={(e) => {
