@@ -293,19 +293,21 @@ export class StatusBoard {
 
   /**
    * [TG5] The endpoint aggregate: null without endpoint targets; unknown while the line is down (nothing
-   * behind a cut line can answer, and the line's outage says it); else down if any endpoint target is
-   * down, unknown if any is unknown, up otherwise.
+   * behind a cut line can answer, and the line's outage says it); else up if any endpoint target
+   * answers (the device lives: its SIP stack, its call-signalling port or its API), down if none does
+   * and one is down, unknown otherwise. A codec API refusing its credentials is not a dead codec while
+   * its SIP stack answers.
    */
   private endpointOf(p: PointEntry): PointState | null {
     if (p.endpoints.length === 0) return null;
     if (this.targets.get(p.primary)!.tracker.state === 'down') return 'unknown';
-    let unknown = false;
+    let down = false;
     for (const id of p.endpoints) {
       const st = this.targets.get(id)!.tracker.state;
-      if (st === 'down') return 'down';
-      if (st === 'unknown') unknown = true;
+      if (st === 'up') return 'up';
+      if (st === 'down') down = true;
     }
-    return unknown ? 'unknown' : 'up';
+    return down ? 'down' : 'unknown';
   }
 
   /** [TG6] What the codec says of the call while it answers; null without one or while it does not. */
@@ -329,6 +331,10 @@ export class StatusBoard {
       if (b.role === 'primary') {
         if (dataChanged || tr) this.mark(e);
         if (tr) this.emit({ ...tr, point: e.code, class: 'line', kind: h.kind });
+        // [TG7] What the endpoint's probes met behind the cut says nothing of the endpoint: once the line
+        // is back they start afresh (unknown), so a stack that answers is up at its first reply and one
+        // that does not is down after three lost probes sent over the restored line.
+        if (tr && tr.from === 'down') this.afterCut(e, tr.at);
       }
       // The line's transitions change the endpoint aggregate too (down → unknown behind the cut).
       if (tr) this.settleEndpoint(e, tr, h);
@@ -356,6 +362,13 @@ export class StatusBoard {
     const target = next === 'down' && cause.id === e.primary ? this.firstDown(e) : cause.id;
     const kind = this.targets.get(target)?.kind ?? cause.kind;
     this.emit({ target, from, to: next, at, detectedAt: tr.detectedAt, point: e.code, class: 'endpoint', kind });
+  }
+
+  private afterCut(e: PointEntry, at: number): void {
+    for (const id of e.endpoints) {
+      const t = this.targets.get(id)!;
+      if (t.tracker.state === 'down') t.tracker.gap(at);
+    }
   }
 
   private firstDown(e: PointEntry): string {
