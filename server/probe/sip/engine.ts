@@ -1,0 +1,397 @@
+// SIP OPTIONS probes over UDP, TCP and TLS (docs/probes/sip.md). Any final response but 503 proves a
+// live SIP stack; UDP requests are retransmitted on RFC 3261's timer E schedule within the probe's
+// timeout; TCP and TLS connections are kept per target and reused.
+import { randomBytes } from 'node:crypto';
+import dns from 'node:dns';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { hostProblem } from '../../../shared/host';
+import { defaultPort, type SipTransport, type TargetKind } from '../../../shared/targets';
+import type { KindEngine, KindEngineOptions, ProbeJob, TargetResult } from '../kinds';
+import { failureOf, type Failure } from './errors';
+import { BRANCH_COOKIE, buildOptions, type SipResponse } from './message';
+import { SipStream } from './stream';
+import { UdpSockets } from './udp';
+
+export interface SipTuning {
+  /** RFC 3261 T1: the first UDP retransmission interval (default 500 ms). */
+  t1Ms?: number;
+  /** RFC 3261 T2: the longest UDP retransmission interval (default 4 s). */
+  t2Ms?: number;
+  /** Probes in flight at most; a scheduled probe beyond it is skipped and reported as a gap (default 20,000). */
+  maxOutstanding?: number;
+  /** Check TLS certificates against the system's CAs (default false: codecs use self-signed ones). */
+  verifyTls?: boolean;
+  /** How long a resolved name is reused (default 60 s). */
+  dnsTtlMs?: number;
+}
+
+export type SipEngineOptions = KindEngineOptions & { tuning?: SipTuning };
+
+/** What the engine has done; for tests, the bench and the health page. */
+export interface SipStats {
+  sent: number;
+  retransmitted: number;
+  /** Datagrams or stream messages that matched no probe (garbage, a foreign branch or Call-ID). */
+  ignored: number;
+  outstanding: number;
+  /** Scheduled probes skipped because maxOutstanding was reached. */
+  skipped: number;
+  connections: number;
+}
+
+interface Tx {
+  branch: string;
+  callId: string;
+  stream: SipStream | null;
+  onFinal(r: SipResponse): void;
+  onProvisional(): void;
+  fail(f: Failure): void;
+}
+
+interface Slot {
+  job: ProbeJob;
+  timer: NodeJS.Timeout | null;
+  /** performance.now() of the next send. */
+  next: number;
+  busy: boolean;
+}
+
+const MIN_INTERVAL_MS = 10;
+
+/** A stable spread of targets over their interval (FNV-1a of the id). */
+function phaseOf(id: string, intervalMs: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % intervalMs;
+}
+
+const sameJob = (a: ProbeJob, b: ProbeJob): boolean =>
+  a.id === b.id && a.intervalMs === b.intervalMs && JSON.stringify(a.target) === JSON.stringify(b.target);
+
+/** Why a job cannot be probed, or null. */
+export function jobProblem(job: ProbeJob): string | null {
+  const t = job.target as { kind?: string; host?: unknown; port?: unknown; transport?: unknown };
+  if (t?.kind !== 'sip') return `not a sip target (${String(t?.kind)})`;
+  if (typeof t.host !== 'string') return 'host is not a string';
+  const problem = hostProblem(t.host);
+  if (problem) return problem;
+  if (t.transport !== undefined && t.transport !== 'udp' && t.transport !== 'tcp' && t.transport !== 'tls') {
+    return 'transport must be udp, tcp or tls';
+  }
+  if (t.port !== undefined && (!Number.isInteger(t.port) || (t.port as number) < 1 || (t.port as number) > 65535)) {
+    return 'port out of range';
+  }
+  if (!Number.isFinite(job.intervalMs) || job.intervalMs < MIN_INTERVAL_MS) return `interval < ${MIN_INTERVAL_MS} ms`;
+  if (!Number.isFinite(job.timeoutMs) || job.timeoutMs <= 0) return 'timeout must be positive';
+  return null;
+}
+
+export class SipEngine implements KindEngine {
+  readonly kinds: readonly TargetKind[] = ['sip'];
+  private readonly slots = new Map<string, Slot>();
+  private readonly txs = new Map<string, Tx>();
+  private readonly streams = new Map<string, SipStream>();
+  private readonly resolved = new Map<string, { address: string; until: number }>();
+  private readonly udp: UdpSockets;
+  private readonly seq = new Map<string, number>();
+  private readonly prefix = randomBytes(6).toString('hex');
+  private counter = 0;
+  private closed = false;
+  private readonly counts = { sent: 0, retransmitted: 0, ignored: 0, skipped: 0 };
+  private readonly t1: number;
+  private readonly t2: number;
+  private readonly maxOutstanding: number;
+
+  constructor(private readonly opts: SipEngineOptions) {
+    const t = opts.tuning ?? {};
+    this.t1 = t.t1Ms ?? 500;
+    this.t2 = t.t2Ms ?? 4000;
+    this.maxOutstanding = t.maxOutstanding ?? 20_000;
+    this.udp = new UdpSockets(
+      (r) => this.onResponse(r),
+      (err) => this.opts.logger.warn({ err: err.message }, 'sip udp socket error'),
+    );
+  }
+
+  stats(): SipStats {
+    return { ...this.counts, outstanding: this.txs.size, connections: this.streams.size };
+  }
+
+  setJobs(jobs: readonly ProbeJob[]): void {
+    if (this.closed) return;
+    const next = new Map<string, ProbeJob>();
+    for (const job of jobs) {
+      const problem = jobProblem(job);
+      if (problem) this.opts.logger.error({ target: String(job?.id), why: problem }, 'sip probe job refused');
+      else next.set(job.id, job);
+    }
+    for (const [id, slot] of this.slots) {
+      const job = next.get(id);
+      if (job && sameJob(slot.job, job)) {
+        slot.job = job; // a new timeout takes effect at the next send; the phase stays
+        continue;
+      }
+      if (slot.timer) clearTimeout(slot.timer);
+      this.slots.delete(id);
+      if (!job) {
+        this.seq.delete(id);
+        this.closeStream(id);
+      }
+    }
+    for (const [id, job] of next) {
+      if (this.slots.has(id)) continue;
+      const slot: Slot = { job, timer: null, next: performance.now() + phaseOf(id, job.intervalMs), busy: false };
+      this.slots.set(id, slot);
+      this.arm(slot);
+    }
+  }
+
+  probeOnce(job: ProbeJob): Promise<TargetResult> {
+    const t = this.opts.clock.now();
+    const problem = jobProblem(job);
+    if (problem) return Promise.resolve({ target: String(job?.id), t, rtt: null, reason: 'error', detail: problem });
+    if (this.closed) return Promise.resolve({ target: job.id, t, rtt: null, reason: 'error', detail: 'engine closed' });
+    return this.probe(job).finally(() => {
+      // A connection opened for a target outside the schedule does not outlive its probe.
+      if (!this.slots.has(job.id)) this.closeStream(job.id);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const slot of this.slots.values()) if (slot.timer) clearTimeout(slot.timer);
+    this.slots.clear();
+    for (const tx of this.txs.values()) tx.fail({ reason: 'error', detail: 'engine closed' });
+    for (const id of this.streams.keys()) this.closeStream(id);
+    await this.udp.close();
+  }
+
+  private arm(slot: Slot): void {
+    const delay = Math.max(0, slot.next - performance.now());
+    slot.timer = setTimeout(() => this.fire(slot), delay);
+  }
+
+  private fire(slot: Slot): void {
+    if (this.closed || this.slots.get(slot.job.id) !== slot) return;
+    const now = performance.now();
+    const interval = slot.job.intervalMs;
+    slot.next += interval;
+    // After a stall, skip the missed sends rather than firing them in a burst.
+    if (slot.next <= now) slot.next += Math.ceil((now - slot.next) / interval) * interval;
+    this.arm(slot);
+    if (slot.busy) return; // the previous probe is still within its (too long) timeout
+    if (this.txs.size >= this.maxOutstanding) {
+      this.counts.skipped++;
+      this.opts.onGap?.([slot.job.id]);
+      return;
+    }
+    slot.busy = true;
+    void this.probe(slot.job).then((r) => {
+      slot.busy = false;
+      if (this.closed || this.slots.get(slot.job.id) !== slot) return;
+      try {
+        this.opts.onResult(r);
+      } catch (err) {
+        this.opts.logger.error({ err: (err as Error).message }, 'sip onResult threw');
+      }
+    });
+  }
+
+  /** One probe; never rejects. */
+  private async probe(job: ProbeJob): Promise<TargetResult> {
+    const t = this.opts.clock.now();
+    const started = performance.now();
+    const timeoutMs = Math.max(1, Math.min(job.timeoutMs, job.intervalMs));
+    const target = job.target as { host: string; port?: number; transport?: SipTransport };
+    const transport = target.transport ?? 'udp';
+    const port = target.port ?? defaultPort('sip', transport)!;
+    const failed = (f: Failure): TargetResult => ({ target: job.id, t, rtt: null, reason: f.reason, detail: f.detail });
+    try {
+      const address = await this.resolve(target.host);
+      const left = (): number => timeoutMs - (performance.now() - started);
+      if (left() <= 0) return failed({ reason: 'timeout', detail: 'name resolution took the whole timeout' });
+      const result =
+        transport === 'udp'
+          ? await this.udpProbe(job, target.host, address, port, left)
+          : await this.streamProbe(job, transport, target.host, address, port, left);
+      if ('reason' in result && !('code' in result)) return failed(result);
+      const r = result as SipResponse & { rtt: number };
+      const detail = `${r.code} ${r.phrase}`.trim();
+      if (r.code === 503) return { target: job.id, t, rtt: null, reason: 'unavailable', code: 503, detail };
+      return { target: job.id, t, rtt: Math.round(r.rtt * 1000) / 1000, code: r.code, detail };
+    } catch (err) {
+      return failed(isFailure(err) ? err : failureOf(err));
+    }
+  }
+
+  private async resolve(host: string): Promise<string> {
+    if (net.isIP(host)) return host;
+    const key = host.toLowerCase();
+    const hit = this.resolved.get(key);
+    if (hit && hit.until > performance.now()) return hit.address;
+    const { address } = await dns.promises.lookup(host);
+    if (this.resolved.size > 10_000) this.resolved.clear();
+    this.resolved.set(key, { address, until: performance.now() + (this.opts.tuning?.dnsTtlMs ?? 60_000) });
+    return address;
+  }
+
+  private nextIds(jobId: string): { branch: string; callId: string; fromTag: string; cseq: number } {
+    const n = (++this.counter).toString(36);
+    const cseq = ((this.seq.get(jobId) ?? 0) % 2_000_000_000) + 1;
+    this.seq.set(jobId, cseq);
+    const rnd = randomBytes(6).toString('hex');
+    return {
+      branch: `${BRANCH_COOKIE}${rnd}${n}`,
+      callId: `${this.prefix}${n}${rnd}@diemcau`,
+      fromTag: `${rnd.slice(0, 8)}${n}`,
+      cseq,
+    };
+  }
+
+  private async udpProbe(
+    job: ProbeJob,
+    host: string,
+    address: string,
+    port: number,
+    left: () => number,
+  ): Promise<(SipResponse & { rtt: number }) | Failure> {
+    const [sock, local] = await Promise.all([this.udp.socket(address), this.udp.sourceFor(address)]);
+    const ids = this.nextIds(job.id);
+    const bytes = Buffer.from(
+      buildOptions({ transport: 'udp', host, port, localAddress: local, localPort: sock.address().port, ...ids }),
+    );
+    return this.transact(ids, null, left(), (onSendError, retransmit) => {
+      const send = (): void =>
+        sock.send(bytes, port, address, (err) => {
+          if (err) onSendError(failureOf(err));
+        });
+      this.counts.sent++;
+      send();
+      // Timer E (RFC 3261 §17.1.2.2): T1, doubling up to T2; T2 at once after a provisional response.
+      let gap = this.t1;
+      const again = (): void => {
+        this.counts.retransmitted++;
+        send();
+        gap = Math.min(gap * 2, this.t2);
+        retransmit.timer = setTimeout(again, gap);
+      };
+      retransmit.timer = setTimeout(again, gap);
+      retransmit.onProvisional = () => {
+        gap = this.t2;
+        if (retransmit.timer) clearTimeout(retransmit.timer);
+        retransmit.timer = setTimeout(again, gap);
+      };
+    });
+  }
+
+  private async streamProbe(
+    job: ProbeJob,
+    transport: 'tcp' | 'tls',
+    host: string,
+    address: string,
+    port: number,
+    left: () => number,
+  ): Promise<(SipResponse & { rtt: number }) | Failure> {
+    let stream = this.streams.get(job.id);
+    const p = stream?.peer;
+    if (stream && (p!.address !== address || p!.port !== port || p!.transport !== transport)) {
+      this.closeStream(job.id);
+      stream = undefined;
+    }
+    if (!stream) {
+      stream = new SipStream(
+        { transport, address, port, host, verifyTls: this.opts.tuning?.verifyTls ?? false },
+        {
+          onResponse: (r) => this.onResponse(r),
+          onClose: (conn, why) => this.onStreamClose(job.id, conn, why),
+        },
+      );
+      this.streams.set(job.id, stream);
+    }
+    await stream.connect(left());
+    const ids = this.nextIds(job.id);
+    const text = buildOptions({
+      transport,
+      host,
+      port,
+      localAddress: stream.localAddress,
+      localPort: stream.localPort,
+      ...ids,
+    });
+    const s = stream;
+    return this.transact(ids, s, left(), (onSendError) => {
+      this.counts.sent++;
+      if (!s.write(text)) onSendError({ reason: 'reset', detail: 'connection closed' });
+    });
+  }
+
+  /** Registers the transaction, sends, and settles on its final response, a failure or the timeout. */
+  private transact(
+    ids: { branch: string; callId: string },
+    stream: SipStream | null,
+    timeoutMs: number,
+    send: (
+      onSendError: (f: Failure) => void,
+      retransmit: { timer: NodeJS.Timeout | null; onProvisional?: () => void },
+    ) => void,
+  ): Promise<(SipResponse & { rtt: number }) | Failure> {
+    if (timeoutMs <= 0) return Promise.resolve({ reason: 'timeout', detail: 'no time left to send' });
+    return new Promise((resolve) => {
+      const retransmit: { timer: NodeJS.Timeout | null; onProvisional?: () => void } = { timer: null };
+      let sentAt = performance.now();
+      const done = (v: (SipResponse & { rtt: number }) | Failure): void => {
+        if (this.txs.get(ids.branch) !== tx) return;
+        this.txs.delete(ids.branch);
+        clearTimeout(deadline);
+        if (retransmit.timer) clearTimeout(retransmit.timer);
+        resolve(v);
+      };
+      const tx: Tx = {
+        ...ids,
+        stream,
+        onFinal: (r) => done({ ...r, rtt: performance.now() - sentAt }),
+        onProvisional: () => retransmit.onProvisional?.(),
+        fail: (f) => done(f),
+      };
+      const deadline = setTimeout(
+        () => done({ reason: 'timeout', detail: `no final response in ${Math.round(timeoutMs)} ms` }),
+        timeoutMs,
+      );
+      this.txs.set(ids.branch, tx);
+      sentAt = performance.now();
+      send((f) => tx.fail(f), retransmit);
+    });
+  }
+
+  private onResponse(r: SipResponse | null): void {
+    const tx = r ? this.txs.get(r.branch) : undefined;
+    if (!r || !tx || tx.callId !== r.callId || r.cseqMethod !== 'OPTIONS') {
+      this.counts.ignored++;
+      return;
+    }
+    if (r.code >= 200) tx.onFinal(r);
+    else tx.onProvisional();
+  }
+
+  private onStreamClose(id: string, conn: SipStream, why: Failure | null): void {
+    if (this.streams.get(id) === conn) this.streams.delete(id);
+    const f = why ?? { reason: 'reset', detail: 'connection closed' };
+    for (const tx of this.txs.values()) if (tx.stream === conn) tx.fail(f);
+  }
+
+  private closeStream(id: string): void {
+    const s = this.streams.get(id);
+    if (!s) return;
+    this.streams.delete(id);
+    s.close();
+  }
+}
+
+function isFailure(x: unknown): x is Failure {
+  return typeof x === 'object' && x !== null && 'reason' in x && 'detail' in x && !(x instanceof Error);
+}
+
+export function createSipEngine(opts: SipEngineOptions): SipEngine {
+  return new SipEngine(opts);
+}

@@ -1,0 +1,2 @@
+export { createSipEngine, jobProblem, SipEngine, type SipEngineOptions, type SipStats, type SipTuning } from './engine';
+export { buildOptions, parseDatagram, parseResponseHead, StreamFramer, type SipResponse } from './message';
