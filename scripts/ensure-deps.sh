@@ -20,7 +20,8 @@ declare -A pkgs=([fping]=fping [ping]=iputils-ping [pdftotext]=poppler-utils)
 # The demo runs its points in the network lab when these are present (docs/LAB.md).
 pkgs+=([nft]=nftables [ip]=iproute2 [python3]=python3)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=([chromium]=chromium)
+  # The SIP probe tests run real SIP stacks (docs/probes/sip.md).
+  pkgs+=([chromium]=chromium [sipp]=sip-tester [kamailio]=kamailio)
 fi
 missing=()
 for cmd in "${!pkgs[@]}"; do
