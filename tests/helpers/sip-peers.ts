@@ -118,14 +118,19 @@ export function answersOptions(address: string, port: number): Promise<boolean> 
   });
 }
 
-/** kamailio (UDP and TCP on one random loopback address, port 5060), answering OPTIONS with 200. */
-export async function startKamailio(): Promise<SipPeer> {
+/**
+ * kamailio (UDP and TCP on one random loopback address, port 5060), answering OPTIONS with 200;
+ * `children`: its UDP and TCP worker processes each (default 1; the bench wants more).
+ */
+export async function startKamailio(o: { children?: number } = {}): Promise<SipPeer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'diemcau-kamailio-'));
   const address = uniqueLoopback();
   const port = 5060;
   const cfg = readFileSync(path.join(FIXTURES, 'kamailio.cfg'), 'utf8')
     .replaceAll('LISTEN_ADDR', address)
-    .replaceAll('LISTEN_PORT', String(port));
+    .replaceAll('LISTEN_PORT', String(port))
+    .replace(/^children=1$/m, `children=${o.children ?? 1}`)
+    .replace(/^tcp_children=1$/m, `tcp_children=${o.children ?? 1}`);
   writeFileSync(path.join(dir, 'kamailio.cfg'), cfg);
   const child = spawn(
     'kamailio',

@@ -208,9 +208,10 @@ export class SipEngine implements KindEngine {
     const port = target.port ?? defaultPort('sip', transport)!;
     const failed = (f: Failure): TargetResult => ({ target: job.id, t, rtt: null, reason: f.reason, detail: f.detail });
     try {
-      const address = await this.resolve(target.host);
+      const address = await this.resolve(target.host, timeoutMs);
+      if (this.closed) return failed({ reason: 'error', detail: 'engine closed' });
       const left = (): number => timeoutMs - (performance.now() - started);
-      if (left() <= 0) return failed({ reason: 'timeout', detail: 'name resolution took the whole timeout' });
+      if (left() <= 0) return failed({ reason: 'dns', detail: 'name resolution took the whole timeout' });
       const result =
         transport === 'udp'
           ? await this.udpProbe(job, target.host, address, port, left)
@@ -225,12 +226,20 @@ export class SipEngine implements KindEngine {
     }
   }
 
-  private async resolve(host: string): Promise<string> {
+  private async resolve(host: string, timeoutMs: number): Promise<string> {
     if (net.isIP(host)) return host;
     const key = host.toLowerCase();
     const hit = this.resolved.get(key);
     if (hit && hit.until > performance.now()) return hit.address;
-    const { address } = await dns.promises.lookup(host);
+    // getaddrinfo has no timeout of its own; the lookup may finish later and is then dropped.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject({ reason: 'dns', detail: 'name resolution timed out' } satisfies Failure),
+        timeoutMs,
+      );
+    });
+    const { address } = await Promise.race([dns.promises.lookup(host), late]).finally(() => clearTimeout(timer));
     if (this.resolved.size > 10_000) this.resolved.clear();
     this.resolved.set(key, { address, until: performance.now() + (this.opts.tuning?.dnsTtlMs ?? 60_000) });
     return address;

@@ -19,6 +19,7 @@ export class UdpSockets {
 
   /** The shared socket of the address's family, bound on first use. */
   socket(address: string): Promise<dgram.Socket> {
+    if (this.closed) return Promise.reject(new Error('engine closed'));
     const family: Family = net.isIPv6(address) ? 'udp6' : 'udp4';
     let s = this.sockets.get(family);
     if (!s) {
