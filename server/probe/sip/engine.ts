@@ -69,6 +69,15 @@ function phaseOf(id: string, intervalMs: number): number {
 const sameJob = (a: ProbeJob, b: ProbeJob): boolean =>
   a.id === b.id && a.intervalMs === b.intervalMs && JSON.stringify(a.target) === JSON.stringify(b.target);
 
+/**
+ * The probe's own timeout: the job's, but ending a little before the next send (10 % of the
+ * interval, 5–100 ms), so a target's verdicts never overlap and reach the router in send order.
+ */
+export function sipTimeout(job: Pick<ProbeJob, 'intervalMs' | 'timeoutMs'>): number {
+  const margin = Math.min(100, Math.max(5, Math.round(job.intervalMs * 0.1)));
+  return Math.max(1, Math.min(job.timeoutMs, job.intervalMs - margin));
+}
+
 /** Why a job cannot be probed, or null. */
 export function jobProblem(job: ProbeJob): string | null {
   const t = job.target as { kind?: string; host?: unknown; port?: unknown; transport?: unknown };
@@ -202,7 +211,7 @@ export class SipEngine implements KindEngine {
   private async probe(job: ProbeJob): Promise<TargetResult> {
     const t = this.opts.clock.now();
     const started = performance.now();
-    const timeoutMs = Math.max(1, Math.min(job.timeoutMs, job.intervalMs));
+    const timeoutMs = sipTimeout(job);
     const target = job.target as { host: string; port?: number; transport?: SipTransport };
     const transport = target.transport ?? 'udp';
     const port = target.port ?? defaultPort('sip', transport)!;

@@ -1,2 +1,10 @@
-export { createSipEngine, jobProblem, SipEngine, type SipEngineOptions, type SipStats, type SipTuning } from './engine';
+export {
+  createSipEngine,
+  jobProblem,
+  sipTimeout,
+  SipEngine,
+  type SipEngineOptions,
+  type SipStats,
+  type SipTuning,
+} from './engine';
 export { buildOptions, parseDatagram, parseResponseHead, StreamFramer, type SipResponse } from './message';

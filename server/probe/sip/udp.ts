@@ -6,6 +6,8 @@ import { parseDatagram, type SipResponse } from './message';
 
 type Family = 'udp4' | 'udp6';
 
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class UdpSockets {
   private readonly sockets = new Map<Family, Promise<dgram.Socket>>();
   /** Source address the kernel picks towards each destination (for Via), learnt once. */
@@ -29,6 +31,12 @@ export class UdpSockets {
         sock.once('error', reject);
         sock.bind(0, () => {
           sock.off('error', reject);
+          // Thousands of answers a second arrive on this one socket: a larger queue rides out a busy loop.
+          try {
+            sock.setRecvBufferSize(RECV_BUFFER_BYTES);
+          } catch {
+            // The kernel keeps its default (net.core.rmem_max caps the request anyway).
+          }
           // Later errors (a send to a bad address) must not crash: the probe itself sees its send fail.
           sock.on('error', (err) => this.onError(err));
           resolve(sock);

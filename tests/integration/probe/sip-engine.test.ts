@@ -103,6 +103,11 @@ describe('SIP OPTIONS engine', () => {
       expect(r.rtt).toBeNull();
       expect(r.reason).toBe('timeout');
     }
+    // One verdict per interval, in send order: the timeout ends before the next send, none is skipped.
+    for (let i = 1; i < after.length; i++) {
+      expect(after[i]!.t - after[i - 1]!.t).toBeGreaterThan(200);
+      expect(after[i]!.t - after[i - 1]!.t).toBeLessThan(450);
+    }
   });
 
   it('[SIP4] a TCP target with nothing listening is refused; a stopped kamailio over TCP is down', async () => {
@@ -198,7 +203,7 @@ describe('SIP OPTIONS engine', () => {
     const results: TargetResult[] = [];
     const e = engine(results);
     const started = Date.now();
-    const r = await e.probeOnce(job(uniqueLoopback(), 5060, 'udp', 4000, 4000));
+    const r = await e.probeOnce(job(uniqueLoopback(), 5060, 'udp', 5000, 4000));
     expect(r.reason).toBe('timeout');
     expect(Date.now() - started).toBeGreaterThanOrEqual(3990);
     expect(e.stats()).toMatchObject({ sent: 1, retransmitted: 3, outstanding: 0 });
