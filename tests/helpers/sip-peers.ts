@@ -120,11 +120,12 @@ export function answersOptions(address: string, port: number): Promise<boolean> 
 
 /**
  * kamailio (UDP and TCP on one random loopback address, port 5060), answering OPTIONS with 200;
- * `children`: its UDP and TCP worker processes each (default 1; the bench wants more).
+ * `children`: its UDP and TCP worker processes each (default 1; the bench wants more); `address`:
+ * where to listen (a restart on the address of a stopped one).
  */
-export async function startKamailio(o: { children?: number } = {}): Promise<SipPeer> {
+export async function startKamailio(o: { children?: number; address?: string } = {}): Promise<SipPeer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'diemcau-kamailio-'));
-  const address = uniqueLoopback();
+  const address = o.address ?? uniqueLoopback();
   const port = 5060;
   const cfg = readFileSync(path.join(FIXTURES, 'kamailio.cfg'), 'utf8')
     .replaceAll('LISTEN_ADDR', address)

@@ -11,6 +11,7 @@ import type { KindEngine, KindEngineOptions, ProbeJob, TargetResult } from '../k
 import { failureOf, type Failure } from './errors';
 import { BRANCH_COOKIE, buildOptions, type SipResponse } from './message';
 import { SipStream } from './stream';
+import { JobSchedule } from './schedule';
 import { UdpSockets } from './udp';
 
 export interface SipTuning {
@@ -37,6 +38,7 @@ export interface SipStats {
   outstanding: number;
   /** Scheduled probes skipped because maxOutstanding was reached. */
   skipped: number;
+  /** Open TCP/TLS connections. */
   connections: number;
 }
 
@@ -49,25 +51,7 @@ interface Tx {
   fail(f: Failure): void;
 }
 
-interface Slot {
-  job: ProbeJob;
-  timer: NodeJS.Timeout | null;
-  /** performance.now() of the next send. */
-  next: number;
-  busy: boolean;
-}
-
 const MIN_INTERVAL_MS = 10;
-
-/** A stable spread of targets over their interval (FNV-1a of the id). */
-function phaseOf(id: string, intervalMs: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % intervalMs;
-}
-
-const sameJob = (a: ProbeJob, b: ProbeJob): boolean =>
-  a.id === b.id && a.intervalMs === b.intervalMs && JSON.stringify(a.target) === JSON.stringify(b.target);
 
 /**
  * The probe's own timeout: the job's, but ending a little before the next send (10 % of the
@@ -98,7 +82,7 @@ export function jobProblem(job: ProbeJob): string | null {
 
 export class SipEngine implements KindEngine {
   readonly kinds: readonly TargetKind[] = ['sip'];
-  private readonly slots = new Map<string, Slot>();
+  private readonly schedule: JobSchedule;
   private readonly txs = new Map<string, Tx>();
   private readonly streams = new Map<string, SipStream>();
   private readonly resolved = new Map<string, { address: string; until: number }>();
@@ -117,6 +101,7 @@ export class SipEngine implements KindEngine {
     this.t1 = t.t1Ms ?? 500;
     this.t2 = t.t2Ms ?? 4000;
     this.maxOutstanding = t.maxOutstanding ?? 20_000;
+    this.schedule = new JobSchedule((job, current) => this.scheduled(job, current));
     this.udp = new UdpSockets(
       (r) => this.onResponse(r),
       (err) => this.opts.logger.warn({ err: err.message }, 'sip udp socket error'),
@@ -124,7 +109,9 @@ export class SipEngine implements KindEngine {
   }
 
   stats(): SipStats {
-    return { ...this.counts, outstanding: this.txs.size, connections: this.streams.size };
+    let connections = 0;
+    for (const s of this.streams.values()) if (s.isOpen) connections++;
+    return { ...this.counts, outstanding: this.txs.size, connections };
   }
 
   setJobs(jobs: readonly ProbeJob[]): void {
@@ -135,24 +122,9 @@ export class SipEngine implements KindEngine {
       if (problem) this.opts.logger.error({ target: String(job?.id), why: problem }, 'sip probe job refused');
       else next.set(job.id, job);
     }
-    for (const [id, slot] of this.slots) {
-      const job = next.get(id);
-      if (job && sameJob(slot.job, job)) {
-        slot.job = job; // a new timeout takes effect at the next send; the phase stays
-        continue;
-      }
-      if (slot.timer) clearTimeout(slot.timer);
-      this.slots.delete(id);
-      if (!job) {
-        this.seq.delete(id);
-        this.closeStream(id);
-      }
-    }
-    for (const [id, job] of next) {
-      if (this.slots.has(id)) continue;
-      const slot: Slot = { job, timer: null, next: performance.now() + phaseOf(id, job.intervalMs), busy: false };
-      this.slots.set(id, slot);
-      this.arm(slot);
+    for (const id of this.schedule.set(next)) {
+      this.seq.delete(id);
+      this.closeStream(id);
     }
   }
 
@@ -163,48 +135,31 @@ export class SipEngine implements KindEngine {
     if (this.closed) return Promise.resolve({ target: job.id, t, rtt: null, reason: 'error', detail: 'engine closed' });
     return this.probe(job).finally(() => {
       // A connection opened for a target outside the schedule does not outlive its probe.
-      if (!this.slots.has(job.id)) this.closeStream(job.id);
+      if (!this.schedule.has(job.id)) this.closeStream(job.id);
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const slot of this.slots.values()) if (slot.timer) clearTimeout(slot.timer);
-    this.slots.clear();
+    this.schedule.close();
     for (const tx of this.txs.values()) tx.fail({ reason: 'error', detail: 'engine closed' });
     for (const id of this.streams.keys()) this.closeStream(id);
     await this.udp.close();
   }
 
-  private arm(slot: Slot): void {
-    const delay = Math.max(0, slot.next - performance.now());
-    slot.timer = setTimeout(() => this.fire(slot), delay);
-  }
-
-  private fire(slot: Slot): void {
-    if (this.closed || this.slots.get(slot.job.id) !== slot) return;
-    const now = performance.now();
-    const interval = slot.job.intervalMs;
-    slot.next += interval;
-    // After a stall, skip the missed sends rather than firing them in a burst.
-    if (slot.next <= now) slot.next += Math.ceil((now - slot.next) / interval) * interval;
-    this.arm(slot);
-    if (slot.busy) return; // the previous probe is still within its (too long) timeout
+  private async scheduled(job: ProbeJob, current: () => boolean): Promise<void> {
     if (this.txs.size >= this.maxOutstanding) {
       this.counts.skipped++;
-      this.opts.onGap?.([slot.job.id]);
+      this.opts.onGap?.([job.id]);
       return;
     }
-    slot.busy = true;
-    void this.probe(slot.job).then((r) => {
-      slot.busy = false;
-      if (this.closed || this.slots.get(slot.job.id) !== slot) return;
-      try {
-        this.opts.onResult(r);
-      } catch (err) {
-        this.opts.logger.error({ err: (err as Error).message }, 'sip onResult threw');
-      }
-    });
+    const r = await this.probe(job);
+    if (!current()) return;
+    try {
+      this.opts.onResult(r);
+    } catch (err) {
+      this.opts.logger.error({ err: (err as Error).message }, 'sip onResult threw');
+    }
   }
 
   /** One probe; never rejects. */

@@ -123,6 +123,44 @@ describe('SIP OPTIONS engine', () => {
     expect(['refused', 'reset']).toContain(gone.reason);
   });
 
+  it('[SIP8] a TCP connection cut by a restart of the stack is reopened by the next probe', async () => {
+    const k = await startKamailio();
+    const results: TargetResult[] = [];
+    const e = engine(results);
+    e.setJobs([job(k.address, k.port, 'tcp', 300, 300)]);
+    await waitFor('an answer', () => results.some((r) => r.code === 200));
+    await k.stop();
+    await waitFor('a failure', () => results.some((r) => r.rtt === null));
+    expect(e.stats().connections).toBe(0);
+    const again = await startKamailio({ address: k.address });
+    const from = results.length;
+    await waitFor('answers after the restart', () => results.slice(from).filter((r) => r.code === 200).length >= 2);
+    expect(e.stats().connections).toBe(1);
+    await again.stop();
+  });
+
+  it('[SIP9] beyond maxOutstanding a scheduled probe is skipped and reported as a gap, not a loss', async () => {
+    const results: TargetResult[] = [];
+    const gaps: string[][] = [];
+    const e = new SipEngine({
+      clock,
+      logger: silent,
+      onResult: (r) => results.push(r),
+      onGap: (ids) => gaps.push(ids),
+      tuning: { maxOutstanding: 1 },
+    });
+    engines.push(e);
+    const dead = uniqueLoopback();
+    e.setJobs([
+      { ...job(dead, 5060, 'udp', 300, 300), id: 'sip:a' },
+      { ...job(dead, 5061, 'udp', 300, 300), id: 'sip:b' },
+    ]);
+    await waitFor('a gap and 3 results', () => gaps.length > 0 && results.length >= 3);
+    expect(e.stats().skipped).toBe(gaps.length);
+    expect(e.stats().outstanding).toBeLessThanOrEqual(1);
+    expect(results.every((r) => r.reason === 'timeout')).toBe(true);
+  });
+
   it('[SIP3] 503 from SIPp counts as unavailable with its code', async () => {
     const s = await startSipp('answer', { code: 503, phrase: 'Service Unavailable' });
     const r = await engine([]).probeOnce(job(s.address, s.port, 'udp'));
