@@ -21,7 +21,8 @@ declare -A pkgs=([fping]=fping [ping]=iputils-ping [pdftotext]=poppler-utils)
 pkgs+=([nft]=nftables [ip]=iproute2 [python3]=python3)
 pkgs+=([sipp]=sip-tester) # the demo lab's room endpoints (SIPp answering OPTIONS)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=([chromium]=chromium)
+  # The SIP probe tests run real SIP stacks (docs/probes/sip.md).
+  pkgs+=([chromium]=chromium [sipp]=sip-tester [kamailio]=kamailio)
 fi
 missing=()
 for cmd in "${!pkgs[@]}"; do
