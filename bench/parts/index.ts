@@ -3,6 +3,8 @@ import type { BenchPart } from '../lib/types';
 import { dashboardPart } from './dashboard';
 import { e2eLongPart, e2ePart, e2eReportPart } from './e2e';
 import { enginesPart } from './engines';
+import { sipProbePart } from './probe-sip';
+import { tcpHttpProbePart } from './probe-tcp-http';
 import { reportPart } from './report';
 import { rollupsPart } from './rollups';
 import { trackerPart } from './tracker';
@@ -12,6 +14,8 @@ export const PARTS: readonly BenchPart[] = [
   reportPart,
   rollupsPart,
   enginesPart,
+  sipProbePart,
+  tcpHttpProbePart,
   e2ePart,
   dashboardPart,
   e2eReportPart,
