@@ -17,11 +17,11 @@ export type RollCallStatus = z.infer<typeof RollCallStatus>;
 export const AUTO_RULES = ['line', 'backup'] as const;
 export const AutoRule = z.enum(AUTO_RULES);
 
-/** What a codec-answered item checks: the received video or audio (CL15). */
+/** What a codec-answered item checks: the received video or audio (CL11). */
 export const CodecMedia = z.enum(['video', 'audio']);
 export type CodecMedia = z.infer<typeof CodecMedia>;
 
-/** [CL15] Received media with this much loss or more fails its item (the severe loss band's figure). */
+/** [CL11] Received media with this much loss or more fails its item (the severe loss band's figure). */
 export const CODEC_LOSS_FAIL_PCT = 5;
 export type AutoRule = z.infer<typeof AutoRule>;
 
@@ -59,7 +59,7 @@ export const ChecklistItemDef = z
     /** The automatic rule; null for a manual item. */
     rule: AutoRule.nullable().default(null),
     /**
-     * [CL15] A manual item the room's codec can answer: where a point has a codec (videoos / roomos
+     * [CL11] A manual item the room's codec can answer: where a point has a codec (videoos / roomos
      * target), the server sets it from the codec's received video or audio; elsewhere it stays manual.
      */
     codec: CodecMedia.nullable().default(null),
@@ -235,7 +235,7 @@ export interface ChecklistPoint {
   /** The first technician contact: who to call. */
   technician: { name: string; phone: string | null } | null;
   hasBackup: boolean;
-  /** [CL15] A codec is asked (videoos / roomos target): its codec items are set by the server. */
+  /** [CL11] A codec is asked (videoos / roomos target): its codec items are set by the server. */
   hasCodec: boolean;
 }
 
@@ -244,7 +244,7 @@ export interface RollCallEntry {
   state: PointState;
   /** Reachable (up, degraded or severe) at the capture ([RC3]). */
   connected: boolean;
-  /** [RC5] In the call as the point's codec said at the capture; null where no codec tells (reachable only). */
+  /** [RC7] In the call as the point's codec said at the capture; null where no codec tells (reachable only). */
   inCall: boolean | null;
 }
 

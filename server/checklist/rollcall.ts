@@ -81,7 +81,7 @@ export class RollCallCapturer {
       capturedAt: now,
       entries: codes.map((code) => {
         const s = this.d.status.status(code);
-        // [RC5] "In the call" where the codec tells; otherwise the line's reachability says it all.
+        // [RC7] "In the call" where the codec tells; otherwise the line's reachability says it all.
         return s?.inCall == null ? { code, state: s?.state ?? 'unknown' } : { code, state: s.state, inCall: s.inCall };
       }),
     };

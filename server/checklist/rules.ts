@@ -103,7 +103,7 @@ export interface CodecInput {
 }
 
 /**
- * [CL15] From the codec: not answering (down) or not in the call → fail; in the call and receiving
+ * [CL11] From the codec: not answering (down) or not in the call → fail; in the call and receiving
  * this media (a received channel with a rate above 0, or no rate given) with loss under
  * CODEC_LOSS_FAIL_PCT → pass, else fail. Unknown (no answer yet, a monitor gap): unchanged.
  */

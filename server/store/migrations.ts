@@ -531,7 +531,7 @@ function targetIdentity(db: Database.Database): void {
 }
 
 /**
- * Migration 13 ([CL15]): the seeded default template's "Hình ảnh" and "Âm thanh" become codec items.
+ * Migration 13 ([CL11]): the seeded default template's "Hình ảnh" and "Âm thanh" become codec items.
  * Only the seeded template, only those two keys, only when an admin has not set `codec` on them.
  */
 function codecItems(db: Database.Database): void {

@@ -291,7 +291,7 @@ export interface RollCallCaptureRow {
   moment: RollCallMoment;
   dueAt: number;
   capturedAt: number;
-  /** `inCall` where the point's codec said (RC5); absent where none tells. */
+  /** `inCall` where the point's codec said (RC7); absent where none tells. */
   entries: { code: string; state: PointState; inCall?: boolean }[];
 }
 

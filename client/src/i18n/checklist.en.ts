@@ -70,6 +70,8 @@ export const checklistEn: typeof checklistVi = {
     taken: (time: string) => `at ${time}`,
     late: (time: string) => `taken late at ${time}`,
     connected: 'Connected',
+    inCall: 'In the call',
+    notInCall: 'Connected, not in the call',
     notConnected: 'Not connected',
     absentFromList: 'Not on the list',
     counts: (connected: number, total: number) => `${connected}/${total} connected`,
@@ -86,7 +88,7 @@ export const checklistEn: typeof checklistVi = {
   },
   autoExplain: {
     codec: (media: string) =>
-      `Automatic, from the room's codec: in the call and receiving ${media.toLowerCase()} with under 5 % loss passes; the codec not answering, out of the call or receiving nothing fails.`,
+      `Automatic, from the room's codec: in the call and receiving ${media} with under 5 % loss passes; the codec not answering, out of the call or receiving nothing fails.`,
     line: (seconds: number) =>
       `Automatic, from the probes: the primary line up (or slightly degraded) without a break — it passes after ${seconds} seconds stable. Down or severely degraded: fails at once.`,
     backup:

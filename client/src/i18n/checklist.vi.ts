@@ -77,6 +77,9 @@ export const checklistVi = {
     taken: (time: string) => `lúc ${time}`,
     late: (time: string) => `lấy muộn lúc ${time}`,
     connected: 'Đã kết nối',
+    // [RC7] where the room's codec tells
+    inCall: 'Đang trong hội nghị',
+    notInCall: 'Kết nối nhưng chưa vào hội nghị',
     notConnected: 'Chưa kết nối',
     absentFromList: 'Không có trong danh sách',
     counts: (connected: number, total: number) => `${connected}/${total} đã kết nối`,
@@ -94,7 +97,7 @@ export const checklistVi = {
   },
   autoExplain: {
     codec: (media: string) =>
-      `Tự động theo thiết bị đầu cuối: đang trong hội nghị và nhận được ${media.toLowerCase()} với mất gói dưới 5 % là đạt; thiết bị không phản hồi, chưa vào hội nghị hoặc không nhận được là không đạt.`,
+      `Tự động theo thiết bị đầu cuối: đang trong hội nghị và nhận được ${media} với mất gói dưới 5 % là đạt; thiết bị không phản hồi, chưa vào hội nghị hoặc không nhận được là không đạt.`,
     line: (seconds: number) =>
       `Tự động theo kết quả đo: đường truyền chính thông suốt (hoặc chập chờn nhẹ) liên tục — ổn định ${seconds} giây mới đạt. Mất kết nối hoặc chập chờn nặng: không đạt ngay.`,
     backup:

@@ -18,7 +18,7 @@ import {
   type TestApp,
   type TestSocket,
 } from '../../helpers/app';
-import { targetHost } from '../../../shared/targets';
+import { targetId } from '../../../shared/targets';
 
 const { units, points } = tinyProvince(41, 4);
 let t: TestApp;
@@ -44,8 +44,8 @@ async function join(s: TestSocket, meetingId: unknown): Promise<Ack<MeetingSnaps
  * back up through real probes — real changes that every room holding them must be told of.
  */
 function churn(codes: readonly string[]): void {
-  const hosts = points.filter((p) => codes.includes(p.code)).flatMap((p) => p.targets.map(targetHost));
-  t.app.inProcess!.board.gap(hosts);
+  const ids = points.filter((p) => codes.includes(p.code)).flatMap((p) => p.targets.map((x) => targetId(x)));
+  t.app.inProcess!.board.gap(ids);
 }
 
 function collect(s: TestSocket): MeetingDelta[] {

@@ -130,6 +130,12 @@ describe('REST API', () => {
       jitter: expect.any(Number),
       since: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+07:00$/),
       backup: null,
+      endpoint: null,
+      inCall: null,
+      // [TG8] Its one target, the primary line, with the point's own state.
+      targets: [
+        expect.objectContaining({ kind: 'icmp', role: 'primary', id: expect.stringMatching(/^icmp:/), state: 'up' }),
+      ],
     });
   });
 
@@ -141,7 +147,7 @@ describe('REST API', () => {
     expect(r.status).toBe(200);
     expect(r.json.length).toBeGreaterThan(0);
     const s = r.json[0];
-    expect(s).toMatchObject({ point: 'C1', host: '127.43.1.1' });
+    expect(s).toMatchObject({ point: 'C1', target: 'icmp:127.43.1.1' });
     expect(s.sent).toBeGreaterThan(0);
     expect(s.received).toBe(s.sent);
     expect(s.t).toMatch(/\+07:00$/);

@@ -28,7 +28,7 @@ export const ActiveCell = forwardRef<
   const { t } = useI18n();
   usePointMarks(store, point.code);
   const mark = store.item(point.code, item.key);
-  // [CL15] A codec item of a point with a codec is the server's, like an automatic one.
+  // [CL11] A codec item of a point with a codec is the server's, like an automatic one.
   const byCodec = item.codec !== null && point.hasCodec;
   const writable = store.mayWrite(point.code) && item.mode === 'manual' && !byCodec;
   const phone = point.technician?.phone ?? null;
@@ -53,7 +53,9 @@ export const ActiveCell = forwardRef<
         {mark.note && <span className="cl-note">“{mark.note}”</span>}
         {byCodec && (
           <span className="cl-auto-explain" data-testid="checklist-auto-explain">
-            {t.checklist.autoExplain.codec(item.codec === 'video' ? t.targets.media.video : t.targets.media.audio)}{' '}
+            {t.checklist.autoExplain.codec(
+              (item.codec === 'video' ? t.targets.media.video : t.targets.media.audio).toLowerCase(),
+            )}{' '}
             <span className="muted">{t.checklist.automaticRefused(item.label)}</span>
           </span>
         )}

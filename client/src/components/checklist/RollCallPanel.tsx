@@ -101,8 +101,15 @@ const RollCallRow = memo(function RollCallRow({
     !wasTaken ? (
       <td className="muted">—</td>
     ) : e ? (
-      <td className={e.connected ? 'cl-connected' : 'cl-not-connected'}>
-        <StateIcon state={e.state} /> {e.connected ? t.checklist.rollCall.connected : t.checklist.rollCall.notConnected}
+      <td className={e.connected ? 'cl-connected' : 'cl-not-connected'} data-in-call={e.inCall ?? undefined}>
+        <StateIcon state={e.state} />{' '}
+        {!e.connected
+          ? t.checklist.rollCall.notConnected
+          : e.inCall === true
+            ? t.checklist.rollCall.inCall
+            : e.inCall === false
+              ? t.checklist.rollCall.notInCall
+              : t.checklist.rollCall.connected}
       </td>
     ) : (
       <td className="muted">{t.checklist.rollCall.absentFromList}</td>
