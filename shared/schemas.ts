@@ -90,7 +90,12 @@ const Port = z.number().int().min(1).max(65535);
  * The inventory holds only the reference: the API, exports and logs never see the secret itself.
  */
 export const SecretRef = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'tên biến môi trường không hợp lệ') }),
+  z.strictObject({
+    env: z.string().refine((v) => /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(v), {
+      message: 'tên biến môi trường chỉ gồm chữ cái không dấu, chữ số và “_”, không bắt đầu bằng chữ số',
+      params: { en: 'an environment variable name has letters, digits and "_", and does not start with a digit' },
+    }),
+  }),
   z.strictObject({ file: z.string().min(1).max(1024), key: z.string().min(1).max(200).optional() }),
 ]);
 export type SecretRef = z.infer<typeof SecretRef>;
@@ -125,6 +130,11 @@ export const HttpTarget = z.strictObject({
     .refine((u) => /^https?:\/\/[^\s]+$/.test(u) && URL.canParse(u), {
       message: 'địa chỉ web phải là http:// hoặc https://',
       params: { en: 'must be an http:// or https:// URL' },
+    })
+    .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''), {
+      // A password in the URL would be returned by the API and exported: credentials go by reference.
+      message: 'không ghi tên đăng nhập hay mật khẩu trong địa chỉ web',
+      params: { en: 'no user name or password in the URL' },
     }),
   /** The status that means "up"; without it any status below 500 does. */
   expect: z.number().int().min(100).max(599).optional(),

@@ -1,10 +1,17 @@
 // The checklist's pure rules: readiness, the automatic line and backup verdicts, when automatic items
 // are evaluated and when roll calls are due. IDs are those of docs/CHECKLIST.md.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHECKLIST_ITEMS, ItemWriteBody, readiness, type ItemResult } from '../../../shared/checklist';
+import {
+  CODEC_LOSS_FAIL_PCT,
+  DEFAULT_CHECKLIST_ITEMS,
+  ItemWriteBody,
+  readiness,
+  type ItemResult,
+} from '../../../shared/checklist';
+import type { CodecCall } from '../../../shared/targets';
 import type { PointStatus } from '../../../shared/schemas';
 import { toWireInstant } from '../../../shared/time';
-import { automaticOpen, backupVerdict, lineVerdict, rollCallDue } from '../../../server/checklist/rules';
+import { automaticOpen, backupVerdict, codecVerdict, lineVerdict, rollCallDue } from '../../../server/checklist/rules';
 import { LINE_TEST, MIN, SESSION, meeting } from './setup';
 
 const status = (state: PointStatus['state'], since: number | null, backup: PointStatus['state'] | null = null) =>
@@ -119,5 +126,37 @@ describe('write body', () => {
     expect(ItemWriteBody.parse({ note: '  Vọng tiếng  ', version: 2 })).toEqual({ note: 'Vọng tiếng', version: 2 });
     expect(ItemWriteBody.parse({ note: '   ', version: 2 })).toEqual({ note: null, version: 2 });
     expect(ItemWriteBody.safeParse({ note: 'x'.repeat(501), version: 0 }).success).toBe(false);
+  });
+});
+
+describe('[CL11] items the room’s codec answers', () => {
+  const call = (over: Partial<CodecCall> = {}): CodecCall => ({
+    inCall: true,
+    farEnd: 'sip:hoi-nghi@mcu.tinh',
+    channels: [
+      { media: 'video', direction: 'rx', rateKbps: 1_920, lossPct: 0.2, jitterMs: 4 },
+      { media: 'audio', direction: 'rx', rateKbps: 64, lossPct: 0, jitterMs: 2 },
+      { media: 'audio', direction: 'tx', rateKbps: 64, lossPct: 9, jitterMs: 2 },
+    ],
+    ...over,
+  });
+  it('[CL11] in the call and receiving with little loss passes; the sent channel does not count', () => {
+    expect(codecVerdict('video', { state: 'up', call: call() })).toBe('pass');
+    expect(codecVerdict('audio', { state: 'up', call: call() })).toBe('pass');
+  });
+  it('[CL11] received loss at or above 5 %, a rate of 0, or no such channel fails', () => {
+    const lossy = call({
+      channels: [{ media: 'audio', direction: 'rx', rateKbps: 64, lossPct: CODEC_LOSS_FAIL_PCT, jitterMs: 9 }],
+    });
+    expect(codecVerdict('audio', { state: 'up', call: lossy })).toBe('fail');
+    const mute = call({ channels: [{ media: 'audio', direction: 'rx', rateKbps: 0, lossPct: 0, jitterMs: null }] });
+    expect(codecVerdict('audio', { state: 'up', call: mute })).toBe('fail');
+    expect(codecVerdict('video', { state: 'up', call: mute })).toBe('fail');
+  });
+  it('[CL11] not in the call or a codec not answering fails; an unknown codec leaves the item as it is', () => {
+    expect(codecVerdict('video', { state: 'up', call: { inCall: false, farEnd: null, channels: [] } })).toBe('fail');
+    expect(codecVerdict('video', { state: 'down', call: null })).toBe('fail');
+    expect(codecVerdict('video', { state: 'unknown', call: null })).toBeUndefined();
+    expect(codecVerdict('video', undefined)).toBeUndefined();
   });
 });
