@@ -47,7 +47,8 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
       codes.flatMap((c) => {
         const s = d.status.status(c);
         const p = d.inventory.point(c);
-        return s && p ? [{ ...s, targets: presentTargets(p, s, d.status.targetRows?.(c) ?? []) }] : [];
+        // `line` beside `endpoint`: the point's state is its line's (TG5), named so for readers of the API.
+        return s && p ? [{ ...s, line: s.state, targets: presentTargets(p, s, d.status.targetRows?.(c) ?? []) }] : [];
       }),
     );
   });

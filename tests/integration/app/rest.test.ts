@@ -130,6 +130,7 @@ describe('REST API', () => {
       jitter: expect.any(Number),
       since: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+07:00$/),
       backup: null,
+      line: 'up',
       endpoint: null,
       inCall: null,
       // [TG8] Its one target, the primary line, with the point's own state.
