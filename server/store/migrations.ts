@@ -538,15 +538,27 @@ function codecItems(db: Database.Database): void {
   const row = db.prepare("SELECT items FROM checklist_templates WHERE id = 'mac-dinh'").pluck().get() as
     string | undefined;
   if (row === undefined) return;
-  const media: Record<string, string> = { 'hinh-anh': 'video', 'am-thanh': 'audio' };
-  const items = JSON.parse(row) as { key: string; mode?: string; codec?: string | null }[];
+  // The seeded hints say how the item is now decided, unless an admin rewrote them.
+  const seeded: Record<string, { codec: string; hint: string; now: string }> = {
+    'hinh-anh': {
+      codec: 'video',
+      hint: 'Nhận được hình ảnh',
+      now: 'Nhận được hình ảnh (tự động khi điểm cầu có khai báo thiết bị đầu cuối)',
+    },
+    'am-thanh': {
+      codec: 'audio',
+      hint: 'Nghe rõ hai chiều',
+      now: 'Nghe rõ hai chiều (tự động khi điểm cầu có khai báo thiết bị đầu cuối)',
+    },
+  };
+  const items = JSON.parse(row) as { key: string; mode?: string; hint?: string; codec?: string | null }[];
   let changed = false;
   for (const i of items) {
-    const m = media[i.key];
-    if (m !== undefined && i.mode !== 'automatic' && i.codec == null) {
-      i.codec = m;
-      changed = true;
-    }
+    const m = seeded[i.key];
+    if (m === undefined || i.mode === 'automatic' || i.codec != null) continue;
+    i.codec = m.codec;
+    if (i.hint === m.hint) i.hint = m.now;
+    changed = true;
   }
   if (changed) db.prepare("UPDATE checklist_templates SET items = ? WHERE id = 'mac-dinh'").run(JSON.stringify(items));
 }
