@@ -23,6 +23,8 @@ pkgs+=([sipp]=sip-tester) # the demo lab's room endpoints (SIPp answering OPTION
 if [ "${1:-}" = "--test" ]; then
   # The SIP probe tests run real SIP stacks (docs/probes/sip.md).
   pkgs+=([chromium]=chromium [sipp]=sip-tester [kamailio]=kamailio)
+  # The official-PDF test shows that Liberation 1.07 (no ơ, ư) is refused: it needs that font present.
+  [ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || pkgs+=([fc-liberation1]=fonts-liberation)
 fi
 missing=()
 for cmd in "${!pkgs[@]}"; do
