@@ -16,8 +16,11 @@ export interface ExpectedOutage {
   start: number;
   /** null: still down when the record ends. */
   end: number | null;
-  /** `loss`: consecutive seeded drops (alone, or run into a cut). */
-  causes: ('link' | 'host' | 'loss')[];
+  /**
+   * `loss`: consecutive seeded drops (alone, or run into a cut); `endpoint`: the room's endpoint
+   * (from `endpointOutages`, never among the line's).
+   */
+  causes: ('link' | 'host' | 'loss' | 'endpoint')[];
 }
 
 /**
@@ -260,5 +263,37 @@ function endpointFaults(start: TruthStart, lines: readonly TruthLine[]): Endpoin
     open.set(h.id, f);
     out.push(f);
   }
+  return out;
+}
+
+/**
+ * The endpoint outages the monitor should record (docs/TARGETS.md TG7): each `down` or `refuses` fault,
+ * and each `slow` one whose delay is past the probe's timeout, minus the spans in which the point's
+ * line was out — a cut is the line's outage only, and the endpoint's probes start afresh after it.
+ */
+export function endpointOutages(set: ExpectedSet, opts: { timeoutMs: number }): ExpectedOutage[] {
+  const hubOf = new Map(set.hosts.map((h) => [h.id, h.hub]));
+  const out: ExpectedOutage[] = [];
+  for (const f of set.endpointFaults) {
+    if (f.mode === 'slow' && !((f.delayMs ?? 0) > opts.timeoutMs)) continue;
+    let pieces: { start: number; end: number | null }[] = [{ start: f.start, end: f.end }];
+    for (const line of set.outages.filter((o) => o.point === f.point)) pieces = pieces.flatMap((p) => minus(p, line));
+    for (const p of pieces) {
+      out.push({ point: f.point, address: f.address, hub: hubOf.get(f.point) ?? '', ...p, causes: ['endpoint'] });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start || a.point.localeCompare(b.point));
+}
+
+type Span = { start: number; end: number | null };
+const INF = Number.POSITIVE_INFINITY;
+
+function minus(a: Span, b: Span): Span[] {
+  const aEnd = a.end ?? INF;
+  const bEnd = b.end ?? INF;
+  if (bEnd <= a.start || b.start >= aEnd) return [a];
+  const out: Span[] = [];
+  if (b.start > a.start) out.push({ start: a.start, end: b.start });
+  if (bEnd < aEnd) out.push({ start: bEnd, end: a.end });
   return out;
 }

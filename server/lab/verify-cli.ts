@@ -4,8 +4,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Outage, POINT_STATES, PointStatus, type PointState } from '../../shared/schemas';
+import { defaultTimeoutMs } from '../probe/kinds';
+import { sipTimeout } from '../probe/sip/engine';
+import { endpointOutages } from './expected';
 import { expectedFromTruth, readTruth } from './truth';
-import { compareOutages, type DetectedOutage } from './verify';
+import { compareEndpointOutages, compareOutages, type DetectedOutage } from './verify';
 import { formatVerifyReport } from './verify-table';
 
 export interface CliIo {
@@ -22,6 +25,7 @@ export const VERIFY_USAGE = `Cách dùng: diemcau lab verify --truth FILE --serv
   [--interval-ms 1000]   chu kỳ thăm dò của monitor trong lúc chạy (mặc định 1000 ms: đang họp)
   [--tolerance-ms 500]   sai số cho phép thêm vào một chu kỳ
   [--delayed-states degraded]  trạng thái chấp nhận cho điểm cầu bị làm trễ (phân tách bằng dấu phẩy)
+  [--endpoint-timeout-ms N]    thời gian chờ của thăm dò thiết bị đầu cuối (mặc định như monitor: 900 ms ở chu kỳ 1 s)
   [--json]               in báo cáo dạng JSON
 `;
 
@@ -86,6 +90,7 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
         'interval-ms': { type: 'string', default: '1000' },
         'tolerance-ms': { type: 'string', default: '500' },
         'delayed-states': { type: 'string', default: 'degraded' },
+        'endpoint-timeout-ms': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     }));
@@ -95,9 +100,22 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
   }
   const interval = Number(values['interval-ms']);
   const tolerance = Number(values['tolerance-ms']);
+  // The monitor's own SIP timeout at that interval: a slower answer is a failed probe.
+  const endpointTimeout =
+    values['endpoint-timeout-ms'] === undefined
+      ? sipTimeout({ intervalMs: interval, timeoutMs: defaultTimeoutMs(interval) })
+      : Number(values['endpoint-timeout-ms']);
   const delayedStates = values['delayed-states'].split(',').map((x) => x.trim());
   const badState = delayedStates.some((x) => !(POINT_STATES as readonly string[]).includes(x));
-  if (!values.truth || !values.server || !values.meeting || !(interval > 0) || !(tolerance >= 0) || badState) {
+  if (
+    !values.truth ||
+    !values.server ||
+    !values.meeting ||
+    !(interval > 0) ||
+    !(tolerance >= 0) ||
+    badState ||
+    !(endpointTimeout > 0)
+  ) {
     io.stderr.write(VERIFY_USAGE);
     return 2;
   }
@@ -155,15 +173,20 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
   const margin = interval + tolerance;
   const touches = (o: { start: number; end: number | null }): boolean =>
     (o.end ?? Infinity) >= expected.startT - margin && o.start <= expected.endT + margin;
-  const detected: DetectedOutage[] = rows
-    .map((r) => ({
-      id: r.id,
-      point: r.point,
-      type: r.type,
-      start: Date.parse(r.startedAt),
-      end: r.endedAt === null ? null : Date.parse(r.endedAt),
-    }))
-    .filter((d) => lab.has(d.point) && touches(d));
+  // [TG7] The line's outages and the endpoint's are two lanes, judged apart.
+  const detectedOf = (cls: Outage['class']): DetectedOutage[] =>
+    rows
+      .filter((r) => r.class === cls)
+      .map((r) => ({
+        id: r.id,
+        point: r.point,
+        type: r.type,
+        start: Date.parse(r.startedAt),
+        end: r.endedAt === null ? null : Date.parse(r.endedAt),
+      }))
+      .filter((d) => lab.has(d.point) && touches(d));
+  const detected = detectedOf('line');
+  const detectedEndpoint = detectedOf('endpoint');
   const states: Record<string, PointState> = {};
   for (const s of statuses) if (lab.has(s.code)) states[s.code] = s.state;
 
@@ -184,6 +207,16 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
     settling,
     gaps,
   });
+  if (expected.hosts.some((h) => h.endpoint) || detectedEndpoint.length > 0) {
+    const ep = compareEndpointOutages(
+      endpointOutages(expected, { timeoutMs: endpointTimeout }).filter(touches),
+      detectedEndpoint,
+      { probeIntervalMs: interval, toleranceMs: tolerance, gaps },
+    );
+    report.endpoint = ep;
+    report.criteria.push(...ep.criteria);
+    report.ok &&= ep.ok;
+  }
   if (!expected.complete) io.stderr.write('Cảnh báo: tệp sự thật chưa có dòng tổng kết (lab up bị ngắt?).\n');
   io.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatVerifyReport(report));
   return report.ok ? 0 : 1;

@@ -1,7 +1,7 @@
 // The verify report as a plain-text table for a terminal or a signed-off log (Vietnamese, times in
 // Asia/Ho_Chi_Minh to a tenth of a second).
 import { formatTime } from '../../shared/time';
-import type { DetectedOutage, ExpectedOutage, VerifyReport } from './verify';
+import type { DetectedOutage, EndpointReport, ExpectedOutage, VerifyReport } from './verify';
 
 const time = (ms: number): string => `${formatTime(ms)}.${Math.floor((ms % 1000) / 100)}`;
 const span = (start: number, end: number | null): string => `${time(start)} – ${end === null ? 'đang mở' : time(end)}`;
@@ -14,7 +14,25 @@ const spanOf = (list: readonly (ExpectedOutage | DetectedOutage)[]): string =>
 const lossMark = (list: readonly ExpectedOutage[]): string =>
   list.some((e) => e.causes.includes('loss')) ? ' [mất gói liên tiếp]' : '';
 
+type Rows = Pick<EndpointReport, 'matches' | 'missed' | 'short' | 'unobserved' | 'falseOutages'> &
+  Partial<Pick<VerifyReport, 'ignored'>>;
+
 export function formatVerifyReport(r: VerifyReport): string {
+  const endpoint = r.endpoint ? ['', 'Sự cố thiết bị đầu cuối (đường truyền vẫn thông):', ...table(r.endpoint)] : [];
+  const criteria = r.criteria.map((c) => `  [${c.ok ? 'đạt' : 'KHÔNG ĐẠT'}] ${c.id} ${c.description} — ${c.detail}`);
+  return [
+    ...table(r),
+    ...endpoint,
+    '',
+    'Tiêu chí:',
+    ...criteria,
+    '',
+    `Kết luận: ${r.ok ? 'ĐẠT' : 'KHÔNG ĐẠT'}`,
+    '',
+  ].join('\n');
+}
+
+function table(r: Rows): string[] {
   const rows: string[][] = [['Điểm cầu', 'Dự kiến (lab)', 'Phát hiện (monitor)', 'Lệch đầu', 'Lệch cuối', 'Kết quả']];
   const all = [
     ...r.matches.map((m) => ({
@@ -41,7 +59,7 @@ export function formatVerifyReport(r: VerifyReport): string {
       t: d.start,
       row: [d.point, '—', span(d.start, d.end), '', '', 'KHÔNG ĐẠT: sự cố giả'],
     })),
-    ...r.ignored.map((d) => ({
+    ...(r.ignored ?? []).map((d) => ({
       t: d.start,
       row: [
         d.point,
@@ -55,9 +73,7 @@ export function formatVerifyReport(r: VerifyReport): string {
   ].sort((a, b) => a.t - b.t);
   rows.push(...all.map((x) => x.row));
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => [...row[c]!].length)));
-  const table = rows.map((row) =>
+  return rows.map((row) =>
     row.map((cell, c) => (c === row.length - 1 ? cell : cell + ' '.repeat(widths[c]! - [...cell].length))).join('  '),
   );
-  const criteria = r.criteria.map((c) => `  [${c.ok ? 'đạt' : 'KHÔNG ĐẠT'}] ${c.id} ${c.description} — ${c.detail}`);
-  return [...table, '', 'Tiêu chí:', ...criteria, '', `Kết luận: ${r.ok ? 'ĐẠT' : 'KHÔNG ĐẠT'}`, ''].join('\n');
 }

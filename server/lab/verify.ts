@@ -82,7 +82,15 @@ export interface VerifyReport {
   ignored: DetectedOutage[];
   delayed: { point: string; state: PointState | null; ok: boolean; settling?: true }[];
   toleranceMs: number;
+  /** The room endpoints' outages (`compareEndpointOutages`), where the lab had any. */
+  endpoint?: EndpointReport;
 }
+
+/** The endpoints' side of the comparison: its criteria are V6–V8. */
+export type EndpointReport = Pick<
+  VerifyReport,
+  'ok' | 'criteria' | 'matches' | 'missed' | 'short' | 'unobserved' | 'falseOutages' | 'toleranceMs'
+>;
 
 interface Group {
   point: string;
@@ -293,4 +301,50 @@ function judge(
   }
   if (dets.length > groups.length) problems.push(`một sự cố bị tách thành ${dets.length}`);
   return { point, expected: groups.flatMap((g) => g.members), detected: dets, startErrorMs, endErrorMs, problems };
+}
+
+/**
+ * Endpoint outages (class `endpoint`) against what the truth's endpoint faults call for
+ * (`endpointOutages` of expected.ts: down, refuses, slow past the timeout, minus the line's outages).
+ * The same matching as the line's (merge, split, start and end within one interval + tolerance, gaps
+ * excuse); anything detected where the truth has no endpoint outage — a slow answer within the
+ * timeout, a lossy line, a line cut — is false.
+ */
+export function compareEndpointOutages(
+  expected: readonly ExpectedOutage[],
+  detected: readonly DetectedOutage[],
+  opts: Pick<VerifyOptions, 'probeIntervalMs' | 'toleranceMs' | 'upAfter' | 'gaps'>,
+): EndpointReport {
+  const minDuration = (opts.upAfter ?? 3) * opts.probeIntervalMs;
+  const r = compareOutages(expected, detected, { ...opts, minDurationMs: minDuration });
+  const byId = new Map(r.criteria.map((c) => [c.id, c]));
+  const limit = opts.probeIntervalMs + r.toleranceMs;
+  const criteria: Criterion[] = [
+    {
+      ...byId.get('V1')!,
+      id: 'V6',
+      description: `Thiết bị đầu cuối không phản hồi ≥ ${secs(minDuration)} (3 chu kỳ) đều được ghi nhận sự cố thiết bị`,
+    },
+    {
+      ...byId.get('V2')!,
+      id: 'V7',
+      description:
+        'Không có sự cố thiết bị giả (trả lời chậm trong thời gian chờ, đường truyền mất gói, cắt đường truyền)',
+    },
+    {
+      ...byId.get('V4')!,
+      id: 'V8',
+      description: `Sự cố thiết bị bắt đầu và kết thúc lệch không quá ${secs(limit)}; không gộp, không tách`,
+    },
+  ];
+  return {
+    ok: criteria.every((c) => c.ok),
+    criteria,
+    matches: r.matches,
+    missed: r.missed,
+    short: r.short,
+    unobserved: r.unobserved,
+    falseOutages: r.falseOutages,
+    toleranceMs: r.toleranceMs,
+  };
 }

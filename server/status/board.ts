@@ -79,6 +79,8 @@ interface TargetEntry {
   detail: string | null;
   certExpiresAt: number | null;
   call: CodecCall | null;
+  /** Send times of the latest lost probes in a row (a few), to judge an endpoint afresh after a cut. */
+  lost: number[];
 }
 
 export class StatusBoard {
@@ -165,6 +167,7 @@ export class StatusBoard {
                 detail: null,
                 certExpiresAt: null,
                 call: null,
+                lost: [],
               };
           targets.set(id, h);
         }
@@ -194,6 +197,8 @@ export class StatusBoard {
     h.detail = r.detail ?? null;
     if (r.certExpiresAt !== undefined) h.certExpiresAt = r.certExpiresAt;
     if (h.kind === 'videoos' || h.kind === 'roomos') h.call = r.call ?? null;
+    if (r.rtt !== null) h.lost.length = 0;
+    else if (h.kind !== 'icmp' && h.lost.push(r.t) > LOST_KEPT) h.lost.shift();
     this.after(h, h.tracker.observe(r.t, r.rtt), true);
   }
 
@@ -204,7 +209,9 @@ export class StatusBoard {
   gap(ids: Iterable<string>, at: number = this.clock.now()): void {
     for (const id of ids) {
       const h = this.targets.get(id);
-      if (h) this.after(h, h.tracker.gap(at), false);
+      if (!h) continue;
+      h.lost.length = 0;
+      this.after(h, h.tracker.gap(at), false);
     }
   }
 
@@ -358,8 +365,10 @@ export class StatusBoard {
     // An endpoint found down once the line is back is down from the line's return, not from before it
     // (its probes could not pass the cut).
     const lineSince = nanToNull(this.targets.get(e.primary)!.tracker.read(LINE).since) ?? tr.at;
-    const at = next === 'down' ? Math.max(tr.at, lineSince) : tr.at;
     const target = next === 'down' && cause.id === e.primary ? this.firstDown(e) : cause.id;
+    // Found down as the line came back: since its own first probe lost over the restored line.
+    const downSince = target === cause.id ? tr.at : (this.targets.get(target)!.tracker.status().since ?? tr.at);
+    const at = next === 'down' ? Math.max(downSince, lineSince) : tr.at;
     const kind = this.targets.get(target)?.kind ?? cause.kind;
     this.emit({ target, from, to: next, at, detectedAt: tr.detectedAt, point: e.code, class: 'endpoint', kind });
   }
@@ -367,7 +376,11 @@ export class StatusBoard {
   private afterCut(e: PointEntry, at: number): void {
     for (const id of e.endpoints) {
       const t = this.targets.get(id)!;
-      if (t.tracker.state === 'down') t.tracker.gap(at);
+      if (t.tracker.state === 'down')
+        t.tracker.restartAt(
+          at,
+          t.lost.filter((x) => x >= at),
+        );
     }
   }
 
@@ -394,6 +407,8 @@ export class StatusBoard {
 }
 
 const LINE = emptyFields();
+/** More than the probes a line takes to be called up again (3 at 1 s and a timeout). */
+const LOST_KEPT = 8;
 const SCRATCH = emptyPointFields();
 
 /** A point's fields (NaN for none) as the PointStatus the API and the dashboards get. */

@@ -103,6 +103,18 @@ export class TargetTracker {
     return this.enter('unknown', t, t);
   }
 
+  /**
+   * [TG7] The line in front of this target is back since `t`: judge afresh from there, keeping the
+   * probes lost since then (send times, in order) as the start of a new run — so an endpoint still
+   * dead is down from its first probe lost over the restored line, not from when the line was called up.
+   */
+  restartAt(t: number, lostSince: readonly number[]): Transition | null {
+    this.gap(t);
+    for (const x of lostSince) if (this.lostRun++ === 0) this.lostRunStart = x;
+    const last = lostSince[lostSince.length - 1] ?? t;
+    return this.lostRun >= this.cfg.downAfter ? this.enter('down', this.lostRunStart, last) : null;
+  }
+
   status(): TargetStatus {
     const s = this.read(SCRATCH);
     return {
