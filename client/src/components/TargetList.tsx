@@ -19,6 +19,8 @@ export function TargetList({ point, status }: { point: WirePoint; status: PointS
   const rows = useTargetRows(point.code, status);
   const byId = new Map(rows?.map((r) => [r.id, r]));
   const endpointDown = status?.endpoint === 'down';
+  // "0,2 %" and "1.920 kbit/s" in Vietnamese, as every other figure on the dashboard.
+  const num = (n: number): string => n.toLocaleString(t.locale, { maximumFractionDigits: 1 });
   return (
     <section className="detail-section">
       <h3>{t.targets.title}</h3>
@@ -62,9 +64,9 @@ export function TargetList({ point, status }: { point: WirePoint; status: PointS
                       <span key={`${c.media}-${c.direction}`} className="target-media">
                         {t.targets.mediaLine(
                           t.targets.media[c.media],
-                          c.rateKbps === null ? '—' : `${c.rateKbps} kbit/s`,
-                          c.lossPct === null ? '—' : `${c.lossPct} %`,
-                          c.jitterMs === null ? '—' : `${c.jitterMs} ms`,
+                          c.rateKbps === null ? '—' : `${num(c.rateKbps)} kbit/s`,
+                          c.lossPct === null ? '—' : `${num(c.lossPct)} %`,
+                          c.jitterMs === null ? '—' : `${num(c.jitterMs)} ms`,
                         )}
                       </span>
                     ))}

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { formatLoss, formatPointRtt } from '../lib/format';
 import { usePlanned } from '../lib/planned';
 import { STATE_ICON } from '../lib/stateMeta';
+import { isEndpointDown } from '../lib/statusStore';
 import { useIsSelected, useSelectionStore } from '../hooks/useSelection';
 import { useStatus } from '../hooks/useStatus';
 import { useI18n } from '../i18n/context';
@@ -19,7 +20,7 @@ export const Tile = memo(function Tile({ code, name }: { code: string; name: str
   const backup = status?.backup ?? null;
   const planned = usePlanned(code);
   // [TG5] The line answers, the room's endpoint does not: a state of its own (call the room, not the telecom).
-  const endpointDown = status?.endpoint === 'down' && state !== 'down' && state !== 'unknown';
+  const endpointDown = isEndpointDown(status);
   const notInCall = !endpointDown && status?.inCall === false;
   return (
     <button
@@ -45,20 +46,19 @@ export const Tile = memo(function Tile({ code, name }: { code: string; name: str
       </span>
       <span className="tile-name">{name}</span>
 
-      {endpointDown && !planned && (
-        <span className="tile-endpoint" data-testid={`endpoint-down-${code}`}>
-          {t.targets.endpointDown}
-        </span>
-      )}
-      {notInCall && !planned && (
-        <span className="tile-incall" data-testid={`not-in-call-${code}`}>
-          {t.targets.notInCall}
-        </span>
-      )}
       {planned ? (
         // Planned work takes the metrics' row (they stay in the title): the line is down on purpose.
         <span className="tile-planned" data-testid={`planned-${code}`}>
           {t.grid.planned}
+        </span>
+      ) : endpointDown ? (
+        // So does the room's endpoint when it fails: the line's figures are fine and stay in the title.
+        <span className="tile-endpoint" data-testid={`endpoint-down-${code}`}>
+          {t.targets.endpointDown}
+        </span>
+      ) : notInCall ? (
+        <span className="tile-incall" data-testid={`not-in-call-${code}`}>
+          {t.targets.notInCall}
         </span>
       ) : (
         <span className="tile-metrics">

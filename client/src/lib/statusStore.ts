@@ -10,6 +10,13 @@ export type StateCounts = Readonly<Record<PointState, number>>;
 export interface StatesView {
   readonly version: number;
   stateOf(code: string): PointState;
+  /** [TG5] The line answers, the room's endpoint does not (a problem of its own, the wall's order). */
+  endpointDown(code: string): boolean;
+}
+
+/** [TG5] "Line up, endpoint not answering": the endpoint is down while the line is reachable. */
+export function isEndpointDown(s: PointStatus | undefined): boolean {
+  return s?.endpoint === 'down' && s.state !== 'down' && s.state !== 'unknown';
 }
 
 function emptyCounts(): Record<PointState, number> {
@@ -23,7 +30,9 @@ function sameStatus(a: PointStatus, b: PointStatus): boolean {
     a.loss === b.loss &&
     a.jitter === b.jitter &&
     a.since === b.since &&
-    a.backup === b.backup
+    a.backup === b.backup &&
+    a.endpoint === b.endpoint &&
+    a.inCall === b.inCall
   );
 }
 
@@ -35,6 +44,7 @@ export class StatusStore {
   private countsValue: StateCounts = emptyCounts();
   private stateVersionValue = 0;
   private view: StatesView | null = null;
+  private endpointDownValue = 0;
 
   /** Replace everything (a fresh snapshot). Points without a status count as unknown. */
   reset(codes: readonly string[], statuses: readonly PointStatus[]): void {
@@ -44,6 +54,8 @@ export class StatusStore {
     const counts = emptyCounts();
     for (const code of this.codes) counts[this.stateOf(code)] += 1;
     this.countsValue = counts;
+    this.endpointDownValue = 0;
+    for (const s of this.statuses.values()) if (isEndpointDown(s)) this.endpointDownValue += 1;
     this.stateVersionValue += 1;
     for (const set of this.listeners.values()) for (const l of Array.from(set)) l();
     this.notifySummary();
@@ -53,6 +65,7 @@ export class StatusStore {
   apply(statuses: readonly PointStatus[]): string[] {
     const changed: string[] = [];
     let counts: Record<PointState, number> | null = null;
+    let endpointMoved = false;
     for (const next of statuses) {
       if (!this.codes.has(next.code)) continue;
       const prev = this.statuses.get(next.code);
@@ -65,16 +78,19 @@ export class StatusStore {
         counts[from] -= 1;
         counts[next.state] += 1;
       }
+      // The line may stay up while the endpoint goes down: views ordered by problems must see it.
+      if (isEndpointDown(prev) !== isEndpointDown(next)) {
+        endpointMoved = true;
+        this.endpointDownValue += isEndpointDown(next) ? 1 : -1;
+      }
     }
-    if (counts) {
-      this.countsValue = counts;
-      this.stateVersionValue += 1;
-    }
+    if (counts) this.countsValue = counts;
+    if (counts || endpointMoved) this.stateVersionValue += 1;
     for (const code of changed) {
       const set = this.listeners.get(code);
       if (set) for (const l of Array.from(set)) l();
     }
-    if (counts) this.notifySummary();
+    if (counts || endpointMoved) this.notifySummary();
     return changed;
   }
 
@@ -98,7 +114,11 @@ export class StatusStore {
   /** A view whose identity changes with the state version (for memoised filters by state). */
   statesView = (): StatesView => {
     if (this.view?.version !== this.stateVersionValue) {
-      this.view = { version: this.stateVersionValue, stateOf: (code) => this.stateOf(code) };
+      this.view = {
+        version: this.stateVersionValue,
+        stateOf: (code) => this.stateOf(code),
+        endpointDown: (code) => isEndpointDown(this.statuses.get(code)),
+      };
     }
     return this.view;
   };
@@ -115,6 +135,9 @@ export class StatusStore {
       if (set.size === 0) this.listeners.delete(code);
     };
   }
+
+  /** How many points have their line up and their endpoint not answering. */
+  endpointDownCount = (): number => this.endpointDownValue;
 
   /** Called when counts / the state version change (not for figure-only changes). */
   subscribeSummary = (listener: Listener): (() => void) => {

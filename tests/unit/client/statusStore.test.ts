@@ -67,6 +67,29 @@ describe('StatusStore (external store for tiles)', () => {
     expect(v2.stateOf('A')).toBe('severe');
   });
 
+  it('[TG5] an endpoint going down behind an unchanged line reaches its tile and the wall order', () => {
+    const s = new StatusStore();
+    s.reset(['A', 'B'], [{ ...status('A', 'up', 5), endpoint: 'up' }, status('B', 'up', 5)]);
+    const a = counter();
+    const summary = counter();
+    s.subscribe('A', a.fn);
+    s.subscribeSummary(summary.fn);
+    const view = s.statesView();
+    // Only the endpoint changes: same line state and figures.
+    expect(s.apply([{ ...status('A', 'up', 5), endpoint: 'down' }])).toEqual(['A']);
+    expect(a.n).toBe(1);
+    expect(summary.n).toBe(1);
+    expect(s.statesView()).not.toBe(view);
+    expect(s.statesView().endpointDown('A')).toBe(true);
+    expect(s.endpointDownCount()).toBe(1);
+    expect(s.counts().up).toBe(2);
+    // inCall alone is a change too; behind a cut line the endpoint is not "down" on its own.
+    expect(s.apply([{ ...status('A', 'up', 5), endpoint: 'down', inCall: false }])).toEqual(['A']);
+    s.apply([{ ...status('A', 'down', 5), endpoint: 'down' }]);
+    expect(s.statesView().endpointDown('A')).toBe(false);
+    expect(s.endpointDownCount()).toBe(0);
+  });
+
   it('reset notifies every subscribed point; unsubscribing removes the listener', () => {
     const s = new StatusStore();
     s.reset(['A'], []);

@@ -59,4 +59,20 @@ describe('wall order', () => {
       down: 2,
     });
   });
+
+  it('[TG5] a point whose line is up and whose endpoint is down comes right after the down points', () => {
+    const states: Record<string, PointState> = { a: 'up', b: 'severe', c: 'down', d: 'up' };
+    const groups = [{ unitId: 'D1', name: 'D1', level: null, ancestors: [], codes: ['a', 'b', 'c', 'd'] }];
+    expect(
+      wallOrder(
+        groups,
+        (c) => states[c]!,
+        (c) => c === 'd',
+      ),
+    ).toEqual({
+      problems: ['c', 'd', 'b'],
+      others: ['a'],
+      down: 1,
+    });
+  });
 });

@@ -1,5 +1,6 @@
 // The wall's header: meeting, phase and countdown, the counts per state and the clock, sized from the
 // header's height so they read from across the room.
+import { useSyncExternalStore } from 'react';
 import { meetingTimes } from '../../../../shared/phase';
 import type { MeetingView } from '../../../../shared/protocol';
 import { formatTime } from '../../../../shared/time';
@@ -28,6 +29,8 @@ export function WallHeader({
   const { t, lang } = useI18n();
   const live = useSession();
   const counts = useCounts();
+  const store = live.statuses;
+  const endpointDown = useSyncExternalStore(store.subscribeSummary, store.endpointDownCount, store.endpointDownCount);
   const phase = useObservable(live.phase) ?? meeting?.phase ?? null;
   useTick();
   const now = live.now();
@@ -71,6 +74,15 @@ export function WallHeader({
             </span>
           </div>
         ))}
+        {/* [TG5] Counted apart (these points are "up" in the line's counts), and only when there are some. */}
+        {endpointDown > 0 && (
+          <div className="wall-count ep-down some">
+            <span className="wall-count-n" data-testid="count-endpoint-down" style={{ fontSize: big }}>
+              {endpointDown}
+            </span>
+            <span className="wall-count-label">⊘ {t.targets.endpointDown}</span>
+          </div>
+        )}
       </div>
       <div className="wall-side">
         <div className="wall-clock" data-testid="wall-clock" style={{ fontSize: Math.round(height * 0.3) }}>

@@ -31,7 +31,17 @@ export function WallView({ label }: { label: string | null }) {
   const areaH = h - headerH - 2 * PAD;
   const data = meeting.kind === 'ready' ? meeting.data : null;
 
-  const order = useMemo(() => (data && view ? wallOrder(data.groups, (c) => view.stateOf(c)) : null), [data, view]);
+  const order = useMemo(
+    () =>
+      data && view
+        ? wallOrder(
+            data.groups,
+            (c) => view.stateOf(c),
+            (c) => view.endpointDown(c),
+          )
+        : null,
+    [data, view],
+  );
   const layout = useMemo(
     () => (order ? layoutWall(areaW, areaH, order.problems, order.others, order.down) : null),
     [order, areaW, areaH],
@@ -66,7 +76,16 @@ export function WallView({ label }: { label: string | null }) {
             const p = data.pointsByCode.get(tile.code);
             if (!p) return null;
             const group = data.unitsById.get(groupKeyOf(p, data.unitsById))?.name ?? null;
-            return <WallTile key={tile.code} box={tile} point={p} unit={group} state={view.stateOf(tile.code)} />;
+            return (
+              <WallTile
+                key={tile.code}
+                box={tile}
+                point={p}
+                unit={group}
+                state={view.stateOf(tile.code)}
+                endpointDown={view.endpointDown(tile.code)}
+              />
+            );
           })
         ) : (
           <p className="wall-empty" data-testid="wall-empty">
