@@ -27,6 +27,7 @@ import {
 } from '../../lib/chartData';
 import { api } from '../../live/api';
 import { useI18n } from '../../i18n/context';
+import { targetId } from '../../../../shared/targets';
 
 /** The "unknown" grey of the tiles. */
 const UNKNOWN_FILL = '#7D838C';
@@ -60,9 +61,11 @@ export function PointTimeline({
       });
     return () => c.abort();
   }, [point.code, range.from, range.to]);
+  // The primary line's rollups; a report stored before targets had ids names only its host.
+  const line = point.target ?? (point.host ? targetId({ kind: 'icmp', host: point.host }) : null);
   const series = useMemo(
-    () => (loaded.kind === 'ready' && point.host ? buildSeries(loaded.samples, point.host, range, 480) : []),
-    [loaded, point.host, range],
+    () => (loaded.kind === 'ready' && line ? buildSeries(loaded.samples, line, range, 480) : []),
+    [loaded, line, range],
   );
   const mine = useMemo(() => outages.filter((o) => o.point === point.code), [outages, point.code]);
   const bands = useMemo(() => outageBands(mine, range, now), [mine, range, now]);
@@ -70,9 +73,9 @@ export function PointTimeline({
   const grey = useMemo(
     () => [
       ...gapBands(gaps, range),
-      ...(loaded.kind === 'ready' && point.host ? silenceBands(loaded.samples, point.host, gaps, range, now) : []),
+      ...(loaded.kind === 'ready' && line ? silenceBands(loaded.samples, line, gaps, range, now) : []),
     ],
-    [gaps, range, loaded, point.host, now],
+    [gaps, range, loaded, line, now],
   );
   const xAxis = (
     <XAxis
