@@ -60,6 +60,8 @@ interface PointEntry {
   /** The endpoint aggregate as last announced (null: no endpoint targets). */
   endpoint: PointState | null;
   inCall: boolean | null;
+  /** An endpoint target is down but the line has not answered since its first lost probe (TG7). */
+  pending: boolean;
   /** In `changed` (not yet drained). */
   dirty: boolean;
 }
@@ -133,6 +135,7 @@ export class StatusBoard {
         codec,
         endpoint: null,
         inCall: null,
+        pending: false,
         dirty: false,
       };
       if (
@@ -306,15 +309,28 @@ export class StatusBoard {
    * its SIP stack answers.
    */
   private endpointOf(p: PointEntry): PointState | null {
+    p.pending = false;
     if (p.endpoints.length === 0) return null;
-    if (this.targets.get(p.primary)!.tracker.state === 'down') return 'unknown';
+    const line = this.targets.get(p.primary)!.tracker;
+    if (line.state === 'down') return 'unknown';
     let down = false;
+    let confirmed = false;
+    const lineReply = line.lastReplyAt ?? Number.NEGATIVE_INFINITY;
     for (const id of p.endpoints) {
-      const st = this.targets.get(id)!.tracker.state;
+      const tracker = this.targets.get(id)!.tracker;
+      const st = tracker.state;
       if (st === 'up') return 'up';
-      if (st === 'down') down = true;
+      if (st !== 'down') continue;
+      down = true;
+      if (lineReply >= tracker.read(LINE).since) confirmed = true;
     }
-    return down ? 'down' : 'unknown';
+    if (!down) return 'unknown';
+    if (confirmed) return 'down';
+    // [TG7] A cut line drops the endpoint's probes with its own, and the endpoint's third loss may be
+    // heard before the line's: down only once the line has answered a probe sent since the endpoint's
+    // first lost one. Until then the aggregate stays as it was.
+    p.pending = true;
+    return p.endpoint ?? 'unknown';
   }
 
   /** [TG6] What the codec says of the call while it answers; null without one or while it does not. */
@@ -343,8 +359,10 @@ export class StatusBoard {
         // that does not is down after three lost probes sent over the restored line.
         if (tr && tr.from === 'down') this.afterCut(e, tr.at);
       }
-      // The line's transitions change the endpoint aggregate too (down → unknown behind the cut).
+      // The line's transitions change the endpoint aggregate too (down → unknown behind the cut), and
+      // its replies confirm an endpoint held back as pending.
       if (tr) this.settleEndpoint(e, tr, h);
+      else if (b.role === 'primary' && e.pending) this.settleEndpoint(e, null, h);
       if (b.role === 'endpoint' && e.codec === h.id) {
         const inCall = this.inCallOf(e);
         if (inCall !== e.inCall) {
@@ -355,22 +373,24 @@ export class StatusBoard {
     }
   }
 
-  private settleEndpoint(e: PointEntry, tr: Transition, cause: TargetEntry): void {
+  /** `tr` null: a line's reply confirmed a pending endpoint (no transition caused it). */
+  private settleEndpoint(e: PointEntry, tr: Transition | null, cause: TargetEntry): void {
     const next = this.endpointOf(e);
     const from = e.endpoint;
     if (next === from) return;
     e.endpoint = next;
     this.mark(e);
     if (from === null || next === null) return;
-    // An endpoint found down once the line is back is down from the line's return, not from before it
-    // (its probes could not pass the cut).
-    const lineSince = nanToNull(this.targets.get(e.primary)!.tracker.read(LINE).since) ?? tr.at;
-    const target = next === 'down' && cause.id === e.primary ? this.firstDown(e) : cause.id;
-    // Found down as the line came back: since its own first probe lost over the restored line.
-    const downSince = target === cause.id ? tr.at : (this.targets.get(target)!.tracker.status().since ?? tr.at);
-    const at = next === 'down' ? Math.max(downSince, lineSince) : tr.at;
+    const target = next === 'down' && (tr === null || cause.id === e.primary) ? this.firstDown(e) : cause.id;
+    const detectedAt = tr?.detectedAt ?? this.clock.now();
+    // Down since the endpoint target's own first lost probe (after a cut: its first one lost over the
+    // restored line, afterCut); never before the line's return (its probes could not pass the cut).
+    const own = nanToNull(this.targets.get(target)!.tracker.read(LINE).since);
+    const downSince = tr !== null && target === cause.id ? tr.at : (own ?? tr?.at ?? detectedAt);
+    const lineSince = nanToNull(this.targets.get(e.primary)!.tracker.read(LINE).since) ?? downSince;
+    const at = next === 'down' ? Math.max(downSince, lineSince) : (tr?.at ?? detectedAt);
     const kind = this.targets.get(target)?.kind ?? cause.kind;
-    this.emit({ target, from, to: next, at, detectedAt: tr.detectedAt, point: e.code, class: 'endpoint', kind });
+    this.emit({ target, from, to: next, at, detectedAt, point: e.code, class: 'endpoint', kind });
   }
 
   private afterCut(e: PointEntry, at: number): void {

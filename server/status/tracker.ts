@@ -39,6 +39,7 @@ export class TargetTracker {
   private sinceT = NaN;
   private lastT = NaN;
   private lastRtt = NaN;
+  private lastReplyT = NaN;
 
   private lostRun = 0;
   private lostRunStart = 0;
@@ -79,6 +80,11 @@ export class TargetTracker {
   /** Send time of the newest probe observed (the dashboards' latency is measured from it). */
   get lastProbeAt(): number | null {
     return nanToNull(this.lastT);
+  }
+
+  /** Send time of the newest probe that was answered, null before any. */
+  get lastReplyAt(): number | null {
+    return nanToNull(this.lastReplyT);
   }
 
   /** Feeds one probe result; returns the transition it caused, if any. */
@@ -158,6 +164,7 @@ export class TargetTracker {
   }
 
   private reply(t: number, rtt: number): Transition | null {
+    this.lastReplyT = t;
     this.lostRun = 0;
     if (this.replyRun++ === 0) this.replyRunStart = t;
     this.pushLoss(t, 0);
@@ -183,6 +190,7 @@ export class TargetTracker {
     this.lostRun = 0;
     this.replyRun = 0;
     if (this.sinceT > t) this.sinceT = t;
+    if (this.lastReplyT > t) this.lastReplyT = t;
   }
 
   private resetWindows(): void {

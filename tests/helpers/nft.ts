@@ -34,6 +34,11 @@ export interface NftDropOptions {
   hook?: 'output' | 'input';
   /** 'reject' answers with ICMP host-unreachable instead of dropping (input hook only). */
   verdict?: 'drop' | 'reject';
+  /**
+   * 'echo' (default): only ICMP echo requests, so other services on the address still answer.
+   * 'all': every packet to the address (a dead line: its SIP, TCP and HTTP die with its pings).
+   */
+  traffic?: 'echo' | 'all';
 }
 
 export interface NftDropTable {
@@ -87,6 +92,7 @@ function checkAddr(addr: string): void {
 export function createDropTable(opts: NftDropOptions = {}): NftDropTable {
   const hook = opts.hook ?? 'output';
   const verdict = opts.verdict ?? 'drop';
+  const match = opts.traffic === 'all' ? [] : ['icmp', 'type', 'echo-request'];
   if (verdict === 'reject' && hook !== 'input') throw new Error('reject needs the input hook');
   if (!hooked) {
     hooked = true;
@@ -105,7 +111,7 @@ export function createDropTable(opts: NftDropOptions = {}): NftDropTable {
     ); // prettier-ignore
     nft(
       'add', 'rule', 'inet', name, 'probe',
-      'ip', 'daddr', '@targets', 'icmp', 'type', 'echo-request', ...action.split(' '),
+      'ip', 'daddr', '@targets', ...match, ...action.split(' '),
     ); // prettier-ignore
   } catch (err) {
     deleteTable(name);

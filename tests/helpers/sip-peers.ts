@@ -161,12 +161,14 @@ export interface SippOptions {
   code?: number;
   phrase?: string;
   transport?: 'udp' | 'tcp';
+  /** Where to listen (default: a random loopback address). */
+  address?: string;
 }
 
 /** A SIPp UAS running tests/fixtures/sip/<scenario>.xml on a random loopback address, port 5070. */
 export async function startSipp(scenario: 'answer' | 'noise' | 'trying', o: SippOptions = {}): Promise<SipPeer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'diemcau-sipp-'));
-  const address = uniqueLoopback();
+  const address = o.address ?? uniqueLoopback();
   const port = 5070;
   const xml = readFileSync(path.join(FIXTURES, `${scenario}.xml`), 'utf8').replace(
     'SIP/2.0 CODE PHRASE',

@@ -128,6 +128,16 @@ describe('[TG5] line up, endpoint not answering', () => {
     expect(rows[1]!.startedAt).toBe(backAt);
   });
 
+  it('[TG7] a cut whose third lost SIP probe is heard before the line’s third makes no endpoint outage', () => {
+    const h = setup();
+    for (let i = 0; i < 3; i++) h.second({ [SIP]: 2, [LINE]: 1 });
+    // Everything to the address dropped; each second the SIP verdict arrives first.
+    for (let i = 0; i < 5; i++) h.second({ [SIP]: null, [LINE]: null });
+    expect(h.board.status('P1')).toMatchObject({ state: 'down', endpoint: 'unknown' });
+    for (let i = 0; i < 3; i++) h.second({ [SIP]: 2, [LINE]: 1 });
+    expect(h.store.listOutages({ point: 'P1' }).map((o) => [o.class, o.endedAt !== null])).toEqual([['line', true]]);
+  });
+
   it('[TG5] a lossy line that stays up makes no endpoint outage; a point with only a line has no endpoint state', () => {
     const h = setup();
     for (let i = 0; i < 30; i++) h.second({ [LINE]: i % 7 === 0 ? null : 1, [SIP]: 2, 'icmp:127.61.0.3': 1 });
