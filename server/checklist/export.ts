@@ -93,7 +93,9 @@ export function rollCallRows(snap: ChecklistSnapshot): string[][] {
     if (!c) return 'Chưa điểm danh';
     const e = c.entries.find((x) => x.code === code);
     if (!e) return 'Không tham gia';
-    return `${e.connected ? 'Đã kết nối' : 'Chưa kết nối'} (${STATE_WORDS[e.state]})`;
+    // [RC7] What the codec said of the call, where one is asked (the summary counts by the first words).
+    const call = !e.connected || e.inCall === null ? '' : e.inCall ? ', đang trong hội nghị' : ', chưa vào hội nghị';
+    return `${e.connected ? 'Đã kết nối' : 'Chưa kết nối'}${call} (${STATE_WORDS[e.state]})`;
   };
   const capturedAt = (moment: 'before' | 'start'): string => {
     const c = byMoment.get(moment);
