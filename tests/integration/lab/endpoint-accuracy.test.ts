@@ -98,9 +98,9 @@ describe.skipIf(missing.length > 0)(`endpoint outages against the lab (${missing
     // While the timeline plays, the slow endpoint must be seen answering late, and still up.
     let slowSeen: { rtt: number; state: string } | null = null;
     const playing = lab.play();
-    let done = false;
-    void playing.finally(() => (done = true));
-    while (!done) {
+    const state = { done: false };
+    void playing.finally(() => (state.done = true));
+    while (!state.done) {
       const rows = (await api(t, 'GET', '/api/points/ea-03/targets')).json as {
         kind: string;
         state: string;

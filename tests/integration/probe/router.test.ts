@@ -19,7 +19,7 @@ import { waitFor } from '../../helpers/app';
 const logger = pino({ level: 'silent' });
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
+  for (const c of closers.splice(0).toReversed()) await c();
 });
 
 const plan = (raw: unknown, intervalMs = 300): PlannedTarget => {

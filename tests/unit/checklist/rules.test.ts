@@ -129,27 +129,30 @@ describe('write body', () => {
   });
 });
 
+const codecCall = (over: Partial<CodecCall> = {}): CodecCall => ({
+  inCall: true,
+  farEnd: 'sip:hoi-nghi@mcu.tinh',
+  channels: [
+    { media: 'video', direction: 'rx', rateKbps: 1_920, lossPct: 0.2, jitterMs: 4 },
+    { media: 'audio', direction: 'rx', rateKbps: 64, lossPct: 0, jitterMs: 2 },
+    { media: 'audio', direction: 'tx', rateKbps: 64, lossPct: 9, jitterMs: 2 },
+  ],
+  ...over,
+});
+
 describe('[CL11] items the room’s codec answers', () => {
-  const call = (over: Partial<CodecCall> = {}): CodecCall => ({
-    inCall: true,
-    farEnd: 'sip:hoi-nghi@mcu.tinh',
-    channels: [
-      { media: 'video', direction: 'rx', rateKbps: 1_920, lossPct: 0.2, jitterMs: 4 },
-      { media: 'audio', direction: 'rx', rateKbps: 64, lossPct: 0, jitterMs: 2 },
-      { media: 'audio', direction: 'tx', rateKbps: 64, lossPct: 9, jitterMs: 2 },
-    ],
-    ...over,
-  });
   it('[CL11] in the call and receiving with little loss passes; the sent channel does not count', () => {
-    expect(codecVerdict('video', { state: 'up', call: call() })).toBe('pass');
-    expect(codecVerdict('audio', { state: 'up', call: call() })).toBe('pass');
+    expect(codecVerdict('video', { state: 'up', call: codecCall() })).toBe('pass');
+    expect(codecVerdict('audio', { state: 'up', call: codecCall() })).toBe('pass');
   });
   it('[CL11] received loss at or above 5 %, a rate of 0, or no such channel fails', () => {
-    const lossy = call({
+    const lossy = codecCall({
       channels: [{ media: 'audio', direction: 'rx', rateKbps: 64, lossPct: CODEC_LOSS_FAIL_PCT, jitterMs: 9 }],
     });
     expect(codecVerdict('audio', { state: 'up', call: lossy })).toBe('fail');
-    const mute = call({ channels: [{ media: 'audio', direction: 'rx', rateKbps: 0, lossPct: 0, jitterMs: null }] });
+    const mute = codecCall({
+      channels: [{ media: 'audio', direction: 'rx', rateKbps: 0, lossPct: 0, jitterMs: null }],
+    });
     expect(codecVerdict('audio', { state: 'up', call: mute })).toBe('fail');
     expect(codecVerdict('video', { state: 'up', call: mute })).toBe('fail');
   });
