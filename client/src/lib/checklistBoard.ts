@@ -205,10 +205,17 @@ export function clampCursor(c: Cursor, rows: number, cols: number): Cursor {
  * After ticking an item: the next manual item of the same point, else the first manual item of the
  * next point (automatic items are the server's, so the cursor skips them). Stays put at the very end.
  */
-export function nextManual(c: Cursor, items: readonly ChecklistItemDef[], rows: number): Cursor {
-  for (let col = c.col + 1; col < items.length; col++) if (items[col]?.mode === 'manual') return { row: c.row, col };
+export function nextManual(
+  c: Cursor,
+  items: readonly ChecklistItemDef[],
+  rows: number,
+  byServer: (row: number, col: number) => boolean = () => false,
+): Cursor {
+  const manual = (row: number, col: number): boolean => items[col]?.mode === 'manual' && !byServer(row, col);
+  for (let col = c.col + 1; col < items.length; col++) if (manual(c.row, col)) return { row: c.row, col };
   if (c.row + 1 >= rows) return c;
-  const first = items.findIndex((i) => i.mode === 'manual');
+  let first = -1;
+  for (let col = 0; col < items.length && first < 0; col++) if (manual(c.row + 1, col)) first = col;
   return { row: c.row + 1, col: first < 0 ? c.col : first };
 }
 
@@ -217,6 +224,8 @@ export interface StepContext {
   rows: number;
   /** Move to the next manual item after a tick (the board's "tự chuyển" switch). */
   advance: boolean;
+  /** [CL11] A manual item the server sets for this row (a codec item of a point with a codec). */
+  byServer?: (row: number, col: number) => boolean;
 }
 
 /** What one key does to the cursor: where it ends, and the tick it makes (if any). */
@@ -246,10 +255,10 @@ export function boardStep(c: Cursor, k: BoardKey, ctx: StepContext): Step {
     case 'end':
       return { cursor: { row: c.row, col: Math.max(0, items.length - 1) } };
     case 'set': {
-      if (items[c.col]?.mode !== 'manual') return { cursor: c, refused: 'automatic' };
+      if (items[c.col]?.mode !== 'manual' || ctx.byServer?.(c.row, c.col)) return { cursor: c, refused: 'automatic' };
       const set = { at: c, result: k.result };
       if (!ctx.advance) return { cursor: c, set };
-      const next = nextManual(c, items, rows);
+      const next = nextManual(c, items, rows, ctx.byServer);
       return next.row === c.row && next.col === c.col ? { cursor: c, set } : { cursor: next, set, advancedFrom: c };
     }
     case 'note':

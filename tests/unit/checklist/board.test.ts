@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_CHECKLIST_ITEMS,
+  type ChecklistItemDef,
   type ChecklistPoint,
   type ChecklistSnapshot,
   type ItemMark,
@@ -224,5 +225,27 @@ describe('checklist store', () => {
     expect(s.item('H1', 'camera')).toMatchObject({ result: 'pending', version: 0 });
     expect(s.mayWrite('T')).toBe(true);
     expect(s.mayWrite('H1')).toBe(false);
+  });
+});
+
+describe('[CL11] codec items on the board', () => {
+  const codecItems: ChecklistItemDef[] = [
+    { key: 'duong-truyen', label: 'Đường truyền', required: true, mode: 'automatic', rule: 'line', codec: null },
+    { key: 'hinh-anh', label: 'Hình ảnh', required: true, mode: 'manual', rule: null, codec: 'video' },
+    { key: 'camera', label: 'Camera', required: true, mode: 'manual', rule: null, codec: null },
+  ];
+  // Row 0 has a codec, row 1 has not.
+  const byServer = (row: number, col: number) => row === 0 && codecItems[col]!.codec !== null;
+  it('[CL11] a key on a codec item of a point with a codec is refused; the cursor skips it, not elsewhere', () => {
+    const ctx = { items: codecItems, rows: 2, advance: true, byServer };
+    expect(boardStep({ row: 0, col: 1 }, { kind: 'set', result: 'pass' }, ctx)).toEqual({
+      cursor: { row: 0, col: 1 },
+      refused: 'automatic',
+    });
+    expect(boardStep({ row: 0, col: 2 }, { kind: 'set', result: 'pass' }, ctx).cursor).toEqual({ row: 1, col: 1 });
+    expect(nextManual({ row: 1, col: 2 }, codecItems, 3, (r, c) => r === 2 && codecItems[c]!.codec !== null)).toEqual({
+      row: 2,
+      col: 2,
+    });
   });
 });

@@ -102,6 +102,12 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
     }),
     [snap, items, store, filters, query, sortToken, mine],
   );
+  // [CL11] A codec item of a point whose codec is asked is the server's, as an automatic item.
+  const byServer = useCallback(
+    (row: number, col: number): boolean =>
+      items[col]?.codec != null && (points.get(order[row] ?? '')?.hasCodec ?? false),
+    [items, points, order],
+  );
 
   const row = cursorAt ? order.indexOf(cursorAt.code) : -1;
   const cursor: Cursor | null =
@@ -125,7 +131,7 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
     if (!cursor) return;
     const code = order[cursor.row]!;
     const item = items[cursor.col]!;
-    const step = boardStep(cursor, { kind: 'set', result }, { items, rows: order.length, advance });
+    const step = boardStep(cursor, { kind: 'set', result }, { items, rows: order.length, advance, byServer });
     if (step.refused) return setHint(t.checklist.automaticRefused(item.label));
     if (!store.mayWrite(code)) return setHint(t.checklist.noRight);
     setHint(null);
@@ -157,14 +163,15 @@ export function BoardPane({ live, snap, search }: { live: ChecklistLive; snap: C
       case 'home':
       case 'end':
         setMoved(null);
-        moveTo(boardStep(cursor, k, { items, rows: order.length, advance }).cursor);
+        moveTo(boardStep(cursor, k, { items, rows: order.length, advance, byServer }).cursor);
         break;
       case 'set':
         set(k.result);
         break;
       case 'note': {
         const item = items[cursor.col]!;
-        if (item.mode === 'automatic') setHint(t.checklist.automaticRefused(item.label));
+        if (item.mode === 'automatic' || byServer(cursor.row, cursor.col))
+          setHint(t.checklist.automaticRefused(item.label));
         else if (!store.mayWrite(order[cursor.row]!)) setHint(t.checklist.noRight);
         else setEditing(true);
         break;
