@@ -119,7 +119,7 @@ describe('the points tab in Chromium', () => {
     await page.getByTestId('point-save').click();
     await expect
       .poll(() => page.getByTestId('target-1-env-error').textContent())
-      .toBe('tên biến môi trường không hợp lệ');
+      .toBe('tên biến môi trường chỉ gồm chữ cái không dấu, chữ số và “_”, không bắt đầu bằng chữ số');
     expect((await getPoint('C4')).json.targets).toHaveLength(1);
 
     // From a secrets file instead: path and key, the TLS check asked for.
