@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'sip');
+const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'sip');
 
 export interface SipPeer {
   address: string;
