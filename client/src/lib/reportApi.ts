@@ -3,24 +3,7 @@
 import { z } from 'zod';
 import { apiHeaders } from './apiHeaders';
 import { MeetingReport, OutageNoteWithHistory, type Cause, type CsvTable } from '../../../shared/report';
-import { ApiError } from '../live/api';
-
-const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
-});
-
-async function parse<T>(res: Response, path: string, schema: z.ZodType<T>): Promise<T> {
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = ErrorBody.safeParse(body);
-    throw err.success
-      ? new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.error.fields)
-      : new ApiError(res.status, 'http', `${res.status} ${res.statusText}`);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(res.status, 'bad_response', `${path}: ${parsed.error.message}`);
-  return parsed.data;
-}
+import { parseResponse as parse } from '../live/api';
 
 const NoteSaved = OutageNoteWithHistory.extend({ changed: z.boolean() });
 export type NoteSaved = z.infer<typeof NoteSaved>;

@@ -66,7 +66,8 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-async function parseResponse<T>(res: Response, path: string, schema: z.ZodType<T>): Promise<T> {
+/** A response's body by its schema, or the server's refusal as an ApiError (a 401 shows the login). */
+export async function parseResponse<T>(res: Response, path: string, schema: z.ZodType<T>): Promise<T> {
   const body: unknown = await res.json().catch(() => null);
   if (res.status === 401) onUnauthorized();
   if (!res.ok) {

@@ -4,24 +4,7 @@
 import { z } from 'zod';
 import { Point } from '../../../../shared/schemas';
 import { apiHeaders } from '../../lib/apiHeaders';
-import { ApiError } from '../../live/api';
-
-const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
-});
-
-async function parse<T>(res: Response, schema: z.ZodType<T>): Promise<T> {
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = ErrorBody.safeParse(body);
-    throw err.success
-      ? new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.error.fields)
-      : new ApiError(res.status, 'http', `${res.status} ${res.statusText}`);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(res.status, 'bad_response', parsed.error.message);
-  return parsed.data;
-}
+import { parseResponse } from '../../live/api';
 
 const pointUrl = (code: string): string => `/api/points/${encodeURIComponent(code)}`;
 const json = (method: string, body: unknown): RequestInit => ({
@@ -32,14 +15,14 @@ const json = (method: string, body: unknown): RequestInit => ({
 
 export const pointsApi = {
   list: async (signal?: AbortSignal): Promise<Point[]> =>
-    parse(await fetch('/api/points', { headers: apiHeaders(), signal }), z.array(Point)),
+    parseResponse(await fetch('/api/points', { headers: apiHeaders(), signal }), '/api/points', z.array(Point)),
   /** A new point; 409 when its code exists. */
   create: async (body: Record<string, unknown>): Promise<Point> =>
-    parse(await fetch('/api/points', json('POST', body)), Point),
+    parseResponse(await fetch('/api/points', json('POST', body)), '/api/points', Point),
   save: async (code: string, body: Record<string, unknown>): Promise<Point> =>
-    parse(await fetch(pointUrl(code), json('PUT', body)), Point),
+    parseResponse(await fetch(pointUrl(code), json('PUT', body)), pointUrl(code), Point),
   remove: async (code: string): Promise<void> => {
     const res = await fetch(pointUrl(code), { method: 'DELETE', headers: apiHeaders() });
-    if (!res.ok) await parse(res, z.unknown());
+    if (!res.ok) await parseResponse(res, pointUrl(code), z.unknown());
   },
 };
