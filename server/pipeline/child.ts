@@ -60,7 +60,9 @@ const scratch = emptyPointFields();
 function row(code: string): StatusRow | null {
   const f = monitor.board.read(code, scratch);
   if (!f) return null;
-  const targets = monitor.board.targetRows(code);
+  // Rows only for a point with more than its line: at 1 Hz most points change every second, and the
+  // batch for a line-only point stays as allocation-free as its status read.
+  const targets = monitor.board.hasMoreTargets(code) ? monitor.board.targetRows(code) : null;
   return [
     code,
     f.state,
@@ -72,7 +74,7 @@ function row(code: string): StatusRow | null {
     monitor.board.probedAt(code),
     f.endpoint,
     f.inCall,
-    targets.length > 1 ? targets : null,
+    targets,
   ];
 }
 

@@ -230,6 +230,12 @@ export class StatusBoard {
   }
 
   /** The point's targets, each with its own state (the status API's and the detail's rows). */
+  /** Whether the point has more than its line (a backup line or endpoint targets): no allocation. */
+  hasMoreTargets(code: string): boolean {
+    const p = this.points.get(code);
+    return p !== undefined && (p.backup !== null || p.endpoints.length > 0);
+  }
+
   targetRows(code: string): TargetRow[] {
     const p = this.points.get(code);
     if (!p) return [];

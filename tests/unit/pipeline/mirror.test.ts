@@ -79,4 +79,46 @@ describe('MirrorBoard', () => {
     m.emit(tr('C2', 'degraded'));
     expect(seen).toEqual(['C1:down', 'C2:degraded']);
   });
+
+  it('[TG8] keeps the target rows the monitor sends for a point with more than its line; unknown while nobody watches', () => {
+    const m = mirror();
+    const rows = [
+      {
+        id: 'icmp:h',
+        kind: 'icmp',
+        role: 'primary',
+        state: 'up',
+        rtt: 1,
+        reason: null,
+        code: null,
+        detail: null,
+        certExpiresAt: null,
+        call: null,
+      },
+      {
+        id: 'sip:udp:h:5060',
+        kind: 'sip',
+        role: 'endpoint',
+        state: 'down',
+        rtt: null,
+        reason: 'timeout',
+        code: null,
+        detail: null,
+        certExpiresAt: null,
+        call: null,
+      },
+    ] as const;
+    m.apply([['C1', 'up', 1, 0, 0, T, null, T, 'down', null, rows.map((r) => ({ ...r }))]]);
+    expect(m.status('C1')).toMatchObject({ state: 'up', endpoint: 'down', inCall: null });
+    expect(m.targetRows('C1').map((r) => [r.id, r.state, r.reason])).toEqual([
+      ['icmp:h', 'up', null],
+      ['sip:udp:h:5060', 'down', 'timeout'],
+    ]);
+    expect(m.targetRows('C2')).toEqual([]);
+    m.allUnknown(T + 5_000);
+    expect(m.targetRows('C1').map((r) => [r.state, r.rtt])).toEqual([
+      ['unknown', null],
+      ['unknown', null],
+    ]);
+  });
 });
