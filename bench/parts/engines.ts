@@ -9,6 +9,7 @@ import { createFpingEngine, createPingEngine, fpingLoopArgs, fpingTimeout, planS
 import type { ProbeEngine, ProbeTarget } from '../../server/probe/types';
 import { childPids, procCpuMs, reapedChildrenMs } from '../lib/cpu';
 import { loopbackHost } from '../lib/province';
+import { climb, msPerThousand, pctOfCore } from '../lib/ladder';
 import type { BenchContext, BenchPart, BenchResult } from '../lib/types';
 
 const INTERVAL = 1000;
@@ -114,38 +115,30 @@ const keepsUp = (s: Step): boolean => s.results >= 0.97 * s.n * s.seconds && s.r
 async function ladder(ctx: BenchContext, label: string, make: () => Runner, sizes: number[]): Promise<BenchResult[]> {
   const warm = ctx.quick ? 3 : 5;
   const measure = ctx.quick ? 5 : 15;
-  let best: Step | null = null;
-  let failed: Step | null = null;
-  const perK: string[] = [];
-  for (const n of sizes) {
-    const s = await step(make(), n, warm, measure);
-    const ok = keepsUp(s);
-    ctx.log(
-      `${label} ${n}: ${Math.round(s.results / s.seconds)} results/s, ${Math.round(s.replies / s.seconds)} replies/s, ` +
-        `${Math.round(s.cpuMs / s.seconds / 10)} % CPU, ${ok ? 'keeps up' : 'falls behind'}`,
-    );
-    perK.push(`${n}: ${((s.cpuMs / Math.max(1, s.results)) * 1000).toFixed(0)}`);
-    if (!ok) {
-      failed = s;
-      break;
-    }
-    best = s;
-  }
-  const ref = best ?? failed!;
+  const { best, failed, ref, perK } = await climb(
+    sizes,
+    (n) => step(make(), n, warm, measure),
+    keepsUp,
+    (s, ok) =>
+      ctx.log(
+        `${label} ${s.n}: ${Math.round(s.results / s.seconds)} results/s, ${Math.round(s.replies / s.seconds)} replies/s, ` +
+          `${Math.round(s.cpuMs / s.seconds / 10)} % CPU, ${ok ? 'keeps up' : 'falls behind'}`,
+      ),
+  );
   return [
     {
       name: `engines: ${label}, CPU per 1,000 probes`,
-      value: Math.round((ref.cpuMs / Math.max(1, ref.results)) * 1000 * 10) / 10,
+      value: Math.round(msPerThousand(ref) * 10) / 10,
       unit: 'ms',
-      note: `at ${ref.n.toLocaleString('en-US')} targets (ms per 1,000 by size: ${perK.join(', ')})`,
+      note: `at ${ref.n.toLocaleString('en-US')} targets (ms per 1,000 by size: ${perK})`,
     },
     {
       name: `engines: ${label}, targets sustained at 1 Hz`,
       value: best?.n ?? 0,
       unit: 'targets',
       note: failed
-        ? `falls behind at ${failed.n.toLocaleString('en-US')}: ${Math.round(failed.results / failed.seconds)} results/s, ${Math.round((failed.cpuMs / failed.seconds / 10) * 10) / 10} % CPU`
-        : `largest size tried (${sizes.length} steps); ${Math.round((ref.cpuMs / ref.seconds / 10) * 10) / 10} % CPU there`,
+        ? `falls behind at ${failed.n.toLocaleString('en-US')}: ${Math.round(failed.results / failed.seconds)} results/s, ${pctOfCore(failed.cpuMs, failed.seconds)} % CPU`
+        : `largest size tried (${sizes.length} steps); ${pctOfCore(ref.cpuMs, ref.seconds)} % CPU there`,
     },
   ];
 }

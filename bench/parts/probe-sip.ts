@@ -9,6 +9,7 @@ import { createSipEngine } from '../../server/probe/sip';
 import type { Target } from '../../shared/schemas';
 import { startKamailio, type SipPeer } from '../../tests/helpers/sip-peers';
 import { descendants, procCpuMs } from '../lib/cpu';
+import { climb, msPerThousand, pctOfCore as pct, type Ladder } from '../lib/ladder';
 import type { BenchContext, BenchPart, BenchResult } from '../lib/types';
 
 const INTERVAL = 1000;
@@ -73,7 +74,6 @@ async function step(k: SipPeer, n: number, warmS: number, measureS: number): Pro
 
 /** Keeps up: ≥ 97 % of the expected results arrived, and ≥ 99 % of them were answers. */
 const keepsUp = (s: Step): boolean => s.results >= 0.97 * s.n * s.seconds && s.up >= 0.99 * s.results;
-const pct = (ms: number, s: number): number => Math.round((ms / s / 10) * 10) / 10;
 
 export const sipProbePart: BenchPart = {
   name: 'probe-sip',
@@ -84,34 +84,28 @@ export const sipProbePart: BenchPart = {
     const warm = ctx.quick ? 3 : 5;
     const measure = ctx.quick ? 5 : 15;
     const k = await startKamailio({ children: 4 });
-    let best: Step | null = null;
-    let failed: Step | null = null;
-    const perK: string[] = [];
+    let ladder: Ladder<Step>;
     try {
-      for (const n of sizes) {
-        const s = await step(k, n, warm, measure);
-        const ok = keepsUp(s);
-        ctx.log(
-          `sip ${n}: ${Math.round(s.results / s.seconds)} results/s, ${Math.round(s.up / s.seconds)} up/s, ` +
-            `engine ${pct(s.cpuMs, s.seconds)} % CPU, kamailio ${pct(s.peerCpuMs, s.seconds)} % CPU, ${ok ? 'keeps up' : 'falls behind'}`,
-        );
-        perK.push(`${n}: ${((s.cpuMs / Math.max(1, s.results)) * 1000).toFixed(0)}`);
-        if (!ok) {
-          failed = s;
-          break;
-        }
-        best = s;
-      }
+      ladder = await climb(
+        sizes,
+        (n) => step(k, n, warm, measure),
+        keepsUp,
+        (s, ok) =>
+          ctx.log(
+            `sip ${s.n}: ${Math.round(s.results / s.seconds)} results/s, ${Math.round(s.up / s.seconds)} up/s, ` +
+              `engine ${pct(s.cpuMs, s.seconds)} % CPU, kamailio ${pct(s.peerCpuMs, s.seconds)} % CPU, ${ok ? 'keeps up' : 'falls behind'}`,
+          ),
+      );
     } finally {
       await k.stop();
     }
-    const ref = best ?? failed!;
+    const { best, failed, ref, perK } = ladder;
     return [
       {
         name: 'probe-sip: SIP OPTIONS engine (UDP), CPU per 1,000 probes',
-        value: Math.round((ref.cpuMs / Math.max(1, ref.results)) * 1000 * 10) / 10,
+        value: Math.round(msPerThousand(ref) * 10) / 10,
         unit: 'ms',
-        note: `at ${ref.n.toLocaleString('en-US')} targets (ms per 1,000 by size: ${perK.join(', ')}); kamailio ${pct(ref.peerCpuMs, ref.seconds)} % CPU there`,
+        note: `at ${ref.n.toLocaleString('en-US')} targets (ms per 1,000 by size: ${perK}); kamailio ${pct(ref.peerCpuMs, ref.seconds)} % CPU there`,
       },
       {
         name: 'probe-sip: SIP OPTIONS engine (UDP), targets sustained at 1 Hz',

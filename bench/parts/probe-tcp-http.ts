@@ -9,6 +9,7 @@ import { systemClock } from '../../server/clock';
 import { HttpEngine } from '../../server/probe/http';
 import type { KindEngine, ProbeJob } from '../../server/probe/kinds';
 import { TcpEngine } from '../../server/probe/tcp';
+import { climb, msPerThousand, pctOfCore } from '../lib/ladder';
 import type { BenchContext, BenchPart, BenchResult } from '../lib/types';
 
 const INTERVAL = 1000;
@@ -126,41 +127,32 @@ async function ladder(ctx: BenchContext, kind: Kind, listeners: Listener[], size
   // Thousands of first connects meet a cold JIT in both processes: ~5 s of backlog before steady state.
   const warm = ctx.quick ? 4 : 8;
   const measure = ctx.quick ? 4 : 10;
-  let best: Step | null = null;
-  let failed: Step | null = null;
-  const perK: string[] = [];
-  for (const n of sizes) {
-    const s = await step(kind, n, listeners, warm, measure);
-    const ok = keepsUp(s);
-    ctx.log(
-      `${kind} ${n}: ${Math.round(s.results / s.seconds)} results/s, ${Math.round(s.up / s.seconds)} up/s, ` +
-        `${Math.round(s.cpuMs / s.seconds / 10)} % CPU, ${ok ? 'keeps up' : 'falls behind'}`,
-    );
-    perK.push(`${n}: ${((s.cpuMs / Math.max(1, s.results)) * 1000).toFixed(0)}`);
-    if (!ok) {
-      failed = s;
-      break;
-    }
-    best = s;
-  }
-  const ref = best ?? failed!;
+  const { best, failed, ref, perK } = await climb(
+    sizes,
+    (n) => step(kind, n, listeners, warm, measure),
+    keepsUp,
+    (s, ok) =>
+      ctx.log(
+        `${kind} ${s.n}: ${Math.round(s.results / s.seconds)} results/s, ${Math.round(s.up / s.seconds)} up/s, ` +
+          `${Math.round(s.cpuMs / s.seconds / 10)} % CPU, ${ok ? 'keeps up' : 'falls behind'}`,
+      ),
+  );
   // Other work on the machine takes the cores the engine waits for: say how busy it was.
   const load = `load average ${loadavg()[0]!.toFixed(1)}`;
-  const pct = (s: Step): number => Math.round((s.cpuMs / s.seconds / 10) * 10) / 10;
   return [
     {
       name: `probe engines: ${kind}, CPU per 1,000 probes`,
-      value: Math.round((ref.cpuMs / Math.max(1, ref.results)) * 1000 * 10) / 10,
+      value: Math.round(msPerThousand(ref) * 10) / 10,
       unit: 'ms',
-      note: `engine process only, at ${ref.n.toLocaleString('en-US')} targets (ms per 1,000 by size: ${perK.join(', ')}); ${load}`,
+      note: `engine process only, at ${ref.n.toLocaleString('en-US')} targets (ms per 1,000 by size: ${perK}); ${load}`,
     },
     {
       name: `probe engines: ${kind}, targets sustained at 1 Hz`,
       value: best?.n ?? 0,
       unit: 'targets',
       note: failed
-        ? `falls behind at ${failed.n.toLocaleString('en-US')}: ${Math.round(failed.results / failed.seconds)} results/s, ${pct(failed)} % CPU; ${load}`
-        : `largest size tried (${sizes.length} steps); ${pct(ref)} % CPU there; ${load}`,
+        ? `falls behind at ${failed.n.toLocaleString('en-US')}: ${Math.round(failed.results / failed.seconds)} results/s, ${pctOfCore(failed.cpuMs, failed.seconds)} % CPU; ${load}`
+        : `largest size tried (${sizes.length} steps); ${pctOfCore(ref.cpuMs, ref.seconds)} % CPU there; ${load}`,
     },
   ];
 }
