@@ -176,7 +176,7 @@ export interface App {
 
 const DEFAULT_STATIC = join(import.meta.dirname, '..', 'client', 'dist');
 
-export function createApp(opts: AppOptions): App {
+export async function createApp(opts: AppOptions): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: 'silent' });
   const { store } = opts;
@@ -184,7 +184,7 @@ export function createApp(opts: AppOptions): App {
   const alertChannels: ResolvedChannel[] = opts.alerts ? buildChannels(opts.alerts, opts.alertsEnv) : [];
   const secure = opts.secureCookies ?? false;
   const trustProxy = opts.trustProxy ?? false;
-  const inventory = new Inventory(store);
+  const inventory = await Inventory.open(store);
   const kind = typeof opts.engine === 'function' ? undefined : (opts.engine ?? 'auto');
   const engineFactory: EngineFactory =
     typeof opts.engine === 'function' ? opts.engine : (o) => createEngine({ ...o, kind });
@@ -470,15 +470,20 @@ export function createApp(opts: AppOptions): App {
   publishOutageNotes(reports.notes, io, room);
   // [AL24] Acknowledging an outage on the dashboard takes its alert incidents: escalation stops, others hear.
   reports.notes.onChange((n) => {
-    try {
-      alerts.acknowledgeOutage(n.outageId, n.acknowledgedByName ?? n.acknowledgedBy);
-    } catch (err) {
-      logger.error({ err, outage: n.outageId }, 'alerts: acknowledging the outage’s incidents failed');
-    }
+    alerts
+      .acknowledgeOutage(n.outageId, n.acknowledgedByName ?? n.acknowledgedBy)
+      .catch((err: unknown) =>
+        logger.error({ err, outage: n.outageId }, 'alerts: acknowledging the outage’s incidents failed'),
+      );
   });
   // …and taking one from a message's link acknowledges its outages on the dashboards, in that name.
   alerts.onAcknowledged((incident, ack) => {
-    if (ack.via === 'link') for (const o of incident.outages) reports.notes.acknowledgeByAlertLink(o, ack.by);
+    if (ack.via !== 'link') return;
+    for (const o of incident.outages) {
+      reports.notes
+        .acknowledgeByAlertLink(o, ack.by)
+        .catch((err: unknown) => logger.error({ err, outage: o }, 'outage notes: acknowledging by alert link failed'));
+    }
   });
   inventory.onChange((change) => {
     // Any meeting may have gained or lost points: every open dashboard resyncs.
@@ -507,7 +512,7 @@ export function createApp(opts: AppOptions): App {
     },
     serverHealth,
     async listen(port, host = '127.0.0.1') {
-      runs?.start();
+      await runs?.start();
       await monitor.start();
       hub.start();
       checklist.start();
@@ -537,7 +542,7 @@ export function createApp(opts: AppOptions): App {
       await uploads.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await monitor.stop();
-      runs?.stop();
+      await runs?.stop();
       await pool?.close();
     },
   };

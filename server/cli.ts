@@ -14,15 +14,15 @@ export interface CliIo {
 const USAGE = `diemcau — giám sát điểm cầu hội nghị trực tuyến
 
 Usage:
-  diemcau serve --config FILE --db FILE [--port 8080] [--host 0.0.0.0] [--engine auto|fping|ping] [--monitor process|inline] [--demo] [--demo-lab auto|on|off]
+  diemcau serve --config FILE --db FILE|URL [--port 8080] [--host 0.0.0.0] [--engine auto|fping|ping] [--monitor process|inline] [--demo] [--demo-lab auto|on|off]
                 [--secure-cookies] [--trust-proxy loopback|N|ADDR]
                 [--keep-rollups-days 90|forever] [--keep-reports-days forever|N] [--report-org NAME]
-  diemcau user add NAME --role admin|technician|viewer [--units A,B] --db FILE [--password-stdin]
-  diemcau user passwd NAME --db FILE [--password-stdin] | user list --db FILE | user remove NAME --db FILE
+  diemcau user add NAME --role admin|technician|viewer [--units A,B] --db FILE|URL [--password-stdin]
+  diemcau user passwd NAME --db FILE|URL [--password-stdin] | user list --db FILE|URL | user remove NAME --db FILE|URL
   diemcau check-config FILE
   diemcau invitation parse FILE [--json]
-  diemcau import points FILE [--db FILE] [--valid-only] [--dry-run]
-  diemcau export points --format csv|xlsx --out FILE [--db FILE] [--delimiter ;]
+  diemcau import points FILE [--db FILE|URL] [--valid-only] [--dry-run]
+  diemcau export points --format csv|xlsx --out FILE [--db FILE|URL] [--delimiter ;]
   diemcau lab up --scenario FILE [--truth FILE] [--inventory-out FILE] | lab down | lab status | lab verify …
   diemcau help
 `;

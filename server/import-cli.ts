@@ -1,5 +1,5 @@
-// `diemcau import points FILE [--db FILE] [--valid-only] [--dry-run]` and
-// `diemcau export points --format csv|xlsx --out FILE [--db FILE] [--delimiter ,|;]`. argv is what
+// `diemcau import points FILE [--db FILE|URL] [--valid-only] [--dry-run]` and
+// `diemcau export points --format csv|xlsx --out FILE [--db FILE|URL] [--delimiter ,|;]`. argv is what
 // follows "import" / "export"; the exit code is returned (0 done, 1 refused or errors, 2 usage).
 import { existsSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import {
 } from './importer';
 import { tooLarge } from './importer/errors';
 import { Inventory } from './inventory/inventory';
-import { openSqliteStore } from './store/sqlite';
+import { openStore, parseStoreSpec } from './store/open';
 
 export interface ImportCliIo {
   stdout: { write(chunk: string): unknown };
@@ -28,18 +28,18 @@ export interface ImportCliIo {
 
 const DEFAULT_DB = 'data/diemcau.sqlite';
 
-const IMPORT_USAGE = `Cách dùng: diemcau import points FILE [--db FILE] [--valid-only] [--dry-run]
+const IMPORT_USAGE = `Cách dùng: diemcau import points FILE [--db FILE|URL] [--valid-only] [--dry-run]
 
 Nhập danh sách điểm cầu từ tệp CSV (UTF-8) hoặc XLSX. Cột nhận theo tiêu đề (tiếng Việt hoặc tiếng Anh):
 Tên điểm cầu, Xã/Phường (hoặc Đơn vị, Mã đơn vị), Địa chỉ IP — bắt buộc; Mã điểm cầu, Cấp, Phòng họp,
 Địa chỉ, IP dự phòng, Cán bộ kỹ thuật, Số điện thoại — tuỳ chọn. Điểm cầu đã có (cùng mã) được cập nhật.
-  --db FILE      cơ sở dữ liệu SQLite (mặc định ${DEFAULT_DB})
+  --db FILE|URL  cơ sở dữ liệu: tệp SQLite (mặc định ${DEFAULT_DB}) hoặc postgres://…
   --valid-only   nhập các dòng hợp lệ, bỏ qua các dòng có lỗi
   --dry-run      chỉ xem trước, không ghi gì
 Khi còn dòng lỗi mà không có --valid-only thì không nhập gì (mã thoát 1).
 `;
 
-const EXPORT_USAGE = `Cách dùng: diemcau export points --format csv|xlsx --out FILE [--db FILE] [--delimiter ,|;]
+const EXPORT_USAGE = `Cách dùng: diemcau export points --format csv|xlsx --out FILE [--db FILE|URL] [--delimiter ,|;]
 
 Xuất toàn bộ điểm cầu ra tệp CSV (UTF-8 có BOM) hoặc XLSX; tệp nhập lại được bằng diemcau import points.
   --out -        (chỉ với CSV) in ra màn hình
@@ -75,9 +75,10 @@ async function readBounded(file: string): Promise<Buffer> {
   }
 }
 
-function openInventory(db: string): { inventory: Inventory; close(): void } {
+async function openInventory(db: string): Promise<{ inventory: Inventory; close(): Promise<void> }> {
   // A mistyped path would otherwise create an empty database, where every unit is unknown.
-  if (!existsSync(db))
+  const spec = parseStoreSpec(db);
+  if (spec.kind === 'sqlite' && !existsSync(spec.file))
     throw new ImportFileError(
       'bad-file',
       words(
@@ -85,11 +86,11 @@ function openInventory(db: string): { inventory: Inventory; close(): void } {
         `Database ${db} not found (give it with --db).`,
       ),
     );
-  const store = openSqliteStore(db);
+  const store = await openStore(db);
   try {
-    return { inventory: new Inventory(store), close: () => store.close() };
+    return { inventory: await Inventory.open(store), close: () => store.close() };
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
 }
@@ -154,14 +155,14 @@ export async function runImportCli(argv: string[], io: ImportCliIo): Promise<num
   let db;
   try {
     const bytes = await readBounded(file);
-    db = openInventory(values.db);
+    db = await openInventory(values.db);
     const preview = await previewImport(bytes, db.inventory.data(), file);
     io.stdout.write(formatPreview(file, preview));
     if (values['dry-run']) {
       io.stdout.write('Chạy thử (--dry-run): chưa ghi gì.\n');
       return preview.counts.invalid > 0 ? 1 : 0;
     }
-    const report = applyImport(db.inventory, preview, values['valid-only']);
+    const report = await applyImport(db.inventory, preview, values['valid-only']);
     const skipped = report.skippedRows.length > 0 ? `; bỏ qua ${report.skippedRows.length} dòng lỗi` : '';
     io.stdout.write(
       `Đã nhập: ${report.created.length} mới, ${report.updated.length} cập nhật, ${report.unchanged} không đổi${skipped}.\n`,
@@ -174,7 +175,7 @@ export async function runImportCli(argv: string[], io: ImportCliIo): Promise<num
     }
     throw err;
   } finally {
-    db?.close();
+    await db?.close();
   }
 }
 
@@ -216,7 +217,7 @@ export async function runExportCli(argv: string[], io: ImportCliIo): Promise<num
   }
   let db;
   try {
-    db = openInventory(values.db);
+    db = await openInventory(values.db);
     const data = db.inventory.data();
     const content = format === 'csv' ? exportPointsCsv(data, delimiter) : await exportPointsXlsx(data);
     if (values.out === '-') {
@@ -233,6 +234,6 @@ export async function runExportCli(argv: string[], io: ImportCliIo): Promise<num
     }
     throw err;
   } finally {
-    db?.close();
+    await db?.close();
   }
 }

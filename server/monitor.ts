@@ -1,7 +1,8 @@
 // Wires the data flow of docs/ARCHITECTURE.md: inventory → scheduler → probe engine → status board →
-// outage recorder (synchronous writes) and rollup buffer (batched writes); the hub reads the board.
+// outage recorder (ordered writes, at once) and rollup buffer (batched writes); the hub reads the board.
 // This is the pipeline itself; `serve` runs it in a process of its own (server/pipeline/), tests with
 // a manual clock or a scripted engine run it here, behind the same MonitorPort.
+import { Drain } from './serial';
 import type { Logger } from 'pino';
 import type { AlertGrouping } from '../shared/alerts';
 import type { Meeting } from '../shared/schemas';
@@ -72,6 +73,7 @@ export class Monitor implements MonitorPort {
   private readonly blind: BlindWatch | null;
   /** Blind spans whose write failed, retried on the next tick (the store may be full for a while). */
   private unsavedSpans: BlindSpan[] = [];
+  private readonly savingSpans = new Drain(() => this.saveSpansPass());
   private readonly blindListeners = new Set<(span: BlindSpan) => void>();
 
   constructor(private readonly d: MonitorDeps) {
@@ -94,8 +96,6 @@ export class Monitor implements MonitorPort {
       grouping: d.grouping,
     });
     this.recorder.onEvent(this.incidents.onOutage);
-    // [AL14] Outages still open from before a restart: grouped again, so their recoveries are too.
-    this.incidents.resume(this.recorder.openRows());
     this.blind =
       d.blind === false || d.blind === undefined
         ? null
@@ -155,7 +155,10 @@ export class Monitor implements MonitorPort {
     this.statsListeners.add(listener);
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    await this.recorder.load();
+    // [AL14] Outages still open from before a restart: grouped again, so their recoveries are too.
+    this.incidents.resume(this.recorder.openRows());
     this.reindex();
     this.blind?.start();
     this.rollups.start(this.d.rollupFlushMs ?? 10_000);
@@ -175,7 +178,6 @@ export class Monitor implements MonitorPort {
       for (const l of this.statsListeners) l(stats);
     }, 1000);
     this.tickTimer.unref();
-    return Promise.resolve();
   }
 
   async stop(): Promise<void> {
@@ -183,7 +185,9 @@ export class Monitor implements MonitorPort {
     this.blind?.stop();
     this.scheduler.stop();
     await Promise.all([this.router.close(), this.oneOff.close()]);
-    this.rollups.stop();
+    await this.rollups.stop();
+    await this.recorder.settled();
+    await this.savingSpans.idle();
     this.stats.stop();
   }
 
@@ -235,11 +239,16 @@ export class Monitor implements MonitorPort {
     }
   }
 
+  /** Writes the blind spans in order, one write at a time; a refused one waits for the next tick. */
   private saveSpans(): void {
+    if (this.unsavedSpans.length > 0) void this.savingSpans.run();
+  }
+
+  private async saveSpansPass(): Promise<void> {
     while (this.unsavedSpans.length > 0) {
       const s = this.unsavedSpans[0]!;
       try {
-        this.d.store.addBlindSpan(s.from, s.to, s.reason);
+        await this.d.store.addBlindSpan(s.from, s.to, s.reason);
       } catch (err) {
         this.d.logger.warn({ err, pending: this.unsavedSpans.length }, 'blind span not written yet');
         return;

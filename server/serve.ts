@@ -14,7 +14,7 @@ import { ValidationError, issueOf, oneOf } from './errors';
 import { words } from '../shared/words';
 import type { DemoLab, DemoLabChoice } from './lab/demo';
 import type { EngineKind } from './probe';
-import { openSqliteStore } from './store/sqlite';
+import { openStore, parseStoreSpec } from './store/open';
 
 const ENGINES: readonly EngineKind[] = ['auto', 'fping', 'ping'];
 
@@ -127,8 +127,9 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     throw new ValidationError([issueOf('--demo-lab', oneOf(['auto', 'on', 'off']))]);
   }
   const logger = makeLogger(values['log-level']);
-  mkdirSync(dirname(values.db), { recursive: true });
-  const store = openSqliteStore(values.db, { logger });
+  const spec = parseStoreSpec(values.db);
+  if (spec.kind === 'sqlite') mkdirSync(dirname(spec.file), { recursive: true });
+  const store = await openStore(values.db, { logger });
   const trustProxy = parseTrustProxy(values['trust-proxy']);
   const report = {
     retention: {
@@ -139,7 +140,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     settings: file?.report ?? null,
     organization: values['report-org'] ?? null,
   };
-  const app = createApp({
+  const app = await createApp({
     store,
     logger,
     engine,
@@ -163,7 +164,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   }
   if (file) {
     const meetings = values.demo ? retimeForDemo(file.meetings, systemClock.now()) : file.meetings;
-    app.inventory.apply({ upsertUnits: file.units, upsertPoints: file.points, upsertMeetings: meetings });
+    await app.inventory.apply({ upsertUnits: file.units, upsertPoints: file.points, upsertMeetings: meetings });
     logger.info(
       { file: values.config, units: file.units.length, points: file.points.length, meetings: meetings.length },
       'inventory file applied',
@@ -179,7 +180,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const url = `http://${shown}:${bound}/`;
   logger.info({ url, engine: app.engineName, db: values.db }, 'diemcau is running');
   io.stdout.write(`\n  diemcau: ${url}   (engine ${app.engineName}, database ${values.db})\n`);
-  io.stdout.write(accountBanner(demoAdmin, app.auth.users.list().length, values.db));
+  io.stdout.write(accountBanner(demoAdmin, (await app.auth.users.list()).length, values.db));
   io.stdout.write(demoNote);
 
   await new Promise<void>((resolve) => {
@@ -191,7 +192,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await app.close();
-  store.close();
+  await store.close();
   logger.info('server stopped');
   // Only now: once the lab's routes are gone, a running monitor's probes would have nowhere to go.
   // Meanwhile a second Ctrl-C must not leave the lab half taken down.

@@ -2,6 +2,7 @@
 // test) in a real SQLite file; the report is computed from it as GET /api/meetings/:id/report does.
 // Target: under 10 s on this machine (issue 5).
 import { join } from 'node:path';
+import { asyncStore } from '../../server/store/async';
 import { resolveParticipants } from '../../server/schedule/participants';
 import { computeReport } from '../../server/report/compute';
 import { reportPdf } from '../../server/report/pdf';
@@ -41,7 +42,7 @@ export const reportPart: BenchPart = {
       const meeting = inv.meetings.find((m) => m.id === data.meeting.id)!;
       const codes = new Set(resolveParticipants(meeting, inv.points, inv.units));
       const report = await computeReport({
-        store,
+        store: asyncStore(store),
         meeting,
         participants: inv.points.filter((p) => codes.has(p.code)),
         points: inv.points,

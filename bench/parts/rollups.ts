@@ -4,6 +4,7 @@
 // wrote, and the write time — for the stored form (rollup_blocks, one row per target and minute) and,
 // for comparison, for the one-row-per-10 s-bucket table that migrations 1–8 kept.
 import Database from 'better-sqlite3';
+import { asyncStore } from '../../server/store/async';
 import pino from 'pino';
 import { ManualClock } from '../../server/clock';
 import { migrate, migrations } from '../../server/store/migrations';
@@ -70,18 +71,26 @@ export function openLegacyRollups(file: string): { file: string; store: Pick<Sto
   const tx = db.transaction((rows: readonly RollupRow[]) => {
     for (const r of rows) upsert.run(r);
   });
-  return { file, store: { writeRollups: (rows) => tx.immediate(rows) }, close: () => db.close() };
+  return {
+    file,
+    store: {
+      writeRollups: async (rows) => {
+        tx.immediate(rows);
+      },
+    },
+    close: () => db.close(),
+  };
 }
 
 /** Writes `hours` of 1 Hz fping-like results for `points` targets and measures what it cost. */
-export function measureRollups(o: RollupsRun): RollupsMeasure {
+export async function measureRollups(o: RollupsRun): Promise<RollupsMeasure> {
   const clock = new ManualClock(T0);
   let store: Pick<Store, 'writeRollups'>;
   let close: () => void;
   if (o.layout === 'blocks') {
     // No checkpoints but this function's own, so every frame the commits write is counted once.
     const s = openSqliteStore(o.file, { logger, checkpoint: 'none' });
-    store = s;
+    store = asyncStore(s);
     close = () => s.close();
   } else ({ store, close } = openLegacyRollups(o.file));
   const side = new Database(o.file);
@@ -106,10 +115,10 @@ export function measureRollups(o: RollupsRun): RollupsMeasure {
   let writeMs = 0;
   let maxFlushMs = 0;
   let flushes = 0;
-  const flush = (all: boolean): void => {
+  const flush = async (all: boolean): Promise<void> => {
     const t = performance.now();
-    if (all) buffer.stop();
-    else buffer.flush(clock.now());
+    if (all) await buffer.stop();
+    else await buffer.flush(clock.now());
     const ms = performance.now() - t;
     writeMs += ms;
     maxFlushMs = Math.max(maxFlushMs, ms);
@@ -127,9 +136,9 @@ export function measureRollups(o: RollupsRun): RollupsMeasure {
         buffer.add(x.point, `icmp:${x.host}`, { t: T0 + s * 1000 + x.offset, rtt });
       }
       clock.set(T0 + (s + 1) * 1000);
-      if ((s + 1) % 10 === 0) flush(false);
+      if ((s + 1) % 10 === 0) await flush(false);
     }
-    flush(true);
+    await flush(true);
     const buckets = side.prepare('SELECT count(*) FROM rollups').pluck().get() as number;
     const pages = (): number => side.pragma('page_count', { simple: true }) as number;
     const pointHours = o.points * o.hours;
@@ -166,7 +175,7 @@ export const rollupsPart: BenchPart = {
     for (const layout of ['blocks', 'rows'] as const) {
       const name = layout === 'blocks' ? 'minute blocks' : '10 s rows (before)';
       ctx.log(`${name}: ${points.toLocaleString('en-US')} points × 1 h…`);
-      const m = measureRollups({ file: `${ctx.dir}/${layout}.sqlite`, points, hours: 1, layout });
+      const m = await measureRollups({ file: `${ctx.dir}/${layout}.sqlite`, points, hours: 1, layout });
       const p = `${points.toLocaleString('en-US')} pts`;
       out.push(
         {

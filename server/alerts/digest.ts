@@ -159,25 +159,29 @@ export class DailyDigest {
       const day = vnDay(now);
       if (now < dueAt(day, this.o.config.at)) return;
       const s = this.o.store;
-      let digest = s.getDigest(day);
+      let digest = await s.getDigest(day);
       if (!digest) {
-        const held = s.pendingDigest(now + 1);
-        const incidents = held.map((g) => this.o.incidents.getIncident(g.incident)).filter((i) => i !== undefined);
+        const held = await s.pendingDigest(now + 1);
+        const incidents: Incident[] = [];
+        for (const g of held) {
+          const i = await this.o.incidents.getIncident(g.incident);
+          if (i !== undefined) incidents.push(i);
+        }
         const incident = composeDigest(day, now, incidents);
-        s.createDigest(
+        await s.createDigest(
           { day, incident, createdAt: now },
           held.map((g) => g.incident),
         );
-        digest = s.getDigest(day)!;
+        digest = (await s.getDigest(day))!;
         this.o.logger.info({ day, incidents: held.length }, 'alert digest composed');
       }
       // [AL34] A day without held incidents sends nothing.
       if ((digest.incident.digest?.items.length ?? 0) === 0) return;
-      const sends = new Map(s.digestSends(day).map((r) => [r.channel, r]));
+      const sends = new Map((await s.digestSends(day)).map((r) => [r.channel, r]));
       for (const id of this.o.config.channels) {
         if (this.stopped) return;
         let row = sends.get(id);
-        row ??= s.saveDigestSend({
+        row ??= await s.saveDigestSend({
           day,
           channel: id,
           delivery: 0,
@@ -221,7 +225,7 @@ export class DailyDigest {
     }
     const at = this.o.clock.now();
     const last = n >= (this.o.maxAttempts ?? 5);
-    this.o.store.saveDigestSend({
+    await this.o.store.saveDigestSend({
       ...row,
       attempts: n,
       sentAt: error === null ? at : null,

@@ -8,6 +8,7 @@
 // Routing reaches people (AL20–AL22: server/alerts/recipients.ts) and schedules escalation levels as
 // deliveries due later (AL23); acknowledging an incident (AL24, from the dashboard's outage
 // acknowledgement or a message's signed link) cancels the levels not yet sent and tells the others (AL25).
+import { Serial } from '../serial';
 import type { Logger } from 'pino';
 import type { AlertChannelKind, AlertRule } from '../../shared/alerts';
 import { formatTime } from '../../shared/time';
@@ -91,6 +92,9 @@ export class AlertDispatcher {
   private readonly workers = new Map<string, Worker>();
   private pollTimer: NodeJS.Timeout | undefined;
   private routeScheduled = false;
+  private readonly routing = new Serial();
+  /** The acknowledgement links' signing key, read once. */
+  private ackKey: Buffer | null = null;
   private stopped = true;
   private readonly waiters = new Map<number, (row: DeliveryRow) => void>();
   private readonly attemptListeners = new Set<(e: AttemptEvent) => void>();
@@ -131,17 +135,25 @@ export class AlertDispatcher {
 
   start(): void {
     this.stopped = false;
-    this.route();
+    void this.route();
     for (const w of this.workers.values()) this.kick(w);
     this.pollTimer = setInterval(() => {
-      this.route();
+      void this.route();
       // A worker waiting on a timer is kicked too when its next delivery is due by the clock: an
       // escalation's wait is measured by the injected clock, which need not move with the timers.
       const now = this.o.clock.now();
       for (const w of this.workers.values()) {
         if (w.running) continue;
-        const next = w.timer === undefined ? 0 : this.o.store.nextDueAt(w.ch.channel.config.id);
-        if (next !== null && next <= now) this.kick(w);
+        if (w.timer === undefined) {
+          this.kick(w);
+          continue;
+        }
+        void this.o.store.nextDueAt(w.ch.channel.config.id).then(
+          (next) => {
+            if (next !== null && next <= now) this.kick(w);
+          },
+          (err: unknown) => this.o.logger.error({ err }, 'alerts: reading the next due delivery failed'),
+        );
       }
     }, this.o.pollMs ?? 1000);
     this.pollTimer.unref();
@@ -153,7 +165,7 @@ export class AlertDispatcher {
     this.routeScheduled = true;
     setImmediate(() => {
       this.routeScheduled = false;
-      if (!this.stopped) this.route();
+      if (!this.stopped) void this.route();
     });
   }
 
@@ -162,9 +174,9 @@ export class AlertDispatcher {
    * resolves with the delivery after its first attempt (sent, or pending with the error and its next
    * attempt, or failed).
    */
-  sendTest(channelId: string, actor: string): Promise<DeliveryRow> {
+  async sendTest(channelId: string, actor: string): Promise<DeliveryRow> {
     const w = this.workers.get(channelId);
-    if (!w) return Promise.reject(new Error(`no channel ${channelId}`));
+    if (!w) throw new Error(`no channel ${channelId}`);
     const now = this.o.clock.now();
     const id = `test-${channelId}-${now}-${Math.floor(Math.random() * 1e9).toString(36)}`;
     const incident: Incident = {
@@ -182,9 +194,9 @@ export class AlertDispatcher {
       text: `Tin nhắn thử của kênh "${channelId}" (${actor})`,
     };
     const s = this.o.store;
-    s.addIncident(incident);
-    s.routeIncident(id, now, [{ channel: channelId, maxAttempts: w.policy.maxAttempts }]);
-    const row = s.listDeliveries({ channel: channelId, limit: 20 }).find((d) => d.incident === id)!;
+    await s.addIncident(incident);
+    await s.routeIncident(id, now, [{ channel: channelId, maxAttempts: w.policy.maxAttempts }]);
+    const row = (await s.listDeliveries({ channel: channelId, limit: 20 })).find((d) => d.incident === id)!;
     const done = new Promise<DeliveryRow>((resolve) => this.waiters.set(row.id, resolve));
     this.kick(w);
     return done;
@@ -206,21 +218,25 @@ export class AlertDispatcher {
     for (const w of this.workers.values()) w.ch.channel.close();
   }
 
-  /** Turns unrouted incidents into deliveries, by the rules. */
-  route(): void {
+  /** Turns unrouted incidents into deliveries, by the rules; one pass at a time, in call order. */
+  route(): Promise<void> {
+    return this.routing.run(() => this.routeNow());
+  }
+
+  private async routeNow(): Promise<void> {
     try {
       const kinds = new Map<string, AlertChannelKind>(
         [...this.workers.entries()].map(([id, w]) => [id, w.ch.channel.config.kind]),
       );
       for (;;) {
-        const batch = this.o.store.unroutedIncidents(100);
+        const batch = await this.o.store.unroutedIncidents(100);
         if (batch.length === 0) return;
         const now = this.o.clock.now();
         for (const i of batch) {
           // Issue 17 point 4 (maint): an incident the gate holds back goes to no channel (server/alerts/gate.ts).
-          const admitted = this.o.gate?.admit(i) ?? true;
+          const admitted = (await this.o.gate?.admit(i)) ?? true;
           const planned = admitted ? planRoute(this.o.rules, kinds, i, this.o.directory ?? NO_DIRECTORY) : [];
-          if (admitted && i.kind === 'recovered') planned.push(...this.escalatedTo(i, planned));
+          if (admitted && i.kind === 'recovered') planned.push(...(await this.escalatedTo(i, planned)));
           const targets = planned.map((t) => ({
             channel: t.channel,
             recipient: t.recipient,
@@ -228,9 +244,9 @@ export class AlertDispatcher {
             dueAt: now + t.afterMs,
             maxAttempts: this.workers.get(t.channel)!.policy.maxAttempts,
           }));
-          if (this.o.store.routeIncident(i.id, now, targets)) {
+          if (await this.o.store.routeIncident(i.id, now, targets)) {
             // [AL23] A recovery before anyone took the incident: its escalations are no longer needed.
-            if (i.kind === 'recovered') this.o.store.cancelEscalations(i.outages);
+            if (i.kind === 'recovered') await this.o.store.cancelEscalations(i.outages);
             for (const t of targets) this.kick(this.workers.get(t.channel)!);
           }
         }
@@ -245,12 +261,12 @@ export class AlertDispatcher {
    * [AL23] Those an escalation reached for the open incidents of a recovery's outages: they hear the
    * recovery too (at once), unless the plan reaches them already.
    */
-  private escalatedTo(i: Incident, planned: readonly RouteTarget[]): RouteTarget[] {
+  private async escalatedTo(i: Incident, planned: readonly RouteTarget[]): Promise<RouteTarget[]> {
     const have = new Set(planned.map((t) => recipientKey(t.channel, t.recipient?.address)));
     const out: RouteTarget[] = [];
     for (const outage of i.outages) {
-      for (const id of this.o.store.openIncidentsOf(outage)) {
-        for (const d of this.o.store.incidentDeliveries(id)) {
+      for (const id of await this.o.store.openIncidentsOf(outage)) {
+        for (const d of await this.o.store.incidentDeliveries(id)) {
           const k = recipientKey(d.channel, d.recipient?.address);
           if (d.level === 0 || d.status !== 'sent' || have.has(k) || !this.workers.has(d.channel)) continue;
           have.add(k);
@@ -262,23 +278,31 @@ export class AlertDispatcher {
   }
 
   /** [AL24] The signed one-time link of a delivery, or null without a base URL. */
-  ackUrl(delivery: number): string | null {
+  async ackUrl(delivery: number): Promise<string | null> {
     if (!this.o.baseUrl) return null;
-    return ackLink(this.o.baseUrl, signAckToken(this.o.store.ackKey(), delivery));
+    this.ackKey ??= await this.o.store.ackKey();
+    return ackLink(this.o.baseUrl, signAckToken(this.ackKey, delivery));
   }
 
   /**
    * [AL24] Someone took the incident: recorded once, its escalations not yet sent are cancelled, and
    * [AL25] the others who were sent it hear who took it (a notice incident, through the outbox).
    */
-  acknowledge(incidentId: string, by: string, via: 'dashboard' | 'link', delivery: number | null): AckOutcome {
-    const incident = this.o.store.getIncident(incidentId);
+  async acknowledge(
+    incidentId: string,
+    by: string,
+    via: 'dashboard' | 'link',
+    delivery: number | null,
+  ): Promise<AckOutcome> {
+    const incident = await this.o.store.getIncident(incidentId);
     if (!incident) throw new Error(`no incident ${incidentId}`);
     const now = this.o.clock.now();
-    const out = this.o.store.acknowledge({ incident: incidentId, at: now, by, via, delivery });
+    const out = await this.o.store.acknowledge({ incident: incidentId, at: now, by, via, delivery });
     if (!out.first) return out;
     this.o.logger.info({ incident: incidentId, by, via, cancelled: out.cancelled }, 'alert incident acknowledged');
-    const others = this.o.store.incidentDeliveries(incidentId).filter((d) => d.status === 'sent' && d.id !== delivery);
+    const others = (await this.o.store.incidentDeliveries(incidentId)).filter(
+      (d) => d.status === 'sent' && d.id !== delivery,
+    );
     const notice: Incident = {
       ...incident,
       id: `${incidentId}-ack`,
@@ -287,7 +311,7 @@ export class AlertDispatcher {
       ack: { of: incidentId, by, at: now, via },
       text: `${by} đã nhận xử lý lúc ${formatTime(now)}: ${incident.text}`,
     };
-    if (this.o.store.addIncident(notice)) {
+    if (await this.o.store.addIncident(notice)) {
       const targets = others
         .filter((d) => this.workers.has(d.channel))
         .map((d) => ({
@@ -295,7 +319,7 @@ export class AlertDispatcher {
           recipient: d.recipient,
           maxAttempts: this.workers.get(d.channel)!.policy.maxAttempts,
         }));
-      this.o.store.routeIncident(notice.id, now, targets);
+      await this.o.store.routeIncident(notice.id, now, targets);
       for (const t of targets) this.kick(this.workers.get(t.channel)!);
     }
     for (const l of this.ackListeners) {
@@ -309,11 +333,12 @@ export class AlertDispatcher {
   }
 
   /** [AL24] The dashboard acknowledged an outage: its open incidents are taken by that person. */
-  acknowledgeOutage(outage: number, by: string): AckOutcome[] {
-    return this.o.store
-      .openIncidentsOf(outage)
-      .filter((id) => this.o.store.getAck(id) === undefined)
-      .map((id) => this.acknowledge(id, by, 'dashboard', null));
+  async acknowledgeOutage(outage: number, by: string): Promise<AckOutcome[]> {
+    const out: AckOutcome[] = [];
+    for (const id of await this.o.store.openIncidentsOf(outage)) {
+      if ((await this.o.store.getAck(id)) === undefined) out.push(await this.acknowledge(id, by, 'dashboard', null));
+    }
+    return out;
   }
 
   private kick(w: Worker): void {
@@ -335,7 +360,7 @@ export class AlertDispatcher {
         for (;;) {
           if (this.stopped) return;
           const now = this.o.clock.now();
-          const rows = this.o.store.claimDue(w.ch.channel.config.id, now, now + w.timeoutMs + 30_000, 5);
+          const rows = await this.o.store.claimDue(w.ch.channel.config.id, now, now + w.timeoutMs + 30_000, 5);
           if (rows.length === 0) break;
           for (const row of rows) await this.attempt(w, row);
         }
@@ -349,8 +374,14 @@ export class AlertDispatcher {
       w.running = false;
     }
     if (this.stopped) return;
-    const next = this.o.store.nextDueAt(w.ch.channel.config.id);
-    if (next !== null) {
+    let next: number | null;
+    try {
+      next = await this.o.store.nextDueAt(w.ch.channel.config.id);
+    } catch (err) {
+      this.o.logger.error({ err, channel: w.ch.channel.config.id }, 'alerts: reading the next due delivery failed');
+      return; // the poll kicks the worker again
+    }
+    if (next !== null && !this.stopped && !w.running) {
       const wait = Math.max(0, next - this.o.clock.now());
       w.timer = setTimeout(() => {
         w.timer = undefined;
@@ -362,7 +393,7 @@ export class AlertDispatcher {
 
   private async attempt(w: Worker, row: DeliveryRow): Promise<void> {
     const ch = w.ch.channel;
-    const incident = this.o.store.getIncident(row.incident);
+    const incident = await this.o.store.getIncident(row.incident);
     const started = this.o.clock.now();
     const t0 = performance.now();
     let ok = false;
@@ -385,7 +416,7 @@ export class AlertDispatcher {
           delivery: row.id,
           attempt: row.attempts + 1,
           recipient: row.recipient,
-          ackUrl: incident.kind === 'open' ? this.ackUrl(row.id) : null,
+          ackUrl: incident.kind === 'open' ? await this.ackUrl(row.id) : null,
           now: started,
           signal: ac.signal,
         });
@@ -413,7 +444,7 @@ export class AlertDispatcher {
         : at + backoffMs(w.policy, n, this.o.random ?? Math.random, retryAfter);
     let saved: DeliveryRow;
     try {
-      saved = this.o.store.recordAttempt({ delivery: row.id, at, ms, ok, error, nextAt });
+      saved = await this.o.store.recordAttempt({ delivery: row.id, at, ms, ok, error, nextAt });
     } catch (err) {
       // The lease runs out and the delivery is tried again: at least once, never lost.
       this.o.logger.error({ err, delivery: row.id }, 'alerts: attempt not recorded');

@@ -13,6 +13,7 @@
 // Incidents go to the sink in order; what the store refuses waits in a bounded queue and is retried.
 // State lives in memory: after a restart of the monitor, the end of an outage it did not see open is
 // sent as that outage's own recovery (AL14).
+import { Drain } from '../serial';
 import type { Logger } from 'pino';
 import type { AlertGrouping } from '../../shared/alerts';
 import type { Phase, Point, Unit } from '../../shared/schemas';
@@ -79,6 +80,8 @@ export class IncidentEngine {
   private readonly cfg: Required<AlertGrouping>;
   private groups: LineGroups | null = null;
   private readonly pending: Incident[] = [];
+  /** The write in progress, if any: incidents reach the outbox one at a time, in order. */
+  private readonly flushing = new Drain(() => this.flushPass());
   private readonly buckets = new Map<string, Bucket>();
   private readonly bucketOf = new Map<number, Bucket>();
   private readonly problemOf = new Map<number, Problem>();
@@ -129,7 +132,7 @@ export class IncidentEngine {
     if (e.row.type !== 'down' && e.row.type !== 'severe') return;
     if (e.kind === 'opened') this.opened(e.row);
     else this.closed(e.row);
-    this.flush();
+    void this.flush();
   };
 
   /** Decides held openings and due recoveries; call it every second or so with the clock's now. */
@@ -150,20 +153,25 @@ export class IncidentEngine {
       this.retire(p);
       this.emit(this.incident(p, 'recovered'));
     }
-    this.flush();
+    void this.flush();
   }
 
   /** Writes what waits, in order; stops at the first failure (retried on the next call). */
-  flush(): void {
+  flush(): Promise<void> {
+    return this.flushing.run();
+  }
+
+  private async flushPass(): Promise<void> {
     while (this.pending.length > 0) {
       const i = this.pending[0]!;
       try {
-        this.o.sink.add(i);
+        await this.o.sink.add(i);
       } catch (err) {
         this.o.logger.warn({ err, incident: i.id, pending: this.pending.length }, 'alert incident not written yet');
         return;
       }
-      this.pending.shift();
+      // The bounded queue may have dropped its head while the write was in flight.
+      if (this.pending[0] === i) this.pending.shift();
     }
   }
 

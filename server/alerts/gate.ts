@@ -103,12 +103,12 @@ export class AlertGate {
    * True when the incident goes to its channels now; false when it is muted or held for the digest
    * (the verdict is stored). Never throws: a gate that cannot decide lets the alert through.
    */
-  admit(i: Incident): boolean {
+  async admit(i: Incident): Promise<boolean> {
     try {
       let v: GateVerdict;
       if (i.kind === 'recovered') {
         // [AL32] A recovery goes where its opening went.
-        const opening = this.o.store.gatedByOutage(i.outages);
+        const opening = await this.o.store.gatedByOutage(i.outages);
         v = !opening
           ? { action: 'send' }
           : opening.action === 'muted'
@@ -116,12 +116,12 @@ export class AlertGate {
             : { action: 'digest' };
       } else {
         // The entries that cover the outage's start.
-        const entries = this.o.store.listMaintenance(i.start - 1, i.start + 1);
+        const entries = await this.o.store.listMaintenance(i.start - 1, i.start + 1);
         v = judge(i, this.o.inventory(), entries, this.o.windows);
         if (v.action === 'digest' && !this.o.holdOutsideWindows) v = { action: 'send' };
       }
       if (v.action === 'send') return true;
-      this.o.store.addGated({
+      await this.o.store.addGated({
         incident: i.id,
         action: v.action,
         maintenance: v.action === 'muted' ? v.maintenance : null,

@@ -71,6 +71,6 @@ export interface Incident {
 
 /** Where incidents go: the durable outbox (server/store/sqlite-alerts.ts) or, in tests, a list. */
 export interface IncidentSink {
-  /** Stores it for delivery; false when an incident with that id is stored already. Throws when it cannot store. */
-  add(incident: Incident): boolean;
+  /** Stores it for delivery; false when an incident with that id is stored already. Rejects when it cannot store. */
+  add(incident: Incident): Promise<boolean>;
 }

@@ -4,7 +4,8 @@ import type { DeliveryView } from '../../shared/alerts';
 import { toWireInstant, toWireInstantOrNull } from '../../shared/time';
 import type { AlertStore, DeliveryRow } from '../store/alert-types';
 
-export function presentDelivery(store: AlertStore, d: DeliveryRow): DeliveryView {
+export async function presentDelivery(store: AlertStore, d: DeliveryRow): Promise<DeliveryView> {
+  const [incident, attempts] = await Promise.all([store.getIncident(d.incident), store.listAttempts(d.id)]);
   return {
     id: d.id,
     channel: d.channel,
@@ -12,7 +13,7 @@ export function presentDelivery(store: AlertStore, d: DeliveryRow): DeliveryView
     incidentKind: d.incidentKind,
     recipient: d.recipient && { ...d.recipient },
     level: d.level,
-    text: store.getIncident(d.incident)?.text ?? '',
+    text: incident?.text ?? '',
     createdAt: toWireInstant(d.createdAt),
     status: d.status,
     attempts: d.attempts,
@@ -20,7 +21,7 @@ export function presentDelivery(store: AlertStore, d: DeliveryRow): DeliveryView
     nextAt: d.status === 'pending' ? toWireInstantOrNull(d.nextAt) : null,
     lastError: d.lastError,
     sentAt: toWireInstantOrNull(d.sentAt),
-    history: store.listAttempts(d.id).map((a) => ({
+    history: attempts.map((a) => ({
       n: a.n,
       at: toWireInstant(a.at),
       ms: a.ms,

@@ -10,7 +10,7 @@ import { systemClock } from '../clock';
 import { NotFoundError, ValidationError, cliLang, issueOf, oneOf } from '../errors';
 import { words } from '../../shared/words';
 import { ConflictError } from '../http/errors';
-import { openSqliteStore } from '../store/sqlite';
+import { openStore } from '../store/open';
 import type { Store } from '../store/types';
 import { promptSecret, readAllStdin } from './secret-input';
 import { Sessions } from './sessions';
@@ -19,10 +19,10 @@ import { Users } from './users';
 const ROLE_VI: Record<Role, string> = { admin: 'quản trị', technician: 'kỹ thuật viên', viewer: 'người xem' };
 
 export const USER_USAGE = `Usage:
-  diemcau user add NAME --role admin|technician|viewer [--units A,B] [--display-name "Họ tên"] [--db FILE] [--password-stdin]
-  diemcau user passwd NAME [--db FILE] [--password-stdin]
-  diemcau user list [--db FILE]
-  diemcau user remove NAME [--db FILE]
+  diemcau user add NAME --role admin|technician|viewer [--units A,B] [--display-name "Họ tên"] [--db FILE|URL] [--password-stdin]
+  diemcau user passwd NAME [--db FILE|URL] [--password-stdin]
+  diemcau user list [--db FILE|URL]
+  diemcau user remove NAME [--db FILE|URL]
 Without --password-stdin the password is asked for on the terminal (not echoed).
 `;
 
@@ -34,17 +34,19 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean', default: false },
 } as const;
 
-function withUsers<T>(db: string, run: (users: Users, store: Store) => Promise<T>): Promise<T> {
-  const store = openSqliteStore(db);
-  const logger = pino({ level: 'silent' });
-  const sessions = new Sessions({ store, clock: systemClock, logger });
-  // Units are checked against the inventory once there is one; before the first serve there is none.
-  const knownUnits = () => {
-    const units = store.loadInventory().units;
-    return units.length > 0 ? new Set(units.map((u) => u.id)) : null;
-  };
-  const users = new Users({ store, clock: systemClock, sessions, knownUnits });
-  return run(users, store).finally(() => store.close());
+async function withUsers<T>(db: string, run: (users: Users, store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(db);
+  try {
+    const logger = pino({ level: 'silent' });
+    const sessions = new Sessions({ store, clock: systemClock, logger });
+    // Units are checked against the inventory once there is one; before the first serve there is none.
+    const units = (await store.loadInventory()).units;
+    const known = units.length > 0 ? new Set(units.map((u) => u.id)) : null;
+    const users = new Users({ store, clock: systemClock, sessions, knownUnits: () => known });
+    return await run(users, store);
+  } finally {
+    await store.close();
+  }
 }
 
 async function readPassword(fromStdin: boolean, io: CliIo): Promise<string> {

@@ -23,7 +23,7 @@ export function randomPassword(length = 16): string {
 }
 
 export async function ensureDemoAdmin(users: Users): Promise<DemoAdmin> {
-  if (users.get(DEMO_ADMIN)) return { created: false, name: DEMO_ADMIN };
+  if (await users.get(DEMO_ADMIN)) return { created: false, name: DEMO_ADMIN };
   const password = randomPassword();
   await users.create({
     name: DEMO_ADMIN,

@@ -61,13 +61,13 @@ export class DisplayLinks {
   }
 
   /** A new link; the token is returned here and never again. */
-  create(body: unknown, createdBy: string): CreatedDisplayLink {
+  async create(body: unknown, createdBy: string): Promise<CreatedDisplayLink> {
     const b = parseOrThrow(NewDisplayLinkBody, body);
     if (b.meeting !== null && !this.o.inventory.meeting(b.meeting)) {
       throw notFound('meeting', b.meeting);
     }
     const token = randomBytes(32).toString('base64url');
-    const row = this.o.store.displayLinks.create({
+    const row = await this.o.store.displayLinks.create({
       tokenHash: hashToken(token),
       label: b.label,
       meeting: b.meeting,
@@ -78,31 +78,32 @@ export class DisplayLinks {
     return { link: presentDisplayLink(row), token, path: wallPath(token) };
   }
 
-  list(): DisplayLinkView[] {
-    return this.o.store.displayLinks.list().map(presentDisplayLink);
+  async list(): Promise<DisplayLinkView[]> {
+    return (await this.o.store.displayLinks.list()).map(presentDisplayLink);
   }
 
   /** Revokes it and disconnects its screens; NotFoundError for an unknown id. Revoking twice is a no-op. */
-  revoke(id: number, by: string): DisplayLinkView {
+  async revoke(id: number, by: string): Promise<DisplayLinkView> {
     const s = this.o.store.displayLinks;
-    if (!s.get(id)) throw new NotFoundError(words(`không có liên kết màn hình số ${id}`, `no display link #${id}`));
-    if (s.revoke(id, this.o.clock.now())) this.o.logger.info({ id, by }, 'display link revoked');
+    if (!(await s.get(id)))
+      throw new NotFoundError(words(`không có liên kết màn hình số ${id}`, `no display link #${id}`));
+    if (await s.revoke(id, this.o.clock.now())) this.o.logger.info({ id, by }, 'display link revoked');
     this.emit(id);
-    return presentDisplayLink(s.get(id)!);
+    return presentDisplayLink((await s.get(id))!);
   }
 
   /** The active link of a token (from the URL or the cookie), its use recorded; undefined otherwise. */
-  fromToken(token: string | undefined): DisplayLinkRow | undefined {
+  async fromToken(token: string | undefined): Promise<DisplayLinkRow | undefined> {
     if (token === undefined || !isTokenShaped(token)) return undefined;
-    const row = this.o.store.displayLinks.byHash(hashToken(token));
+    const row = await this.o.store.displayLinks.byHash(hashToken(token));
     if (!row || row.revokedAt !== null) return undefined;
-    this.touch(row);
+    await this.touch(row);
     return row;
   }
 
   /** The link by id if still active (sockets re-check it on every event). */
-  active(id: number): DisplayLinkRow | undefined {
-    const row = this.o.store.displayLinks.get(id);
+  async active(id: number): Promise<DisplayLinkRow | undefined> {
+    const row = await this.o.store.displayLinks.get(id);
     return row && row.revokedAt === null ? row : undefined;
   }
 
@@ -116,11 +117,11 @@ export class DisplayLinks {
     return { id: row.id, label: row.label, bound: row.meeting, meetingId: this.meetingOf(row) };
   }
 
-  private touch(row: DisplayLinkRow): void {
+  private async touch(row: DisplayLinkRow): Promise<void> {
     const now = this.o.clock.now();
     if (row.lastSeenAt !== null && now - row.lastSeenAt < (this.o.touchEveryMs ?? 60_000)) return;
     try {
-      this.o.store.displayLinks.touch(row.id, now);
+      await this.o.store.displayLinks.touch(row.id, now);
     } catch (err) {
       // A full disk must not blank the wall: the link stays valid on its last recorded use.
       this.o.logger.debug({ err }, 'display links: could not record a use');

@@ -18,10 +18,14 @@ declare global {
 
 /** Reads the session cookie; never refuses (routes decide). */
 export function authenticate(sessions: Sessions, cookieName: string): RequestHandler {
-  return (req, res, next) => {
-    const valid = sessions.fromToken(readCookie(req.headers.cookie, cookieName));
-    if (valid) res.locals.auth = valid;
-    next();
+  return async (req, res, next) => {
+    try {
+      const valid = await sessions.fromToken(readCookie(req.headers.cookie, cookieName));
+      if (valid) res.locals.auth = valid;
+      next();
+    } catch (err) {
+      next(err);
+    }
   };
 }
 

@@ -57,16 +57,16 @@ export class Sessions {
   }
 
   /** A new session for `user`; the token goes to the cookie and nowhere else. */
-  create(user: UserRow): { token: string; valid: ValidSession } {
+  async create(user: UserRow): Promise<{ token: string; valid: ValidSession }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.o.clock.now();
     const session: SessionRow = { tokenHash: hashToken(token), userId: user.id, createdAt: now, lastSeenAt: now };
-    this.o.store.createSession(session);
+    await this.o.store.createSession(session);
     return { token, valid: { tokenHash: session.tokenHash, session, user, expiresAt: this.expiresAt(session) } };
   }
 
   /** The live session of a cookie's token, its lastSeenAt moved forward; undefined otherwise. */
-  fromToken(token: string | undefined): ValidSession | undefined {
+  async fromToken(token: string | undefined): Promise<ValidSession | undefined> {
     if (token === undefined || !isTokenShaped(token)) return undefined;
     return this.byHash(hashToken(token), true);
   }
@@ -75,18 +75,18 @@ export class Sessions {
    * The live session with this hash, with its user as stored now (a role change applies at once).
    * An expired one is deleted and announced. `touch` records the use (throttled).
    */
-  byHash(tokenHash: string, touch: boolean): ValidSession | undefined {
-    const found = this.o.store.getSession(tokenHash);
+  async byHash(tokenHash: string, touch: boolean): Promise<ValidSession | undefined> {
+    const found = await this.o.store.getSession(tokenHash);
     if (!found) return undefined;
     const { session, user } = found;
     const now = this.o.clock.now();
     if (this.expired(session, now)) {
-      this.end(tokenHash, 'expired');
+      await this.end(tokenHash, 'expired');
       return undefined;
     }
     if (touch && now - session.lastSeenAt >= this.config.touchEveryMs) {
       try {
-        this.o.store.touchSession(tokenHash, now);
+        await this.o.store.touchSession(tokenHash, now);
         session.lastSeenAt = now;
       } catch (err) {
         // A full disk must not log everyone out: the session stays valid on its last recorded use.
@@ -97,24 +97,27 @@ export class Sessions {
   }
 
   /** Ends one session (logout). */
-  end(tokenHash: string, reason: SessionEndReason): void {
+  async end(tokenHash: string, reason: SessionEndReason): Promise<void> {
     try {
-      this.o.store.deleteSession(tokenHash);
+      await this.o.store.deleteSession(tokenHash);
     } finally {
       this.emit([tokenHash], reason);
     }
   }
 
   /** Ends a user's sessions, all or all but `keep` (password change, removal). */
-  endUserSessions(userId: number, reason: SessionEndReason, keep?: string): void {
-    const hashes = this.o.store.deleteUserSessions(userId, keep);
+  async endUserSessions(userId: number, reason: SessionEndReason, keep?: string): Promise<void> {
+    const hashes = await this.o.store.deleteUserSessions(userId, keep);
     if (hashes.length > 0) this.emit(hashes, reason);
   }
 
   /** Deletes expired sessions from the store and announces them; returns how many. */
-  purgeExpired(): number {
+  async purgeExpired(): Promise<number> {
     const now = this.o.clock.now();
-    const hashes = this.o.store.deleteExpiredSessions(now - this.config.idleMs + 1, now - this.config.absoluteMs + 1);
+    const hashes = await this.o.store.deleteExpiredSessions(
+      now - this.config.idleMs + 1,
+      now - this.config.absoluteMs + 1,
+    );
     if (hashes.length > 0) this.emit(hashes, 'expired');
     return hashes.length;
   }

@@ -36,16 +36,16 @@ const userExists = (name: string) => words(`tài khoản ${name} đã có`, `use
 export class Users {
   constructor(private readonly o: UsersOptions) {}
 
-  list(): UserRow[] {
+  list(): Promise<UserRow[]> {
     return this.o.store.listUsers();
   }
 
-  get(name: string): UserRow | undefined {
+  get(name: string): Promise<UserRow | undefined> {
     return this.o.store.getUser(name);
   }
 
-  find(name: string): UserRow {
-    const u = this.o.store.getUser(name);
+  async find(name: string): Promise<UserRow> {
+    const u = await this.o.store.getUser(name);
     if (!u) throw notFound('user', name);
     return u;
   }
@@ -54,11 +54,11 @@ export class Users {
   async create(body: unknown): Promise<UserRow> {
     const b = parseOrThrow(NewUserBody, body);
     this.checkUnits(b.role, b.units);
-    if (this.o.store.getUser(b.name)) throw new ConflictError(userExists(b.name));
+    if (await this.o.store.getUser(b.name)) throw new ConflictError(userExists(b.name));
     const passwordHash = await hashPassword(b.password);
     const now = this.o.clock.now();
     try {
-      return this.o.store.createUser({
+      return await this.o.store.createUser({
         name: b.name,
         displayName: b.displayName,
         role: b.role,
@@ -69,7 +69,7 @@ export class Users {
       });
     } catch (err) {
       // Created meanwhile (the CLI and the server share the file).
-      if (this.o.store.getUser(b.name)) throw new ConflictError(userExists(b.name));
+      if (await this.o.store.getUser(b.name)) throw new ConflictError(userExists(b.name));
       throw err;
     }
   }
@@ -80,11 +80,11 @@ export class Users {
    */
   async update(name: string, body: unknown, keepSession?: string): Promise<UserRow> {
     const b = parseOrThrow(UserUpdateBody, body);
-    const user = this.find(name);
+    const user = await this.find(name);
     this.checkUnits(b.role, b.units);
-    if (user.role === 'admin' && b.role !== 'admin') this.keepAnAdmin(user, 'change the role of');
+    if (user.role === 'admin' && b.role !== 'admin') await this.keepAnAdmin(user, 'change the role of');
     const passwordHash = b.password === undefined ? undefined : await hashPassword(b.password);
-    const next = this.o.store.updateUser(name, {
+    const next = await this.o.store.updateUser(name, {
       role: b.role,
       units: b.units,
       displayName: b.displayName,
@@ -92,28 +92,28 @@ export class Users {
       updatedAt: this.o.clock.now(),
     });
     if (!next) throw notFound('user', name);
-    if (passwordHash !== undefined) this.o.sessions.endUserSessions(user.id, 'revoked', keepSession);
+    if (passwordHash !== undefined) await this.o.sessions.endUserSessions(user.id, 'revoked', keepSession);
     return next;
   }
 
   /** Sets a password (CLI `user passwd`); every session of the user ends. */
   async setPassword(name: string, password: string): Promise<void> {
-    const user = this.find(name);
+    const user = await this.find(name);
     const passwordHash = await hashPassword(parseOrThrow(NewUserBody.shape.password, password, ['password']));
-    this.o.store.updateUser(name, { passwordHash, updatedAt: this.o.clock.now() });
-    this.o.sessions.endUserSessions(user.id, 'revoked');
+    await this.o.store.updateUser(name, { passwordHash, updatedAt: this.o.clock.now() });
+    await this.o.sessions.endUserSessions(user.id, 'revoked');
   }
 
-  remove(name: string): void {
-    const user = this.find(name);
-    if (user.role === 'admin') this.keepAnAdmin(user, 'remove');
+  async remove(name: string): Promise<void> {
+    const user = await this.find(name);
+    if (user.role === 'admin') await this.keepAnAdmin(user, 'remove');
     // Sessions first, so their sockets hear "revoked" before the cascade takes them silently.
-    this.o.sessions.endUserSessions(user.id, 'revoked');
-    this.o.store.deleteUser(name);
+    await this.o.sessions.endUserSessions(user.id, 'revoked');
+    await this.o.store.deleteUser(name);
   }
 
-  private keepAnAdmin(user: UserRow, verb: string): void {
-    const admins = this.o.store.listUsers().filter((u) => u.role === 'admin');
+  private async keepAnAdmin(user: UserRow, verb: string): Promise<void> {
+    const admins = (await this.o.store.listUsers()).filter((u) => u.role === 'admin');
     if (admins.length <= 1 && admins[0]?.id === user.id) {
       throw new ConflictError(
         words(

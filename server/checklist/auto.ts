@@ -1,6 +1,7 @@
 // Evaluates the automatic items (line, backup line) of every meeting whose line test is under way,
 // from the status board, once a second, and records what changed as "hệ thống". Point transitions are
 // watched too, so a down or severe spell shorter than a second still fails the line ([CL6]).
+import { Serial } from '../serial';
 import type { Logger } from 'pino';
 import type { ItemResult } from '../../shared/checklist';
 import type { WindowConfig } from '../../shared/phase';
@@ -10,7 +11,7 @@ import type { Inventory } from '../inventory/inventory';
 import type { PointTransition } from '../status/board';
 import { automaticOpen, backupVerdict, codecVerdict, isBad, isGood, lineVerdict, LINE_STABLE_MS } from './rules';
 import type { TargetRow } from '../status/board';
-import type { AutomaticWrite, ChecklistService } from './service';
+import { markKey, type AutomaticWrite, type ChecklistService } from './service';
 
 export interface AutoChecklistDeps {
   service: ChecklistService;
@@ -33,11 +34,12 @@ export class AutoChecklist {
   /** Points that went down or severe since the last evaluation. */
   private readonly wentBad = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly passes = new Serial();
 
   constructor(private readonly d: AutoChecklistDeps) {}
 
   start(): void {
-    this.timer ??= setInterval(() => this.tick(), this.d.tickMs ?? 1000);
+    this.timer ??= setInterval(() => void this.tick(), this.d.tickMs ?? 1000);
     this.timer.unref();
   }
 
@@ -60,8 +62,12 @@ export class AutoChecklist {
     }
   }
 
-  /** One evaluation of every open meeting (the timer calls it; tests too). */
-  tick(): void {
+  /** One evaluation of every open meeting (the timer calls it; tests too); one at a time. */
+  tick(): Promise<void> {
+    return this.passes.run(() => this.tickNow());
+  }
+
+  private async tickNow(): Promise<void> {
     const now = this.d.clock.now();
     // A point's line verdict is the same in every meeting: computed once per tick.
     const lines = new Map<string, ItemResult | undefined>();
@@ -69,7 +75,7 @@ export class AutoChecklist {
       for (const meeting of this.d.inventory.listMeetings()) {
         if (!automaticOpen(meeting, now, this.d.windows)) continue;
         try {
-          this.evaluate(meeting.id, now, lines);
+          await this.evaluate(meeting.id, now, lines);
         } catch (err) {
           // The results were not stored: the next tick tries again, as nothing was remembered.
           this.d.logger.error({ err, meeting: meeting.id }, 'checklist: automatic items not recorded');
@@ -80,16 +86,17 @@ export class AutoChecklist {
     }
   }
 
-  private evaluate(meetingId: string, now: number, lines: Map<string, ItemResult | undefined>): void {
+  private async evaluate(meetingId: string, now: number, lines: Map<string, ItemResult | undefined>): Promise<void> {
     const { service, inventory } = this.d;
-    const items = service.itemsOf(meetingId).items;
+    const items = (await service.itemsOf(meetingId)).items;
     const lineItems = items.filter((i) => i.rule === 'line').map((i) => i.key);
     const backupItems = items.filter((i) => i.rule === 'backup').map((i) => i.key);
     const codecItems = items.flatMap((i) => (i.codec === null ? [] : [{ key: i.key, media: i.codec }]));
     if (lineItems.length === 0 && backupItems.length === 0 && codecItems.length === 0) return;
     const writes: AutomaticWrite[] = [];
+    const marks = await service.marksOf(meetingId);
     const current = (point: string, key: string): ItemResult =>
-      (service.mark(meetingId, point, key)?.value as ItemResult | undefined) ?? 'pending';
+      (marks.get(markKey(point, key))?.value as ItemResult | undefined) ?? 'pending';
     for (const code of this.d.participation.pointsOf(meetingId)) {
       const status = this.d.status.status(code);
       if (lineItems.length > 0) {
@@ -117,7 +124,7 @@ export class AutoChecklist {
         }
       }
     }
-    service.writeAutomatic(meetingId, writes);
+    await service.writeAutomatic(meetingId, writes);
   }
 
   /** The point's codec target's row; null when the point has no codec (undefined: not known yet). */

@@ -67,7 +67,7 @@ export function createChecklist(o: ChecklistOptions): Checklist {
     onCaptured: (row) => service.captured(row),
   });
   // A meeting moved or added: its roll calls may be due at other times.
-  inventory.onChange(() => rollCall.check());
+  inventory.onChange(() => void rollCall.check());
   return {
     service,
     auto,

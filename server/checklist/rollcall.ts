@@ -2,6 +2,7 @@
 // are connected and which are not, on its own ([RC1] [RC2]). A timer on the injected clock wakes at the
 // next one due; a server that was not running then takes it as soon as it has seen the probes for a
 // moment, with the real capture time ([RC4]).
+import { Serial } from '../serial';
 import type { Logger } from 'pino';
 import { ROLL_CALL_MOMENTS } from '../../shared/checklist';
 import { meetingTimes } from '../../shared/phase';
@@ -33,12 +34,13 @@ export class RollCallCapturer {
   /** `meeting\0moment` already stored (loaded per meeting at first sight). */
   private readonly taken = new Set<string>();
   private readonly loaded = new Set<string>();
+  private readonly passes = new Serial();
 
   constructor(private readonly d: RollCallCapturerDeps) {}
 
   start(): void {
     this.startedAt = this.d.clock.now();
-    this.check();
+    void this.check();
   }
 
   stop(): void {
@@ -47,8 +49,15 @@ export class RollCallCapturer {
     this.startedAt = null;
   }
 
-  /** Takes every roll call that is due, then sleeps until the next (the timer calls it; tests too). */
-  check(): void {
+  /**
+   * Takes every roll call that is due, then sleeps until the next (the timer calls it; tests too).
+   * One pass at a time: a call meanwhile runs after the pass under way.
+   */
+  check(): Promise<void> {
+    return this.passes.run(() => this.checkNow());
+  }
+
+  private async checkNow(): Promise<void> {
     if (this.startedAt === null) return;
     const now = this.d.clock.now();
     const earliest = this.startedAt + (this.d.settleMs ?? 10_000);
@@ -60,19 +69,19 @@ export class RollCallCapturer {
         for (const moment of ROLL_CALL_MOMENTS) {
           const at = Math.max(due[moment], earliest);
           // [RC4] Past the planned end there is nobody left to call: no capture.
-          if (at >= end || this.isTaken(m.id, moment)) continue;
+          if (at >= end || (await this.isTaken(m.id, moment))) continue;
           if (at > now) next = Math.min(next, at);
-          else this.capture(m, moment, due[moment], now);
+          else await this.capture(m, moment, due[moment], now);
         }
       }
     } catch (err) {
       this.d.logger.error({ err }, 'roll call check failed');
     } finally {
-      this.schedule(next === Infinity ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, next - now));
+      if (this.startedAt !== null) this.schedule(next === Infinity ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, next - now));
     }
   }
 
-  private capture(m: Meeting, moment: RollCallCaptureRow['moment'], dueAt: number, now: number): void {
+  private async capture(m: Meeting, moment: RollCallCaptureRow['moment'], dueAt: number, now: number): Promise<void> {
     const codes = [...this.d.participation.pointsOf(m.id)].sort();
     const row: RollCallCaptureRow = {
       meeting: m.id,
@@ -86,7 +95,7 @@ export class RollCallCapturer {
       }),
     };
     try {
-      const stored = this.d.store.saveRollCallCapture(row);
+      const stored = await this.d.store.saveRollCallCapture(row);
       this.taken.add(`${m.id}\u0000${moment}`);
       if (!stored) return; // another process took it first: theirs stands
       this.d.logger.info({ meeting: m.id, moment, late: now - dueAt, points: codes.length }, 'roll call taken');
@@ -97,9 +106,10 @@ export class RollCallCapturer {
     }
   }
 
-  private isTaken(meetingId: string, moment: string): boolean {
+  private async isTaken(meetingId: string, moment: string): Promise<boolean> {
     if (!this.loaded.has(meetingId)) {
-      for (const c of this.d.store.listRollCallCaptures(meetingId)) this.taken.add(`${meetingId}\u0000${c.moment}`);
+      for (const c of await this.d.store.listRollCallCaptures(meetingId))
+        this.taken.add(`${meetingId}\u0000${c.moment}`);
       this.loaded.add(meetingId);
     }
     return this.taken.has(`${meetingId}\u0000${moment}`);
@@ -108,7 +118,7 @@ export class RollCallCapturer {
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
     // A few ms late rather than early: at exactly dueAt the capture is due.
-    this.timer = setTimeout(() => this.check(), Math.max(0, ms) + 5);
+    this.timer = setTimeout(() => void this.check(), Math.max(0, ms) + 5);
     this.timer.unref();
   }
 }

@@ -71,12 +71,13 @@ export interface AutomaticWrite {
   result: ItemResult;
 }
 
-const markKey = (point: string, key: string): string => `${point}\u0000${key}`;
+export const markKey = (point: string, key: string): string => `${point}\u0000${key}`;
 
 export class ChecklistService {
   private readonly listeners = new Set<ChecklistListener>();
   /** Every meeting's marks as stored, loaded at first use; all writes go through this class. */
   private readonly marksCache = new Map<string, Map<string, MarkRow>>();
+  private readonly marksLoading = new Map<string, Promise<Map<string, MarkRow>>>();
 
   constructor(private readonly d: ChecklistServiceDeps) {}
 
@@ -88,16 +89,16 @@ export class ChecklistService {
   // ── Reading ────────────────────────────────────────────────────────────────────────────────────
 
   /** The meeting's items: its stored copy, else (until the first write) the default template's. */
-  itemsOf(meetingId: string): MeetingChecklistRow {
-    return this.d.store.getMeetingChecklist(meetingId) ?? this.defaultCopy(meetingId);
+  async itemsOf(meetingId: string): Promise<MeetingChecklistRow> {
+    return (await this.d.store.getMeetingChecklist(meetingId)) ?? (await this.defaultCopy(meetingId));
   }
 
   /** The current mark of (point, key), or undefined when never set. */
-  mark(meetingId: string, point: string, key: string): MarkRow | undefined {
-    return this.marks(meetingId).get(markKey(point, key));
+  async mark(meetingId: string, point: string, key: string): Promise<MarkRow | undefined> {
+    return (await this.marks(meetingId)).get(markKey(point, key));
   }
 
-  snapshot(meetingId: string, actor: Actor): ChecklistSnapshot {
+  async snapshot(meetingId: string, actor: Actor): Promise<ChecklistSnapshot> {
     const meeting = this.meeting(meetingId);
     const { inventory } = this.d;
     const codes = this.d.participation.pointsOf(meetingId);
@@ -105,10 +106,10 @@ export class ChecklistService {
       [...codes].map((c) => inventory.point(c)).filter((p) => p !== undefined),
       inventory.listUnits(),
     );
-    const checklist = this.itemsOf(meetingId);
+    const checklist = await this.itemsOf(meetingId);
     const items: ItemMark[] = [];
     const rollCall: RollCallMark[] = [];
-    for (const m of this.marks(meetingId).values()) {
+    for (const m of (await this.marks(meetingId)).values()) {
       if (!codes.has(m.point)) continue;
       if (m.key === ROLL_CALL_KEY) rollCall.push(presentRollCall(m.point, m));
       else items.push(presentItem(m.point, m.key, m));
@@ -123,7 +124,7 @@ export class ChecklistService {
       items,
       rollCall: {
         dueAt: { before: toWireInstant(due.before), start: toWireInstant(due.start) },
-        captures: this.d.store.listRollCallCaptures(meetingId).map(presentCapture),
+        captures: (await this.d.store.listRollCallCaptures(meetingId)).map(presentCapture),
         marks: rollCall,
       },
       writable: this.writable(
@@ -133,19 +134,19 @@ export class ChecklistService {
     };
   }
 
-  history(meetingId: string, q: Omit<MarkHistoryQuery, 'meeting'>): ChecklistHistoryEntry[] {
+  async history(meetingId: string, q: Omit<MarkHistoryQuery, 'meeting'>): Promise<ChecklistHistoryEntry[]> {
     this.meeting(meetingId);
-    return this.d.store.listChecklistHistory({ ...q, meeting: meetingId }).map(presentHistory);
+    return (await this.d.store.listChecklistHistory({ ...q, meeting: meetingId })).map(presentHistory);
   }
 
   // ── Writing ────────────────────────────────────────────────────────────────────────────────────
 
   /** [CL4] [CL5] A technician's change to one item; ChecklistConflictError when `version` is stale. */
-  setItem(actor: Actor, w: ItemWrite): ItemMark {
+  async setItem(actor: Actor, w: ItemWrite): Promise<ItemMark> {
     this.meeting(w.meetingId);
     this.participant(w.meetingId, w.point);
     this.d.access.check(actor, 'checklist:write', w.point);
-    const def = this.itemsOf(w.meetingId).items.find((i) => i.key === w.item);
+    const def = (await this.itemsOf(w.meetingId)).items.find((i) => i.key === w.item);
     if (!def)
       throw new NotFoundError(
         words(
@@ -178,7 +179,7 @@ export class ChecklistService {
         ),
       ]);
     }
-    const mark = this.writeOne(w.meetingId, {
+    const mark = await this.writeOne(w.meetingId, {
       point: w.point,
       key: w.item,
       value: w.result,
@@ -191,11 +192,11 @@ export class ChecklistService {
   }
 
   /** [RC6] A technician confirms (or not) that a point answered the roll call. */
-  confirmRollCall(actor: Actor, w: RollCallWrite): RollCallMark {
+  async confirmRollCall(actor: Actor, w: RollCallWrite): Promise<RollCallMark> {
     this.meeting(w.meetingId);
     this.participant(w.meetingId, w.point);
     this.d.access.check(actor, 'checklist:write', w.point);
-    const mark = this.writeOne(w.meetingId, {
+    const mark = await this.writeOne(w.meetingId, {
       point: w.point,
       key: ROLL_CALL_KEY,
       value: w.status,
@@ -208,9 +209,9 @@ export class ChecklistService {
   }
 
   /** [CL6] [CL7] Records automatic results in one transaction; announces those that changed. */
-  writeAutomatic(meetingId: string, writes: readonly AutomaticWrite[]): void {
+  async writeAutomatic(meetingId: string, writes: readonly AutomaticWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    this.ensureItems(meetingId);
+    await this.ensureItems(meetingId);
     const at = this.d.clock.now();
     const rows: MarkWrite[] = writes.map((w) => ({
       point: w.point,
@@ -221,7 +222,7 @@ export class ChecklistService {
       expectedVersion: null,
       source: 'auto',
     }));
-    const results = this.d.store.writeChecklistMarks(meetingId, rows);
+    const results = await this.d.store.writeChecklistMarks(meetingId, rows);
     const changed: ItemMark[] = [];
     for (const r of results) {
       if (!r.ok || !r.changed) continue;
@@ -238,20 +239,20 @@ export class ChecklistService {
 
   // ── Templates ──────────────────────────────────────────────────────────────────────────────────
 
-  templates(): ChecklistTemplateRow[] {
-    return this.d.store.listChecklistTemplates();
+  async templates(): Promise<ChecklistTemplateRow[]> {
+    return await this.d.store.listChecklistTemplates();
   }
 
-  template(id: string): ChecklistTemplateRow {
-    const t = this.d.store.getChecklistTemplate(id);
+  async template(id: string): Promise<ChecklistTemplateRow> {
+    const t = await this.d.store.getChecklistTemplate(id);
     if (!t) throw notFound('template', id);
     return t;
   }
 
   /** Creates or replaces a template; returns it and whether it is new. */
-  saveTemplate(id: string, body: unknown): { template: ChecklistTemplate; created: boolean } {
+  async saveTemplate(id: string, body: unknown): Promise<{ template: ChecklistTemplate; created: boolean }> {
     const parsed = parseOrThrow(ChecklistTemplateBody, body);
-    const existing = this.d.store.getChecklistTemplate(id);
+    const existing = await this.d.store.getChecklistTemplate(id);
     if (existing?.isDefault && !parsed.isDefault) {
       throw new ValidationError([
         issueOf(
@@ -264,28 +265,28 @@ export class ChecklistService {
       ]);
     }
     const row: ChecklistTemplateRow = { id, ...parsed, updatedAt: this.d.clock.now() };
-    this.d.store.saveChecklistTemplate(row);
-    this.invalidateUnassigned();
+    await this.d.store.saveChecklistTemplate(row);
+    await this.invalidateUnassigned();
     return { template: presentTemplate(row), created: existing === undefined };
   }
 
-  deleteTemplate(id: string): void {
-    const t = this.template(id);
+  async deleteTemplate(id: string): Promise<void> {
+    const t = await this.template(id);
     if (t.isDefault) {
       throw new ValidationError([
         issueOf('id', words('không xoá được mẫu mặc định', 'the default template cannot be deleted')),
       ]);
     }
-    this.d.store.deleteChecklistTemplate(id);
+    await this.d.store.deleteChecklistTemplate(id);
   }
 
   /**
    * Gives a meeting the items of another template. Marks of items the new template lacks stay in the
    * store and its history (nothing is deleted); they are no longer shown.
    */
-  assignTemplate(meetingId: string, templateId: string): MeetingChecklistRow {
+  async assignTemplate(meetingId: string, templateId: string): Promise<MeetingChecklistRow> {
     this.meeting(meetingId);
-    const t = this.template(templateId);
+    const t = await this.template(templateId);
     const row: MeetingChecklistRow = {
       meeting: meetingId,
       template: t.id,
@@ -293,17 +294,22 @@ export class ChecklistService {
       items: t.items,
       assignedAt: this.d.clock.now(),
     };
-    this.d.store.setMeetingChecklist(row);
+    await this.d.store.setMeetingChecklist(row);
     this.emit({ type: 'invalidated', meetingId });
     return row;
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────────────────────────
 
-  private writeOne(meetingId: string, w: Omit<MarkWrite, 'at' | 'source'> & { describe: Words }): MarkRow | undefined {
-    this.ensureItems(meetingId);
+  private async writeOne(
+    meetingId: string,
+    w: Omit<MarkWrite, 'at' | 'source'> & { describe: Words },
+  ): Promise<MarkRow | undefined> {
+    await this.ensureItems(meetingId);
     const { describe, ...write } = w;
-    const [r] = this.d.store.writeChecklistMarks(meetingId, [{ ...write, at: this.d.clock.now(), source: 'manual' }]);
+    const [r] = await this.d.store.writeChecklistMarks(meetingId, [
+      { ...write, at: this.d.clock.now(), source: 'manual' },
+    ]);
     if (!r) throw new Error('store returned no result');
     if (!r.ok) {
       // Someone else wrote in between (or another process): the cache learns the current value too.
@@ -334,30 +340,49 @@ export class ChecklistService {
     return r.mark;
   }
 
-  private marks(meetingId: string): Map<string, MarkRow> {
-    let m = this.marksCache.get(meetingId);
-    if (!m) {
-      m = new Map(this.d.store.listChecklistMarks(meetingId).map((r) => [markKey(r.point, r.key), r]));
-      this.marksCache.set(meetingId, m);
-    }
-    return m;
+  /** The meeting's current marks by markKey(point, key) (cached; kept in step with every write). */
+  marksOf(meetingId: string): Promise<ReadonlyMap<string, MarkRow>> {
+    return this.marks(meetingId);
   }
 
+  private marks(meetingId: string): Promise<Map<string, MarkRow>> {
+    const hit = this.marksCache.get(meetingId);
+    if (hit) return Promise.resolve(hit);
+    // One read per meeting, however many requests ask at once.
+    let loading = this.marksLoading.get(meetingId);
+    if (!loading) {
+      loading = this.d.store
+        .listChecklistMarks(meetingId)
+        .then((rows) => {
+          if (!this.marksCache.has(meetingId)) {
+            this.marksCache.set(meetingId, new Map(rows.map((r) => [markKey(r.point, r.key), r])));
+          }
+          return this.marksCache.get(meetingId)!;
+        })
+        .finally(() => this.marksLoading.delete(meetingId));
+      this.marksLoading.set(meetingId, loading);
+    }
+    return loading;
+  }
+
+  /** Keeps the cache (when loaded) in step with a write; an unloaded meeting reads it from the store. */
   private remember(meetingId: string, row: MarkRow): void {
-    const m = this.marks(meetingId);
+    const m = this.marksCache.get(meetingId);
+    if (!m) return;
     const prev = m.get(markKey(row.point, row.key));
     if (!prev || prev.version <= row.version) m.set(markKey(row.point, row.key), row);
   }
 
   /** [CL1] The first write copies the default template's items into the meeting. */
-  private ensureItems(meetingId: string): MeetingChecklistRow {
+  private async ensureItems(meetingId: string): Promise<MeetingChecklistRow> {
     return (
-      this.d.store.getMeetingChecklist(meetingId) ?? this.d.store.ensureMeetingChecklist(this.defaultCopy(meetingId))
+      (await this.d.store.getMeetingChecklist(meetingId)) ??
+      (await this.d.store.ensureMeetingChecklist(await this.defaultCopy(meetingId)))
     );
   }
 
-  private defaultCopy(meetingId: string): MeetingChecklistRow {
-    const t = this.d.store.listChecklistTemplates().find((x) => x.isDefault);
+  private async defaultCopy(meetingId: string): Promise<MeetingChecklistRow> {
+    const t = (await this.d.store.listChecklistTemplates()).find((x) => x.isDefault);
     return {
       meeting: meetingId,
       template: t?.id ?? DEFAULT_TEMPLATE_ID,
@@ -368,9 +393,9 @@ export class ChecklistService {
   }
 
   /** A template changed: dashboards of meetings still showing the default's items draw them again. */
-  private invalidateUnassigned(): void {
+  private async invalidateUnassigned(): Promise<void> {
     for (const m of this.d.inventory.listMeetings()) {
-      if (!this.d.store.getMeetingChecklist(m.id)) this.emit({ type: 'invalidated', meetingId: m.id });
+      if (!(await this.d.store.getMeetingChecklist(m.id))) this.emit({ type: 'invalidated', meetingId: m.id });
     }
   }
 

@@ -6,7 +6,11 @@ import type { Point } from '../../shared/schemas';
 import type { Inventory } from '../inventory/inventory';
 import { ImportRefusedError } from './errors';
 
-export function applyImport(inventory: Inventory, preview: ImportPreview, validOnly: boolean): ImportReport {
+export async function applyImport(
+  inventory: Inventory,
+  preview: ImportPreview,
+  validOnly: boolean,
+): Promise<ImportReport> {
   const { counts } = preview;
   if (counts.invalid > 0 && !validOnly) {
     throw new ImportRefusedError(
@@ -29,7 +33,7 @@ export function applyImport(inventory: Inventory, preview: ImportPreview, validO
     (r.status === 'new' ? created : updated).push(r.point.code);
   }
   // Nothing to change: no write, no resync of every dashboard.
-  if (upsert.length > 0) inventory.apply({ upsertPoints: upsert });
+  if (upsert.length > 0) await inventory.apply({ upsertPoints: upsert });
   return {
     validOnly,
     created,

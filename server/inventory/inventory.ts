@@ -14,8 +14,18 @@ export class Inventory {
   private meetings = new Map<string, Meeting>();
   private listeners: InventoryListener[] = [];
 
-  constructor(private readonly store: Store) {
-    const data = store.loadInventory();
+  /** Changes apply one after another: each validates on top of the one before. */
+  private applying: Promise<unknown> = Promise.resolve();
+
+  /** The inventory as the store holds it now. */
+  static async open(store: Store): Promise<Inventory> {
+    return new Inventory(store, await store.loadInventory());
+  }
+
+  constructor(
+    private readonly store: Store,
+    data: InventoryData,
+  ) {
     for (const u of data.units) this.units.set(u.id, u);
     for (const p of data.points) this.points.set(p.code, p);
     for (const m of data.meetings) this.meetings.set(m.id, m);
@@ -25,8 +35,8 @@ export class Inventory {
    * Reads the inventory again from the store, for a process that shares the database with the one
    * that changed it (the monitor process, server/pipeline/child.ts), and tells the listeners.
    */
-  reload(): void {
-    const data = this.store.loadInventory();
+  async reload(): Promise<void> {
+    const data = await this.store.loadInventory();
     this.units = new Map(data.units.map((u) => [u.id, u]));
     this.points = new Map(data.points.map((p) => [p.code, p]));
     this.meetings = new Map(data.meetings.map((m) => [m.id, m]));
@@ -64,8 +74,17 @@ export class Inventory {
     return [...this.meetings.values()];
   }
 
-  /** Apply a change atomically; throws ValidationError (nothing applied) when the result is invalid. */
-  apply(change: InventoryChange): void {
+  /**
+   * Apply a change atomically, after any change still being saved; rejects with ValidationError
+   * (nothing applied) when the result is invalid.
+   */
+  apply(change: InventoryChange): Promise<void> {
+    const run = this.applying.then(() => this.applyNow(change));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(change: InventoryChange): Promise<void> {
     const units = new Map(this.units);
     const points = new Map(this.points);
     const meetings = new Map(this.meetings);
@@ -95,7 +114,7 @@ export class Inventory {
         }),
       );
     }
-    this.store.saveInventory(change);
+    await this.store.saveInventory(change);
     this.units = units;
     this.points = points;
     this.meetings = meetings;

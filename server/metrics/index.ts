@@ -153,8 +153,8 @@ export function createMetrics(d: MetricsDeps): Metrics {
       help: 'Outage records open now (endedAt null), by type.',
       labelNames: ['type'] as const,
       registers: reg,
-      collect() {
-        const open = d.store.openOutages();
+      async collect() {
+        const open = await d.store.openOutages();
         this.set({ type: 'down' }, open.filter((o) => o.type === 'down').length);
         this.set({ type: 'severe' }, open.filter((o) => o.type === 'severe').length);
       },
@@ -165,8 +165,8 @@ export function createMetrics(d: MetricsDeps): Metrics {
       name: 'diemcau_open_incidents',
       help: 'Alert incidents open now: one per open outage until incidents are grouped.',
       registers: reg,
-      collect() {
-        this.set(d.store.openOutages().length);
+      async collect() {
+        this.set((await d.store.openOutages()).length);
       },
     }),
   );
@@ -206,9 +206,10 @@ export function createMetrics(d: MetricsDeps): Metrics {
       help: 'Alert deliveries in the outbox by channel and status (pending, sent, failed).',
       labelNames: ['channel', 'status'] as const,
       registers: reg,
-      collect() {
+      async collect() {
+        const counts = await d.store.alerts.countDeliveries();
         this.reset();
-        for (const c of d.store.alerts.countDeliveries()) this.set({ channel: c.channel, status: c.status }, c.n);
+        for (const c of counts) this.set({ channel: c.channel, status: c.status }, c.n);
       },
     }),
   );

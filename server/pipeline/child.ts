@@ -9,7 +9,7 @@ import { Monitor } from '../monitor';
 import { createEngine } from '../probe';
 import { emptyPointFields } from '../status/board';
 import { RunLog } from '../store/runs';
-import { openSqliteStore } from '../store/sqlite';
+import { openStore } from '../store/open';
 import type { FromMonitor, MonitorConfig, PipelineEvent, StatusRow, ToMonitor } from './messages';
 
 const config = JSON.parse(process.env.DIEMCAU_MONITOR ?? 'null') as MonitorConfig | null;
@@ -23,8 +23,8 @@ const send = (m: FromMonitor): void => {
 
 const logger = makeLogger(config.logLevel, 'monitor');
 const clock = systemClock;
-const store = openSqliteStore(config.db, { logger, checkpoint: 'none' });
-const inventory = new Inventory(store);
+const store = await openStore(config.db, { logger, sqlite: { checkpoint: 'none' }, pgMax: 4 });
+const inventory = await Inventory.open(store);
 const monitor = new Monitor({
   inventory,
   store,
@@ -101,9 +101,9 @@ async function shutdown(code: number): Promise<void> {
   clearInterval(aliveTimer);
   try {
     await monitor.stop();
-    runs.stop();
+    await runs.stop();
     flush(false);
-    store.close();
+    await store.close();
   } catch (err) {
     logger.error({ err }, 'monitor process: stop failed');
     code = 1;
@@ -112,8 +112,9 @@ async function shutdown(code: number): Promise<void> {
 }
 
 process.on('message', (m: ToMonitor) => {
-  if (m.type === 'inventory') inventory.reload();
-  else if (m.type === 'resync') flush(true);
+  if (m.type === 'inventory') {
+    inventory.reload().catch((err: unknown) => logger.error({ err }, 'monitor process: inventory reload failed'));
+  } else if (m.type === 'resync') flush(true);
   else if (m.type === 'stop') void shutdown(0);
 });
 // The server is gone (killed, crashed): nobody is left to read what this process sees.
@@ -133,7 +134,7 @@ const aliveTimer = setInterval(() => {
   sentSinceAlive = false;
 }, config.aliveMs ?? 500);
 
-runs.start();
+await runs.start();
 await monitor.start();
 send({ type: 'ready', engine: monitor.engineName, pid: process.pid });
 flush(true);

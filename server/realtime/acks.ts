@@ -63,16 +63,18 @@ export function handle<S extends z.ZodType, T, C = undefined>(
   event: string,
   schema: S,
   run: (payload: z.output<S>, context: C) => T | Promise<T>,
-  guard?: () => C,
+  guard?: () => C | Promise<C>,
   lang: () => WordLang = () => 'vi',
 ): (payload: unknown, ack: unknown) => void {
-  return (payload, ack) => {
+  return (payload, ack) => void answer(payload, ack);
+
+  async function answer(payload: unknown, ack: unknown): Promise<void> {
     const reply = (r: Ack<T>): void => {
       if (typeof ack === 'function') (ack as (r: Ack<T>) => void)(r);
     };
     let context: C;
     try {
-      context = guard ? guard() : (undefined as C);
+      context = guard ? await guard() : (undefined as C);
     } catch (err) {
       const known = knownFailure(err, lang());
       reply(known ?? fail('internal', inLang(INTERNAL, lang())));
@@ -88,16 +90,15 @@ export function handle<S extends z.ZodType, T, C = undefined>(
       reply(fail('bad_request', inLang(said, l), fields));
       return;
     }
-    Promise.resolve()
-      .then(() => run(parsed.data, context))
-      .then(
-        (data) => reply({ ok: true, data }),
-        (err: unknown) => {
-          const known = knownFailure(err, lang());
-          if (known) return reply(known);
-          logger.error({ err, event }, 'socket handler failed');
-          reply(fail('internal', inLang(INTERNAL, lang())));
-        },
-      );
-  };
+    let data: T;
+    try {
+      data = await run(parsed.data, context);
+    } catch (err) {
+      const known = knownFailure(err, lang());
+      if (known) return reply(known);
+      logger.error({ err, event }, 'socket handler failed');
+      return reply(fail('internal', inLang(INTERNAL, lang())));
+    }
+    reply({ ok: true, data });
+  }
 }

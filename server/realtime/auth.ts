@@ -69,6 +69,10 @@ export class SocketAuth {
 
   /** For `io.use`, after the protocol check. */
   readonly middleware = (socket: IoSocket, next: (err?: Error) => void): void => {
+    void this.admit(socket, next);
+  };
+
+  private async admit(socket: IoSocket, next: (err?: Error) => void): Promise<void> {
     const headers = socket.handshake.headers;
     socket.data.lang = handshakeLang(socket.handshake.auth, headers['accept-language']);
     if (!sameOrigin(headers, this.o.trustProxy)) return next(new Error('forbidden: cross-origin'));
@@ -76,7 +80,7 @@ export class SocketAuth {
     const wantsDisplay = (socket.handshake.auth as { display?: unknown } | undefined)?.display === true;
     let valid;
     try {
-      valid = wantsDisplay ? undefined : this.o.sessions.fromToken(readCookie(headers.cookie, this.o.cookieName));
+      valid = wantsDisplay ? undefined : await this.o.sessions.fromToken(readCookie(headers.cookie, this.o.cookieName));
     } catch (err) {
       this.o.logger.error({ err }, 'socket handshake: session lookup failed');
       return next(new Error('internal error'));
@@ -88,7 +92,7 @@ export class SocketAuth {
     const displays = this.o.displays;
     let link;
     try {
-      link = displays?.links.fromToken(readCookie(headers.cookie, displays.cookieName));
+      link = await displays?.links.fromToken(readCookie(headers.cookie, displays.cookieName));
     } catch (err) {
       this.o.logger.error({ err }, 'socket handshake: display link lookup failed');
       return next(new Error('internal error'));
@@ -97,26 +101,26 @@ export class SocketAuth {
     socket.data.displayId = link.id;
     this.readOnly(socket);
     next();
-  };
+  }
 
   /** The socket's user as stored now; UnauthorizedError (then a disconnect) when the session ended. */
-  user(socket: IoSocket): Actor {
+  async user(socket: IoSocket): Promise<Actor> {
     const id = socket.data.displayId;
     if (id !== undefined) {
-      const link = this.o.displays?.links.active(id);
+      const link = await this.o.displays?.links.active(id);
       if (link) return displayActor(link);
       this.disconnectDisplays([id]);
       throw new UnauthorizedError(REVOKED);
     }
     const hash = socket.data.tokenHash;
-    const valid = hash === undefined ? undefined : this.o.sessions.byHash(hash, true);
+    const valid = hash === undefined ? undefined : await this.o.sessions.byHash(hash, true);
     if (valid) return valid.user;
     if (hash !== undefined) this.disconnect([hash], 'revoked');
     throw new UnauthorizedError(SESSION_ENDED);
   }
 
   start(): void {
-    this.timer ??= setInterval(() => this.sweep(), this.o.sweepMs ?? 30_000);
+    this.timer ??= setInterval(() => void this.sweep(), this.o.sweepMs ?? 30_000);
     this.timer.unref();
   }
 
@@ -126,7 +130,7 @@ export class SocketAuth {
   }
 
   /** Checks every connected socket's session now (the timer calls it; tests too). */
-  sweep(): void {
+  async sweep(): Promise<void> {
     try {
       const hashes = new Set<string>();
       const displayIds = new Set<number>();
@@ -134,13 +138,14 @@ export class SocketAuth {
         if (s.data.tokenHash) hashes.add(s.data.tokenHash);
         if (s.data.displayId !== undefined) displayIds.add(s.data.displayId);
       }
-      const revoked = [...displayIds].filter((id) => !this.o.displays?.links.active(id));
+      const revoked: number[] = [];
+      for (const id of displayIds) if (!(await this.o.displays?.links.active(id))) revoked.push(id);
       if (revoked.length > 0) this.disconnectDisplays(revoked);
       const gone: string[] = [];
       // An expired one is announced by Sessions itself; one deleted elsewhere (CLI) is found here.
-      for (const h of hashes) if (!this.o.sessions.byHash(h, true)) gone.push(h);
+      for (const h of hashes) if (!(await this.o.sessions.byHash(h, true))) gone.push(h);
       if (gone.length > 0) this.disconnect(gone, 'revoked');
-      this.o.sessions.purgeExpired();
+      await this.o.sessions.purgeExpired();
     } catch (err) {
       this.o.logger.warn({ err }, 'socket session sweep failed');
     }
@@ -152,47 +157,50 @@ export class SocketAuth {
    * handler runs, with the ack a handler would give.
    */
   private readOnly(socket: IoSocket): void {
-    socket.use((packet, next) => {
-      const [event, payload] = packet;
-      const last: unknown = packet[packet.length - 1];
-      const lang = socket.data.lang ?? 'vi';
-      const refuse = (code: 'unauthorized' | 'forbidden', said: { vi: string; en: string }): void => {
-        const message = inLang(said, lang);
-        if (packet.length > 1 && typeof last === 'function') last({ ok: false, error: { code, message } });
-      };
-      const id = socket.data.displayId;
-      const link = id === undefined ? undefined : this.o.displays?.links.active(id);
-      if (!link) {
-        refuse('unauthorized', REVOKED);
-        if (id !== undefined) this.disconnectDisplays([id]);
-        return;
-      }
-      if (event === 'meeting:leave' || event === 'session:lang') return next();
-      if (event === 'meeting:join') {
-        const wanted = (payload as { meetingId?: unknown } | null | undefined)?.meetingId;
-        const shown = this.o.displays!.links.meetingOf(link);
-        if (wanted === shown) return next();
-        return refuse(
-          'forbidden',
-          shown === null
-            ? words(
-                'Không được phép: liên kết màn hình này hiện không hiển thị hội nghị nào.',
-                'Forbidden: this display link shows no meeting now.',
-              )
-            : words(
-                `Không được phép: liên kết màn hình này chỉ hiển thị hội nghị ${shown}.`,
-                `Forbidden: this display link shows meeting ${shown} only.`,
-              ),
-        );
-      }
-      refuse(
+    socket.use((packet, next) => void this.screen(socket, packet, next));
+  }
+
+  /** One event of a wall screen's socket: let through (next) or refused with its ack. */
+  private async screen(socket: IoSocket, packet: unknown[], next: (err?: Error) => void): Promise<void> {
+    const [event, payload] = packet;
+    const last: unknown = packet[packet.length - 1];
+    const lang = socket.data.lang ?? 'vi';
+    const refuse = (code: 'unauthorized' | 'forbidden', said: { vi: string; en: string }): void => {
+      const message = inLang(said, lang);
+      if (packet.length > 1 && typeof last === 'function') last({ ok: false, error: { code, message } });
+    };
+    const id = socket.data.displayId;
+    const link = id === undefined ? undefined : await this.o.displays?.links.active(id);
+    if (!link) {
+      refuse('unauthorized', REVOKED);
+      if (id !== undefined) this.disconnectDisplays([id]);
+      return;
+    }
+    if (event === 'meeting:leave' || event === 'session:lang') return next();
+    if (event === 'meeting:join') {
+      const wanted = (payload as { meetingId?: unknown } | null | undefined)?.meetingId;
+      const shown = this.o.displays!.links.meetingOf(link);
+      if (wanted === shown) return next();
+      return refuse(
         'forbidden',
-        words(
-          `Không được phép: màn hình treo tường chỉ để xem; không được gửi “${String(event)}”.`,
-          `Forbidden: a display screen is read-only; "${String(event)}" is not allowed.`,
-        ),
+        shown === null
+          ? words(
+              'Không được phép: liên kết màn hình này hiện không hiển thị hội nghị nào.',
+              'Forbidden: this display link shows no meeting now.',
+            )
+          : words(
+              `Không được phép: liên kết màn hình này chỉ hiển thị hội nghị ${shown}.`,
+              `Forbidden: this display link shows meeting ${shown} only.`,
+            ),
       );
-    });
+    }
+    refuse(
+      'forbidden',
+      words(
+        `Không được phép: màn hình treo tường chỉ để xem; không được gửi “${String(event)}”.`,
+        `Forbidden: a display screen is read-only; "${String(event)}" is not allowed.`,
+      ),
+    );
   }
 
   private disconnectDisplays(ids: readonly number[]): void {

@@ -38,7 +38,7 @@ export type { IoServer, IoSocket } from './auth';
 /** Who is behind a socket, and what they may do. */
 export interface SocketAccess {
   /** The socket's user now; throws UnauthorizedError when its session has ended. */
-  user(socket: IoSocket): Actor;
+  user(socket: IoSocket): Promise<Actor>;
   /** Throws ForbiddenError (or NotFoundError for an unknown point) unless the actor may. */
   check(actor: Actor, action: Action, pointCode?: string): void;
 }
@@ -109,6 +109,8 @@ export class Hub {
    */
   private heads = new Map<string, Head>();
   private bodies = new Map<string, { seq: number; at: number; bytes: Buffer }>();
+  /** Deltas with outages sent per meeting (a snapshot read meanwhile reads its outages again). */
+  private readonly outageDeltas = new Map<string, number>();
   private readonly published: Published;
 
   constructor(private readonly d: HubDeps) {
@@ -150,9 +152,23 @@ export class Hub {
     this.d.io.emit('meetings:changed');
   }
 
-  /** The snapshot as sent on join: packed, shared by joins at the same seq. */
-  packedSnapshot(meetingId: string): PackedSnapshot {
-    const { inventory, clock, participation, store } = this.d;
+  /**
+   * The snapshot as sent on join: packed, shared by joins at the same seq. The recent outages are read
+   * from the store first; the statuses and seq are taken after, synchronously, so the caller joins the
+   * room in the same tick. Should a delta with outages of this meeting go out while the store is
+   * read, it is read again: the client would not have heard that delta.
+   */
+  async packedSnapshot(meetingId: string): Promise<PackedSnapshot> {
+    if (!this.d.inventory.meeting(meetingId)) throw notFound('meeting', meetingId);
+    for (let attempt = 0; ; attempt++) {
+      const mark = this.outageDeltas.get(meetingId) ?? 0;
+      const outages = await this.d.store.listOutages({ meeting: meetingId, limit: this.d.snapshotOutages ?? 200 });
+      if ((this.outageDeltas.get(meetingId) ?? 0) === mark || attempt >= 3) return this.packNow(meetingId, outages);
+    }
+  }
+
+  private packNow(meetingId: string, outages: readonly OutageRow[]): PackedSnapshot {
+    const { inventory, clock, participation } = this.d;
     const meeting = inventory.meeting(meetingId);
     if (!meeting) throw notFound('meeting', meetingId);
     let head = this.heads.get(meetingId);
@@ -175,7 +191,7 @@ export class Hub {
       seq,
       serverTime: now,
       statuses: encodeStatuses(head.codes.map((c) => this.published.status(c))),
-      outages: store.listOutages({ meeting: meetingId, limit: this.d.snapshotOutages ?? 200 }).map(presentOutage),
+      outages: outages.map(presentOutage),
     };
     const health = this.d.health?.();
     if (health !== undefined) body.health = health;
@@ -216,6 +232,7 @@ export class Hub {
       if (statuses.length === 0 && mine.length === 0 && !phaseChanged) continue;
       const seq = (this.seq.get(meeting.id) ?? 0) + 1;
       this.seq.set(meeting.id, seq);
+      if (mine.length > 0) this.outageDeltas.set(meeting.id, (this.outageDeltas.get(meeting.id) ?? 0) + 1);
       const delta: MeetingDelta = { meetingId: meeting.id, seq, serverTime: now, statuses, outages: mine };
       if (phaseChanged) delta.phase = phase;
       if (probedAt !== Infinity) delta.probedAt = probedAt;
@@ -242,18 +259,18 @@ export class Hub {
       schema: S,
       action: Action,
       run: (p: z.output<S>, actor: Actor) => T | Promise<T>,
-      pointOf?: (p: z.output<S>) => string,
+      pointOf?: (p: z.output<S>) => string | Promise<string>,
     ) => {
       return handle(
         logger,
         event,
         schema,
-        (p, actor: Actor) => {
-          if (pointOf) access.check(actor, action, pointOf(p));
+        async (p, actor: Actor) => {
+          if (pointOf) access.check(actor, action, await pointOf(p));
           return run(p, actor);
         },
-        () => {
-          const actor = access.user(socket);
+        async () => {
+          const actor = await access.user(socket);
           // The role first (a viewer is refused whatever the payload); the point's unit once parsed.
           if (!pointOf || !roleAllows(actor.role, action)) access.check(actor, action);
           return actor;
@@ -269,7 +286,7 @@ export class Hub {
     socket.on(
       'meeting:join',
       guarded('meeting:join', MeetingJoin, 'read', async ({ meetingId }) => {
-        const snap = this.packedSnapshot(meetingId);
+        const snap = await this.packedSnapshot(meetingId);
         // Join after building the snapshot, in the same tick: the next delta is seq + 1 for this client.
         await socket.join(room(meetingId));
         return snap;

@@ -39,7 +39,7 @@ export class ReportArchiver {
   }
 
   /** Meetings whose window has closed and whose snapshot is missing or stale. */
-  due(now: number): string[] {
+  async due(now: number): Promise<string[]> {
     const w = this.d.windows ?? DEFAULT_WINDOWS;
     const out: string[] = [];
     for (const m of this.d.inventory.listMeetings()) {
@@ -47,7 +47,7 @@ export class ReportArchiver {
       if (now < closes) continue;
       const keep = this.d.rollupRetentionMs;
       if (keep != null && closes < now - keep) continue;
-      const snap = this.d.store.getReportSnapshot(m.id);
+      const snap = await this.d.store.getReportSnapshot(m.id);
       if (!snap || snap.schedule !== scheduleKey(m)) out.push(m.id);
     }
     return out;
@@ -61,7 +61,7 @@ export class ReportArchiver {
 
   private async archiveDue(): Promise<number> {
     let n = 0;
-    for (const id of this.due(this.d.clock.now())) {
+    for (const id of await this.due(this.d.clock.now())) {
       try {
         await this.d.service.archive(id);
         n++;

@@ -11,10 +11,10 @@ export interface ChecklistTables {
 }
 
 export interface ChecklistSource {
-  tables(meetingId: string): ChecklistTables;
+  tables(meetingId: string): Promise<ChecklistTables>;
 }
 
-export const noChecklist: ChecklistSource = { tables: () => ({ checklist: null, rollCall: null }) };
+export const noChecklist: ChecklistSource = { tables: () => Promise.resolve({ checklist: null, rollCall: null }) };
 
 const table = (title: string, rows: string[][]): ReportTable | null => {
   const [columns, ...body] = rows;
@@ -24,8 +24,8 @@ const table = (title: string, rows: string[][]): ReportTable | null => {
 /** The checklist service's snapshot, read as an unscoped viewer (the report shows every point). */
 export function checklistSource(service: Pick<ChecklistService, 'snapshot'>): ChecklistSource {
   return {
-    tables(meetingId) {
-      const snap = service.snapshot(meetingId, { name: 'report', role: 'viewer', units: [] });
+    async tables(meetingId) {
+      const snap = await service.snapshot(meetingId, { name: 'report', role: 'viewer', units: [] });
       return {
         checklist: table(`Danh mục kiểm tra: ${snap.template.name}`, checklistRows(snap)),
         rollCall: table('Điểm danh', rollCallRows(snap)),

@@ -106,7 +106,7 @@ async function computePhase(
       }
     }
     const line = p.targets.find((t) => t.role === 'primary') ?? p.targets[0];
-    const digest = input.store.digestRollups({
+    const digest = await input.store.digestRollups({
       point: p.code,
       target: line ? targetId(line) : '',
       from: start,
@@ -143,7 +143,7 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
   const { meeting, now, store } = input;
   const ranges = phaseRanges(meeting, now);
   const tree = reportTree(input.participants, input.units);
-  const outages = store.listMeetingOutages(meeting.id);
+  const outages = await store.listMeetingOutages(meeting.id);
   const outagesByPoint = new Map<string, OutageRow[]>();
   for (const o of outages) {
     const list = outagesByPoint.get(o.point);
@@ -152,7 +152,7 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
   }
   const spanFrom = ranges.lineTest.start;
   const spanTo = Math.max(ranges.live.end, ranges.live.start + BUCKET_MS);
-  const gapRows = store.listGaps(spanFrom, spanTo);
+  const gapRows = await store.listGaps(spanFrom, spanTo);
   const gapSpans = normalize(gapRows.map((g) => [g.from, g.to] as const));
 
   const out: Partial<Record<ReportPhase, PhaseOutput>> = {};
@@ -163,10 +163,10 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
 
   const pointsByCode = new Map(input.points.map((p) => [p.code, p]));
   const unitsById = new Map(input.units.map((u) => [u.id, u]));
-  const notes = new Map(store.listMeetingOutageNotes(meeting.id).map((n) => [n.outageId, n]));
+  const notes = new Map((await store.listMeetingOutageNotes(meeting.id)).map((n) => [n.outageId, n]));
   // Issue 17 point 4: planned work on the participants within the meeting's span, and the outages it explains.
   const unitMap = new Map(input.units.map((u) => [u.id, u]));
-  const entries = store.maintenance.listMaintenance(spanFrom, spanTo);
+  const entries = await store.maintenance.listMaintenance(spanFrom, spanTo);
   const plannedOf = (o: OutageRow) => {
     const e = coveringEntry(entries, o.point, pointsByCode.get(o.point)?.unit, unitMap, o.startedAt);
     return e ? { entry: e.id, reason: e.reason } : null;

@@ -117,8 +117,8 @@ export function createReports(d: ReportDeps): Reports {
     file: o.settings ?? null,
     organization: o.organization ?? null,
   });
-  const pdfInput = (issue: Partial<PdfIssue> = {}) => ({
-    settings: settings.current(),
+  const pdfInput = async (issue: Partial<PdfIssue> = {}) => ({
+    settings: await settings.current(),
     number: issue.number ?? null,
     issuedAt: issue.issuedAt ?? d.clock.now(),
   });
@@ -127,7 +127,7 @@ export function createReports(d: ReportDeps): Reports {
     ? {
         xlsx: async (report) => toBuffer(await pool.run('report.xlsx', reportInput(report))),
         pdf: async (report, issue) =>
-          toBuffer(await pool.run('report.pdf', { ...reportInput(report), ...pdfInput(issue) }, 120_000)),
+          toBuffer(await pool.run('report.pdf', { ...reportInput(report), ...(await pdfInput(issue)) }, 120_000)),
         csv: async (report, table, semicolon) =>
           pool.run('report.csv', {
             json: report instanceof Uint8Array ? report : reportBytes(report),
@@ -137,9 +137,9 @@ export function createReports(d: ReportDeps): Reports {
       }
     : {
         xlsx: (report) => reportXlsx(asReport(report)),
-        pdf: (report, issue) => {
+        pdf: async (report, issue) => {
           const r = asReport(report);
-          return reportPdf({ report: r, ...pdfInput(issue), samples: pdfSamples(d.store, r) });
+          return reportPdf({ report: r, ...(await pdfInput(issue)), samples: await pdfSamples(d.store, r) });
         },
         csv: async (report, table, semicolon) => reportCsv(asReport(report), table, semicolon),
       };

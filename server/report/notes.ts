@@ -37,23 +37,23 @@ export class OutageNotes {
     if (!this.d.meeting(id)) throw notFound('meeting', id);
   }
 
-  outage(id: number): OutageRow {
-    const row = this.d.store.getOutage(id);
+  async outage(id: number): Promise<OutageRow> {
+    const row = await this.d.store.getOutage(id);
     if (!row) throw notFound('outage', id);
     return row;
   }
 
   /** The point an outage is about (the socket guard checks the actor's units against it). */
-  pointOf(id: number): string {
-    return this.outage(id).point;
+  async pointOf(id: number): Promise<string> {
+    return (await this.outage(id)).point;
   }
 
-  get(id: number): OutageNoteWithHistory {
-    const row = this.outage(id);
-    const note = this.d.store.getOutageNote(id);
+  async get(id: number): Promise<OutageNoteWithHistory> {
+    const row = await this.outage(id);
+    const note = await this.d.store.getOutageNote(id);
     return {
       note: note ? presentNote(note, row.meeting) : null,
-      history: this.d.store.listOutageNoteHistory(id).map(presentChange),
+      history: (await this.d.store.listOutageNoteHistory(id)).map(presentChange),
     };
   }
 
@@ -62,10 +62,10 @@ export class OutageNotes {
    * acknowledged in that person's name (by ALERT_LINK_ACTOR, no cause, no note) unless it is already,
    * and dashboards hear it like any acknowledgement. False when there was nothing to do.
    */
-  acknowledgeByAlertLink(id: number, name: string): boolean {
-    const row = this.d.store.getOutage(id);
-    if (!row || this.d.store.getOutageNote(id)) return false;
-    const saved = this.d.store.saveOutageNote({
+  async acknowledgeByAlertLink(id: number, name: string): Promise<boolean> {
+    const row = await this.d.store.getOutage(id);
+    if (!row || (await this.d.store.getOutageNote(id))) return false;
+    const saved = await this.d.store.saveOutageNote({
       outageId: id,
       cause: null,
       note: '',
@@ -79,20 +79,24 @@ export class OutageNotes {
   }
 
   /** Acknowledges (first time) and sets the cause and note; unchanged input changes nothing. */
-  save(actor: Actor, id: number, body: unknown): OutageNoteWithHistory & { changed: boolean } {
+  async save(actor: Actor, id: number, body: unknown): Promise<OutageNoteWithHistory & { changed: boolean }> {
     const input = parseOrThrow(OutageNoteBody, body, ['body']);
-    const row = this.outage(id);
+    const row = await this.outage(id);
     this.d.check(actor, 'outage:acknowledge', row.point);
-    const saved = this.d.store.saveOutageNote({
+    const saved = await this.d.store.saveOutageNote({
       outageId: id,
       cause: input.cause,
       note: input.note,
       by: actor.name,
-      byName: this.d.store.getUser(actor.name)?.displayName ?? null,
+      byName: (await this.d.store.getUser(actor.name))?.displayName ?? null,
       at: this.d.clock.now(),
     });
     const note = presentNote(saved.note, row.meeting);
     if (saved.change) for (const l of this.listeners) l(note);
-    return { note, history: this.d.store.listOutageNoteHistory(id).map(presentChange), changed: saved.change !== null };
+    return {
+      note,
+      history: (await this.d.store.listOutageNoteHistory(id)).map(presentChange),
+      changed: saved.change !== null,
+    };
   }
 }

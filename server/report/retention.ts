@@ -73,8 +73,8 @@ export class RetentionJob {
     const now = this.d.clock.now();
     const { rollupDays, reportDays } = this.policy;
     try {
-      const rollups = rollupDays === null ? 0 : this.d.store.purgeRollups(now - rollupDays * DAY_MS);
-      const reports = reportDays === null ? 0 : this.d.store.purgeReportSnapshots(now - reportDays * DAY_MS);
+      const rollups = rollupDays === null ? 0 : await this.d.store.purgeRollups(now - rollupDays * DAY_MS);
+      const reports = reportDays === null ? 0 : await this.d.store.purgeReportSnapshots(now - reportDays * DAY_MS);
       this.last = { at: now, rollups, reports };
       this.d.logger.info({ rollups, reports, policy: this.policy }, 'retention: purged');
       return this.last;

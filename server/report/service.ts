@@ -84,9 +84,9 @@ export class ReportService {
   /** The report as everyone sees it: snapshot or computed figures, current notes and checklist. */
   async report(meetingId: string): Promise<MeetingReport> {
     const meeting = this.meeting(meetingId);
-    const stored = this.snapshot(meeting);
+    const stored = await this.snapshot(meeting);
     const base = stored ?? (await this.computed(meeting));
-    return this.withCurrent(base, meetingId);
+    return applyCurrent(base, await this.current(meetingId));
   }
 
   /**
@@ -97,8 +97,7 @@ export class ReportService {
     const b = this.d.bytes;
     if (!b) return reportBytes(await this.report(meetingId));
     const meeting = this.meeting(meetingId);
-    const row = this.d.store.getReportSnapshot(meeting.id);
-    const current = this.current(meetingId);
+    const [row, current] = await Promise.all([this.d.store.getReportSnapshot(meeting.id), this.current(meetingId)]);
     if (row && row.schedule === scheduleKey(meeting) && row.json.startsWith(SNAPSHOT_V1)) {
       return b.view(Buffer.from(row.json), current, 'snapshot');
     }
@@ -106,8 +105,8 @@ export class ReportService {
   }
 
   /** The stored snapshot when it is of the meeting as scheduled now. */
-  snapshot(meeting: Meeting): MeetingReport | null {
-    const row = this.d.store.getReportSnapshot(meeting.id);
+  async snapshot(meeting: Meeting): Promise<MeetingReport | null> {
+    const row = await this.d.store.getReportSnapshot(meeting.id);
     if (!row || row.schedule !== scheduleKey(meeting)) return null;
     // Written by this code from a parsed report: the version is checked, not the whole (megabytes).
     const report = JSON.parse(row.json) as MeetingReport;
@@ -119,7 +118,7 @@ export class ReportService {
   async archive(meetingId: string): Promise<MeetingReport> {
     const meeting = this.meeting(meetingId);
     const report = await this.compute(meeting, this.d.clock.now());
-    this.d.store.saveReportSnapshot({
+    await this.d.store.saveReportSnapshot({
       meeting: meeting.id,
       createdAt: this.d.clock.now(),
       schedule: scheduleKey(meeting),
@@ -182,16 +181,12 @@ export class ReportService {
     return report;
   }
 
-  private withCurrent(base: MeetingReport, meetingId: string): MeetingReport {
-    return applyCurrent(base, this.current(meetingId));
-  }
-
   /** Notes, checklist and roll call as they are now. */
-  private current(meetingId: string): CurrentParts {
-    const notes = this.d.store.listMeetingOutageNotes(meetingId);
+  private async current(meetingId: string): Promise<CurrentParts> {
+    const notes = await this.d.store.listMeetingOutageNotes(meetingId);
     let tables: { checklist: ReportTable | null; rollCall: ReportTable | null };
     try {
-      tables = this.checklist.tables(meetingId);
+      tables = await this.checklist.tables(meetingId);
     } catch (err) {
       this.d.logger.warn({ err, meeting: meetingId }, 'report: the checklist could not be read');
       tables = { checklist: null, rollCall: null };

@@ -30,12 +30,12 @@ export class ReportSettingsService {
   }
 
   /** The settings the next PDF is laid out with. */
-  current(): ReportSettings {
-    return this.view().settings;
+  async current(): Promise<ReportSettings> {
+    return (await this.view()).settings;
   }
 
-  view(): ReportSettingsView {
-    const row = this.d.store.getReportSettings();
+  async view(): Promise<ReportSettingsView> {
+    const row = await this.d.store.getReportSettings();
     if (row) {
       const parsed = ReportSettings.safeParse(row.settings);
       if (parsed.success) {
@@ -60,15 +60,15 @@ export class ReportSettingsService {
   }
 
   /** Validates the whole body (nothing saved on any error) and saves it. */
-  save(actor: string, body: unknown): ReportSettingsView {
+  async save(actor: string, body: unknown): Promise<ReportSettingsView> {
     const settings = parseOrThrow(ReportSettings, body, ['body']);
-    this.d.store.saveReportSettings({ settings, updatedBy: actor, updatedAt: this.d.clock.now() });
-    return this.view();
+    await this.d.store.saveReportSettings({ settings, updatedBy: actor, updatedAt: this.d.clock.now() });
+    return await this.view();
   }
 
   /** Back to the config file's settings. */
-  reset(): ReportSettingsView {
-    this.d.store.saveReportSettings(null);
-    return this.view();
+  async reset(): Promise<ReportSettingsView> {
+    await this.d.store.saveReportSettings(null);
+    return await this.view();
   }
 }

@@ -1,8 +1,10 @@
-// Turns point transitions into outage records (docs/SPEC.md OU1–OU8), written synchronously through
-// the Store so an outage is on disk the moment the dashboard shows it. Open outages found in the store
-// at start are continued, never duplicated. When the store cannot write (disk full, file unwritable),
-// the writes wait in a bounded queue and are retried in order on every tick: the recorder's own state
-// goes on, and an outage reaches the dashboards' log once it is on disk.
+// Turns point transitions into outage records (docs/SPEC.md OU1–OU8), written at once and in order
+// through the Store, and announced only once written, so an outage the dashboard shows is on disk.
+// Open outages found in the store at start are continued, never duplicated. When the store cannot
+// write (disk full, PostgreSQL restarting), the writes wait in a bounded queue and are retried in order
+// on every tick: the recorder's own state goes on, and an outage reaches the dashboards' log once it is
+// on disk.
+import { Drain } from '../serial';
 import type { Logger } from 'pino';
 import { DEFAULT_WINDOWS, phaseAt, windowAt, type WindowConfig } from '../../shared/phase';
 import type { Meeting, OutageType } from '../../shared/schemas';
@@ -67,9 +69,11 @@ export class OutageRecorder {
   /** Each point's latest line transition's target (what a severe outage records as its cause). */
   private readonly causes = new Map<string, Cause>();
   private readonly listeners = new Set<OutageListener>();
-  /** Writes the store refused, oldest first; while any wait, new writes queue behind them. */
+  /** Writes not yet on disk, oldest first: the one in flight, then those behind it. */
   private readonly queue: Op[] = [];
   private failing = false;
+  /** The drain in progress, if any. */
+  private readonly draining = new Drain(() => this.drainPass());
   private readonly writeListeners = new Set<WriteListener>();
 
   constructor(private readonly opts: OutageRecorderOptions) {
@@ -77,7 +81,11 @@ export class OutageRecorder {
     this.logger = opts.logger;
     this.severeMinMs = opts.severeMinMs ?? DEFAULT_STATUS.severeMinMs;
     this.windows = opts.windows ?? DEFAULT_WINDOWS;
-    for (const row of this.store.openOutages()) {
+  }
+
+  /** Continues the outages the store holds open (OU7: after a restart, never a duplicate). */
+  async load(): Promise<void> {
+    for (const row of await this.store.openOutages()) {
       const { id: _id, endedAt: _endedAt, ...data } = row;
       this.entry(row.point)[row.class === 'endpoint' ? 'endpoint' : row.type].push({ data, row, lost: false });
     }
@@ -242,51 +250,62 @@ export class OutageRecorder {
     if (!e.down.length && !e.severe.length && !e.endpoint.length) this.open.delete(code);
   }
 
-  /** Retries queued writes in order, stopping at the first the store refuses again. */
+  /** Retries the queued writes (after the store refused one); call it every second or so. */
   retryPending(): void {
-    if (this.queue.length === 0) return;
-    const before = this.queue.length;
+    if (this.failing) void this.drain();
+  }
+
+  /** Settles once every write queued so far has been written, given up, or refused for now. */
+  settled(): Promise<void> {
+    return this.draining.idle();
+  }
+
+  /** Queue the write behind the ones before it, so the store sees them in order, and drain. */
+  private write(op: Op): void {
+    this.enqueue(op);
+    if (this.failing) this.wrote(false, this.queue.length);
+    else void this.drain();
+  }
+
+  /** Writes the queue in order, stopping at the first write the store refuses (retried on a tick). */
+  private drain(): Promise<void> {
+    return this.draining.run();
+  }
+
+  private async drainPass(): Promise<void> {
+    const wasFailing = this.failing;
+    let written = 0;
     while (this.queue.length > 0) {
+      const op = this.queue[0]!;
       try {
-        this.exec(this.queue[0]!);
+        await this.exec(op);
       } catch (err) {
-        if (isStorageFault(err)) return this.refused(err);
+        if (isStorageFault(err)) {
+          this.refused(err);
+          return;
+        }
         // Retrying cannot help a write the store rejects on its merits: give it up, go on.
-        this.logger.error({ err, op: this.queue[0]!.kind }, 'outages: a queued write was rejected; dropped');
+        this.logger.error({ err, op: op.kind, point: op.rec.data.point }, 'outages: a write was rejected; dropped');
       }
-      this.queue.shift();
+      // The queue may have overflowed while the write was in flight: its head is then another op.
+      if (this.queue[0] === op) this.queue.shift();
+      written++;
     }
     this.failing = false;
-    this.logger.info({ written: before }, 'outages: queued writes are on disk');
+    if (wasFailing) this.logger.info({ written }, 'outages: queued writes are on disk');
     this.wrote(true, 0);
   }
 
-  /** Write now, or behind the writes already waiting so the store sees them in order. */
-  private write(op: Op): void {
-    if (this.queue.length > 0) {
-      this.enqueue(op);
-      return this.wrote(false, this.queue.length);
-    }
-    try {
-      this.exec(op);
-    } catch (err) {
-      // Anything but a storage fault is a bug or a rejected row: surface it as before.
-      if (!isStorageFault(err)) throw err;
-      this.enqueue(op);
-      return this.refused(err);
-    }
-    this.wrote(true, 0);
-  }
-
-  private exec(op: Op): void {
+  private async exec(op: Op): Promise<void> {
     const { rec } = op;
     if (op.kind === 'open') {
-      rec.row = this.store.openOutage(rec.data);
+      if (rec.lost) return;
+      rec.row = await this.store.openOutage(rec.data);
       this.emit({ kind: 'opened', row: rec.row });
       return;
     }
     if (rec.lost || !rec.row) return;
-    this.store.closeOutage(rec.row.id, op.endedAt);
+    await this.store.closeOutage(rec.row.id, op.endedAt);
     this.emit({ kind: 'closed', row: { ...rec.row, endedAt: op.endedAt } });
   }
 

@@ -2,6 +2,7 @@
 // incident and channel, one attempt row per try.
 import type { DeliveryStatus } from '../../shared/alerts';
 import type { Incident, IncidentKind } from '../alerts/incident';
+import type { AsyncOf } from './async-of';
 
 /** [AL20] A person a delivery goes to through its channel (null on a delivery: the channel's own target). */
 export interface Recipient {
@@ -85,7 +86,7 @@ export interface DeliveryCount {
  * The durable outbox. Idempotent where several writers may meet: an incident id is stored once, an
  * incident is routed once, a delivery is claimed by one sender at a time (a lease).
  */
-export interface AlertStore {
+export interface SyncAlertStore {
   /** False (nothing written) when an incident with this id exists. */
   addIncident(incident: Incident): boolean;
   getIncident(id: string): Incident | undefined;
@@ -124,3 +125,6 @@ export interface AlertStore {
 
 export const DEFAULT_DELIVERY_LIMIT = 200;
 export const MAX_DELIVERY_LIMIT = 1000;
+
+/** What callers use: every method returns a promise (server/store/types.ts Store). */
+export type AlertStore = AsyncOf<SyncAlertStore>;

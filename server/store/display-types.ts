@@ -1,3 +1,4 @@
+import type { AsyncOf } from './async-of';
 // Display links (wall screens) as stored (migration 6): only the token's SHA-256, never the token.
 // A sub-store of Store (`store.displayLinks`), kept apart so the feature's storage stays in one place.
 
@@ -15,7 +16,7 @@ export interface DisplayLinkRow {
 
 export type NewDisplayLink = Omit<DisplayLinkRow, 'id' | 'lastSeenAt' | 'revokedAt'>;
 
-export interface DisplayLinkStore {
+export interface SyncDisplayLinkStore {
   /** Throws (nothing written) when the hash exists already. */
   create(l: NewDisplayLink): DisplayLinkRow;
   /** Every link, revoked ones too, newest first. */
@@ -28,3 +29,6 @@ export interface DisplayLinkStore {
   /** Records a use (never moves backwards). */
   touch(id: number, at: number): void;
 }
+
+/** What callers use: every method returns a promise (server/store/types.ts Store). */
+export type DisplayLinkStore = AsyncOf<SyncDisplayLinkStore>;

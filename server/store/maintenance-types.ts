@@ -1,6 +1,7 @@
 // Rows of planned work and of the alert gate (migration 11; server/store/sqlite-maintenance.ts).
 import type { MaintenanceTargetKind } from '../../shared/maintenance';
 import type { Incident } from '../alerts/incident';
+import type { AsyncOf } from './async-of';
 
 export interface MaintenanceRow {
   id: number;
@@ -52,7 +53,7 @@ export interface DigestSendRow {
   nextAt: number | null;
 }
 
-export interface MaintenanceStore {
+export interface SyncMaintenanceStore {
   addMaintenance(m: MaintenanceNew): MaintenanceRow;
   /** Replaces an entry's fields; false when there is none with that id. */
   updateMaintenance(id: number, m: MaintenanceNew): boolean;
@@ -78,3 +79,6 @@ export interface MaintenanceStore {
   /** Creates or replaces the send of (day, channel); `delivery` is assigned on creation when 0. */
   saveDigestSend(row: DigestSendRow): DigestSendRow;
 }
+
+/** What callers use: every method returns a promise (server/store/types.ts Store). */
+export type MaintenanceStore = AsyncOf<SyncMaintenanceStore>;

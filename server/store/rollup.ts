@@ -74,8 +74,10 @@ export class RollupBuffer {
   /** Written buckets, for reuse. */
   private readonly spare: Bucket[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
-  /** A sliced write (flushInSlices) is under way. */
-  private slicing = false;
+  /** A sliced write (flushInSlices) under way. */
+  private slicing: Promise<void> | null = null;
+  /** The write in flight (settled when none). */
+  private writing: Promise<void> = Promise.resolve();
   private readonly graceMs: number;
   private readonly maxPending: number;
   private readonly writeListeners = new Set<RollupWriteListener>();
@@ -126,35 +128,46 @@ export class RollupBuffer {
 
   /**
    * Write every complete bucket (end + grace < now), or every bucket with `all`, plus rows left over
-   * from failed writes, in one `writeRollups` call. Never throws: on failure the rows stay pending.
+   * from failed writes, in one `writeRollups` call, after any write in flight. Never rejects: on
+   * failure the rows stay pending.
    */
-  flush(now: number = this.opts.clock.now(), opts: { all?: boolean } = {}): FlushResult {
+  flush(now: number = this.opts.clock.now(), opts: { all?: boolean } = {}): Promise<FlushResult> {
     this.collect(now, opts.all ?? false);
-    if (this.pending.length === 0) return { written: 0, pending: 0, dropped: 0 };
-    return this.write(this.pending.length);
+    return this.serial(() => (this.pending.length === 0 ? Promise.resolve(NOTHING) : this.write(this.pending.length)));
   }
 
   /**
    * The timer's flush: the same rows as flush(), written SLICE_ROWS at a time with a turn of the event
    * loop between slices (each slice its own transaction). A failed slice stops the pass; what is left
    * stays pending for the next one, in order. Never overlaps itself; flush() and stop() may run in
-   * between and simply leave less to write.
+   * between (writes never overlap: each waits for the one in flight) and simply leave less to write.
    */
-  flushInSlices(now: number = this.opts.clock.now()): void {
-    if (this.slicing) return;
+  flushInSlices(now: number = this.opts.clock.now()): Promise<void> {
+    if (this.slicing) return this.slicing;
     this.collect(now, false);
-    if (this.pending.length === 0) return;
-    this.slicing = true;
-    const step = (): void => {
-      if (this.pending.length === 0) {
-        this.slicing = false;
-        return;
+    if (this.pending.length === 0) return Promise.resolve();
+    this.slicing = (async () => {
+      try {
+        while (this.pending.length > 0) {
+          const r = await this.serial(() => this.write(Math.min(SLICE_ROWS, this.pending.length), true));
+          if (r.written === 0 || r.pending === 0) return;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        this.slicing = null;
       }
-      const r = this.write(Math.min(SLICE_ROWS, this.pending.length));
-      if (r.written === 0 || r.pending === 0) this.slicing = false;
-      else setImmediate(step);
-    };
-    step();
+    })();
+    return this.slicing;
+  }
+
+  /** Runs `fn` after the write in flight, so writes reach the store one at a time, in order. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writing.then(fn);
+    this.writing = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /** Moves every complete bucket (end + grace < now), or every bucket with `all`, to the pending rows. */
@@ -180,15 +193,18 @@ export class RollupBuffer {
     }
   }
 
-  /** Writes the oldest `n` pending rows in one `writeRollups` call. Never throws: on failure they stay. */
-  private write(n: number): FlushResult {
-    const rows = n === this.pending.length ? this.pending : this.pending.slice(0, n);
+  /**
+   * Writes the oldest `n` pending rows in one `writeRollups` call. Never rejects: on failure they stay.
+   * Rows collected while the write is in flight are appended behind them.
+   */
+  private async write(n: number, slice = false): Promise<FlushResult> {
+    if (n === 0) return NOTHING;
+    const rows = this.pending.slice(0, n);
     try {
-      this.opts.store.writeRollups(rows);
-      if (rows === this.pending) this.pending = [];
-      else this.pending.splice(0, n);
+      await this.opts.store.writeRollups(rows);
+      this.pending.splice(0, n);
       // A slice with more to come is not news (the storage health would flicker with every slice).
-      if (this.pending.length === 0 || !this.slicing) for (const l of this.writeListeners) l(true, this.pending.length);
+      if (this.pending.length === 0 || !slice) for (const l of this.writeListeners) l(true, this.pending.length);
       return { written: n, pending: this.pending.length, dropped: 0 };
     } catch (err) {
       // Oldest first out: the newest samples are the ones a technician is looking at.
@@ -206,13 +222,13 @@ export class RollupBuffer {
   /** Flush every `intervalMs` on a real timer (restarts the timer if already running). */
   start(intervalMs: number): void {
     this.stopTimer();
-    this.timer = setInterval(() => this.flushInSlices(), intervalMs);
+    this.timer = setInterval(() => void this.flushInSlices(), intervalMs);
     // The server's sockets keep the process alive; this timer alone should not.
     this.timer.unref();
   }
 
   /** Stop the timer and write everything buffered, including buckets still in progress. */
-  stop(): FlushResult {
+  stop(): Promise<FlushResult> {
     this.stopTimer();
     return this.flush(this.opts.clock.now(), { all: true });
   }
@@ -229,6 +245,8 @@ export class RollupBuffer {
     this.timer = undefined;
   }
 }
+
+const NOTHING: FlushResult = { written: 0, pending: 0, dropped: 0 };
 
 function toRow(point: string, target: string, b: Bucket): RollupRow {
   const any = b.received > 0;

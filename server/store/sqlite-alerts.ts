@@ -8,7 +8,7 @@ import {
   DEFAULT_DELIVERY_LIMIT,
   MAX_DELIVERY_LIMIT,
   type AckRow,
-  type AlertStore,
+  type SyncAlertStore,
   type AttemptOutcome,
   type AttemptRow,
   type DeliveryCount,
@@ -36,7 +36,7 @@ interface RawAttempt {
   error: string | null;
 }
 
-export class SqliteAlerts implements AlertStore {
+export class SqliteAlerts implements SyncAlertStore {
   private readonly s;
   private readonly routeTx;
   private readonly claimTx;

@@ -1,11 +1,11 @@
 // Display links on the store's SQLite connection (migration 6; server/store/display-types.ts).
 import type Database from 'better-sqlite3';
-import type { DisplayLinkRow, DisplayLinkStore, NewDisplayLink } from './display-types';
+import type { DisplayLinkRow, SyncDisplayLinkStore, NewDisplayLink } from './display-types';
 
 const COLUMNS = `id, token_hash AS tokenHash, label, meeting, created_by AS createdBy, created_at AS createdAt,
   last_seen_at AS lastSeenAt, revoked_at AS revokedAt`;
 
-export class SqliteDisplayLinks implements DisplayLinkStore {
+export class SqliteDisplayLinks implements SyncDisplayLinkStore {
   private readonly s;
   private readonly tx: <T>(f: () => T) => T;
 

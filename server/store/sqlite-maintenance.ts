@@ -8,7 +8,7 @@ import type {
   GatedRow,
   MaintenanceNew,
   MaintenanceRow,
-  MaintenanceStore,
+  SyncMaintenanceStore,
 } from './maintenance-types';
 
 const ROW = `id, target_kind AS targetKind, target, start, end, reason, created_by AS createdBy, created_at AS createdAt`;
@@ -19,7 +19,7 @@ type RawGated = Omit<GatedRow, 'outages'> & { outages: string };
 const gated = (r: RawGated | undefined): GatedRow | undefined =>
   r === undefined ? undefined : { ...r, outages: JSON.parse(r.outages) as number[] };
 
-export class SqliteMaintenance implements MaintenanceStore {
+export class SqliteMaintenance implements SyncMaintenanceStore {
   private readonly s;
   private readonly createDigestTx;
 

@@ -9,7 +9,7 @@ import { applyCurrent, reportBytes, reportOfBytes, type CurrentParts } from '../
 import { reportPdf } from '../report/pdf';
 import { pdfSamples } from '../report/pdf-samples';
 import { reportXlsx } from '../report/xlsx';
-import { openSqliteStore } from '../store/sqlite';
+import { openStore } from '../store/open';
 import type { Store } from '../store/types';
 
 /** What every worker is started with. */
@@ -48,12 +48,19 @@ export type TaskInput<N extends TaskName> = Tasks[N][0];
 export type TaskOutput<N extends TaskName> = Tasks[N][1];
 
 export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknown): Promise<unknown> } {
-  let store: Store | null = null;
-  // The checkpoints stay with the server's own worker; this connection only reads.
-  const db = (): Store => (store ??= openSqliteStore(init.db, { checkpoint: 'none' }));
+  let store: Promise<Store> | null = null;
+  // The checkpoints stay with the server's own worker; this connection only reads (a small pool on
+  // PostgreSQL). A failed open is not kept: the next task tries again.
+  const db = (): Promise<Store> => {
+    store ??= openStore(init.db, { sqlite: { checkpoint: 'none' }, pgMax: 2 }).catch((err: unknown) => {
+      store = null;
+      throw err;
+    });
+    return store;
+  };
   const handlers: { [N in TaskName]: (input: TaskInput<N>) => Promise<TaskOutput<N>> } = {
-    'report.compute': (i) => computeReport({ ...i, store: db() }),
-    'report.computeJson': async (i) => reportBytes(await computeReport({ ...i, store: db() })),
+    'report.compute': async (i) => computeReport({ ...i, store: await db() }),
+    'report.computeJson': async (i) => reportBytes(await computeReport({ ...i, store: await db() })),
     'report.view': async (i) => reportBytes(applyCurrent({ ...reportOfBytes(i.base), source: i.source }, i.current)),
     'report.csv': async (i) => reportCsv(reportOfBytes(i.json), i.table, i.semicolon),
     'report.xlsx': async (i) => reportXlsx(reportOf(i)),
@@ -64,7 +71,7 @@ export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknow
         settings: i.settings,
         number: i.number,
         issuedAt: i.issuedAt,
-        samples: pdfSamples(db(), report),
+        samples: await pdfSamples(await db(), report),
       });
     },
   };

@@ -57,7 +57,7 @@ afterAll(async () => {
 describe('the acknowledgement link in Chromium', () => {
   it('[AL24] a phone without a session opens the link, sees the incident, takes it by name; the escalation is not sent', async () => {
     const now = clock.now();
-    const row = t.store.openOutage({
+    const row = await t.store.openOutage({
       point: 'C1',
       meeting: 'LIVE',
       type: 'down',
@@ -65,7 +65,7 @@ describe('the acknowledgement link in Chromium', () => {
       startedAt: now - 15_000,
       detectedAt: now,
     });
-    t.store.alerts.addIncident(outageIncident({ kind: 'opened', row }, t.app.inventory));
+    await t.store.alerts.addIncident(outageIncident({ kind: 'opened', row }, t.app.inventory));
     t.app.alerts.poke();
     await expect.poll(() => tg.messages.length, { timeout: 15_000 }).toBe(1);
     const m = /(http:\/\/giamsat\.test\/ack\/\S+)/.exec(tg.messages[0]!.text);
@@ -102,7 +102,7 @@ describe('the acknowledgement link in Chromium', () => {
     const text = (await page.textContent('body')) ?? '';
     expect(text).toContain('MẤT KẾT NỐI: Điểm cầu xã Số 1');
     expect(text).toContain('Hội nghị: Hội nghị LIVE (đang họp)');
-    expect(t.store.alerts.getAck(`outage-${row.id}-open`)).toBeUndefined();
+    expect(await t.store.alerts.getAck(`outage-${row.id}-open`)).toBeUndefined();
 
     // No name: the browser's own check stops the form; with a name, it is taken.
     await page.getByLabel('Họ tên người nhận xử lý').fill('Trần Văn Trực');
@@ -113,7 +113,7 @@ describe('the acknowledgement link in Chromium', () => {
     );
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'alert-ack-phone.png'), fullPage: true });
-    expect(t.store.alerts.getAck(`outage-${row.id}-open`)).toMatchObject({ by: 'Trần Văn Trực', via: 'link' });
+    expect(await t.store.alerts.getAck(`outage-${row.id}-open`)).toMatchObject({ by: 'Trần Văn Trực', via: 'link' });
 
     // Opened again: who took it, and no button.
     await page.goto(link);

@@ -61,7 +61,8 @@ async function loginUi(page: Page, username: string, password: string): Promise<
 }
 
 async function createUser(t: TestApp, name: string, role: 'admin' | 'technician' | 'viewer', scope: string[] = []) {
-  if (!t.app.auth.users.get(name)) await t.app.auth.users.create({ name, password: PASSWORD, role, units: scope });
+  if (!(await t.app.auth.users.get(name)))
+    await t.app.auth.users.create({ name, password: PASSWORD, role, units: scope });
 }
 
 /** The dashboard is up: the meeting picked, every tile drawn, the socket connected. */
@@ -261,7 +262,7 @@ describe('server health in Chromium', () => {
     // cannot grow to take them: the checkpoint fails, as will the writers once the WAL must grow.
     const passes: boolean[] = [];
     t.store.onCheckpoint!((ok) => passes.push(ok));
-    t.store.writeRollups(batch(3000, 1_700_000_000_000, 'FILL'));
+    await t.store.writeRollups(batch(3000, 1_700_000_000_000, 'FILL'));
     await expect.poll(() => passes.includes(true), { timeout: 10_000 }).toBe(true);
     fs.fill();
     // The new rows go through the monitor's own rollup buffer, as probe results do: a write that meets
@@ -273,7 +274,7 @@ describe('server health in Chromium', () => {
       const host = `127.9.${i >> 8}.${i & 255}`;
       rollups.add(`NEW${i}`, `icmp:${host}`, { t: 1_700_000_010_000, rtt: 1 });
     }
-    rollups.flush(Date.now(), { all: true });
+    await rollups.flush(Date.now(), { all: true });
     const banner = page.getByTestId('storage-banner');
     await expect.poll(() => banner.count(), { timeout: 15_000 }).toBe(1);
     expect(await banner.textContent()).toMatch(/^Lỗi ghi cơ sở dữ liệu — vẫn đang giám sát, \d+ bản ghi chờ ghi/);

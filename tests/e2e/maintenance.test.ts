@@ -81,9 +81,9 @@ describe('planned work on the dashboard', () => {
     expect(await tile.getAttribute('title')).toContain('Thay thiết bị đầu cuối');
     await waitFor(
       'C2 opening routed',
-      () => {
-        const i = t.store.alerts.getIncident('outage-1-open');
-        return i !== undefined && t.store.alerts.unroutedIncidents(10).length === 0;
+      async () => {
+        const i = await t.store.alerts.getIncident('outage-1-open');
+        return i !== undefined && (await t.store.alerts.unroutedIncidents(10)).length === 0;
       },
       20_000,
     );

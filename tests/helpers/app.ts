@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION, type Ack, type ClientEvents, type Role, type ServerEv
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { toWireInstant } from '../../shared/time';
 import { createApp, type App, type AppOptions } from '../../server/app';
-import { openSqliteStore } from '../../server/store/sqlite';
+import { openStore } from '../../server/store/open';
 import type { Store } from '../../server/store/types';
 import { targetHost } from '../../shared/targets';
 
@@ -39,6 +39,8 @@ export interface StartOptions extends Omit<AppOptions, 'store' | 'monitorProcess
   meetings?: Meeting[];
   /** Reuse a database (restart tests). */
   dir?: string;
+  /** The store (a `--db` value): default the SQLite file `diemcau.sqlite` in `dir`. */
+  db?: string;
   /** Listen on this port (a restart test's browser keeps its address); default: a free one. */
   port?: number;
 }
@@ -47,9 +49,9 @@ export const ADMIN = { name: 'admin', password: 'mật-khẩu-thử-nghiệm-adm
 
 export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'dc-app-'));
-  const dbFile = join(dir, 'diemcau.sqlite');
-  const store = openSqliteStore(dbFile);
-  const app = createApp({
+  const dbFile = opts.db ?? join(dir, 'diemcau.sqlite');
+  const store = await openStore(dbFile);
+  const app = await createApp({
     logger: pino({ level: 'silent' }),
     staticDir: null,
     requestLog: false,
@@ -59,9 +61,9 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
     workers: opts.workers ? { ...(opts.workers === true ? {} : opts.workers), db: dbFile } : undefined,
   });
   if (opts.units || opts.points || opts.meetings) {
-    app.inventory.apply({ upsertUnits: opts.units, upsertPoints: opts.points, upsertMeetings: opts.meetings });
+    await app.inventory.apply({ upsertUnits: opts.units, upsertPoints: opts.points, upsertMeetings: opts.meetings });
   }
-  if (!app.auth.users.get(ADMIN.name)) {
+  if (!(await app.auth.users.get(ADMIN.name))) {
     await app.auth.users.create({ name: ADMIN.name, password: ADMIN.password, role: 'admin' });
   }
   const port = await app.listen(opts.port ?? 0);
@@ -71,7 +73,7 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
     cookie = await login(url, ADMIN.name, ADMIN.password);
   } catch (err) {
     await app.close();
-    store.close();
+    await store.close();
     throw err;
   }
   let stopped = false;
@@ -79,7 +81,7 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
     if (stopped) return;
     stopped = true;
     await app.close();
-    store.close();
+    await store.close();
   };
   return {
     app,
@@ -131,7 +133,7 @@ export async function login(url: string, username: string, password: string): Pr
 /** Creates a user (through the app's account rules) and logs them in; returns their cookie. */
 export async function userCookie(t: TestApp, name: string, role: Role, units: string[] = []): Promise<string> {
   const password = `mật-khẩu-${name}-123`;
-  if (!t.app.auth.users.get(name)) await t.app.auth.users.create({ name, password, role, units });
+  if (!(await t.app.auth.users.get(name))) await t.app.auth.users.create({ name, password, role, units });
   return login(t.url, name, password);
 }
 

@@ -6,7 +6,7 @@ import {
   DEFAULT_DELIVERY_LIMIT,
   MAX_DELIVERY_LIMIT,
   type AckRow,
-  type AlertStore,
+  type SyncAlertStore,
   type AttemptOutcome,
   type AttemptRow,
   type DeliveryCount,
@@ -30,7 +30,7 @@ export class MemoryAlertsDb {
 
 const view = ({ claimedUntil: _c, ...d }: Stored): DeliveryRow => ({ ...d });
 
-export class MemoryAlerts implements AlertStore {
+export class MemoryAlerts implements SyncAlertStore {
   constructor(private readonly db: MemoryAlertsDb) {}
 
   addIncident(incident: Incident): boolean {

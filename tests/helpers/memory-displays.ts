@@ -1,6 +1,6 @@
 // Display links (migration 6) for the in-memory Store, with the SQLite store's semantics
 // (tests/unit/store/contract-displays.ts runs both).
-import type { DisplayLinkRow, DisplayLinkStore, NewDisplayLink } from '../../server/store/display-types';
+import type { DisplayLinkRow, SyncDisplayLinkStore, NewDisplayLink } from '../../server/store/display-types';
 
 /** The links behind one MemoryDb. */
 export class MemoryDisplayDb {
@@ -8,7 +8,7 @@ export class MemoryDisplayDb {
   nextId = 1;
 }
 
-export class MemoryDisplayLinks implements DisplayLinkStore {
+export class MemoryDisplayLinks implements SyncDisplayLinkStore {
   constructor(
     private readonly db: MemoryDisplayDb,
     private readonly open: () => void,

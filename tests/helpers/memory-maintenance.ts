@@ -6,7 +6,7 @@ import type {
   GatedRow,
   MaintenanceNew,
   MaintenanceRow,
-  MaintenanceStore,
+  SyncMaintenanceStore,
 } from '../../server/store/maintenance-types';
 
 export class MemoryMaintenanceDb {
@@ -18,7 +18,7 @@ export class MemoryMaintenanceDb {
   nextSend = 1;
 }
 
-export class MemoryMaintenance implements MaintenanceStore {
+export class MemoryMaintenance implements SyncMaintenanceStore {
   constructor(private readonly db: MemoryMaintenanceDb) {}
 
   addMaintenance(m: MaintenanceNew): MaintenanceRow {

@@ -9,7 +9,7 @@ import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { Sessions } from '../../server/auth/sessions';
 import { Users } from '../../server/auth/users';
 import { ManualClock } from '../../server/clock';
-import { openSqliteStore } from '../../server/store/sqlite';
+import { openStore } from '../../server/store/open';
 import { waitFor } from './app';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -27,11 +27,11 @@ export async function startServe(o: ServeOptions): Promise<{ child: ChildProcess
   const db = join(o.dir, 'diemcau.sqlite');
   const config = join(o.dir, 'province.json');
   writeFileSync(config, JSON.stringify(o.inventory, null, 2));
-  const store = openSqliteStore(db);
+  const store = await openStore(db);
   const clock = new ManualClock(Date.now());
   const sessions = new Sessions({ store, clock, logger: pino({ level: 'silent' }) });
   await new Users({ store, clock, sessions }).create(o.user);
-  store.close();
+  await store.close();
   const args = ['serve', '--config', config, '--db', db, '--port', '0', '--host', '127.0.0.1'];
   const child = spawn(process.execPath, [BIN, ...args, '--engine', 'fping', '--log-level', 'warn'], {
     cwd: ROOT,

@@ -83,21 +83,21 @@ export function ackRoutes(d: { dispatcher: AlertDispatcher; store: AlertStore })
   const r = Router();
 
   /** The delivery and its incident behind a token, or null (the caller answers 404). */
-  const resolve = (token: string): { row: DeliveryRow; incident: Incident; lang: Lang } | null => {
-    const id = verifyAckToken(d.store.ackKey(), token);
+  const resolve = async (token: string): Promise<{ row: DeliveryRow; incident: Incident; lang: Lang } | null> => {
+    const id = verifyAckToken(await d.store.ackKey(), token);
     if (id === null) return null;
-    const row = d.store.getDelivery(id);
+    const row = await d.store.getDelivery(id);
     if (!row || row.incidentKind !== 'open') return null;
-    const incident = d.store.getIncident(row.incident);
+    const incident = await d.store.getIncident(row.incident);
     const lang = d.dispatcher.channel(row.channel)?.config.language ?? 'vi';
     return incident ? { row, incident, lang } : null;
   };
 
-  r.get('/ack/:token', (req, res) => {
-    const found = resolve(String(req.params.token));
+  r.get('/ack/:token', async (req, res) => {
+    const found = await resolve(String(req.params.token));
     if (!found) return invalid(res);
     const w = WORDS[found.lang];
-    const taken = d.store.getAck(found.incident.id);
+    const taken = await d.store.getAck(found.incident.id);
     if (taken) return page(res, found.lang, 410, w.taken, takenBody(found.lang, taken));
     const who = found.row.recipient
       ? `<p>${w.recipient}: <b>${esc(found.row.recipient.name)}</b></p>`
@@ -112,8 +112,8 @@ export function ackRoutes(d: { dispatcher: AlertDispatcher; store: AlertStore })
     );
   });
 
-  r.post('/ack/:token', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
-    const found = resolve(String(req.params.token));
+  r.post('/ack/:token', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const found = await resolve(String(req.params.token));
     if (!found) return invalid(res);
     const w = WORDS[found.lang];
     let by = found.row.recipient?.name;
@@ -123,7 +123,7 @@ export function ackRoutes(d: { dispatcher: AlertDispatcher; store: AlertStore })
       if (name.length === 0 || name.length > 120) return page(res, found.lang, 400, w.noName, `<p>${w.noNameBody}</p>`);
       by = name;
     }
-    const out = d.dispatcher.acknowledge(found.incident.id, by, 'link', found.row.id);
+    const out = await d.dispatcher.acknowledge(found.incident.id, by, 'link', found.row.id);
     if (!out.first) return page(res, found.lang, 410, w.taken, takenBody(found.lang, out.ack));
     page(
       res,

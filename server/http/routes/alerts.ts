@@ -28,11 +28,12 @@ export function alertRoutes(d: {
     res.json({ channels: d.dispatcher.channels.map(channelView), rules: d.rules });
   });
 
-  r.get('/alerts/deliveries', (req, res) => {
+  r.get('/alerts/deliveries', async (req, res) => {
     const q = parseOrThrow(DeliveryQuery, req.query);
     if (q.channel !== undefined && !d.dispatcher.channel(q.channel))
       throw new NotFoundError(`no alert channel ${q.channel}`);
-    res.json({ deliveries: d.store.listDeliveries(q).map((row) => presentDelivery(d.store, row)) });
+    const rows = await d.store.listDeliveries(q);
+    res.json({ deliveries: await Promise.all(rows.map((row) => presentDelivery(d.store, row))) });
   });
 
   r.post('/alerts/channels/:id/test', async (req, res) => {
@@ -40,7 +41,7 @@ export function alertRoutes(d: {
     if (!d.dispatcher.channel(id)) throw new NotFoundError(`no alert channel ${id}`);
     const row = await d.dispatcher.sendTest(id, authOf(res).user.name);
     // 200 whatever the outcome: the request worked; the delivery says whether the channel did.
-    res.json({ delivery: presentDelivery(d.store, row) });
+    res.json({ delivery: await presentDelivery(d.store, row) });
   });
 
   return r;

@@ -71,7 +71,7 @@ export function authRoutes(d: AuthRouteDeps): Router {
     try {
       checked = await d.gate.run(keys, async () => {
         // Read when the check starts, not when the request arrived: a password changed meanwhile counts.
-        const user = d.store.getUser(name);
+        const user = await d.store.getUser(name);
         return { user, ok: await d.verify(user?.passwordHash ?? null, body.password) };
       });
     } catch (err) {
@@ -99,7 +99,7 @@ export function authRoutes(d: AuthRouteDeps): Router {
     }
     attempt.release();
     d.limiter.reset(`user:${name}`);
-    const { token, valid } = d.sessions.create(user);
+    const { token, valid } = await d.sessions.create(user);
     res.setHeader(
       'Set-Cookie',
       sessionCookie(token, { secure: d.secureCookies, maxAgeS: d.sessions.config.absoluteMs / 1000 }),
@@ -108,9 +108,9 @@ export function authRoutes(d: AuthRouteDeps): Router {
     res.json(presentMe(valid, idleMs));
   });
 
-  r.post('/logout', (_req, res: Response) => {
+  r.post('/logout', async (_req, res: Response) => {
     const auth = authOf(res);
-    d.sessions.end(auth.tokenHash, 'logout');
+    await d.sessions.end(auth.tokenHash, 'logout');
     res.setHeader('Set-Cookie', clearedCookie(d.secureCookies));
     d.logger.info({ user: auth.user.name }, 'logout');
     res.status(204).end();

@@ -42,57 +42,57 @@ export function checklistRoutes({ checklist, clock }: ChecklistRoutesDeps): Rout
   const admin = requireAction('inventory:write');
   const tick = roleMay('checklist:write');
 
-  r.get('/checklist/templates', (_req, res) => {
-    res.json(checklist.templates().map(presentTemplate));
+  r.get('/checklist/templates', async (_req, res) => {
+    res.json((await checklist.templates()).map(presentTemplate));
   });
-  r.get('/checklist/templates/:id', (req, res) => {
-    res.json(presentTemplate(checklist.template(params(TemplateParams, req.params).id)));
+  r.get('/checklist/templates/:id', async (req, res) => {
+    res.json(presentTemplate(await checklist.template(params(TemplateParams, req.params).id)));
   });
-  r.put('/checklist/templates/:id', admin, (req, res) => {
-    const { template, created } = checklist.saveTemplate(params(TemplateParams, req.params).id, req.body);
+  r.put('/checklist/templates/:id', admin, async (req, res) => {
+    const { template, created } = await checklist.saveTemplate(params(TemplateParams, req.params).id, req.body);
     res.status(created ? 201 : 200).json(template);
   });
-  r.delete('/checklist/templates/:id', admin, (req, res) => {
-    checklist.deleteTemplate(params(TemplateParams, req.params).id);
+  r.delete('/checklist/templates/:id', admin, async (req, res) => {
+    await checklist.deleteTemplate(params(TemplateParams, req.params).id);
     res.status(204).end();
   });
 
-  r.get('/meetings/:id/checklist', (req, res) => {
-    res.json(checklist.snapshot(params(MeetingParams, req.params).id, authOf(res).user));
+  r.get('/meetings/:id/checklist', async (req, res) => {
+    res.json(await checklist.snapshot(params(MeetingParams, req.params).id, authOf(res).user));
   });
-  r.put('/meetings/:id/checklist/template', admin, (req, res) => {
+  r.put('/meetings/:id/checklist/template', admin, async (req, res) => {
     const { id } = params(MeetingParams, req.params);
     const body = parseOrThrow(AssignBody, req.body);
-    const row = checklist.assignTemplate(id, body.template);
+    const row = await checklist.assignTemplate(id, body.template);
     res.json({ id: row.template, name: row.name, items: row.items });
   });
-  r.put('/meetings/:id/checklist/points/:code/items/:item', tick, (req, res) => {
+  r.put('/meetings/:id/checklist/points/:code/items/:item', tick, async (req, res) => {
     const p = params(ItemParams, req.params);
     const body = parseOrThrow(ItemWriteBody, req.body);
-    res.json(checklist.setItem(authOf(res).user, { meetingId: p.id, point: p.code, item: p.item, ...body }));
+    res.json(await checklist.setItem(authOf(res).user, { meetingId: p.id, point: p.code, item: p.item, ...body }));
   });
-  r.put('/meetings/:id/rollcall/points/:code', tick, (req, res) => {
+  r.put('/meetings/:id/rollcall/points/:code', tick, async (req, res) => {
     const p = params(PointParams, req.params);
     const body = parseOrThrow(RollCallWriteBody, req.body);
-    res.json(checklist.confirmRollCall(authOf(res).user, { meetingId: p.id, point: p.code, ...body }));
+    res.json(await checklist.confirmRollCall(authOf(res).user, { meetingId: p.id, point: p.code, ...body }));
   });
-  r.get('/meetings/:id/checklist/history', (req, res) => {
+  r.get('/meetings/:id/checklist/history', async (req, res) => {
     const { id } = params(MeetingParams, req.params);
     const q = parseOrThrow(HistoryQuery, req.query, ['query']);
-    res.json(checklist.history(id, { point: q.point, key: q.item, limit: q.limit }));
+    res.json(await checklist.history(id, { point: q.point, key: q.item, limit: q.limit }));
   });
 
-  r.get('/meetings/:id/checklist.csv', (req, res) => {
+  r.get('/meetings/:id/checklist.csv', async (req, res) => {
     const { id } = params(MeetingParams, req.params);
-    const csv = exportChecklistCsv(checklist.snapshot(id, authOf(res).user));
+    const csv = exportChecklistCsv(await checklist.snapshot(id, authOf(res).user));
     res
       .type('text/csv; charset=utf-8')
       .attachment(`danh-muc-kiem-tra-${id}-${stamp(clock.now())}.csv`)
       .send(csv);
   });
-  r.get('/meetings/:id/rollcall.csv', (req, res) => {
+  r.get('/meetings/:id/rollcall.csv', async (req, res) => {
     const { id } = params(MeetingParams, req.params);
-    const csv = exportRollCallCsv(checklist.snapshot(id, authOf(res).user));
+    const csv = exportRollCallCsv(await checklist.snapshot(id, authOf(res).user));
     res
       .type('text/csv; charset=utf-8')
       .attachment(`diem-danh-${id}-${stamp(clock.now())}.csv`)
@@ -100,8 +100,8 @@ export function checklistRoutes({ checklist, clock }: ChecklistRoutesDeps): Rout
   });
   r.get('/meetings/:id/checklist.xlsx', async (req, res) => {
     const { id } = params(MeetingParams, req.params);
-    const snap = checklist.snapshot(id, authOf(res).user);
-    const buf = await exportChecklistXlsx(snap, checklist.history(id, { limit: 100_000 }));
+    const snap = await checklist.snapshot(id, authOf(res).user);
+    const buf = await exportChecklistXlsx(snap, await checklist.history(id, { limit: 100_000 }));
     res
       .type(XLSX_MIME)
       .attachment(`danh-muc-kiem-tra-${id}-${stamp(clock.now())}.xlsx`)

@@ -20,9 +20,9 @@ const LinkId = z.coerce.number().int().positive();
 export function displayRoutes(links: DisplayLinks, secure: boolean): Router {
   const r = Router();
   const name = displayCookieName(secure);
-  r.post('/display/session', express.json({ limit: '1kb' }), (req, res) => {
+  r.post('/display/session', express.json({ limit: '1kb' }), async (req, res) => {
     const { token } = parseOrThrow(DisplaySignIn, req.body);
-    const row = links.fromToken(token);
+    const row = await links.fromToken(token);
     if (!row)
       throw new UnauthorizedError(
         words(
@@ -33,8 +33,8 @@ export function displayRoutes(links: DisplayLinks, secure: boolean): Router {
     res.setHeader('Set-Cookie', displayCookie(token, secure));
     res.json(links.me(row));
   });
-  r.get('/display/me', (req, res) => {
-    const row = links.fromToken(readCookie(req.headers.cookie, name));
+  r.get('/display/me', async (req, res) => {
+    const row = await links.fromToken(readCookie(req.headers.cookie, name));
     if (!row)
       throw new UnauthorizedError(
         words(
@@ -55,15 +55,15 @@ export function displayRoutes(links: DisplayLinks, secure: boolean): Router {
 export function displayLinkRoutes(links: DisplayLinks): Router {
   const r = Router();
   r.use('/display-links', requireAction('users:manage'));
-  r.get('/display-links', (_req, res) => {
-    res.json(links.list());
+  r.get('/display-links', async (_req, res) => {
+    res.json(await links.list());
   });
-  r.post('/display-links', (req, res) => {
-    res.status(201).json(links.create(req.body, authOf(res).user.name));
+  r.post('/display-links', async (req, res) => {
+    res.status(201).json(await links.create(req.body, authOf(res).user.name));
   });
-  r.delete('/display-links/:id', (req, res) => {
+  r.delete('/display-links/:id', async (req, res) => {
     const id = parseOrThrow(LinkId, req.params.id, ['id']);
-    res.json(links.revoke(id, authOf(res).user.name));
+    res.json(await links.revoke(id, authOf(res).user.name));
   });
   return r;
 }

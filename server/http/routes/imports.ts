@@ -122,7 +122,7 @@ export function importRoutes({ inventory, clock, logger, parsers: given }: Impor
     }
     // Stateless: the file is sent again and previewed against the inventory as it is now.
     const preview = await parsers.pointsPreview(fileBody(req), filenameOf(req), inventory.data());
-    const report = applyImport(inventory, preview, flag === 'true');
+    const report = await applyImport(inventory, preview, flag === 'true');
     logger.info(
       {
         file: filenameOf(req),

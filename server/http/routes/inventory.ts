@@ -60,7 +60,7 @@ function crud<T extends object>(inv: Inventory, e: Entity<T>, mayWrite: (res: Re
   r.get(`/${e.path}/:key`, (req, res) => {
     res.json(present(find(req.params.key)));
   });
-  r.post(`/${e.path}`, (req, res) => {
+  r.post(`/${e.path}`, async (req, res) => {
     mayWrite(res);
     const item = parseBody(req.body);
     if (e.get(inv, keyOf(item)))
@@ -70,20 +70,20 @@ function crud<T extends object>(inv: Inventory, e: Entity<T>, mayWrite: (res: Re
           `${e.noun} "${keyOf(item)}" exists; use PUT to change it`,
         ),
       );
-    inv.apply(e.upsert([item]));
+    await inv.apply(e.upsert([item]));
     res.status(201).json(present(item));
   });
-  r.put(`/${e.path}/:key`, (req, res) => {
+  r.put(`/${e.path}/:key`, async (req, res) => {
     mayWrite(res);
     const existed = e.get(inv, req.params.key) !== undefined;
     const item = parseBody(req.body, req.params.key);
-    inv.apply(e.upsert([item]));
+    await inv.apply(e.upsert([item]));
     res.status(existed ? 200 : 201).json(present(item));
   });
-  r.delete(`/${e.path}/:key`, (req, res) => {
+  r.delete(`/${e.path}/:key`, async (req, res) => {
     mayWrite(res);
     find(req.params.key);
-    inv.apply(e.remove(req.params.key));
+    await inv.apply(e.remove(req.params.key));
     res.status(204).end();
   });
   return r;

@@ -57,9 +57,9 @@ export function maintenanceRoutes(d: { store: MaintenanceStore; inventory: Inven
     };
   };
 
-  r.get('/maintenance', (req, res) => {
+  r.get('/maintenance', async (req, res) => {
     const q = parseOrThrow(ListQuery, req.query);
-    const rows = d.store.listMaintenance(
+    const rows = await d.store.listMaintenance(
       q.from === undefined ? undefined : Date.parse(q.from),
       q.to === undefined ? undefined : Date.parse(q.to),
     );
@@ -67,9 +67,9 @@ export function maintenanceRoutes(d: { store: MaintenanceStore; inventory: Inven
   });
 
   // The points under planned work now (a unit's entry: the points of its subtree), for the dashboard.
-  r.get('/maintenance/now', (_req, res) => {
+  r.get('/maintenance/now', async (_req, res) => {
     const now = d.clock.now();
-    const entries = d.store.listMaintenance(now, now + 1);
+    const entries = await d.store.listMaintenance(now, now + 1);
     const units = new Map(d.inventory.listUnits().map((u) => [u.id, u]));
     const planned: PlannedNow['planned'] = [];
     for (const p of d.inventory.listPoints()) {
@@ -79,22 +79,22 @@ export function maintenanceRoutes(d: { store: MaintenanceStore; inventory: Inven
     res.json({ planned } satisfies PlannedNow);
   });
 
-  r.post('/maintenance', requireAction('inventory:write'), (req, res) => {
-    const row = d.store.addMaintenance(parse(req.body, authOf(res).user.name));
+  r.post('/maintenance', requireAction('inventory:write'), async (req, res) => {
+    const row = await d.store.addMaintenance(parse(req.body, authOf(res).user.name));
     res.status(201).json({ entry: maintenanceView(row, d.inventory) });
   });
 
-  r.put('/maintenance/:id', requireAction('inventory:write'), (req, res) => {
+  r.put('/maintenance/:id', requireAction('inventory:write'), async (req, res) => {
     const id = parseOrThrow(Id, req.params.id, ['id']);
     const m = parse(req.body, authOf(res).user.name);
-    if (!d.store.updateMaintenance(id, m))
+    if (!(await d.store.updateMaintenance(id, m)))
       throw new NotFoundError(words(`không có lịch bảo trì ${id}`, `no maintenance entry ${id}`));
-    res.json({ entry: maintenanceView(d.store.getMaintenance(id)!, d.inventory) });
+    res.json({ entry: maintenanceView((await d.store.getMaintenance(id))!, d.inventory) });
   });
 
-  r.delete('/maintenance/:id', requireAction('inventory:write'), (req, res) => {
+  r.delete('/maintenance/:id', requireAction('inventory:write'), async (req, res) => {
     const id = parseOrThrow(Id, req.params.id, ['id']);
-    if (!d.store.deleteMaintenance(id))
+    if (!(await d.store.deleteMaintenance(id)))
       throw new NotFoundError(words(`không có lịch bảo trì ${id}`, `no maintenance entry ${id}`));
     res.status(204).end();
   });

@@ -60,15 +60,15 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
     res.json(presentTargets(p, s, d.status.targetRows?.(p.code) ?? []));
   });
 
-  r.get('/outages', (req, res) => {
+  r.get('/outages', async (req, res) => {
     const q = parseQuery(OutageQuerySchema, req.query);
     if (q.from !== undefined && q.to !== undefined && q.to <= q.from) {
       throw new ValidationError([issueOf('query.to', AFTER_FROM)]);
     }
-    res.json(d.store.listOutages(q).map(presentOutage));
+    res.json((await d.store.listOutages(q)).map(presentOutage));
   });
 
-  r.get('/points/:code/samples', (req, res) => {
+  r.get('/points/:code/samples', async (req, res) => {
     const point = d.inventory.point(req.params.code);
     if (!point) throw notFound('point', req.params.code);
     const q = parseQuery(SampleQuerySchema, req.query);
@@ -79,10 +79,10 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
       throw new ValidationError([
         issueOf('query', words('khoảng thời gian dài quá 7 ngày', 'range is longer than 7 days')),
       ]);
-    res.json(d.store.listRollups(point.code, from, to).map(presentSample));
+    res.json((await d.store.listRollups(point.code, from, to)).map(presentSample));
   });
 
-  r.get('/meetings/:id/gaps', (req, res) => {
+  r.get('/meetings/:id/gaps', async (req, res) => {
     const m = d.inventory.meeting(req.params.id);
     if (!m) throw notFound('meeting', req.params.id);
     // From the line-test window's opening to the live window's close.
@@ -90,10 +90,10 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
     const t = meetingTimes(m);
     const from = t.lineTestStart - w.lineTestLeadMin * MIN;
     const to = t.plannedEnd + w.tailMin * MIN;
-    res.json(d.store.listGaps(from, to).map(presentGap));
+    res.json((await d.store.listGaps(from, to)).map(presentGap));
   });
 
-  r.get('/gaps', (req, res) => {
+  r.get('/gaps', async (req, res) => {
     const q = parseQuery(GapQuerySchema, req.query);
     const to = q.to ?? d.clock.now();
     const from = q.from ?? to - 24 * HOUR;
@@ -102,7 +102,7 @@ export function monitoringRoutes(d: MonitoringDeps): Router {
       throw new ValidationError([
         issueOf('query', words('khoảng thời gian dài quá 366 ngày', 'range is longer than 366 days')),
       ]);
-    res.json(d.store.listGaps(from, to).map(presentGap));
+    res.json((await d.store.listGaps(from, to)).map(presentGap));
   });
 
   return r;

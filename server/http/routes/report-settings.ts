@@ -9,14 +9,14 @@ export function reportSettingsRoutes(settings: ReportSettingsService): Router {
   const r = Router();
   // The settings come with the inventory's config file: the same admins change both.
   r.use('/report/settings', requireAction('inventory:write'));
-  r.get('/report/settings', (_req, res) => {
-    res.json(settings.view());
+  r.get('/report/settings', async (_req, res) => {
+    res.json(await settings.view());
   });
-  r.put('/report/settings', (req, res) => {
-    res.json(settings.save(authOf(res).user.name, req.body));
+  r.put('/report/settings', async (req, res) => {
+    res.json(await settings.save(authOf(res).user.name, req.body));
   });
-  r.delete('/report/settings', (_req, res) => {
-    res.json(settings.reset());
+  r.delete('/report/settings', async (_req, res) => {
+    res.json(await settings.reset());
   });
   return r;
 }

@@ -81,17 +81,17 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
       .send(buf);
   });
 
-  r.get('/outages/:id/note', (req, res) => {
-    res.json(notes.get(parseOrThrow(OutageParams, req.params, ['params']).id));
+  r.get('/outages/:id/note', async (req, res) => {
+    res.json(await notes.get(parseOrThrow(OutageParams, req.params, ['params']).id));
   });
 
-  r.put('/outages/:id/note', (req, res) => {
+  r.put('/outages/:id/note', async (req, res) => {
     const actor = authOf(res).user;
     // The role first, whatever the body (a viewer learns nothing from field errors); the point's unit
     // once the outage is known.
     if (!roleAllows(actor.role, 'outage:acknowledge')) authorize(actor, 'outage:acknowledge');
     const id = parseOrThrow(OutageParams, req.params, ['params']).id;
-    res.json(notes.save(actor, id, req.body));
+    res.json(await notes.save(actor, id, req.body));
   });
 
   r.get('/report/retention', (_req, res) => {

@@ -12,11 +12,11 @@ export function userRoutes(users: Users): Router {
   const r = Router();
   r.use('/users', requireAction('users:manage'));
 
-  r.get('/users', (_req, res) => {
-    res.json(users.list().map(presentUser));
+  r.get('/users', async (_req, res) => {
+    res.json((await users.list()).map(presentUser));
   });
-  r.get('/users/:name', (req, res) => {
-    res.json(presentUser(users.find(nameOf(req.params.name))));
+  r.get('/users/:name', async (req, res) => {
+    res.json(presentUser(await users.find(nameOf(req.params.name))));
   });
   r.post('/users', async (req, res) => {
     res.status(201).json(presentUser(await users.create(req.body)));
@@ -28,8 +28,8 @@ export function userRoutes(users: Users): Router {
     const keep = auth.user.name === name ? auth.tokenHash : undefined;
     res.json(presentUser(await users.update(name, req.body, keep)));
   });
-  r.delete('/users/:name', (req, res) => {
-    users.remove(nameOf(req.params.name));
+  r.delete('/users/:name', async (req, res) => {
+    await users.remove(nameOf(req.params.name));
     res.status(204).end();
   });
   return r;

@@ -2,6 +2,7 @@
 // SQLite file, with an injected clock: retried at its time, sent once, never again after a restart of
 // the job; a day with nothing held sends nothing (AL34).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { asyncStore } from '../../../server/store/async';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -59,8 +60,8 @@ async function setup(status: number[]) {
   const job = () =>
     new DailyDigest({
       config: { at: '07:00', channels: ['ops'] },
-      store: store.maintenance,
-      incidents: store.alerts,
+      store: asyncStore(store).maintenance,
+      incidents: asyncStore(store).alerts,
       channel: (id) => channels.find((c) => c.channel.config.id === id),
       clock,
       logger: pino({ level: 'silent' }),
@@ -72,7 +73,7 @@ async function setup(status: number[]) {
 describe('daily digest job', () => {
   it('[AL34] waits for its hour, retries a failing receiver at its time, sends once, and not again after a restart', async () => {
     const { store, hook, clock, job } = await setup([503, 200]);
-    held(store, 1);
+    held(asyncStore(store), 1);
     const a = job();
     await a.tick(); // 06:59: not yet
     expect(hook.requests).toHaveLength(0);
@@ -92,7 +93,7 @@ describe('daily digest job', () => {
     expect(second!.delivery).toBe(first!.delivery);
     expect(second!.message).toEqual(first!.message);
     // An incident held after the digest waits for the next day's; a restarted job sends nothing more today.
-    held(store, 2);
+    held(asyncStore(store), 2);
     clock.t += 3_600_000;
     await job().tick();
     expect(hook.requests).toHaveLength(2);

@@ -45,11 +45,11 @@ interface HookBody {
 const bodies = (r: HttpReceiver): HookBody[] => r.requests.map((q) => JSON.parse(q.body) as HookBody);
 
 /** The opening incidents of point `code` the monitor wrote, once routed. */
-function routedOpenings(t: TestApp, code: string): string[] | false {
-  if (t.store.alerts.unroutedIncidents(100).length > 0) return false;
+async function routedOpenings(t: TestApp, code: string): Promise<string[] | false> {
+  if ((await t.store.alerts.unroutedIncidents(100)).length > 0) return false;
   const out: string[] = [];
   for (let n = 1; n < 50; n++) {
-    const i = t.store.alerts.getIncident(`outage-${n}-open`);
+    const i = await t.store.alerts.getIncident(`outage-${n}-open`);
     if (i && i.points.some((p) => p.code === code)) out.push(i.id);
   }
   return out.length > 0 ? out : false;
@@ -92,21 +92,21 @@ describe('the alert gate: meeting windows and planned work', () => {
   it('[AL31] a cut outside every meeting window sends nothing; one inside the live window sends', async () => {
     const { t, hook, cut, host } = await setup();
     cut.add(host('C2')); // in no open window (its meeting is next week)
-    const held = await waitFor('C2 outage routed', () => routedOpenings(t, 'C2'), 20_000);
+    const held = await waitFor('C2 outage routed', async () => await routedOpenings(t, 'C2'), 20_000);
     cut.add(host('C1')); // in the open live window
     await waitFor('C1 alert delivered', () => bodies(hook).some((b) => b.incident.points[0]?.code === 'C1'), 20_000);
     // C2's opening was routed before C1's; nothing of it reached the receiver.
     expect(bodies(hook).filter((b) => b.incident.points.some((p) => p.code === 'C2'))).toEqual([]);
-    const gated = t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER);
+    const gated = await t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER);
     expect(gated.map((g) => [g.incident, g.action])).toEqual([[held[0], 'digest']]);
-    expect(t.store.alerts.listDeliveries({ limit: 100 }).map((d) => d.incident)).not.toContain(held[0]);
+    expect((await t.store.alerts.listDeliveries({ limit: 100 })).map((d) => d.incident)).not.toContain(held[0]);
   });
 
   it('[AL31] without a digest configured, a cut outside every meeting window is sent at once (nothing held)', async () => {
     const { t, hook, cut, host } = await setup(false);
     cut.add(host('C2'));
     await waitFor('C2 alert delivered', () => bodies(hook).some((b) => b.incident.points[0]?.code === 'C2'), 20_000);
-    expect(t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(await t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 
   it("[AL31][AL34] a cut outside every meeting window sends nothing, then appears in the next morning's digest, once", async () => {
@@ -136,18 +136,19 @@ describe('the alert gate: meeting windows and planned work', () => {
     apps.push(t);
     const host = points.find((p) => p.code === 'C2')!.targets.map(targetHost)[0]!;
     cut.add(host);
-    const [opened] = await waitFor('C2 outage routed', () => routedOpenings(t, 'C2'), 20_000);
+    const [opened] = await waitFor('C2 outage routed', async () => await routedOpenings(t, 'C2'), 20_000);
     cut.delete(host);
     const recovered = opened!.replace('-open', '-recovered');
     await waitFor(
       'C2 recovery routed',
-      () => t.store.alerts.getIncident(recovered) && t.store.alerts.unroutedIncidents(10).length === 0,
+      async () =>
+        (await t.store.alerts.getIncident(recovered)) && (await t.store.alerts.unroutedIncidents(10)).length === 0,
       20_000,
     );
     await t.app.digest!.tick();
     // Nothing was sent: not the outage, not its recovery, no digest before its hour.
     expect(hook.requests).toEqual([]);
-    expect(t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER).map((g) => g.incident)).toEqual([
+    expect((await t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).map((g) => g.incident)).toEqual([
       opened,
       recovered,
     ]);
@@ -168,7 +169,7 @@ describe('the alert gate: meeting windows and planned work', () => {
     expect(body.message.text).toContain('• Điểm cầu xã Số 2 (Xã Số 2): mất kết nối ');
     expect(body.message.text).toMatch(/gián đoạn \d+ giây/);
     // Reported once: nothing waits for the next digest.
-    expect(t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(await t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 
   it('[AL30] a point under planned work sends nothing, while another point of the same meeting does', async () => {
@@ -188,21 +189,21 @@ describe('the alert gate: meeting windows and planned work', () => {
       createdBy: 'admin',
     });
     cut.add(host('C3'));
-    const muted = await waitFor('C3 outage routed', () => routedOpenings(t, 'C3'), 20_000);
+    const muted = await waitFor('C3 outage routed', async () => await routedOpenings(t, 'C3'), 20_000);
     cut.add(host('C1'));
     await waitFor('C1 alert delivered', () => bodies(hook).some((b) => b.incident.points[0]?.code === 'C1'), 20_000);
     expect(bodies(hook).filter((b) => b.incident.points.some((p) => p.code === 'C3'))).toEqual([]);
-    const g = t.store.maintenance.gatedByOutage(t.store.alerts.getIncident(muted[0]!)!.outages);
+    const g = await t.store.maintenance.gatedByOutage((await t.store.alerts.getIncident(muted[0]!))!.outages);
     expect(g).toMatchObject({ incident: muted[0], action: 'muted', maintenance: entry.id });
     // Muted is not held for the digest.
-    expect(t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(await t.store.maintenance.pendingDigest(Number.MAX_SAFE_INTEGER)).toEqual([]);
     // The line comes back: the recovery follows the opening, muted too.
     cut.delete(host('C3'));
     await waitFor(
       'C3 recovery routed',
-      () =>
-        t.store.alerts.getIncident(muted[0]!.replace('-open', '-recovered')) &&
-        t.store.alerts.unroutedIncidents(10).length === 0,
+      async () =>
+        (await t.store.alerts.getIncident(muted[0]!.replace('-open', '-recovered'))) &&
+        (await t.store.alerts.unroutedIncidents(10)).length === 0,
       20_000,
     );
     expect(bodies(hook).filter((b) => b.incident.points.some((p) => p.code === 'C3'))).toEqual([]);

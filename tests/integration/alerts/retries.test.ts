@@ -35,8 +35,8 @@ function incident(id: string, at = Date.now()): Incident {
 }
 
 /** Writes an incident as the monitor's process does, and tells the dispatcher. */
-function raise(t: TestApp, i: Incident): void {
-  t.store.alerts.addIncident(i);
+async function raise(t: TestApp, i: Incident): Promise<void> {
+  await t.store.alerts.addIncident(i);
   t.app.alerts.poke();
 }
 
@@ -69,7 +69,7 @@ describe('alert delivery when a channel is down', () => {
     const t = await startTestApp({ alerts, alertsEnv: { TG: TOKEN }, alertsPollMs: 200 });
     apps.push(t);
 
-    raise(t, incident('i-1'));
+    await raise(t, incident('i-1'));
     // The healthy channel has its message while the dead one is still failing.
     await waitFor('telegram delivered', () => tg.messages.length === 1, 5_000);
     const [early] = await deliveries(t, 'ops');
@@ -128,7 +128,7 @@ describe('alert delivery when a channel is down', () => {
     };
     const t = await startTestApp({ alerts, alertsPollMs: 100 });
     apps.push(t);
-    raise(t, incident('i-2'));
+    await raise(t, incident('i-2'));
     const [b] = await waitFor('bad failed', async () => {
       const d = await deliveries(t, 'bad');
       return d[0]?.status === 'failed' ? d : undefined;
@@ -153,7 +153,7 @@ describe('alert delivery when a channel is down', () => {
     };
     const first = await startTestApp({ alerts, alertsPollMs: 100 });
     apps.push(first);
-    raise(first, incident('i-3'));
+    await raise(first, incident('i-3'));
     await waitFor('a failed attempt', async () => ((await deliveries(first, 'ops'))[0]?.attempts ?? 0) >= 1);
     await first.stop();
 

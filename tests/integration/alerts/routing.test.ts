@@ -109,9 +109,9 @@ async function setup(rules: AlertsConfig['rules'], clock?: JumpClock) {
   });
   apps.push(t);
   /** An outage of a point and its incident, as the monitor's process writes them. */
-  const outage = (code: string, type: 'down' | 'severe' = 'down') => {
+  const outage = async (code: string, type: 'down' | 'severe' = 'down') => {
     const now = (clock ?? Date).now();
-    const row = t.store.openOutage({
+    const row = await t.store.openOutage({
       point: code,
       meeting: 'LIVE',
       type,
@@ -120,18 +120,18 @@ async function setup(rules: AlertsConfig['rules'], clock?: JumpClock) {
       detectedAt: now,
     });
     const incident = outageIncident({ kind: 'opened', row } as Parameters<typeof outageIncident>[0], t.app.inventory);
-    expect(t.store.alerts.addIncident(incident)).toBe(true);
+    expect(await t.store.alerts.addIncident(incident)).toBe(true);
     t.app.alerts.poke();
     return { row, incident };
   };
-  const recover = (row: ReturnType<typeof outage>['row']) => {
+  const recover = async (row: Awaited<ReturnType<typeof outage>>['row']) => {
     const end = (clock ?? Date).now();
-    t.store.closeOutage(row.id, end);
+    await t.store.closeOutage(row.id, end);
     const incident = outageIncident(
       { kind: 'closed', row: { ...row, endedAt: end } } as Parameters<typeof outageIncident>[0],
       t.app.inventory,
     );
-    expect(t.store.alerts.addIncident(incident)).toBe(true);
+    expect(await t.store.alerts.addIncident(incident)).toBe(true);
     t.app.alerts.poke();
     return incident;
   };
@@ -157,7 +157,7 @@ describe('alert routing from the inventory (AL20–AL22)', () => {
       { channel: 'tg', to: 'point', meetings: ['OTHER'] },
       { channel: 'tg', to: 'district', severities: ['warning'] },
     ]);
-    outage('C2');
+    await outage('C2');
     await waitFor('the three messages of C2', () => smtp.mails.length >= 2 && tg.messages.length >= 1, 15_000);
     await settle();
     // Exactly: An (C2's technician) and Dung (the district's), each at his or her own address, one mail each.
@@ -190,7 +190,7 @@ describe('alert routing from the inventory (AL20–AL22)', () => {
     // A warning on C3: no Telegram (critical only); the centre's mailbox (its unit rule) and the district's technician.
     // C3's technician has no e-mail address in the inventory: nobody to reach there.
     const before = smtp.mails.length;
-    outage('C3', 'severe');
+    await outage('C3', 'severe');
     await waitFor('C3’s mails', () => smtp.mails.length >= before + 2, 15_000);
     await settle();
     const fresh = smtp.mails.slice(before);
@@ -237,7 +237,7 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
       ],
       clock,
     );
-    const { row, incident } = outage('C2');
+    const { row, incident } = await outage('C2');
     await waitFor(
       'An’s mail and the NOC’s webhook',
       () => mailsTo(smtp, 'an@xa2.test').length === 1 && hook.requests.length === 1,
@@ -261,7 +261,7 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     const nameless = await fetch(hookLink, { method: 'POST' });
     expect(nameless.status).toBe(400);
     expect(await nameless.text()).toContain('Name missing');
-    expect(t.store.alerts.getAck(incident.id)).toBeUndefined();
+    expect(await t.store.alerts.getAck(incident.id)).toBeUndefined();
     clock.jump(9 * MIN);
     await settle();
     expect(mailsTo(smtp, 'dung@huyen1.test')).toEqual([]);
@@ -278,7 +278,7 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     const page = await shown.text();
     expect(page).toContain('Tôi nhận xử lý');
     expect(page).toContain('Nguyễn Văn An');
-    expect(t.store.alerts.getAck(incident.id)).toBeUndefined();
+    expect(await t.store.alerts.getAck(incident.id)).toBeUndefined();
 
     // Every other route refuses the token: as the session cookie, the display cookie, a bearer token, a
     // query parameter; as a wall screen's sign-in; on the socket's handshake.
@@ -299,13 +299,13 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     const [, id, sig] = token.split('.');
     const forged = await fetch(`${t.url}/ack/a1.${Number(id) + 1}.${sig}`, { method: 'POST' });
     expect(forged.status).toBe(404);
-    expect(t.store.alerts.getAck(incident.id)).toBeUndefined();
+    expect(await t.store.alerts.getAck(incident.id)).toBeUndefined();
 
     // He takes it.
     const took = await fetch(link, { method: 'POST' });
     expect(took.status).toBe(200);
     expect(await took.text()).toContain('Nguyễn Văn An</b> đã nhận xử lý');
-    expect(t.store.alerts.getAck(incident.id)).toMatchObject({ by: 'Nguyễn Văn An', via: 'link' });
+    expect(await t.store.alerts.getAck(incident.id)).toMatchObject({ by: 'Nguyễn Văn An', via: 'link' });
     // The dashboards see the outage acknowledged in his name.
     const note = (await api(t, 'GET', `/api/outages/${row.id}/note`)).json as { note: Record<string, unknown> };
     expect(note.note).toMatchObject({ acknowledgedBy: 'alert-link', acknowledgedByName: 'Nguyễn Văn An', cause: null });
@@ -334,7 +334,7 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     const dungLink = linkIn(mailsTo(smtp, 'dung@huyen1.test')[0]!).replace(BASE, t.url);
     expect((await fetch(dungLink, { method: 'POST' })).status).toBe(410);
     expect((await fetch(dungLink)).status).toBe(410);
-    expect(t.store.alerts.getAck(incident.id)).toMatchObject({ by: 'Nguyễn Văn An' });
+    expect(await t.store.alerts.getAck(incident.id)).toMatchObject({ by: 'Nguyễn Văn An' });
     // A token signed with another key is refused.
     const other = signAckToken(Buffer.alloc(32, 7), Number(id));
     expect((await fetch(`${t.url}/ack/${other}`)).status).toBe(404);
@@ -350,12 +350,16 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
       ],
       clock,
     );
-    const { row, incident } = outage('C2');
+    const { row, incident } = await outage('C2');
     await waitFor('An’s mail and the chat', () => smtp.mails.length === 1 && tg.messages.length === 1, 15_000);
     const cookie = await userCookie(t, 'kythuat1', 'technician');
     const res = await api(t, 'PUT', `/api/outages/${row.id}/note`, { cause: null, note: 'đang xử lý' }, cookie);
     expect(res.status).toBe(200);
-    expect(t.store.alerts.getAck(incident.id)).toMatchObject({ by: 'kythuat1', via: 'dashboard', delivery: null });
+    expect(await t.store.alerts.getAck(incident.id)).toMatchObject({
+      by: 'kythuat1',
+      via: 'dashboard',
+      delivery: null,
+    });
     await waitFor('the notices', () => smtp.mails.length === 2 && tg.messages.length === 2, 15_000);
     expect(body(smtp.mails[1]!)).toContain('kythuat1 đã nhận xử lý');
     expect(tg.messages[1]!.text).toContain('ĐÃ CÓ NGƯỜI NHẬN XỬ LÝ');
@@ -378,11 +382,11 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
       ],
       clock,
     );
-    const a = outage('C2');
-    const b = outage('C1');
+    const a = await outage('C2');
+    const b = await outage('C1');
     await waitFor('An’s and Cường’s mails', () => smtp.mails.length === 2, 15_000);
     clock.jump(2 * MIN);
-    recover(a.row);
+    await recover(a.row);
     await waitFor('An’s recovery mail', () => mailsTo(smtp, 'an@xa2.test').length === 2, 15_000);
     expect(mailsTo(smtp, 'an@xa2.test')[1]).toContain('Kết thúc:');
     clock.jump(4 * MIN); // 6 min: C1's escalation is due, C2's was cancelled
@@ -392,7 +396,7 @@ describe('escalation and acknowledgement (AL23–AL25)', () => {
     const cancelled = (await deliveries()).filter((d) => d.status === 'cancelled');
     expect(cancelled.map((d) => [d.incident, d.recipient?.address])).toEqual([[a.incident.id, 'dung@huyen1.test']]);
     // C1 recovers: Cường (immediate) and Dung (whom the escalation reached) both hear it.
-    recover(b.row);
+    await recover(b.row);
     await waitFor(
       'C1’s recovery to both',
       () => mailsTo(smtp, 'dung@huyen1.test').length === 2 && mailsTo(smtp, 'cuong@xa1.test').length === 2,

@@ -266,8 +266,8 @@ describe('[H18.5] through the inventory file', () => {
 
 describe('[H18.5] through the point-list import', () => {
   let inv: TestInventory;
-  beforeAll(() => {
-    inv = openTestInventory();
+  beforeAll(async () => {
+    inv = await openTestInventory();
   });
   afterAll(() => inv?.dispose());
 

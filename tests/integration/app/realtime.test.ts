@@ -184,15 +184,15 @@ describe('realtime hub', () => {
   });
   it('packs the snapshot once per tick: joins share its bytes; the head changes only with the inventory', async () => {
     const hub = t.app.hub;
-    const a = hub.packedSnapshot('M1');
-    const b = hub.packedSnapshot('M1');
+    const a = await hub.packedSnapshot('M1');
+    const b = await hub.packedSnapshot('M1');
     // Same seq, within the reuse window: the very same buffers, not copies.
     expect(b.head).toBe(a.head);
     expect(b.body).toBe(a.body);
     // A publish makes the body stale; the points and units stay what they were.
     churn(['C1']);
     hub.flush();
-    const c = hub.packedSnapshot('M1');
+    const c = await hub.packedSnapshot('M1');
     expect(c.seq).toBeGreaterThan(a.seq);
     expect(c.body).not.toBe(a.body);
     expect(c.head).toBe(a.head);
@@ -200,7 +200,7 @@ describe('realtime hub', () => {
     // An inventory change rebuilds the head: the new name is in the next join's snapshot.
     const c1 = points.find((p) => p.code === 'C1')!;
     expect((await api(t, 'PUT', '/api/points/C1', { ...c1, name: 'Xã Đổi Tên' })).status).toBe(200);
-    const d = hub.packedSnapshot('M1');
+    const d = await hub.packedSnapshot('M1');
     expect(d.head).not.toBe(a.head);
     const snap = await unpackSnapshot(d);
     expect(snap.points.find((p) => p.code === 'C1')?.name).toBe('Xã Đổi Tên');

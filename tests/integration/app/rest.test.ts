@@ -143,7 +143,7 @@ describe('REST API', () => {
   it('GET /api/points/:code/samples returns the 10 s rollups once flushed', async () => {
     await new Promise((r) => setTimeout(r, 1_500));
     // Flush every bucket now rather than waiting for the 10 s buckets to close.
-    t.app.inProcess!.rollups.flush(Date.now() + 60_000, { all: true });
+    await t.app.inProcess!.rollups.flush(Date.now() + 60_000, { all: true });
     const r = await call('GET', '/api/points/C1/samples');
     expect(r.status).toBe(200);
     expect(r.json.length).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../server/store/sqlite';
-import type { RollupRow, Store } from '../../../server/store/types';
+import type { RollupRow, SyncStore } from '../../../server/store/types';
 import type { ServerHealth } from '../../../shared/protocol';
 import { api, startTestApp, waitFor, type TestApp } from '../../helpers/app';
 import { isRoot } from '../../helpers/nft';
@@ -13,7 +13,7 @@ import { rollup } from '../../unit/store/fixtures';
 import { mountTmpfs, type Tmpfs } from './tmpfs';
 
 let fs: Tmpfs | null = null;
-let store: Store | null = null;
+let store: SyncStore | null = null;
 let app: TestApp | null = null;
 let appFs: Tmpfs | null = null;
 afterAll(async () => {
@@ -70,10 +70,10 @@ describe.skipIf(!isRoot())(
       const health = async () => ((await api(t, 'GET', '/api/health', undefined, null)).json as ServerHealth).storage;
       const passes: boolean[] = [];
       t.store.onCheckpoint!((ok) => passes.push(ok));
-      t.store.writeRollups(rows(3000, T0, 'A'));
+      await t.store.writeRollups(rows(3000, T0, 'A'));
       await waitFor('the batch copied', () => passes.includes(true), 10_000);
       appFs.fill();
-      t.store.writeRollups(rows(300, T0 + 10_000, 'B'));
+      await t.store.writeRollups(rows(300, T0 + 10_000, 'B'));
       await waitFor('storage failing', async () => (await health()) === 'failing', 10_000);
       // The writers still commit into the reused WAL: the checkpoint is what noticed.
       expect(lines.find((l) => l.msg.startsWith('storage: writes are failing'))?.source).toBe('checkpoint');

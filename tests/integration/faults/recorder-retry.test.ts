@@ -9,10 +9,11 @@ import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { PointTransition } from '../../../server/status/board';
 import { OutageRecorder, type OutageEvent } from '../../../server/status/outages';
+import { asyncStore } from '../../../server/store/async';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { StorageHealth, isStorageFault, type StorageHealthSnapshot } from '../../../server/store/health';
 import { ManualClock } from '../../../server/clock';
-import type { Store } from '../../../server/store/types';
+import type { SyncStore } from '../../../server/store/types';
 
 const dir = mkdtempSync(join(tmpdir(), 'dc-retry-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,13 +25,13 @@ let n = 0;
 
 function setup(maxPendingWrites?: number) {
   const file = join(dir, `r${++n}.sqlite`);
-  const store: Store = openSqliteStore(file, { busyTimeoutMs: 10 });
+  const store: SyncStore = openSqliteStore(file, { busyTimeoutMs: 10 });
   const locker = new Database(file);
   open.push(locker, store);
   const logs: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(line) });
   const recorder = new OutageRecorder({
-    store,
+    store: asyncStore(store),
     logger,
     meetingsOf: () => [],
     meeting: () => undefined,
@@ -59,17 +60,23 @@ const tr = (point: string, to: PointTransition['to'], at: number): PointTransiti
 });
 
 describe('outage writes while the database refuses them', () => {
-  it('queue in order and are written, announced and reported healthy once it accepts again', () => {
+  it('queue in order and are written, announced and reported healthy once it accepts again', async () => {
     const { store, recorder, events, health, seen, logs, lock, unlock } = setup();
     recorder.onTransition(tr('A', 'down', 1_000)); // written at once
+    await recorder.settled();
     expect(events.map((e) => e.kind)).toEqual(['opened']);
 
     lock();
     recorder.onTransition(tr('B', 'down', 2_000));
+    await recorder.settled();
     recorder.onTransition(tr('A', 'up', 3_000));
+    await recorder.settled();
     recorder.onTransition(tr('C', 'down', 4_000));
+    await recorder.settled();
     recorder.onTransition(tr('B', 'up', 5_000));
+    await recorder.settled();
     recorder.tick(6_000); // retried: still locked
+    await recorder.settled();
     expect(recorder.pendingWrites).toBe(4);
     expect(events).toHaveLength(1);
     expect(health.snapshot()).toMatchObject({ storage: 'failing', pendingWrites: 4 });
@@ -79,6 +86,8 @@ describe('outage writes while the database refuses them', () => {
     expect(store.openOutages()).toHaveLength(1);
 
     recorder.tick(7_000);
+
+    await recorder.settled();
     expect(recorder.pendingWrites).toBe(0);
     expect(health.snapshot()).toMatchObject({ storage: 'ok', pendingWrites: 0 });
     expect(events.map((e) => `${e.kind} ${e.row.point}`)).toEqual([
@@ -107,28 +116,38 @@ describe('outage writes while the database refuses them', () => {
     expect(logs.some((l) => /storage: writes are failing/.test(l) && /SQLITE_BUSY/.test(l))).toBe(true);
   });
 
-  it('continue a queued open outage instead of opening a second one (OU5)', () => {
+  it('continue a queued open outage instead of opening a second one (OU5)', async () => {
     const { store, recorder, lock, unlock } = setup();
     lock();
     recorder.onTransition(tr('A', 'down', 1_000));
+    await recorder.settled();
     recorder.onTransition({ ...tr('A', 'unknown', 2_000), from: 'down' });
+    await recorder.settled();
     recorder.onTransition(tr('A', 'down', 3_000));
+    await recorder.settled();
     unlock();
     recorder.tick(4_000);
+    await recorder.settled();
     expect(store.listOutages({}).map((r) => [r.point, r.startedAt, r.endedAt])).toEqual([['A', 1_000, null]]);
   });
 
-  it('are bounded: beyond the cap the oldest is given up (and logged), and so is its close', () => {
+  it('are bounded: beyond the cap the oldest is given up (and logged), and so is its close', async () => {
     const { store, recorder, logs, lock, unlock } = setup(3);
     lock();
     recorder.onTransition(tr('A', 'down', 1_000));
+    await recorder.settled();
     recorder.onTransition(tr('B', 'down', 2_000));
+    await recorder.settled();
     recorder.onTransition(tr('C', 'down', 3_000));
+    await recorder.settled();
     recorder.onTransition(tr('D', 'down', 4_000)); // pushes "open A" out
+    await recorder.settled();
     recorder.onTransition(tr('A', 'up', 5_000)); // pushes "open B" out; "close A" has nothing to close
+    await recorder.settled();
     expect(recorder.pendingWrites).toBe(3);
     unlock();
     recorder.tick(6_000);
+    await recorder.settled();
     expect(
       store
         .listOutages({})
@@ -138,7 +157,7 @@ describe('outage writes while the database refuses them', () => {
     expect(logs.filter((l) => /write queue full/.test(l))).toHaveLength(2);
   });
 
-  it('tell storage faults from rejected rows', () => {
+  it('tell storage faults from rejected rows', async () => {
     expect(isStorageFault(Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' }))).toBe(true);
     expect(isStorageFault(Object.assign(new Error('ro'), { code: 'SQLITE_READONLY_DBMOVED' }))).toBe(true);
     expect(isStorageFault(Object.assign(new Error('io'), { code: 'SQLITE_IOERR_WRITE' }))).toBe(true);

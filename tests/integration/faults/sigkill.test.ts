@@ -2,6 +2,7 @@
 // started again on the same database: the open outage continues (one record, no duplicate), the
 // session cookie still works, and the time nobody was watching is a monitor gap.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { asyncStore } from '../../../server/store/async';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,9 +75,9 @@ describe.skipIf(skip !== null)(`SIGKILL mid-meeting${skip ? ` (skipped: ${skip})
       const store = openSqliteStore(db);
       const clock = new ManualClock(Date.now());
       const users = new Users({
-        store,
+        store: asyncStore(store),
         clock,
-        sessions: new Sessions({ store, clock, logger: pino({ level: 'silent' }) }),
+        sessions: new Sessions({ store: asyncStore(store), clock, logger: pino({ level: 'silent' }) }),
       });
       await users.create({ name: 'xem', password: 'màn-hình-phòng-họp', role: 'viewer' });
       store.close();

@@ -134,7 +134,7 @@ describe.skipIf(skip !== null)(`the disk fills mid-session${skip ? ` (skipped: $
       expect(pushed[pushed.length - 1]).toMatchObject({ storage: 'ok', pendingWrites: 0 });
 
       // The probe results of the fault period were kept and written too.
-      app.app.inProcess!.rollups.flush(Date.now() + 60_000, { all: true });
+      await app.app.inProcess!.rollups.flush(Date.now() + 60_000, { all: true });
       const from = new Date(cutAt - 10_000).toISOString();
       const to = new Date(restoredAt + 10_000).toISOString();
       const samples = (await api(app, 'GET', `/api/points/C2/samples?from=${from}&to=${to}`)).json as Sample[];

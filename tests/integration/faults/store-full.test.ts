@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { isStorageFault } from '../../../server/store/health';
-import type { Store } from '../../../server/store/types';
+import type { SyncStore as Store } from '../../../server/store/types';
 import { isRoot } from '../../helpers/nft';
 import { newUser } from '../../unit/store/contract-accounts';
 import { outage, province, rollup } from '../../unit/store/fixtures';

@@ -8,8 +8,8 @@ import { openTestInventory, POINTS, type TestInventory } from '../../unit/import
 const LIST = join(import.meta.dirname, '..', '..', 'fixtures', 'import', 'danh-sach-can-loc.csv');
 let t: TestInventory;
 
-beforeEach(() => {
-  t = openTestInventory();
+beforeEach(async () => {
+  t = await openTestInventory();
   t.closeStore();
 });
 afterEach(() => {
@@ -30,37 +30,37 @@ const importPoints = (...args: string[]) => run(runImportCli, ['points', ...args
 
 describe('diemcau import points', () => {
   it('previews with --dry-run and writes nothing', async () => {
-    const before = t.reload();
+    const before = await t.reload();
     const r = await importPoints(LIST, '--dry-run');
     expect(r.code).toBe(0);
     expect(r.out).toContain('3 dòng — 2 mới, 1 cập nhật, 0 không đổi, 0 lỗi');
     expect(r.out).toContain('tiêu đề ở dòng 4');
     expect(r.out).toContain('“Xã/Phường” → Đơn vị');
     expect(r.out).toContain('chưa ghi gì');
-    expect(t.reload()).toEqual(before);
+    expect(await t.reload()).toEqual(before);
   });
 
   it('imports, and a second run changes nothing', async () => {
     const first = await importPoints(LIST);
     expect(first.code).toBe(0);
     expect(first.out).toContain('Đã nhập: 2 mới, 1 cập nhật, 0 không đổi.');
-    const stored = t.reload();
+    const stored = await t.reload();
     expect(stored.points.map((p) => p.code)).toContain('HT-CL-NGHEN');
     const second = await importPoints(LIST);
     expect(second.out).toContain('Đã nhập: 0 mới, 0 cập nhật, 3 không đổi.');
-    expect(t.reload()).toEqual(stored);
+    expect(await t.reload()).toEqual(stored);
   });
 
   it('refuses a file with errors (exit 1, every error listed), and imports its valid rows with --valid-only', async () => {
     const file = join(t.dir, 'loi.csv');
     writeFileSync(file, 'Tên điểm cầu,Đơn vị,IP\nA,Thạch Kim,127.30.11.1\nB,Thạch Kim,-f\nC,Xã Ma,127.30.11.3\n');
-    const before = t.reload();
+    const before = await t.reload();
     const refused = await importPoints(file);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('dòng 3: Địa chỉ IP “-f” không hợp lệ');
     expect(refused.out).toContain('dòng 4: Đơn vị: không tìm thấy đơn vị “Xã Ma”');
     expect(refused.err).toContain('2 dòng có lỗi nên chưa nhập gì');
-    expect(t.reload()).toEqual(before);
+    expect(await t.reload()).toEqual(before);
 
     const valid = await importPoints(file, '--valid-only');
     expect(valid.code).toBe(0);

@@ -92,13 +92,13 @@ describe('POST /api/import/points/apply', () => {
   const withError = 'Tên điểm cầu,Đơn vị,IP\nA,Thạch Kim,127.30.11.1\nB,Thạch Kim,$(reboot)\n';
 
   it('answers 409 while rows have errors, and writes nothing', async () => {
-    const before = s.t.reload();
+    const before = await s.t.reload();
     const res = await post('/api/import/points/apply', withError);
     expect(res.status).toBe(409);
     expect(await errorOf(res)).toMatchObject({ code: 'conflict', message: expect.stringContaining('1 dòng có lỗi') });
     const explicit = await post('/api/import/points/apply?validOnly=false', withError);
     expect(explicit.status).toBe(409);
-    expect(s.t.reload()).toEqual(before);
+    expect(await s.t.reload()).toEqual(before);
   });
 
   it('[WE3] [WE5] words the refusal in the asked language; row problems come in both', async () => {
@@ -124,16 +124,16 @@ describe('POST /api/import/points/apply', () => {
     expect(res.status).toBe(200);
     const report = ImportReport.parse(await res.json());
     expect(report).toMatchObject({ validOnly: true, created: ['HT-LH-THACH-KIM-A'], updated: [], skippedRows: [3] });
-    expect(s.t.reload().points.map((p) => p.code)).toContain('HT-LH-THACH-KIM-A');
+    expect((await s.t.reload()).points.map((p) => p.code)).toContain('HT-LH-THACH-KIM-A');
   });
 
   it('is idempotent: the same file twice changes nothing the second time', async () => {
     const first = ImportReport.parse(await (await post('/api/import/points/apply', LIST)).json());
     expect(first.created).toHaveLength(2);
-    const stored = s.t.reload();
+    const stored = await s.t.reload();
     const second = ImportReport.parse(await (await post('/api/import/points/apply', LIST)).json());
     expect(second).toMatchObject({ created: [], updated: [], unchanged: 3 });
-    expect(s.t.reload()).toEqual(stored);
+    expect(await s.t.reload()).toEqual(stored);
   });
 
   it('refuses an unknown validOnly value', async () => {
@@ -159,7 +159,7 @@ describe('GET /api/export/points.*', () => {
       'HT-CL,Điểm cầu Huyện Can Lộc,HT-CL,127.30.1.1,"sip+tcp:127.32.40.1:5070\ntcp:127.32.40.2:1720"\n';
     const report = ImportReport.parse(await (await post('/api/import/points/apply', sheet)).json());
     expect(report.updated).toEqual(['HT-CL']);
-    expect(s.t.reload().points.find((p) => p.code === 'HT-CL')?.targets).toEqual([
+    expect((await s.t.reload()).points.find((p) => p.code === 'HT-CL')?.targets).toEqual([
       { kind: 'icmp', host: '127.30.1.1', role: 'primary' },
       { kind: 'sip', host: '127.32.40.1', port: 5070, transport: 'tcp', role: 'endpoint' },
       { kind: 'tcp', host: '127.32.40.2', port: 1720, role: 'endpoint' },

@@ -27,7 +27,7 @@ let parsers: UploadParsers | undefined;
 export const NOW = Date.parse('2026-03-05T15:00:00+07:00');
 
 export async function startImportServer(): Promise<ImportServer> {
-  const t = openTestInventory();
+  const t = await openTestInventory();
   const clock = new ManualClock(NOW);
   const logger = pino({ level: 'silent' });
   const app = express();

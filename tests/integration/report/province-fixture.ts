@@ -10,7 +10,7 @@
 //     └ HT-B-1 (Xã Bình Một) B1 down 07:55:00–08:05:00 (across the start), 08:50:00–08:52:00
 // Session: 6 down records on 4 points; down time 150 + 60 + 300 + 40 + 300 + 120 = 970 s.
 import type { Meeting, Point, Unit } from '../../../shared/schemas';
-import type { RollupRow, Store } from '../../../server/store/types';
+import type { RollupRow, SyncStore as Store } from '../../../server/store/types';
 import { targetHost } from '../../../shared/targets';
 
 const at = (hhmmss: string, day = '2026-03-06'): number => Date.parse(`${day}T${hhmmss}+07:00`);

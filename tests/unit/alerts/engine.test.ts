@@ -36,7 +36,7 @@ class Harness {
     const meeting: Meeting | undefined = undefined;
     this.engine = new IncidentEngine({
       sink: {
-        add: (i) => {
+        add: async (i) => {
           if (this.failing) throw new Error('disk full');
           if (this.out.some((o) => o.id === i.id)) return false;
           this.out.push(i);
@@ -56,7 +56,7 @@ class Harness {
   }
 
   /** The point's line is lost: one outage per meeting it takes part in (`meetings`). */
-  down(code: string, meetings: (string | null)[] = ['M']): void {
+  async down(code: string, meetings: (string | null)[] = ['M']): Promise<void> {
     const now = this.clock.now();
     const rows = meetings.map((m) => ({
       id: this.nextId++,
@@ -73,20 +73,23 @@ class Harness {
     }));
     this.open.set(code, rows);
     for (const row of rows) this.engine.onOutage({ kind: 'opened', row });
+    await this.engine.flush();
   }
 
-  up(code: string): void {
+  async up(code: string): Promise<void> {
     for (const row of this.open.get(code) ?? []) {
       this.engine.onOutage({ kind: 'closed', row: { ...row, endedAt: this.clock.now() } });
     }
     this.open.delete(code);
+    await this.engine.flush();
   }
 
   /** Moves the clock by steps of one second, ticking the engine as the monitor does. */
-  advance(ms: number): void {
+  async advance(ms: number): Promise<void> {
     for (let t = 0; t < ms; t += 1000) {
       this.clock.advance(Math.min(1000, ms - t));
       this.engine.tick(this.clock.now());
+      await this.engine.flush();
     }
   }
 
@@ -102,13 +105,13 @@ beforeEach(() => {
 });
 
 describe('incident engine', () => {
-  it('[AL10][AL12] a district line lost: one unit incident naming its points, one grouped recovery', () => {
-    h.down('D1');
-    h.advance(1000);
-    for (const c of ['C1', 'C2', 'C3', 'C4']) h.down(c);
-    h.advance(3000);
+  it('[AL10][AL12] a district line lost: one unit incident naming its points, one grouped recovery', async () => {
+    await h.down('D1');
+    await h.advance(1000);
+    for (const c of ['C1', 'C2', 'C3', 'C4']) await h.down(c);
+    await h.advance(3000);
     expect(h.out).toHaveLength(0); // held while the openings gather
-    h.advance(2000);
+    await h.advance(2000);
     expect(h.summary()).toEqual(['open:unit:D1,C1,C2,C3,C4']);
     const open = h.out[0]!;
     expect(open).toMatchObject({
@@ -125,20 +128,20 @@ describe('incident engine', () => {
     for (const n of [1, 2, 3, 4]) expect(msg).toContain(`• Điểm cầu xã Số ${n} (C${n})`);
 
     // A late point of the same unit joins silently.
-    h.advance(20_000);
+    await h.advance(20_000);
     expect(h.out).toHaveLength(1);
 
     // Back one by one, within seconds: the recovery waits for the last and for settleMs.
     for (const c of ['C1', 'C2', 'C3', 'D1']) {
-      h.up(c);
-      h.advance(2_000);
+      await h.up(c);
+      await h.advance(2_000);
     }
     expect(h.out).toHaveLength(1);
-    h.up('C4');
+    await h.up('C4');
     const back = h.clock.now();
-    h.advance(9_000);
+    await h.advance(9_000);
     expect(h.out).toHaveLength(1);
-    h.advance(1_000);
+    await h.advance(1_000);
     expect(h.summary()).toEqual(['open:unit:D1,C1,C2,C3,C4', 'recovered:unit:D1,C1,C2,C3,C4']);
     expect(h.out[1]).toMatchObject({
       id: 'unit-D1-1-recovered',
@@ -152,24 +155,24 @@ describe('incident engine', () => {
     );
   });
 
-  it('[AL10] most of the communes without the hub are the unit line too; two of five are not', () => {
-    for (const c of ['C1', 'C2', 'C3']) h.down(c);
-    h.advance(5_000);
+  it('[AL10] most of the communes without the hub are the unit line too; two of five are not', async () => {
+    for (const c of ['C1', 'C2', 'C3']) await h.down(c);
+    await h.advance(5_000);
     expect(h.summary()).toEqual(['open:unit:C1,C2,C3']);
-    for (const c of ['C1', 'C2', 'C3']) h.up(c);
-    h.advance(10_000);
+    for (const c of ['C1', 'C2', 'C3']) await h.up(c);
+    await h.advance(10_000);
     h.out.length = 0;
-    h.down('C1');
-    h.down('C4');
-    h.advance(5_000);
+    await h.down('C1');
+    await h.down('C4');
+    await h.advance(5_000);
     expect(h.summary().sort()).toEqual(['open:point:C1', 'open:point:C4']);
   });
 
-  it('[AL10][AL12] a unit named by its unit whichever point went first, on opening and recovery', () => {
-    for (const c of ['C2', 'C3', 'C4']) h.down(c);
-    h.advance(5_000);
-    for (const c of ['C2', 'C3', 'C4']) h.up(c);
-    h.advance(10_000);
+  it('[AL10][AL12] a unit named by its unit whichever point went first, on opening and recovery', async () => {
+    for (const c of ['C2', 'C3', 'C4']) await h.down(c);
+    await h.advance(5_000);
+    for (const c of ['C2', 'C3', 'C4']) await h.up(c);
+    await h.advance(10_000);
     expect(h.summary()).toEqual(['open:unit:C2,C3,C4', 'recovered:unit:C2,C3,C4']);
     for (const i of h.out) expect(i.group!.unit).toEqual({ id: 'D1', name: 'Huyện Một' });
     expect(plainText(renderIncident(h.out[1]!, 'vi', undefined, 'x')).split('\n')[0]).toBe(
@@ -177,69 +180,69 @@ describe('incident engine', () => {
     );
   });
 
-  it('[AL12] the line back but one commune still down: the unit recovers naming the others, the commune goes on alone', () => {
-    for (const c of ['D1', 'C1', 'C2', 'C3', 'C4']) h.down(c);
-    h.advance(5_000);
+  it('[AL12] the line back but one commune still down: the unit recovers naming the others, the commune goes on alone', async () => {
+    for (const c of ['D1', 'C1', 'C2', 'C3', 'C4']) await h.down(c);
+    await h.advance(5_000);
     h.clock.advance(60_000);
-    for (const c of ['D1', 'C1', 'C2', 'C3']) h.up(c);
-    h.advance(9_000);
+    for (const c of ['D1', 'C1', 'C2', 'C3']) await h.up(c);
+    await h.advance(9_000);
     expect(h.out).toHaveLength(1);
-    h.advance(1_000);
+    await h.advance(1_000);
     expect(h.summary()).toEqual(['open:unit:D1,C1,C2,C3,C4', 'recovered:unit:D1,C1,C2,C3', 'open:point:C4']);
     expect(h.out[1]!.text).toContain('còn mất kết nối: Điểm cầu xã Số 4');
     expect(h.out[2]).toMatchObject({ id: 'outage-5-open', start: T0 - 3_000, outages: [5] });
-    h.up('C4');
-    h.advance(10_000);
+    await h.up('C4');
+    await h.advance(10_000);
     expect(h.summary().at(-1)).toBe('recovered:point:C4');
     expect(h.out.at(-1)!.id).toBe('outage-5-recovered');
     expect(h.engine.activeCount).toBe(0);
   });
 
-  it('[AL12] a split waits while the line is still the unit’s: a point lost again before settleMs keeps it whole', () => {
-    for (const c of ['C1', 'C2', 'C3', 'C4']) h.down(c);
-    h.advance(5_000);
-    for (const c of ['C1', 'C2', 'C3']) h.up(c); // only C4 down: not the unit's line any more
-    h.advance(5_000);
-    h.down('C1');
-    h.down('C2'); // three of five down again: the unit's line
-    h.advance(20_000);
+  it('[AL12] a split waits while the line is still the unit’s: a point lost again before settleMs keeps it whole', async () => {
+    for (const c of ['C1', 'C2', 'C3', 'C4']) await h.down(c);
+    await h.advance(5_000);
+    for (const c of ['C1', 'C2', 'C3']) await h.up(c); // only C4 down: not the unit's line any more
+    await h.advance(5_000);
+    await h.down('C1');
+    await h.down('C2'); // three of five down again: the unit's line
+    await h.advance(20_000);
     expect(h.summary()).toEqual(['open:unit:C1,C2,C3,C4']);
   });
 
-  it('[AL11] a single commune: one point incident with the outage id, one recovery; a point in two meetings counts once', () => {
-    h.down('C2', ['M', 'N']);
-    h.advance(5_000);
+  it('[AL11] a single commune: one point incident with the outage id, one recovery; a point in two meetings counts once', async () => {
+    await h.down('C2', ['M', 'N']);
+    await h.advance(5_000);
     expect(h.out.map((i) => i.id)).toEqual(['outage-1-open']);
     expect(h.out[0]).toMatchObject({ group: { kind: 'point', unit: { id: 'C2' }, drops: 1 }, outages: [1, 2] });
-    h.up('C2');
-    h.advance(10_000);
+    await h.up('C2');
+    await h.advance(10_000);
     expect(h.out.map((i) => i.id)).toEqual(['outage-1-open', 'outage-1-recovered']);
   });
 
-  it('[AL11] openings seconds apart in different units are not merged; openings beyond holdMs are separate', () => {
+  it('[AL11] openings seconds apart in different units are not merged; openings beyond holdMs are separate', async () => {
     const { units, points } = tinyProvince(201, 4);
     units.push({ id: 'D2', name: 'Huyện Hai', level: 'district', parent: 'P' });
     units.push({ id: 'E1', name: 'Xã E1', level: 'commune', parent: 'D2' });
     points.push({ ...points[2]!, code: 'E1', name: 'Điểm cầu xã E1', unit: 'E1' });
     h = new Harness(units, points);
-    h.down('C1');
-    h.down('E1');
-    h.advance(5_000);
+    await h.down('C1');
+    await h.down('E1');
+    await h.advance(5_000);
     expect(h.summary().sort()).toEqual(['open:point:C1', 'open:point:E1']);
-    h.advance(5_000);
-    h.down('C2'); // a second commune, but after C1's incident was sent: its own
-    h.advance(5_000);
+    await h.advance(5_000);
+    await h.down('C2'); // a second commune, but after C1's incident was sent: its own
+    await h.advance(5_000);
     expect(h.summary()).toHaveLength(3);
   });
 
-  it('[AL13] a bouncing line: its first loss, then one flapping incident, then one recovery after the quiet time', () => {
-    h.down('C3');
-    h.advance(5_000);
+  it('[AL13] a bouncing line: its first loss, then one flapping incident, then one recovery after the quiet time', async () => {
+    await h.down('C3');
+    await h.advance(5_000);
     for (let i = 0; i < 6; i++) {
-      h.up('C3');
-      h.advance(4_000); // back for less than settleMs: no recovery sent
-      h.down('C3');
-      h.advance(3_000);
+      await h.up('C3');
+      await h.advance(4_000); // back for less than settleMs: no recovery sent
+      await h.down('C3');
+      await h.advance(3_000);
     }
     expect(h.summary()).toEqual(['open:point:C3', 'open:flapping:C3']);
     const flap = h.out[1]!;
@@ -248,21 +251,21 @@ describe('incident engine', () => {
     expect(plainText(renderIncident(flap, 'vi', undefined, 'x'))).toContain(
       '[diemcau] CHẬP CHỜN LIÊN TỤC: Điểm cầu xã Số 3',
     );
-    h.up('C3');
-    h.advance(59_000);
+    await h.up('C3');
+    await h.advance(59_000);
     expect(h.out).toHaveLength(2);
-    h.advance(1_000);
+    await h.advance(1_000);
     expect(h.summary()).toEqual(['open:point:C3', 'open:flapping:C3', 'recovered:flapping:C3']);
     expect(h.out[2]).toMatchObject({ id: 'flapping-C3-1-recovered', group: { drops: 7 } });
     expect(h.out[2]!.outages).toHaveLength(7);
   });
 
-  it('[AL13] bounces slower than settleMs: the drop history makes the third loss in the window flapping', () => {
+  it('[AL13] bounces slower than settleMs: the drop history makes the third loss in the window flapping', async () => {
     for (let i = 0; i < 3; i++) {
-      h.down('C1');
-      h.advance(5_000);
-      h.up('C1');
-      h.advance(20_000);
+      await h.down('C1');
+      await h.advance(5_000);
+      await h.up('C1');
+      await h.advance(20_000);
     }
     expect(h.summary()).toEqual([
       'open:point:C1',
@@ -272,44 +275,44 @@ describe('incident engine', () => {
       'open:flapping:C1',
     ]);
     expect(h.out[4]!.group!.drops).toBe(3);
-    h.advance(60_000);
+    await h.advance(60_000);
     expect(h.summary().at(-1)).toBe('recovered:flapping:C1');
   });
 
-  it('[AL13] a district line bouncing: one unit incident turning into one flapping incident for the unit', () => {
+  it('[AL13] a district line bouncing: one unit incident turning into one flapping incident for the unit', async () => {
     const all = ['D1', 'C1', 'C2', 'C3', 'C4'];
-    for (const c of all) h.down(c);
-    h.advance(5_000);
+    for (const c of all) await h.down(c);
+    await h.advance(5_000);
     for (let i = 0; i < 3; i++) {
-      for (const c of all) h.up(c);
-      h.advance(3_000);
-      for (const c of all) h.down(c);
-      h.advance(3_000);
+      for (const c of all) await h.up(c);
+      await h.advance(3_000);
+      for (const c of all) await h.down(c);
+      await h.advance(3_000);
     }
     expect(h.summary()).toEqual(['open:unit:D1,C1,C2,C3,C4', 'open:flapping:D1,C1,C2,C3,C4']);
     expect(h.out[1]!.id).toBe('flapping-D1-1-open');
     expect(h.out[1]!.group).toMatchObject({ kind: 'flapping', unit: { id: 'D1' } });
-    for (const c of all) h.up(c);
-    h.advance(60_000);
+    for (const c of all) await h.up(c);
+    await h.advance(60_000);
     expect(h.summary()).toHaveLength(3);
     expect(h.out[2]!.id).toBe('flapping-D1-1-recovered');
   });
 
-  it('[AL12] an outage ending while its opening is held: the incident is sent, then its recovery after settleMs', () => {
-    h.down('C4');
-    h.advance(2_000);
-    h.up('C4');
-    h.advance(3_000);
+  it('[AL12] an outage ending while its opening is held: the incident is sent, then its recovery after settleMs', async () => {
+    await h.down('C4');
+    await h.advance(2_000);
+    await h.up('C4');
+    await h.advance(3_000);
     expect(h.summary()).toEqual(['open:point:C4']);
-    h.advance(10_000);
+    await h.advance(10_000);
     expect(h.summary()).toEqual(['open:point:C4', 'recovered:point:C4']);
     expect(h.engine.activeCount).toBe(0);
   });
 
-  it('[AL14] after a restart the outages still open are grouped again: the same ids (refused as repeats), one recovery', () => {
+  it('[AL14] after a restart the outages still open are grouped again: the same ids (refused as repeats), one recovery', async () => {
     const all = ['D1', 'C1', 'C2', 'C3', 'C4'];
-    for (const c of all) h.down(c);
-    h.advance(5_000);
+    for (const c of all) await h.down(c);
+    await h.advance(5_000);
     expect(h.summary()).toEqual(['open:unit:D1,C1,C2,C3,C4']);
     // A new engine (the monitor process restarted) writing to the same outbox.
     const rows = all.map((c, i) => ({
@@ -326,7 +329,7 @@ describe('incident engine', () => {
       endedAt: null,
     }));
     const again = new IncidentEngine({
-      sink: { add: (i) => (h.out.some((o) => o.id === i.id) ? false : (h.out.push(i), true)) },
+      sink: { add: async (i) => (h.out.some((o) => o.id === i.id) ? false : (h.out.push(i), true)) },
       inventory: {
         point: (c) => h.points.find((p) => p.code === c),
         unit: (id) => h.units.find((u) => u.id === id),
@@ -340,10 +343,12 @@ describe('incident engine', () => {
     again.resume(rows);
     h.clock.advance(60_000);
     again.tick(h.clock.now());
+    await again.flush();
     expect(h.out).toHaveLength(1); // unit-D1-1-open again: refused by the outbox
     for (const r of rows) again.onOutage({ kind: 'closed', row: { ...r, endedAt: h.clock.now() } });
     h.clock.advance(10_000);
     again.tick(h.clock.now());
+    await again.flush();
     expect(h.out.map((i) => i.id)).toEqual(['unit-D1-1-open', 'unit-D1-1-recovered']);
   });
 
@@ -367,16 +372,16 @@ describe('incident engine', () => {
     expect(h.out.map((i) => i.id)).toEqual(['outage-77-recovered']);
   });
 
-  it('incidents the store refuses wait and are written in order once it accepts', () => {
+  it('incidents the store refuses wait and are written in order once it accepts', async () => {
     h.failing = true;
-    h.down('C1');
-    h.advance(5_000);
-    h.up('C1');
-    h.advance(10_000);
+    await h.down('C1');
+    await h.advance(5_000);
+    await h.up('C1');
+    await h.advance(10_000);
     expect(h.out).toHaveLength(0);
     expect(h.engine.pendingCount).toBe(2);
     h.failing = false;
-    h.advance(1_000);
+    await h.advance(1_000);
     expect(h.summary()).toEqual(['open:point:C1', 'recovered:point:C1']);
   });
 });

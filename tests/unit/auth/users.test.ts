@@ -11,8 +11,9 @@ import { verifyPassword } from '../../../server/auth/password';
 import { ManualClock } from '../../../server/clock';
 import { NotFoundError, ValidationError } from '../../../server/errors';
 import { ConflictError } from '../../../server/http/errors';
+import { asyncStore } from '../../../server/store/async';
 import { openSqliteStore } from '../../../server/store/sqlite';
-import type { Store } from '../../../server/store/types';
+import type { SyncStore as Store } from '../../../server/store/types';
 
 const dir = mkdtempSync(join(tmpdir(), 'dc-users-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,8 +28,13 @@ function setup(units: string[] | null = ['P', 'D1']) {
   const store = openSqliteStore(join(dir, `u${++n}.sqlite`));
   stores.push(store);
   const clock = new ManualClock(1_700_000_000_000);
-  const sessions = new Sessions({ store, clock, logger: pino({ level: 'silent' }) });
-  const users = new Users({ store, clock, sessions, knownUnits: () => (units ? new Set(units) : null) });
+  const sessions = new Sessions({ store: asyncStore(store), clock, logger: pino({ level: 'silent' }) });
+  const users = new Users({
+    store: asyncStore(store),
+    clock,
+    sessions,
+    knownUnits: () => (units ? new Set(units) : null),
+  });
   return { store, clock, sessions, users };
 }
 
@@ -90,32 +96,35 @@ describe('accounts', () => {
   it('keeps the last admin: no removal, no demotion', async () => {
     const { users } = setup();
     await users.create({ name: 'root1', password: PW, role: 'admin' });
-    expect(() => users.remove('root1')).toThrow(/quản trị viên \(admin\) cuối cùng/);
+    await expect(users.remove('root1')).rejects.toThrow(/quản trị viên \(admin\) cuối cùng/);
     await expect(users.update('root1', { role: 'viewer' })).rejects.toThrow(/quản trị viên \(admin\) cuối cùng/);
     await users.create({ name: 'root2', password: PW, role: 'admin' });
     await users.update('root1', { role: 'viewer' });
-    expect(() => users.remove('root2')).toThrow(/quản trị viên \(admin\) cuối cùng/);
-    users.remove('root1');
-    expect(users.get('root1')).toBeUndefined();
-    expect(() => users.remove('root1')).toThrow(NotFoundError);
+    await expect(users.remove('root2')).rejects.toThrow(/quản trị viên \(admin\) cuối cùng/);
+    await users.remove('root1');
+    expect(await users.get('root1')).toBeUndefined();
+    await expect(users.remove('root1')).rejects.toThrow(NotFoundError);
   });
 
   it("ends the user's other sessions on a password change, all of them on removal", async () => {
     const { users, sessions } = setup();
     const u = await users.create({ name: 'an', password: PW, role: 'technician' });
-    const keep = sessions.create(u);
-    const other = sessions.create(u);
+    const keep = await sessions.create(u);
+    const other = await sessions.create(u);
     const next = await users.update('an', { role: 'technician', password: 'mật-khẩu-mới-2026' }, keep.valid.tokenHash);
     expect(await verifyPassword(next.passwordHash, 'mật-khẩu-mới-2026')).toBe(true);
-    expect(sessions.fromToken(keep.token)).toBeDefined();
-    expect(sessions.fromToken(other.token)).toBeUndefined();
+    expect(await sessions.fromToken(keep.token)).toBeDefined();
+    expect(await sessions.fromToken(other.token)).toBeUndefined();
     // A role change alone keeps the sessions.
     await users.update('an', { role: 'viewer', displayName: 'Nguyễn Văn An' });
-    expect(sessions.fromToken(keep.token)?.user).toMatchObject({ role: 'viewer', displayName: 'Nguyễn Văn An' });
+    expect((await sessions.fromToken(keep.token))?.user).toMatchObject({
+      role: 'viewer',
+      displayName: 'Nguyễn Văn An',
+    });
     await users.setPassword('an', 'mật-khẩu-thứ-ba');
-    expect(sessions.fromToken(keep.token)).toBeUndefined();
-    const again = sessions.create(users.find('an'));
-    users.remove('an');
-    expect(sessions.fromToken(again.token)).toBeUndefined();
+    expect(await sessions.fromToken(keep.token)).toBeUndefined();
+    const again = await sessions.create(await users.find('an'));
+    await users.remove('an');
+    expect(await sessions.fromToken(again.token)).toBeUndefined();
   });
 });

@@ -16,108 +16,113 @@ const allUp = (): Record<string, number | null> => ({
 });
 
 /** `seconds` rounds of: probe every host (then the clock moves 1 s), evaluate. */
-function run(r: Rig, seconds: number, replies: (i: number) => Record<string, number | null> = allUp): void {
+async function run(
+  r: Rig,
+  seconds: number,
+  replies: (i: number) => Record<string, number | null> = allUp,
+): Promise<void> {
   for (let i = 0; i < seconds; i++) {
     r.probe(replies(i));
-    r.auto.tick();
+    await r.auto.tick();
   }
 }
 
-const result = (r: Rig, point: string, item: string) => r.service.mark(M, point, item)?.value ?? 'pending';
+const result = async (r: Rig, point: string, item: string) =>
+  (await r.service.mark(M, point, item))?.value ?? 'pending';
 
 describe('automatic checklist items', () => {
-  it('[CL6] "Đường truyền" passes after 60 s up, recorded as the system, not a moment before', () => {
-    rig = makeRig();
-    rig.auto.tick();
-    expect(result(rig, 'HT', 'duong-truyen')).toBe('pending');
-    run(rig, 60); // replies at 0…59 s; evaluated at 1…60 s
+  it('[CL6] "Đường truyền" passes after 60 s up, recorded as the system, not a moment before', async () => {
+    rig = await makeRig();
+    await rig.auto.tick();
+    expect(await result(rig, 'HT', 'duong-truyen')).toBe('pending');
+    await run(rig, 60); // replies at 0…59 s; evaluated at 1…60 s
     // The first reply was at LINE_TEST; at LINE_TEST + 59 s it was not yet 60 s.
-    const history = rig.service.history(M, { key: 'duong-truyen' });
+    const history = await rig.service.history(M, { key: 'duong-truyen' });
     expect(history.map((h) => [h.point, h.value, h.by, h.source])).toEqual(
       Object.keys(PRIMARY).map((p) => [p, 'pass', SYSTEM_ACTOR, 'auto']),
     );
     expect(new Set(history.map((h) => h.at))).toEqual(new Set(['2026-03-05T15:01:00.000+07:00']));
   });
 
-  it('[CL6] down fails the line within a tick; back up, it stays failed until 60 s stable, then passes', () => {
-    rig = makeRig();
-    run(rig, 61);
+  it('[CL6] down fails the line within a tick; back up, it stays failed until 60 s stable, then passes', async () => {
+    rig = await makeRig();
+    await run(rig, 61);
     const dl = PRIMARY['HT-CL-DL'];
-    run(rig, 3, () => ({ ...allUp(), [dl]: null }));
+    await run(rig, 3, () => ({ ...allUp(), [dl]: null }));
     expect(rig.board.status('HT-CL-DL')?.state).toBe('down');
-    expect(result(rig, 'HT-CL-DL', 'duong-truyen')).toBe('fail');
-    expect(result(rig, 'HT', 'duong-truyen')).toBe('pass');
+    expect(await result(rig, 'HT-CL-DL', 'duong-truyen')).toBe('fail');
+    expect(await result(rig, 'HT', 'duong-truyen')).toBe('pass');
     // Up again after three replies, counted from the first of them [ST3]; 59 s later: still failed.
-    run(rig, 59);
+    await run(rig, 59);
     expect(rig.board.status('HT-CL-DL')?.state).toBe('up');
-    expect(result(rig, 'HT-CL-DL', 'duong-truyen')).toBe('fail');
-    run(rig, 1);
-    expect(result(rig, 'HT-CL-DL', 'duong-truyen')).toBe('pass');
-    expect(rig.service.history(M, { point: 'HT-CL-DL', key: 'duong-truyen' }).map((h) => h.value)).toEqual([
+    expect(await result(rig, 'HT-CL-DL', 'duong-truyen')).toBe('fail');
+    await run(rig, 1);
+    expect(await result(rig, 'HT-CL-DL', 'duong-truyen')).toBe('pass');
+    expect((await rig.service.history(M, { point: 'HT-CL-DL', key: 'duong-truyen' })).map((h) => h.value)).toEqual([
       'pass',
       'fail',
       'pass',
     ]);
   });
 
-  it('[CL6] a down spell between two evaluations still fails the line, and the 60 s start again', () => {
-    rig = makeRig();
-    run(rig, 61);
+  it('[CL6] a down spell between two evaluations still fails the line, and the 60 s start again', async () => {
+    rig = await makeRig();
+    await run(rig, 61);
     const cx = PRIMARY['HT-CX'];
     // Down and up again without an evaluation in between.
     for (const rtt of [null, null, null, 12, 12, 12]) rig.probe({ [cx]: rtt });
-    rig.auto.tick();
-    expect(result(rig, 'HT-CX', 'duong-truyen')).toBe('fail');
-    run(rig, 30);
-    expect(result(rig, 'HT-CX', 'duong-truyen')).toBe('fail');
-    run(rig, 30);
-    expect(result(rig, 'HT-CX', 'duong-truyen')).toBe('pass');
+    await rig.auto.tick();
+    expect(await result(rig, 'HT-CX', 'duong-truyen')).toBe('fail');
+    await run(rig, 30);
+    expect(await result(rig, 'HT-CX', 'duong-truyen')).toBe('fail');
+    await run(rig, 30);
+    expect(await result(rig, 'HT-CX', 'duong-truyen')).toBe('pass');
   });
 
-  it('[CL6] severe (red but reachable) fails the line', () => {
-    rig = makeRig();
-    run(rig, 61);
+  it('[CL6] severe (red but reachable) fails the line', async () => {
+    rig = await makeRig();
+    await run(rig, 61);
     // A median RTT over 250 ms in the 10 s window: six slow replies of ten.
-    run(rig, 6, () => ({ ...allUp(), [PRIMARY['HT-CL']]: 400 }));
+    await run(rig, 6, () => ({ ...allUp(), [PRIMARY['HT-CL']]: 400 }));
     expect(rig.board.status('HT-CL')?.state).toBe('severe');
-    expect(result(rig, 'HT-CL', 'duong-truyen')).toBe('fail');
+    expect(await result(rig, 'HT-CL', 'duong-truyen')).toBe('fail');
   });
 
-  it('[CL7] "Đường truyền dự phòng": not applicable without a backup target, else follows the backup line', () => {
-    rig = makeRig();
-    rig.auto.tick();
-    expect(result(rig, 'HT-CL', 'duong-truyen-du-phong')).toBe('na');
-    expect(result(rig, 'HT-CX', 'duong-truyen-du-phong')).toBe('na');
-    expect(result(rig, 'HT', 'duong-truyen-du-phong')).toBe('pending');
-    run(rig, 1);
-    expect(result(rig, 'HT', 'duong-truyen-du-phong')).toBe('pass');
-    run(rig, 3, () => ({ ...allUp(), [BACKUP.HT]: null }));
+  it('[CL7] "Đường truyền dự phòng": not applicable without a backup target, else follows the backup line', async () => {
+    rig = await makeRig();
+    await rig.auto.tick();
+    expect(await result(rig, 'HT-CL', 'duong-truyen-du-phong')).toBe('na');
+    expect(await result(rig, 'HT-CX', 'duong-truyen-du-phong')).toBe('na');
+    expect(await result(rig, 'HT', 'duong-truyen-du-phong')).toBe('pending');
+    await run(rig, 1);
+    expect(await result(rig, 'HT', 'duong-truyen-du-phong')).toBe('pass');
+    await run(rig, 3, () => ({ ...allUp(), [BACKUP.HT]: null }));
     expect(rig.board.status('HT')?.backup).toBe('down');
-    expect(result(rig, 'HT', 'duong-truyen-du-phong')).toBe('fail');
+    expect(await result(rig, 'HT', 'duong-truyen-du-phong')).toBe('fail');
     // The primary is unaffected.
     expect(rig.board.status('HT')?.state).toBe('up');
     // A backup line added to HT-CX later: pending until it answers, then pass.
     const cx = rig.inventory.point('HT-CX')!;
-    rig.inventory.apply({
+    await rig.inventory.apply({
       upsertPoints: [{ ...cx, targets: [...cx.targets, { kind: 'icmp', host: '127.31.0.4', role: 'backup' }] }],
     });
-    rig.auto.tick();
-    expect(result(rig, 'HT-CX', 'duong-truyen-du-phong')).toBe('pending');
-    run(rig, 1, () => ({ ...allUp(), '127.31.0.4': 9 }));
-    expect(result(rig, 'HT-CX', 'duong-truyen-du-phong')).toBe('pass');
+    await rig.auto.tick();
+    expect(await result(rig, 'HT-CX', 'duong-truyen-du-phong')).toBe('pending');
+    await run(rig, 1, () => ({ ...allUp(), '127.31.0.4': 9 }));
+    expect(await result(rig, 'HT-CX', 'duong-truyen-du-phong')).toBe('pass');
   });
 
-  it('[CL8] nothing is evaluated once the session has started', () => {
-    rig = makeRig({ now: SESSION });
-    run(rig, 70);
-    expect(rig.service.history(M, {})).toEqual([]);
+  it('[CL8] nothing is evaluated once the session has started', async () => {
+    rig = await makeRig({ now: SESSION });
+    await run(rig, 70);
+    expect(await rig.service.history(M, {})).toEqual([]);
     expect(rig.events).toEqual([]);
   });
 
-  it('[CL6] one write per change: a stable line writes once, whatever the number of ticks', () => {
-    rig = makeRig();
-    run(rig, 200);
-    expect(rig.service.history(M, { key: 'duong-truyen' })).toHaveLength(4);
-    expect(rig.service.history(M, { key: 'duong-truyen-du-phong' })).toHaveLength(4);
+  it('[CL6] one write per change: a stable line writes once, whatever the number of ticks', async () => {
+    rig = await makeRig();
+    await run(rig, 200);
+    expect(await rig.service.history(M, { key: 'duong-truyen' })).toHaveLength(4);
+    expect(await rig.service.history(M, { key: 'duong-truyen-du-phong' })).toHaveLength(4);
   });
 });

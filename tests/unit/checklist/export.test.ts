@@ -12,16 +12,16 @@ let rig: Rig;
 afterEach(() => rig?.dispose());
 const M = meeting.id;
 
-function fill(r: Rig): void {
+async function fill(r: Rig): Promise<void> {
   for (const item of ['hinh-anh', 'am-thanh', 'camera', 'phong-nen', 'nguon-dien', 'can-bo-ky-thuat']) {
-    r.service.setItem(techA, { meetingId: M, point: 'HT', item, result: 'pass', version: 0 });
+    await r.service.setItem(techA, { meetingId: M, point: 'HT', item, result: 'pass', version: 0 });
   }
-  r.service.writeAutomatic(M, [
+  await r.service.writeAutomatic(M, [
     { point: 'HT', item: 'duong-truyen', result: 'pass' },
     { point: 'HT-CL', item: 'duong-truyen', result: 'fail' },
   ]);
   r.clock.advance(1000);
-  r.service.setItem(techB, {
+  await r.service.setItem(techB, {
     meetingId: M,
     point: 'HT-CL',
     item: 'am-thanh',
@@ -30,14 +30,14 @@ function fill(r: Rig): void {
     note: '=HYPERLINK("http://x") vọng, rè',
     version: 0,
   });
-  r.service.confirmRollCall(techB, { meetingId: M, point: 'HT', status: 'present', note: 'Đã gọi', version: 0 });
+  await r.service.confirmRollCall(techB, { meetingId: M, point: 'HT', status: 'present', note: 'Đã gọi', version: 0 });
 }
 
 describe('checklist export', () => {
-  it('[CL10] CSV: one row per point with readiness, results in Vietnamese, notes kept inert', () => {
-    rig = makeRig();
-    fill(rig);
-    const table = parseCsv(exportChecklistCsv(rig.service.snapshot(M, admin)).replace(/^\ufeff/, ''));
+  it('[CL10] CSV: one row per point with readiness, results in Vietnamese, notes kept inert', async () => {
+    rig = await makeRig();
+    await fill(rig);
+    const table = parseCsv(exportChecklistCsv(await rig.service.snapshot(M, admin)).replace(/^\ufeff/, ''));
     const [header, ...rows] = table.rows;
     expect(header).toEqual([
       'Mã điểm cầu',
@@ -66,14 +66,16 @@ describe('checklist export', () => {
     expect(rows[1]![13]).toBe('05/03/2026 15:00:01 — kt.binh');
   });
 
-  it('[CL10] roll call CSV: both lists and the confirmation', () => {
-    rig = makeRig({ now: SESSION - 11 * MIN });
+  it('[CL10] roll call CSV: both lists and the confirmation', async () => {
+    rig = await makeRig({ now: SESSION - 11 * MIN });
     rig.rollCall.start();
     for (let i = 0; i < 3; i++) rig.probe({ '127.30.0.1': 10, '127.30.0.2': null });
     rig.clock.set(SESSION - 10 * MIN);
-    rig.rollCall.check();
-    fill(rig);
-    const [header, ...rows] = parseCsv(exportRollCallCsv(rig.service.snapshot(M, admin)).replace(/^\ufeff/, '')).rows;
+    await rig.rollCall.check();
+    await fill(rig);
+    const [header, ...rows] = parseCsv(
+      exportRollCallCsv(await rig.service.snapshot(M, admin)).replace(/^\ufeff/, ''),
+    ).rows;
     expect(header).toEqual([
       'Mã điểm cầu',
       'Tên điểm cầu',
@@ -98,24 +100,24 @@ describe('checklist export', () => {
     ]);
     expect(rows[1]?.slice(3, 6)).toEqual(['Chưa kết nối (mất kết nối)', 'Chưa điểm danh', 'Chưa xác nhận']);
     // A note that begins like a formula is written inert (the importer's CSV guard).
-    rig.service.confirmRollCall(techA, {
+    await rig.service.confirmRollCall(techA, {
       meetingId: M,
       point: 'HT-CX',
       status: 'absent',
       note: '@SUM(A1)',
       version: 0,
     });
-    const text = exportRollCallCsv(rig.service.snapshot(M, admin));
+    const text = exportRollCallCsv(await rig.service.snapshot(M, admin));
     expect(text.split('\r\n')[4]).toContain(",Vắng,'@SUM(A1),");
     // …and the importer's reader, which knows the guard, reads the note back as it was typed.
     expect(parseCsv(text.replace(/^\ufeff/, '')).rows[4]?.slice(5, 7)).toEqual(['Vắng', '@SUM(A1)']);
   });
 
   it('[CL10] XLSX: checklist, roll call and the whole history, read back', async () => {
-    rig = makeRig();
-    fill(rig);
-    const snap = rig.service.snapshot(M, admin);
-    const buf = await exportChecklistXlsx(snap, rig.service.history(M, { limit: 100_000 }));
+    rig = await makeRig();
+    await fill(rig);
+    const snap = await rig.service.snapshot(M, admin);
+    const buf = await exportChecklistXlsx(snap, await rig.service.history(M, { limit: 100_000 }));
     const sheets = await readXlsx(buf);
     expect(sheets.map((s) => s.name)).toEqual(['Danh mục kiểm tra', 'Điểm danh', 'Lịch sử thay đổi']);
     const [checklist, rollCall, history] = sheets;
@@ -139,9 +141,9 @@ describe('checklist export', () => {
     expect(history!.rows[10]?.slice(2, 4)).toEqual(['Điểm danh', 'Có mặt']);
   });
 
-  it('[CL4] the history table is append-only: the database refuses updates and deletes', () => {
-    rig = makeRig();
-    fill(rig);
+  it('[CL4] the history table is append-only: the database refuses updates and deletes', async () => {
+    rig = await makeRig();
+    await fill(rig);
     const raw = new Database(join(rig.dir, 'diemcau.sqlite'));
     try {
       expect(() => raw.prepare("UPDATE checklist_history SET value = 'pass'").run()).toThrow(/append-only/);

@@ -7,8 +7,8 @@ const rigs: Rig[] = [];
 afterEach(() => {
   for (const r of rigs.splice(0).toReversed()) r.dispose();
 });
-const rigAt = (now: number, dir?: string) => {
-  const r = makeRig({ now, dir });
+const rigAt = async (now: number, dir?: string) => {
+  const r = await makeRig({ now, dir });
   rigs.push(r);
   return r;
 };
@@ -22,16 +22,16 @@ function settle(r: Rig, cl: number | null = null): void {
 }
 
 describe('roll call', () => {
-  it("[RC1] [RC2] [RC3] takes the lists at T−10 min and at the start, with each point's state", () => {
-    const r = rigAt(SESSION - 30 * MIN);
+  it("[RC1] [RC2] [RC3] takes the lists at T−10 min and at the start, with each point's state", async () => {
+    const r = await rigAt(SESSION - 30 * MIN);
     r.rollCall.start();
     r.clock.set(SESSION - 10 * MIN - 3_000);
     settle(r);
     r.clock.set(SESSION - 10 * MIN - 1);
-    r.rollCall.check();
+    await r.rollCall.check();
     expect(r.store.listRollCallCaptures(M)).toEqual([]);
     r.clock.set(SESSION - 10 * MIN);
-    r.rollCall.check();
+    await r.rollCall.check();
     expect(r.store.listRollCallCaptures(M)).toEqual([
       {
         meeting: M,
@@ -50,15 +50,15 @@ describe('roll call', () => {
     r.clock.set(SESSION - 5_000);
     settle(r, 15);
     r.clock.set(SESSION);
-    r.rollCall.check();
-    r.rollCall.check();
+    await r.rollCall.check();
+    await r.rollCall.check();
     const [, start] = r.store.listRollCallCaptures(M);
     expect(start?.moment).toBe('start');
     expect(start?.capturedAt).toBe(SESSION);
     expect(start?.entries.find((e) => e.code === 'HT-CL')?.state).toBe('up');
     const captured = r.events.filter((e) => e.type === 'captured');
     expect(captured).toHaveLength(2);
-    const snap = r.service.snapshot(M, { name: 'xem', role: 'viewer', units: [] });
+    const snap = await r.service.snapshot(M, { name: 'xem', role: 'viewer', units: [] });
     expect(snap.rollCall.captures.map((c) => [c.moment, c.entries.filter((e) => e.connected).length])).toEqual([
       ['before', 2],
       ['start', 3],
@@ -71,7 +71,7 @@ describe('roll call', () => {
 
   it('[RC1] its own timer wakes it at the time due', async () => {
     const due = SESSION - 10 * MIN;
-    const r = makeRig({ now: due - 50, settleMs: 0 });
+    const r = await makeRig({ now: due - 50, settleMs: 0 });
     rigs.push(r);
     r.rollCall.start();
     expect(r.store.listRollCallCaptures(M)).toEqual([]);
@@ -81,17 +81,17 @@ describe('roll call', () => {
     expect(r.store.listRollCallCaptures(M).map((c) => [c.moment, c.capturedAt])).toEqual([['before', due]]);
   });
 
-  it('[RC4] a server started late takes both lists once it has seen the probes, with the real time', () => {
+  it('[RC4] a server started late takes both lists once it has seen the probes, with the real time', async () => {
     const startedAt = SESSION + 5 * MIN;
-    const r = rigAt(startedAt);
+    const r = await rigAt(startedAt);
     r.rollCall.start();
     expect(r.store.listRollCallCaptures(M)).toEqual([]);
     settle(r);
     r.clock.set(startedAt + 9_999);
-    r.rollCall.check();
+    await r.rollCall.check();
     expect(r.store.listRollCallCaptures(M)).toEqual([]);
     r.clock.set(startedAt + 10_000);
-    r.rollCall.check();
+    await r.rollCall.check();
     const captures = r.store.listRollCallCaptures(M);
     expect(captures.map((c) => [c.moment, c.dueAt, c.capturedAt])).toEqual([
       ['before', SESSION - 10 * MIN, startedAt + 10_000],
@@ -100,26 +100,26 @@ describe('roll call', () => {
     expect(captures[1]?.entries.find((e) => e.code === 'HT')?.state).toBe('up');
   });
 
-  it('[RC4] nothing is taken after the planned end', () => {
-    const r = rigAt(Date.parse(meeting.session.plannedEnd));
+  it('[RC4] nothing is taken after the planned end', async () => {
+    const r = await rigAt(Date.parse(meeting.session.plannedEnd));
     r.rollCall.start();
     r.clock.advance(60 * MIN);
-    r.rollCall.check();
+    await r.rollCall.check();
     expect(r.store.listRollCallCaptures(M)).toEqual([]);
   });
 
-  it('[RC5] after a restart the lists already taken stand; none is taken twice', () => {
-    const r = rigAt(SESSION - 20 * MIN);
+  it('[RC5] after a restart the lists already taken stand; none is taken twice', async () => {
+    const r = await rigAt(SESSION - 20 * MIN);
     r.rollCall.start();
     r.clock.set(SESSION);
-    r.rollCall.check();
+    await r.rollCall.check();
     const before = r.store.listRollCallCaptures(M);
     expect(before).toHaveLength(2);
-    const again = r.reopen();
+    const again = await r.reopen();
     rigs.push(again);
     again.rollCall.start();
     again.clock.advance(5 * MIN);
-    again.rollCall.check();
+    await again.rollCall.check();
     expect(again.store.listRollCallCaptures(M)).toEqual(before);
     expect(again.events).toEqual([]);
   });

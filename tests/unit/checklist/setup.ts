@@ -15,7 +15,8 @@ import { Inventory } from '../../../server/inventory/inventory';
 import { participationIndex } from '../../../server/schedule/participants';
 import { StatusBoard } from '../../../server/status/board';
 import { openSqliteStore } from '../../../server/store/sqlite';
-import type { Store } from '../../../server/store/types';
+import { asyncStore } from '../../../server/store/async';
+import type { SyncStore } from '../../../server/store/types';
 
 export const logger = pino({ level: 'silent' });
 export const MIN = 60_000;
@@ -66,7 +67,8 @@ export const viewer: Actor = { name: 'xem', role: 'viewer', units: [] };
 
 export interface Rig {
   dir: string;
-  store: Store;
+  /** The SQLite store as the test reads it (synchronously); the parts get its async face. */
+  store: SyncStore;
   clock: ManualClock;
   inventory: Inventory;
   board: StatusBoard;
@@ -77,16 +79,17 @@ export interface Rig {
   /** Feeds one probe result per host at the clock's time, then moves the clock by `stepMs`. */
   probe(replies: Record<string, number | null>, stepMs?: number): void;
   /** Opens the same database again (a restart): a fresh service, evaluator and capturer. */
-  reopen(): Rig;
+  reopen(): Promise<Rig>;
   dispose(): void;
 }
 
-export function makeRig(opts: { now?: number; dir?: string; settleMs?: number } = {}): Rig {
+export async function makeRig(opts: { now?: number; dir?: string; settleMs?: number } = {}): Promise<Rig> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'dc-checklist-'));
-  const store = openSqliteStore(join(dir, 'diemcau.sqlite'));
-  const inventory = new Inventory(store);
+  const sync = openSqliteStore(join(dir, 'diemcau.sqlite'));
+  const store = asyncStore(sync);
+  const inventory = await Inventory.open(store);
   if (!inventory.meeting(meeting.id))
-    inventory.apply({ upsertUnits: units, upsertPoints: points, upsertMeetings: [meeting] });
+    await inventory.apply({ upsertUnits: units, upsertPoints: points, upsertMeetings: [meeting] });
   const clock = new ManualClock(opts.now ?? LINE_TEST);
   const board = new StatusBoard({ clock, logger });
   let index = new Map<string, string[]>();
@@ -118,7 +121,7 @@ export function makeRig(opts: { now?: number; dir?: string; settleMs?: number } 
   });
   const rig: Rig = {
     dir,
-    store,
+    store: sync,
     clock,
     inventory,
     board,
@@ -130,15 +133,15 @@ export function makeRig(opts: { now?: number; dir?: string; settleMs?: number } 
       for (const [host, rtt] of Object.entries(replies)) board.observe({ target: `icmp:${host}`, t: clock.now(), rtt });
       clock.advance(stepMs);
     },
-    reopen() {
+    async reopen() {
       rollCall.stop();
-      store.close();
+      sync.close();
       return makeRig({ now: clock.now(), dir, settleMs: opts.settleMs });
     },
     dispose() {
       rollCall.stop();
       auto.stop();
-      store.close();
+      sync.close();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -46,8 +46,8 @@ const WITH_ENDPOINTS: Point[] = [
 ];
 
 let t: TestInventory;
-beforeEach(() => {
-  t = openTestInventory(WITH_ENDPOINTS);
+beforeEach(async () => {
+  t = await openTestInventory(WITH_ENDPOINTS);
 });
 afterEach(() => {
   t.dispose();
@@ -62,7 +62,8 @@ function row(p: ImportPreview, n: number): PreviewRow {
   return r;
 }
 const errorCodes = (r: PreviewRow): string[] => r.errors.map((e) => `${e.column}:${e.code}`);
-const stored = (code: string): Point | undefined => t.reload().points.find((p) => p.code === code);
+const stored = async (code: string): Promise<Point | undefined> =>
+  (await t.reload()).points.find((p) => p.code === code);
 
 describe('[IM1] [IM2] the endpoint column', () => {
   it('[IM1] reads a row’s endpoints beside its line, and saves them', async () => {
@@ -77,12 +78,12 @@ describe('[IM1] [IM2] the endpoint column', () => {
       { kind: 'tcp', host: '127.32.20.1', port: 1720, role: 'endpoint' },
       { kind: 'http', url: 'https://a.hatinh.gov.vn/', expect: 200, role: 'endpoint' },
     ]);
-    applyImport(t.inventory, p, false);
-    expect(stored('HT-LH-THACH-KIM-A')?.targets).toHaveLength(4);
+    await applyImport(t.inventory, p, false);
+    expect((await stored('HT-LH-THACH-KIM-A'))?.targets).toHaveLength(4);
   });
 
   it('[IM2] refuses a bad entry in its column, quoting it, and applies nothing', async () => {
-    const before = t.reload();
+    const before = await t.reload();
     const p = await preview(
       'Tên điểm cầu,Đơn vị,IP,Endpoint\n' +
         'A,Thạch Kim,127.30.21.1,"sip:127.32.21.1, sip:127.32.21.256"\n' +
@@ -100,8 +101,8 @@ describe('[IM1] [IM2] the endpoint column', () => {
     expect(errorCodes(row(p, 4))).toEqual(['host:host.invalid']);
     expect(row(p, 4).errors[0]?.messageEn).toContain('go in the Endpoint column');
     expect(p.counts.invalid).toBe(3);
-    expect(() => applyImport(t.inventory, p, false)).toThrow(/3 dòng có lỗi/);
-    expect(t.reload()).toEqual(before);
+    await expect(applyImport(t.inventory, p, false)).rejects.toThrow(/3 dòng có lỗi/);
+    expect(await t.reload()).toEqual(before);
   });
 
   it('[IM2] refuses a row holding more targets than a point may, as the row’s problem', async () => {
@@ -124,9 +125,9 @@ describe('[IM4] [IM5] what a replaced point keeps', () => {
       'Mã,Tên điểm cầu,Đơn vị,IP,Thiết bị đầu cuối\nHT-CL,Điểm cầu Huyện Can Lộc,HT-CL,127.30.1.1,\n',
     );
     expect(row(emptied, 2).status).toBe('updated');
-    applyImport(t.inventory, emptied, false);
+    await applyImport(t.inventory, emptied, false);
     // [IM5] The codec target stays whatever the sheet says.
-    expect(stored('HT-CL')?.targets.map((x) => x.kind)).toEqual(['icmp', 'videoos']);
+    expect((await stored('HT-CL'))?.targets.map((x) => x.kind)).toEqual(['icmp', 'videoos']);
   });
 
   it('[IM5] keeps the codec target when the endpoints change, and refuses one written in the sheet', async () => {
@@ -141,8 +142,8 @@ describe('[IM4] [IM5] what a replaced point keeps', () => {
     ]);
     expect(errorCodes(row(p, 3))).toEqual(['endpoint:endpoint.invalid']);
     expect(row(p, 3).errors[0]?.message).toContain('không ghi trong bảng tính');
-    applyImport(t.inventory, p, true);
-    expect(stored('HT-CL')?.targets.map((x) => x.kind)).toEqual(['icmp', 'sip', 'videoos']);
+    await applyImport(t.inventory, p, true);
+    expect((await stored('HT-CL'))?.targets.map((x) => x.kind)).toEqual(['icmp', 'sip', 'videoos']);
   });
 });
 
@@ -197,8 +198,8 @@ describe('[IM7] conflicts by target identity', () => {
       ['new', []],
       ['new', []],
     ]);
-    applyImport(t.inventory, p, false);
-    expect(stored('HT-LH-THACH-KIM-B')?.targets.map((x) => x.kind)).toEqual(['icmp', 'sip']);
+    await applyImport(t.inventory, p, false);
+    expect((await stored('HT-LH-THACH-KIM-B'))?.targets.map((x) => x.kind)).toEqual(['icmp', 'sip']);
   });
 });
 

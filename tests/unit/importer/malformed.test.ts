@@ -8,11 +8,11 @@ import { openTestInventory, type TestInventory } from './province';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'import');
 let t: TestInventory;
-let before: ReturnType<TestInventory['reload']>;
+let before: Awaited<ReturnType<TestInventory['reload']>>;
 
-beforeEach(() => {
-  t = openTestInventory();
-  before = t.reload();
+beforeEach(async () => {
+  t = await openTestInventory();
+  before = await t.reload();
 });
 afterEach(() => {
   t.dispose();
@@ -21,7 +21,7 @@ afterEach(() => {
 /** What the CLI and the REST apply do: preview, then apply (not only the valid rows). */
 async function importFile(bytes: Uint8Array, filename?: string): Promise<Error> {
   try {
-    applyImport(t.inventory, await previewImport(bytes, t.inventory.data(), filename), false);
+    await applyImport(t.inventory, await previewImport(bytes, t.inventory.data(), filename), false);
   } catch (err) {
     if (err instanceof ImportFileError || err instanceof ImportRefusedError) return err;
     throw err;
@@ -30,8 +30,8 @@ async function importFile(bytes: Uint8Array, filename?: string): Promise<Error> 
 }
 
 /** Whatever the case, nothing of the file reached the database. */
-const unchangedOnDisk = (): void => {
-  expect(t.reload()).toEqual(before);
+const unchangedOnDisk = async (): Promise<void> => {
+  expect(await t.reload()).toEqual(before);
 };
 
 const header = 'Tên điểm cầu,Xã/Phường,Địa chỉ IP\n';
@@ -69,7 +69,7 @@ describe('files refused as a whole', () => {
     expect(err).toBeInstanceOf(ImportFileError);
     expect((err as ImportFileError).problem).toBe(problem);
     expect(err.message).toMatch(message);
-    unchangedOnDisk();
+    await unchangedOnDisk();
   });
 });
 
@@ -85,6 +85,6 @@ describe('files with bad rows: nothing applied', () => {
     const err = await importFile(Buffer.from(text));
     expect(err).toBeInstanceOf(ImportRefusedError);
     expect(err.message).toMatch(/\d dòng có lỗi nên chưa nhập gì/);
-    unchangedOnDisk();
+    await unchangedOnDisk();
   });
 });

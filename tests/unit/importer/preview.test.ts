@@ -9,8 +9,8 @@ import { openTestInventory, POINTS, type TestInventory } from './province';
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'import');
 let t: TestInventory;
 
-beforeEach(() => {
-  t = openTestInventory();
+beforeEach(async () => {
+  t = await openTestInventory();
 });
 afterEach(() => {
   t.dispose();
@@ -63,10 +63,10 @@ describe('a district list as offices write it', () => {
 
   it('applies in one go, and a second import of the same file changes nothing', async () => {
     const bytes = readFileSync(join(FIXTURES, 'danh-sach-can-loc.csv'));
-    const first = applyImport(t.inventory, await preview(bytes), false);
+    const first = await applyImport(t.inventory, await preview(bytes), false);
     expect(first.created.sort()).toEqual(['HT-CL-DONG-LOC-TRAM-Y-TE-XA-DONG-LOC', 'HT-CL-NGHEN']);
     expect(first.updated).toEqual(['HT-CL-DONG-LOC']);
-    const stored = t.reload();
+    const stored = await t.reload();
     expect(stored.points.map((p) => p.code).sort()).toEqual(
       ['HT', 'HT-CL', 'HT-CL-DONG-LOC', 'HT-CL-DONG-LOC-TRAM-Y-TE-XA-DONG-LOC', 'HT-CL-NGHEN'].sort(),
     );
@@ -75,10 +75,10 @@ describe('a district list as offices write it', () => {
     t.inventory.onChange(() => changes++);
     const again = await preview(bytes);
     expect(again.counts).toEqual({ new: 0, updated: 0, unchanged: 3, invalid: 0 });
-    const second = applyImport(t.inventory, again, false);
+    const second = await applyImport(t.inventory, again, false);
     expect(second).toMatchObject({ created: [], updated: [], unchanged: 3 });
     expect(changes).toBe(0);
-    expect(t.reload()).toEqual(stored);
+    expect(await t.reload()).toEqual(stored);
   });
 });
 
@@ -266,8 +266,8 @@ describe('row errors', () => {
       'Mã,Tên điểm cầu,Đơn vị,IP\nHT-CL,Điểm cầu Huyện Can Lộc,HT-CL,127.30.1.10\nHT-CL-DONG-LOC,Điểm cầu Xã Đồng Lộc,HT-CL-DONG-LOC,127.30.1.1\n',
     );
     expect(swap.counts).toEqual({ new: 0, updated: 2, unchanged: 0, invalid: 0 });
-    applyImport(t.inventory, swap, false);
-    expect(t.reload().points.find((p) => p.code === 'HT-CL')?.targets[0]).toEqual({
+    await applyImport(t.inventory, swap, false);
+    expect((await t.reload()).points.find((p) => p.code === 'HT-CL')?.targets[0]).toEqual({
       kind: 'icmp',
       host: '127.30.1.10',
       role: 'primary',
@@ -282,7 +282,7 @@ describe('row errors', () => {
     );
     expect(errorCodes(row(p, 2))).toEqual(['phone:field.invalid']);
     expect(errorCodes(row(p, 3))).toEqual(['host:host.taken']);
-    expect(() => applyImport(t.inventory, p, true)).toThrow(ImportRefusedError);
+    await expect(applyImport(t.inventory, p, true)).rejects.toThrow(ImportRefusedError);
   });
 
   it('reports a missing name and an invalid code', async () => {
@@ -298,22 +298,22 @@ describe('apply', () => {
   const file = 'Tên điểm cầu,Đơn vị,IP\nA,Thạch Kim,127.30.11.1\nB,Thạch Kim,-f\nC,Thạch Kim,127.30.11.3\n';
 
   it('applies nothing while rows have errors', async () => {
-    const before = t.reload();
+    const before = await t.reload();
     const p = await preview(file);
-    expect(() => applyImport(t.inventory, p, false)).toThrow(/1 dòng có lỗi/);
-    expect(t.reload()).toEqual(before);
+    await expect(applyImport(t.inventory, p, false)).rejects.toThrow(/1 dòng có lỗi/);
+    expect(await t.reload()).toEqual(before);
     expect(t.inventory.listPoints()).toHaveLength(POINTS.length);
   });
 
   it('applies the valid rows only when asked, reporting the rows left out', async () => {
-    const report = applyImport(t.inventory, await preview(file), true);
+    const report = await applyImport(t.inventory, await preview(file), true);
     expect(report.created.sort()).toEqual(['HT-LH-THACH-KIM-A', 'HT-LH-THACH-KIM-C']);
     expect(report.skippedRows).toEqual([3]);
-    expect(t.reload().points.map((p) => p.code)).toContain('HT-LH-THACH-KIM-C');
+    expect((await t.reload()).points.map((p) => p.code)).toContain('HT-LH-THACH-KIM-C');
   });
 
   it('refuses a file with no valid row even when asked for the valid rows', async () => {
     const p = await preview('Tên điểm cầu,Đơn vị,IP\nB,Thạch Kim,-f\n');
-    expect(() => applyImport(t.inventory, p, true)).toThrow(/Không có dòng hợp lệ/);
+    await expect(applyImport(t.inventory, p, true)).rejects.toThrow(/Không có dòng hợp lệ/);
   });
 });

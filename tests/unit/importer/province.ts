@@ -1,6 +1,7 @@
 // A small province for the import tests: two districts sharing a commune name (Tùng Lộc), a town
 // (thị trấn), a ward (phường), and points with backups, leaders and organizations.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { asyncStore } from '../../../server/store/async';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inventory } from '../../../server/inventory/inventory';
@@ -68,29 +69,29 @@ export interface TestInventory {
   dir: string;
   dbFile: string;
   /** Units and points as stored on disk (a fresh Inventory over the file). */
-  reload(): { units: Unit[]; points: Point[] };
+  reload(): Promise<{ units: Unit[]; points: Point[] }>;
   /** Close this connection (a CLI under test opens the file itself). */
   closeStore(): void;
   dispose(): void;
 }
 
 /** A real Inventory over a real SQLite file in a temp dir, holding UNITS and POINTS. */
-export function openTestInventory(points: Point[] = POINTS, units: Unit[] = UNITS): TestInventory {
+export async function openTestInventory(points: Point[] = POINTS, units: Unit[] = UNITS): Promise<TestInventory> {
   const dir = mkdtempSync(join(tmpdir(), 'dc-import-'));
   const dbFile = join(dir, 'diemcau.sqlite');
   const store = openSqliteStore(dbFile);
-  const inventory = new Inventory(store);
-  inventory.apply({ upsertUnits: units, upsertPoints: points });
+  const inventory = await Inventory.open(asyncStore(store));
+  await inventory.apply({ upsertUnits: units, upsertPoints: points });
   let closed = false;
   return {
     inventory,
-    store,
+    store: asyncStore(store),
     dir,
     dbFile,
-    reload() {
+    async reload() {
       const s = openSqliteStore(dbFile);
       try {
-        const d = new Inventory(s).data();
+        const d = (await Inventory.open(asyncStore(s))).data();
         return { units: d.units, points: d.points };
       } finally {
         s.close();

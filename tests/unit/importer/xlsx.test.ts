@@ -6,8 +6,8 @@ import { previewImport, readXlsx, writeXlsx } from '../../../server/importer';
 import { openTestInventory, type TestInventory } from './province';
 
 let t: TestInventory;
-beforeEach(() => {
-  t = openTestInventory();
+beforeEach(async () => {
+  t = await openTestInventory();
 });
 afterEach(() => {
   t.dispose();

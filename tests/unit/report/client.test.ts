@@ -1,6 +1,7 @@
 // The report view's pure helpers (client/src/lib): the outage log's filters, notes applied live,
 // the unit bars and the order of the points — on the report computed from the hand-worked fixture.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { asyncStore } from '../../../server/store/async';
 import type { MeetingReport, OutageNote } from '../../../shared/report';
 import { computeReport } from '../../../server/report/compute';
 import { NO_FILTER, durationIn, filterOutages, newestFirst, subtreeIndex } from '../../../client/src/lib/reportFilters';
@@ -13,7 +14,7 @@ beforeAll(async () => {
   const store = new MemoryStore();
   seed(store);
   r = await computeReport({
-    store,
+    store: asyncStore(store),
     meeting: MEETING,
     participants: POINTS,
     points: POINTS,

@@ -2,6 +2,7 @@
 // text (pdftotext) holds the Vietnamese headings and the points' names with their diacritics, its
 // fonts are embedded, and its first page is rendered to test-artifacts/ for a person to look at.
 import { execFileSync } from 'node:child_process';
+import { asyncStore } from '../../../server/store/async';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   store = new MemoryStore();
   seed(store);
   const base = await computeReport({
-    store,
+    store: asyncStore(store),
     meeting: MEETING,
     participants: POINTS,
     points: POINTS,

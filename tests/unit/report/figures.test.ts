@@ -1,29 +1,30 @@
 // Report figures against the fixture of fixture.ts, every number worked out by hand below (rules
 // [RPn] of docs/REPORT.md). Run on the SQLite store (a real file) and on the in-memory store.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { asyncStore } from '../../../server/store/async';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MeetingReport, PhaseFigures } from '../../../shared/report';
 import { computeReport } from '../../../server/report/compute';
 import { openSqliteStore } from '../../../server/store/sqlite';
-import type { Store } from '../../../server/store/types';
+import type { SyncStore } from '../../../server/store/types';
 import { MemoryStore } from '../../helpers/memory-store';
 import { LIVE, LT, MEETING, NOW, POINTS, THRESHOLDS, UNITS, at, seed } from './fixture';
 
 const S = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'dc-report-'));
-const stores: Store[] = [];
+const stores: SyncStore[] = [];
 afterAll(() => {
   for (const s of stores) s.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function reportOn(store: Store, now = NOW): Promise<MeetingReport> {
+async function reportOn(store: SyncStore, now = NOW): Promise<MeetingReport> {
   stores.push(store);
   seed(store);
   return computeReport({
-    store,
+    store: asyncStore(store),
     meeting: MEETING,
     participants: POINTS,
     points: POINTS,

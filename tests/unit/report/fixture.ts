@@ -7,7 +7,7 @@
 //   N  never probed.
 // The monitor did not run 08:20:00–08:25:35 (a crash: a monitor gap).
 import type { Meeting, Point, Unit } from '../../../shared/schemas';
-import type { RollupRow, Store } from '../../../server/store/types';
+import type { RollupRow, SyncStore as Store } from '../../../server/store/types';
 
 export const LT = Date.parse('2026-03-05T15:00:00+07:00');
 export const LIVE = Date.parse('2026-03-06T08:00:00+07:00');

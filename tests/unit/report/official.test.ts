@@ -2,6 +2,7 @@
 // settings' schema and its place in the config file (DOC1), the document number and date line (DOC3),
 // the recipients' punctuation (DOC4), the font check (DOC2) and the settings' precedence.
 import { execFileSync } from 'node:child_process';
+import { asyncStore } from '../../../server/store/async';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,22 +121,27 @@ describe('[DOC1] the report settings', () => {
     ]);
   });
 
-  it('in force: saved on the admin page, else the file’s, else --report-org on the defaults', () => {
+  it('in force: saved on the admin page, else the file’s, else --report-org on the defaults', async () => {
     const store = new MemoryStore();
     const clock = { now: () => 1_780_000_000_000 };
     const file = ReportSettings.parse({ place: 'Hà Tĩnh' });
-    const withFile = new ReportSettingsService({ store, clock, file, organization: 'Trung tâm CB-TH' });
-    expect(withFile.view()).toMatchObject({
+    const withFile = new ReportSettingsService({
+      store: asyncStore(store),
+      clock,
+      file,
+      organization: 'Trung tâm CB-TH',
+    });
+    expect(await withFile.view()).toMatchObject({
       source: 'file',
       settings: { place: 'Hà Tĩnh', organization: 'Trung tâm CB-TH' },
     });
-    withFile.save('admin', { organization: 'Trung tâm Công báo - Tin học' });
-    expect(withFile.view()).toMatchObject({ source: 'saved', updatedBy: 'admin', settings: { place: null } });
-    expect(() => withFile.save('admin', { numberPattern: 'x' })).toThrow(ValidationError);
-    expect(withFile.current().organization).toBe('Trung tâm Công báo - Tin học');
-    expect(withFile.reset()).toMatchObject({ source: 'file', settings: { place: 'Hà Tĩnh' } });
-    const bare = new ReportSettingsService({ store, clock, organization: 'Trung tâm CB-TH' });
-    expect(bare.view()).toMatchObject({ source: 'default', settings: { organization: 'Trung tâm CB-TH' } });
+    await withFile.save('admin', { organization: 'Trung tâm Công báo - Tin học' });
+    expect(await withFile.view()).toMatchObject({ source: 'saved', updatedBy: 'admin', settings: { place: null } });
+    await expect(withFile.save('admin', { numberPattern: 'x' })).rejects.toThrow(ValidationError);
+    expect((await withFile.current()).organization).toBe('Trung tâm Công báo - Tin học');
+    expect(await withFile.reset()).toMatchObject({ source: 'file', settings: { place: 'Hà Tĩnh' } });
+    const bare = new ReportSettingsService({ store: asyncStore(store), clock, organization: 'Trung tâm CB-TH' });
+    expect(await bare.view()).toMatchObject({ source: 'default', settings: { organization: 'Trung tâm CB-TH' } });
   });
 });
 

@@ -2,6 +2,7 @@
 // the meeting's window closes and served from then on (notes still current), a rescheduled meeting's
 // snapshot is stale, and the daily purge drops old rollups but never a report's figures.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { asyncStore } from '../../../server/store/async';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +16,7 @@ import { DAY_MS, RetentionJob } from '../../../server/report/retention';
 import { ReportService } from '../../../server/report/service';
 import { resolveParticipants } from '../../../server/schedule/participants';
 import { openSqliteStore } from '../../../server/store/sqlite';
-import type { Store } from '../../../server/store/types';
+import type { SyncStore } from '../../../server/store/types';
 import { END, LIVE, LT, MEETING, seed } from './fixture';
 
 const logger = pino({ level: 'silent' });
@@ -24,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CLOSES = END + 15 * 60_000;
 
 let n = 0;
-let store: Store;
+let store: SyncStore;
 let file: string;
 let clock: ManualClock;
 let inventory: Inventory;
@@ -38,25 +39,31 @@ function build(rollupDays: number | null = 90, reportDays: number | null = null)
       return new Set(resolveParticipants(m, inventory.listPoints(), inventory.listUnits()));
     },
   };
-  service = new ReportService({ store, inventory, participation, clock, logger, cacheMs: 0 });
+  service = new ReportService({ store: asyncStore(store), inventory, participation, clock, logger, cacheMs: 0 });
   archiver = new ReportArchiver({
     service,
-    store,
+    store: asyncStore(store),
     inventory,
     clock,
     logger,
     rollupRetentionMs: rollupDays === null ? null : rollupDays * DAY_MS,
   });
-  const retention = new RetentionJob({ store, archiver, clock, logger, policy: { rollupDays, reportDays } });
+  const retention = new RetentionJob({
+    store: asyncStore(store),
+    archiver,
+    clock,
+    logger,
+    policy: { rollupDays, reportDays },
+  });
   return { retention };
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   file = join(dir, `s${++n}.sqlite`);
   store = openSqliteStore(file);
   seed(store);
   clock = new ManualClock(END - 30 * 60_000);
-  inventory = new Inventory(store);
+  inventory = await Inventory.open(asyncStore(store));
 });
 afterEach(() => store.close());
 
@@ -72,15 +79,15 @@ const rollupCount = (): number => {
 describe('[RP13] report snapshots', () => {
   it('computes the report live until the window closes, then stores and serves the snapshot', async () => {
     build();
-    expect(archiver.due(clock.now())).toEqual([]);
+    expect(await archiver.due(clock.now())).toEqual([]);
     const during = await service.report(MEETING.id);
     expect(during.source).toBe('live');
     expect(during.phases.live.status).toBe('inProgress');
 
     clock.set(CLOSES - 1);
-    expect(archiver.due(clock.now())).toEqual([]);
+    expect(await archiver.due(clock.now())).toEqual([]);
     clock.set(CLOSES);
-    expect(archiver.due(clock.now())).toEqual([MEETING.id]);
+    expect(await archiver.due(clock.now())).toEqual([MEETING.id]);
     expect(await archiver.runDue()).toBe(1);
     expect(await archiver.runDue()).toBe(0);
 
@@ -118,12 +125,12 @@ describe('[RP13] report snapshots', () => {
       lineTest: { ...MEETING.lineTest, start: toWireInstant(LT + DAY_MS) },
       session: { start: toWireInstant(LIVE + DAY_MS), plannedEnd: toWireInstant(END + DAY_MS) },
     };
-    inventory.apply({ upsertMeetings: [moved] });
+    await inventory.apply({ upsertMeetings: [moved] });
     const r = await service.report(MEETING.id);
     expect(r.source).toBe('live');
     expect(r.phases.live.status).toBe('notStarted');
     clock.set(CLOSES + DAY_MS);
-    expect(archiver.due(clock.now())).toEqual([MEETING.id]);
+    expect(await archiver.due(clock.now())).toEqual([MEETING.id]);
   });
 });
 
@@ -147,9 +154,9 @@ describe('[RP13] retention', () => {
   it('never snapshots a meeting whose rollups are already gone, and purges old snapshots when told to', async () => {
     const { retention } = build(30, 60);
     clock.set(CLOSES + 31 * DAY_MS);
-    expect(archiver.due(clock.now())).toEqual([]);
+    expect(await archiver.due(clock.now())).toEqual([]);
     clock.set(CLOSES + 29 * DAY_MS);
-    expect(archiver.due(clock.now())).toEqual([MEETING.id]);
+    expect(await archiver.due(clock.now())).toEqual([MEETING.id]);
     await retention.purge();
     expect(store.getReportSnapshot(MEETING.id)).toBeDefined();
     clock.set(CLOSES + 29 * DAY_MS + 61 * DAY_MS);

@@ -1,6 +1,7 @@
 // The monitor's own blind spans (docs/SPEC.md MG1–MG3), driven by a manual clock and a hand-moved
 // monotonic clock: a stall or a clock step is a gap, never an outage or a degraded state.
 import pino from 'pino';
+import { asyncStore } from '../../../server/store/async';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../server/clock';
 import { Inventory } from '../../../server/inventory/inventory';
@@ -84,13 +85,13 @@ describe('the monitor over a blind span', () => {
     for (const s of stops.splice(0)) await s();
   });
 
-  function setup() {
+  async function setup() {
     const clock = new ManualClock(T0);
     let mono = 0;
-    const store: Store = new MemoryStore();
+    const store: Store = asyncStore(new MemoryStore());
     const { units, points } = tinyProvince(31, 2); // P, D1, C1, C2
-    const inventory = new Inventory(store);
-    inventory.apply({
+    const inventory = await Inventory.open(store);
+    await inventory.apply({
       upsertUnits: units,
       upsertPoints: points,
       upsertMeetings: [meetingNow('M', 'live', undefined, T0)],
@@ -106,7 +107,7 @@ describe('the monitor over a blind span', () => {
       // The tick never fires by itself: every look is the one a result or the test triggers.
       blind: { mono: () => mono, tickMs: 3_600_000, stallMs: 1_000 },
     });
-    monitor.start();
+    await monitor.start();
     stops.push(() => monitor.stop());
     const hosts = Object.fromEntries(points.map((p) => [p.code, p.targets.map(targetHost)[0]!]));
     /** One probe round at the live cadence: every point replies in 5 ms but those listed as lost. */
@@ -125,8 +126,8 @@ describe('the monitor over a blind span', () => {
     return { clock, store, monitor, engine: () => engine, hosts, round, freeze };
   }
 
-  it('[MG1][MG2] after a stall the watchdog losses and delayed replies are dropped: no degraded, no outage', () => {
-    const { monitor, engine, hosts, round, freeze, store, clock } = setup();
+  it('[MG1][MG2] after a stall the watchdog losses and delayed replies are dropped: no degraded, no outage', async () => {
+    const { monitor, engine, hosts, round, freeze, store, clock } = await setup();
     for (let i = 0; i < 40; i++) round();
     expect(monitor.board.status('C1')?.state).toBe('up');
     const before = clock.now();
@@ -141,15 +142,16 @@ describe('the monitor over a blind span', () => {
     for (const code of Object.keys(hosts)) expect(monitor.board.status(code)?.state).toBe('up');
     for (let i = 0; i < 35; i++) round();
     for (const code of Object.keys(hosts)) expect(monitor.board.status(code)?.state).toBe('up');
-    expect(store.listOutages({ limit: 100 })).toEqual([]);
-    expect(store.listGaps(0, Number.MAX_SAFE_INTEGER)).toEqual([
+    await monitor.recorder.settled();
+    expect(await store.listOutages({ limit: 100 })).toEqual([]);
+    expect(await store.listGaps(0, Number.MAX_SAFE_INTEGER)).toEqual([
       // From the monitor's last look (the last round's results), to the look that noticed.
       { from: before - 1_000, to: before + 10_000, reason: 'stall' },
     ]);
   });
 
-  it('[MG2] a stall under 3 s keeps the states, drops its results and is still a gap', () => {
-    const { monitor, engine, hosts, round, freeze, store, clock } = setup();
+  it('[MG2] a stall under 3 s keeps the states, drops its results and is still a gap', async () => {
+    const { monitor, engine, hosts, round, freeze, store, clock } = await setup();
     for (let i = 0; i < 40; i++) round();
     const before = clock.now();
     freeze(1_500); // 2.5 s since the monitor's last look (the last round's results)
@@ -157,14 +159,15 @@ describe('the monitor over a blind span', () => {
     expect(monitor.board.status('C1')?.state).toBe('up');
     for (let i = 0; i < 35; i++) round();
     for (const code of Object.keys(hosts)) expect(monitor.board.status(code)?.state).toBe('up');
-    expect(store.listOutages({ limit: 100 })).toEqual([]);
-    expect(store.listGaps(0, Number.MAX_SAFE_INTEGER)).toEqual([
+    await monitor.recorder.settled();
+    expect(await store.listOutages({ limit: 100 })).toEqual([]);
+    expect(await store.listGaps(0, Number.MAX_SAFE_INTEGER)).toEqual([
       { from: before - 1_000, to: before + 1_500, reason: 'stall' },
     ]);
   });
 
-  it('[MG3] a real outage that spans a stall stays one outage with its true start', () => {
-    const { monitor, round, freeze, store, clock } = setup();
+  it('[MG3] a real outage that spans a stall stays one outage with its true start', async () => {
+    const { monitor, round, freeze, store, clock } = await setup();
     for (let i = 0; i < 5; i++) round();
     const cutAt = clock.now();
     for (let i = 0; i < 4; i++) round(['C2']);
@@ -176,7 +179,8 @@ describe('the monitor over a blind span', () => {
     expect(monitor.board.status('C2')?.state).toBe('down');
     for (let i = 0; i < 3; i++) round();
     expect(monitor.board.status('C2')?.state).toBe('up');
-    const rows = store.listOutages({ limit: 100 });
+    await monitor.recorder.settled();
+    const rows = await store.listOutages({ limit: 100 });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ point: 'C2', type: 'down', startedAt: cutAt });
     expect(rows[0]!.endedAt).not.toBeNull();

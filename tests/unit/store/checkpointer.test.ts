@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Checkpointer, type CheckpointPass } from '../../../server/store/checkpointer';
 import { openSqliteStore, type SqliteStoreOptions } from '../../../server/store/sqlite';
-import type { Store } from '../../../server/store/types';
+import type { SyncStore as Store } from '../../../server/store/types';
 import { waitFor } from '../../helpers/app';
 import { rollup } from './fixtures';
 

@@ -4,6 +4,7 @@
 // field for field, the report's digest is the same, a version-8 database migrates to the same report
 // and charts, and an hour of 1 Hz results for 100 points takes at most 20 KB per point-hour.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { asyncStore } from '../../../server/store/async';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +16,7 @@ import { BLOCK_BUCKETS, CODEC_VERSION, decodeBlock, encodeBlock } from '../../..
 import { migrate, migrations, schemaVersion } from '../../../server/store/migrations';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { finishDigest } from '../../../server/store/sqlite-rollups';
-import type { RollupRow, Store } from '../../../server/store/types';
+import type { RollupRow, Store, SyncStore } from '../../../server/store/types';
 import { MemoryStore } from '../../helpers/memory-store';
 import { LIVE, LT, MEETING, NOW, POINTS, THRESHOLDS, UNITS, seed } from '../report/fixture';
 import { rollup } from './fixtures';
@@ -219,7 +220,7 @@ describe('[RS3] the report digest', () => {
 });
 
 /** Records the rows a seed writes, so they can be written again into a version-8 table. */
-function recording(store: Store, rows: RollupRow[][]): Store {
+function recording(store: SyncStore, rows: RollupRow[][]): SyncStore {
   return new Proxy(store, {
     get(target, key) {
       if (key === 'writeRollups') {
@@ -288,7 +289,7 @@ describe('[RS4] migration 9', () => {
     seed(memory);
     memory.writeRollups(extra);
     memory.writeRollups(extra.slice(0, 500));
-    const expected = await reportOf(memory);
+    const expected = await reportOf(asyncStore(memory));
 
     expect(migrate(raw)).toBe(Math.max(...migrations.map((m) => m.version)));
     expect(schemaVersion(raw)).toBeGreaterThanOrEqual(9);
@@ -299,7 +300,7 @@ describe('[RS4] migration 9', () => {
     const store = openSqliteStore(file, { checkpoint: 'inline' });
     try {
       for (const [point, rows] of before) expect(store.listRollups(point, 0, Number.MAX_SAFE_INTEGER)).toEqual(rows);
-      expect(await reportOf(store)).toEqual(expected);
+      expect(await reportOf(asyncStore(store))).toEqual(expected);
     } finally {
       store.close();
     }
@@ -338,8 +339,8 @@ describe('[RS4] migration 9', () => {
 });
 
 describe('[RS5] size and chart resolution', () => {
-  it('[RS5] an hour of 1 Hz results for 100 points takes at most 20 KB per point-hour, 360 buckets each', () => {
-    const m = measureRollups({ file: fileFor('size'), points: 100, hours: 1, layout: 'blocks' });
+  it('[RS5] an hour of 1 Hz results for 100 points takes at most 20 KB per point-hour, 360 buckets each', async () => {
+    const m = await measureRollups({ file: fileFor('size'), points: 100, hours: 1, layout: 'blocks' });
     expect(m.buckets).toBe(100 * 360);
     expect(m.bytesPerPointHour).toBeLessThanOrEqual(20 * 1024);
     expect(m.vacuumedPerPointHour).toBeLessThanOrEqual(m.bytesPerPointHour);

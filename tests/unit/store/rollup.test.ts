@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { asyncStore } from '../../../server/store/async';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -35,7 +36,7 @@ function setup(opts: Partial<RollupBufferOptions> & { busyTimeoutMs?: number } =
   const file = join(dir, `r${++seq}.sqlite`);
   const store = openSqliteStore(file, { busyTimeoutMs: opts.busyTimeoutMs ?? 5000 });
   const clock = new ManualClock(B);
-  const buffer = new RollupBuffer({ store, clock, logger, ...opts });
+  const buffer = new RollupBuffer({ store: asyncStore(store), clock, logger, ...opts });
   cleanups.push(() => store.close());
   const rows = (point = 'P1'): RollupRow[] => store.listRollups(point, 0, Number.MAX_SAFE_INTEGER);
   /** Another connection holding the write lock, as a second process would. */
@@ -56,7 +57,7 @@ describe('RollupBuffer', () => {
     expect(bucketStart(B - 0.001)).toBe(B - BUCKET_MS);
   });
 
-  it('aggregates a bucket: counts, min/avg/max and jitter over successive replies', () => {
+  it('aggregates a bucket: counts, min/avg/max and jitter over successive replies', async () => {
     const { buffer, rows } = setup();
     buffer.add('P1', 'h', { t: B, rtt: 10 });
     buffer.add('P1', 'h', { t: B + 2_000, rtt: 30 });
@@ -65,7 +66,7 @@ describe('RollupBuffer', () => {
     buffer.add('P1', 'h', { t: B + 10_000, rtt: 5 });
     buffer.add('P1', 'h2', { t: B + 1_000, rtt: 7 });
     buffer.add('P1', 'h3', { t: B + 1_000, rtt: null });
-    expect(buffer.flush(B + 22_001, { all: true })).toEqual({ written: 4, pending: 0, dropped: 0 });
+    expect(await buffer.flush(B + 22_001, { all: true })).toEqual({ written: 4, pending: 0, dropped: 0 });
     expect(rows()).toEqual([
       // |30 - 10| and |35 - 30|: the lost probe does not break the succession of replies
       { point: 'P1', target: 'h', t: B, sent: 4, received: 3, rttMin: 10, rttAvg: 25, rttMax: 35, jitter: 12.5 },
@@ -76,56 +77,56 @@ describe('RollupBuffer', () => {
     expect(buffer.size).toEqual({ pending: 0, open: 0 });
   });
 
-  it('writes a bucket only once its end plus the grace has passed', () => {
+  it('writes a bucket only once its end plus the grace has passed', async () => {
     const { buffer, rows } = setup({ graceMs: 2_000 });
     buffer.add('P1', 'h', { t: B + 9_999, rtt: 1 });
     buffer.add('P1', 'h', { t: B + 10_000, rtt: 2 });
-    expect(buffer.flush(B + 12_000)).toEqual({ written: 0, pending: 0, dropped: 0 });
+    expect(await buffer.flush(B + 12_000)).toEqual({ written: 0, pending: 0, dropped: 0 });
     expect(rows()).toEqual([]);
-    expect(buffer.flush(B + 12_001)).toEqual({ written: 1, pending: 0, dropped: 0 });
+    expect(await buffer.flush(B + 12_001)).toEqual({ written: 1, pending: 0, dropped: 0 });
     expect(rows().map((r) => r.t)).toEqual([B]);
     expect(buffer.size.open).toBe(1);
   });
 
-  it('writes each flush in one writeRollups call', () => {
+  it('writes each flush in one writeRollups call', async () => {
     const { store, clock } = setup();
     const calls: number[] = [];
     const counting = {
-      writeRollups: (r: readonly RollupRow[]) => {
+      writeRollups: async (r: readonly RollupRow[]) => {
         calls.push(r.length);
         store.writeRollups(r);
       },
     };
     const buffer = new RollupBuffer({ store: counting, clock, logger });
     for (let i = 0; i < 50; i++) buffer.add(`P${i % 5}`, `h${i % 3}`, { t: B + i * 1_000, rtt: i });
-    buffer.flush(B + 100_000);
-    buffer.flush(B + 200_000);
+    await buffer.flush(B + 100_000);
+    await buffer.flush(B + 200_000);
     expect(calls).toEqual([50]);
   });
 
-  it('merges a late result into the bucket already written', () => {
+  it('merges a late result into the bucket already written', async () => {
     const { buffer, rows } = setup();
     buffer.add('P1', 'h', { t: B, rtt: 10 });
     buffer.add('P1', 'h', { t: B + 1_000, rtt: 30 });
-    buffer.flush(B + 20_000);
+    await buffer.flush(B + 20_000);
     buffer.add('P1', 'h', { t: B + 5_000, rtt: 40 });
     buffer.add('P1', 'h', { t: B + 6_000, rtt: null });
-    expect(buffer.flush(B + 21_000).written).toBe(1);
+    expect((await buffer.flush(B + 21_000)).written).toBe(1);
     expect(rows()).toEqual([
       { point: 'P1', target: 'h', t: B, sent: 4, received: 3, rttMin: 10, rttAvg: 80 / 3, rttMax: 40, jitter: 20 },
     ]);
   });
 
-  it('keeps rows after a failed write and writes them with the next flush', () => {
+  it('keeps rows after a failed write and writes them with the next flush', async () => {
     const { buffer, rows, lock } = setup({ busyTimeoutMs: 20 });
     buffer.add('P1', 'h', { t: B, rtt: 1 });
     const unlock = lock();
-    expect(buffer.flush(B + 20_000)).toEqual({ written: 0, pending: 1, dropped: 0 });
+    expect(await buffer.flush(B + 20_000)).toEqual({ written: 0, pending: 1, dropped: 0 });
     buffer.add('P1', 'h', { t: B + 10_000, rtt: 2 });
-    expect(buffer.flush(B + 30_000)).toEqual({ written: 0, pending: 2, dropped: 0 });
+    expect(await buffer.flush(B + 30_000)).toEqual({ written: 0, pending: 2, dropped: 0 });
     unlock();
     expect(rows()).toEqual([]);
-    expect(buffer.flush(B + 30_000)).toEqual({ written: 2, pending: 0, dropped: 0 });
+    expect(await buffer.flush(B + 30_000)).toEqual({ written: 2, pending: 0, dropped: 0 });
     expect(rows().map((r) => [r.t, r.rttAvg])).toEqual([
       [B, 1],
       [B + 10_000, 2],
@@ -146,10 +147,11 @@ describe('RollupBuffer', () => {
     buffer.onWrite((ok, pending) => told.push([ok, pending]));
     let turns = 0;
     const spin = setInterval(() => turns++, 0);
-    buffer.flushInSlices(B + 20_000);
-    expect(calls).toEqual([SLICE_ROWS]); // the first slice at once, the rest on later turns
-    buffer.flushInSlices(B + 20_000); // a pass under way: not started twice
+    const pass = buffer.flushInSlices(B + 20_000);
+    // A pass under way: not started twice.
+    expect(buffer.flushInSlices(B + 20_000)).toBe(pass);
     // Each slice is a committed (fsynced) transaction: wait for the pass to end, however long it takes.
+    await pass;
     await waitFor('the pass told', () => told.length > 0, 10_000);
     clearInterval(spin);
     expect(calls).toEqual([SLICE_ROWS, SLICE_ROWS, 500]);
@@ -171,44 +173,44 @@ describe('RollupBuffer', () => {
     };
     const told: [boolean, number][] = [];
     buffer.onWrite((ok, pending) => told.push([ok, pending]));
-    buffer.flushInSlices(B + 20_000);
+    await buffer.flushInSlices(B + 20_000);
     await waitFor('the pass told', () => told.length > 0, 10_000);
     expect(call).toBe(2);
     expect(told).toEqual([[false, n - SLICE_ROWS]]);
-    expect(buffer.flush(B + 20_000)).toEqual({ written: n - SLICE_ROWS, pending: 0, dropped: 0 });
+    expect(await buffer.flush(B + 20_000)).toEqual({ written: n - SLICE_ROWS, pending: 0, dropped: 0 });
     expect(store.listRollups(`P${SLICE_ROWS}`, 0, Number.MAX_SAFE_INTEGER)).toHaveLength(1);
   });
 
-  it('drops the oldest rows beyond the cap while the store fails', () => {
+  it('drops the oldest rows beyond the cap while the store fails', async () => {
     const { buffer, rows, lock } = setup({ busyTimeoutMs: 20, maxPending: 2 });
     for (let i = 0; i < 4; i++) buffer.add('P1', 'h', { t: B + i * 10_000, rtt: i });
     const unlock = lock();
-    expect(buffer.flush(B + 100_000)).toEqual({ written: 0, pending: 2, dropped: 2 });
+    expect(await buffer.flush(B + 100_000)).toEqual({ written: 0, pending: 2, dropped: 2 });
     unlock();
-    expect(buffer.flush(B + 100_000)).toEqual({ written: 2, pending: 0, dropped: 0 });
+    expect(await buffer.flush(B + 100_000)).toEqual({ written: 2, pending: 0, dropped: 0 });
     expect(rows().map((r) => r.t)).toEqual([B + 20_000, B + 30_000]);
   });
 
-  it('does not throw when the store is closed; rows wait for retry', () => {
+  it('does not throw when the store is closed; rows wait for retry', async () => {
     const { store, buffer } = setup();
     buffer.add('P1', 'h', { t: B, rtt: 1 });
     store.close();
-    expect(buffer.flush(B + 20_000)).toEqual({ written: 0, pending: 1, dropped: 0 });
-    expect(buffer.stop()).toEqual({ written: 0, pending: 1, dropped: 0 });
+    expect(await buffer.flush(B + 20_000)).toEqual({ written: 0, pending: 1, dropped: 0 });
+    expect(await buffer.stop()).toEqual({ written: 0, pending: 1, dropped: 0 });
   });
 
   it('flushes on a real timer, and everything (open buckets too) on stop', async () => {
     const { buffer, rows, clock } = setup();
     buffer.add('P1', 'h', { t: B, rtt: 1 });
     buffer.start(20);
-    cleanups.push(() => buffer.stop());
+    cleanups.push(async () => await buffer.stop());
     clock.set(B + 12_001);
     const deadline = Date.now() + 5_000;
     while (rows().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(rows().map((r) => r.t)).toEqual([B]);
 
     buffer.add('P1', 'h', { t: B + 12_000, rtt: 2 });
-    expect(buffer.stop()).toEqual({ written: 1, pending: 0, dropped: 0 });
+    expect(await buffer.stop()).toEqual({ written: 1, pending: 0, dropped: 0 });
     expect(rows().map((r) => r.t)).toEqual([B, B + 10_000]);
 
     // Stopped: no timer flushes any more.
@@ -219,30 +221,30 @@ describe('RollupBuffer', () => {
     expect(buffer.size.open).toBe(1);
   });
 
-  it('gives the same counts, extremes and mean however the flushes split a series', () => {
+  it('gives the same counts, extremes and mean however the flushes split a series', async () => {
     const { store } = setup();
     let run = 0;
     const result = fc.record({
       gap: fc.integer({ min: 1, max: 4_000 }),
       rtt: fc.option(fc.double({ min: 0.01, max: 2_000, noNaN: true }), { nil: null, freq: 4 }),
     });
-    fc.assert(
-      fc.property(fc.array(result, { minLength: 1, maxLength: 60 }), fc.nat(), (results, cut) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(result, { minLength: 1, maxLength: 60 }), fc.nat(), async (results, cut) => {
         const one = `one${++run}`;
         const split = `split${run}`;
         const clock = new ManualClock(B);
-        const a = new RollupBuffer({ store, clock, logger });
-        const b = new RollupBuffer({ store, clock, logger });
+        const a = new RollupBuffer({ store: asyncStore(store), clock, logger });
+        const b = new RollupBuffer({ store: asyncStore(store), clock, logger });
         const at = cut % (results.length + 1);
         let t = B;
-        results.forEach((r, i) => {
+        for (const [i, r] of results.entries()) {
           t += r.gap;
           a.add(one, 'h', { t, rtt: r.rtt });
-          if (i === at) b.flush(t, { all: true });
+          if (i === at) await b.flush(t, { all: true });
           b.add(split, 'h', { t, rtt: r.rtt });
-        });
-        a.stop();
-        b.stop();
+        }
+        await a.stop();
+        await b.stop();
         const whole = store.listRollups(one, 0, Number.MAX_SAFE_INTEGER);
         const parts = store.listRollups(split, 0, Number.MAX_SAFE_INTEGER);
         expect(parts.map((r) => [r.t, r.sent, r.received, r.rttMin, r.rttMax])).toEqual(
