@@ -35,7 +35,7 @@ import type {
   RollCallCaptureRow,
   RollupRow,
   SessionRow,
-  Store,
+  SyncStore,
   UserPatch,
   UserRow,
 } from './types';
@@ -75,7 +75,7 @@ const listOutagesSql = (filters: string) => `SELECT ${OUTAGE_COLUMNS} FROM outag
  * last commits — and the outage log is the record the centre signs, so every commit fsyncs the WAL.
  * The cost is one fsync per outage transition and one per rollup flush (a batch every ~10 s).
  */
-export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
+export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): SyncStore {
   const logger = opts.logger ?? pino({ level: 'silent' });
   const db = new Database(file);
   try {
@@ -125,7 +125,7 @@ interface Json {
 
 const all = <T>(stmt: Database.Statement) => (stmt.all() as Json[]).map((r) => JSON.parse(r.json) as T);
 
-class SqliteStore implements Store {
+class SqliteStore implements SyncStore {
   private readonly s;
   private readonly listOutagesBy;
   private readonly applyChange;

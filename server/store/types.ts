@@ -66,10 +66,13 @@ export interface InventoryData {
 }
 
 /**
- * Persistence. Every method is synchronous (better-sqlite3); a thrown error means nothing was written.
- * Implemented for SQLite now; PostgreSQL later must pass the same contract suite.
+ * Persistence, written once in its synchronous form: the SQLite store (better-sqlite3 is synchronous)
+ * and the tests' in-memory store implement it, and every caller reaches them through `Store` below,
+ * its asynchronous form (server/store/async.ts adapts one to the other). A thrown error (a rejected
+ * promise) means nothing was written. Every backend must pass the same contract suite
+ * (tests/unit/store/contract.ts).
  */
-export interface Store {
+export interface SyncStore {
   loadInventory(): InventoryData;
   /** Upsert and delete in one transaction: all or nothing. */
   saveInventory(change: InventoryChange): void;
@@ -181,17 +184,17 @@ export interface Store {
   /** Replaces the saved settings; null deletes them (back to the config file's). */
   saveReportSettings(row: ReportSettingsRow | null): void;
 
-  /**
-   * Hears the store's background WAL checkpoints (a file database): ok, or the error that kept the
-   * database file from taking the WAL's pages (a full disk). Optional: a store without them says
-   * nothing.
-   */
   /** The alert outbox (issue 17; server/store/sqlite-alerts.ts, rows in alert-types.ts). */
   readonly alerts: AlertStore;
 
   /** Planned work, the alert gate's verdicts, the daily digest (migration 11; maintenance-types.ts). */
   readonly maintenance: MaintenanceStore;
 
+  /**
+   * Hears the store's background WAL checkpoints (a file database): ok, or the error that kept the
+   * database file from taking the WAL's pages (a full disk). Optional: a store without them says
+   * nothing.
+   */
   onCheckpoint?(listener: (ok: boolean, err?: Error) => void): () => void;
 
   /** Display links for wall screens (migration 6; server/store/display-types.ts). */
@@ -199,6 +202,27 @@ export interface Store {
 
   close(): void;
 }
+
+/** `T` with every method's result a promise, nested stores included. */
+export type AsyncOf<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : T[K] extends object
+      ? AsyncOf<T[K]>
+      : T[K];
+};
+
+/** Which engine holds the data (GET /api/health's `store`). */
+export type StoreKind = 'sqlite' | 'postgres';
+
+/**
+ * The store as every caller sees it: each method of SyncStore returning a promise (PostgreSQL answers
+ * over a socket). `kind` names the backend; `onCheckpoint` stays a plain subscription.
+ */
+export type Store = AsyncOf<Omit<SyncStore, 'onCheckpoint'>> & {
+  readonly kind: StoreKind;
+  onCheckpoint?(listener: (ok: boolean, err?: Error) => void): () => void;
+};
 
 /** The report's issuer settings as saved on the admin page; `settings` is ReportSettings as JSON. */
 export interface ReportSettingsRow {

@@ -38,7 +38,7 @@ import type {
   RollCallCaptureRow,
   RollupRow,
   SessionRow,
-  Store,
+  SyncStore,
   UserPatch,
   UserRow,
 } from '../../server/store/types';
@@ -96,7 +96,7 @@ const check = (ok: boolean, what: string): void => {
   if (!ok) throw new Error(`CHECK constraint failed: ${what}`);
 };
 
-export class MemoryStore implements Store {
+export class MemoryStore implements SyncStore {
   private closed = false;
   /** Calls per method, so tests can assert what was (not) written. */
   readonly calls = { openOutage: 0, closeOutage: 0, writeRollups: 0 };
