@@ -9,6 +9,7 @@ import { checklistContract } from './contract-checklist';
 import { displaysContract } from './contract-displays';
 import { reportContract } from './contract-report';
 import { alertsContract } from './contract-alerts';
+import { maintenanceContract } from './contract-maintenance';
 import { commune, meeting, outage, point, province, rollup } from './fixtures';
 
 export type MakeStore = (db: string) => Store | Promise<Store>;
@@ -330,5 +331,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     reportContract(fresh);
     displaysContract(fresh);
     alertsContract(fresh);
+    maintenanceContract(fresh);
   });
 }
