@@ -32,7 +32,7 @@ interface Block {
   target: string;
   rows: RollupRow[];
   /** Where the block is stored now, if anywhere. */
-  stored?: { table: 'rollup_open' | 'rollup_blocks'; data: Buffer };
+  stored?: { src: 'rollup_open' | 'rollup_blocks'; data: Buffer };
 }
 
 const keyOf = (point: string, target: string, t: number): string => `${point}\u0000${target}\u0000${t}`;
@@ -68,7 +68,7 @@ export class PgRollups {
       const out = new Map<Block, { slots: number; data: Buffer }>();
       for (const b of list) {
         out.set(b, merged(b));
-        const table = b.stored?.table ?? (b.t >= horizon ? 'rollup_open' : 'rollup_blocks');
+        const table = b.stored?.src ?? (b.t >= horizon ? 'rollup_open' : 'rollup_blocks');
         (table === 'rollup_open' ? open : closed).push(b);
       }
       for (const [table, part] of [
@@ -109,13 +109,13 @@ export class PgRollups {
   }
 }
 
-const STORED = (table: string) => `SELECT '${table}' AS table, b.point, b.t, b.target, b.data FROM ${table} b
+const STORED = (table: string) => `SELECT '${table}' AS src, b.point, b.t, b.target, b.data FROM ${table} b
   JOIN unnest($1::text[], $2::bigint[], $3::text[]) AS k(point, t, target)
     ON b.point = k.point AND b.t = k.t AND b.target = k.target`;
 
 /** The blocks of the batch already stored, and in which table. */
 function storedBlocks(sql: Sql, list: readonly Block[]) {
-  return sql.rows<{ table: 'rollup_open' | 'rollup_blocks'; point: string; t: number; target: string; data: Buffer }>(
+  return sql.rows<{ src: 'rollup_open' | 'rollup_blocks'; point: string; t: number; target: string; data: Buffer }>(
     `${STORED('rollup_open')} UNION ALL ${STORED('rollup_blocks')}`,
     [list.map((b) => b.point), list.map((b) => b.t), list.map((b) => b.target)],
   );

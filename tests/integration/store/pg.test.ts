@@ -16,7 +16,7 @@ import { PG_LATEST_VERSION } from '../../../server/store/pg/migrations';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { createTestDatabase, ensurePostgres, type TestDatabase } from '../../helpers/postgres';
 import { storeContract } from '../../unit/store/contract';
-import { outage } from '../../unit/store/fixtures';
+import { outage, rollup } from '../../unit/store/fixtures';
 
 let db: TestDatabase;
 const dir = mkdtempSync(join(tmpdir(), 'dc-pg-'));
@@ -57,6 +57,17 @@ const columnsOf = (c: Client, schema: string) =>
       [schema, PG_ONLY],
     )
     .then((r) => r.rows.map((x) => `${x.t}.${x.c}`));
+
+/** A first checklist mark (version 0 expected) by `actor`. */
+const firstMark = (actor: string) => ({
+  point: 'P1',
+  key: 'am-thanh',
+  value: 'pass' as const,
+  actor,
+  at: 1_000,
+  expectedVersion: 0,
+  source: 'manual' as const,
+});
 
 describe('PostgreSQL store: schema and migrations', () => {
   it('ends at the same version as SQLite, with the same tables, columns and seeded rows', async () => {
@@ -142,6 +153,33 @@ describe('PostgreSQL store: schema and migrations', () => {
       expect(raw.rows[0].started_at).toBe('1767225600123');
     } finally {
       await store.close();
+    }
+  });
+
+  it('makes concurrent writers take turns: no merge lost, one winner per checklist version', async () => {
+    const [a, b] = await Promise.all([
+      openPgStore(db.url, { schema: 'turns', max: 4 }),
+      openPgStore(db.url, { schema: 'turns', max: 4 }),
+    ]);
+    try {
+      const T = 1_700_000_020_000;
+      // 20 writers, two instances, the same bucket: every count lands.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).writeRollups([rollup({ t: T, sent: 1, received: 1 })])),
+      );
+      expect((await a.listRollups('P1', T, T + 1))[0]).toMatchObject({ sent: 20, received: 20 });
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).writeChecklistMarks('M1', [firstMark(`kt${i}`)])),
+      );
+      expect(results.filter(([r]) => r!.ok)).toHaveLength(1);
+      expect(await a.listChecklistHistory({ meeting: 'M1' })).toHaveLength(1);
+      const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).startRun(1_000 * (i + 1))));
+      // Each start reads the run before it: taking turns, no two claim the same previous run's end.
+      const claimed = runs.map((r) => r.gapFrom).filter((g) => g !== null);
+      expect(new Set(claimed).size).toBe(claimed.length);
+      expect(new Set(runs.map((r) => r.id)).size).toBe(6);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 
