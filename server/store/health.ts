@@ -19,13 +19,21 @@ interface SourceState {
   pending: number;
 }
 
-/** True for SQLite errors a later attempt may get past: full disk, I/O, read-only file, locks. */
+/** SQLite's codes a later attempt may get past: full disk, I/O, read-only file, locks. */
+const SQLITE_FAULT = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM|CORRUPT|NOTADB)/;
+
+/**
+ * PostgreSQL's (SQLSTATE) and the socket's: the server unreachable, restarting or shut down (class 08,
+ * 57P01–57P03, a refused or reset connection), out of connections, disk, memory or I/O (53xxx, 58030),
+ * read-only (a standby after a failover: 25006). pg/errors.ts gives pg's code-less connection errors 08006.
+ */
+const PG_FAULT =
+  /^(08[0-9A-Z]{3}|57P0[123]|53[0-9A-Z]{3}|58030|25006|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
+
+/** True for storage errors a later attempt may get past (SQLite's or PostgreSQL's); false for a refused row. */
 export function isStorageFault(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return (
-    typeof code === 'string' &&
-    /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM|CORRUPT|NOTADB)/.test(code)
-  );
+  return typeof code === 'string' && (SQLITE_FAULT.test(code) || PG_FAULT.test(code));
 }
 
 export class StorageHealth {

@@ -4,9 +4,7 @@
 // runs these too.
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../server/alerts/incident';
-import type { Store } from '../../../server/store/types';
-
-type Fresh = () => { store: Store; reopen: () => Store };
+import type { Fresh } from './contract';
 
 const incident = (id: string, at: number, over: Partial<Incident> = {}): Incident => ({
   id,
@@ -26,43 +24,43 @@ const incident = (id: string, at: number, over: Partial<Incident> = {}): Inciden
 
 export function alertsContract(fresh: Fresh): void {
   describe('alert outbox', () => {
-    it('[AL1] stores an incident once, lists unrouted ones oldest first, and routes each once', () => {
-      const { store } = fresh();
+    it('[AL1] stores an incident once, lists unrouted ones oldest first, and routes each once', async () => {
+      const { store } = await fresh();
       const a = store.alerts;
-      expect(a.addIncident(incident('outage-7-open', 2_000))).toBe(true);
-      expect(a.addIncident(incident('outage-7-open', 2_000, { text: 'again' }))).toBe(false);
-      expect(a.addIncident(incident('outage-6-open', 1_000))).toBe(true);
-      expect(a.getIncident('outage-7-open')?.text).toBe('Điểm cầu xã Một: mất kết nối');
-      expect(a.unroutedIncidents(10).map((i) => i.id)).toEqual(['outage-6-open', 'outage-7-open']);
+      expect(await a.addIncident(incident('outage-7-open', 2_000))).toBe(true);
+      expect(await a.addIncident(incident('outage-7-open', 2_000, { text: 'again' }))).toBe(false);
+      expect(await a.addIncident(incident('outage-6-open', 1_000))).toBe(true);
+      expect((await a.getIncident('outage-7-open'))?.text).toBe('Điểm cầu xã Một: mất kết nối');
+      expect((await a.unroutedIncidents(10)).map((i) => i.id)).toEqual(['outage-6-open', 'outage-7-open']);
 
       const targets = [
         { channel: 'ops', maxAttempts: 3 },
         { channel: 'tg', maxAttempts: 5 },
       ];
-      expect(a.routeIncident('outage-7-open', 3_000, targets)).toBe(true);
-      expect(a.routeIncident('outage-7-open', 3_001, targets)).toBe(false);
-      expect(a.unroutedIncidents(10).map((i) => i.id)).toEqual(['outage-6-open']);
-      const rows = a.listDeliveries({});
+      expect(await a.routeIncident('outage-7-open', 3_000, targets)).toBe(true);
+      expect(await a.routeIncident('outage-7-open', 3_001, targets)).toBe(false);
+      expect((await a.unroutedIncidents(10)).map((i) => i.id)).toEqual(['outage-6-open']);
+      const rows = await a.listDeliveries({});
       expect(rows.map((d) => [d.channel, d.status, d.attempts, d.maxAttempts, d.nextAt, d.incidentKind])).toEqual([
         ['tg', 'pending', 0, 5, 3_000, 'open'],
         ['ops', 'pending', 0, 3, 3_000, 'open'],
       ]);
-      expect(a.listDeliveries({ channel: 'ops', limit: 1 })).toHaveLength(1);
+      expect(await a.listDeliveries({ channel: 'ops', limit: 1 })).toHaveLength(1);
     });
 
-    it('[AL2] a pending delivery is claimed by one sender until its lease ends; attempts move it on', () => {
-      const { store, reopen } = fresh();
+    it('[AL2] a pending delivery is claimed by one sender until its lease ends; attempts move it on', async () => {
+      const { store, reopen } = await fresh();
       const a = store.alerts;
-      a.addIncident(incident('i1', 1_000));
-      a.routeIncident('i1', 1_000, [{ channel: 'ops', maxAttempts: 2 }]);
-      expect(a.claimDue('ops', 999, 5_000, 10)).toEqual([]);
-      const [d] = a.claimDue('ops', 1_000, 5_000, 10);
+      await a.addIncident(incident('i1', 1_000));
+      await a.routeIncident('i1', 1_000, [{ channel: 'ops', maxAttempts: 2 }]);
+      expect(await a.claimDue('ops', 999, 5_000, 10)).toEqual([]);
+      const [d] = await a.claimDue('ops', 1_000, 5_000, 10);
       expect(d).toMatchObject({ channel: 'ops', incident: 'i1', status: 'pending' });
-      expect(a.claimDue('ops', 2_000, 6_000, 10)).toEqual([]); // held by the first sender
-      expect(a.nextDueAt('ops')).toBe(5_000);
-      expect(a.claimDue('ops', 5_000, 9_000, 10).map((x) => x.id)).toEqual([d!.id]); // lease ended
+      expect(await a.claimDue('ops', 2_000, 6_000, 10)).toEqual([]); // held by the first sender
+      expect(await a.nextDueAt('ops')).toBe(5_000);
+      expect((await a.claimDue('ops', 5_000, 9_000, 10)).map((x) => x.id)).toEqual([d!.id]); // lease ended
 
-      const failed = a.recordAttempt({
+      const failed = await a.recordAttempt({
         delivery: d!.id,
         at: 5_100,
         ms: 12.4,
@@ -77,65 +75,65 @@ export function alertsContract(fresh: Fresh): void {
         lastError: 'ECONNREFUSED',
         sentAt: null,
       });
-      expect(a.nextDueAt('ops')).toBe(7_000);
-      expect(a.claimDue('ops', 6_999, 20_000, 10)).toEqual([]);
-      a.claimDue('ops', 7_000, 20_000, 10);
-      const sent = a.recordAttempt({ delivery: d!.id, at: 7_050, ms: 3, ok: true, error: null, nextAt: null });
+      expect(await a.nextDueAt('ops')).toBe(7_000);
+      expect(await a.claimDue('ops', 6_999, 20_000, 10)).toEqual([]);
+      await a.claimDue('ops', 7_000, 20_000, 10);
+      const sent = await a.recordAttempt({ delivery: d!.id, at: 7_050, ms: 3, ok: true, error: null, nextAt: null });
       expect(sent).toMatchObject({ status: 'sent', attempts: 2, nextAt: null, lastError: null, sentAt: 7_050 });
-      expect(a.nextDueAt('ops')).toBeNull();
-      expect(a.listAttempts(d!.id)).toEqual([
+      expect(await a.nextDueAt('ops')).toBeNull();
+      expect(await a.listAttempts(d!.id)).toEqual([
         { delivery: d!.id, n: 1, at: 5_100, ms: 12, ok: false, error: 'ECONNREFUSED' },
         { delivery: d!.id, n: 2, at: 7_050, ms: 3, ok: true, error: null },
       ]);
 
-      a.addIncident(incident('i2', 8_000));
-      a.routeIncident('i2', 8_000, [{ channel: 'ops', maxAttempts: 1 }]);
-      const [e] = a.claimDue('ops', 8_000, 9_000, 10);
+      await a.addIncident(incident('i2', 8_000));
+      await a.routeIncident('i2', 8_000, [{ channel: 'ops', maxAttempts: 1 }]);
+      const [e] = await a.claimDue('ops', 8_000, 9_000, 10);
       expect(
-        a.recordAttempt({ delivery: e!.id, at: 8_010, ms: 1, ok: false, error: 'HTTP 400', nextAt: null }),
+        await a.recordAttempt({ delivery: e!.id, at: 8_010, ms: 1, ok: false, error: 'HTTP 400', nextAt: null }),
       ).toMatchObject({
         status: 'failed',
         nextAt: null,
       });
-      expect(a.countDeliveries()).toEqual([
+      expect(await a.countDeliveries()).toEqual([
         { channel: 'ops', status: 'failed', n: 1 },
         { channel: 'ops', status: 'sent', n: 1 },
       ]);
-      expect(() => a.recordAttempt({ delivery: 999_999, at: 1, ms: 1, ok: true, error: null, nextAt: null })).toThrow(
-        'no alert delivery 999999',
-      );
+      await expect(
+        a.recordAttempt({ delivery: 999_999, at: 1, ms: 1, ok: true, error: null, nextAt: null }),
+      ).rejects.toThrow('no alert delivery 999999');
 
-      store.close();
-      const again = reopen().alerts;
-      expect(again.getDelivery(d!.id)).toMatchObject({ status: 'sent', attempts: 2 });
-      expect(again.listAttempts(e!.id)).toHaveLength(1);
+      await store.close();
+      const again = (await reopen()).alerts;
+      expect(await again.getDelivery(d!.id)).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(await again.listAttempts(e!.id)).toHaveLength(1);
     });
 
-    it('[AL20][AL23][AL24] a delivery per recipient and level; an acknowledgement once, cancelling the levels not yet tried', () => {
-      const { store, reopen } = fresh();
+    it('[AL20][AL23][AL24] a delivery per recipient and level; an acknowledgement once, cancelling the levels not yet tried', async () => {
+      const { store, reopen } = await fresh();
       const a = store.alerts;
-      a.addIncident(incident('outage-7-open', 1_000));
+      await a.addIncident(incident('outage-7-open', 1_000));
       const an = { name: 'Nguyễn Văn An', address: 'an@xa.test' };
       const dung = { name: 'Phạm Thị Dung', address: 'dung@huyen.test' };
-      a.routeIncident('outage-7-open', 1_000, [
+      await a.routeIncident('outage-7-open', 1_000, [
         { channel: 'mail', maxAttempts: 2, recipient: an },
         { channel: 'mail', maxAttempts: 2, recipient: an }, // the same person twice: once
         { channel: 'mail', maxAttempts: 2, recipient: dung, level: 1, dueAt: 601_000 },
         { channel: 'tg', maxAttempts: 2, level: 2, dueAt: 1_201_000 },
       ]);
-      const rows = a.incidentDeliveries('outage-7-open');
+      const rows = await a.incidentDeliveries('outage-7-open');
       expect(rows.map((d) => [d.channel, d.recipient?.address ?? null, d.level, d.nextAt])).toEqual([
         ['mail', 'an@xa.test', 0, 1_000],
         ['mail', 'dung@huyen.test', 1, 601_000],
         ['tg', null, 2, 1_201_000],
       ]);
       expect(rows[0]!.recipient).toEqual(an);
-      expect(a.claimDue('mail', 1_000, 2_000, 10).map((d) => d.recipient?.address)).toEqual(['an@xa.test']);
-      expect(a.nextDueAt('tg')).toBe(1_201_000);
-      expect(a.openIncidentsOf(7)).toEqual(['outage-7-open']);
-      expect(a.openIncidentsOf(8)).toEqual([]);
+      expect((await a.claimDue('mail', 1_000, 2_000, 10)).map((d) => d.recipient?.address)).toEqual(['an@xa.test']);
+      expect(await a.nextDueAt('tg')).toBe(1_201_000);
+      expect(await a.openIncidentsOf(7)).toEqual(['outage-7-open']);
+      expect(await a.openIncidentsOf(8)).toEqual([]);
 
-      const first = a.acknowledge({
+      const first = await a.acknowledge({
         incident: 'outage-7-open',
         at: 5_000,
         by: 'Nguyễn Văn An',
@@ -143,7 +141,7 @@ export function alertsContract(fresh: Fresh): void {
         delivery: rows[0]!.id,
       });
       expect(first).toMatchObject({ first: true, cancelled: 2, ack: { by: 'Nguyễn Văn An', via: 'link', at: 5_000 } });
-      const second = a.acknowledge({
+      const second = await a.acknowledge({
         incident: 'outage-7-open',
         at: 6_000,
         by: 'kythuat1',
@@ -151,24 +149,28 @@ export function alertsContract(fresh: Fresh): void {
         delivery: null,
       });
       expect(second).toMatchObject({ first: false, cancelled: 0, ack: { by: 'Nguyễn Văn An' } });
-      expect(a.incidentDeliveries('outage-7-open').map((d) => d.status)).toEqual(['pending', 'cancelled', 'cancelled']);
-      expect(a.nextDueAt('tg')).toBeNull();
-      expect(a.claimDue('tg', 9_999_999, 10_000_000, 10)).toEqual([]);
+      expect((await a.incidentDeliveries('outage-7-open')).map((d) => d.status)).toEqual([
+        'pending',
+        'cancelled',
+        'cancelled',
+      ]);
+      expect(await a.nextDueAt('tg')).toBeNull();
+      expect(await a.claimDue('tg', 9_999_999, 10_000_000, 10)).toEqual([]);
 
       // A recovery cancels the untried levels of the open incidents of its outages.
-      a.addIncident(incident('outage-9-open', 2_000, { outages: [9] }));
-      a.routeIncident('outage-9-open', 2_000, [{ channel: 'tg', maxAttempts: 1, level: 1, dueAt: 302_000 }]);
-      expect(a.cancelEscalations([8])).toBe(0);
-      expect(a.cancelEscalations([9])).toBe(1);
-      expect(a.incidentDeliveries('outage-9-open')[0]!.status).toBe('cancelled');
+      await a.addIncident(incident('outage-9-open', 2_000, { outages: [9] }));
+      await a.routeIncident('outage-9-open', 2_000, [{ channel: 'tg', maxAttempts: 1, level: 1, dueAt: 302_000 }]);
+      expect(await a.cancelEscalations([8])).toBe(0);
+      expect(await a.cancelEscalations([9])).toBe(1);
+      expect((await a.incidentDeliveries('outage-9-open'))[0]!.status).toBe('cancelled');
 
-      const key = a.ackKey();
+      const key = await a.ackKey();
       expect(key).toHaveLength(32);
-      expect(a.ackKey().equals(key)).toBe(true);
-      store.close();
-      const again = reopen().alerts;
-      expect(again.getAck('outage-7-open')).toMatchObject({ by: 'Nguyễn Văn An', delivery: rows[0]!.id });
-      expect(again.ackKey().equals(key)).toBe(true);
+      expect((await a.ackKey()).equals(key)).toBe(true);
+      await store.close();
+      const again = (await reopen()).alerts;
+      expect(await again.getAck('outage-7-open')).toMatchObject({ by: 'Nguyễn Văn An', delivery: rows[0]!.id });
+      expect((await again.ackKey()).equals(key)).toBe(true);
     });
   });
 }

@@ -13,10 +13,8 @@ import type {
   MarkWrite,
   MeetingChecklistRow,
   RollCallCaptureRow,
-  Store,
 } from '../../../server/store/types';
-
-type Fresh = () => { store: Store; reopen: () => Store };
+import type { Fresh } from './contract';
 
 const items: ChecklistItemDef[] = [
   { key: 'am-thanh', label: 'Âm thanh', required: true, mode: 'manual', rule: null, codec: null },
@@ -64,9 +62,9 @@ const capture = (over: Partial<RollCallCaptureRow> = {}): RollCallCaptureRow => 
 
 export function checklistContract(fresh: Fresh): void {
   describe('checklist templates', () => {
-    it("[CL1] starts with the default template holding the issue's eight items", () => {
-      const { store } = fresh();
-      const all = store.listChecklistTemplates();
+    it("[CL1] starts with the default template holding the issue's eight items", async () => {
+      const { store } = await fresh();
+      const all = await store.listChecklistTemplates();
       expect(all).toHaveLength(1);
       expect(all[0]).toMatchObject({ id: DEFAULT_TEMPLATE_ID, isDefault: true });
       expect(all[0]!.items).toEqual(DEFAULT_CHECKLIST_ITEMS);
@@ -82,54 +80,58 @@ export function checklistContract(fresh: Fresh): void {
       ]);
     });
 
-    it('creates and replaces templates, moves the default flag, and survives a reopen', () => {
-      const { store, reopen } = fresh();
-      store.saveChecklistTemplate(template('xa'));
-      store.saveChecklistTemplate(template('xa', { name: 'Mẫu xã (sửa)', updatedAt: 6_000 }));
-      expect(store.getChecklistTemplate('xa')).toEqual(template('xa', { name: 'Mẫu xã (sửa)', updatedAt: 6_000 }));
-      store.saveChecklistTemplate(template('tinh', { isDefault: true }));
-      expect(store.listChecklistTemplates().map((t) => [t.id, t.isDefault])).toEqual([
+    it('creates and replaces templates, moves the default flag, and survives a reopen', async () => {
+      const { store, reopen } = await fresh();
+      await store.saveChecklistTemplate(template('xa'));
+      await store.saveChecklistTemplate(template('xa', { name: 'Mẫu xã (sửa)', updatedAt: 6_000 }));
+      expect(await store.getChecklistTemplate('xa')).toEqual(
+        template('xa', { name: 'Mẫu xã (sửa)', updatedAt: 6_000 }),
+      );
+      await store.saveChecklistTemplate(template('tinh', { isDefault: true }));
+      expect((await store.listChecklistTemplates()).map((t) => [t.id, t.isDefault])).toEqual([
         ['tinh', true],
         ['mac-dinh', false],
         ['xa', false],
       ]);
-      store.close();
-      expect(reopen().getChecklistTemplate('tinh')).toEqual(template('tinh', { isDefault: true }));
+      await store.close();
+      expect(await (await reopen()).getChecklistTemplate('tinh')).toEqual(template('tinh', { isDefault: true }));
     });
 
-    it('refuses to leave no default, to delete the default, or to store invalid items', () => {
-      const { store } = fresh();
-      const before = store.listChecklistTemplates();
-      expect(() => store.saveChecklistTemplate(template(DEFAULT_TEMPLATE_ID, { isDefault: false }))).toThrow(/default/);
-      expect(() => store.deleteChecklistTemplate(DEFAULT_TEMPLATE_ID)).toThrow(/default/);
+    it('refuses to leave no default, to delete the default, or to store invalid items', async () => {
+      const { store } = await fresh();
+      const before = await store.listChecklistTemplates();
+      await expect(store.saveChecklistTemplate(template(DEFAULT_TEMPLATE_ID, { isDefault: false }))).rejects.toThrow(
+        /default/,
+      );
+      await expect(store.deleteChecklistTemplate(DEFAULT_TEMPLATE_ID)).rejects.toThrow(/default/);
       const dup = [items[0]!, items[0]!];
-      expect(() => store.saveChecklistTemplate(template('dup', { items: dup }))).toThrow(/duplicate/);
-      expect(store.listChecklistTemplates()).toEqual(before);
-      store.saveChecklistTemplate(template('xa'));
-      expect(store.deleteChecklistTemplate('xa')).toBe(true);
-      expect(store.deleteChecklistTemplate('xa')).toBe(false);
+      await expect(store.saveChecklistTemplate(template('dup', { items: dup }))).rejects.toThrow(/duplicate/);
+      expect(await store.listChecklistTemplates()).toEqual(before);
+      await store.saveChecklistTemplate(template('xa'));
+      expect(await store.deleteChecklistTemplate('xa')).toBe(true);
+      expect(await store.deleteChecklistTemplate('xa')).toBe(false);
     });
   });
 
   describe('meeting checklists', () => {
-    it('copies items once (ensure) and replaces them only when set', () => {
-      const { store, reopen } = fresh();
-      expect(store.getMeetingChecklist('M1')).toBeUndefined();
-      expect(store.ensureMeetingChecklist(assigned('M1'))).toEqual(assigned('M1'));
+    it('copies items once (ensure) and replaces them only when set', async () => {
+      const { store, reopen } = await fresh();
+      expect(await store.getMeetingChecklist('M1')).toBeUndefined();
+      expect(await store.ensureMeetingChecklist(assigned('M1'))).toEqual(assigned('M1'));
       // A second ensure with other items keeps the first copy.
-      expect(store.ensureMeetingChecklist(assigned('M1', { template: 'xa', items }))).toEqual(assigned('M1'));
-      store.setMeetingChecklist(assigned('M1', { template: 'xa', name: 'Mẫu xã', items, assignedAt: 11_000 }));
-      store.close();
-      expect(reopen().getMeetingChecklist('M1')).toEqual(
+      expect(await store.ensureMeetingChecklist(assigned('M1', { template: 'xa', items }))).toEqual(assigned('M1'));
+      await store.setMeetingChecklist(assigned('M1', { template: 'xa', name: 'Mẫu xã', items, assignedAt: 11_000 }));
+      await store.close();
+      expect(await (await reopen()).getMeetingChecklist('M1')).toEqual(
         assigned('M1', { template: 'xa', name: 'Mẫu xã', items, assignedAt: 11_000 }),
       );
     });
   });
 
   describe('checklist marks', () => {
-    it('[CL4] versions every change from 1 and keeps the whole history with previous values', () => {
-      const { store, reopen } = fresh();
-      const [a] = store.writeChecklistMarks('M1', [write({ point: 'P1', key: 'am-thanh', note: 'Nghe rõ' })]);
+    it('[CL4] versions every change from 1 and keeps the whole history with previous values', async () => {
+      const { store, reopen } = await fresh();
+      const [a] = await store.writeChecklistMarks('M1', [write({ point: 'P1', key: 'am-thanh', note: 'Nghe rõ' })]);
       expect(a).toEqual({
         ok: true,
         changed: true,
@@ -145,15 +147,15 @@ export function checklistContract(fresh: Fresh): void {
         },
       });
       // Without a value the value stays; without a note the note stays.
-      store.writeChecklistMarks('M1', [
+      await store.writeChecklistMarks('M1', [
         write({ point: 'P1', key: 'am-thanh', value: undefined, note: 'Vọng', expectedVersion: 1, at: 21_000 }),
       ]);
-      store.writeChecklistMarks('M1', [
+      await store.writeChecklistMarks('M1', [
         write({ point: 'P1', key: 'am-thanh', value: 'fail', expectedVersion: 2, actor: 'kt.khac', at: 22_000 }),
       ]);
-      store.close();
-      const again = reopen();
-      expect(again.listChecklistMarks('M1')).toEqual([
+      await store.close();
+      const again = await reopen();
+      expect(await again.listChecklistMarks('M1')).toEqual([
         {
           meeting: 'M1',
           point: 'P1',
@@ -165,7 +167,7 @@ export function checklistContract(fresh: Fresh): void {
           version: 3,
         },
       ]);
-      const h = again.listChecklistHistory({ meeting: 'M1' });
+      const h = await again.listChecklistHistory({ meeting: 'M1' });
       expect(h.map((r) => [r.version, r.previous, r.value, r.note, r.actor, r.source])).toEqual([
         [1, null, 'pass', 'Nghe rõ', 'kt.canloc', 'manual'],
         [2, 'pass', 'pass', 'Vọng', 'kt.canloc', 'manual'],
@@ -174,26 +176,30 @@ export function checklistContract(fresh: Fresh): void {
       expect(new Set(h.map((r) => r.id)).size).toBe(3);
     });
 
-    it('[CL5] refuses a stale version with the current mark and writes nothing for it', () => {
-      const { store } = fresh();
-      store.writeChecklistMarks('M1', [write({ point: 'P1', key: 'am-thanh' })]);
-      const [stale] = store.writeChecklistMarks('M1', [
+    it('[CL5] refuses a stale version with the current mark and writes nothing for it', async () => {
+      const { store } = await fresh();
+      await store.writeChecklistMarks('M1', [write({ point: 'P1', key: 'am-thanh' })]);
+      const [stale] = await store.writeChecklistMarks('M1', [
         write({ point: 'P1', key: 'am-thanh', value: 'fail', actor: 'b' }),
       ]);
       expect(stale).toEqual({
         ok: false,
         current: expect.objectContaining({ value: 'pass', version: 1, actor: 'kt.canloc' }),
       });
-      const [never] = store.writeChecklistMarks('M1', [write({ point: 'P2', key: 'am-thanh', expectedVersion: 3 })]);
+      const [never] = await store.writeChecklistMarks('M1', [
+        write({ point: 'P2', key: 'am-thanh', expectedVersion: 3 }),
+      ]);
       expect(never).toEqual({ ok: false, current: null });
-      expect(store.listChecklistMarks('M1').map((m) => [m.point, m.value, m.version])).toEqual([['P1', 'pass', 1]]);
-      expect(store.listChecklistHistory({ meeting: 'M1' })).toHaveLength(1);
+      expect((await store.listChecklistMarks('M1')).map((m) => [m.point, m.value, m.version])).toEqual([
+        ['P1', 'pass', 1],
+      ]);
+      expect(await store.listChecklistHistory({ meeting: 'M1' })).toHaveLength(1);
     });
 
-    it('applies the rest of a batch around a conflict; an unchanged write is a no-op; null skips the check', () => {
-      const { store } = fresh();
-      store.writeChecklistMarks('M1', [write({ point: 'P1', key: 'am-thanh' })]);
-      const results = store.writeChecklistMarks('M1', [
+    it('applies the rest of a batch around a conflict; an unchanged write is a no-op; null skips the check', async () => {
+      const { store } = await fresh();
+      await store.writeChecklistMarks('M1', [write({ point: 'P1', key: 'am-thanh' })]);
+      const results = await store.writeChecklistMarks('M1', [
         write({ point: 'P1', key: 'am-thanh', expectedVersion: 0, value: 'fail' }),
         write({ point: 'P1', key: 'am-thanh', expectedVersion: 1, value: 'pass' }),
         write({ point: 'P2', key: 'duong-truyen', expectedVersion: null, actor: 'hệ thống', source: 'auto' }),
@@ -212,45 +218,47 @@ export function checklistContract(fresh: Fresh): void {
         [true, 1],
         [true, 2],
       ]);
-      const h = store.listChecklistHistory({ meeting: 'M1', point: 'P2' });
+      const h = await store.listChecklistHistory({ meeting: 'M1', point: 'P2' });
       expect(h.map((r) => [r.value, r.source, r.actor])).toEqual([
         ['pass', 'auto', 'hệ thống'],
         ['fail', 'auto', 'hệ thống'],
       ]);
-      expect(store.listChecklistHistory({ meeting: 'M1', key: 'am-thanh', limit: 5 })).toHaveLength(1);
-      expect(store.listChecklistHistory({ meeting: 'M2' })).toEqual([]);
+      expect(await store.listChecklistHistory({ meeting: 'M1', key: 'am-thanh', limit: 5 })).toHaveLength(1);
+      expect(await store.listChecklistHistory({ meeting: 'M2' })).toEqual([]);
     });
 
-    it('keeps roll-call confirmations apart and refuses values that do not fit the key, writing nothing', () => {
-      const { store } = fresh();
-      const ok = store.writeChecklistMarks('M1', [write({ point: 'P1', key: ROLL_CALL_KEY, value: 'present' })]);
+    it('keeps roll-call confirmations apart and refuses values that do not fit the key, writing nothing', async () => {
+      const { store } = await fresh();
+      const ok = await store.writeChecklistMarks('M1', [write({ point: 'P1', key: ROLL_CALL_KEY, value: 'present' })]);
       expect(ok[0]).toMatchObject({ ok: true, mark: { key: ROLL_CALL_KEY, value: 'present', version: 1 } });
-      const bad = (key: string, value: string) => () =>
+      const bad = (key: string, value: string) =>
         store.writeChecklistMarks('M1', [
           write({ point: 'P9', key: 'hinh-anh' }),
           write({ point: 'P1', key, value: value as MarkValue, expectedVersion: null }),
         ]);
-      expect(bad(ROLL_CALL_KEY, 'pass')).toThrow(/check constraint/i);
-      expect(bad('am-thanh', 'present')).toThrow(/check constraint/i);
-      expect(bad('am-thanh', 'ok')).toThrow(/check constraint/i);
-      expect(store.listChecklistMarks('M1').map((m) => m.point)).toEqual(['P1']);
-      expect(store.listChecklistHistory({ meeting: 'M1' })).toHaveLength(1);
+      await expect(bad(ROLL_CALL_KEY, 'pass')).rejects.toThrow(/check constraint/i);
+      await expect(bad('am-thanh', 'present')).rejects.toThrow(/check constraint/i);
+      await expect(bad('am-thanh', 'ok')).rejects.toThrow(/check constraint/i);
+      expect((await store.listChecklistMarks('M1')).map((m) => m.point)).toEqual(['P1']);
+      expect(await store.listChecklistHistory({ meeting: 'M1' })).toHaveLength(1);
     });
   });
 
   describe('roll-call captures', () => {
-    it('[RC5] keeps the first capture of each moment, `before` first, across a reopen', () => {
-      const { store, reopen } = fresh();
-      expect(store.saveRollCallCapture(capture())).toBe(true);
-      expect(store.saveRollCallCapture(capture({ capturedAt: 999_999, entries: [] }))).toBe(false);
-      expect(store.saveRollCallCapture(capture({ moment: 'before', dueAt: 40_000, capturedAt: 40_000 }))).toBe(true);
-      store.close();
-      const again = reopen();
-      expect(again.listRollCallCaptures('M1')).toEqual([
+    it('[RC5] keeps the first capture of each moment, `before` first, across a reopen', async () => {
+      const { store, reopen } = await fresh();
+      expect(await store.saveRollCallCapture(capture())).toBe(true);
+      expect(await store.saveRollCallCapture(capture({ capturedAt: 999_999, entries: [] }))).toBe(false);
+      expect(await store.saveRollCallCapture(capture({ moment: 'before', dueAt: 40_000, capturedAt: 40_000 }))).toBe(
+        true,
+      );
+      await store.close();
+      const again = await reopen();
+      expect(await again.listRollCallCaptures('M1')).toEqual([
         capture({ moment: 'before', dueAt: 40_000, capturedAt: 40_000 }),
         capture(),
       ]);
-      expect(again.listRollCallCaptures('M2')).toEqual([]);
+      expect(await again.listRollCallCaptures('M2')).toEqual([]);
     });
   });
 }

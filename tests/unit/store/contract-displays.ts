@@ -2,9 +2,7 @@
 // `fresh` database maker, so every backend runs these too.
 import { describe, expect, it } from 'vitest';
 import type { NewDisplayLink } from '../../../server/store/display-types';
-import type { Store } from '../../../server/store/types';
-
-type Fresh = () => { store: Store; reopen: () => Store };
+import type { Fresh } from './contract';
 
 const link = (n: number, over: Partial<NewDisplayLink> = {}): NewDisplayLink => ({
   tokenHash: n.toString(16).padStart(64, '0'),
@@ -17,37 +15,37 @@ const link = (n: number, over: Partial<NewDisplayLink> = {}): NewDisplayLink => 
 
 export function displaysContract(fresh: Fresh): void {
   describe('display links', () => {
-    it('[WD1] creates, finds by hash and by id, lists newest first, and keeps them across a reopen', () => {
-      const { store, reopen } = fresh();
-      const a = store.displayLinks.create(link(1, { meeting: 'M' }));
-      const b = store.displayLinks.create(link(2));
+    it('[WD1] creates, finds by hash and by id, lists newest first, and keeps them across a reopen', async () => {
+      const { store, reopen } = await fresh();
+      const a = await store.displayLinks.create(link(1, { meeting: 'M' }));
+      const b = await store.displayLinks.create(link(2));
       expect(a).toEqual({ ...link(1, { meeting: 'M' }), id: a.id, lastSeenAt: null, revokedAt: null });
       expect(b.id).not.toBe(a.id);
-      expect(store.displayLinks.byHash(link(2).tokenHash)).toEqual(b);
-      expect(store.displayLinks.get(a.id)).toEqual(a);
-      expect(store.displayLinks.byHash('f'.repeat(64))).toBeUndefined();
-      expect(store.displayLinks.list().map((l) => l.id)).toEqual([b.id, a.id]);
-      store.close();
-      expect(reopen().displayLinks.list()).toEqual([b, a]);
+      expect(await store.displayLinks.byHash(link(2).tokenHash)).toEqual(b);
+      expect(await store.displayLinks.get(a.id)).toEqual(a);
+      expect(await store.displayLinks.byHash('f'.repeat(64))).toBeUndefined();
+      expect((await store.displayLinks.list()).map((l) => l.id)).toEqual([b.id, a.id]);
+      await store.close();
+      expect(await (await reopen()).displayLinks.list()).toEqual([b, a]);
     });
 
-    it('[WD1] refuses a second link with the same hash, writing nothing', () => {
-      const { store } = fresh();
-      store.displayLinks.create(link(1));
-      expect(() => store.displayLinks.create(link(1, { label: 'khác' }))).toThrow(/UNIQUE/);
-      expect(store.displayLinks.list()).toHaveLength(1);
+    it('[WD1] refuses a second link with the same hash, writing nothing', async () => {
+      const { store } = await fresh();
+      await store.displayLinks.create(link(1));
+      await expect(store.displayLinks.create(link(1, { label: 'khác' }))).rejects.toThrow(/UNIQUE/);
+      expect(await store.displayLinks.list()).toHaveLength(1);
     });
 
-    it('[WD4] revokes once, keeps the row, and records uses without moving backwards', () => {
-      const { store } = fresh();
-      const a = store.displayLinks.create(link(1));
-      store.displayLinks.touch(a.id, 5_000);
-      store.displayLinks.touch(a.id, 4_000);
-      expect(store.displayLinks.get(a.id)?.lastSeenAt).toBe(5_000);
-      expect(store.displayLinks.revoke(a.id, 6_000)).toBe(true);
-      expect(store.displayLinks.revoke(a.id, 7_000)).toBe(false);
-      expect(store.displayLinks.revoke(999, 7_000)).toBe(false);
-      expect(store.displayLinks.byHash(a.tokenHash)?.revokedAt).toBe(6_000);
+    it('[WD4] revokes once, keeps the row, and records uses without moving backwards', async () => {
+      const { store } = await fresh();
+      const a = await store.displayLinks.create(link(1));
+      await store.displayLinks.touch(a.id, 5_000);
+      await store.displayLinks.touch(a.id, 4_000);
+      expect((await store.displayLinks.get(a.id))?.lastSeenAt).toBe(5_000);
+      expect(await store.displayLinks.revoke(a.id, 6_000)).toBe(true);
+      expect(await store.displayLinks.revoke(a.id, 7_000)).toBe(false);
+      expect(await store.displayLinks.revoke(999, 7_000)).toBe(false);
+      expect((await store.displayLinks.byHash(a.tokenHash))?.revokedAt).toBe(6_000);
     });
   });
 }

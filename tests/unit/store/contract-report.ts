@@ -4,10 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Cause } from '../../../shared/report';
 import type { OutageNoteEdit } from '../../../server/store/report-types';
-import type { Store } from '../../../server/store/types';
+import type { Fresh } from './contract';
 import { outage, rollup } from './fixtures';
-
-type Fresh = () => { store: Store; reopen: () => Store };
 
 const T = 1_700_000_000_000;
 const edit = (outageId: number, over: Partial<OutageNoteEdit> = {}): OutageNoteEdit => ({
@@ -23,27 +21,27 @@ const sorted = (a: ArrayLike<number>): number[] => Array.from(a).sort((x, y) => 
 
 export function reportContract(fresh: Fresh): void {
   describe('report: outages by meeting', () => {
-    it('reads one outage by id and every outage of a meeting, oldest first, beyond the list limit', () => {
-      const { store } = fresh();
-      const first = store.openOutage(outage({ startedAt: 2_000 }));
-      for (let i = 0; i < 1_004; i++) store.openOutage(outage({ startedAt: 10_000 + i, point: `P${i % 7}` }));
-      store.openOutage(outage({ meeting: 'M2', startedAt: 1_000 }));
-      expect(store.getOutage(first.id)).toEqual(first);
-      expect(store.getOutage(999_999)).toBeUndefined();
-      const all = store.listMeetingOutages('M1');
+    it('reads one outage by id and every outage of a meeting, oldest first, beyond the list limit', async () => {
+      const { store } = await fresh();
+      const first = await store.openOutage(outage({ startedAt: 2_000 }));
+      for (let i = 0; i < 1_004; i++) await store.openOutage(outage({ startedAt: 10_000 + i, point: `P${i % 7}` }));
+      await store.openOutage(outage({ meeting: 'M2', startedAt: 1_000 }));
+      expect(await store.getOutage(first.id)).toEqual(first);
+      expect(await store.getOutage(999_999)).toBeUndefined();
+      const all = await store.listMeetingOutages('M1');
       expect(all).toHaveLength(1_005);
       expect(all[0]).toEqual(first);
       expect(all.every((o, i) => i === 0 || o.startedAt >= all[i - 1]!.startedAt)).toBe(true);
-      expect(store.listMeetingOutages('M2').map((o) => o.startedAt)).toEqual([1_000]);
-      expect(store.listMeetingOutages('nope')).toEqual([]);
+      expect((await store.listMeetingOutages('M2')).map((o) => o.startedAt)).toEqual([1_000]);
+      expect(await store.listMeetingOutages('nope')).toEqual([]);
     });
   });
 
   describe('report: outage notes', () => {
-    it('acknowledges on the first edit and audits every change old → new', () => {
-      const { store, reopen } = fresh();
-      const o = store.openOutage(outage());
-      const first = store.saveOutageNote(edit(o.id, { cause: null, note: '' }));
+    it('acknowledges on the first edit and audits every change old → new', async () => {
+      const { store, reopen } = await fresh();
+      const o = await store.openOutage(outage());
+      const first = await store.saveOutageNote(edit(o.id, { cause: null, note: '' }));
       expect(first.note).toEqual({
         outageId: o.id,
         cause: null,
@@ -57,7 +55,7 @@ export function reportContract(fresh: Fresh): void {
       });
       expect(first.change).toMatchObject({ acknowledged: true, oldCause: null, newCause: null, oldNote: '' });
 
-      const second = store.saveOutageNote(edit(o.id, { by: 'admin', byName: null, at: 9_000 }));
+      const second = await store.saveOutageNote(edit(o.id, { by: 'admin', byName: null, at: 9_000 }));
       expect(second.note).toMatchObject({
         cause: 'line',
         note: 'Cáp quang bị đứt ở Đồng Lộc',
@@ -79,91 +77,93 @@ export function reportContract(fresh: Fresh): void {
       });
 
       // The same cause and note again: nothing changes, nothing is appended.
-      expect(store.saveOutageNote(edit(o.id, { by: 'someone', at: 12_000 }))).toEqual({
+      expect(await store.saveOutageNote(edit(o.id, { by: 'someone', at: 12_000 }))).toEqual({
         note: second.note,
         change: null,
       });
-      store.close();
-      const again = reopen();
-      expect(again.getOutageNote(o.id)).toEqual(second.note);
-      expect(again.listOutageNoteHistory(o.id)).toEqual([first.change, second.change]);
+      await store.close();
+      const again = await reopen();
+      expect(await again.getOutageNote(o.id)).toEqual(second.note);
+      expect(await again.listOutageNoteHistory(o.id)).toEqual([first.change, second.change]);
       expect(second.change!.id).toBeGreaterThan(first.change!.id);
     });
 
-    it('refuses a note on an unknown outage or with an unknown cause, writing nothing', () => {
-      const { store } = fresh();
-      const o = store.openOutage(outage());
-      expect(() => store.saveOutageNote(edit(424_242))).toThrow(/does not exist/);
-      expect(() => store.saveOutageNote(edit(o.id, { cause: 'sabotage' as Cause }))).toThrow(/check constraint/i);
-      expect(store.getOutageNote(o.id)).toBeUndefined();
-      expect(store.listOutageNoteHistory(o.id)).toEqual([]);
+    it('refuses a note on an unknown outage or with an unknown cause, writing nothing', async () => {
+      const { store } = await fresh();
+      const o = await store.openOutage(outage());
+      await expect(store.saveOutageNote(edit(424_242))).rejects.toThrow(/does not exist/);
+      await expect(store.saveOutageNote(edit(o.id, { cause: 'sabotage' as Cause }))).rejects.toThrow(
+        /check constraint/i,
+      );
+      expect(await store.getOutageNote(o.id)).toBeUndefined();
+      expect(await store.listOutageNoteHistory(o.id)).toEqual([]);
     });
 
-    it("lists the notes of one meeting's outages", () => {
-      const { store } = fresh();
-      const a = store.openOutage(outage());
-      const b = store.openOutage(outage({ meeting: 'M2' }));
-      const c = store.openOutage(outage({ point: 'P2' }));
-      store.saveOutageNote(edit(c.id, { cause: 'power' }));
-      store.saveOutageNote(edit(b.id));
-      store.saveOutageNote(edit(a.id, { cause: 'av' }));
-      expect(store.listMeetingOutageNotes('M1').map((n) => [n.outageId, n.cause])).toEqual([
+    it("lists the notes of one meeting's outages", async () => {
+      const { store } = await fresh();
+      const a = await store.openOutage(outage());
+      const b = await store.openOutage(outage({ meeting: 'M2' }));
+      const c = await store.openOutage(outage({ point: 'P2' }));
+      await store.saveOutageNote(edit(c.id, { cause: 'power' }));
+      await store.saveOutageNote(edit(b.id));
+      await store.saveOutageNote(edit(a.id, { cause: 'av' }));
+      expect((await store.listMeetingOutageNotes('M1')).map((n) => [n.outageId, n.cause])).toEqual([
         [a.id, 'av'],
         [c.id, 'power'],
       ]);
-      expect(store.listMeetingOutageNotes('M3')).toEqual([]);
+      expect(await store.listMeetingOutageNotes('M3')).toEqual([]);
     });
   });
 
   describe('report: snapshots', () => {
-    it('saves, replaces, reads back and purges by creation time', () => {
-      const { store, reopen } = fresh();
+    it('saves, replaces, reads back and purges by creation time', async () => {
+      const { store, reopen } = await fresh();
       const row = { meeting: 'M1', createdAt: 1_000, schedule: '{"a":1}', json: '{"version":1,"tên":"Hội nghị"}' };
-      store.saveReportSnapshot(row);
-      store.saveReportSnapshot({ ...row, meeting: 'M2', createdAt: 3_000 });
-      expect(store.getReportSnapshot('M1')).toEqual(row);
-      store.saveReportSnapshot({ ...row, createdAt: 2_000, json: '{"version":1}' });
-      store.close();
-      const again = reopen();
-      expect(again.getReportSnapshot('M1')).toEqual({ ...row, createdAt: 2_000, json: '{"version":1}' });
-      expect(again.getReportSnapshot('M9')).toBeUndefined();
-      expect(again.purgeReportSnapshots(2_500)).toBe(1);
-      expect(again.getReportSnapshot('M1')).toBeUndefined();
-      expect(again.getReportSnapshot('M2')).toBeDefined();
+      await store.saveReportSnapshot(row);
+      await store.saveReportSnapshot({ ...row, meeting: 'M2', createdAt: 3_000 });
+      expect(await store.getReportSnapshot('M1')).toEqual(row);
+      await store.saveReportSnapshot({ ...row, createdAt: 2_000, json: '{"version":1}' });
+      await store.close();
+      const again = await reopen();
+      expect(await again.getReportSnapshot('M1')).toEqual({ ...row, createdAt: 2_000, json: '{"version":1}' });
+      expect(await again.getReportSnapshot('M9')).toBeUndefined();
+      expect(await again.purgeReportSnapshots(2_500)).toBe(1);
+      expect(await again.getReportSnapshot('M1')).toBeUndefined();
+      expect(await again.getReportSnapshot('M2')).toBeDefined();
     });
 
-    it('refuses a snapshot that is not JSON', () => {
-      const { store } = fresh();
-      expect(() =>
+    it('refuses a snapshot that is not JSON', async () => {
+      const { store } = await fresh();
+      await expect(
         store.saveReportSnapshot({ meeting: 'M1', createdAt: 1, schedule: '{}', json: '{not json' }),
-      ).toThrow(/json/i);
-      expect(store.getReportSnapshot('M1')).toBeUndefined();
+      ).rejects.toThrow(/json/i);
+      expect(await store.getReportSnapshot('M1')).toBeUndefined();
     });
   });
 
   describe('report: rollups', () => {
-    it('purges the buckets before an instant, of every point and target', () => {
-      const { store } = fresh();
+    it('purges the buckets before an instant, of every point and target', async () => {
+      const { store } = await fresh();
       const rows = [];
       for (const point of ['A', 'B', 'C']) {
         for (let i = 0; i < 5; i++) rows.push(rollup({ point, t: T + i * 10_000 }));
         rows.push(rollup({ point, target: 'icmp:backup', t: T }));
       }
-      store.writeRollups(rows);
-      expect(store.purgeRollups(T + 20_000)).toBe(3 * 3);
+      await store.writeRollups(rows);
+      expect(await store.purgeRollups(T + 20_000)).toBe(3 * 3);
       for (const point of ['A', 'B', 'C']) {
-        expect(store.listRollups(point, 0, Number.MAX_SAFE_INTEGER).map((r) => r.t)).toEqual([
+        expect((await store.listRollups(point, 0, Number.MAX_SAFE_INTEGER)).map((r) => r.t)).toEqual([
           T + 20_000,
           T + 30_000,
           T + 40_000,
         ]);
       }
-      expect(store.purgeRollups(T)).toBe(0);
+      expect(await store.purgeRollups(T)).toBe(0);
     });
 
-    it('digests one target over a range: totals, present buckets, lossy, slow and jittery ones, RTTs', () => {
-      const { store } = fresh();
-      store.writeRollups([
+    it('digests one target over a range: totals, present buckets, lossy, slow and jittery ones, RTTs', async () => {
+      const { store } = await fresh();
+      await store.writeRollups([
         rollup({ t: T - 10_000, rttAvg: 999 }), // before the range
         rollup({ t: T, sent: 10, received: 10, rttAvg: 12.345, jitter: 1 }),
         rollup({ t: T + 10_000, sent: 10, received: 7, rttAvg: 150, jitter: 25 }),
@@ -172,7 +172,7 @@ export function reportContract(fresh: Fresh): void {
         rollup({ t: T + 10_000, target: 'icmp:backup', rttAvg: 3 }), // another target
         rollup({ t: T + 60_000, rttAvg: 5 }), // at `to`: excluded
       ]);
-      const d = store.digestRollups({
+      const d = await store.digestRollups({
         point: 'P1',
         target: 'icmp:127.0.0.1',
         from: T,
@@ -188,7 +188,7 @@ export function reportContract(fresh: Fresh): void {
       expect(Array.from(d.flagged)).toEqual([T + 10_000]);
       expect(sorted(d.rtt)).toEqual([50, 1234, 15000]);
 
-      const contiguous = store.digestRollups({
+      const contiguous = await store.digestRollups({
         point: 'P1',
         target: 'icmp:127.0.0.1',
         from: T,
@@ -197,7 +197,7 @@ export function reportContract(fresh: Fresh): void {
         jitterMs: 20,
       });
       expect(Array.from(contiguous.buckets)).toEqual([T, T + 10_000, T + 20_000]);
-      const none = store.digestRollups({
+      const none = await store.digestRollups({
         point: 'P9',
         target: 'icmp:127.0.0.1',
         from: T,
@@ -208,12 +208,12 @@ export function reportContract(fresh: Fresh): void {
       expect(none).toMatchObject({ rows: 0, sent: 0, received: 0 });
       expect([none.buckets.length, none.lossy.length, none.flagged.length, none.rtt.length]).toEqual([0, 0, 0, 0]);
       // Flagged by RTT alone, by jitter alone, and just below both thresholds.
-      store.writeRollups([
+      await store.writeRollups([
         rollup({ point: 'P2', t: T, rttAvg: 100, jitter: 1 }),
         rollup({ point: 'P2', t: T + 10_000, rttAvg: 5, jitter: 20 }),
         rollup({ point: 'P2', t: T + 20_000, rttAvg: 99.99, jitter: 19.99 }),
       ]);
-      const p2 = store.digestRollups({
+      const p2 = await store.digestRollups({
         point: 'P2',
         target: 'icmp:127.0.0.1',
         from: T,
@@ -223,9 +223,9 @@ export function reportContract(fresh: Fresh): void {
       });
       expect(Array.from(p2.flagged)).toEqual([T, T + 10_000]);
       expect(Array.from(p2.lossy)).toEqual([]);
-      expect(() =>
+      await expect(
         store.digestRollups({ point: 'P2', target: 'h', from: T + 1, to: T + 60_000, rttMs: 1, jitterMs: 1 }),
-      ).toThrow(/10 s grid/);
+      ).rejects.toThrow(/10 s grid/);
     });
   });
 }

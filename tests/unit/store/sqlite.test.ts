@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { asyncStore } from '../../../server/store/async';
 import { LATEST_VERSION, migrate, migrations, schemaVersion } from '../../../server/store/migrations';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { storeContract } from './contract';
@@ -14,7 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'diemcau-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fileFor = (name: string) => join(dir, `${name}.sqlite`);
 
-storeContract('SQLite', (db) => openSqliteStore(fileFor(db)));
+// The contract through asyncStore, as every caller reaches the SQLite store.
+storeContract('SQLite', (db) => asyncStore(openSqliteStore(fileFor(db))));
 
 /** The schema as SQLite records it, to compare before and after. */
 const schemaOf = (db: Database.Database) =>
