@@ -33,7 +33,7 @@ export async function pingRedis(port: number): Promise<boolean> {
     return stdout.trim() === 'PONG';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error('redis-cli is not installed (apt install redis-server)');
+      throw new Error('redis-cli is not installed (apt install redis-server)', { cause: err });
     return false;
   }
 }
@@ -51,8 +51,9 @@ async function startServer(port: number, dir: string, logfile: string, pidfile?:
     await run('redis-server', serverArgs(port, dir, logfile, pidfile), { timeout: 10_000 });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('redis-server is not installed (apt install redis-server)');
-    throw new Error(`redis-server did not start on port ${port}: ${e.stderr || e.message}`);
+    if (e.code === 'ENOENT')
+      throw new Error('redis-server is not installed (apt install redis-server)', { cause: err });
+    throw new Error(`redis-server did not start on port ${port}: ${e.stderr || e.message}`, { cause: err });
   }
   try {
     await until(`Redis on port ${port} did not answer PING`, () => pingRedis(port));
@@ -63,7 +64,7 @@ async function startServer(port: number, dir: string, logfile: string, pidfile?:
     } catch {
       // no log written
     }
-    throw new Error(`${(err as Error).message}; its log (${logfile}):\n${tail}`);
+    throw new Error(`${(err as Error).message}; its log (${logfile}):\n${tail}`, { cause: err });
   }
 }
 

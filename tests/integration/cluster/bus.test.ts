@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BusPublisher, BusReader, busFields, type BusGap, type BusMeta } from '../../../server/cluster/bus';
 import { CommandReader, sendToMonitor, type ClusterCommand } from '../../../server/cluster/commands';
 import { clusterKeys } from '../../../server/cluster/keys';
-import { closeRedis, type Redis } from '../../../server/cluster/redis';
+import { closeRedis } from '../../../server/cluster/redis';
 import type { FromMonitor, StatusRow } from '../../../server/pipeline/messages';
 import { dropCluster, ensureRedis, eventually, sharedClient, testCluster } from '../../helpers/redis';
 
@@ -16,7 +16,7 @@ const cleanups: (() => Promise<void> | void)[] = [];
 beforeAll(ensureRedis);
 
 afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
+  for (const c of cleanups.splice(0).toReversed()) await c();
 });
 
 /** A cluster of the test's own, a connection to it and a reader collecting what it hears. */

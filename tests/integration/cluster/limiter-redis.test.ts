@@ -14,7 +14,7 @@ const cleanups: (() => Promise<void> | void)[] = [];
 beforeAll(ensureRedis);
 
 afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
+  for (const c of cleanups.splice(0).toReversed()) await c();
 });
 
 async function limiter(clock: ManualClock, o: { max?: number; windowMs?: number; maxKeys?: number } = {}) {
