@@ -75,6 +75,8 @@ export interface RedisOptions {
   failFast?: boolean;
   /** A socket idle this long is taken for dead and reconnected (blocking readers: longer than BLOCK). */
   socketTimeoutMs?: number;
+  /** CLIENT SETNAME: who holds the connection, in CLIENT LIST. */
+  clientName?: string;
   /** Start connecting now (default true); false for a library that calls connect() itself. */
   connect?: boolean;
 }
@@ -84,6 +86,7 @@ export function openRedis(url: string, o: RedisOptions): Redis {
   const target = parseRedisUrl(url);
   const client = createClient({
     url: target.url,
+    name: o.clientName,
     socket: { reconnectStrategy: reconnectDelay, connectTimeout: 5_000, socketTimeout: o.socketTimeoutMs },
     disableOfflineQueue: o.failFast ?? false,
     // A bound on what waits for Redis: beyond it commands are refused rather than held in memory.
@@ -95,6 +98,7 @@ export function openRedis(url: string, o: RedisOptions): Redis {
 /** A second connection like `client` (a blocking reader's own), connecting in the background. */
 export function duplicateRedis(client: Redis, o: RedisOptions): Redis {
   const copy: Redis = client.duplicate({
+    name: o.clientName,
     disableOfflineQueue: o.failFast ?? false,
     socket: { ...client.options?.socket, socketTimeout: o.socketTimeoutMs },
   });

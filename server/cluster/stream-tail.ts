@@ -48,6 +48,7 @@ export class StreamTail {
     this.conn = duplicateRedis(o.redis, {
       logger: o.logger,
       name: `reader ${o.key}`,
+      clientName: `reader:${o.key}`,
       socketTimeoutMs: (o.blockMs ?? 2_000) + 5_000,
     });
     this.conn.on('reconnecting', () => (this.lost = true));
@@ -77,9 +78,10 @@ export class StreamTail {
     while (!this.stopped) {
       try {
         if (this.lost) {
-          this.lost = false;
-          // Resolves once connected: commands wait in the offline queue meanwhile.
+          // Resolves once connected: commands wait in the offline queue meanwhile. The retries of
+          // the outage it waited out are covered by it; a drop after its reply is a new one.
           const reason = await this.resume();
+          this.lost = false;
           this.o.onResume(reason);
           this.onStarted?.();
           this.onStarted = null;

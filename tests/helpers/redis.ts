@@ -126,8 +126,8 @@ export interface PrivateRedis {
   dispose(): Promise<void>;
 }
 
-/** A Redis of the test's own, on a free port, started by the project's command line. */
-export async function privateRedis(): Promise<PrivateRedis> {
+/** A Redis of the test's own, on a free port, started by the project's command line (now, by default). */
+export async function privateRedis(o: { started?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'diemcau-redis-'));
   const start = (): Promise<void> => startServer(port, dir, join(dir, 'redis.log'), join(dir, 'redis.pid'));
@@ -136,7 +136,7 @@ export async function privateRedis(): Promise<PrivateRedis> {
     await run('redis-cli', ['-p', String(port), 'shutdown', 'nosave'], { timeout: 5_000 }).catch(() => undefined);
     await until(`Redis on port ${port} did not stop`, async () => !(await pingRedis(port)));
   };
-  await start();
+  if (o.started ?? true) await start();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,

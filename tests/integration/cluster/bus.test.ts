@@ -183,6 +183,23 @@ describe('monitor bus', () => {
     expect(gaps).toEqual([{ reason: 'start' }, { reason: 'epoch', from: 10, to: 11 }]);
   });
 
+  it('a reader whose connection drops resumes from its last id: told, and nothing lost', async () => {
+    const { heard, gaps, publisher, redis, cluster } = await setup();
+    const pub = publisher(2);
+    pub.publish(batch(1));
+    await eventually('first read', () => heard.length === 1);
+    // Only this reader's connection is cut (the shared Redis stays up for everyone else).
+    const name = `reader:${clusterKeys(cluster).monitor}`;
+    const line = (await redis.clientList()).find((c) => c.name === name);
+    expect(line).toBeDefined();
+    await redis.sendCommand(['CLIENT', 'KILL', 'ID', String(line!.id)]);
+    for (let i = 2; i <= 50; i++) pub.publish(batch(i));
+    await pub.idle();
+    await eventually('the rest read', () => heard.length === 50);
+    expect(heard.map((h) => h.meta.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(gaps).toEqual([{ reason: 'start' }, { reason: 'reconnect' }]);
+  });
+
   it('skips an unreadable entry and goes on', async () => {
     const { heard, redis, cluster, publisher, reader } = await setup();
     await redis.xAdd(clusterKeys(cluster).monitor, '*', { e: '1', s: '1', d: Buffer.from([0xc1]) });
