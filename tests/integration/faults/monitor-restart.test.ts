@@ -1,25 +1,37 @@
 // The monitor process dies mid-meeting (SIGKILL): the server shows every point unknown at once, starts
 // a new monitor process, and the points come back up through real probes; the time without one is a
-// `stopped` gap and the server itself never stopped answering.
-import { afterAll, describe, expect, it } from 'vitest';
+// `stopped` gap and the server itself never stopped answering. On SQLite and on PostgreSQL.
+import { afterEach, describe, expect, it } from 'vitest';
 import type { MonitorGap } from '../../../shared/protocol';
 import type { PointStatus } from '../../../shared/schemas';
 import type { RemoteMonitor } from '../../../server/pipeline/remote';
 import { api, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+import { STORE_BACKENDS, type TestStore } from '../../helpers/backends';
 
 const { units, points } = tinyProvince(53, 3);
 let t: TestApp | null = null;
+let store: TestStore | null = null;
 
-afterAll(async () => {
+afterEach(async () => {
   await t?.dispose();
+  t = null;
+  await store?.drop();
+  store = null;
 });
 
-describe('the monitor process dies', () => {
+describe.each(STORE_BACKENDS)('the monitor process dies, %s', (_name, open) => {
   it(
     '[MG3] points are unknown until a new monitor process probes them; the span is a gap',
     { timeout: 60_000 },
     async () => {
-      t = await startTestApp({ units, points, meetings: [meetingNow('LIVE', 'live')], monitorProcess: true });
+      store = await open();
+      t = await startTestApp({
+        units,
+        points,
+        meetings: [meetingNow('LIVE', 'live')],
+        monitorProcess: true,
+        db: store.db,
+      });
       const app = t;
       const remote = app.app.monitor as RemoteMonitor;
       const states = async () =>
