@@ -33,21 +33,28 @@ export const TABLE_OID_SQL = `SELECT 'monitor_lease'::regclass::oid::text AS oid
 
 /**
  * Per-session settings of the lease's connection (all of context `user` on PostgreSQL 15: no superuser
- * needed). Keepalives: the server drops the session of a vanished machine within ~5 s, releasing its
- * lock. Timeouts: a candidate frozen inside its acquire transaction, or blocked there behind a frozen
- * writer's row lock, cannot hold the lock for longer than `ttlMs` without having written its row.
+ * needed). Keepalives: the server ends the session of a vanished machine after max(5 s, ttl) of
+ * silence (idle + 3 probes 1 s apart; never sooner than the ttl, so never before the holder itself
+ * has given up), releasing its lock. Timeouts: a candidate frozen inside its acquire transaction, or
+ * blocked there behind a frozen writer's row lock, cannot sit on the lock past `ttlMs` without its
+ * row. Heartbeats commit without waiting for the disk (a lost one costs nothing); the claim of an
+ * epoch turns it back on (CLAIM_DURABLY_SQL), since an epoch must never repeat after a crash.
  */
 export function sessionSettingsSql(ttlMs: number): string {
   const ms = Math.max(1, Math.round(ttlMs));
+  const idle = Math.max(2, Math.ceil(ms / 1000) - 3);
   return [
-    'SET tcp_keepalives_idle = 2',
+    `SET tcp_keepalives_idle = ${idle}`,
     'SET tcp_keepalives_interval = 1',
     'SET tcp_keepalives_count = 3',
-    'SET tcp_user_timeout = 5000',
+    `SET tcp_user_timeout = ${Math.max(5000, ms)}`,
     `SET idle_in_transaction_session_timeout = ${ms}`,
     `SET lock_timeout = ${ms}`,
+    'SET synchronous_commit = off',
   ].join('; ');
 }
+
+export const CLAIM_DURABLY_SQL = 'SET LOCAL synchronous_commit = on';
 
 /** $1 LOCK_CLASS, $2 the table OID folded into int4. Runs inside the acquire transaction. */
 export const TRY_LOCK_SQL = 'SELECT pg_try_advisory_lock($1::int, $2::int) AS ok';

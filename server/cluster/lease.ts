@@ -4,7 +4,16 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { DeadlineError, LeaseSession } from './lease-session';
-import { CLAIM_SQL, HEARTBEAT_SQL, LOCK_CLASS, NOTIFY_SQL, TAKEOVER_SQL, TRY_LOCK_SQL, UNLOCK_SQL } from './lease-sql';
+import {
+  CLAIM_DURABLY_SQL,
+  CLAIM_SQL,
+  HEARTBEAT_SQL,
+  LOCK_CLASS,
+  NOTIFY_SQL,
+  TAKEOVER_SQL,
+  TRY_LOCK_SQL,
+  UNLOCK_SQL,
+} from './lease-sql';
 
 export type LeaseState = 'active' | 'standby' | 'off';
 
@@ -36,6 +45,8 @@ export class MonitorLease {
   private readonly heartbeatMs: number;
   private readonly retryMs: number;
   private readonly ttlMs: number;
+  /** The holder's own limit: ttl less a guard, as its timers can fire late but a standby's not early. */
+  private readonly selfMs: number;
   private loop: Promise<void> | null = null;
   private stopping = false;
   private session: LeaseSession | null = null;
@@ -52,6 +63,7 @@ export class MonitorLease {
     this.retryMs = o.retryMs ?? 1000;
     this.ttlMs = o.ttlMs ?? 5000;
     if (this.heartbeatMs * 2 > this.ttlMs) throw new Error('ttlMs must be at least twice heartbeatMs');
+    this.selfMs = this.ttlMs - Math.min(250, this.heartbeatMs / 4);
   }
 
   /** The backend pid of the lease's session, while there is one (logs, tests). */
@@ -148,6 +160,7 @@ export class MonitorLease {
       return null;
     }
     // From here an error leaves a session lock behind; run() closes the session, which frees it.
+    await s.query(CLAIM_DURABLY_SQL);
     const row = (await s.query<{ epoch: string }>(CLAIM_SQL, [this.o.instance])).rows[0];
     await s.query('COMMIT');
     if (row === undefined) throw new Error('monitor_lease has no row');
@@ -194,7 +207,8 @@ export class MonitorLease {
 
   /**
    * The heartbeat loop. The holder's own deadline is the send time of its last confirmed heartbeat
-   * plus ttl: that heartbeat's `heartbeat_at` is no earlier, so no standby can judge it stale sooner.
+   * plus selfMs (< ttl): that heartbeat's `heartbeat_at` is no earlier, so no standby can judge it
+   * stale sooner, and the server's keepalives give up on a silent holder no sooner either.
    */
   private heartbeats(s: LeaseSession, epoch: number, lastOkSentAt: number): Promise<'stopped' | LeaseLoss> {
     return new Promise((resolve) => {
@@ -213,20 +227,20 @@ export class MonitorLease {
       };
       const overdue = (): LeaseLoss => ({
         code: 'heartbeat-overdue',
-        message: `no heartbeat confirmed for ${Math.round(now() - lastOkSentAt)} ms (ttl ${this.ttlMs} ms)`,
+        message: `no heartbeat confirmed for ${Math.round(now() - lastOkSentAt)} ms (limit ${this.selfMs} ms)`,
       });
       const armDog = (): void => {
         clearTimeout(dogTimer);
         dogTimer = setTimeout(
-          () => this.whenAwake(() => (now() - lastOkSentAt >= this.ttlMs ? finish(overdue()) : armDog())),
-          lastOkSentAt + this.ttlMs - now(),
+          () => this.whenAwake(() => (now() - lastOkSentAt >= this.selfMs ? finish(overdue()) : armDog())),
+          lastOkSentAt + this.selfMs - now(),
         );
       };
       const beat = (): void => {
         if (done) return;
         const sentAt = now();
-        if (sentAt - lastOkSentAt >= this.ttlMs) return finish(overdue());
-        s.query(HEARTBEAT_SQL, [epoch], lastOkSentAt + this.ttlMs - sentAt).then(
+        if (sentAt - lastOkSentAt >= this.selfMs) return finish(overdue());
+        s.query(HEARTBEAT_SQL, [epoch], lastOkSentAt + this.selfMs - sentAt).then(
           (r) =>
             this.whenAwake(() => {
               if (done) return;

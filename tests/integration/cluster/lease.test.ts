@@ -35,7 +35,7 @@ async function backendAlive(pid: number): Promise<boolean> {
 }
 
 describe('monitor lease', () => {
-  it('one active with epoch 1, the other standby; stop() hands over at once with epoch 2', async () => {
+  it('one active with epoch 1, the other standby; stop() hands over at once with epoch 2', async ({ annotate }) => {
     const a = make('a');
     a.lease.start();
     expect(await activeEpoch(a, 5000)).toBe(1);
@@ -52,12 +52,14 @@ describe('monitor lease', () => {
     await a.stop();
     expect(await next).toBe(2);
     const ms = performance.now() - t0;
-    console.info(`lease: hand-over after stop() in ${ms.toFixed(0)} ms`);
+    await annotate(`lease: hand-over after stop() in ${ms.toFixed(0)} ms`);
     expect(a.lease.state).toBe('off');
     expect(a.losses).toHaveLength(0); // a clean stop is not a loss
   }, 20_000);
 
-  it('the holder whose session is terminated is told at once; the standby follows with a higher epoch', async () => {
+  it('the holder whose session is terminated is told at once; the standby follows with a higher epoch', async ({
+    annotate,
+  }) => {
     const a = make('a');
     a.lease.start();
     const epochA = await activeEpoch(a, 5000);
@@ -74,13 +76,13 @@ describe('monitor lease', () => {
     expect(a.losses[0]?.code).toBe('session-ended');
     expect(a.lease.state).not.toBe('active');
     const epochB = await next;
-    console.info(
+    await annotate(
       `lease: lost after ${lostMs.toFixed(0)} ms, standby active after ${(performance.now() - t0).toFixed(0)} ms`,
     );
     expect(epochB).toBeGreaterThan(epochA);
   }, 20_000);
 
-  it('a holder SIGKILLed in a child process: the standby is active within 10 s', async () => {
+  it('a holder SIGKILLed in a child process: the standby is active within 10 s', async ({ annotate }) => {
     const { child, events } = childCandidate(db.url, 'child');
     children.push(child);
     const acquired = await waitUntil('the child active', () => events.find((e) => e.ev === 'acquired'), 15_000);
@@ -91,12 +93,14 @@ describe('monitor lease', () => {
     const t0 = performance.now();
     child.kill('SIGKILL');
     const epoch = await next;
-    console.info(`lease: standby active ${(performance.now() - t0).toFixed(0)} ms after SIGKILL of the holder`);
+    await annotate(`lease: standby active ${(performance.now() - t0).toFixed(0)} ms after SIGKILL of the holder`);
     expect(epoch).toBeGreaterThan(acquired.epoch!);
     expect(await backendAlive(acquired.pid!)).toBe(false);
   }, 40_000);
 
-  it('a stuck holder (heartbeats paused, session open) is ended after ttl and told lost when it resumes', async () => {
+  it('a stuck holder (heartbeats paused, session open) is ended after ttl and told lost when it resumes', async ({
+    annotate,
+  }) => {
     const a = make('a');
     a.lease.start();
     const epochA = await activeEpoch(a, 5000);
@@ -109,7 +113,7 @@ describe('monitor lease', () => {
     a.lease.pause();
     const epochB = await next;
     const ms = performance.now() - t0;
-    console.info(`lease: stuck holder replaced ${ms.toFixed(0)} ms after its heartbeats stopped (ttl 5000)`);
+    await annotate(`lease: stuck holder replaced ${ms.toFixed(0)} ms after its heartbeats stopped (ttl 5000)`);
     // Not before the ttl (less the one heartbeat interval the last beat may be old), within ttl + retry.
     expect(ms).toBeGreaterThan(4000 - 50);
     expect(ms).toBeLessThan(5000 + 1000 + 1000);
@@ -128,7 +132,7 @@ describe('monitor lease', () => {
     expect(b.lease.state).toBe('active');
   }, 30_000);
 
-  it('a holder frozen by SIGSTOP is replaced after ttl and reports lost on SIGCONT', async () => {
+  it('a holder frozen by SIGSTOP is replaced after ttl and reports lost on SIGCONT', async ({ annotate }) => {
     const { child, events } = childCandidate(db.url, 'child');
     children.push(child);
     const acquired = await waitUntil('the child active', () => events.find((e) => e.ev === 'acquired'), 15_000);
@@ -139,18 +143,18 @@ describe('monitor lease', () => {
     const t0 = performance.now();
     child.kill('SIGSTOP');
     const epoch = await next;
-    console.info(`lease: SIGSTOPped holder replaced after ${(performance.now() - t0).toFixed(0)} ms`);
+    await annotate(`lease: SIGSTOPped holder replaced after ${(performance.now() - t0).toFixed(0)} ms`);
     expect(epoch).toBeGreaterThan(acquired.epoch!);
     expect(await backendAlive(acquired.pid!)).toBe(false);
     const t1 = performance.now();
     child.kill('SIGCONT');
     const lost = await waitUntil('the child to report lost', () => events.find((e) => e.ev === 'lost'), 3000, 1);
-    console.info(`lease: the woken holder reported ${lost.code} ${(lost.at - t1).toFixed(0)} ms after SIGCONT`);
+    await annotate(`lease: the woken holder reported ${lost.code} ${(lost.at - t1).toFixed(0)} ms after SIGCONT`);
     expect(['heartbeat-overdue', 'session-ended']).toContain(lost.code);
     expect(b.lease.state).toBe('active');
   }, 40_000);
 
-  it('never two active: 3 candidates started, stopped and cut at random for 15 s', async () => {
+  it('never two active: 3 candidates started, stopped and cut at random for 15 s', async ({ annotate }) => {
     await adminQuery('CREATE TABLE writes (id bigserial PRIMARY KEY, epoch bigint, instance text)', [], db.url);
     const all: Period[] = [];
     const cs = ['a', 'b', 'c'].map((name) => candidate(db.url, name, {}, all));
@@ -173,7 +177,7 @@ describe('monitor lease', () => {
     const refused = (await Promise.all(writers.map((w) => w.done()))).reduce((a, b) => a + b, 0);
 
     const periods = [...all].sort((x, y) => x.from - y.from);
-    console.info(
+    await annotate(
       `lease: ${periods.length} active periods, ${cuts} sessions cut, ${refused} writes fenced off; ` +
         periods.map((p) => `${p.instance}#${p.epoch} ${(p.to! - p.from).toFixed(0)} ms (${p.end})`).join(', '),
     );
@@ -207,14 +211,15 @@ describe('monitor lease', () => {
 
 /** While `c` is active, writes a row every ~20 ms in a fenced transaction; done() → writes refused. */
 function fencedWriter(url: string, c: Candidate): { done(): Promise<number> } {
-  let stop = false;
+  const state = { stop: false };
   let refused = 0;
   const loop = (async () => {
     const client = new Client({ connectionString: url });
+    client.on('error', () => undefined); // a dropped session fails the next query, which fails the test
     await client.connect();
     await client.query(fencedSessionSql(5000));
     try {
-      while (!stop) {
+      while (!state.stop) {
         const epoch = c.lease.state === 'active' ? c.lease.epoch : null;
         if (epoch !== null) {
           await client.query('BEGIN');
@@ -239,7 +244,7 @@ function fencedWriter(url: string, c: Candidate): { done(): Promise<number> } {
   })();
   return {
     done: async () => {
-      stop = true;
+      state.stop = true;
       await loop;
       return refused;
     },

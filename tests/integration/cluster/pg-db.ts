@@ -47,23 +47,57 @@ export async function ensurePostgres(timeoutMs = 30_000): Promise<void> {
   }
 }
 
+/**
+ * A gate between these tests and the one that restarts PostgreSQL (lease-restart.test.ts): each test
+ * holds it shared while its database exists; the restart takes it exclusive, so it waits for running
+ * tests to end and tests starting meanwhile wait behind it (PostgreSQL queues lock requests fairly).
+ */
+const GATE = [0x64636d6c, 1];
+export type Gate = 'shared' | 'exclusive';
+
+async function takeGate(mode: Gate): Promise<() => Promise<void>> {
+  const sql = mode === 'shared' ? 'SELECT pg_advisory_lock_shared($1, $2)' : 'SELECT pg_advisory_lock($1, $2)';
+  for (;;) {
+    await ensurePostgres();
+    const c = new Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+    c.on('error', () => undefined); // a restart ends a waiting request: then wait for the server again
+    try {
+      await c.connect();
+      await c.query(sql, GATE);
+      return async () => void (await c.end().catch(() => undefined));
+    } catch {
+      await c.end().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 export interface TestDb {
   name: string;
   url: string;
   drop(): Promise<void>;
 }
 
-/** A fresh database `dc_<prefix>_<random>`; drop() ends its sessions first (WITH FORCE). */
-export async function createTestDb(prefix: string): Promise<TestDb> {
-  await ensurePostgres();
+/** A fresh database `dc_<prefix>_<random>` behind the gate; drop() ends its sessions (WITH FORCE). */
+export async function createTestDb(prefix: string, gate: Gate = 'shared'): Promise<TestDb> {
+  const release = await takeGate(gate);
   const name = `dc_${prefix}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  try {
+    await adminQuery(`CREATE DATABASE ${name}`);
+  } catch (err) {
+    await release();
+    throw err;
+  }
   return {
     name,
     url: `${BASE}/${name}`,
     drop: async () => {
-      await ensurePostgres();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      try {
+        await ensurePostgres();
+        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await release();
+      }
     },
   };
 }
