@@ -3,11 +3,13 @@
 // holder's heartbeat by PostgreSQL's clock (docs/FAILOVER.md).
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { DeadlineError, LeaseSession } from './lease-session';
+import { heartbeats, type LeaseLoss } from './lease-heartbeat';
+import { LeaseSession } from './lease-session';
+
+export type { LeaseLoss } from './lease-heartbeat';
 import {
   CLAIM_DURABLY_SQL,
   CLAIM_SQL,
-  HEARTBEAT_SQL,
   LOCK_CLASS,
   NOTIFY_SQL,
   TAKEOVER_SQL,
@@ -16,12 +18,6 @@ import {
 } from './lease-sql';
 
 export type LeaseState = 'active' | 'standby' | 'off';
-
-/** Why a holder lost the lease; it must stop its monitor at once. */
-export interface LeaseLoss {
-  code: 'session-ended' | 'heartbeat-overdue' | 'heartbeat-failed' | 'epoch-changed';
-  message: string;
-}
 
 export interface MonitorLeaseOptions {
   url: string;
@@ -37,7 +33,6 @@ export interface MonitorLeaseOptions {
 }
 
 const now = (): number => performance.now();
-const noop = (): void => undefined;
 
 export class MonitorLease {
   state: LeaseState = 'off';
@@ -49,6 +44,7 @@ export class MonitorLease {
   private readonly selfMs: number;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  private wanted = false;
   private session: LeaseSession | null = null;
   private wakeUp: (() => void) | null = null;
   private endHold: (() => void) | null = null;
@@ -71,7 +67,9 @@ export class MonitorLease {
     return this.session?.pid ?? null;
   }
 
+  /** Becomes a candidate; a start() during a pending stop() begins again once the stop is done. */
   start(): void {
+    this.wanted = true;
     if (this.loop) return;
     this.stopping = false;
     this.state = 'standby';
@@ -79,11 +77,13 @@ export class MonitorLease {
       this.loop = null;
       this.state = 'off';
       this.epoch = null;
+      if (this.wanted) this.start();
     });
   }
 
   /** Releases the lease (unlock, announce, close) so a standby takes over at once. Stop the monitor first. */
   async stop(): Promise<void> {
+    this.wanted = false;
     this.stopping = true;
     this.resume();
     this.endHold?.();
@@ -193,7 +193,16 @@ export class MonitorLease {
     } catch (err) {
       this.o.logger.error({ err }, 'onAcquired threw');
     }
-    const outcome = await this.heartbeats(s, epoch, acquireSentAt);
+    if (this.stopping) return this.release(s); // stop() called from inside onAcquired
+    const outcome = await heartbeats({
+      session: s,
+      epoch,
+      lastOkSentAt: acquireSentAt,
+      heartbeatMs: this.heartbeatMs,
+      selfMs: this.selfMs,
+      whenAwake: (f) => this.whenAwake(f),
+      onStop: (end) => (this.endHold = end),
+    });
     if (outcome === 'stopped') return this.release(s);
     this.state = 'standby';
     this.epoch = null;
@@ -203,61 +212,6 @@ export class MonitorLease {
     } catch (err) {
       this.o.logger.error({ err }, 'onLost threw');
     }
-  }
-
-  /**
-   * The heartbeat loop. The holder's own deadline is the send time of its last confirmed heartbeat
-   * plus selfMs (< ttl): that heartbeat's `heartbeat_at` is no earlier, so no standby can judge it
-   * stale sooner, and the server's keepalives give up on a silent holder no sooner either.
-   */
-  private heartbeats(s: LeaseSession, epoch: number, lastOkSentAt: number): Promise<'stopped' | LeaseLoss> {
-    return new Promise((resolve) => {
-      let beatTimer: NodeJS.Timeout | undefined;
-      let dogTimer: NodeJS.Timeout | undefined;
-      let done = false;
-      let off = noop;
-      const finish = (r: 'stopped' | LeaseLoss): void => {
-        if (done) return;
-        done = true;
-        off();
-        clearTimeout(beatTimer);
-        clearTimeout(dogTimer);
-        this.endHold = null;
-        resolve(r);
-      };
-      const overdue = (): LeaseLoss => ({
-        code: 'heartbeat-overdue',
-        message: `no heartbeat confirmed for ${Math.round(now() - lastOkSentAt)} ms (limit ${this.selfMs} ms)`,
-      });
-      const armDog = (): void => {
-        clearTimeout(dogTimer);
-        dogTimer = setTimeout(
-          () => this.whenAwake(() => (now() - lastOkSentAt >= this.selfMs ? finish(overdue()) : armDog())),
-          lastOkSentAt + this.selfMs - now(),
-        );
-      };
-      const beat = (): void => {
-        if (done) return;
-        const sentAt = now();
-        if (sentAt - lastOkSentAt >= this.selfMs) return finish(overdue());
-        s.query(HEARTBEAT_SQL, [epoch], lastOkSentAt + this.selfMs - sentAt).then(
-          (r) =>
-            this.whenAwake(() => {
-              if (done) return;
-              if (r.rowCount !== 1) return finish({ code: 'epoch-changed', message: `epoch ${epoch} replaced` });
-              lastOkSentAt = sentAt;
-              armDog();
-              beatTimer = setTimeout(() => this.whenAwake(beat), this.heartbeatMs);
-            }),
-          (err: unknown) => this.whenAwake(() => finish(lossOf(err, s))),
-        );
-      };
-      this.endHold = () => finish('stopped');
-      off = s.onEnd((why) => this.whenAwake(() => finish({ code: 'session-ended', message: why })));
-      armDog();
-      beatTimer = setTimeout(() => this.whenAwake(beat), this.heartbeatMs);
-      if (this.stopping) finish('stopped'); // stop() called from inside onAcquired
-    });
   }
 
   /** A clean hand-over: unlock, announce on the channel, and run() closes the session. */
@@ -301,11 +255,4 @@ export class MonitorLease {
     else this.o.logger.warn({ instance: this.o.instance, err: e }, 'lease session failed; retrying');
     this.failing = true;
   }
-}
-
-/** What a failed heartbeat means: no answer in time, a dead session, or an error on a live one. */
-function lossOf(err: unknown, s: LeaseSession): LeaseLoss {
-  const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof DeadlineError) return { code: 'heartbeat-overdue', message };
-  return { code: s.isEnded ? 'session-ended' : 'heartbeat-failed', message };
 }

@@ -154,6 +154,17 @@ describe('monitor lease', () => {
     expect(b.lease.state).toBe('active');
   }, 40_000);
 
+  it('start() during a pending stop() becomes a candidate again once the release is done', async () => {
+    const a = make('a');
+    a.lease.start();
+    expect(await activeEpoch(a, 5000)).toBe(1);
+    const stopping = a.stop();
+    a.lease.start();
+    await stopping;
+    expect(await a.nextAcquired(3000)).toBe(2);
+    expect(() => candidate(db.url, 'x', { heartbeatMs: 3000, ttlMs: 5000 })).toThrow('twice heartbeatMs');
+  }, 20_000);
+
   it('never two active: 3 candidates started, stopped and cut at random for 15 s', async ({ annotate }) => {
     await adminQuery('CREATE TABLE writes (id bigserial PRIMARY KEY, epoch bigint, instance text)', [], db.url);
     const all: Period[] = [];
