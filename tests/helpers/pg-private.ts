@@ -1,6 +1,7 @@
 // A PostgreSQL server of a test's own (initdb in a temp directory, a free port, trust auth), for
 // tests that stop and restart it: the machine's shared server keeps serving the other test files.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ export interface PrivatePostgres {
   /** Stops the server (fast: open connections are ended). */
   stop(): void;
   start(): void;
+  /** Stops and starts it again without blocking this process (its clients see their sessions end). */
+  restart(): Promise<void>;
   /** Stops it and removes its directory. Idempotent. */
   destroy(): void;
 }
@@ -33,6 +36,9 @@ function freePort(): Promise<number> {
 const asPostgres = (args: string[]): void => {
   execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe', timeout: 60_000 });
 };
+const asPostgresAsync = async (args: string[]): Promise<void> => {
+  await promisify(execFile)('runuser', ['-u', 'postgres', '--', ...args], { timeout: 60_000 });
+};
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'dc-pg-'));
@@ -40,18 +46,18 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const data = join(dir, 'data');
   const port = await freePort();
   asPostgres([`${BIN}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const ctl = (cmd: 'start' | 'stop'): void =>
-    asPostgres([
-      `${BIN}/pg_ctl`,
-      '-D',
-      data,
-      '-w',
-      '-l',
-      join(dir, 'log'),
-      ...(cmd === 'start'
-        ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']
-        : ['-m', 'fast', 'stop']),
-    ]);
+  const argv = (cmd: 'start' | 'stop' | 'restart'): string[] => [
+    `${BIN}/pg_ctl`,
+    '-D',
+    data,
+    '-w',
+    '-l',
+    join(dir, 'log'),
+    ...(cmd === 'start'
+      ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']
+      : ['-m', 'fast', cmd]),
+  ];
+  const ctl = (cmd: 'start' | 'stop'): void => asPostgres(argv(cmd));
   ctl('start');
   let destroyed = false;
   return {
@@ -59,6 +65,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     port,
     stop: () => ctl('stop'),
     start: () => ctl('start'),
+    restart: () => asPostgresAsync(argv('restart')),
     destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -55,10 +55,10 @@ afterAll(() => destroyAllNftTables());
 
 describe.skipIf(skip !== null).each(STORE_BACKENDS)(
   `outages on a real network fault, %s${skip ? ` (skipped: ${skip})` : ''}`,
-  (_name, open) => {
+  (_name, openStore) => {
     // A database of each test's own, as each SQLite test has its own file (dropped after the apps stop).
     beforeEach(async () => {
-      store = await open();
+      store = await openStore();
     });
 
     it('[OU1][ST1] a point whose ICMP is dropped goes down after three intervals, is logged, and comes back', async () => {

@@ -71,7 +71,8 @@ describe.skipIf(skip !== null)(`machine loss${skip ? ` (skipped: ${skip})` : ''}
       `lease: machine loss — holder gave up (${lost?.code}) after ${((lost?.at ?? NaN) - t0).toFixed(0)} ms, ` +
         `standby active after ${(active - t0).toFixed(0)} ms`,
     );
-    expect(lost?.code).toBe('heartbeat-overdue');
+    // Its own heartbeat gives up first, unless a loaded machine delays that timer past the standby's move.
+    expect(['heartbeat-overdue', 'session-ended']).toContain(lost?.code);
     expect(lost!.at).toBeLessThan(b.periods[0]!.from);
     expect(active - t0).toBeLessThan(5000 + 1000 + 1500);
     expect(e2).toBeGreaterThan(e1);

@@ -192,7 +192,8 @@ describe('monitor lease', () => {
       `lease: ${periods.length} active periods, ${cuts} sessions cut, ${refused} writes fenced off; ` +
         periods.map((p) => `${p.instance}#${p.epoch} ${(p.to! - p.from).toFixed(0)} ms (${p.end})`).join(', '),
     );
-    expect(periods.length).toBeGreaterThanOrEqual(4);
+    // At least one handover (a loaded machine makes fewer moves in the 15 s than an idle one).
+    expect(periods.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < periods.length; i++) {
       const [prev, cur] = [periods[i - 1]!, periods[i]!];
       expect(prev.to, `${prev.instance}#${prev.epoch} still open`).not.toBeNull();
