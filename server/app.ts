@@ -28,6 +28,7 @@ import { errorHandler, noRoute } from './http/errors';
 import { requestLogger } from './http/request-log';
 import { rejectMalformedPath } from './http/malformed-url';
 import { createChecklist, publishChecklistEvents, type Checklist } from './checklist';
+import type { ChecklistEvent } from './checklist/service';
 import { ackRoutes } from './http/routes/ack';
 import { alertRoutes } from './http/routes/alerts';
 import { maintenanceRoutes } from './http/routes/maintenance';
@@ -60,6 +61,13 @@ import type { StatusConfig } from './status/types';
 import { StorageHealth } from './store/health';
 import { RunLog } from './store/runs';
 import type { Store } from './store/types';
+import { hostname } from 'node:os';
+import { ClusterMonitor, type ClusterRole } from './cluster/monitor';
+import type { Redis } from './cluster/redis';
+import { attachClusterAdapter } from './cluster/socket-adapter';
+import { localLimiter, sharedLimiter, type LoginLimiter } from './auth/login-limiter';
+import { RedisFailureLimiter } from './auth/limiter-redis';
+import type { MonitorConfig } from './pipeline/messages';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface AppOptions {
@@ -132,12 +140,23 @@ export interface AppOptions {
   alertsPollMs?: number;
   /** Prometheus metrics at GET /metrics behind this bearer token (server/metrics); off without one. */
   metrics?: { token: string };
+  /** This instance's name in /api/health and the logs (default: the host name and the process id). */
+  instance?: string;
+  /**
+   * One of several instances on one PostgreSQL and one Redis (docs/DEPLOY.md): Socket.IO fan-out, the
+   * login limiter and the monitor's statuses over Redis, the monitor run by the lease's holder
+   * (server/cluster/monitor.ts). Needs `monitorProcess` (its `db` is the PostgreSQL URL).
+   */
+  cluster?: { redis: Redis; name: string; role: ClusterRole; ttlMs?: number };
 }
 
 export interface AppAuth {
   sessions: Sessions;
   users: Users;
+  /** This process's own count of login attempts (with several instances, the fallback while Redis is away). */
   limiter: FailureLimiter;
+  /** What the login routes count with: `limiter`, or the one shared over Redis. */
+  logins: LoginLimiter;
   gate: VerifyGate;
   access: Access;
   sockets: SocketAuth;
@@ -174,6 +193,9 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The meeting a checklist event is about. */
+const eventMeeting = (e: ChecklistEvent): string => (e.type === 'changed' ? e.payload.meetingId : e.meetingId);
+
 const DEFAULT_STATIC = join(import.meta.dirname, '..', 'client', 'dist');
 
 export async function createApp(opts: AppOptions): Promise<App> {
@@ -188,24 +210,42 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const kind = typeof opts.engine === 'function' ? undefined : (opts.engine ?? 'auto');
   const engineFactory: EngineFactory =
     typeof opts.engine === 'function' ? opts.engine : (o) => createEngine({ ...o, kind });
-  const remote =
-    opts.monitorProcess !== undefined && typeof opts.engine !== 'function' && clock === systemClock
-      ? new RemoteMonitor({
-          config: {
-            db: opts.monitorProcess.db,
-            engine: kind ?? 'auto',
-            logLevel: logger.level,
-            status: opts.status,
-            cadence: opts.cadence,
-            windows: opts.windows,
-            heartbeatMs: opts.heartbeatMs,
-            grouping: opts.alerts?.grouping,
-            blind: opts.blind === false ? { stallMs: Number.MAX_SAFE_INTEGER } : opts.blind,
-          },
+  const instance = opts.instance ?? `${hostname()}-${process.pid}`;
+  const separate = opts.monitorProcess !== undefined && typeof opts.engine !== 'function' && clock === systemClock;
+  const monitorConfig: MonitorConfig | null = separate
+    ? {
+        db: opts.monitorProcess!.db,
+        engine: kind ?? 'auto',
+        logLevel: logger.level,
+        status: opts.status,
+        cadence: opts.cadence,
+        windows: opts.windows,
+        heartbeatMs: opts.heartbeatMs,
+        grouping: opts.alerts?.grouping,
+        blind: opts.blind === false ? { stallMs: Number.MAX_SAFE_INTEGER } : opts.blind,
+      }
+    : null;
+  if (opts.cluster && !monitorConfig) throw new Error('several instances need the monitor in a process of its own');
+  // Several instances: the statuses come over the bus from whichever instance holds the lease.
+  const cluster =
+    opts.cluster && monitorConfig
+      ? new ClusterMonitor({
+          redis: opts.cluster.redis,
+          cluster: opts.cluster.name,
+          instance,
+          role: opts.cluster.role,
+          leaseUrl: monitorConfig.db,
+          ttlMs: opts.cluster.ttlMs,
+          config: monitorConfig,
           inventory,
           clock,
           logger,
         })
+      : null;
+  const remote = cluster
+    ? cluster.view
+    : monitorConfig
+      ? new RemoteMonitor({ config: monitorConfig, inventory, clock, logger })
       : null;
   const inProcess =
     remote === null
@@ -258,6 +298,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
     knownUnits: () => new Set(inventory.listUnits().map((u) => u.id)),
   });
   const limiter = new FailureLimiter({ clock, max: opts.login?.maxFailures, windowMs: opts.login?.windowMs });
+  const logins = opts.cluster
+    ? sharedLimiter(
+        new RedisFailureLimiter({
+          redis: opts.cluster.redis,
+          cluster: opts.cluster.name,
+          clock,
+          max: opts.login?.maxFailures,
+          windowMs: opts.login?.windowMs,
+        }),
+        limiter,
+        logger,
+      )
+    : localLimiter(limiter);
   const gate = new VerifyGate({
     maxInFlight: opts.login?.maxVerifying,
     maxPerKey: opts.login?.maxVerifyingPerKey,
@@ -363,6 +416,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // [FO2] A monitor-only instance (--role monitor) answers its health and nothing else.
+  if (opts.cluster?.role === 'monitor') {
+    app.use((req, res, next) => (req.path === '/api/health' ? next() : res.status(404).end()));
+  }
   app.use('/api', authenticate(sessions, name));
   app.get('/api/health', (_req, res) => {
     res.json({
@@ -370,6 +427,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
       engine: monitor.engineName,
       version: pkg.version,
       protocol: PROTOCOL_VERSION,
+      store: store.kind,
+      instance,
+      // [FO1] This instance's part in monitoring: it runs the monitor, waits to, or never does.
+      monitor: cluster ? cluster.state : 'active',
       ...serverHealth(),
     });
   });
@@ -378,7 +439,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     authRoutes({
       store,
       sessions,
-      limiter,
+      limiter: logins,
       gate,
       verify: opts.login?.verify ?? verifyPassword,
       secureCookies: secure,
@@ -397,7 +458,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   if (opts.testHooks) app.use('/api', requireAction('inventory:write'), testHookRoutes(logger));
   app.use('/api', userRoutes(users));
   app.use('/api', displayLinkRoutes(displays));
-  app.use('/api', lockoutRoutes({ limiter, clock, logger }));
+  app.use('/api', lockoutRoutes({ limiter: logins, clock, logger }));
   // Importing points and drafting meetings from invitations change the inventory: admins only.
   // Exports are reads, open to every session.
   app.use(['/api/import', '/api/invitations'], requireAction('inventory:write'));
@@ -433,6 +494,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     // Client payloads are a meeting id or a point code; anything near this is not ours.
     maxHttpBufferSize: 64 * 1024,
   });
+  // Several instances: room broadcasts reach every instance's sockets (server/cluster/socket-adapter.ts).
+  const adapter = opts.cluster
+    ? attachClusterAdapter(io, opts.cluster.redis, { cluster: opts.cluster.name, logger })
+    : null;
   const hub = new Hub({
     io,
     inventory,
@@ -462,6 +527,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     sweepMs: opts.sessionSweepMs,
     displays: { links: displays, cookieName: displayCookieName(secure) },
   });
+  if (opts.cluster?.role === 'monitor')
+    io.use((_socket, next) => next(new Error('this instance serves no dashboards')));
   io.use(sockets.middleware);
   monitor.onOutage((e) => hub.pushOutage(e.row));
   // The monitor wrote the outage's incident before telling: route it now rather than at the next poll.
@@ -487,8 +554,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   inventory.onChange((change) => {
     // Any meeting may have gained or lost points: every open dashboard resyncs.
-    void change;
     hub.invalidate(inventory.listMeetings().map((m) => m.id));
+    // Several instances: the others read the inventory again (a change read again is not news).
+    if (adapter && !change.reloaded) io.serverSideEmit('inventory:changed');
+  });
+  // Several instances: a checklist written here is stale in the others' caches.
+  if (adapter) checklist.service.onEvent((e) => io.serverSideEmit('checklist:stale', eventMeeting(e)));
+  io.on('checklist:stale', (meetingId: string) => checklist.service.forget(meetingId));
+  io.on('inventory:changed', () => {
+    inventory.reload().catch((err: unknown) => logger.error({ err }, 'cluster: reading the inventory again failed'));
   });
 
   let closed = false;
@@ -500,7 +574,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     monitor,
     inProcess,
     hub,
-    auth: { sessions, users, limiter, gate, access, sockets, cookieName: name, displays },
+    auth: { sessions, users, limiter, logins, gate, access, sockets, cookieName: name, displays },
     health,
     runs,
     checklist,
@@ -513,7 +587,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     serverHealth,
     async listen(port, host = '127.0.0.1') {
       await runs?.start();
-      await monitor.start();
+      await (cluster ?? monitor).start();
       hub.start();
       checklist.start();
       reports.start();
@@ -541,7 +615,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       metrics?.stop();
       await uploads.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await monitor.stop();
+      adapter?.close();
+      await (cluster ?? monitor).stop();
       await runs?.stop();
       await pool?.close();
     },

@@ -15,6 +15,9 @@ import { words } from '../shared/words';
 import type { DemoLab, DemoLabChoice } from './lab/demo';
 import type { EngineKind } from './probe';
 import { openStore, parseStoreSpec } from './store/open';
+import { hostname } from 'node:os';
+import type { ClusterRole } from './cluster/monitor';
+import { closeRedis, openRedis, parseRedisUrl } from './cluster/redis';
 
 const ENGINES: readonly EngineKind[] = ['auto', 'fping', 'ping'];
 
@@ -76,6 +79,58 @@ function metricsToken(): { token: string } | null {
   return { token };
 }
 
+const ROLES = ['all', 'edge', 'monitor'] as const;
+
+/** --redis, --role: several instances need PostgreSQL (one database for all) and the monitor apart. */
+function clusterOptions(values: {
+  redis?: string;
+  role?: string;
+  db?: string;
+  monitor?: string;
+}): { redis: string; role: ClusterRole; name: string } | null {
+  const role = values.role as ClusterRole;
+  if (!ROLES.includes(role)) throw new ValidationError([issueOf('--role', oneOf([...ROLES]))]);
+  if (values.redis === undefined) {
+    if (role !== 'all') {
+      throw new ValidationError([
+        issueOf(
+          '--role',
+          words(
+            `chỉ dùng được khi có --redis (nhiều máy chủ dùng chung): một máy chủ luôn là "all"`,
+            'only with --redis (several instances): a single instance is always "all"',
+          ),
+        ),
+      ]);
+    }
+    return null;
+  }
+  try {
+    parseRedisUrl(values.redis);
+  } catch (err) {
+    throw new ValidationError([issueOf('--redis', words((err as Error).message, (err as Error).message))]);
+  }
+  if (parseStoreSpec(values.db ?? '').kind !== 'postgres') {
+    throw new ValidationError([
+      issueOf(
+        '--db',
+        words(
+          'nhiều máy chủ (--redis) phải dùng chung một cơ sở dữ liệu PostgreSQL: --db postgres://…',
+          'several instances (--redis) share one PostgreSQL database: --db postgres://…',
+        ),
+      ),
+    ]);
+  }
+  if (values.monitor === 'inline') {
+    throw new ValidationError([
+      issueOf('--monitor', words('nhiều máy chủ cần --monitor process', 'several instances need --monitor process')),
+    ]);
+  }
+  // The instances of one database are one cluster: its name keys what they share in Redis, so two
+  // clusters (a province's and its test copy) can share one Redis without meeting.
+  const name = decodeURIComponent(new URL(values.db!).pathname.replace(/^\//, '')) || 'postgres';
+  return { redis: values.redis, role, name };
+}
+
 export async function runServe(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -97,6 +152,10 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
       'keep-rollups-days': { type: 'string', default: '90' },
       'keep-reports-days': { type: 'string', default: 'forever' },
       'report-org': { type: 'string' },
+      // Several instances on one PostgreSQL and one Redis (docs/DEPLOY.md, docs/FAILOVER.md).
+      redis: { type: 'string' },
+      role: { type: 'string', default: 'all' },
+      instance: { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -118,6 +177,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   if (values.monitor !== 'process' && values.monitor !== 'inline') {
     throw new ValidationError([issueOf('--monitor', oneOf(['process', 'inline']))]);
   }
+  const cluster = clusterOptions(values);
   // Read and validate the file before touching the database: a bad file changes nothing.
   let file = values.config ? loadInventoryFile(values.config) : null;
   // Alert channels' secrets too (docs/ALERTS.md): a missing one stops the start before the database.
@@ -140,9 +200,12 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     settings: file?.report ?? null,
     organization: values['report-org'] ?? null,
   };
+  const redis = cluster ? openRedis(cluster.redis, { logger, name: 'cluster' }) : null;
   const app = await createApp({
     store,
     logger,
+    instance: values.instance ?? `${hostname()}:${port}`,
+    cluster: cluster && redis ? { redis, name: cluster.name, role: cluster.role } : undefined,
     engine,
     secureCookies: values['secure-cookies'],
     trustProxy,
@@ -192,6 +255,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await app.close();
+  if (redis) closeRedis(redis);
   await store.close();
   logger.info('server stopped');
   // Only now: once the lab's routes are gone, a running monitor's probes would have nowhere to go.

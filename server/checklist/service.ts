@@ -340,6 +340,11 @@ export class ChecklistService {
     return r.mark;
   }
 
+  /** Another instance wrote this meeting's marks: read them from the store next time. */
+  forget(meetingId: string): void {
+    this.marksCache.delete(meetingId);
+  }
+
   /** The meeting's current marks by markKey(point, key) (cached; kept in step with every write). */
   marksOf(meetingId: string): Promise<ReadonlyMap<string, MarkRow>> {
     return this.marks(meetingId);

@@ -40,7 +40,7 @@ export class Inventory {
     this.units = new Map(data.units.map((u) => [u.id, u]));
     this.points = new Map(data.points.map((p) => [p.code, p]));
     this.meetings = new Map(data.meetings.map((m) => [m.id, m]));
-    for (const l of this.listeners) l({});
+    for (const l of this.listeners) l({ reloaded: true });
   }
 
   onChange(l: InventoryListener): void {

@@ -23,7 +23,7 @@ const send = (m: FromMonitor): void => {
 
 const logger = makeLogger(config.logLevel, 'monitor');
 const clock = systemClock;
-const store = await openStore(config.db, { logger, sqlite: { checkpoint: 'none' }, pgMax: 4 });
+const store = await openStore(config.db, { logger, sqlite: { checkpoint: 'none' }, pgMax: 4, fence: config.fence });
 const inventory = await Inventory.open(store);
 const monitor = new Monitor({
   inventory,
@@ -114,8 +114,11 @@ async function shutdown(code: number): Promise<void> {
 process.on('message', (m: ToMonitor) => {
   if (m.type === 'inventory') {
     inventory.reload().catch((err: unknown) => logger.error({ err }, 'monitor process: inventory reload failed'));
-  } else if (m.type === 'resync') flush(true);
-  else if (m.type === 'stop') void shutdown(0);
+  } else if (m.type === 'resync') {
+    // Whoever asks may never have heard the start (another instance's view): the engine again.
+    send({ type: 'ready', engine: monitor.engineName, pid: process.pid });
+    flush(true);
+  } else if (m.type === 'stop') void shutdown(0);
 });
 // The server is gone (killed, crashed): nobody is left to read what this process sees.
 process.on('disconnect', () => void shutdown(0));

@@ -57,6 +57,8 @@ export type ToMonitor =
 /** What the monitor process is started with (JSON in its environment). */
 export interface MonitorConfig {
   db: string;
+  /** The lease epoch this monitor writes under (several instances on PostgreSQL; docs/FAILOVER.md). */
+  fence?: { epoch: number; ttlMs: number };
   engine: 'auto' | 'fping' | 'ping';
   logLevel: string;
   status?: StatusConfig;

@@ -33,6 +33,13 @@ export interface RemoteMonitorOptions {
   startMs?: number;
   /** Restart backoff: 1 s, doubling, at most this (default 30 s). */
   restartMaxMs?: number;
+  /**
+   * Where the monitor's messages come from: the process this forks (default), or another instance's
+   * monitor whose messages are handed to receive() (server/cluster/monitor.ts), commands going to `send`.
+   */
+  external?: { send(m: ToMonitor): void };
+  /** Every message of the forked process, as it arrives (the active monitor's bus publisher). */
+  relay?: (m: FromMonitor) => void;
 }
 
 export class RemoteMonitor implements MonitorPort {
@@ -114,7 +121,33 @@ export class RemoteMonitor implements MonitorPort {
     this.stopping = false;
     this.watchdog = setInterval(() => this.checkSilence(), 250);
     this.watchdog.unref();
+    if (this.o.external) {
+      // Nothing heard yet: unknown until the active monitor speaks (checkSilence's rule, at once).
+      this.lastHeard = 0;
+      return Promise.resolve();
+    }
     return this.spawn();
+  }
+
+  /** A message of the monitor, from wherever it runs (the external source). */
+  receive(m: FromMonitor): void {
+    this.heard();
+    if (m.type === 'ready') this.engine = m.engine;
+    else this.handle(m);
+  }
+
+  /** Asks the monitor for every status (a reader that may have missed messages). */
+  resync(): void {
+    this.post({ type: 'resync' });
+  }
+
+  /** Ends the forked process at once (the lease is lost: its successor writes now). */
+  kill(): void {
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    clearTimeout(this.restartTimer);
+    this.child?.kill('SIGKILL');
+    this.child = null;
   }
 
   async stop(): Promise<void> {
@@ -153,20 +186,16 @@ export class RemoteMonitor implements MonitorPort {
       }, this.o.startMs ?? 30_000);
       child.on('message', (m: FromMonitor) => {
         this.heard();
+        this.o.relay?.(m);
         if (m.type === 'ready') {
+          if (ready) return; // said again on a resync
           ready = true;
           this.readyAt = Date.now();
           clearTimeout(timer);
           this.engine = m.engine;
           this.o.logger.info({ pid: m.pid, engine: m.engine }, 'monitor process running');
           resolve();
-        } else if (m.type === 'batch') {
-          this.batch(m);
-        } else if (m.type === 'stats') {
-          for (const l of this.statsListeners) l(m.stats);
-        } else if (m.type === 'fatal') {
-          this.o.logger.error({ message: m.message }, 'monitor process failed');
-        }
+        } else this.handle(m);
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
@@ -178,6 +207,12 @@ export class RemoteMonitor implements MonitorPort {
         if (!this.stopping) this.died(code, signal);
       });
     });
+  }
+
+  private handle(m: Exclude<FromMonitor, { type: 'ready' }>): void {
+    if (m.type === 'batch') this.batch(m);
+    else if (m.type === 'stats') for (const l of this.statsListeners) l(m.stats);
+    else if (m.type === 'fatal') this.o.logger.error({ message: m.message }, 'monitor process failed');
   }
 
   private batch(m: Extract<FromMonitor, { type: 'batch' }>): void {
@@ -210,7 +245,7 @@ export class RemoteMonitor implements MonitorPort {
     this.lastCheck = now;
     // This loop stood still itself (a burst of joins, a GC): the monitor's messages may be waiting in
     // the pipe behind this very timer. Judge at the next check, once they have been read.
-    if (late || this.silent || this.child === null) return;
+    if (late || this.silent || (this.child === null && !this.o.external)) return;
     if (Date.now() - this.lastHeard <= (this.o.silentMs ?? 3_000)) return;
     this.silent = true;
     this.o.logger.warn({ silentMs: Date.now() - this.lastHeard }, 'monitor process silent: points shown unknown');
@@ -231,8 +266,10 @@ export class RemoteMonitor implements MonitorPort {
     }, delay);
   }
 
-  private post(m: ToMonitor): void {
-    if (this.child?.connected) this.child.send(m);
+  /** A command to the monitor (an inventory change, a resync). */
+  post(m: ToMonitor): void {
+    if (this.o.external) this.o.external.send(m);
+    else if (this.child?.connected) this.child.send(m);
   }
 
   private reindex(): void {

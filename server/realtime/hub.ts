@@ -148,8 +148,9 @@ export class Hub {
   invalidate(meetingIds: readonly string[]): void {
     this.heads.clear();
     this.bodies.clear();
-    for (const id of meetingIds) this.d.io.to(room(id)).emit('meeting:invalidated', { meetingId: id });
-    this.d.io.emit('meetings:changed');
+    // This instance's sockets only: every instance hears of the change and tells its own.
+    for (const id of meetingIds) this.d.io.local.to(room(id)).emit('meeting:invalidated', { meetingId: id });
+    this.d.io.local.emit('meetings:changed');
   }
 
   /**
@@ -236,7 +237,8 @@ export class Hub {
       const delta: MeetingDelta = { meetingId: meeting.id, seq, serverTime: now, statuses, outages: mine };
       if (phaseChanged) delta.phase = phase;
       if (probedAt !== Infinity) delta.probedAt = probedAt;
-      io.to(room(meeting.id)).emit('meeting:delta', delta);
+      // Each instance numbers and sends its own deltas, from its own mirror of the monitor: local only.
+      io.local.to(room(meeting.id)).emit('meeting:delta', delta);
     }
   }
 
@@ -246,7 +248,7 @@ export class Hub {
     const key = JSON.stringify(h);
     if (key === this.lastHealth) return;
     this.lastHealth = key;
-    this.d.io.emit('server:health', h);
+    this.d.io.local.emit('server:health', h);
   }
 
   private onConnection(socket: IoSocket): void {

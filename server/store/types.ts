@@ -365,6 +365,8 @@ export interface GapRow {
 }
 
 export interface InventoryChange {
+  /** Read again from the store (another process or instance changed it), not a change made here. */
+  reloaded?: true;
   upsertUnits?: Unit[];
   deleteUnits?: string[];
   upsertPoints?: Point[];

@@ -10,7 +10,7 @@ import { formatDurationWords, toWireInstant } from '../../../shared/time';
 import { clearedCookie, sessionCookie } from '../../auth/cookies';
 import { TooManyRequestsError, UnauthorizedError } from '../../auth/errors';
 import { words } from '../../../shared/words';
-import type { FailureLimiter } from '../../auth/limiter';
+import type { LoginLimiter } from '../../auth/login-limiter';
 import { authOf } from '../../auth/middleware';
 import type { verifyPassword } from '../../auth/password';
 import { permissionsOf } from '../../auth/policy';
@@ -23,7 +23,7 @@ import type { Store, UserRow } from '../../store/types';
 export interface AuthRouteDeps {
   store: Store;
   sessions: Sessions;
-  limiter: FailureLimiter;
+  limiter: LoginLimiter;
   gate: VerifyGate;
   /** The password check (server/auth/password.ts); injectable so tests can count the argon2 calls. */
   verify: typeof verifyPassword;
@@ -54,7 +54,7 @@ export function authRoutes(d: AuthRouteDeps): Router {
     const name = body.username.trim().toLowerCase();
     const ip = clientIp(req);
     const keys = [`ip:${ip}`, `user:${name}`];
-    const reserved = d.limiter.reserve(keys);
+    const reserved = await d.limiter.reserve(keys);
     if ('waitMs' in reserved) {
       const retryAfterS = Math.ceil(reserved.waitMs / 1000);
       d.logger.warn({ username: name, ip, retryAfterS }, 'login refused: too many failures');
@@ -77,7 +77,7 @@ export function authRoutes(d: AuthRouteDeps): Router {
     } catch (err) {
       if (err instanceof GateBusyError) {
         // Nothing was checked: the place is given back.
-        attempt.release();
+        await attempt.release();
         d.logger.warn({ username: name, ip }, 'login refused: too many logins being checked');
         throw new TooManyRequestsError(
           words(
@@ -88,17 +88,17 @@ export function authRoutes(d: AuthRouteDeps): Router {
         );
       }
       // Counted as a failure: an error must never become a way to check passwords without limit.
-      attempt.failed();
+      await attempt.failed();
       throw err;
     }
     const { user, ok } = checked;
     if (!user || !ok) {
-      attempt.failed();
+      await attempt.failed();
       d.logger.warn({ username: name, ip }, 'login failed');
       throw new UnauthorizedError(words('Sai tên đăng nhập hoặc mật khẩu.', 'Wrong username or password.'));
     }
-    attempt.release();
-    d.limiter.reset(`user:${name}`);
+    await attempt.release();
+    await d.limiter.reset(`user:${name}`);
     const { token, valid } = await d.sessions.create(user);
     res.setHeader(
       'Set-Cookie',

@@ -8,7 +8,7 @@ import { words } from '../../../shared/words';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { toWireInstant } from '../../../shared/time';
-import type { FailureLimiter } from '../../auth/limiter';
+import type { LoginLimiter } from '../../auth/login-limiter';
 import { authOf, requireAction } from '../../auth/middleware';
 import type { Clock } from '../../clock';
 import { NotFoundError, parseOrThrow } from '../../errors';
@@ -33,14 +33,14 @@ const Address = z.string().min(1).max(64);
 
 const KINDS = { 'user:': 'user', 'ip:': 'address' } as const;
 
-export function lockoutRoutes(d: { limiter: FailureLimiter; clock: Clock; logger: Logger }): Router {
+export function lockoutRoutes(d: { limiter: LoginLimiter; clock: Clock; logger: Logger }): Router {
   const r = Router();
   r.use('/auth/lockouts', requireAction('users:manage'));
 
-  r.get('/auth/lockouts', (_req, res) => {
+  r.get('/auth/lockouts', async (_req, res) => {
     const now = d.clock.now();
     const out: LockoutView[] = [];
-    for (const l of d.limiter.lockouts()) {
+    for (const l of await d.limiter.lockouts()) {
       const prefix = (Object.keys(KINDS) as (keyof typeof KINDS)[]).find((p) => l.key.startsWith(p));
       if (!prefix) continue;
       out.push({
@@ -55,9 +55,9 @@ export function lockoutRoutes(d: { limiter: FailureLimiter; clock: Clock; logger
     res.json(out);
   });
 
-  r.delete('/auth/lockouts/users/:name', (req, res) => {
+  r.delete('/auth/lockouts/users/:name', async (req, res) => {
     const name = parseOrThrow(LoginName, req.params.name, ['name']);
-    if (!d.limiter.reset(`user:${name}`))
+    if (!(await d.limiter.reset(`user:${name}`)))
       throw new NotFoundError(
         words(`không có lần đăng nhập sai nào của ${name}`, `no failed logins recorded for user "${name}"`),
       );
@@ -65,9 +65,9 @@ export function lockoutRoutes(d: { limiter: FailureLimiter; clock: Clock; logger
     res.status(204).end();
   });
 
-  r.delete('/auth/lockouts/addresses/:address', (req, res) => {
+  r.delete('/auth/lockouts/addresses/:address', async (req, res) => {
     const address = parseOrThrow(Address, req.params.address, ['address']);
-    if (!d.limiter.reset(`ip:${address}`))
+    if (!(await d.limiter.reset(`ip:${address}`)))
       throw new NotFoundError(
         words(`không có lần đăng nhập sai nào từ ${address}`, `no failed logins recorded from ${address}`),
       );

@@ -3,6 +3,7 @@
 // transaction on one pooled client (BEGIN … COMMIT, ROLLBACK on any error: a throw writes nothing).
 import { Pool, TypeOverrides, type PoolClient, type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
+import { fenceCheck } from '../../cluster/fence';
 import { storeError } from './errors';
 
 /** What a feature file runs statements on: the pool (autocommit) or a transaction's client. */
@@ -18,6 +19,12 @@ export interface PgDbOptions {
   logger: Logger;
   max: number;
   schema: string;
+  /**
+   * The monitor's lease (docs/FAILOVER.md): every statement runs in a transaction that first checks
+   * this epoch is still the lease's (server/cluster/fence.ts), so a monitor that lost the lease writes
+   * nothing more; sessions end a transaction left idle longer than `ttlMs`.
+   */
+  fence?: { epoch: number; ttlMs: number };
 }
 
 /** Schema names go into a connection option and into SQL unquoted: plain identifiers only. */
@@ -28,6 +35,7 @@ export class PgDb implements Sql {
   readonly schema: string;
   private readonly logger: Logger;
   private closed = false;
+  private readonly fence: { epoch: number; ttlMs: number } | null;
 
   constructor(url: string, o: PgDbOptions) {
     if (!IDENTIFIER.test(o.schema)) {
@@ -35,6 +43,7 @@ export class PgDb implements Sql {
     }
     this.schema = o.schema;
     this.logger = o.logger;
+    this.fence = o.fence ?? null;
     // Scoped to this pool: pg's global parsers stay as they are for anyone else in the process.
     const types = new TypeOverrides();
     // int8 (ids, ms instants, counts) as numbers: every value the store keeps is below 2^53.
@@ -44,7 +53,9 @@ export class PgDb implements Sql {
       max: o.max,
       types,
       // Every unqualified name resolves in the store's schema, on every pooled connection.
-      options: `-c search_path=${o.schema}`,
+      options:
+        `-c search_path=${o.schema}` +
+        (o.fence ? ` -c idle_in_transaction_session_timeout=${Math.max(1, Math.round(o.fence.ttlMs))}` : ''),
       application_name: 'diemcau',
       keepAlive: true,
       // A write while PostgreSQL is unreachable fails in bounded time (a storage fault), never hangs.
@@ -63,6 +74,7 @@ export class PgDb implements Sql {
   }
 
   async rows<R extends QueryResultRow>(text: string, params?: readonly unknown[]): Promise<R[]> {
+    if (this.fence) return this.tx((sql) => sql.rows<R>(text, params));
     this.checkOpen();
     try {
       return (await this.pool.query<R>(text, params as unknown[])).rows;
@@ -72,6 +84,7 @@ export class PgDb implements Sql {
   }
 
   async run(text: string, params?: readonly unknown[]): Promise<number> {
+    if (this.fence) return this.tx((sql) => sql.run(text, params));
     this.checkOpen();
     try {
       return (await this.pool.query(text, params as unknown[])).rowCount ?? 0;
@@ -104,6 +117,7 @@ export class PgDb implements Sql {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
+      if (this.fence) await fenceCheck(client, this.fence.epoch);
       const out = await fn(clientSql(client, this));
       await client.query('COMMIT');
       return out;

@@ -23,6 +23,8 @@ export interface PgStoreOptions {
   max?: number;
   /** The schema holding the store's tables (default `public`; created when absent). */
   schema?: string;
+  /** Writes only under this lease epoch (the monitor process of a failover pair; docs/FAILOVER.md). */
+  fence?: { epoch: number; ttlMs: number };
 }
 
 /** An object's methods, bound to it, as plain properties (a class instance's spread would drop them). */
@@ -40,7 +42,7 @@ function methods<T extends object>(part: T): Methods<T> {
 /** Connects to `url`, brings the schema to the latest version, and returns the store. */
 export async function openPgStore(url: string, opts: PgStoreOptions = {}): Promise<Store> {
   const logger = opts.logger ?? pino({ level: 'silent' });
-  const db = new PgDb(url, { logger, max: opts.max ?? 10, schema: opts.schema ?? 'public' });
+  const db = new PgDb(url, { logger, max: opts.max ?? 10, schema: opts.schema ?? 'public', fence: opts.fence });
   try {
     await migratePg(db, logger);
   } catch (err) {

@@ -1,0 +1,166 @@
+// The monitor as an instance of a failover pair sees it (docs/FAILOVER.md, docs/CLUSTER.md). Every
+// instance mirrors the statuses from the monitor bus (Redis), whichever instance runs the monitor, so
+// every dashboard sees the same seq of changes; while no monitor speaks (none active yet, a takeover
+// under way) every point is unknown. An instance that stands as a candidate holds the lease when it
+// can: it then forks the monitor process with the lease's epoch (its writes are fenced: a monitor that
+// lost the lease writes nothing more), publishes what the process says and hands it the commands other
+// instances send (an inventory change, a resync). Losing the lease kills the process at once.
+import type { Logger } from 'pino';
+import type { Clock } from '../clock';
+import type { Inventory } from '../inventory/inventory';
+import type { FromMonitor, MonitorConfig, ToMonitor } from '../pipeline/messages';
+import type { MonitorPort } from '../pipeline/port';
+import { RemoteMonitor } from '../pipeline/remote';
+import { BusPublisher, BusReader } from './bus';
+import { CommandReader, sendToMonitor } from './commands';
+import { MonitorLease, type LeaseState } from './lease';
+import { closeRedis, duplicateRedis, type Redis } from './redis';
+
+export type ClusterRole = 'all' | 'edge' | 'monitor';
+
+export interface ClusterMonitorOptions {
+  redis: Redis;
+  cluster: string;
+  instance: string;
+  /** `edge` never runs the monitor; `all` and `monitor` stand as candidates. */
+  role: ClusterRole;
+  /** The PostgreSQL database the lease lives in (the store's). */
+  leaseUrl: string;
+  ttlMs?: number;
+  /** The monitor process's configuration (its `fence` is set when it takes office). */
+  config: MonitorConfig;
+  inventory: Inventory;
+  clock: Clock;
+  logger: Logger;
+  silentMs?: number;
+}
+
+/** The view of the monitor (a MonitorPort fed by the bus) plus, on a candidate, the lease. */
+export class ClusterMonitor {
+  readonly view: RemoteMonitor;
+  private readonly reader: BusReader;
+  private readonly lease: MonitorLease | null;
+  private readonly busRedis: Redis;
+  private runner: RemoteMonitor | null = null;
+  private commands: { reader: CommandReader; redis: Redis } | null = null;
+  private office: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: ClusterMonitorOptions) {
+    const send = (m: ToMonitor): void => {
+      if (m.type === 'stop') return;
+      void sendToMonitor(o.redis, o.cluster, m, o.instance);
+    };
+    this.view = new RemoteMonitor({
+      config: o.config,
+      inventory: o.inventory,
+      clock: o.clock,
+      logger: o.logger,
+      silentMs: o.silentMs,
+      external: { send },
+    });
+    // A blocking reader needs a connection of its own.
+    this.busRedis = duplicateRedis(o.redis, { logger: o.logger, name: 'monitor bus reader' });
+    this.reader = new BusReader({
+      redis: this.busRedis,
+      cluster: o.cluster,
+      logger: o.logger,
+      onMessage: (m) => this.view.receive(m),
+      // Perhaps something was missed: ask the monitor for every status.
+      onGap: () => this.view.resync(),
+    });
+    this.lease =
+      o.role === 'edge'
+        ? null
+        : new MonitorLease({
+            url: o.leaseUrl,
+            instance: o.instance,
+            logger: o.logger,
+            ttlMs: o.ttlMs,
+            onAcquired: (epoch) => this.serialise(() => this.takeOffice(epoch)),
+            onLost: (reason) => {
+              o.logger.error({ reason }, 'cluster: monitor lease lost; its monitor process is stopped');
+              this.serialise(() => this.leaveOffice(true));
+            },
+          });
+  }
+
+  /** `active` while this instance runs the monitor, `standby` while it waits to, `off` for an edge. */
+  get state(): LeaseState {
+    return this.lease?.state ?? 'off';
+  }
+
+  async start(): Promise<void> {
+    await this.view.start();
+    await this.reader.start();
+    this.lease?.start();
+  }
+
+  async stop(): Promise<void> {
+    // The monitor first, cleanly (its buffers written), then the lease: the next holder takes over at once.
+    this.serialise(() => this.leaveOffice(false));
+    await this.office;
+    await this.lease?.stop();
+    await this.reader.stop();
+    closeRedis(this.busRedis);
+    await this.view.stop();
+  }
+
+  private serialise(step: () => Promise<void>): void {
+    this.office = this.office.then(step).catch((err: unknown) => {
+      this.o.logger.error({ err }, 'cluster: monitor office change failed');
+    });
+  }
+
+  private async takeOffice(epoch: number): Promise<void> {
+    const { o } = this;
+    o.logger.info({ epoch, instance: o.instance }, 'cluster: this instance runs the monitor');
+    const publisher = new BusPublisher({
+      redis: o.redis,
+      cluster: o.cluster,
+      epoch,
+      instance: o.instance,
+      logger: o.logger,
+    });
+    const runner = new RemoteMonitor({
+      config: { ...o.config, fence: { epoch, ttlMs: o.ttlMs ?? 5_000 } },
+      inventory: o.inventory,
+      clock: o.clock,
+      logger: o.logger,
+      relay: (m: FromMonitor) => void publisher.publish(m),
+    });
+    this.runner = runner;
+    // Listening before the process starts: a command sent while it starts is not lost.
+    const redis = duplicateRedis(o.redis, { logger: o.logger, name: 'monitor commands reader' });
+    const reader = new CommandReader({
+      redis,
+      cluster: o.cluster,
+      logger: o.logger,
+      onCommand: (cmd) => runner.post(cmd),
+      onGap: () => {
+        runner.post({ type: 'inventory' });
+        runner.post({ type: 'resync' });
+      },
+    });
+    this.commands = { reader, redis };
+    await reader.start();
+    await runner.start();
+  }
+
+  private async leaveOffice(lost: boolean): Promise<void> {
+    const runner = this.runner;
+    this.runner = null;
+    if (runner) {
+      if (lost) runner.kill();
+      else await runner.stop();
+    }
+    const commands = this.commands;
+    this.commands = null;
+    if (commands) {
+      await commands.reader.stop();
+      closeRedis(commands.redis);
+    }
+  }
+}
+
+/** The monitor port an app uses in a cluster: the view. */
+export const clusterPort = (c: ClusterMonitor): MonitorPort => c.view;
