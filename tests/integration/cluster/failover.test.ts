@@ -104,6 +104,11 @@ async function dashboard(i: Instance, cookie = i.cookie) {
   return { socket: s, seen, snapshot: snap };
 }
 
+const stateOf = async (i: Instance, code: string): Promise<string | undefined> =>
+  ((await api(i, 'GET', '/api/meetings/LIVE/status')).json as { code: string; state: string }[]).find(
+    (s) => s.code === code,
+  )?.state;
+
 const opened = (seen: Map<number, Outage[]>, code: string): Outage | undefined =>
   [...seen.values()].flat().find((o) => o.point === code && o.endedAt === null);
 const closed = (seen: Map<number, Outage[]>, id: number): boolean => (seen.get(id) ?? []).some((o) => o.endedAt);
@@ -134,10 +139,6 @@ describe.skipIf(skip !== null)(`two instances, one monitor${skip ? ` (skipped: $
       expect(await health(b)).toMatchObject({ monitor: 'standby', instance: 'B', store: 'postgres' });
       const onA = await dashboard(a);
       const onB = await dashboard(b);
-      const stateOf = async (i: Instance, code: string): Promise<string | undefined> =>
-        ((await api(i, 'GET', '/api/meetings/LIVE/status')).json as { code: string; state: string }[]).find(
-          (s) => s.code === code,
-        )?.state;
       await waitFor('C2 up on B', async () => (await stateOf(b, 'C2')) === 'up', 20_000);
 
       table = createDropTable({ hook: 'input' });
