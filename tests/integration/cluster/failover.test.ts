@@ -29,7 +29,8 @@ import {
 } from '../../helpers/app';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
 import { createTestDatabase, ensurePostgres, type TestDatabase } from '../../helpers/postgres';
-import { ensureRedis, SHARED_URL } from '../../helpers/redis';
+import { ensureRedis, privateRedis, SHARED_URL, type PrivateRedis } from '../../helpers/redis';
+import { startPrivatePostgres, type PrivatePostgres } from '../../helpers/pg-private';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'diemcau.mjs');
@@ -46,6 +47,8 @@ interface Instance {
 }
 
 const children: ChildProcess[] = [];
+let pg: PrivatePostgres | null = null;
+let redis: PrivateRedis | null = null;
 const sockets: TestSocket[] = [];
 let db: TestDatabase | null = null;
 let dir: string | null = null;
@@ -58,11 +61,25 @@ afterAll(async () => {
   destroyAllNftTables();
   await new Promise((r) => setTimeout(r, 500)); // the monitor processes see their parent gone
   await db?.drop();
+  pg?.destroy();
+  await redis?.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function spawnInstance(name: string, config: string, url: string): Promise<Instance> {
-  const args = ['serve', '--config', config, '--db', url, '--redis', SHARED_URL, '--instance', name];
+/** The admin of a fresh database, and a province with a live meeting in a config file. */
+async function prepare(url: string): Promise<string> {
+  const store = await openStore(url);
+  const sessions = new Sessions({ store, clock: systemClock, logger: pino({ level: 'silent' }) });
+  await new Users({ store, clock: systemClock, sessions }).create({ name: 'admin', password: PASSWORD, role: 'admin' });
+  await store.close();
+  dir ??= mkdtempSync(join(tmpdir(), 'dc-failover-'));
+  const config = join(dir, 'province.json');
+  writeFileSync(config, JSON.stringify({ units, points, meetings: [meetingNow('LIVE', 'live')] }));
+  return config;
+}
+
+async function spawnInstance(name: string, config: string, url: string, redisUrl = SHARED_URL): Promise<Instance> {
+  const args = ['serve', '--config', config, '--db', url, '--redis', redisUrl, '--instance', name];
   const child = spawn(
     process.execPath,
     [BIN, ...args, '--port', '0', '--host', '127.0.0.1', '--engine', 'fping', '--log-level', 'warn'],
@@ -185,6 +202,58 @@ describe.skipIf(skip !== null)(`two instances, one monitor${skip ? ` (skipped: $
       expect(Date.parse(stopped[0]!.from)).toBeGreaterThan(killedAt - 6_000);
       expect(Date.parse(stopped[0]!.from)).toBeLessThan(killedAt + 2_000);
       expect(Date.parse(stopped[0]!.to)).toBeLessThanOrEqual(killedAt + takeoverMs + 2_000);
+    },
+  );
+
+  it(
+    '[FO4] Redis and then PostgreSQL restart: dashboards on both instances still hear the outage open and close, once',
+    { timeout: 120_000 },
+    async () => {
+      // Servers of the test's own: restarting the machine's would cut the other test files.
+      [pg, redis] = await Promise.all([startPrivatePostgres(), privateRedis()]);
+      table ??= createDropTable({ hook: 'input' });
+      const config = await prepare(pg.url);
+      const a = await spawnInstance('A', config, pg.url, redis.url);
+      await waitFor('A active', async () => (await health(a)).monitor === 'active', 15_000);
+      const b = await spawnInstance('B', config, pg.url, redis.url);
+      const onA = await dashboard(a);
+      const onB = await dashboard(b);
+      await waitFor('C2 up on B', async () => (await stateOf(b, 'C2')) === 'up', 20_000);
+
+      await redis.stop();
+      await redis.start();
+      // The bus and the rooms resume by themselves: an outage after the restart reaches both.
+      table.add(C2);
+      const outage = await waitFor(
+        'the outage on both dashboards after Redis came back',
+        () => {
+          const x = opened(onA.seen, 'C2');
+          const y = opened(onB.seen, 'C2');
+          return x && y && x.id === y.id ? x : undefined;
+        },
+        30_000,
+      );
+
+      // PostgreSQL restarts while the point is still cut, and the cut is lifted once it is back: the
+      // monitor (re-elected: the lease lives in PostgreSQL) continues the same outage and closes it once.
+      await pg.restart();
+      await waitFor(
+        'a monitor again',
+        async () => (await Promise.all([health(a), health(b)])).some((h) => h.monitor === 'active'),
+        20_000,
+      );
+      await waitFor('C2 down under the monitor', async () => (await stateOf(b, 'C2')) === 'down', 30_000);
+      table.remove(C2);
+      await waitFor(
+        'the outage closed on both dashboards',
+        () => closed(onA.seen, outage.id) && closed(onB.seen, outage.id),
+        30_000,
+      );
+      const log = (await api(b, 'GET', '/api/outages?meeting=LIVE&point=C2')).json as Outage[];
+      expect(log).toHaveLength(1);
+      expect(log[0]).toMatchObject({ id: outage.id, startedAt: outage.startedAt });
+      expect(log[0]!.endedAt).not.toBeNull();
+      expect((await Promise.all([health(a), health(b)])).filter((h) => h.monitor === 'active')).toHaveLength(1);
     },
   );
 });
