@@ -64,12 +64,21 @@ export class BusPublisher {
   /** Messages handed to Redis, dropped without trying (Redis away or too slow), failed in flight. */
   readonly counts = { sent: 0, dropped: 0, failed: 0 };
 
+  private epochNow: number;
+
   constructor(private readonly o: BusPublisherOptions) {
     this.key = clusterKeys(o.cluster).monitor;
+    this.epochNow = o.epoch;
   }
 
   get epoch(): number {
-    return this.o.epoch;
+    return this.epochNow;
+  }
+
+  /** The same monitor under a new lease epoch: numbered afresh (readers take it as a new tenure). */
+  setEpoch(epoch: number): void {
+    this.epochNow = epoch;
+    this.seq = 0;
   }
 
   /** Hands `m` to Redis without waiting; false when it was dropped. Never blocks, never throws. */
@@ -81,7 +90,7 @@ export class BusPublisher {
     }
     this.inFlight++;
     this.o.redis
-      .xAdd(this.key, '*', busFields(this.o.epoch, seq, m, this.o.instance), {
+      .xAdd(this.key, '*', busFields(this.epochNow, seq, m, this.o.instance), {
         TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.o.maxLen ?? MONITOR_STREAM_MAXLEN },
       })
       .then(

@@ -43,6 +43,8 @@ export class ClusterMonitor {
   private readonly busRedis: Redis;
   private runner: RemoteMonitor | null = null;
   private commands: { reader: CommandReader; redis: Redis } | null = null;
+  private publisher: BusPublisher | null = null;
+  private grace: NodeJS.Timeout | undefined;
   private office: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: ClusterMonitorOptions) {
@@ -77,10 +79,7 @@ export class ClusterMonitor {
             logger: o.logger,
             ttlMs: o.ttlMs,
             onAcquired: (epoch) => this.serialise(() => this.takeOffice(epoch)),
-            onLost: (reason) => {
-              o.logger.error({ reason }, 'cluster: monitor lease lost; its monitor process is stopped');
-              this.serialise(() => this.leaveOffice(true));
-            },
+            onLost: (reason) => this.serialise(() => this.lost(reason)),
           });
   }
 
@@ -111,16 +110,44 @@ export class ClusterMonitor {
     });
   }
 
+  /**
+   * The lease's session ended (PostgreSQL restarting, a network cut) or a successor took it. The monitor
+   * process goes on for a grace period: its writes wait (a storage fault) or, should nobody else have
+   * taken the lease, land under the old epoch, which is still the lease's; if this instance takes the
+   * lease again, the process writes under the new epoch and nothing was lost. A successor's epoch
+   * fences it off at its first write (it exits); the grace's end stops it in any case.
+   */
+  private async lost(reason: unknown): Promise<void> {
+    if (!this.runner) return;
+    const graceMs = (this.o.ttlMs ?? 5_000) * 2;
+    this.o.logger.warn({ reason, graceMs }, 'cluster: monitor lease lost; the monitor goes on while it is taken again');
+    clearTimeout(this.grace);
+    this.grace = setTimeout(() => {
+      this.o.logger.error('cluster: the lease was not taken again; this instance stops its monitor');
+      this.serialise(() => this.leaveOffice(true));
+    }, graceMs);
+  }
+
   private async takeOffice(epoch: number): Promise<void> {
     const { o } = this;
+    clearTimeout(this.grace);
+    // A monitor process fenced off meanwhile has exited: start afresh.
+    if (this.runner && this.runner.pid === null) await this.leaveOffice(true);
+    if (this.runner) {
+      // Taken again by this instance, its monitor still running: it writes under the new epoch.
+      o.logger.info({ epoch }, "cluster: the lease is this instance's again; its monitor goes on");
+      this.runner.post({ type: 'fence', epoch });
+      this.publisher?.setEpoch(epoch);
+      return;
+    }
     o.logger.info({ epoch, instance: o.instance }, 'cluster: this instance runs the monitor');
-    const publisher = new BusPublisher({
+    const publisher = (this.publisher = new BusPublisher({
       redis: o.redis,
       cluster: o.cluster,
       epoch,
       instance: o.instance,
       logger: o.logger,
-    });
+    }));
     const runner = new RemoteMonitor({
       config: { ...o.config, fence: { epoch, ttlMs: o.ttlMs ?? 5_000 } },
       inventory: o.inventory,
@@ -147,8 +174,10 @@ export class ClusterMonitor {
   }
 
   private async leaveOffice(lost: boolean): Promise<void> {
+    clearTimeout(this.grace);
     const runner = this.runner;
     this.runner = null;
+    this.publisher = null;
     if (runner) {
       if (lost) runner.kill();
       else await runner.stop();

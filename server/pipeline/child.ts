@@ -10,7 +10,14 @@ import { createEngine } from '../probe';
 import { emptyPointFields } from '../status/board';
 import { RunLog } from '../store/runs';
 import { openStore } from '../store/open';
-import type { FromMonitor, MonitorConfig, PipelineEvent, StatusRow, ToMonitor } from './messages';
+import {
+  FENCED_EXIT,
+  type FromMonitor,
+  type MonitorConfig,
+  type PipelineEvent,
+  type StatusRow,
+  type ToMonitor,
+} from './messages';
 
 const config = JSON.parse(process.env.DIEMCAU_MONITOR ?? 'null') as MonitorConfig | null;
 if (!config || typeof process.send !== 'function') {
@@ -23,7 +30,17 @@ const send = (m: FromMonitor): void => {
 
 const logger = makeLogger(config.logLevel, 'monitor');
 const clock = systemClock;
-const store = await openStore(config.db, { logger, sqlite: { checkpoint: 'none' }, pgMax: 4, fence: config.fence });
+const store = await openStore(config.db, {
+  logger,
+  sqlite: { checkpoint: 'none' },
+  pgMax: 4,
+  fence: config.fence,
+  // Another instance's monitor holds the lease now: this one must not go on.
+  onFenced: (err) => {
+    logger.error({ err }, 'monitor process: fenced off by a newer monitor; exiting');
+    process.exit(FENCED_EXIT);
+  },
+});
 const inventory = await Inventory.open(store);
 const monitor = new Monitor({
   inventory,
@@ -114,6 +131,9 @@ async function shutdown(code: number): Promise<void> {
 process.on('message', (m: ToMonitor) => {
   if (m.type === 'inventory') {
     inventory.reload().catch((err: unknown) => logger.error({ err }, 'monitor process: inventory reload failed'));
+  } else if (m.type === 'fence') {
+    store.refence?.(m.epoch);
+    logger.info({ epoch: m.epoch }, 'monitor process: writing under the lease taken again');
   } else if (m.type === 'resync') {
     // Whoever asks may never have heard the start (another instance's view): the engine again.
     send({ type: 'ready', engine: monitor.engineName, pid: process.pid });

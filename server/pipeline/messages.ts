@@ -37,6 +37,9 @@ export type PipelineEvent =
   | { kind: 'write'; source: WriteSource; ok: boolean; pending: number; error?: string }
   | { kind: 'blind'; span: BlindSpan };
 
+/** The monitor process's exit code when a newer monitor fenced it off: not restarted. */
+export const FENCED_EXIT = 3;
+
 export type FromMonitor =
   | { type: 'ready'; engine: string; pid: number }
   /** Changed statuses since the last batch (or all of them with `full`), then the events in order. */
@@ -52,6 +55,8 @@ export type ToMonitor =
   | { type: 'inventory' }
   /** Send every status (after the parent missed some). */
   | { type: 'resync' }
+  /** The lease is this monitor's again, under a new epoch (PostgreSQL restarted): write under it. */
+  | { type: 'fence'; epoch: number }
   | { type: 'stop' };
 
 /** What the monitor process is started with (JSON in its environment). */

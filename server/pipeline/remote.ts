@@ -14,7 +14,7 @@ import { ProbeRouter } from '../probe/router';
 import { ParticipationIndex } from '../schedule/participation';
 import type { BlindSpan } from '../status/blind';
 import type { OutageListener } from '../status/outages';
-import type { FromMonitor, MonitorConfig, ToMonitor } from './messages';
+import { FENCED_EXIT, type FromMonitor, type MonitorConfig, type ToMonitor } from './messages';
 import type { MonitorStats } from '../metrics/monitor-stats';
 import { MirrorBoard } from './mirror';
 import type { MonitorPort, WriteListener } from './port';
@@ -202,6 +202,11 @@ export class RemoteMonitor implements MonitorPort {
         if (this.child === child) this.child = null;
         if (!ready) {
           reject(new Error(`the monitor process exited before it started (code ${code}, signal ${signal})`));
+          return;
+        }
+        if (code === FENCED_EXIT) {
+          this.o.logger.warn('monitor process fenced off: another instance runs the monitor');
+          this.board.allUnknown(this.o.clock.now());
           return;
         }
         if (!this.stopping) this.died(code, signal);

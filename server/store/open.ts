@@ -43,11 +43,13 @@ export interface OpenStoreOptions {
   pgMax?: number;
   /** PostgreSQL: write only under this monitor lease epoch (docs/FAILOVER.md). */
   fence?: { epoch: number; ttlMs: number };
+  onFenced?: (err: Error) => void;
 }
 
 /** Opens (creating and migrating as needed) the store `spec` names. */
 export async function openStore(spec: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const s = parseStoreSpec(spec);
-  if (s.kind === 'postgres') return openPgStore(s.url, { logger: opts.logger, max: opts.pgMax, fence: opts.fence });
+  if (s.kind === 'postgres')
+    return openPgStore(s.url, { logger: opts.logger, max: opts.pgMax, fence: opts.fence, onFenced: opts.onFenced });
   return asyncStore(openSqliteStore(s.file, { ...opts.sqlite, logger: opts.sqlite?.logger ?? opts.logger }), 'sqlite');
 }

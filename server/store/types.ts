@@ -216,6 +216,8 @@ export type StoreKind = 'sqlite' | 'postgres';
 export type Store = AsyncOf<Omit<SyncStore, 'onCheckpoint'>> & {
   readonly kind: StoreKind;
   onCheckpoint?(listener: (ok: boolean, err?: Error) => void): () => void;
+  /** PostgreSQL under a monitor lease: write under this new epoch (the lease taken again by this monitor). */
+  refence?(epoch: number): void;
 };
 
 /** The report's issuer settings as saved on the admin page; `settings` is ReportSettings as JSON. */

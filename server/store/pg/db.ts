@@ -3,7 +3,7 @@
 // transaction on one pooled client (BEGIN … COMMIT, ROLLBACK on any error: a throw writes nothing).
 import { Pool, TypeOverrides, type PoolClient, type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
-import { fenceCheck } from '../../cluster/fence';
+import { FencedError, fenceCheck } from '../../cluster/fence';
 import { storeError } from './errors';
 
 /** What a feature file runs statements on: the pool (autocommit) or a transaction's client. */
@@ -25,6 +25,8 @@ export interface PgDbOptions {
    * nothing more; sessions end a transaction left idle longer than `ttlMs`.
    */
   fence?: { epoch: number; ttlMs: number };
+  /** A write refused by the fence: this writer is no longer the monitor (its process should end). */
+  onFenced?: (err: Error) => void;
 }
 
 /** Schema names go into a connection option and into SQL unquoted: plain identifiers only. */
@@ -36,6 +38,12 @@ export class PgDb implements Sql {
   private readonly logger: Logger;
   private closed = false;
   private readonly fence: { epoch: number; ttlMs: number } | null;
+  private readonly onFenced: ((err: Error) => void) | undefined;
+
+  /** The lease was taken again by this same monitor (after PostgreSQL restarted): its new epoch. */
+  refence(epoch: number): void {
+    if (this.fence) this.fence.epoch = epoch;
+  }
 
   constructor(url: string, o: PgDbOptions) {
     if (!IDENTIFIER.test(o.schema)) {
@@ -43,7 +51,8 @@ export class PgDb implements Sql {
     }
     this.schema = o.schema;
     this.logger = o.logger;
-    this.fence = o.fence ?? null;
+    this.fence = o.fence ? { ...o.fence } : null;
+    this.onFenced = o.onFenced;
     // Scoped to this pool: pg's global parsers stay as they are for anyone else in the process.
     const types = new TypeOverrides();
     // int8 (ids, ms instants, counts) as numbers: every value the store keeps is below 2^53.
@@ -117,7 +126,14 @@ export class PgDb implements Sql {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      if (this.fence) await fenceCheck(client, this.fence.epoch);
+      if (this.fence) {
+        try {
+          await fenceCheck(client, this.fence.epoch);
+        } catch (err) {
+          if (err instanceof FencedError) this.onFenced?.(err);
+          throw err;
+        }
+      }
       const out = await fn(clientSql(client, this));
       await client.query('COMMIT');
       return out;

@@ -25,6 +25,8 @@ export interface PgStoreOptions {
   schema?: string;
   /** Writes only under this lease epoch (the monitor process of a failover pair; docs/FAILOVER.md). */
   fence?: { epoch: number; ttlMs: number };
+  /** A write the fence refused (a successor holds the lease). */
+  onFenced?: (err: Error) => void;
 }
 
 /** An object's methods, bound to it, as plain properties (a class instance's spread would drop them). */
@@ -42,7 +44,13 @@ function methods<T extends object>(part: T): Methods<T> {
 /** Connects to `url`, brings the schema to the latest version, and returns the store. */
 export async function openPgStore(url: string, opts: PgStoreOptions = {}): Promise<Store> {
   const logger = opts.logger ?? pino({ level: 'silent' });
-  const db = new PgDb(url, { logger, max: opts.max ?? 10, schema: opts.schema ?? 'public', fence: opts.fence });
+  const db = new PgDb(url, {
+    logger,
+    max: opts.max ?? 10,
+    schema: opts.schema ?? 'public',
+    fence: opts.fence,
+    onFenced: opts.onFenced,
+  });
   try {
     await migratePg(db, logger);
   } catch (err) {
@@ -62,6 +70,7 @@ export async function openPgStore(url: string, opts: PgStoreOptions = {}): Promi
     alerts: new PgAlerts(db),
     maintenance: new PgMaintenance(db),
     displayLinks: new PgDisplayLinks(db),
+    refence: (epoch: number) => db.refence(epoch),
     close: () => db.close(),
   };
   return store;
