@@ -19,6 +19,7 @@ Usage:
                 [--keep-rollups-days 90|forever] [--keep-reports-days forever|N] [--report-org NAME]
   diemcau user add NAME --role admin|technician|viewer [--units A,B] --db FILE|URL [--password-stdin]
   diemcau user passwd NAME --db FILE|URL [--password-stdin] | user list --db FILE|URL | user remove NAME --db FILE|URL
+  diemcau backup --db FILE|URL --out FILE
   diemcau check-config FILE
   diemcau invitation parse FILE [--json]
   diemcau import points FILE [--db FILE|URL] [--valid-only] [--dry-run]
@@ -35,6 +36,8 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         const { runServe } = await import('./serve');
         return await runServe(rest, io);
       }
+      case 'backup':
+        return await (await import('./backup-cli')).runBackupCli(rest, io);
       case 'check-config':
         return checkConfig(rest, io);
       case 'user':
