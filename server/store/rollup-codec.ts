@@ -235,3 +235,37 @@ export const bucketOf = (r: RollupRow, slot: number): BlockBucket => ({
 });
 
 const nn = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v === 0 ? 0 : v);
+
+/** A stored minute of one target: its start, its target and its packed buckets. */
+export interface StoredBlock {
+  t: number;
+  target: string;
+  data: Uint8Array;
+}
+
+/**
+ * The point's 10 s buckets with t in [from, to) from its stored minutes (in (t, target) order), as
+ * rows ordered by t then target: what both stores' listRollups return.
+ */
+export function rowsOfBlocks(point: string, blocks: Iterable<StoredBlock>, from: number, to: number): RollupRow[] {
+  const out: RollupRow[] = [];
+  for (const b of blocks) {
+    forEachBucket(b.data, (x) => {
+      const t = b.t + x.slot * BUCKET_MS;
+      if (t < from || t >= to) return;
+      out.push({
+        point,
+        target: b.target,
+        t,
+        sent: x.sent,
+        received: x.received,
+        rttMin: x.rttMin,
+        rttAvg: x.rttAvg,
+        rttMax: x.rttMax,
+        jitter: x.jitter,
+      });
+    });
+  }
+  // Blocks come by (t, target), buckets by slot within a block; a stable sort by t restores (t, target).
+  return out.sort((a, b) => a.t - b.t);
+}

@@ -15,6 +15,7 @@ import {
   encodeBlock,
   forEachBucket,
   mergeBucket,
+  rowsOfBlocks,
   slotsOf,
   type BlockBucket,
 } from './rollup-codec';
@@ -110,26 +111,7 @@ export class SqliteRollups {
 
   /** The point's 10 s buckets with t in [from, to), ordered by t then target. */
   list(point: string, from: number, to: number): RollupRow[] {
-    const out: RollupRow[] = [];
-    for (const b of this.s.range.all(point, blockStart(from), to) as BlockRow[]) {
-      forEachBucket(b.data, (x) => {
-        const t = b.t + x.slot * BUCKET_MS;
-        if (t < from || t >= to) return;
-        out.push({
-          point,
-          target: b.target,
-          t,
-          sent: x.sent,
-          received: x.received,
-          rttMin: x.rttMin,
-          rttAvg: x.rttAvg,
-          rttMax: x.rttMax,
-          jitter: x.jitter,
-        });
-      });
-    }
-    // Blocks come by (t, target), buckets by slot within a block; a stable sort by t restores (t, target).
-    return out.sort((a, b) => a.t - b.t);
+    return rowsOfBlocks(point, this.s.range.all(point, blockStart(from), to) as BlockRow[], from, to);
   }
 
   /**

@@ -3,7 +3,7 @@
 // SQLite's store builds and finishes them with the same code (sqlite-rollups.ts finishDigest), so a
 // report is the same on both backends.
 import type { RollupDigest, RollupDigestQuery } from '../report-types';
-import { BUCKET_MS, blockStart, decodeBlock, encodeBlock, forEachBucket, slotsOf } from '../rollup-codec';
+import { BUCKET_MS, blockStart, decodeBlock, encodeBlock, forEachBucket, rowsOfBlocks, slotsOf } from '../rollup-codec';
 import { finishDigest } from '../sqlite-rollups';
 import type { RollupRow } from '../types';
 import { bound, type PgDb, type Sql } from './db';
@@ -24,26 +24,7 @@ export async function listBlocks(db: PgDb, point: string, from: number, to: numb
     `${both('t, target, data', 'point = $1 AND t >= $2 AND t < $3')} ORDER BY t, target`,
     [point, bound(blockStart(from), '>='), bound(to, '<')],
   );
-  const out: RollupRow[] = [];
-  for (const b of blocks) {
-    forEachBucket(b.data, (x) => {
-      const t = b.t + x.slot * BUCKET_MS;
-      if (t < from || t >= to) return;
-      out.push({
-        point,
-        target: b.target,
-        t,
-        sent: x.sent,
-        received: x.received,
-        rttMin: x.rttMin,
-        rttAvg: x.rttAvg,
-        rttMax: x.rttMax,
-        jitter: x.jitter,
-      });
-    });
-  }
-  // Blocks come by (t, target), buckets by slot within a block; a stable sort by t restores (t, target).
-  return out.sort((a, b) => a.t - b.t);
+  return rowsOfBlocks(point, blocks, from, to);
 }
 
 /** One target's buckets over [from, to), digested for the report. */
