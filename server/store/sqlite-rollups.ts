@@ -13,7 +13,6 @@ import {
   countSlots,
   decodeBlock,
   encodeBlock,
-  forEachBucket,
   mergeBucket,
   rowsOfBlocks,
   slotsOf,
