@@ -32,14 +32,14 @@ export interface RollupMark {
   open: TableSize;
 }
 
-/** One session of its own for the marks, so they never wait for the app's pool. */
-export class RollupSizer {
+/** A session of its own on the bench's database (never waiting for the app's pool): what it holds. */
+export class PgWatch {
   private constructor(private readonly c: Client) {}
 
-  static async open(url: string): Promise<RollupSizer> {
+  static async open(url: string): Promise<PgWatch> {
     const c = new Client({ connectionString: url });
     await c.connect();
-    return new RollupSizer(c);
+    return new PgWatch(c);
   }
 
   /**
@@ -66,6 +66,12 @@ export class RollupSizer {
     }
   }
 
+  /** Outages in the log (every one false here: loopback addresses answer). */
+  async outages(): Promise<number> {
+    const { rows } = await this.c.query<{ n: string }>('SELECT count(*) AS n FROM outages');
+    return Number(rows[0]!.n);
+  }
+
   /** The server processes of the other sessions on this database (the instances' pools, the lease). */
   async backendPids(): Promise<number[]> {
     const { rows } = await this.c.query<{ pid: number }>(
@@ -74,7 +80,62 @@ export class RollupSizer {
     return rows.map((r) => r.pid);
   }
 
+  /** rollup_open's dead rows and autovacuum runs, for the log: whether its working set is kept down. */
+  async openVacuum(): Promise<string> {
+    const { rows } = await this.c.query<{ live: string; dead: string; runs: string }>(
+      `SELECT n_live_tup AS live, n_dead_tup AS dead, autovacuum_count AS runs
+       FROM pg_stat_user_tables WHERE relname = 'rollup_open'`,
+    );
+    const r = rows[0];
+    return r ? `${r.live} live rows, ${r.dead} dead, ${r.runs} autovacuum runs` : 'no statistics';
+  }
+
   close(): Promise<void> {
     return this.c.end();
   }
+}
+
+export interface Vacuumer {
+  /** VACUUMs run so far, and their time in all. */
+  runs: number;
+  ms: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * rollup_open's design relies on autovacuum to reclaim the rewritten minutes (docs/STORE.md). Where the
+ * server has it off (a CI configuration), this does its work: `VACUUM rollup_open` every `everyMs`
+ * (autovacuum_naptime's default, 60 s), from a session of its own, whose CPU counts as PostgreSQL's.
+ * Null when autovacuum is on: the server does it.
+ */
+export async function vacuumIfOff(url: string, everyMs = 60_000): Promise<Vacuumer | null> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  const { rows } = await c.query<{ autovacuum: string }>('SHOW autovacuum');
+  if (rows[0]?.autovacuum === 'on') {
+    await c.end();
+    return null;
+  }
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const v: Vacuumer = {
+    runs: 0,
+    ms: 0,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running.catch(() => {});
+      await c.end();
+    },
+  };
+  const timer = setInterval(() => {
+    if (stopped) return;
+    const t = performance.now();
+    running = c.query('VACUUM rollup_open').then(() => {
+      v.runs++;
+      v.ms += performance.now() - t;
+    });
+    running.catch(() => {}); // a VACUUM cut short by the end of the run is no failure
+  }, everyMs);
+  return v;
 }

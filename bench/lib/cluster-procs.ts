@@ -3,6 +3,7 @@
 // (bench/lib/clients.ts) in processes of their own. Every handle can stop its process and, failing
 // that, kill it and what it started, so a failed run leaves nothing behind.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ClientsResult } from './clients';
@@ -41,15 +42,32 @@ async function terminate(child: ChildProcess, graceMs: number): Promise<void> {
 }
 
 /** `diemcau serve --db URL --redis URL --instance NAME` on a free port; resolves once it listens. */
-export function spawnServe(o: { name: string; config: string; db: string; redis: string }): Promise<ServeInstance> {
+export function spawnServe(o: {
+  name: string;
+  config: string;
+  db: string;
+  redis: string;
+  env?: Record<string, string>;
+  /** A file that gets everything the process writes (pino's JSON lines at --log-level info). */
+  log?: string;
+}): Promise<ServeInstance> {
   const args = ['serve', '--config', o.config, '--db', o.db, '--redis', o.redis, '--instance', o.name];
-  args.push('--port', '0', '--host', '127.0.0.1', '--engine', 'fping', '--log-level', 'warn');
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  args.push('--port', '0', '--host', '127.0.0.1', '--engine', 'fping', '--log-level', o.log ? 'info' : 'warn');
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // The tail only: a long run's warnings must not grow the harness's memory.
   let out = '';
   const keep = (b: Buffer): void => void (out = (out + b.toString()).slice(-16_000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  if (o.log) {
+    const file = createWriteStream(o.log, { flags: 'a' });
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+  }
   let stopping = false;
   child.once('exit', (code, signal) => {
     if (!stopping) process.stderr.write(`serve ${o.name} exited: code ${code} signal ${signal}\n${out.slice(-4000)}\n`);

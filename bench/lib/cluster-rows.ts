@@ -2,6 +2,7 @@
 import { cpus } from 'node:os';
 import type { ClientsResult } from './clients';
 import type { RollupMark } from './cluster-pg';
+import { warningText } from './cluster-logs';
 import { treeCpuBetween, type TreeMark } from './cpu';
 import type { BenchResult } from './types';
 
@@ -25,6 +26,14 @@ export interface ClusterRun {
   standby: ClientsResult;
   health: { a: string; b: string };
   upAtEnd: { a: number; b: number };
+  /** The active instance's diemcau_monitor_gaps_total by reason (the monitor's stand-stills). */
+  gaps: Record<string, number>;
+  /** Outages in the log at the window's start and end. */
+  outages: [number, number];
+  /** Each instance's log (with its monitor process's) at warn and above, from its start to the window's end. */
+  warnings: { a: Map<string, number>; b: Map<string, number> };
+  /** The bench's own VACUUMs of rollup_open where the server's autovacuum is off (null: it is on). */
+  vacuum: { runs: number; ms: number } | null;
   load: [number, number];
 }
 
@@ -63,7 +72,10 @@ function rollupRows(label: string, r: ClusterRun): BenchResult[] {
       unit: 'KB per point-hour',
       note:
         `rollup_blocks ${mib(x.blocks.bytes)} → ${mib(y.blocks.bytes)} MiB, rollup_open ${mib(x.open.bytes)} → ` +
-        `${mib(y.open.bytes)} MiB in ${Math.round((y.at - x.at) / 1000)} s, scaled to an hour`,
+        `${mib(y.open.bytes)} MiB in ${Math.round((y.at - x.at) / 1000)} s, scaled to an hour; ` +
+        (r.vacuum
+          ? `autovacuum is off on this server: the bench ran VACUUM rollup_open every 60 s from the start (${r.vacuum.runs} runs, ${Math.round(r.vacuum.ms / Math.max(1, r.vacuum.runs))} ms each)`
+          : 'autovacuum on'),
     },
   ];
 }
@@ -82,9 +94,17 @@ const latencyRows = (label: string, who: string, c: ClientsResult): BenchResult[
     // The budget the single-instance e2e part holds 10,000 points to.
     target: '< 500 ms',
     ok: c.p99 < 500,
-    note: `${(c.bytesPerClientPerSecond / 1024).toFixed(1)} KiB/s and ${c.deltasPerClientPerSecond.toFixed(1)} deltas/s per client; join of ${c.clients}: ${Math.round(c.joinMs)} ms`,
+    note: `${c.bytesPerClientPerSecond < 0 ? 'sockets closed during the window (bytes read went back)' : `${(c.bytesPerClientPerSecond / 1024).toFixed(1)} KiB/s`} and ${c.deltasPerClientPerSecond.toFixed(1)} deltas/s per client; join of ${c.clients}: ${Math.round(c.joinMs)} ms`,
   },
 ];
+
+const sum = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+
+const gapText = (g: Record<string, number>): string =>
+  Object.entries(g)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${/reason="(\w+)"/.exec(k)?.[1] ?? k} ${v}`)
+    .join(', ') || 'none';
 
 export function clusterRows(r: ClusterRun): BenchResult[] {
   const [c0, c1] = r.cpu;
@@ -145,7 +165,21 @@ export function clusterRows(r: ClusterRun): BenchResult[] {
       unit: `of ${r.points.toLocaleString('en-US')}`,
       target: 'all',
       ok: r.upAtEnd.a === r.points && r.upAtEnd.b === r.points,
-      note: `A ${r.upAtEnd.a.toLocaleString('en-US')}, B ${r.upAtEnd.b.toLocaleString('en-US')}`,
+      note: `A ${r.upAtEnd.a.toLocaleString('en-US')}, B ${r.upAtEnd.b.toLocaleString('en-US')}; monitor gaps since the start: ${gapText(r.gaps)}`,
+    },
+    {
+      name: `${label}: outages written during the window`,
+      value: r.outages[1] - r.outages[0],
+      unit: '',
+      target: '0',
+      ok: r.outages[1] === r.outages[0],
+      note: `${r.outages[1]} in the log at the end (loopback answers: any outage is false)`,
+    },
+    {
+      name: `${label}: warnings logged, A / B`,
+      value: sum(r.warnings.a) + sum(r.warnings.b),
+      unit: '',
+      note: `from the start to the window's end; A (with its monitor process): ${warningText(r.warnings.a)}; B: ${warningText(r.warnings.b)}`,
     },
   ];
 }

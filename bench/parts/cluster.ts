@@ -4,6 +4,7 @@
 // dashboards (a clients process per instance). Measured over a steady window once the first minute of
 // rollups has closed: CPU per process, probe→client latency on each instance's dashboards, and what
 // the rollup tables grow by per point-hour.
+import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,8 @@ import { closeRedis } from '../../server/cluster/redis';
 import { login } from '../../tests/helpers/app';
 import { createTestDatabase, ensurePostgres } from '../../tests/helpers/postgres';
 import { dropCluster, ensureRedis, sharedClient, SHARED_URL } from '../../tests/helpers/redis';
-import { createAdmin, RollupSizer } from '../lib/cluster-pg';
+import { warnings } from '../lib/cluster-logs';
+import { createAdmin, PgWatch, vacuumIfOff } from '../lib/cluster-pg';
 import { spawnClients, spawnServe, type ServeInstance } from '../lib/cluster-procs';
 import { clusterRows, type ClusterRun, type CpuMark } from '../lib/cluster-rows';
 import { procCpuMs, treeMarkAll, treeRssAll } from '../lib/cpu';
@@ -37,10 +39,43 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, ms: n
 const health = async (i: ServeInstance): Promise<string> =>
   ((await (await fetch(`${i.url}/api/health`)).json()) as { monitor: string }).monitor;
 
-/** Points of the meeting that instance `i` shows as up. */
-async function upOn(i: ServeInstance, cookie: string): Promise<number> {
-  const res = await fetch(`${i.url}/api/meetings/${MEETING}/status`, { headers: { cookie } });
-  return ((await res.json()) as { state: string }[]).filter((s) => s.state === 'up').length;
+// Prometheus metrics (docs/ALERTS.md) tell the points by state for a few hundred bytes, where
+// GET /api/meetings/:id/status is 4 MB at 10,000 points: polled every 2 s, that was load of its own.
+const TOKEN = randomBytes(18).toString('hex');
+
+/** `name{labels} value` lines of instance `i`'s /metrics whose name and labels begin with `prefix`. */
+async function metrics(i: ServeInstance, prefix: string): Promise<Map<string, number>> {
+  const res = await fetch(`${i.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const out = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    if (line.startsWith(prefix))
+      out.set(line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
+}
+
+/** The meeting's points by state, as instance `i` shows them (only states some point is in). */
+async function statesOn(i: ServeInstance): Promise<Record<string, number>> {
+  const count: Record<string, number> = {};
+  for (const [k, v] of await metrics(i, `diemcau_points{meeting="${MEETING}"`)) {
+    const state = /state="(\w+)"/.exec(k)?.[1];
+    if (state && v > 0) count[state] = v;
+  }
+  return count;
+}
+
+const upOn = async (i: ServeInstance): Promise<number> => (await statesOn(i)).up ?? 0;
+
+/** Waits until every point is up on `i` or `ms` have passed; logs the states either way. */
+async function allUp(ctx: BenchContext, i: ServeInstance, n: number, ms: number, t0: number): Promise<void> {
+  const by = Date.now() + ms;
+  let states: Record<string, number> = {};
+  for (;;) {
+    states = await statesOn(i).catch(() => ({}));
+    if ((states.up ?? 0) >= n || Date.now() > by) break;
+    await sleep(2_000);
+  }
+  ctx.log(`${i.name} after ${Math.round((Date.now() - t0) / 1000)} s: ${JSON.stringify(states)}`);
 }
 
 const cpuMark = (a: number, b: number, pids: readonly number[]): CpuMark => ({
@@ -72,34 +107,37 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
   });
   cleanups.push(() => db.drop());
   await createAdmin(db.url, PASSWORD);
-  const sizer = await RollupSizer.open(db.url);
+  const sizer = await PgWatch.open(db.url);
   cleanups.push(() => sizer.close());
+  const vacuum = await vacuumIfOff(db.url);
+  if (vacuum) cleanups.push(() => vacuum.stop());
   const config = join(ctx.dir, 'province.json');
   const { units, points } = syntheticProvince(n, 40);
   writeFileSync(config, JSON.stringify({ units, points, meetings: [liveMeeting(MEETING)] }));
 
   const serve = async (name: string): Promise<ServeInstance> => {
-    const i = await spawnServe({ name, config, db: db.url, redis: SHARED_URL });
+    const log = join(ctx.dir, `${name}.log`);
+    const i = await spawnServe({
+      name,
+      config,
+      db: db.url,
+      redis: SHARED_URL,
+      log,
+      env: { DIEMCAU_METRICS_TOKEN: TOKEN },
+    });
     cleanups.push(() => i.stop());
     return i;
   };
   const t0 = Date.now();
   const a = await serve('A');
   await until('active monitor on A', async () => ((await health(a)) === 'active' ? true : undefined), 30_000);
+  // Every point up on A before B starts (both starting at once, each applying the 10,000-point file,
+  // left fping short of CPU), then on B; or as many as are after 3 minutes and 1 minute: the run goes
+  // on, and the points up at the end are a figure of its own.
+  await allUp(ctx, a, n, 180_000, t0);
   const b = await serve('B');
+  await allUp(ctx, b, n, 60_000, t0);
   const cookies = { a: await login(a.url, 'admin', PASSWORD), b: await login(b.url, 'admin', PASSWORD) };
-  for (const [i, c] of [
-    [a, cookies.a],
-    [b, cookies.b],
-  ] as const) {
-    await until(
-      `${n} points up on ${i.name}`,
-      async () => ((await upOn(i, c)) === n ? true : undefined),
-      180_000,
-      2_000,
-    );
-  }
-  ctx.log(`both instances up, every point up on both after ${Math.round((Date.now() - t0) / 1000)} s`);
   // Steady state for the rollups: the first minute has moved from rollup_open to rollup_blocks.
   await until(
     'closed minute of rollups',
@@ -120,6 +158,7 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
   const load0 = loadavg()[0] ?? 0;
   const cpu0 = cpuMark(a.pid, b.pid, others);
   const roll0 = await sizer.mark();
+  const outages0 = await sizer.outages();
   const rss = { a: 0, monitor: 0, fping: 0, b: 0 };
   const sampler = setInterval(() => {
     const x = treeRssAll(a.pid);
@@ -136,10 +175,11 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
     open.push(`${Math.round((m.at - roll0.at) / 1000)} s: ${(m.open.bytes / 2 ** 20).toFixed(1)} MiB`);
   }
   await sleep(Math.max(0, end - Date.now()));
-  ctx.log(`rollup_open during the window: ${open.join(', ')}`);
+  ctx.log(`rollup_open during the window: ${open.join(', ')}; ${await sizer.openVacuum()}`);
   clearInterval(sampler);
   const cpu1 = cpuMark(a.pid, b.pid, others);
   const roll1 = await sizer.mark();
+  const outages1 = await sizer.outages();
   const load1 = loadavg()[0] ?? 0;
   const [active, standby] = await Promise.all([clientsA.result, clientsB.result]);
   const run: ClusterRun = {
@@ -152,7 +192,11 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
     active,
     standby,
     health: { a: await health(a), b: await health(b) },
-    upAtEnd: { a: await upOn(a, cookies.a), b: await upOn(b, cookies.b) },
+    upAtEnd: { a: await upOn(a), b: await upOn(b) },
+    vacuum: vacuum && { runs: vacuum.runs, ms: vacuum.ms },
+    outages: [outages0, outages1],
+    warnings: { a: warnings(join(ctx.dir, 'A.log'), roll1.at), b: warnings(join(ctx.dir, 'B.log'), roll1.at) },
+    gaps: Object.fromEntries(await metrics(a, 'diemcau_monitor_gaps_total')),
     load: [load0, load1],
   };
   ctx.log(`cluster: ${JSON.stringify({ ...run, cpu: undefined })}`);
