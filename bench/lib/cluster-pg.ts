@@ -139,3 +139,47 @@ export async function vacuumIfOff(url: string, everyMs = 60_000): Promise<Vacuum
   }, everyMs);
   return v;
 }
+
+export interface ActivitySampler {
+  /** Statements seen running, by their first words, and how many samples saw each. */
+  samples: Map<string, number>;
+  /** Samples taken. */
+  ticks: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Where PostgreSQL's time goes, by sampling: every `everyMs` the statements running on the database
+ * (pg_stat_activity, state active), each counted under its first 60 characters. A statement seen in
+ * k of n samples ran about k/n of the time (more than one at a time: the sum can pass n).
+ */
+export async function sampleActivity(url: string, everyMs = 500): Promise<ActivitySampler> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  let stopped = false;
+  let busy: Promise<unknown> = Promise.resolve();
+  const s: ActivitySampler = {
+    samples: new Map(),
+    ticks: 0,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await busy.catch(() => {});
+      await c.end();
+    },
+  };
+  const timer = setInterval(() => {
+    if (stopped) return;
+    busy = c
+      .query<{ q: string }>(
+        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS q FROM pg_stat_activity
+         WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+      )
+      .then(({ rows }) => {
+        s.ticks++;
+        for (const r of rows) s.samples.set(r.q, (s.samples.get(r.q) ?? 0) + 1);
+      });
+    busy.catch(() => {}); // the end of the run may cut a sample short
+  }, everyMs);
+  return s;
+}

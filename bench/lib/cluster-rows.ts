@@ -34,6 +34,8 @@ export interface ClusterRun {
   warnings: { a: Map<string, number>; b: Map<string, number> };
   /** The bench's own VACUUMs of rollup_open where the server's autovacuum is off (null: it is on). */
   vacuum: { runs: number; ms: number } | null;
+  /** Statements seen running on the database, sampled every 500 ms over the window. */
+  pgActivity: { ticks: number; samples: Map<string, number> };
   load: [number, number];
 }
 
@@ -100,6 +102,13 @@ const latencyRows = (label: string, who: string, c: ClientsResult): BenchResult[
 
 const sum = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 
+/** The five statements seen running most often, with the share of samples that saw each. */
+function activityText(a: ClusterRun['pgActivity']): string {
+  const top = [...a.samples].sort((x, y) => y[1] - x[1]).slice(0, 5);
+  if (a.ticks === 0 || top.length === 0) return 'nothing seen';
+  return top.map(([q, k]) => `${Math.round((k / a.ticks) * 100)} % “${q.trim()}…”`).join('; ');
+}
+
 const gapText = (g: Record<string, number>): string =>
   Object.entries(g)
     .filter(([, v]) => v > 0)
@@ -152,9 +161,15 @@ export function clusterRows(r: ClusterRun): BenchResult[] {
       value: pct(a.total + b.total),
       unit: '% of a core',
       note:
-        `besides: redis-server ${pct(redis)} %, PostgreSQL backends of the database ${pct(pg)} %, ` +
+        `besides: redis-server ${pct(redis)} %, PostgreSQL (below) ${pct(pg)} %, ` +
         `dashboard clients ${pct(clients)} %; machine ${pct(a.machine)} % of all cores; other work ` +
         `${pct(other)} % of a core; load average ${r.load[0].toFixed(2)} → ${r.load[1].toFixed(2)}`,
+    },
+    {
+      name: `${label}: PostgreSQL backends of the database CPU`,
+      value: pct(pg),
+      unit: '% of a core',
+      note: `${r.groups.pg.length} sessions (the instances' pools and lease sessions); running, sampled every 0.5 s: ${activityText(r.pgActivity)}`,
     },
     ...latencyRows(label, 'A (active)', r.active),
     ...latencyRows(label, 'B (standby)', r.standby),

@@ -13,7 +13,7 @@ import { login } from '../../tests/helpers/app';
 import { createTestDatabase, ensurePostgres } from '../../tests/helpers/postgres';
 import { dropCluster, ensureRedis, sharedClient, SHARED_URL } from '../../tests/helpers/redis';
 import { warnings } from '../lib/cluster-logs';
-import { createAdmin, PgWatch, vacuumIfOff } from '../lib/cluster-pg';
+import { createAdmin, PgWatch, sampleActivity, vacuumIfOff } from '../lib/cluster-pg';
 import { spawnClients, spawnServe, type ServeInstance } from '../lib/cluster-procs';
 import { clusterRows, type ClusterRun, type CpuMark } from '../lib/cluster-rows';
 import { procCpuMs, treeMarkAll, treeRssAll } from '../lib/cpu';
@@ -157,6 +157,8 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
   const others = [...groups.clients, ...groups.redis, ...groups.pg];
   const load0 = loadavg()[0] ?? 0;
   const cpu0 = cpuMark(a.pid, b.pid, others);
+  const activity = await sampleActivity(db.url);
+  cleanups.push(() => activity.stop());
   const roll0 = await sizer.mark();
   const outages0 = await sizer.outages();
   const rss = { a: 0, monitor: 0, fping: 0, b: 0 };
@@ -178,6 +180,7 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
   ctx.log(`rollup_open during the window: ${open.join(', ')}; ${await sizer.openVacuum()}`);
   clearInterval(sampler);
   const cpu1 = cpuMark(a.pid, b.pid, others);
+  await activity.stop();
   const roll1 = await sizer.mark();
   const outages1 = await sizer.outages();
   const load1 = loadavg()[0] ?? 0;
@@ -194,6 +197,7 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
     health: { a: await health(a), b: await health(b) },
     upAtEnd: { a: await upOn(a), b: await upOn(b) },
     vacuum: vacuum && { runs: vacuum.runs, ms: vacuum.ms },
+    pgActivity: { ticks: activity.ticks, samples: activity.samples },
     outages: [outages0, outages1],
     warnings: { a: warnings(join(ctx.dir, 'A.log'), roll1.at), b: warnings(join(ctx.dir, 'B.log'), roll1.at) },
     gaps: Object.fromEntries(await metrics(a, 'diemcau_monitor_gaps_total')),
