@@ -23,6 +23,9 @@ import type { BenchContext, BenchPart, BenchResult } from '../lib/types';
 const MEETING = 'BENCH';
 const PASSWORD = 'mật-khẩu-đo-hiệu-năng-cụm';
 
+/** JSON.stringify's replacer: maps as objects, so the log shows what the notes summarise. */
+const plain = (_k: string, v: unknown): unknown => (v instanceof Map ? Object.fromEntries(v) : v);
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every `every` ms until it gives a value; throws after `ms`. */
@@ -205,8 +208,6 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
     gaps: Object.fromEntries(await metrics(a, 'diemcau_monitor_gaps_total')),
     load: [load0, load1],
   };
-  // Maps as objects: the log shows what the notes summarise.
-  const plain = (_k: string, v: unknown): unknown => (v instanceof Map ? Object.fromEntries(v) : v);
   ctx.log(`cluster: ${JSON.stringify({ ...run, cpu: undefined }, plain)}`);
   return clusterRows(run);
 }
