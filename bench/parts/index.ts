@@ -1,5 +1,6 @@
 // Every benchmark part, in the order `npm run bench` runs them. Add yours here.
 import type { BenchPart } from '../lib/types';
+import { clusterPart } from './cluster';
 import { dashboardPart } from './dashboard';
 import { e2eLongPart, e2ePart, e2eReportPart } from './e2e';
 import { enginesPart } from './engines';
@@ -18,6 +19,7 @@ export const PARTS: readonly BenchPart[] = [
   tcpHttpProbePart,
   e2ePart,
   dashboardPart,
+  clusterPart,
   e2eReportPart,
   e2eLongPart,
 ];
