@@ -29,7 +29,15 @@ import {
 } from '../../helpers/app';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
 import { createTestDatabase, ensurePostgres, type TestDatabase } from '../../helpers/postgres';
-import { ensureRedis, privateRedis, SHARED_URL, type PrivateRedis } from '../../helpers/redis';
+import {
+  dropCluster,
+  ensureRedis,
+  privateRedis,
+  sharedClient,
+  SHARED_URL,
+  type PrivateRedis,
+} from '../../helpers/redis';
+import { closeRedis } from '../../../server/cluster/redis';
 import { startPrivatePostgres, type PrivatePostgres } from '../../helpers/pg-private';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -60,6 +68,12 @@ afterAll(async () => {
   table?.destroy();
   destroyAllNftTables();
   await new Promise((r) => setTimeout(r, 500)); // the monitor processes see their parent gone
+  if (db) {
+    // What the cluster (named after its database) left in the shared Redis.
+    const r = await sharedClient();
+    await dropCluster(r, db.name);
+    closeRedis(r);
+  }
   await db?.drop();
   pg?.destroy();
   await redis?.dispose();
