@@ -9,6 +9,7 @@ import type { Clock } from '../clock';
 
 import { BUCKET_MS } from './rollup-codec';
 import type { RollupRow, Store } from './types';
+import { Serial } from '../serial';
 
 export { BUCKET_MS };
 
@@ -76,8 +77,8 @@ export class RollupBuffer {
   private timer: ReturnType<typeof setInterval> | undefined;
   /** A sliced write (flushInSlices) under way. */
   private slicing: Promise<void> | null = null;
-  /** The write in flight (settled when none). */
-  private writing: Promise<void> = Promise.resolve();
+  /** Writes reach the store one at a time, in order: each waits for the one in flight. */
+  private readonly writes = new Serial();
   private readonly graceMs: number;
   private readonly maxPending: number;
   private readonly writeListeners = new Set<RollupWriteListener>();
@@ -133,7 +134,9 @@ export class RollupBuffer {
    */
   flush(now: number = this.opts.clock.now(), opts: { all?: boolean } = {}): Promise<FlushResult> {
     this.collect(now, opts.all ?? false);
-    return this.serial(() => (this.pending.length === 0 ? Promise.resolve(NOTHING) : this.write(this.pending.length)));
+    return this.writes.run(() =>
+      this.pending.length === 0 ? Promise.resolve(NOTHING) : this.write(this.pending.length),
+    );
   }
 
   /**
@@ -149,7 +152,7 @@ export class RollupBuffer {
     this.slicing = (async () => {
       try {
         while (this.pending.length > 0) {
-          const r = await this.serial(() => this.write(Math.min(SLICE_ROWS, this.pending.length), true));
+          const r = await this.writes.run(() => this.write(Math.min(SLICE_ROWS, this.pending.length), true));
           if (r.written === 0 || r.pending === 0) return;
           await new Promise((resolve) => setImmediate(resolve));
         }
@@ -158,16 +161,6 @@ export class RollupBuffer {
       }
     })();
     return this.slicing;
-  }
-
-  /** Runs `fn` after the write in flight, so writes reach the store one at a time, in order. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.writing.then(fn);
-    this.writing = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 
   /** Moves every complete bucket (end + grace < now), or every bucket with `all`, to the pending rows. */

@@ -4,7 +4,8 @@ import type Database from 'better-sqlite3';
 import type { Role } from '../../shared/protocol';
 import type { BlindReason, GapRow, MonitorRunRow, NewUser, SessionRow, UserPatch, UserRow } from './types';
 
-interface RawUser {
+/** A user row as both stores select it (units as JSON text). */
+export interface RawUser {
   id: number;
   name: string;
   displayName: string | null;
@@ -22,7 +23,7 @@ const USER_COLUMNS = userColumns('');
 const RUN_COLUMNS = `id, started_at AS startedAt, heartbeat_at AS heartbeatAt, stopped_at AS stoppedAt,
   gap_from AS gapFrom`;
 
-const toUser = (r: RawUser): UserRow => ({ ...r, units: JSON.parse(r.units) as string[] });
+export const toUser = (r: RawUser): UserRow => ({ ...r, units: JSON.parse(r.units) as string[] });
 
 export class SqliteAccounts {
   private readonly s;

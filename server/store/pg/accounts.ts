@@ -1,26 +1,13 @@
 // Users and sessions in PostgreSQL (SQLite's migration 2; sqlite-accounts.ts). A taken name is the
 // same error as SQLite's (`user "…" exists`); a user's sessions go with the user (ON DELETE CASCADE).
-import type { Role } from '../../../shared/protocol';
 import type { NewUser, SessionRow, UserPatch, UserRow } from '../types';
+import { toUser, type RawUser } from '../sqlite-accounts';
 import { bound, type PgDb } from './db';
-
-interface RawUser {
-  id: number;
-  name: string;
-  displayName: string | null;
-  role: Role;
-  units: string;
-  passwordHash: string;
-  createdAt: number;
-  updatedAt: number;
-}
 
 const userColumns = (t: string): string =>
   `${t}id AS id, ${t}name AS name, ${t}display_name AS "displayName", ${t}role AS role, ${t}units AS units,
   ${t}password_hash AS "passwordHash", ${t}created_at AS "createdAt", ${t}updated_at AS "updatedAt"`;
 const USER_COLUMNS = userColumns('');
-
-const toUser = (r: RawUser): UserRow => ({ ...r, units: JSON.parse(r.units) as string[] });
 
 export class PgAccounts {
   constructor(private readonly db: PgDb) {}
