@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Inventory } from '../inventory/inventory';
 import type { FromMonitor, MonitorConfig, ToMonitor } from '../pipeline/messages';
-import type { MonitorPort } from '../pipeline/port';
 import { RemoteMonitor } from '../pipeline/remote';
 import { BusPublisher, BusReader } from './bus';
 import { CommandReader, sendToMonitor } from './commands';
@@ -190,6 +189,3 @@ export class ClusterMonitor {
     }
   }
 }
-
-/** The monitor port an app uses in a cluster: the view. */
-export const clusterPort = (c: ClusterMonitor): MonitorPort => c.view;
