@@ -100,11 +100,25 @@ export const SecretRef = z.union([
 ]);
 export type SecretRef = z.infer<typeof SecretRef>;
 
+/**
+ * A remote probe agent's name (docs/AGENTS.md): `agent: NAME` on a unit (inherited by its descendants),
+ * a point or a target says which agent probes it; none means the centre's own engines.
+ */
+export const AgentName = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((s) => /^[a-z0-9][a-z0-9._-]*$/.test(s), {
+    message: 'tên trạm đo chỉ gồm chữ thường không dấu, số, “.”, “_” và “-”',
+    params: { en: 'an agent name has lower-case letters, digits, ".", "_" and "-"' },
+  });
+
 /** The room's line by ICMP echo (fping): primary, or the backup line. */
 export const IcmpTarget = z.strictObject({
   kind: z.literal('icmp'),
   host: Host,
   role: z.enum(['primary', 'backup']).default('primary'),
+  agent: AgentName.optional(),
 });
 /** A TCP connect: H.323 call signalling 1720, SIP over TCP/TLS 5060/5061, HTTPS 443. */
 export const TcpTarget = z.strictObject({
@@ -112,6 +126,7 @@ export const TcpTarget = z.strictObject({
   host: Host,
   port: Port,
   role: z.enum(['primary', 'backup', 'endpoint']).default('endpoint'),
+  agent: AgentName.optional(),
 });
 /** SIP OPTIONS to the room's codec (or its registrar): any final reply but 503 proves a live stack. */
 export const SipTarget = z.strictObject({
@@ -120,6 +135,7 @@ export const SipTarget = z.strictObject({
   port: Port.optional(),
   transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
   role: z.literal('endpoint').default('endpoint'),
+  agent: AgentName.optional(),
 });
 /** HTTP(S): status, latency and, over TLS, the certificate's expiry. */
 export const HttpTarget = z.strictObject({
@@ -139,6 +155,7 @@ export const HttpTarget = z.strictObject({
   /** The status that means "up"; without it any status below 500 does. */
   expect: z.number().int().min(100).max(599).optional(),
   role: z.literal('endpoint').default('endpoint'),
+  agent: AgentName.optional(),
 });
 /** The codec's own API: Poly VideoOS REST or Cisco RoomOS xAPI (call status, media statistics). */
 const CodecTargetFields = {
@@ -149,6 +166,7 @@ const CodecTargetFields = {
   /** Check the codec's certificate (codecs ship self-signed ones: off unless asked). */
   verifyTls: z.boolean().default(false),
   role: z.literal('endpoint').default('endpoint'),
+  agent: AgentName.optional(),
 };
 export const VideoOsTarget = z.strictObject({ kind: z.literal('videoos'), ...CodecTargetFields });
 export const RoomOsTarget = z.strictObject({ kind: z.literal('roomos'), ...CodecTargetFields });
@@ -187,6 +205,8 @@ export const Unit = z.strictObject({
   name: Text(200),
   level: Level,
   parent: Code.nullable().default(null),
+  /** The agent that probes this unit's points and its descendants' (docs/AGENTS.md). */
+  agent: AgentName.optional(),
 });
 export type Unit = z.infer<typeof Unit>;
 
@@ -200,6 +220,8 @@ export const Point = z
     address: OptionalText(300),
     targets: z.array(Target).min(1).max(8),
     contacts: z.array(Contact).max(20).default([]),
+    /** The agent that probes this point's targets (over its unit's). */
+    agent: AgentName.optional(),
   })
   .superRefine((p, ctx) => {
     const primaries = p.targets.filter((t) => t.role === 'primary').length;

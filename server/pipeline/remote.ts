@@ -251,10 +251,13 @@ export class RemoteMonitor implements MonitorPort {
     // This loop stood still itself (a burst of joins, a GC): the monitor's messages may be waiting in
     // the pipe behind this very timer. Judge at the next check, once they have been read.
     if (late || this.silent || (this.child === null && !this.o.external)) return;
-    if (Date.now() - this.lastHeard <= (this.o.silentMs ?? 3_000)) return;
+    if (now - this.lastHeard <= (this.o.silentMs ?? 3_000)) return;
     this.silent = true;
-    this.o.logger.warn({ silentMs: Date.now() - this.lastHeard }, 'monitor process silent: points shown unknown');
-    this.board.allUnknown(this.o.clock.now() - (Date.now() - this.lastHeard));
+    // Never heard (an external view that just started): unknown from now, not since 1970.
+    const silentMs = this.lastHeard === 0 ? 0 : now - this.lastHeard;
+    if (this.lastHeard === 0) this.o.logger.warn('monitor process not heard yet: points shown unknown');
+    else this.o.logger.warn({ silentMs }, 'monitor process silent: points shown unknown');
+    this.board.allUnknown(this.o.clock.now() - silentMs);
   }
 
   private died(code: number | null, signal: NodeJS.Signals | null): void {
