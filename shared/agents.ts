@@ -48,9 +48,9 @@ export function targetAgents(units: readonly Unit[], points: readonly Point[]): 
   const byUnit = unitAgents(units);
   const out = new Map<string, string>();
   for (const p of points) {
-    const pointAgent = p.agent ?? byUnit.get(p.unit);
+    const ofPoint = p.agent ?? byUnit.get(p.unit);
     for (const t of p.targets) {
-      const a = t.agent ?? pointAgent;
+      const a = t.agent ?? ofPoint;
       if (a !== undefined) out.set(targetId(t), a);
     }
   }
