@@ -113,3 +113,11 @@ export interface AgentSink {
   /** Every agent the inventory names or that was heard from, by name. */
   agents(): AgentState[];
 }
+
+/** Who an agent's token belongs to (server/agent/registry.ts implements it over the store). */
+export interface AgentAuth {
+  /** The agent's name for a valid token; null for an unknown, rotated or revoked one. */
+  authenticate(token: string): Promise<string | null>;
+  /** Hears a revocation or rotation (name): connections with the old token are closed at once. */
+  onRevoked(listener: (name: string) => void): () => void;
+}
