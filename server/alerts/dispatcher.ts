@@ -264,14 +264,12 @@ export class AlertDispatcher {
   private async escalatedTo(i: Incident, planned: readonly RouteTarget[]): Promise<RouteTarget[]> {
     const have = new Set(planned.map((t) => recipientKey(t.channel, t.recipient?.address)));
     const out: RouteTarget[] = [];
-    for (const outage of i.outages) {
-      for (const id of await this.o.store.openIncidentsOf(outage)) {
-        for (const d of await this.o.store.incidentDeliveries(id)) {
-          const k = recipientKey(d.channel, d.recipient?.address);
-          if (d.level === 0 || d.status !== 'sent' || have.has(k) || !this.workers.has(d.channel)) continue;
-          have.add(k);
-          out.push({ channel: d.channel, recipient: d.recipient, level: 0, afterMs: 0 });
-        }
+    for (const id of await this.o.store.openIncidentsOf(i.outages)) {
+      for (const d of await this.o.store.incidentDeliveries(id)) {
+        const k = recipientKey(d.channel, d.recipient?.address);
+        if (d.level === 0 || d.status !== 'sent' || have.has(k) || !this.workers.has(d.channel)) continue;
+        have.add(k);
+        out.push({ channel: d.channel, recipient: d.recipient, level: 0, afterMs: 0 });
       }
     }
     return out;
@@ -335,7 +333,7 @@ export class AlertDispatcher {
   /** [AL24] The dashboard acknowledged an outage: its open incidents are taken by that person. */
   async acknowledgeOutage(outage: number, by: string): Promise<AckOutcome[]> {
     const out: AckOutcome[] = [];
-    for (const id of await this.o.store.openIncidentsOf(outage)) {
+    for (const id of await this.o.store.openIncidentsOf([outage])) {
       if ((await this.o.store.getAck(id)) === undefined) out.push(await this.acknowledge(id, by, 'dashboard', null));
     }
     return out;

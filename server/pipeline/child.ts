@@ -10,6 +10,7 @@ import { createEngine } from '../probe';
 import { emptyPointFields } from '../status/board';
 import { RunLog } from '../store/runs';
 import { openStore } from '../store/open';
+import { MONITOR_NICE, raiseThisThread } from '../workers/nice';
 import {
   FENCED_EXIT,
   type FromMonitor,
@@ -29,6 +30,14 @@ const send = (m: FromMonitor): void => {
 };
 
 const logger = makeLogger(config.logLevel, 'monitor');
+// First, before fping is spawned (it inherits the value): the probes' reader goes before dashboards.
+const nice = raiseThisThread(MONITOR_NICE);
+if (nice > MONITOR_NICE) {
+  logger.warn(
+    { nice, wanted: MONITOR_NICE },
+    'monitor process: could not raise its priority (needs LimitNICE=-10 or CAP_SYS_NICE, docs/DEPLOY.md); when the CPU is short, probes may be read late',
+  );
+} else logger.info({ nice }, 'monitor process: priority raised above the server');
 const clock = systemClock;
 const store = await openStore(config.db, {
   logger,

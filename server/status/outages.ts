@@ -10,9 +10,20 @@ import { DEFAULT_WINDOWS, phaseAt, windowAt, type WindowConfig } from '../../sha
 import type { Meeting, OutageType } from '../../shared/schemas';
 import type { TargetClass, TargetKind } from '../../shared/targets';
 import { isStorageFault } from '../store/health';
-import type { NewOutage, OutageRow, Store } from '../store/types';
+import type { NewOutage, OutageOp, OutageRow, Store } from '../store/types';
 import type { PointTransition } from './board';
 import { DEFAULT_STATUS } from './types';
+
+/**
+ * Queued writes per transaction: a burst (the centre's own uplink cut: every point down at once) is
+ * written in a few transactions, not one round trip per outage.
+ */
+export const WRITE_BATCH = 500;
+/**
+ * Writes held while the store fails (or falls behind) before the oldest is given up: a national
+ * meeting's every point opening and closing an outage, twice over.
+ */
+export const MAX_PENDING_WRITES = 200_000;
 
 export type OutageEvent = { kind: 'opened' | 'closed'; row: OutageRow };
 export type OutageListener = (e: OutageEvent) => void;
@@ -71,6 +82,8 @@ export class OutageRecorder {
   private readonly listeners = new Set<OutageListener>();
   /** Writes not yet on disk, oldest first: the one in flight, then those behind it. */
   private readonly queue: Op[] = [];
+  /** Ops at the queue's head being written now. */
+  private inFlight = 0;
   private failing = false;
   /** The drain in progress, if any. */
   private readonly draining = new Drain(() => this.drainPass());
@@ -276,24 +289,83 @@ export class OutageRecorder {
     const wasFailing = this.failing;
     let written = 0;
     while (this.queue.length > 0) {
-      const op = this.queue[0]!;
+      const batch = this.queue.slice(0, WRITE_BATCH);
+      this.inFlight = batch.length;
       try {
-        await this.exec(op);
+        await this.writeBatch(batch);
       } catch (err) {
         if (isStorageFault(err)) {
           this.refused(err);
           return;
         }
-        // Retrying cannot help a write the store rejects on its merits: give it up, go on.
-        this.logger.error({ err, op: op.kind, point: op.rec.data.point }, 'outages: a write was rejected; dropped');
+        // One of them is rejected on its merits (retrying cannot help): written one by one, that one is
+        // given up and the others go on.
+        for (const op of batch) {
+          try {
+            await this.exec(op);
+          } catch (err1) {
+            if (isStorageFault(err1)) {
+              this.refused(err1);
+              this.dequeue(batch.slice(0, batch.indexOf(op)));
+              return;
+            }
+            this.logger.error(
+              { err: err1, op: op.kind, point: op.rec.data.point },
+              'outages: a write was rejected; dropped',
+            );
+          }
+        }
+      } finally {
+        this.inFlight = 0;
       }
-      // The queue may have overflowed while the write was in flight: its head is then another op.
-      if (this.queue[0] === op) this.queue.shift();
-      written++;
+      this.dequeue(batch);
+      written += batch.length;
     }
     this.failing = false;
     if (wasFailing) this.logger.info({ written }, 'outages: queued writes are on disk');
     this.wrote(true, 0);
+  }
+
+  /** The ops written are the queue's head (nothing in flight is dropped by an overflow). */
+  private dequeue(done: readonly Op[]): void {
+    this.queue.splice(0, done.length);
+  }
+
+  /** Writes `batch` in one transaction of the store (writeOutages), then tells the listeners in order. */
+  private async writeBatch(batch: readonly Op[]): Promise<void> {
+    const ops: OutageOp[] = [];
+    /** Each batch entry's index in `ops`, -1 for one skipped (its open was given up). */
+    const at: number[] = [];
+    const opened = new Map<Rec, number>();
+    for (const op of batch) {
+      const { rec } = op;
+      if (rec.lost) {
+        at.push(-1);
+      } else if (op.kind === 'open') {
+        opened.set(rec, ops.length);
+        at.push(ops.length);
+        ops.push({ kind: 'open', outage: rec.data });
+      } else {
+        const ref = opened.get(rec);
+        if (ref !== undefined) {
+          at.push(ops.length);
+          ops.push({ kind: 'close', ref, endedAt: op.endedAt });
+        } else if (rec.row) {
+          at.push(ops.length);
+          ops.push({ kind: 'close', id: rec.row.id, endedAt: op.endedAt });
+        } else at.push(-1);
+      }
+    }
+    const rows = await this.store.writeOutages(ops);
+    for (let k = 0; k < batch.length; k++) {
+      const i = at[k]!;
+      const op = batch[k]!;
+      if (i < 0) continue;
+      if (op.kind === 'open') {
+        op.rec.row = rows[i]!;
+        this.emit({ kind: 'opened', row: op.rec.row });
+      } else this.emit({ kind: 'closed', row: { ...op.rec.row!, endedAt: op.endedAt } });
+    }
   }
 
   private async exec(op: Op): Promise<void> {
@@ -311,9 +383,10 @@ export class OutageRecorder {
 
   private enqueue(op: Op): void {
     this.queue.push(op);
-    const max = this.opts.maxPendingWrites ?? 10_000;
-    if (this.queue.length <= max) return;
-    const dropped = this.queue.shift()!;
+    const max = this.opts.maxPendingWrites ?? MAX_PENDING_WRITES;
+    // The oldest write not in flight is given up (one in flight may be on disk already).
+    if (this.queue.length <= max || this.queue.length <= this.inFlight) return;
+    const dropped = this.queue.splice(this.inFlight, 1)[0]!;
     dropped.rec.lost = true;
     this.logger.error(
       { point: dropped.rec.data.point, op: dropped.kind, pending: this.queue.length },

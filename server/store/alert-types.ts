@@ -105,8 +105,11 @@ export interface SyncAlertStore {
    */
   acknowledge(a: AckRow): { ack: AckRow; first: boolean; cancelled: number };
   getAck(incident: string): AckRow | undefined;
-  /** The `open` incidents that carry this outage. */
-  openIncidentsOf(outage: number): string[];
+  /**
+   * The `open` incidents that carry any of these outages, each once, oldest first. One pass over the open
+   * incidents whatever the number of outages (a recovery of 10,000 points is one call, not 10,000).
+   */
+  openIncidentsOf(outages: readonly number[]): string[];
   /** [AL23] Cancels the escalations not yet tried of the `open` incidents of these outages (they recovered). */
   cancelEscalations(outages: readonly number[]): number;
   /** The key that signs acknowledgement links: made once, kept in the database. */

@@ -58,8 +58,11 @@ export class SqliteAlerts implements SyncAlertStore {
       ack: p('SELECT incident, at, by, via, delivery FROM alert_acks WHERE incident = ?'),
       cancelOf: p(`UPDATE alert_deliveries SET status = 'cancelled', next_at = NULL, claimed_until = NULL
         WHERE incident = ? AND level > 0 AND status = 'pending' AND attempts = 0`),
-      openOfOutage: p(`SELECT DISTINCT i.id FROM alert_incidents i, json_each(i.json, '$.outages') o
-        WHERE i.kind = 'open' AND o.value = ?`).pluck(),
+      // The outages as one JSON array parameter: IN (subquery) is one ephemeral index, so the pass over the
+      // open incidents' outages is linear, however many outages are asked about.
+      openOfOutages: p(`SELECT i.id FROM alert_incidents i WHERE i.kind = 'open' AND EXISTS (
+          SELECT 1 FROM json_each(i.json, '$.outages') o WHERE o.value IN (SELECT value FROM json_each(?)))
+        ORDER BY i.at, i.id`).pluck(),
       key: p('SELECT key FROM alert_keys WHERE name = ?').pluck(),
       insertKey: p('INSERT OR IGNORE INTO alert_keys (name, key) VALUES (?, ?)'),
       due: p(`SELECT d.id FROM alert_deliveries d WHERE d.status = 'pending' AND d.channel = ? AND d.next_at <= ?
@@ -102,8 +105,7 @@ export class SqliteAlerts implements SyncAlertStore {
       return { ack: this.s.ack.get(a.incident) as AckRow, first, cancelled };
     });
     this.cancelTx = db.transaction((outages: readonly number[]): number => {
-      const ids = new Set<string>();
-      for (const o of outages) for (const id of this.s.openOfOutage.all(o) as string[]) ids.add(id);
+      const ids = this.s.openOfOutages.all(JSON.stringify(outages)) as string[];
       let n = 0;
       for (const id of ids) n += this.s.cancelOf.run(id).changes;
       return n;
@@ -156,8 +158,8 @@ export class SqliteAlerts implements SyncAlertStore {
     return this.s.ack.get(incident) as AckRow | undefined;
   }
 
-  openIncidentsOf(outage: number): string[] {
-    return this.s.openOfOutage.all(outage) as string[];
+  openIncidentsOf(outages: readonly number[]): string[] {
+    return outages.length === 0 ? [] : (this.s.openOfOutages.all(JSON.stringify(outages)) as string[]);
   }
 
   cancelEscalations(outages: readonly number[]): number {

@@ -30,6 +30,7 @@ import type {
   MonitorRunRow,
   NewOutage,
   NewUser,
+  OutageOp,
   OutageQuery,
   OutageRow,
   RollCallCaptureRow,
@@ -39,6 +40,7 @@ import type {
   UserPatch,
   UserRow,
 } from './types';
+import { closeTarget } from './outage-ops';
 
 export interface SqliteStoreOptions {
   logger?: Logger;
@@ -137,6 +139,7 @@ class SqliteStore implements SyncStore {
   private readonly report: SqliteReport;
   private readonly settings: SqliteSettings;
   private readonly insertOutageTx;
+  private readonly writeOutagesTx;
   readonly displayLinks: SqliteDisplayLinks;
 
   constructor(
@@ -204,6 +207,7 @@ class SqliteStore implements SyncStore {
     // does not report a failure there: on a full disk the row would be "returned" yet never written.
     // Inside a transaction the COMMIT is its own statement, and its failure throws.
     this.insertOutageTx = db.transaction((o: NewOutage) => this.insertOutage(o));
+    this.writeOutagesTx = db.transaction((ops: readonly OutageOp[]) => this.applyOutageOps(ops));
   }
 
   loadInventory(): InventoryData {
@@ -235,6 +239,22 @@ class SqliteStore implements SyncStore {
       startedAt: Math.round(o.startedAt),
       detectedAt: Math.round(o.detectedAt),
     }) as OutageRow;
+  }
+
+  writeOutages(ops: readonly OutageOp[]): (OutageRow | null)[] {
+    return this.writeOutagesTx.immediate(ops);
+  }
+
+  private applyOutageOps(ops: readonly OutageOp[]): (OutageRow | null)[] {
+    const out: (OutageRow | null)[] = [];
+    for (const op of ops) {
+      if (op.kind === 'open') out.push(this.insertOutage(op.outage));
+      else {
+        this.closeOutage(closeTarget(op, out), op.endedAt);
+        out.push(null);
+      }
+    }
+    return out;
   }
 
   closeOutage(id: number, endedAt: number): void {

@@ -36,6 +36,12 @@ export interface OutageRow {
 }
 
 /** A new outage; `class` defaults to the line's, `target` and `kind` to unknown (null). */
+/** One write of a writeOutages batch; a close names its outage by id or by `ref`, the index of its open in the same batch. */
+export type OutageOp =
+  | { kind: 'open'; outage: NewOutage }
+  | { kind: 'close'; id: number; endedAt: number }
+  | { kind: 'close'; ref: number; endedAt: number };
+
 export type NewOutage = Omit<OutageRow, 'id' | 'endedAt' | 'class' | 'target' | 'kind'> &
   Partial<Pick<OutageRow, 'class' | 'target' | 'kind'>>;
 
@@ -82,6 +88,12 @@ export interface SyncStore {
 
   openOutage(o: NewOutage): OutageRow;
   closeOutage(id: number, endedAt: number): void;
+  /**
+   * Several writes of the outage log in one transaction, in order, all or nothing (the recorder's queue
+   * after a burst: 10,000 points down at once is 10,000 opens). Returns each open's row at its index,
+   * null for a close. Fails as openOutage/closeOutage would, for the first op that would.
+   */
+  writeOutages(ops: readonly OutageOp[]): (OutageRow | null)[];
   /** Outages with endedAt null, for continuing them after a restart. */
   openOutages(): OutageRow[];
   listOutages(q: OutageQuery): OutageRow[];

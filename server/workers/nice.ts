@@ -18,3 +18,24 @@ export function lowerThisThread(nice = WORKER_NICE): boolean {
     return false;
   }
 }
+
+/**
+ * The monitor process's nice value: above everything else of diemcau's (and the dashboards' clients on
+ * the same machine), so that when the cores are short fping's replies are read on time and the state
+ * machine does not take a starved reader for lost probes (bench/RESULTS.md, cluster).
+ */
+export const MONITOR_NICE = -10;
+
+/**
+ * Raises the calling thread (and what it spawns later: fping inherits it) to `nice`. Allowed to root,
+ * with CAP_SYS_NICE, or within RLIMIT_NICE (systemd's LimitNICE=, deploy/diemcau.service); returns the
+ * nice value in force afterwards.
+ */
+export function raiseThisThread(nice = MONITOR_NICE): number {
+  try {
+    if (getPriority(0) > nice) setPriority(0, nice);
+  } catch {
+    // Not allowed: the value stays as it was.
+  }
+  return getPriority(0);
+}

@@ -112,9 +112,11 @@ export class MemoryAlerts implements SyncAlertStore {
     return a && { ...a };
   }
 
-  openIncidentsOf(outage: number): string[] {
+  openIncidentsOf(outages: readonly number[]): string[] {
+    const asked = new Set(outages);
     return [...this.db.incidents.values()]
-      .filter((i) => i.incident.kind === 'open' && i.incident.outages.includes(outage))
+      .filter((i) => i.incident.kind === 'open' && i.incident.outages.some((o) => asked.has(o)))
+      .toSorted((x, y) => x.incident.at - y.incident.at || (x.incident.id < y.incident.id ? -1 : 1))
       .map((i) => i.incident.id);
   }
 

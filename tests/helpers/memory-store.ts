@@ -17,6 +17,7 @@ import { MemoryAlerts, MemoryAlertsDb } from './memory-alerts';
 import { MemoryMaintenance, MemoryMaintenanceDb } from './memory-maintenance';
 import { MemoryDisplayDb, MemoryDisplayLinks } from './memory-displays';
 import { MemoryReport, MemoryReportDb } from './memory-report';
+import { closeTarget } from '../../server/store/outage-ops';
 import type {
   ChecklistTemplateRow,
   BlindReason,
@@ -31,6 +32,7 @@ import type {
   MeetingChecklistRow,
   MonitorRunRow,
   NewOutage,
+  OutageOp,
   NewUser,
   OutageQuery,
   OutageRow,
@@ -171,6 +173,32 @@ export class MemoryStore implements SyncStore {
     };
     this.db.outages.set(row.id, row);
     return { ...row };
+  }
+
+  writeOutages(ops: readonly OutageOp[]): (OutageRow | null)[] {
+    this.open();
+    // All or nothing, as a transaction: undone on the first op that fails.
+    const nextId = this.db.nextId;
+    const closed: [OutageRow, number | null][] = [];
+    const out: (OutageRow | null)[] = [];
+    try {
+      for (const op of ops) {
+        if (op.kind === 'open') out.push(this.openOutage(op.outage));
+        else {
+          const id = closeTarget(op, out);
+          const row = this.db.outages.get(id);
+          if (row) closed.push([row, row.endedAt]);
+          this.closeOutage(id, op.endedAt);
+          out.push(null);
+        }
+      }
+      return out;
+    } catch (err) {
+      for (const [row, endedAt] of closed.toReversed()) row.endedAt = endedAt;
+      for (const r of out) if (r) this.db.outages.delete(r.id);
+      this.db.nextId = nextId;
+      throw err;
+    }
   }
 
   closeOutage(id: number, endedAt: number): void {

@@ -23,8 +23,10 @@ const DELIVERY = `d.id, d.channel, d.recipient, d.level, d.incident, i.kind AS "
   d.sent_at AS "sentAt"`;
 const FROM = 'alert_deliveries d JOIN alert_incidents i ON i.id = d.incident';
 /** The `open` incidents carrying any of the outages $1 (text[] of ids, as the incident's JSON writes them). */
+// IN (SELECT unnest): a hashed subplan, so the pass is linear however many outages are asked about
+// (`= ANY($1)` compares each element with the whole array).
 const OPEN_OF = `SELECT i.id FROM alert_incidents i WHERE i.kind = 'open' AND EXISTS (
-  SELECT 1 FROM json_array_elements_text((i.json::json) -> 'outages') o WHERE o = ANY($1::text[]))`;
+  SELECT 1 FROM json_array_elements_text((i.json::json) -> 'outages') o WHERE o IN (SELECT unnest($1::text[])))`;
 const CANCEL = `UPDATE alert_deliveries SET status = 'cancelled', next_at = NULL, claimed_until = NULL
   WHERE incident = ANY($1::text[]) AND level > 0 AND status = 'pending' AND attempts = 0`;
 
@@ -128,8 +130,11 @@ export class PgAlerts implements AsyncOf<AlertStore> {
     return r;
   }
 
-  async openIncidentsOf(outage: number): Promise<string[]> {
-    return (await this.db.rows<{ id: string }>(`${OPEN_OF} ORDER BY i.at, i.id`, [[String(outage)]])).map((r) => r.id);
+  async openIncidentsOf(outages: readonly number[]): Promise<string[]> {
+    if (outages.length === 0) return [];
+    return (await this.db.rows<{ id: string }>(`${OPEN_OF} ORDER BY i.at, i.id`, [outages.map(String)])).map(
+      (r) => r.id,
+    );
   }
 
   async cancelEscalations(outages: readonly number[]): Promise<number> {

@@ -1,7 +1,8 @@
 // The outage log in PostgreSQL (SQLite's migrations 1 and 12; sqlite.ts). Ids come from an identity
 // column, so an id printed in a signed report is never reused, as with SQLite's AUTOINCREMENT.
-import type { NewOutage, OutageQuery, OutageRow } from '../types';
-import { bound, type PgDb } from './db';
+import { closeTarget } from '../outage-ops';
+import type { NewOutage, OutageOp, OutageQuery, OutageRow } from '../types';
+import { bound, type PgDb, type Sql } from './db';
 
 /** As sqlite.ts: the list's default and largest limit. */
 export const DEFAULT_OUTAGE_LIMIT = 1000;
@@ -14,33 +15,27 @@ export class PgOutages {
   constructor(private readonly db: PgDb) {}
 
   async openOutage(o: NewOutage): Promise<OutageRow> {
-    // Probe times may carry sub-millisecond fractions (fping prints µs); the columns are whole ms.
-    const [row] = await this.db.rows<OutageRow>(
-      `INSERT INTO outages (point, meeting, type, class, target, kind, phase, started_at, detected_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${OUTAGE_COLUMNS}`,
-      [
-        o.point,
-        o.meeting,
-        o.type,
-        o.class ?? 'line',
-        o.target ?? null,
-        o.kind ?? null,
-        o.phase,
-        Math.round(o.startedAt),
-        Math.round(o.detectedAt),
-      ],
-    );
-    return row!;
+    return insertOutage(this.db, o);
   }
 
   async closeOutage(id: number, endedAt: number): Promise<void> {
-    const n = await this.db.run('UPDATE outages SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL', [
-      Math.round(endedAt),
-      id,
-    ]);
-    if (n === 1) return;
-    const [row] = await this.db.rows('SELECT id FROM outages WHERE id = $1', [id]);
-    throw new Error(row ? `outage ${id} is already closed` : `outage ${id} does not exist`);
+    return closeOutage(this.db, id, endedAt);
+  }
+
+  /** One transaction, in order (the fence is checked once for the whole batch). */
+  async writeOutages(ops: readonly OutageOp[]): Promise<(OutageRow | null)[]> {
+    if (ops.length === 0) return [];
+    return this.db.tx(async (sql) => {
+      const out: (OutageRow | null)[] = [];
+      for (const op of ops) {
+        if (op.kind === 'open') out.push(await insertOutage(sql, op.outage));
+        else {
+          await closeOutage(sql, closeTarget(op, out), op.endedAt);
+          out.push(null);
+        }
+      }
+      return out;
+    });
   }
 
   async openOutages(): Promise<OutageRow[]> {
@@ -80,4 +75,34 @@ export class PgOutages {
       meeting,
     ]);
   }
+}
+
+async function insertOutage(sql: Pick<Sql, 'rows'>, o: NewOutage): Promise<OutageRow> {
+  // Probe times may carry sub-millisecond fractions (fping prints µs); the columns are whole ms.
+  const [row] = await sql.rows<OutageRow>(
+    `INSERT INTO outages (point, meeting, type, class, target, kind, phase, started_at, detected_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${OUTAGE_COLUMNS}`,
+    [
+      o.point,
+      o.meeting,
+      o.type,
+      o.class ?? 'line',
+      o.target ?? null,
+      o.kind ?? null,
+      o.phase,
+      Math.round(o.startedAt),
+      Math.round(o.detectedAt),
+    ],
+  );
+  return row!;
+}
+
+async function closeOutage(sql: Pick<Sql, 'rows' | 'run'>, id: number, endedAt: number): Promise<void> {
+  const n = await sql.run('UPDATE outages SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL', [
+    Math.round(endedAt),
+    id,
+  ]);
+  if (n === 1) return;
+  const [row] = await sql.rows('SELECT id FROM outages WHERE id = $1', [id]);
+  throw new Error(row ? `outage ${id} is already closed` : `outage ${id} does not exist`);
 }

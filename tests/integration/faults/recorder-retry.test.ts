@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { PointTransition } from '../../../server/status/board';
-import { OutageRecorder, type OutageEvent } from '../../../server/status/outages';
+import { OutageRecorder, WRITE_BATCH, type OutageEvent } from '../../../server/status/outages';
 import { asyncStore } from '../../../server/store/async';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { StorageHealth, isStorageFault, type StorageHealthSnapshot } from '../../../server/store/health';
@@ -155,6 +155,37 @@ describe('outage writes while the database refuses them', () => {
         .sort(),
     ).toEqual(['C', 'D']);
     expect(logs.filter((l) => /write queue full/.test(l))).toHaveLength(2);
+  });
+
+  it('a burst held back is written in batches of WRITE_BATCH, in order, nothing given up', async () => {
+    // 1,500 points down and back while the database is locked: 3,000 writes queue (the default cap is far above).
+    const { store, recorder, events, lock, unlock } = setup();
+    const transactions: number[] = [];
+    const write = store.writeOutages.bind(store);
+    store.writeOutages = (ops) => {
+      transactions.push(ops.length);
+      return write(ops);
+    };
+    lock();
+    for (let i = 0; i < 1_500; i++) recorder.onTransition(tr(`P${i}`, 'down', 10_000 + i));
+    for (let i = 0; i < 1_500; i++) recorder.onTransition(tr(`P${i}`, 'up', 20_000 + i));
+    await recorder.settled();
+    expect(recorder.pendingWrites).toBe(3_000);
+    unlock();
+    recorder.tick(30_000);
+    await recorder.settled();
+    expect(recorder.pendingWrites).toBe(0);
+    const rows = store.listOutages({ limit: 10_000 });
+    expect(rows).toHaveLength(1_500);
+    expect(rows.every((r) => r.endedAt === r.startedAt + 10_000)).toBe(true);
+    // One attempt refused by the lock, then 3,000 writes in six transactions of at most WRITE_BATCH.
+    const succeeded = transactions.slice(transactions.length - Math.ceil(3_000 / WRITE_BATCH));
+    expect(succeeded.reduce((a, b) => a + b, 0)).toBe(3_000);
+    expect(Math.max(...transactions)).toBe(WRITE_BATCH);
+    // Announced in the order detected: every open before its close.
+    const order = events.map((e) => `${e.kind}:${e.row.point}`);
+    expect(order.indexOf('opened:P0')).toBeLessThan(order.indexOf('closed:P0'));
+    expect(order.slice(0, 1_500).every((x) => x.startsWith('opened:'))).toBe(true);
   });
 
   it('tell storage faults from rejected rows', async () => {

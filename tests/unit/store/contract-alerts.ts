@@ -130,8 +130,10 @@ export function alertsContract(fresh: Fresh): void {
       expect(rows[0]!.recipient).toEqual(an);
       expect((await a.claimDue('mail', 1_000, 2_000, 10)).map((d) => d.recipient?.address)).toEqual(['an@xa.test']);
       expect(await a.nextDueAt('tg')).toBe(1_201_000);
-      expect(await a.openIncidentsOf(7)).toEqual(['outage-7-open']);
-      expect(await a.openIncidentsOf(8)).toEqual([]);
+      expect(await a.openIncidentsOf([7])).toEqual(['outage-7-open']);
+      expect(await a.openIncidentsOf([8])).toEqual([]);
+      expect(await a.openIncidentsOf([8, 7, 7])).toEqual(['outage-7-open']);
+      expect(await a.openIncidentsOf([])).toEqual([]);
 
       const first = await a.acknowledge({
         incident: 'outage-7-open',

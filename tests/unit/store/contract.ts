@@ -161,6 +161,48 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         expect((await store.listOutages({}))[0]?.endedAt).toBe(2_000_000);
       });
 
+      it('writes a batch of opens and closes in order, a close naming an open of the same batch', async () => {
+        const { store } = await fresh();
+        const before = await store.openOutage(outage({ point: 'P0', startedAt: 500_000 }));
+        const rows = await store.writeOutages([
+          { kind: 'open', outage: outage({ point: 'P1', startedAt: 1_000_000 }) },
+          { kind: 'close', id: before.id, endedAt: 1_000_500.4 },
+          { kind: 'open', outage: outage({ point: 'P2', startedAt: 1_001_000 }) },
+          { kind: 'close', ref: 0, endedAt: 1_002_000 },
+        ]);
+        expect(rows[1]).toBeNull();
+        expect(rows[3]).toBeNull();
+        expect(rows[0]).toMatchObject({ point: 'P1', endedAt: null });
+        expect(rows[2]!.id).toBeGreaterThan(rows[0]!.id);
+        const all = await store.listOutages({});
+        expect(all.find((o) => o.id === before.id)?.endedAt).toBe(1_000_500);
+        expect(all.find((o) => o.id === rows[0]!.id)?.endedAt).toBe(1_002_000);
+        expect((await store.openOutages()).map((o) => o.point)).toEqual(['P2']);
+        expect(await store.writeOutages([])).toEqual([]);
+      });
+
+      it('writes nothing of a batch when one of its writes fails', async () => {
+        const { store } = await fresh();
+        const a = await store.openOutage(outage({ point: 'P1' }));
+        await store.closeOutage(a.id, 1_100_000);
+        const b = await store.openOutage(outage({ point: 'P2' }));
+        await expect(
+          store.writeOutages([
+            { kind: 'open', outage: outage({ point: 'P3' }) },
+            { kind: 'close', id: b.id, endedAt: 1_200_000 },
+            { kind: 'close', id: a.id, endedAt: 1_300_000 },
+          ]),
+        ).rejects.toThrow(/already closed/);
+        const all = (await store.listOutages({})).toSorted((x, y) => x.id - y.id);
+        expect(all.map((o) => [o.point, o.endedAt])).toEqual([
+          ['P1', 1_100_000],
+          ['P2', null],
+        ]);
+        // The store goes on writing after the refused batch.
+        const [c] = await store.writeOutages([{ kind: 'open', outage: outage({ point: 'P3' }) }]);
+        expect(c!.id).toBeGreaterThan(b.id);
+      });
+
       it('refuses an unknown outage type or phase', async () => {
         const { store } = await fresh();
         await expect(store.openOutage(outage({ type: 'flaky' as OutageType }))).rejects.toThrow(/check constraint/i);

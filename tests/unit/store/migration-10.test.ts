@@ -53,7 +53,7 @@ describe('migration 10', () => {
         [1, false, 'HTTP 503'],
         [2, true, null],
       ]);
-      expect(a.openIncidentsOf(3)).toEqual(['outage-3-open']);
+      expect(a.openIncidentsOf([3])).toEqual(['outage-3-open']);
       // New ids follow the old ones.
       expect(a.addIncident({ ...a.getIncident('outage-3-open')!, id: 'outage-4-open', outages: [4] })).toBe(true);
       a.routeIncident('outage-4-open', 50, [{ channel: 'ops', maxAttempts: 1 }]);
