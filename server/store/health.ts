@@ -25,10 +25,11 @@ const SQLITE_FAULT = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|PROTOCOL
 /**
  * PostgreSQL's (SQLSTATE) and the socket's: the server unreachable, restarting or shut down (class 08,
  * 57P01–57P03, a refused or reset connection), out of connections, disk, memory or I/O (53xxx, 58030),
- * read-only (a standby after a failover: 25006). pg/errors.ts gives pg's code-less connection errors 08006.
+ * read-only (a standby after a failover: 25006), a statement cancelled by the store's statement_timeout
+ * (57014: a lock a stuck session holds). pg/errors.ts gives pg's code-less connection errors 08006.
  */
 const PG_FAULT =
-  /^(08[0-9A-Z]{3}|57P0[123]|53[0-9A-Z]{3}|58030|25006|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
+  /^(08[0-9A-Z]{3}|57P0[123]|57014|53[0-9A-Z]{3}|58030|25006|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
 
 /** True for storage errors a later attempt may get past (SQLite's or PostgreSQL's); false for a refused row. */
 export function isStorageFault(err: unknown): boolean {

@@ -27,7 +27,16 @@ export interface PgDbOptions {
   fence?: { epoch: number; ttlMs: number };
   /** A write refused by the fence: this writer is no longer the monitor (its process should end). */
   onFenced?: (err: Error) => void;
+  /** Longest a statement may run (default STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
 }
+
+/**
+ * A statement still running after this is cancelled (SQLSTATE 57014, a storage fault: retried). Nothing
+ * the store does takes near it (the largest report's queries take seconds); a statement waiting on a lock
+ * that a stuck session holds would otherwise hold the outage log's queue forever.
+ */
+export const STATEMENT_TIMEOUT_MS = 60_000;
 
 /** Schema names go into a connection option and into SQL unquoted: plain identifiers only. */
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -63,7 +72,7 @@ export class PgDb implements Sql {
       types,
       // Every unqualified name resolves in the store's schema, on every pooled connection.
       options:
-        `-c search_path=${o.schema}` +
+        `-c search_path=${o.schema} -c statement_timeout=${Math.max(1, Math.round(o.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS))}` +
         (o.fence ? ` -c idle_in_transaction_session_timeout=${Math.max(1, Math.round(o.fence.ttlMs))}` : ''),
       application_name: 'diemcau',
       keepAlive: true,

@@ -27,6 +27,8 @@ export interface PgStoreOptions {
   fence?: { epoch: number; ttlMs: number };
   /** A write the fence refused (a successor holds the lease). */
   onFenced?: (err: Error) => void;
+  /** Longest a statement may run (default STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
 }
 
 /** An object's methods, bound to it, as plain properties (a class instance's spread would drop them). */
@@ -50,6 +52,7 @@ export async function openPgStore(url: string, opts: PgStoreOptions = {}): Promi
     schema: opts.schema ?? 'public',
     fence: opts.fence,
     onFenced: opts.onFenced,
+    statementTimeoutMs: opts.statementTimeoutMs,
   });
   try {
     await migratePg(db, logger);

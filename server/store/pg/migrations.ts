@@ -58,6 +58,8 @@ export async function migratePg(
   }
   for (const m of list) {
     const applied = await db.tx(async (sql) => {
+      // A migration may rewrite a big table: the store's statement timeout is not for it.
+      await sql.run('SET LOCAL statement_timeout = 0');
       await sql.lock('migrate');
       // Another instance may have migrated while this one waited for the lock: read again under it.
       // Only when absent: creating one needs a right on the database that a prepared schema does not.

@@ -104,4 +104,25 @@ describe('PostgreSQL store: connection faults', () => {
       await store.close();
     }
   });
+
+  it('cancels a statement held past the statement timeout as a storage fault; the write succeeds once the lock is gone', async () => {
+    const store = await openPgStore(db.url, { schema: 'held', statementTimeoutMs: 300 });
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      const o = await store.openOutage(outage());
+      // Another session holds the row (a stuck transaction): the close waits on its lock.
+      await locker.query('BEGIN');
+      await locker.query('SELECT id FROM held.outages WHERE id = $1 FOR UPDATE', [o.id]);
+      const held = await store.closeOutage(o.id, 2_000_000).catch((e: unknown) => e);
+      expect(held).toMatchObject({ code: '57014' });
+      expect(isStorageFault(held)).toBe(true);
+      await locker.query('ROLLBACK');
+      await store.closeOutage(o.id, 2_000_000);
+      expect((await store.listOutages({}))[0]?.endedAt).toBe(2_000_000);
+    } finally {
+      await locker.end();
+      await store.close();
+    }
+  });
 });
