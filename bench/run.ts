@@ -32,6 +32,7 @@ async function main(): Promise<number> {
   out(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, load ${m.load}; node ${m.node}`);
   const all: BenchResult[] = [];
   const sections = new Map<string, string>();
+  const failed: string[] = [];
   for (const part of chosen) {
     const dir = mkdtempSync(join(tmpdir(), `dc-bench-${part.name}-`));
     out(`\n» ${part.name}: ${part.description}`);
@@ -40,6 +41,10 @@ async function main(): Promise<number> {
       const results = await part.run({ dir, quick: values.quick, log: (msg) => out(`  ${msg}`) });
       all.push(...results);
       sections.set(part.name, section(part, results, m, started, values.quick));
+    } catch (err) {
+      // The part's own cleanup has run; its section in RESULTS.md keeps the last run that finished.
+      failed.push(part.name);
+      out(`  ${part.name} failed, not recorded: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -48,7 +53,8 @@ async function main(): Promise<number> {
   const file = join(import.meta.dirname, 'RESULTS.md');
   writeResults(file, sections);
   out(`\nwritten: ${file}`);
-  return all.some((r) => r.ok === false) ? 1 : 0;
+  if (failed.length > 0) out(`failed (sections kept as they were): ${failed.join(', ')}`);
+  return failed.length > 0 || all.some((r) => r.ok === false) ? 1 : 0;
 }
 
 process.exitCode = await main();
