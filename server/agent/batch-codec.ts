@@ -516,15 +516,19 @@ function decode(buf: Buffer): AgentBatch {
   const nTargets = r.count('targets', MAX_BATCH_RESULTS, 3);
   const ids: string[] = [];
   const seen = new Set<string>();
-  let prev = Buffer.alloc(0);
-  let scratch = Buffer.allocUnsafe(256);
+  // The previous id as a string and, once a non-ASCII id needs them, as bytes. ASCII ids (nearly all:
+  // `icmp:10.0.0.1@agent`) are spliced as strings, where bytes and characters are one.
+  let prevStr = '';
+  let prevBytes: Buffer | null = Buffer.alloc(0);
+  let prevAscii = true;
+  let prevLen = 0;
   let idBytes = 0;
   for (let k = 0; k < nTargets; k++) {
     const at = `targets[${k}]`;
     const p = r.varint(at);
     const s = r.varint(at);
     const m = r.varint(at);
-    if (p + s > prev.length)
+    if (p + s > prevLen)
       refuse(
         at,
         `Mã đối tượng đo ${at} dùng lại nhiều hơn mã trước nó.`,
@@ -537,19 +541,35 @@ function decode(buf: Buffer): AgentBatch {
     if (idBytes > MAX_BATCH_BYTES)
       refuse(at, `Bảng đối tượng đo quá lớn: ${idBytes} byte.`, `Target table too large: ${idBytes} bytes.`);
     r.need(m, at);
-    if (scratch.length < len) scratch = Buffer.allocUnsafe(Math.max(len, scratch.length * 2));
-    prev.copy(scratch, 0, 0, p);
-    buf.copy(scratch, p, r.pos, r.pos + m);
-    prev.copy(scratch, p + m, prev.length - s, prev.length);
+    let midAscii = true;
+    for (let j = r.pos; j < r.pos + m; j++)
+      if (buf[j]! >= 0x80) {
+        midAscii = false;
+        break;
+      }
+    let id: string;
+    if (prevAscii && midAscii) {
+      id = prevStr.slice(0, p) + buf.toString('latin1', r.pos, r.pos + m) + prevStr.slice(prevLen - s);
+      prevBytes = null;
+    } else {
+      prevBytes ??= Buffer.from(prevStr, 'latin1');
+      const cur = Buffer.allocUnsafe(len);
+      prevBytes.copy(cur, 0, 0, p);
+      buf.copy(cur, p, r.pos, r.pos + m);
+      prevBytes.copy(cur, p + m, prevLen - s, prevLen);
+      if (!isUtf8(cur))
+        refuse(at, `Mã đối tượng đo ${at} không phải UTF-8 hợp lệ.`, `Target id ${at} is not valid UTF-8.`);
+      id = cur.toString('utf8');
+      prevBytes = cur;
+      // Splicing bytes of two ASCII parts gives ASCII; otherwise keep working in bytes.
+      prevAscii = id.length === len;
+    }
     r.pos += m;
-    const cur = Buffer.from(scratch.subarray(0, len));
-    if (!isUtf8(cur))
-      refuse(at, `Mã đối tượng đo ${at} không phải UTF-8 hợp lệ.`, `Target id ${at} is not valid UTF-8.`);
-    const id = cur.toString('utf8');
     if (seen.has(id)) refuse(at, `Mã đối tượng đo “${id}” có hai lần trong bảng.`, `Target id "${id}" listed twice.`);
     seen.add(id);
     ids.push(id);
-    prev = cur;
+    prevStr = id;
+    prevLen = len;
   }
 
   const idxWidth = nTargets <= 256 ? 1 : 2;
