@@ -343,14 +343,19 @@ export class Outbox {
 
   /** Starts a new tail segment with its start record. */
   private openSegment(): void {
-    if (this.tailFd >= 0) {
-      fsyncSync(this.tailFd);
-      closeSync(this.tailFd);
-      this.dirty = false;
-    }
     const n = (this.segments.at(-1)?.n ?? 0) + 1;
     const seg: Segment = { n, path: segmentPath(this.base, n), size: 0, lastSeq: 0, fd: null };
-    this.tailFd = openSync(seg.path, 'wx');
+    // The new file first: when it cannot be made, the old tail stays the tail.
+    const fd = openSync(seg.path, 'wx');
+    if (this.tailFd >= 0) {
+      try {
+        fsyncSync(this.tailFd);
+      } finally {
+        closeSync(this.tailFd);
+      }
+      this.dirty = false;
+    }
+    this.tailFd = fd;
     this.segments.push(seg);
     const start = record(T_START, 0, 0, 0, startPayload(this.nextSeq, this.ackedSeq));
     this.writeTail(seg, start);
@@ -362,16 +367,26 @@ export class Outbox {
     return this.segments.at(-1)!;
   }
 
+  /** Appends a record to the tail; a failed write (disk full) is cut back off so no torn record stays. */
   private writeTail(seg: Segment, rec: Buffer): void {
     let done = 0;
-    while (done < rec.length) done += writeSync(this.tailFd, rec, done, rec.length - done, seg.size + done);
+    try {
+      while (done < rec.length) done += writeSync(this.tailFd, rec, done, rec.length - done, seg.size + done);
+    } catch (err) {
+      if (done > 0) ftruncateSync(this.tailFd, seg.size);
+      throw err;
+    }
     seg.size += rec.length;
     this.totalBytes += rec.length;
     this.dirty = true;
     if (this.syncTimer === null) {
       this.syncTimer = setTimeout(() => {
         this.syncTimer = null;
-        this.sync();
+        try {
+          this.sync();
+        } catch (err) {
+          this.logger.error({ err, file: seg.path }, 'outbox: fsync failed');
+        }
       }, SYNC_MS);
       this.syncTimer.unref();
     }
@@ -444,16 +459,24 @@ export class Outbox {
     this.forming = [];
     this.formingBytes = 0;
     this.formingOldest = Infinity;
-    const seq = this.nextSeq++;
+    const seq = this.nextSeq;
     const payload = encodeBatch({ seq, sentAt: now, outboxDepth: 0, results });
     const rec = record(T_BATCH, seq, results.length, oldest, payload);
-    if (this.tail.lastSeq > 0 && this.tail.size + rec.length > this.segmentBytes) this.openSegment();
-    this.enforceBound(rec.length);
-    const seg = this.tail;
-    const offset = seg.size;
-    this.writeTail(seg, rec);
-    seg.lastSeq = seq;
-    this.entries.push({ seg, offset, length: rec.length, seq, count: results.length, oldestT: oldest });
+    try {
+      if (this.tail.lastSeq > 0 && this.tail.size + rec.length > this.segmentBytes) this.openSegment();
+      this.enforceBound(rec.length);
+      const seg = this.tail;
+      const offset = seg.size;
+      this.writeTail(seg, rec);
+      this.nextSeq++;
+      seg.lastSeq = seq;
+      this.entries.push({ seg, offset, length: rec.length, seq, count: results.length, oldestT: oldest });
+    } catch (err) {
+      // The disk refused (full, gone): these results are lost, said and counted; the agent goes on.
+      this.unackedResults -= results.length;
+      this.dropped += results.length;
+      this.logger.error({ err, results: results.length, droppedTotal: this.dropped }, 'outbox: batch not written');
+    }
   }
 
   /** Drops the oldest segments until `incoming` more bytes fit the bound (never the tail). */
@@ -497,7 +520,11 @@ export class Outbox {
   private removeSegment(seg: Segment): void {
     if (seg.fd !== null) closeSync(seg.fd);
     seg.fd = null;
-    unlinkSync(seg.path);
+    try {
+      unlinkSync(seg.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
     this.totalBytes -= seg.size;
     this.segments.splice(this.segments.indexOf(seg), 1);
   }
@@ -583,9 +610,14 @@ export class Outbox {
     }
     this.compact();
     const rec = record(T_ACK, upTo, 0, 0, Buffer.alloc(0));
-    this.release();
-    this.enforceBound(rec.length);
-    this.writeTail(this.tail, rec);
+    try {
+      this.release();
+      this.enforceBound(rec.length);
+      this.writeTail(this.tail, rec);
+    } catch (err) {
+      // Not kept on disk: after a restart these batches are sent again, and applied once (AG5).
+      this.logger.error({ err, seq: upTo }, 'outbox: acknowledgement not written');
+    }
     this.release();
   }
 

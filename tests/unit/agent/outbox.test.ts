@@ -169,6 +169,23 @@ describe('outbox', () => {
     expect(log.lines.some((l) => l.msg.includes('torn or damaged') && l.why === 'CRC mismatch')).toBe(true);
   });
 
+  it('skips a batch damaged on disk after it was written, counting its results as lost', () => {
+    const ob = openOutbox();
+    for (let s = 0; s < 3; s++) {
+      ob.append(second(s, 5), T0 + s * 1000);
+      ob.flush(T0 + s * 1000);
+    }
+    const [seg] = segmentFiles(dir);
+    const rec = records(seg!).filter((r) => r.type === 1)[1]!;
+    const buf = readFileSync(seg!);
+    const at = rec.offset + rec.length - 3;
+    buf.writeUInt8(buf.readUInt8(at) ^ 0x01, at);
+    writeFileSync(seg!, buf);
+    expect(ob.peek(10, T0 + 5000).map((b) => b.seq)).toEqual([1, 3]);
+    expect(ob.stats()).toMatchObject({ dropped: 5, results: 10, batches: 2 });
+    expect(log.lines.some((l) => l.msg === 'outbox: damaged batch skipped' && l.seq === 2)).toBe(true);
+  });
+
   it('drops the oldest results beyond the bound, counts and says so, never the newest', () => {
     const maxBytes = MIN_OUTBOX_BYTES;
     const ob = openOutbox({ maxBytes, segmentBytes: 64 * 1024 });
