@@ -38,7 +38,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -118,6 +118,9 @@ interface Entry {
   oldestT: number;
 }
 
+/** Outboxes open in this process, by absolute base name: a second open of one would interleave writes. */
+const OPEN_HERE = new Set<string>();
+
 const segmentPath = (base: string, n: number): string => `${base}.${String(n).padStart(8, '0')}`;
 
 function record(type: number, seq: number, count: number, oldestT: number, payload: Buffer): Buffer {
@@ -180,7 +183,7 @@ export class Outbox {
   private readonly logger: Logger;
 
   private constructor(
-    private readonly base: string,
+    readonly base: string,
     opts: OutboxOptions,
   ) {
     this.maxBytes = opts.maxBytes ?? DEFAULT_OUTBOX_BYTES;
@@ -202,8 +205,12 @@ export class Outbox {
           `Outbox bound too small: ${maxBytes} bytes (at least ${MIN_OUTBOX_BYTES}).`,
         ),
       );
-    const ob = new Outbox(path, opts);
+    const ob = new Outbox(resolve(path), opts);
     mkdirSync(dirname(path), { recursive: true });
+    if (OPEN_HERE.has(ob.base))
+      throw new UserError(
+        words(`Hàng đợi ${path} đã được mở trong tiến trình này.`, `Outbox ${path} is already open in this process.`),
+      );
     ob.lock();
     try {
       ob.load();
@@ -211,6 +218,7 @@ export class Outbox {
       ob.unlock();
       throw err;
     }
+    OPEN_HERE.add(ob.base);
     return ob;
   }
 
@@ -631,9 +639,20 @@ export class Outbox {
     }
   }
 
-  /** The seq of the newest closed batch (0 before any): an empty batch sent meanwhile can repeat it. */
+  /** The seq of the newest closed batch (0 before any). */
   get lastSeq(): number {
     return this.nextSeq - 1;
+  }
+
+  /**
+   * The empty batch to send when there is nothing to send (AG5: silence means no contact): only when
+   * every closed batch is acknowledged, so it repeats `lastSeq`, already acknowledged, and its
+   * acknowledgement releases nothing. null while a batch waits (send that instead).
+   */
+  idleBatch(now: number): AgentBatch | null {
+    this.assertOpen();
+    if (this.head < this.entries.length) return null;
+    return { seq: this.lastSeq, sentAt: now, outboxDepth: this.unackedResults, results: [] };
   }
 
   stats(): OutboxStats {
@@ -664,6 +683,7 @@ export class Outbox {
       s.fd = null;
     }
     this.unlock();
+    OPEN_HERE.delete(this.base);
   }
 
   private assertOpen(): void {

@@ -100,6 +100,19 @@ describe('outbox', () => {
     expect(third.peek(10, T0 + 9000).map((b) => b.seq)).toEqual([8]);
   });
 
+  it('gives an empty batch only when nothing waits, repeating the acknowledged seq', () => {
+    const ob = openOutbox();
+    expect(ob.idleBatch(T0)).toEqual({ seq: 0, sentAt: T0, outboxDepth: 0, results: [] });
+    ob.append(second(0, 3), T0);
+    expect(ob.idleBatch(T0)).toMatchObject({ seq: 0, outboxDepth: 3 }); // still forming: nothing to send yet
+    ob.flush(T0);
+    expect(ob.idleBatch(T0 + 500)).toBeNull();
+    ob.ack(1);
+    expect(ob.idleBatch(T0 + 1000)).toEqual({ seq: 1, sentAt: T0 + 1000, outboxDepth: 0, results: [] });
+    // A second open of the same outbox in this process is refused.
+    expect(() => openOutbox()).toThrow(/đã được mở/);
+  });
+
   it('peekEncoded gives the same batches as bytes, restamped', () => {
     const ob = openOutbox();
     ob.append(second(0, 20), T0);
