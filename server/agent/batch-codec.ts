@@ -476,10 +476,18 @@ class Reader {
   }
 }
 
-/** The batch in `buf`, or what is wrong with it and where. Never throws; linear in `buf.length`. */
-export function decodeBatch(buf: Buffer): DecodeResult {
+/**
+ * The batch in `buf`, or what is wrong with it and where. Never throws; linear in `buf.length`. A
+ * Uint8Array or ArrayBuffer (as a socket may deliver it) is read in place; anything else is refused.
+ */
+export function decodeBatch(buf: Buffer | Uint8Array | ArrayBuffer): DecodeResult {
   try {
-    return { ok: true, batch: decode(buf) };
+    let bytes: Buffer;
+    if (Buffer.isBuffer(buf)) bytes = buf;
+    else if (buf instanceof Uint8Array) bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    else if (buf instanceof ArrayBuffer) bytes = Buffer.from(buf);
+    else return refuse('bytes', 'Lô không phải dữ liệu nhị phân.', 'The batch is not binary data.');
+    return { ok: true, batch: decode(bytes) };
   } catch (err) {
     const p: BatchProblem =
       err instanceof Refused

@@ -275,6 +275,15 @@ describe('batch codec', () => {
     expect(resultProblem({ target: 'x', t: T0, rtt: 1 }, 0)).toBeNull();
   });
 
+  it('reads a Uint8Array or ArrayBuffer in place, and refuses what is not bytes', () => {
+    const buf = one();
+    const copy = new Uint8Array(buf);
+    expect(decodeBatch(copy)).toEqual(decodeBatch(buf));
+    expect(decodeBatch(copy.buffer)).toEqual(decodeBatch(buf));
+    expect(decodeBatch('batch' as unknown as Buffer)).toMatchObject({ ok: false, where: 'bytes' });
+    expect(decodeBatch(null as unknown as Buffer)).toMatchObject({ ok: false, where: 'bytes' });
+  });
+
   it('restamps sentAt and outboxDepth in place', () => {
     const buf = Buffer.from(one());
     restampBatch(buf, T0 + 5000, 1234);
