@@ -182,6 +182,35 @@ describe('outbox', () => {
     expect(log.lines.some((l) => l.msg.includes('torn or damaged') && l.why === 'CRC mismatch')).toBe(true);
   });
 
+  it('opens over garbage segment files without throwing, keeping the whole records before it', () => {
+    const ob = openOutbox();
+    ob.append(second(0, 4), T0);
+    ob.flush(T0);
+    ob.close(T0);
+    open.pop();
+    const [seg] = segmentFiles(dir);
+    const good = readFileSync(seg!);
+    let seed = 17;
+    const byte = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed & 255;
+    };
+    for (let k = 0; k < 40; k++) {
+      const junk = Buffer.from(Array.from({ length: 1 + ((k * 37) % 400) }, byte));
+      writeFileSync(seg!, Buffer.concat([good, junk]));
+      // A later segment of pure garbage too.
+      writeFileSync(join(dir, 'ob.00000099'), junk);
+      const re = openOutbox();
+      expect(
+        re.peek(10, T0).map((b) => b.results.length),
+        `round ${k}`,
+      ).toEqual([4]);
+      re.close(T0);
+      open.pop();
+      for (const f of segmentFiles(dir)) if (f !== seg) rmSync(f);
+    }
+  });
+
   it('skips a batch damaged on disk after it was written, counting its results as lost', () => {
     const ob = openOutbox();
     for (let s = 0; s < 3; s++) {
