@@ -4,6 +4,7 @@ import { clusterPart } from './cluster';
 import { dashboardPart } from './dashboard';
 import { e2eLongPart, e2ePart, e2eReportPart } from './e2e';
 import { enginesPart } from './engines';
+import { outboxPart } from './outbox';
 import { sipProbePart } from './probe-sip';
 import { tcpHttpProbePart } from './probe-tcp-http';
 import { reportPart } from './report';
@@ -12,6 +13,7 @@ import { trackerPart } from './tracker';
 
 export const PARTS: readonly BenchPart[] = [
   trackerPart,
+  outboxPart,
   reportPart,
   rollupsPart,
   enginesPart,
