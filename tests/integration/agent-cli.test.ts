@@ -49,24 +49,24 @@ afterAll(async () => {
   for (const d of drops.splice(0)) await d();
 });
 
-describe.each(BACKENDS)('diemcau agent on %s', (_name, freshDb) => {
-  const seedUnits = async (db: string): Promise<void> => {
-    const store = await openStore(db);
-    try {
-      await store.saveInventory({ upsertUnits: [province, commune('X1'), commune('X2')] });
-    } finally {
-      await store.close();
-    }
-  };
-  const registry = async <T>(db: string, f: (r: AgentRegistry) => Promise<T>): Promise<T> => {
-    const store = await openStore(db);
-    try {
-      return await f(new AgentRegistry({ store, clock: systemClock }));
-    } finally {
-      await store.close();
-    }
-  };
+const seedUnits = async (db: string): Promise<void> => {
+  const store = await openStore(db);
+  try {
+    await store.saveInventory({ upsertUnits: [province, commune('X1'), commune('X2')] });
+  } finally {
+    await store.close();
+  }
+};
+const registry = async <T>(db: string, f: (r: AgentRegistry) => Promise<T>): Promise<T> => {
+  const store = await openStore(db);
+  try {
+    return await f(new AgentRegistry({ store, clock: systemClock }));
+  } finally {
+    await store.close();
+  }
+};
 
+describe.each(BACKENDS)('diemcau agent on %s', (_name, freshDb) => {
   it('[AG2] add prints the token once on stdout alone, and it authenticates; list shows the agent and its units', async () => {
     const db = await freshDb();
     await seedUnits(db);
