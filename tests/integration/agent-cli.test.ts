@@ -159,3 +159,19 @@ it('prints the usage for a missing name or subcommand, and refuses flags out of 
   const help = await run(['help']);
   expect(help.out).toMatch(/diemcau agent add NAME \[--units A,B\]/);
 });
+
+it('[AG2] says its refusals in English with DIEMCAU_LANG=en', async () => {
+  const before = process.env.DIEMCAU_LANG;
+  process.env.DIEMCAU_LANG = 'en';
+  try {
+    const db = join(dir, 'english.sqlite');
+    const r = await run(['agent', 'revoke', 'nope', '--db', db]);
+    expect(r).toMatchObject({ code: 1, out: '' });
+    expect(r.err).toMatch(/^no agent nope$/m);
+    const bad = await run(['agent', 'add', 'Bad Name', '--db', db]);
+    expect(bad.err).toMatch(/an agent name has lower-case letters/);
+  } finally {
+    if (before === undefined) delete process.env.DIEMCAU_LANG;
+    else process.env.DIEMCAU_LANG = before;
+  }
+});
