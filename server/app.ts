@@ -45,6 +45,9 @@ import { UploadParsers, type UploadParsingOptions } from './parsing/uploads';
 import { monitoringRoutes } from './http/routes/monitoring';
 import { testHookRoutes } from './http/routes/test-hooks';
 import { userRoutes } from './http/routes/users';
+import { agentRoutes } from './http/routes/agents';
+import { AgentRegistry } from './agent/registry';
+import type { AgentSink } from './agent/contract';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
 import { createMetrics, metricsHandler, type Metrics } from './metrics';
@@ -183,6 +186,8 @@ export interface App {
   reports: Reports;
   /** Delivers the alert outbox (server/alerts/dispatcher.ts). */
   alerts: AlertDispatcher;
+  /** The registry of remote probe agents: AgentAuth for the `/agent` namespace (docs/AGENTS.md AG2). */
+  agents: AgentRegistry;
   /** The daily digest of incidents outside the meeting windows (`alerts.digest`), or null. */
   digest: DailyDigest | null;
   engineName: string;
@@ -266,6 +271,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         })
       : null;
   const monitor: MonitorPort = remote ?? inProcess!;
+  // Remote probe agents (docs/AGENTS.md): who may connect, and the monitor's view of their links.
+  const agents = new AgentRegistry({ store, clock, logger });
+  const agentStates = () => (monitor as Partial<AgentSink>).agents?.() ?? [];
+  let stopAgentWatch: (() => void) | null = null;
 
   // Storage health: every writer reports each attempt; clients and logs see failing/ok.
   const health = new StorageHealth(clock, logger);
@@ -458,6 +467,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   if (opts.testHooks) app.use('/api', requireAction('inventory:write'), testHookRoutes(logger));
   app.use('/api', userRoutes(users));
   app.use('/api', displayLinkRoutes(displays));
+  app.use('/api', agentRoutes({ registry: agents, inventory, agentStates }));
   app.use('/api', lockoutRoutes({ limiter: logins, clock, logger }));
   // Importing points and drafting meetings from invitations change the inventory: admins only.
   // Exports are reads, open to every session.
@@ -580,6 +590,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     checklist,
     reports,
     alerts,
+    agents,
     digest,
     get engineName() {
       return monitor.engineName;
@@ -593,6 +604,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       reports.start();
       sockets.start();
       alerts.start();
+      stopAgentWatch = agents.watch();
       digest?.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -610,6 +622,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       checklist.stop();
       reports.stop();
       sockets.stop();
+      stopAgentWatch?.();
       await digest?.stop();
       await alerts.stop();
       metrics?.stop();

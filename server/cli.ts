@@ -19,6 +19,8 @@ Usage:
                 [--keep-rollups-days 90|forever] [--keep-reports-days forever|N] [--report-org NAME]
   diemcau user add NAME --role admin|technician|viewer [--units A,B] --db FILE|URL [--password-stdin]
   diemcau user passwd NAME --db FILE|URL [--password-stdin] | user list --db FILE|URL | user remove NAME --db FILE|URL
+  diemcau agent add NAME [--units A,B] --db FILE|URL [--token-out FILE] | agent rotate NAME --db FILE|URL [--token-out FILE]
+  diemcau agent revoke NAME --db FILE|URL | agent list --db FILE|URL
   diemcau backup --db FILE|URL --out FILE
   diemcau check-config FILE
   diemcau invitation parse FILE [--json]
@@ -42,6 +44,8 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         return checkConfig(rest, io);
       case 'user':
         return await (await import('./auth/cli')).runUserCli(rest, io);
+      case 'agent':
+        return await (await import('./agent/cli')).runAgentCli(rest, io);
       case 'invitation':
         return await (await import('./invitation/cli')).runInvitationCli(rest, io);
       case 'import':

@@ -19,6 +19,7 @@ export const IMPORT_COLUMNS = [
   'endpoint',
   'technician',
   'phone',
+  'agent',
 ] as const;
 export const ImportColumn = z.enum(IMPORT_COLUMNS);
 export type ImportColumn = z.infer<typeof ImportColumn>;
@@ -116,6 +117,7 @@ export const COLUMN_LABELS: Record<ImportColumn, string> = {
   endpoint: 'Thiết bị đầu cuối',
   technician: 'Cán bộ kỹ thuật',
   phone: 'Số điện thoại',
+  agent: 'Trạm đo',
 };
 
 /** The columns' names in English, for messages and the preview in English. */
@@ -133,4 +135,5 @@ export const COLUMN_LABELS_EN: Record<ImportColumn, string> = {
   endpoint: 'Endpoint',
   technician: 'Technician',
   phone: 'Phone',
+  agent: 'Probe agent',
 };

@@ -24,6 +24,7 @@ export const EXPORT_COLUMNS: readonly ImportColumn[] = [
   'endpoint',
   'technician',
   'phone',
+  'agent',
 ];
 
 export interface ExportSource {
@@ -72,6 +73,8 @@ function cells(p: Point, unit: Unit | undefined): Record<ImportColumn, string> {
     technician: technicians.map((c) => c.name).join('\n'),
     // Kept in step with the names line by line; a name without a phone has an empty line.
     phone: technicians.some((c) => c.phone) ? technicians.map((c) => c.phone ?? '').join('\n') : '',
+    // [AG1] The point's own agent (a unit's or a target's is not the point's: kept by the importer).
+    agent: p.agent ?? '',
   };
 }
 

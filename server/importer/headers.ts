@@ -87,6 +87,8 @@ const SYNONYMS: Record<ImportColumn, readonly string[]> = {
     'technician',
     'contact',
   ],
+  // [AG1] The remote probe agent that probes the point (docs/AGENTS.md); blank: its unit's, or the centre.
+  agent: ['trạm đo', 'trạm đo từ xa', 'trạm giám sát', 'agent', 'probe agent', 'probe'],
   phone: ['số điện thoại', 'điện thoại', 'sđt', 'số đt', 'đt', 'điện thoại liên hệ', 'phone', 'phone number'],
 };
 
@@ -111,6 +113,7 @@ const CONTAINS: readonly [RegExp, ImportColumn][] = [
   [/\bten diem cau\b/, 'name'],
   [/\bphong hop\b/, 'room'],
   [/\bdia chi\b/, 'address'],
+  [/\b(tram do|agent)\b/, 'agent'],
 ];
 
 /** The column a header names, or null. */

@@ -2,9 +2,9 @@
 // what depends on other rows or on the inventory's other points (duplicate codes and targets) is
 // checked in preview.ts.
 import type { ImportColumn, RowIssue } from '../../shared/import';
-import { Code, Point, type Level, type Target, type Unit } from '../../shared/schemas';
+import { AgentName, Code, Point, type Level, type Target, type Unit } from '../../shared/schemas';
 import { parseEndpointCell, parseLineEntry } from '../../shared/endpoint-cell';
-import { isCodecKind } from '../../shared/targets';
+import { isCodecKind, targetId } from '../../shared/targets';
 import { words, type Words } from '../../shared/words';
 import { issueWords } from '../issue-words';
 import { cleanText, type TextResult } from '../../shared/text';
@@ -167,6 +167,7 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
   };
   const room = optional('room');
   const address = optional('address');
+  const agent = readAgent(cells, ctx, before, fail);
 
   if (errors.length > 0 || code === null || !unit || !level || !targets) {
     return { row, cells, code, derivedCode: derived, point: null, errors };
@@ -180,6 +181,7 @@ export function buildRow(row: number, cells: Cells, ctx: RowContext): BuiltRow {
     ...withValue('address', address),
     targets,
     contacts,
+    ...withValue('agent', agent),
   };
   const parsed = Point.safeParse(candidate, { reportInput: true });
   if (!parsed.success) {
@@ -205,6 +207,31 @@ function withValue<K extends string>(key: K, value: string | undefined): { [P in
 }
 
 type Fail = (column: ImportColumn | null, code: string, w: Words) => void;
+
+/**
+ * [AG1] The point's own agent ("Trạm đo"): the cell's name, none when blank (its unit's agent, or the
+ * centre, probes it); a file without the column keeps the point's.
+ */
+function readAgent(cells: Cells, ctx: RowContext, before: Point | undefined, fail: Fail): string | undefined {
+  if (!ctx.present.has('agent')) return before?.agent;
+  const cell = oneLine(cells.agent);
+  if (cell === '') return undefined;
+  const r = AgentName.safeParse(cell);
+  if (r.success) return r.data;
+  const w = issueWords(r.error.issues[0]!);
+  fail(
+    'agent',
+    'agent.invalid',
+    words(
+      `${COLUMN_LABELS.agent} “${cell.slice(0, 80)}”: ${w.vi}.`,
+      `${COLUMN_LABELS_EN.agent} "${cell.slice(0, 80)}": ${w.en}.`,
+    ),
+  );
+  return undefined;
+}
+
+/** The identity of a target whatever agent probes it. */
+const bareId = (t: Target): string => targetId({ ...t, agent: undefined });
 
 function resolveUnit(cells: Cells, ctx: RowContext, fail: Fail): Unit | undefined {
   const idCell = oneLine(cells.unitId);
@@ -287,7 +314,13 @@ function readTargets(cells: Cells, ctx: RowContext, before: Point | undefined, f
   }
   const codecs = before?.targets.filter((t) => isCodecKind(t.kind)) ?? [];
   if (!ok || !primary) return undefined;
-  return [primary, ...backups, ...endpoints, ...codecs];
+  // [AG1] A target the sheet writes again keeps the agent it had (a sheet has no column per target).
+  const agentOf = new Map((before?.targets ?? []).flatMap((t) => (t.agent ? [[bareId(t), t.agent] as const] : [])));
+  const keep = (t: Target): Target => {
+    const a = t.agent ?? agentOf.get(bareId(t));
+    return a === undefined ? t : { ...t, agent: a };
+  };
+  return [primary, ...backups, ...endpoints].map(keep).concat(codecs);
 }
 
 /** The column a schema issue's path points at; a target by its role (codec targets have no column). */
@@ -310,6 +343,8 @@ function columnOfPath(path: readonly PropertyKey[], targets: readonly Target[]):
     }
     case 'contacts':
       return field === 'phone' ? 'phone' : 'technician';
+    case 'agent':
+      return 'agent';
     default:
       return null;
   }

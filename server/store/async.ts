@@ -4,7 +4,7 @@
 import type { Store, StoreKind, SyncStore } from './types';
 
 /** Nested stores whose methods are wrapped too. */
-const NESTED = new Set<PropertyKey>(['alerts', 'maintenance', 'displayLinks']);
+const NESTED = new Set<PropertyKey>(['alerts', 'maintenance', 'displayLinks', 'agents']);
 
 function wrap(target: object, kind: StoreKind | null): object {
   const cache = new Map<PropertyKey, unknown>();

@@ -500,6 +500,22 @@ export const migrations: readonly Migration[] = [
     sql: '',
     up: codecItems,
   },
+  {
+    version: 14,
+    description: 'remote probe agents and their tokens (issue 16)',
+    sql: `
+      -- Only the token's SHA-256 is kept; the token is shown once (docs/AGENTS.md AG2). A revoked agent
+      -- stays listed until its name is registered again, which takes its row over with a new token.
+      CREATE TABLE IF NOT EXISTS agents (
+        name         TEXT PRIMARY KEY,
+        token_hash   TEXT NOT NULL UNIQUE,
+        created_at   INTEGER NOT NULL,
+        created_by   TEXT NOT NULL,
+        token_set_at INTEGER NOT NULL,
+        revoked_at   INTEGER
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import { Checkpointer, type CheckpointListener, type CheckpointPass } from './ch
 import { migrate } from './migrations';
 import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteDisplayLinks } from './sqlite-displays';
+import { SqliteAgents } from './sqlite-agents';
 import { SqliteChecklist } from './sqlite-checklist';
 import { SqliteReport } from './sqlite-report';
 import { SqliteRollups } from './sqlite-rollups';
@@ -141,6 +142,7 @@ class SqliteStore implements SyncStore {
   private readonly insertOutageTx;
   private readonly writeOutagesTx;
   readonly displayLinks: SqliteDisplayLinks;
+  readonly agents: SqliteAgents;
 
   constructor(
     private readonly db: Database.Database,
@@ -153,6 +155,7 @@ class SqliteStore implements SyncStore {
     this.rollups = new SqliteRollups(db);
     this.report = new SqliteReport(db, this.rollups);
     this.displayLinks = new SqliteDisplayLinks(db);
+    this.agents = new SqliteAgents(db);
     this.settings = new SqliteSettings(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {

@@ -14,6 +14,7 @@ import type {
   RollupDigestQuery,
 } from './report-types';
 import type { SyncDisplayLinkStore } from './display-types';
+import type { SyncAgentStore } from './agent-types';
 import type { AsyncOf } from './async-of';
 
 export type { AsyncOf } from './async-of';
@@ -214,6 +215,9 @@ export interface SyncStore {
 
   /** Display links for wall screens (migration 6; server/store/display-types.ts). */
   readonly displayLinks: SyncDisplayLinkStore;
+
+  /** Remote probe agents and their tokens (migration 14; server/store/agent-types.ts). */
+  readonly agents: SyncAgentStore;
 
   close(): void;
 }

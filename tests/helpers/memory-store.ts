@@ -16,6 +16,7 @@ import type * as R from '../../server/store/report-types';
 import { MemoryAlerts, MemoryAlertsDb } from './memory-alerts';
 import { MemoryMaintenance, MemoryMaintenanceDb } from './memory-maintenance';
 import { MemoryDisplayDb, MemoryDisplayLinks } from './memory-displays';
+import { MemoryAgentDb, MemoryAgents } from './memory-agents';
 import { MemoryReport, MemoryReportDb } from './memory-report';
 import { closeTarget } from '../../server/store/outage-ops';
 import type {
@@ -83,6 +84,8 @@ export class MemoryDb {
   readonly report = new MemoryReportDb();
   // Display links (migration 6).
   readonly displays = new MemoryDisplayDb();
+  // Remote probe agents (migration 14).
+  readonly agents = new MemoryAgentDb();
   // Alert outbox (issue 17).
   readonly alerts = new MemoryAlertsDb();
   // Planned work, gate verdicts, digests (migration 11).
@@ -104,11 +107,13 @@ export class MemoryStore implements SyncStore {
   readonly calls = { openOutage: 0, closeOutage: 0, writeRollups: 0 };
 
   readonly displayLinks: MemoryDisplayLinks;
+  readonly agents: MemoryAgents;
   readonly alerts: MemoryAlerts;
   readonly maintenance: MemoryMaintenance;
 
   constructor(readonly db: MemoryDb = new MemoryDb()) {
     this.displayLinks = new MemoryDisplayLinks(db.displays, () => this.open());
+    this.agents = new MemoryAgents(db.agents, () => this.open());
     this.alerts = new MemoryAlerts(db.alerts);
     this.maintenance = new MemoryMaintenance(db.maintenance);
   }

@@ -7,6 +7,7 @@ import { wallEn } from './wall.en';
 import { alertsEn } from './alerts.en';
 import { targetsEn } from './targets.en';
 import { pointsEn } from './points.en';
+import { agentsEn } from './agents.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -281,4 +282,5 @@ export const en: Messages = {
   targets: targetsEn,
   maintenance: maintenanceEn,
   points: pointsEn,
+  agents: agentsEn,
 };

@@ -17,6 +17,8 @@ export const pointsEn: PointsMessages = {
   unit: 'Unit',
   chooseUnit: '— choose a unit —',
   room: 'Meeting room',
+  agent: 'Probe agent',
+  agentHint: "Blank: its unit's agent, or the server itself",
   address: 'Address',
   targets: 'Lines and devices',
   targetsHint: 'Each point has exactly one primary line; add the backup line and the room endpoint (codec) if any.',

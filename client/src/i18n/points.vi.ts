@@ -18,6 +18,8 @@ export const pointsVi = {
   unit: 'Đơn vị',
   chooseUnit: '— chọn đơn vị —',
   room: 'Phòng họp',
+  agent: 'Trạm đo',
+  agentHint: 'Để trống: trạm đo của đơn vị, hoặc máy chủ tự đo',
   address: 'Địa chỉ',
   targets: 'Đường truyền và thiết bị',
   targetsHint:

@@ -10,6 +10,7 @@ import { alertsVi } from './alerts.vi';
 import { targetsVi } from './targets.vi';
 import type { TargetRole } from '../../../shared/targets';
 import { pointsVi } from './points.vi';
+import { agentsVi } from './agents.vi';
 
 export const vi = {
   locale: 'vi-VN',
@@ -290,6 +291,7 @@ export const vi = {
   targets: targetsVi,
   maintenance: maintenanceVi,
   points: pointsVi,
+  agents: agentsVi,
 };
 
 export type Messages = typeof vi;

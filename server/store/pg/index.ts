@@ -8,6 +8,7 @@ import { PgAlerts } from './alerts';
 import { PgChecklist } from './checklist';
 import { PgDb } from './db';
 import { PgDisplayLinks } from './displays';
+import { PgAgents } from './agents';
 import { PgInventory } from './inventory';
 import { PgMaintenance } from './maintenance';
 import { migratePg } from './migrations';
@@ -73,6 +74,7 @@ export async function openPgStore(url: string, opts: PgStoreOptions = {}): Promi
     alerts: new PgAlerts(db),
     maintenance: new PgMaintenance(db),
     displayLinks: new PgDisplayLinks(db),
+    agents: new PgAgents(db),
     refence: (epoch: number) => db.refence(epoch),
     close: () => db.close(),
   };

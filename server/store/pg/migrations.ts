@@ -22,6 +22,18 @@ export const pgMigrations: readonly PgMigration[] = [
       'the schema of SQLite version 13: inventory, outages, rollup blocks, accounts, checklist, report, alerts',
     sql: SCHEMA_V13,
   },
+  {
+    version: 14,
+    description: 'remote probe agents and their tokens (issue 16)',
+    sql: `CREATE TABLE agents (
+  name         text COLLATE "C" PRIMARY KEY,
+  token_hash   text COLLATE "C" NOT NULL UNIQUE,
+  created_at   bigint NOT NULL,
+  created_by   text COLLATE "C" NOT NULL,
+  token_set_at bigint NOT NULL,
+  revoked_at   bigint
+)`,
+  },
 ];
 
 export const PG_LATEST_VERSION = pgMigrations.reduce((v, m) => Math.max(v, m.version), 0);

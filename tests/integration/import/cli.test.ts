@@ -137,7 +137,7 @@ describe('diemcau export points', () => {
       t.dbFile,
     ]);
     expect(r.out.split('\r\n')[0]).toBe(
-      '\ufeffMã điểm cầu;Tên điểm cầu;Cấp;Đơn vị;Mã đơn vị;Phòng họp;Địa chỉ;Địa chỉ IP;IP dự phòng;Thiết bị đầu cuối;Cán bộ kỹ thuật;Số điện thoại',
+      '\ufeffMã điểm cầu;Tên điểm cầu;Cấp;Đơn vị;Mã đơn vị;Phòng họp;Địa chỉ;Địa chỉ IP;IP dự phòng;Thiết bị đầu cuối;Cán bộ kỹ thuật;Số điện thoại;Trạm đo',
     );
     expect((await run(runExportCli, ['points', '--format', 'pdf', '--out', 'x'])).code).toBe(2);
     expect((await run(runExportCli, ['points', '--format', 'xlsx', '--out', '-'])).code).toBe(2);

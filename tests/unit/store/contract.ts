@@ -7,6 +7,7 @@ import type { OutageRow, Store } from '../../../server/store/types';
 import { accountsContract } from './contract-accounts';
 import { checklistContract } from './contract-checklist';
 import { displaysContract } from './contract-displays';
+import { agentsContract } from './contract-agents';
 import { reportContract } from './contract-report';
 import { alertsContract } from './contract-alerts';
 import { maintenanceContract } from './contract-maintenance';
@@ -372,6 +373,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     checklistContract(fresh);
     reportContract(fresh);
     displaysContract(fresh);
+    agentsContract(fresh);
     alertsContract(fresh);
     maintenanceContract(fresh);
   });

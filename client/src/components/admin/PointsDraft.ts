@@ -19,6 +19,8 @@ export interface TargetDraft {
   file: string;
   key: string;
   verifyTls: boolean;
+  /** The remote probe agent of this target alone ('' = the point's); not edited here, kept as it was. */
+  agent: string;
 }
 
 /** ContactsEditor edits name, organization and phone; it spreads each contact, so the rest rides along. */
@@ -33,6 +35,8 @@ export interface PointDraft {
   address: string;
   targets: TargetDraft[];
   contacts: ContactDraft[];
+  /** [AG1] The remote probe agent ("Trạm đo"); '' = its unit's, or the centre's own engines. */
+  agent: string;
 }
 
 /** The roles each kind may take (shared/schemas.ts): ICMP is a line, SIP/HTTP/codecs are the endpoint. */
@@ -59,6 +63,7 @@ const BLANK_TARGET: TargetDraft = {
   file: '',
   key: '',
   verifyTls: false,
+  agent: '',
 };
 
 /** A new row: the primary line when the point has none yet, else a backup line. */
@@ -73,7 +78,7 @@ export function withKind(t: TargetDraft, kind: TargetKind): TargetDraft {
 }
 
 export function draftOfTarget(t: Target): TargetDraft {
-  const d: TargetDraft = { ...BLANK_TARGET, kind: t.kind, role: t.role };
+  const d: TargetDraft = { ...BLANK_TARGET, kind: t.kind, role: t.role, agent: t.agent ?? '' };
   switch (t.kind) {
     case 'icmp':
       return { ...d, host: t.host };
@@ -108,6 +113,7 @@ export function draftOfPoint(p: Point): PointDraft {
     unit: p.unit,
     room: p.room ?? '',
     address: p.address ?? '',
+    agent: p.agent ?? '',
     targets: p.targets.map(draftOfTarget),
     contacts: p.contacts.map(({ name, organization, phone, ...rest }) => ({
       ...rest,
@@ -128,6 +134,7 @@ export function emptyDraft(): PointDraft {
     address: '',
     targets: [newTarget([])],
     contacts: [],
+    agent: '',
   };
 }
 
@@ -142,6 +149,11 @@ const optional = (s: string): string | undefined => (s.trim() === '' ? undefined
 
 /** The wire target of a row: only the fields of its kind (the schema is strict). */
 export function targetOfDraft(t: TargetDraft): Record<string, unknown> {
+  const agent = optional(t.agent.trim());
+  return agent === undefined ? fieldsOfKind(t) : { ...fieldsOfKind(t), agent };
+}
+
+function fieldsOfKind(t: TargetDraft): Record<string, unknown> {
   const port = numberOrRaw(t.port);
   switch (t.kind) {
     case 'icmp':
@@ -190,6 +202,7 @@ export function pointOfDraft(d: PointDraft): Record<string, unknown> {
     address: optional(d.address),
     targets: d.targets.map(targetOfDraft),
     contacts: d.contacts.map(contactOfDraft),
+    agent: optional(d.agent.trim()),
   };
 }
 
@@ -220,7 +233,7 @@ export function errorsAt(errors: FieldErrors, path: string): string | undefined 
 /** The field paths the editor shows in place; anything else is listed at the top of the form. */
 export function placedPath(path: string): boolean {
   return (
-    /^(code|name|level|unit|room|address|targets|contacts)$/.test(path) ||
+    /^(code|name|level|unit|room|address|agent|targets|contacts)$/.test(path) ||
     /^targets\[\d+\]$/.test(path) ||
     /^targets\[\d+\]\.(kind|role|host|port|transport|url|expect|user|password|verifyTls)(\.|$)/.test(path) ||
     /^contacts\[\d+\]/.test(path)

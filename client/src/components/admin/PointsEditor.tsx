@@ -150,6 +150,9 @@ export function PointsEditor({
         <PointsField label={tp.address} testId="point-address" error={errors.address}>
           <input value={draft.address} onChange={(e) => set({ address: e.target.value })} />
         </PointsField>
+        <PointsField label={tp.agent} testId="point-agent" error={errors.agent}>
+          <input value={draft.agent} placeholder={tp.agentHint} onChange={(e) => set({ agent: e.target.value })} />
+        </PointsField>
       </div>
 
       <section className="points-targets">

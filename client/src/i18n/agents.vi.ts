@@ -1,0 +1,46 @@
+// "Trạm đo" (remote probe agents, docs/AGENTS.md) in the admin view; agents.en.ts has the same keys.
+export const agentsVi = {
+  tab: 'Trạm đo',
+  intro:
+    'Trạm đo đặt gần các điểm cầu, tự đo và gửi kết quả về máy chủ. Mỗi trạm có một khóa riêng; máy chủ chỉ giữ mã băm của khóa.',
+  name: 'Tên trạm đo',
+  nameHint: 'Ví dụ: tram-can-loc',
+  units: 'Đơn vị do trạm đo (mã, cách nhau bởi dấu phẩy)',
+  unitsHint: 'Ví dụ: HT-CL, HT-CX',
+  add: 'Thêm trạm đo',
+  adding: 'Đang thêm…',
+  tokenFor: (name: string) => `Khóa của trạm đo ${name}`,
+  tokenWarning:
+    'Khóa này chỉ hiện một lần và sẽ không hiện lại. Hãy sao chép ngay và đặt vào trạm đo (tệp quyền 600); mất khóa thì cấp khóa mới.',
+  copy: 'Sao chép',
+  copied: 'Đã sao chép',
+  dismiss: 'Đã lưu khóa',
+  rotate: 'Cấp khóa mới',
+  confirmRotate: (name: string) =>
+    `Cấp khóa mới cho trạm đo "${name}"? Khóa cũ hết hiệu lực ngay, trạm đang kết nối sẽ bị ngắt.`,
+  revoke: 'Thu hồi',
+  confirmRevoke: (name: string) =>
+    `Thu hồi trạm đo "${name}"? Trạm bị ngắt ngay và không kết nối lại được; các điểm cầu của trạm sẽ ở trạng thái chưa rõ.`,
+  none: 'Chưa có trạm đo nào.',
+  loadError: 'Không tải được danh sách trạm đo',
+  columns: {
+    name: 'Trạm đo',
+    units: 'Đơn vị',
+    version: 'Phiên bản',
+    link: 'Liên lạc',
+    lag: 'Độ trễ kết quả',
+    outbox: 'Chờ gửi',
+    clock: 'Lệch đồng hồ',
+    state: 'Đăng ký',
+  },
+  points: (n: number) => `${n} điểm cầu`,
+  connected: 'Đang kết nối',
+  lostSince: (at: string) => `Mất liên lạc từ ${at}`,
+  neverHeard: 'Chưa liên lạc',
+  results: (n: number) => `${n.toLocaleString('vi-VN')} kết quả`,
+  clockFlagged: 'Đồng hồ lệch quá 1 giây: kết quả được hiệu chỉnh',
+  offset: (ms: number) => `${ms > 0 ? '+' : ''}${ms.toLocaleString('vi-VN')} ms`,
+  active: 'Đang dùng',
+  revokedAt: (at: string) => `Đã thu hồi ${at}`,
+  unregistered: 'Chưa đăng ký (có trong danh sách điểm cầu)',
+};
