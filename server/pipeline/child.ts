@@ -54,6 +54,7 @@ const monitor = new Monitor({
   windows: config.windows,
   rollupFlushMs: config.rollupFlushMs,
   grouping: config.grouping,
+  agentSilentMs: config.agentSilentMs,
   blind: { clockJumps: true, ...config.blind },
 });
 
@@ -110,12 +111,28 @@ function flush(full: boolean): void {
   sentSinceAlive = true;
 }
 
+// [AG10] The agents' states: on change (at most every agentsMs), and once a second regardless, so the
+// server's agents() and their lag stay current without a message per batch.
+let agentsDirty = true;
+let agentsSentAt = 0;
+monitor.onAgents(() => {
+  agentsDirty = true;
+});
+function sendAgents(force: boolean): void {
+  const now = Date.now();
+  if (!force && !(agentsDirty && now - agentsSentAt >= (config!.agentsMs ?? 250)) && now - agentsSentAt < 1_000) return;
+  agentsDirty = false;
+  agentsSentAt = now;
+  send({ type: 'agents', agents: monitor.agents() });
+}
+
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(batchTimer);
   clearInterval(aliveTimer);
+  clearInterval(agentsTimer);
   try {
     await monitor.stop();
     await runs.stop();
@@ -138,6 +155,11 @@ process.on('message', (m: ToMonitor) => {
     // Whoever asks may never have heard the start (another instance's view): the engine again.
     send({ type: 'ready', engine: monitor.engineName, pid: process.pid });
     flush(true);
+    sendAgents(true);
+  } else if (m.type === 'agentIngest') {
+    for (const b of m.batches) monitor.ingestAgent(b);
+  } else if (m.type === 'agentContact') {
+    monitor.agentContact(m.agent, m.contact);
   } else if (m.type === 'stop') void shutdown(0);
 });
 // The server is gone (killed, crashed): nobody is left to read what this process sees.
@@ -152,6 +174,7 @@ process.on('uncaughtException', (err) => {
 });
 
 const batchTimer = setInterval(() => flush(false), config.batchMs ?? 50);
+const agentsTimer = setInterval(() => sendAgents(false), Math.min(config.agentsMs ?? 250, 1_000));
 const aliveTimer = setInterval(() => {
   if (!sentSinceAlive) send({ type: 'alive' });
   sentSinceAlive = false;

@@ -19,6 +19,7 @@ import type { MonitorStats } from '../metrics/monitor-stats';
 import { MirrorBoard } from './mirror';
 import type { MonitorPort, WriteListener } from './port';
 import { testPoint } from './test-now';
+import type { AgentContact, AgentIngest, AgentState } from '../agent/contract';
 
 const ENTRY = join(import.meta.dirname, 'child-entry.mjs');
 
@@ -60,6 +61,11 @@ export class RemoteMonitor implements MonitorPort {
   private readonly writeListeners = new Set<WriteListener>();
   private readonly blindListeners = new Set<(span: BlindSpan) => void>();
   private readonly statsListeners = new Set<(stats: MonitorStats) => void>();
+  /** [AG9] Agents' batches not yet posted: gathered over one turn of the event loop into one message. */
+  private agentBatches: AgentIngest[] = [];
+  private agentPost: NodeJS.Immediate | undefined;
+  /** [AG10] The agents' states as the monitor last sent them. */
+  private agentStates: AgentState[] = [];
 
   constructor(private readonly o: RemoteMonitorOptions) {
     this.board = new MirrorBoard(o.logger);
@@ -112,6 +118,35 @@ export class RemoteMonitor implements MonitorPort {
     this.statsListeners.add(listener);
   }
 
+  /**
+   * [AG9] Posted to the monitor (its process, or over the command stream to the lease holder) with the
+   * other batches of this turn of the event loop: one message for many agents' batches.
+   */
+  ingestAgent(batch: AgentIngest): void {
+    this.agentBatches.push(batch);
+    this.agentPost ??= setImmediate(() => this.postAgentBatches());
+  }
+
+  agentContact(agent: string, contact: AgentContact): void {
+    // After the batches handed over before it: the monitor hears them in the order they came.
+    this.postAgentBatches();
+    this.post({ type: 'agentContact', agent, contact });
+  }
+
+  /** The agents' states as the monitor last sent them (once a second at least, and on change). */
+  agents(): AgentState[] {
+    return this.agentStates;
+  }
+
+  private postAgentBatches(): void {
+    if (this.agentPost) clearImmediate(this.agentPost);
+    this.agentPost = undefined;
+    if (this.agentBatches.length === 0) return;
+    const batches = this.agentBatches;
+    this.agentBatches = [];
+    this.post({ type: 'agentIngest', batches });
+  }
+
   testNow(code: string): Promise<TestNowResult> {
     return testPoint(this.o.inventory, this.oneOff, code);
   }
@@ -151,6 +186,8 @@ export class RemoteMonitor implements MonitorPort {
   }
 
   async stop(): Promise<void> {
+    // Batches handed over before the stop reach the monitor before its "stop".
+    this.postAgentBatches();
     this.stopping = true;
     clearInterval(this.watchdog);
     clearTimeout(this.restartTimer);
@@ -217,6 +254,7 @@ export class RemoteMonitor implements MonitorPort {
   private handle(m: Exclude<FromMonitor, { type: 'ready' }>): void {
     if (m.type === 'batch') this.batch(m);
     else if (m.type === 'stats') for (const l of this.statsListeners) l(m.stats);
+    else if (m.type === 'agents') this.agentStates = m.agents;
     else if (m.type === 'fatal') this.o.logger.error({ message: m.message }, 'monitor process failed');
   }
 
