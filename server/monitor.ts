@@ -29,6 +29,7 @@ import { RollupBuffer } from './store/rollup';
 import type { Store } from './store/types';
 import type { AgentContact, AgentIngest, AgentState } from './agent/contract';
 import { AgentDesk } from './agent/desk';
+import { AgentLostAlerts } from './agent/lost';
 
 export type EngineFactory = (opts: EngineOptions) => ProbeEngine;
 
@@ -83,6 +84,8 @@ export class Monitor implements MonitorPort {
   private readonly blindListeners = new Set<(span: BlindSpan) => void>();
   /** [AG1][AG7] The agents' targets, results and link states (server/agent/desk.ts). */
   readonly desk: AgentDesk;
+  /** [AG10] An agent lost during a meeting window: one incident. */
+  readonly lostAgents: AgentLostAlerts;
   private readonly agentListeners = new Set<() => void>();
 
   constructor(private readonly d: MonitorDeps) {
@@ -94,7 +97,10 @@ export class Monitor implements MonitorPort {
       observe: (r) => this.onAgentResult(r),
       // [AG7] Unknown, never down: at the target's own last probe (a target never heard stays as it is).
       gap: (id, at) => this.board.gap([id], at ?? Number.NaN, 'no-contact'),
-      onSilence: () => this.agentsChanged(),
+      onSilence: (agent, since, now) => {
+        this.lostAgents.changed(agent, since, now);
+        this.agentsChanged();
+      },
     });
     this.recorder = new OutageRecorder({
       store,
@@ -115,6 +121,14 @@ export class Monitor implements MonitorPort {
       grouping: d.grouping,
     });
     this.recorder.onEvent(this.incidents.onOutage);
+    this.lostAgents = new AgentLostAlerts({
+      inventory: d.inventory,
+      pointsOf: (agent) => this.pointsOfAgent(agent),
+      meetingsOf: (code) => this.participation.meetingsOf(code),
+      raise: (i) => this.incidents.raise(i),
+      logger,
+      windows: d.windows,
+    });
     this.blind =
       d.blind === false || d.blind === undefined
         ? null
@@ -249,6 +263,17 @@ export class Monitor implements MonitorPort {
   /** [AG7] Silent agents' targets go unknown; the monitor's tick calls it, tests with a manual clock too. */
   checkAgents(now: number = this.d.clock.now()): void {
     this.desk.check(now);
+    this.lostAgents.tick(now);
+  }
+
+  /** The points an agent probes (any of their targets), each once, in inventory order. */
+  private pointsOfAgent(agent: string): string[] {
+    const codes = new Set<string>();
+    for (const id of this.desk.targetsOf(agent)) {
+      const code = this.targetPoint.get(id);
+      if (code !== undefined) codes.add(code);
+    }
+    return [...codes];
   }
 
   private agentsChanged(): void {

@@ -104,6 +104,7 @@ async function setup(db: TestStore) {
     monitor.checkAgents();
     monitor.recorder.tick(clock.now());
     monitor.recorder.attachToOpenWindows(clock.now());
+    monitor.incidents.tick(clock.now());
     if (clock.now() % 10_000 === 0) await monitor.rollups.flush(clock.now());
   };
   return { store, clock, monitor, engine: () => engine!, ids, tick, stop };
@@ -161,6 +162,7 @@ describe.each(STORE_BACKENDS)('agent results at the monitor, %s', (_name, openBa
     expect(await store.listOutages({ point: 'C1' })).toEqual([]);
 
     // The link is back: the outbox replayed in batches of 25 results, then live again.
+    const reconnect = clock.now();
     monitor.agentContact(AGENT, contact());
     for (let i = 0; i < outbox.length; i += 25) {
       monitor.ingestAgent({ agent: AGENT, contact: contact(), results: outbox.slice(i, i + 25) });
@@ -189,6 +191,23 @@ describe.each(STORE_BACKENDS)('agent results at the monitor, %s', (_name, openBa
     expect(Math.abs(outages[0]!.startedAt - lostFrom)).toBeLessThanOrEqual(1_000);
     expect(Math.abs(outages[0]!.endedAt! - lostTo)).toBeLessThanOrEqual(1_000);
     expect(await store.listOutages({ point: 'C2' })).toEqual([]);
+
+    // [AG10] The agent lost inside the meeting's window: one incident naming its points, resolved
+    // when it was heard again; its points' unknown states raised nothing of their own.
+    await monitor.incidents.flush();
+    const incidents = await store.alerts.unroutedIncidents(100);
+    const ofAgent = incidents.filter((i) => i.group?.kind === 'agent');
+    expect(ofAgent.map((i) => [i.id, i.kind, i.start, i.end])).toEqual([
+      [`agent-${AGENT}-${lastHeard}-open`, 'open', lastHeard, null],
+      [`agent-${AGENT}-${lastHeard}-recovered`, 'recovered', lastHeard, reconnect],
+    ]);
+    expect(ofAgent[0]!.points.map((p) => p.code)).toEqual(['C1', 'C2']);
+    expect(ofAgent[0]).toMatchObject({ type: 'agent', severity: 'critical', meeting: { id: 'M' }, phase: 'live' });
+    expect(ofAgent[0]!.at).toBe(lastHeard + AGENT_SILENT_MS);
+    // The one outage of the replay has its own incident; C2 (never down) none.
+    const others = incidents.filter((i) => i.group?.kind !== 'agent');
+    expect(others.flatMap((i) => i.points.map((p) => p.code))).not.toContain('C2');
+    expect(others.filter((i) => i.kind === 'open').map((i) => i.outages)).toEqual([[outages[0]!.id]]);
 
     // The rollups of the cut's minutes filled in: every 10 s bucket from the start holds its 10 probes
     // once (the duplicate batch not counted twice), none received while C1 was lost.
