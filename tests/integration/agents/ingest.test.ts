@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Point, Unit } from '../../../shared/schemas';
+import type { Meeting, Point, Unit } from '../../../shared/schemas';
 import { targetId } from '../../../shared/targets';
 import { AGENT_SILENT_MS, type AgentContact } from '../../../server/agent/contract';
 import { ManualClock } from '../../../server/clock';
@@ -18,6 +18,8 @@ import type { TargetResult } from '../../../server/probe/kinds';
 import type { EngineOptions, ProbeEngine, ProbeResult, ProbeTarget } from '../../../server/probe/types';
 import { openStore } from '../../../server/store/open';
 import type { Store } from '../../../server/store/types';
+import { TargetTracker } from '../../../server/status/tracker';
+import type { Transition } from '../../../server/status/types';
 import { STORE_BACKENDS, type TestStore } from '../../helpers/backends';
 import { meetingNow, tinyProvince } from '../../helpers/app';
 
@@ -63,7 +65,7 @@ afterEach(async () => {
   for (const s of stops.splice(0).toReversed()) await s();
 });
 
-async function setup(db: TestStore) {
+async function setup(db: TestStore, meetings: Meeting[] = [meetingNow('M', 'live', undefined, T0)]) {
   const dir = mkdtempSync(join(tmpdir(), 'dc-agents-'));
   const store: Store = await openStore(db.db ?? join(dir, 'diemcau.sqlite'));
   stops.push(async () => {
@@ -77,7 +79,7 @@ async function setup(db: TestStore) {
   await inventory.apply({
     upsertUnits: units,
     upsertPoints: points,
-    upsertMeetings: [meetingNow('M', 'live', undefined, T0)],
+    upsertMeetings: meetings,
   });
   let engine: HandEngine | null = null;
   const monitor = new Monitor({
@@ -221,5 +223,102 @@ describe.each(STORE_BACKENDS)('agent results at the monitor, %s', (_name, openBa
       const inCut = r.t >= lostFrom && r.t < lostTo;
       expect(r.received).toBe(inCut ? 0 : 10);
     }
+  });
+});
+
+const sqlite = STORE_BACKENDS.find(([name]) => name === 'SQLite')![1];
+
+describe('agent replays judged on their own times', () => {
+  it('[AG7][OU3] a severe period replayed is one outage where the state machine puts it; a short one none, however slow the replay', async () => {
+    const { store, clock, monitor, ids, tick, stop } = await setup(await sqlite());
+    const c2: TargetResult[] = [];
+    const send = (results: TargetResult[]) => monitor.ingestAgent({ agent: AGENT, contact: contact(), results });
+    const live = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const r = probe(ids, clock.now(), Infinity, Infinity);
+        c2.push(r[1]!);
+        send(r);
+        clock.advance(1_000);
+        await tick();
+      }
+    };
+    await live(30);
+    // The cut: C2's RTT is 400 ms for 15 s inside it, and again for 6 s later on.
+    const cut = clock.now();
+    const outbox: TargetResult[] = [];
+    for (let i = 0; i < 60; i++) {
+      const slow = (i >= 10 && i < 25) || (i >= 40 && i < 46);
+      const r = probe(ids, clock.now(), Infinity, Infinity);
+      r[1] = { ...r[1]!, rtt: slow ? 400 : 6 };
+      outbox.push(...r);
+      c2.push(r[1]);
+      clock.advance(1_000);
+      await tick();
+    }
+    expect(monitor.board.status('C2')!.state).toBe('unknown');
+    // A slow replay: one second of probes a batch, the monitor's second ticking between them (its clock
+    // a minute past the probes): a severe period pending meanwhile lasts what its probes say.
+    monitor.agentContact(AGENT, contact());
+    for (let i = 0; i < outbox.length; i += 2) {
+      send(outbox.slice(i, i + 2));
+      await tick();
+    }
+    await live(30);
+    await stop();
+
+    // The oracle: the state machine itself over the same probes, in order; a severe period of
+    // severeMinMs (10 s) or more is an outage (OU3).
+    const oracle = new TargetTracker(ids.C2!);
+    const trs = c2.map((r) => oracle.observe(r.t, r.rtt)).filter((t): t is Transition => t !== null);
+    const periods = trs.flatMap((t, i) => (t.to === 'severe' ? [[t.at, trs[i + 1]?.at ?? Infinity] as const] : []));
+    expect(periods.length).toBeGreaterThanOrEqual(2);
+    const expected = periods.filter(([a, b]) => b - a >= 10_000).map(([a, b]) => ['severe', 'M', a, b]);
+    expect(expected).toHaveLength(1);
+    const outages = await store.listOutages({ point: 'C2' });
+    expect(outages.map((o) => [o.type, o.meeting, o.startedAt, o.endedAt])).toEqual(expected);
+  });
+
+  it('[AG7][OU9] an outage replayed across the opening of a meeting window belongs to that meeting too', async () => {
+    // The live window (an hour before the session) opens 45 s into the cut.
+    const cut = T0 + 30_000;
+    const opens = cut + 45_000;
+    const meeting = meetingNow('W', 'live', undefined, opens + 65 * 60_000);
+    const { store, clock, monitor, ids, tick, stop } = await setup(await sqlite(), [meeting]);
+    const send = (results: TargetResult[]) => monitor.ingestAgent({ agent: AGENT, contact: contact(), results });
+    for (let i = 0; i < 30; i++) {
+      send(probe(ids, clock.now(), Infinity, Infinity));
+      clock.advance(1_000);
+      await tick();
+    }
+    expect(clock.now()).toBe(cut);
+    const lostFrom = cut + 20_000;
+    const lostTo = cut + 50_000;
+    const outbox: TargetResult[] = [];
+    for (let i = 0; i < 60; i++) {
+      outbox.push(...probe(ids, clock.now(), lostFrom, lostTo));
+      clock.advance(1_000);
+      await tick();
+    }
+    // No window when the agent fell silent; the window opened on it meanwhile: one incident from then.
+    const reconnect = clock.now();
+    monitor.agentContact(AGENT, contact());
+    send(outbox);
+    for (let i = 0; i < 5; i++) {
+      send(probe(ids, clock.now(), Infinity, Infinity));
+      clock.advance(1_000);
+      await tick();
+    }
+    await stop();
+    const outages = await store.listOutages({ point: 'C1' });
+    expect(outages.map((o) => [o.meeting, o.startedAt, o.endedAt]).sort()).toEqual([
+      [null, lostFrom, lostTo],
+      ['W', lostFrom, lostTo],
+    ]);
+    await monitor.incidents.flush();
+    const ofAgent = (await store.alerts.unroutedIncidents(100)).filter((i) => i.group?.kind === 'agent');
+    expect(ofAgent.map((i) => [i.kind, i.at, i.meeting?.id])).toEqual([
+      ['open', opens, 'W'],
+      ['recovered', reconnect, 'W'],
+    ]);
   });
 });
