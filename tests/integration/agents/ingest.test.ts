@@ -274,6 +274,7 @@ describe('agent replays judged on their own times', () => {
     expect(periods.length).toBeGreaterThanOrEqual(2);
     const expected = periods.filter(([a, b]) => b - a >= 10_000).map(([a, b]) => ['severe', 'M', a, b]);
     expect(expected).toHaveLength(1);
+    expect(expected[0]![2]).toBeGreaterThan(cut);
     const outages = await store.listOutages({ point: 'C2' });
     expect(outages.map((o) => [o.type, o.meeting, o.startedAt, o.endedAt])).toEqual(expected);
   });
