@@ -162,7 +162,9 @@ export const agentsPart: BenchPart = {
         await sleep(Math.max(0, 1_000 - (performance.now() - start)));
       }
       const deadline = Date.now() + 30_000;
-      while (got < perSecond * seconds && Date.now() < deadline) await sleep(50);
+      const received = (): number => got;
+      const total = perSecond * seconds;
+      while (received() < total && Date.now() < deadline) await sleep(50);
       const self = process.cpuUsage(self0);
       const ms = (self.user + self.system) / 1000;
       ctx.log(
