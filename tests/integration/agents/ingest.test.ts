@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Meeting, Point, Unit } from '../../../shared/schemas';
 import { targetId } from '../../../shared/targets';
 import { AGENT_SILENT_MS, type AgentContact } from '../../../server/agent/contract';
+import { plainText, renderIncident } from '../../../server/alerts/render';
 import { ManualClock } from '../../../server/clock';
 import { Inventory } from '../../../server/inventory/inventory';
 import { Monitor } from '../../../server/monitor';
@@ -206,6 +207,12 @@ describe.each(STORE_BACKENDS)('agent results at the monitor, %s', (_name, openBa
     expect(ofAgent[0]!.points.map((p) => p.code)).toEqual(['C1', 'C2']);
     expect(ofAgent[0]).toMatchObject({ type: 'agent', severity: 'critical', meeting: { id: 'M' }, phase: 'live' });
     expect(ofAgent[0]!.at).toBe(lastHeard + AGENT_SILENT_MS);
+    const vi = plainText(renderIncident(ofAgent[0]!, 'vi', undefined, 'ops'));
+    expect(vi.split('\n')[0]).toBe(`[diemcau] KHÔNG LIÊN LẠC ĐƯỢC TRẠM ĐO: Trạm đo ${AGENT} (2 điểm cầu)`);
+    expect(vi).toContain('chưa rõ trạng thái (không phải mất kết nối)');
+    expect(plainText(renderIncident(ofAgent[1]!, 'en', undefined, 'ops')).split('\n')[0]).toBe(
+      `[diemcau] RECOVERED: Probe agent ${AGENT} (2 points)`,
+    );
     // The one outage of the replay has its own incident; C2 (never down) none.
     const others = incidents.filter((i) => i.group?.kind !== 'agent');
     expect(others.flatMap((i) => i.points.map((p) => p.code))).not.toContain('C2');

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetId } from '../../../shared/targets';
 import type { AgentContact } from '../../../server/agent/contract';
+import type { RemoteMonitor } from '../../../server/pipeline/remote';
 import type { TargetResult } from '../../../server/probe/kinds';
 import { meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
 import { outagesOf, rowOf, statusRow } from '../targets/pipeline';
@@ -100,5 +101,28 @@ describe('agents through the monitor process', () => {
     await waitFor('the agent not connected', () =>
       monitor.agents().some((a) => a.name === AGENT && !a.connected && a.silentSince !== null),
     );
+  }, 60_000);
+});
+
+describe('agents while the monitor process restarts', () => {
+  it('[AG9] batches handed over while no monitor process listens are held and reach the next one', async () => {
+    const remote = t.app.monitor as RemoteMonitor;
+    const pid = remote.pid!;
+    process.kill(pid, 'SIGKILL');
+    await waitFor('the monitor process gone', () => remote.pid === null);
+    const during = Date.now();
+    // Nobody listens: held (the restart waits 1 s at least).
+    remote.ingestAgent({ agent: AGENT, contact: contact(), results: [{ target: C1, t: during, rtt: 2 }] });
+    remote.ingestAgent({ agent: AGENT, contact: contact(), results: [{ target: C1, t: during + 1, rtt: 2 }] });
+    await waitFor('held', () => remote.heldAgentResults.held === 2);
+    await waitFor('a new monitor process', () => remote.pid !== null && remote.pid !== pid, 30_000);
+    const heard = await waitFor(
+      'the held batches reach it',
+      () => remote.agents().find((a) => a.name === AGENT && (a.lastContactAt ?? 0) >= during),
+      30_000,
+    );
+    expect(heard.connected).toBe(true);
+    expect(remote.heldAgentResults).toEqual({ held: 0, dropped: 0 });
+    await waitFor('C1 up from the held results', async () => (await statusRow(t, 'LIVE', 'C1'))?.state === 'up');
   }, 60_000);
 });
