@@ -41,6 +41,7 @@ const twoAgents = (units: Unit[], points: Point[]) => ({
   points: points.map((p) => (p.code === 'C2' ? { ...p, agent: 'b' } : p)),
 });
 
+const r = (target: string, t: number): TargetResult => ({ target, t, rtt: 1 });
 const C1 = 'icmp:127.64.1.1';
 const C2 = 'icmp:127.64.1.2';
 
@@ -55,7 +56,6 @@ describe('AgentDesk', () => {
 
   it('[AG5] takes each result once, in order: duplicates and other agents’ targets dropped and counted', () => {
     const { desk, observed } = setup(twoAgents);
-    const r = (target: string, t: number): TargetResult => ({ target, t, rtt: 1 });
     const n1 = desk.ingest(
       { agent: 'a', contact: contact(), results: [r(C1, 1_000), r(C1, 2_000), r(C2, 2_000)] },
       5_000,
