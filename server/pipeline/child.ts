@@ -115,6 +115,7 @@ function flush(full: boolean): void {
 // server's agents() and their lag stay current without a message per batch.
 let agentsDirty = true;
 let agentsSentAt = 0;
+let agentsEmptySent = false;
 monitor.onAgents(() => {
   agentsDirty = true;
 });
@@ -123,7 +124,11 @@ function sendAgents(force: boolean): void {
   if (!force && !(agentsDirty && now - agentsSentAt >= (config!.agentsMs ?? 250)) && now - agentsSentAt < 1_000) return;
   agentsDirty = false;
   agentsSentAt = now;
-  send({ type: 'agents', agents: monitor.agents() });
+  const agents = monitor.agents();
+  // A province without agents: said once (and on a resync), not every second over IPC and the bus.
+  if (!force && agents.length === 0 && agentsEmptySent) return;
+  agentsEmptySent = agents.length === 0;
+  send({ type: 'agents', agents });
 }
 
 // [AG9] Agents' batches and contacts in the order posted, taken in a few milliseconds' worth at a time:
