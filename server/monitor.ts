@@ -98,6 +98,8 @@ export class Monitor implements MonitorPort {
       // [AG7] Unknown, never down: at the target's own last probe (a target never heard stays as it is).
       gap: (id, at) => this.board.gap([id], at ?? Number.NaN, 'no-contact'),
       onSilence: (agent, since, now) => {
+        // Heard again: its targets stay unknown until their results come, but not for want of contact.
+        if (since === null) this.board.clearReason(this.desk.targetsOf(agent), 'no-contact');
         this.lostAgents.changed(agent, since, now);
         this.agentsChanged();
       },

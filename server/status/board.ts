@@ -224,6 +224,16 @@ export class StatusBoard {
     }
   }
 
+  /** Forgets `reason` where it stands (an agent heard again: still unknown, but no longer for that). */
+  clearReason(ids: Iterable<string>, reason: ProbeReason): void {
+    for (const id of ids) {
+      const h = this.targets.get(id);
+      if (!h || h.reason !== reason) continue;
+      h.reason = null;
+      for (const bd of h.bindings) this.mark(bd.entry);
+    }
+  }
+
   /** Why the target's latest probe failed, or why it is unknown ('no-contact': its agent is not heard). */
   reasonOf(id: string): ProbeReason | null {
     return this.targets.get(id)?.reason ?? null;

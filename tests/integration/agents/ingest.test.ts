@@ -167,6 +167,8 @@ describe.each(STORE_BACKENDS)('agent results at the monitor, %s', (_name, openBa
     // The link is back: the outbox replayed in batches of 25 results, then live again.
     const reconnect = clock.now();
     monitor.agentContact(AGENT, contact());
+    // Heard again: still unknown until its results come, but no longer for want of contact.
+    expect(monitor.board.targetRows('C1')[0]).toMatchObject({ state: 'unknown', reason: null });
     for (let i = 0; i < outbox.length; i += 25) {
       monitor.ingestAgent({ agent: AGENT, contact: contact(), results: outbox.slice(i, i + 25) });
     }
