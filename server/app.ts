@@ -47,7 +47,6 @@ import { testHookRoutes } from './http/routes/test-hooks';
 import { userRoutes } from './http/routes/users';
 import { agentRoutes } from './http/routes/agents';
 import { AgentRegistry } from './agent/registry';
-import type { AgentSink } from './agent/contract';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
 import { createMetrics, metricsHandler, type Metrics } from './metrics';
@@ -273,7 +272,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const monitor: MonitorPort = remote ?? inProcess!;
   // Remote probe agents (docs/AGENTS.md): who may connect, and the monitor's view of their links.
   const agents = new AgentRegistry({ store, clock, logger });
-  const agentStates = () => (monitor as Partial<AgentSink>).agents?.() ?? [];
+  const agentStates = () => monitor.agents();
   let stopAgentWatch: (() => void) | null = null;
 
   // Storage health: every writer reports each attempt; clients and logs see failing/ok.

@@ -27,6 +27,9 @@ import { OutageRecorder, type OutageListener } from './status/outages';
 import type { StatusConfig } from './status/types';
 import { RollupBuffer } from './store/rollup';
 import type { Store } from './store/types';
+import type { AgentContact, AgentIngest, AgentState } from './agent/contract';
+import { AgentDesk } from './agent/desk';
+import { AgentLostAlerts } from './agent/lost';
 
 export type EngineFactory = (opts: EngineOptions) => ProbeEngine;
 
@@ -44,6 +47,8 @@ export interface MonitorDeps {
   cadence?: CadenceConfig;
   windows?: WindowConfig;
   rollupFlushMs?: number;
+  /** [AG7] An agent not heard for this long is silent (default AGENT_SILENT_MS). */
+  agentSilentMs?: number;
   /** How outages are grouped into alert incidents (the inventory file's `alerts.grouping`). */
   grouping?: AlertGrouping;
   /**
@@ -66,6 +71,8 @@ export class Monitor implements MonitorPort {
   private readonly oneOff: ProbeRouter;
   private targetPoint = new Map<string, string>();
   private targetKind = new Map<string, string>();
+  /** Point → its primary target's id. */
+  private primaryOf = new Map<string, string>();
   private readonly stats = new StatsCounter();
   private readonly statsListeners = new Set<(stats: MonitorStats) => void>();
   private readonly participation = new ParticipationIndex();
@@ -75,13 +82,33 @@ export class Monitor implements MonitorPort {
   private unsavedSpans: BlindSpan[] = [];
   private readonly savingSpans = new Drain(() => this.saveSpansPass());
   private readonly blindListeners = new Set<(span: BlindSpan) => void>();
+  /** [AG1][AG7] The agents' targets, results and link states (server/agent/desk.ts). */
+  readonly desk: AgentDesk;
+  /** [AG10] An agent lost during a meeting window: one incident. */
+  readonly lostAgents: AgentLostAlerts;
+  private readonly agentListeners = new Set<() => void>();
 
   constructor(private readonly d: MonitorDeps) {
     const { clock, logger, store } = d;
     this.board = new StatusBoard({ clock, logger, config: d.status });
+    this.desk = new AgentDesk({
+      logger,
+      silentMs: d.agentSilentMs,
+      observe: (r) => this.onAgentResult(r),
+      // [AG7] Unknown, never down: at the target's own last probe (a target never heard stays as it is).
+      gap: (id, at) => this.board.gap([id], at ?? Number.NaN, 'no-contact'),
+      onSilence: (agent, since, now) => {
+        // Heard again: its targets stay unknown until their results come, but not for want of contact.
+        if (since === null) this.board.clearReason(this.desk.targetsOf(agent), 'no-contact');
+        this.lostAgents.changed(agent, since, now);
+        this.agentsChanged();
+      },
+    });
     this.recorder = new OutageRecorder({
       store,
       logger,
+      // [AG7] A point an agent probes is judged on its probes' own times, not the monitor's clock.
+      observedAt: (code, now) => this.observedAt(code, now),
       meetingsOf: (code) => this.participation.meetingsOf(code),
       meeting: (id): Meeting | undefined => d.inventory.meeting(id),
       severeMinMs: d.status?.severeMinMs,
@@ -96,6 +123,14 @@ export class Monitor implements MonitorPort {
       grouping: d.grouping,
     });
     this.recorder.onEvent(this.incidents.onOutage);
+    this.lostAgents = new AgentLostAlerts({
+      inventory: d.inventory,
+      pointsOf: (agent) => this.pointsOfAgent(agent),
+      meetingsOf: (code) => this.participation.meetingsOf(code),
+      raise: (i) => this.incidents.raise(i),
+      logger,
+      windows: d.windows,
+    });
     this.blind =
       d.blind === false || d.blind === undefined
         ? null
@@ -124,7 +159,9 @@ export class Monitor implements MonitorPort {
       logger,
       cadence: d.cadence,
       windows: d.windows,
-      onPlan: (targets) => this.router.setPlan(targets),
+      // [AG1] The schedule plans every target (the agents' windows are the same); the centre probes
+      // only those no agent is assigned.
+      onPlan: (targets) => this.router.setPlan(targets.filter((t) => !this.desk.isAgentTarget(t.id))),
     });
     d.inventory.onChange(() => {
       this.incidents.inventoryChanged();
@@ -168,6 +205,7 @@ export class Monitor implements MonitorPort {
         this.blind?.check();
         this.saveSpans();
         const now = this.d.clock.now();
+        this.checkAgents(now);
         this.recorder.tick(now);
         this.recorder.attachToOpenWindows(now);
         this.incidents.tick(now);
@@ -203,6 +241,71 @@ export class Monitor implements MonitorPort {
     return testPoint(this.d.inventory, this.oneOff, code);
   }
 
+  /** [AG5][AG9] One agent's batch: contact, then its results on their own times, each once. */
+  ingestAgent(batch: AgentIngest): void {
+    this.desk.ingest(batch, this.d.clock.now());
+    this.agentsChanged();
+  }
+
+  agentContact(agent: string, contact: AgentContact): void {
+    this.desk.contact(agent, contact, this.d.clock.now());
+    this.agentsChanged();
+  }
+
+  agents(): AgentState[] {
+    return this.desk.states(this.d.clock.now());
+  }
+
+  /** Hears the agents' states change (a batch, a contact, silence); the monitor process sends them on. */
+  onAgents(listener: () => void): () => void {
+    this.agentListeners.add(listener);
+    return () => this.agentListeners.delete(listener);
+  }
+
+  /** [AG7] Silent agents' targets go unknown; the monitor's tick calls it, tests with a manual clock too. */
+  checkAgents(now: number = this.d.clock.now()): void {
+    this.desk.check(now);
+    this.lostAgents.tick(now);
+  }
+
+  /** The points an agent probes (any of their targets), each once, in inventory order. */
+  private pointsOfAgent(agent: string): string[] {
+    const codes = new Set<string>();
+    for (const id of this.desk.targetsOf(agent)) {
+      const code = this.targetPoint.get(id);
+      if (code !== undefined) codes.add(code);
+    }
+    return [...codes];
+  }
+
+  private agentsChanged(): void {
+    for (const l of this.agentListeners) {
+      try {
+        l();
+      } catch (err) {
+        this.d.logger.error({ err }, 'agents listener failed');
+      }
+    }
+  }
+
+  /** An agent's result: what the centre's own results go through, without the monitor's blind spans. */
+  private onAgentResult(r: TargetResult): void {
+    this.board.observe(r);
+    this.stats.result(this.targetKind.get(r.target) ?? 'icmp', r.rtt, r.t, Number.NaN);
+    const point = this.targetPoint.get(r.target);
+    if (point !== undefined) this.rollups.add(point, r.target, r);
+  }
+
+  /**
+   * The instant a point's state is known up to: the monitor's clock for a point the centre probes, its
+   * line's newest probe for one an agent probes (a replay's severe period lasts as long as its probes say).
+   */
+  private observedAt(code: string, now: number): number {
+    const primary = this.primaryOf.get(code);
+    if (primary === undefined || !this.desk.isAgentTarget(primary)) return now;
+    return Math.min(now, this.board.probedAt(code) ?? now);
+  }
+
   private onResult(r: TargetResult): void {
     // [MG2] A probe sent before the end of a blind span says what the monitor saw while it could not
     // look (the watchdog's "nothing heard", replies that waited in a full pipe): dropped.
@@ -227,7 +330,13 @@ export class Monitor implements MonitorPort {
         : 'system clock stepped: probes of that span are dropped, targets unknown until fresh results',
     );
     const unknownAfter = (this.d.blind ? this.d.blind.unknownAfterMs : undefined) ?? 3_000;
-    if (span.to - span.from >= unknownAfter) this.board.gap(this.board.targetIds(), span.from);
+    // The agents' targets are not the monitor's to doubt: their probes ran elsewhere, on their own clock.
+    if (span.to - span.from >= unknownAfter) {
+      this.board.gap(
+        [...this.board.targetIds()].filter((id) => !this.desk.isAgentTarget(id)),
+        span.from,
+      );
+    }
     this.unsavedSpans.push(span);
     this.saveSpans();
     for (const l of this.blindListeners) {
@@ -261,8 +370,17 @@ export class Monitor implements MonitorPort {
     const data = this.d.inventory.data();
     this.targetPoint = new Map(data.points.flatMap((p) => p.targets.map((t) => [targetId(t), p.code] as const)));
     this.targetKind = new Map(data.points.flatMap((p) => p.targets.map((t) => [targetId(t), t.kind] as const)));
+    this.primaryOf = new Map(
+      data.points.flatMap((p) => {
+        const t = p.targets.find((x) => x.role === 'primary');
+        return t ? [[p.code, targetId(t)] as const] : [];
+      }),
+    );
     this.participation.update(data);
+    // Before the scheduler plans: its plan is filtered by the agents' assignment.
+    this.desk.assign(data.units, data.points);
     this.board.setPoints(data.points);
     this.scheduler.update(data);
+    this.agentsChanged();
   }
 }

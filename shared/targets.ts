@@ -130,6 +130,7 @@ export const PROBE_REASONS = [
   'secret', // the credentials' reference (env variable, secrets file) does not resolve
   'protocol', // an answer that is not what the protocol says (garbage, wrong Call-ID…)
   'error', // anything else (detail says what)
+  'no-contact', // the agent probing it is not heard (docs/AGENTS.md AG7): unknown, never down
 ] as const;
 export type ProbeReason = (typeof PROBE_REASONS)[number];
 

@@ -1,5 +1,6 @@
 // Every benchmark part, in the order `npm run bench` runs them. Add yours here.
 import type { BenchPart } from '../lib/types';
+import { agentsPart } from './agents';
 import { clusterPart } from './cluster';
 import { dashboardPart } from './dashboard';
 import { e2eLongPart, e2ePart, e2eReportPart } from './e2e';
@@ -24,4 +25,5 @@ export const PARTS: readonly BenchPart[] = [
   clusterPart,
   e2eReportPart,
   e2eLongPart,
+  agentsPart,
 ];

@@ -156,6 +156,15 @@ export class IncidentEngine {
     void this.flush();
   }
 
+  /**
+   * An incident decided elsewhere (a probe agent lost: server/agent/lost.ts), written through the same
+   * queue: in order with the outages' incidents, retried while the store refuses.
+   */
+  raise(i: Incident): void {
+    this.emit(i);
+    void this.flush();
+  }
+
   /** Writes what waits, in order; stops at the first failure (retried on the next call). */
   flush(): Promise<void> {
     return this.flushing.run();

@@ -29,9 +29,10 @@ export interface IncidentPoint {
 /**
  * What the incident groups: `point` (one point's own outage), `unit` (the line of a unit: its hub or
  * most of its points at once; `points` lists the affected ones), `flapping` (one point's line bouncing:
- * `drops` losses within the flapping window).
+ * `drops` losses within the flapping window), `agent` (a remote probe agent not heard while its points
+ * are in a meeting window: `agent` names it, `points` lists its points; docs/AGENTS.md AG10).
  */
-export type IncidentGroupKind = 'point' | 'unit' | 'flapping';
+export type IncidentGroupKind = 'point' | 'unit' | 'flapping' | 'agent';
 
 export interface IncidentGroup {
   kind: IncidentGroupKind;
@@ -39,6 +40,8 @@ export interface IncidentGroup {
   unit: { id: string; name: string } | null;
   /** Times the line was lost within this incident (1 for a plain outage). */
   drops: number;
+  /** `agent`: the probe agent not heard. */
+  agent?: string;
 }
 
 export interface Incident {
@@ -48,10 +51,13 @@ export interface Incident {
   /** `critical`: a point lost its line (down); `warning`: severe degradation; `info`: tests. */
   severity: IncidentSeverity;
   /** `down` or `severe` for the line's outages, `endpoint` for the room's endpoint not answering (TG7). */
-  type: 'down' | 'severe' | 'endpoint' | 'test' | 'digest';
+  type: 'down' | 'severe' | 'endpoint' | 'test' | 'digest' | 'agent';
   /** When it happened: the outage's detection for `open`, its end for `recovered`. */
   at: number;
-  /** The outage's start (its first lost probe) and end (first reply; null while open). */
+  /**
+   * The outage's start (its first lost probe) and end (first reply; null while open); for `agent`, the
+   * agent's last contact and when it was heard again.
+   */
   start: number;
   end: number | null;
   meeting: { id: string; title: string } | null;

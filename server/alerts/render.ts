@@ -20,6 +20,9 @@ const WORDS = {
     took: (by: string, at: string) => `${by} đã nhận xử lý lúc ${at}`,
     ackLink: 'Nhận xử lý (bấm để báo đã nhận, dừng chuyển cấp)',
     flapping: 'CHẬP CHỜN LIÊN TỤC',
+    agentLost: 'KHÔNG LIÊN LẠC ĐƯỢC TRẠM ĐO',
+    agent: (name: string) => `Trạm đo ${name}`,
+    agentNote: 'Các điểm cầu của trạm đo hiện chưa rõ trạng thái (không phải mất kết nối).',
     points: (n: number) => `${n} điểm cầu`,
     drops: (n: number) => `Số lần mất kết nối: ${n}`,
     meeting: 'Hội nghị',
@@ -53,6 +56,9 @@ const WORDS = {
     took: (by: string, at: string) => `${by} took it at ${at}`,
     ackLink: 'Take it (click to acknowledge and stop the escalation)',
     flapping: 'FLAPPING',
+    agentLost: 'NO CONTACT WITH THE PROBE',
+    agent: (name: string) => `Probe agent ${name}`,
+    agentNote: "Its points' states are unknown for now (not down).",
     points: (n: number) => `${n} point${n === 1 ? '' : 's'}`,
     drops: (n: number) => `Times the line was lost: ${n}`,
     meeting: 'Meeting',
@@ -106,7 +112,12 @@ export function renderIncident(
   const names = i.points.map((p) => p.name).join(', ');
   const group = i.group ?? { kind: 'point', unit: null, drops: 1 };
   // [AL10][AL13] A unit's line is named by its unit, a flapping line says so.
-  const what = group.kind === 'unit' && group.unit ? `${group.unit.name} (${w.points(i.points.length)})` : names;
+  const what =
+    group.kind === 'unit' && group.unit
+      ? `${group.unit.name} (${w.points(i.points.length)})`
+      : group.kind === 'agent'
+        ? `${w.agent(group.agent ?? '')} (${w.points(i.points.length)})`
+        : names;
   const head =
     i.kind === 'recovered'
       ? w.recovered
@@ -114,13 +125,17 @@ export function renderIncident(
         ? w.ack
         : group.kind === 'flapping'
           ? w.flapping
-          : w.open[i.type === 'severe' || i.type === 'endpoint' ? i.type : 'down'];
+          : group.kind === 'agent'
+            ? w.agentLost
+            : w.open[i.type === 'severe' || i.type === 'endpoint' ? i.type : 'down'];
   const title = `[diemcau] ${head}: ${what}`;
   const lines: string[] = [];
   // [AL25] The notice to the others: who took it, first.
   if (i.kind === 'ack' && i.ack) lines.push(w.took(i.ack.by, instant(i.ack.at)));
   if (group.kind === 'unit' && group.unit) lines.push(`${w.unit}: ${group.unit.name} — ${w.points(i.points.length)}`);
   if (group.kind === 'flapping') lines.push(w.drops(group.drops));
+  // [AG10] One message for the agent, its points listed below: their states are unknown, not down.
+  if (group.kind === 'agent' && i.kind === 'open') lines.push(w.agentNote);
   if (i.meeting) {
     const phase = i.phase ? ` (${w.phase[i.phase]})` : '';
     lines.push(`${w.meeting}: ${i.meeting.title}${phase}`);

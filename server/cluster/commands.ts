@@ -16,7 +16,13 @@ export type ClusterCommand = Exclude<ToMonitor, { type: 'stop' }>;
 /** Commands kept in the stream: the active monitor reads them within milliseconds. */
 export const COMMAND_STREAM_MAXLEN = 1_000;
 
-const KNOWN = new Set<string>(['inventory', 'resync'] satisfies ClusterCommand['type'][]);
+const KNOWN = new Set<string>([
+  'inventory',
+  'resync',
+  // [AG9] An agent's batches and contacts, from the instance holding its connection to the lease holder.
+  'agentIngest',
+  'agentContact',
+] satisfies ClusterCommand['type'][]);
 
 /**
  * Sends `cmd` to whichever instance runs the monitor. Resolves false when Redis is away (the command
@@ -29,7 +35,8 @@ export async function sendToMonitor(
   from?: string,
 ): Promise<boolean> {
   if (!redis.isReady) return false;
-  const fields: Record<string, string | Buffer> = { d: Buffer.from(encode(cmd)) };
+  // Absent optional fields stay absent (a result's `reason`), not nil.
+  const fields: Record<string, string | Buffer> = { d: Buffer.from(encode(cmd, { ignoreUndefined: true })) };
   if (from !== undefined) fields.i = from;
   try {
     await redis.xAdd(clusterKeys(cluster).toMonitor, '*', fields, {

@@ -161,7 +161,7 @@ export class ClusterMonitor {
       redis,
       cluster: o.cluster,
       logger: o.logger,
-      onCommand: (cmd) => runner.post(cmd),
+      onCommand: (cmd) => runner.deliver(cmd),
       onGap: () => {
         runner.post({ type: 'inventory' });
         runner.post({ type: 'resync' });

@@ -36,6 +36,8 @@ export class StatsCounter {
       return;
     }
     c.reply++;
+    // NaN: no lag to measure (an agent's result, replayed on its own time).
+    if (Number.isNaN(now)) return;
     const lag = Math.max(0, now - (t + rtt));
     this.lag.count++;
     this.lag.sumMs += lag;

@@ -63,6 +63,7 @@ const monitor = new Monitor({
   windows: config.windows,
   rollupFlushMs: config.rollupFlushMs,
   grouping: config.grouping,
+  agentSilentMs: config.agentSilentMs,
   blind: { clockJumps: true, ...config.blind },
 });
 
@@ -119,13 +120,81 @@ function flush(full: boolean): void {
   sentSinceAlive = true;
 }
 
+// [AG10] The agents' states: on change (at most every agentsMs), and once a second regardless, so the
+// server's agents() and their lag stay current without a message per batch.
+let agentsDirty = true;
+let agentsSentAt = 0;
+let agentsEmptySent = false;
+monitor.onAgents(() => {
+  agentsDirty = true;
+});
+function sendAgents(force: boolean): void {
+  const now = Date.now();
+  if (!force && !(agentsDirty && now - agentsSentAt >= (config!.agentsMs ?? 250)) && now - agentsSentAt < 1_000) return;
+  agentsDirty = false;
+  agentsSentAt = now;
+  const agents = monitor.agents();
+  // A province without agents: said once (and on a resync), not every second over IPC and the bus.
+  if (!force && agents.length === 0 && agentsEmptySent) return;
+  agentsEmptySent = agents.length === 0;
+  send({ type: 'agents', agents });
+}
+
+// [AG9] Agents' batches and contacts in the order posted, taken in a few milliseconds' worth at a time:
+// 40 agents' second of results (40,000) in one message would hold this loop ~0.5 s, and the blind-span
+// watch would take the monitor's own stand-still for a fault (bench/RESULTS.md, agents).
+type AgentWork = Extract<ToMonitor, { type: 'agentIngest' | 'agentContact' }>;
+const agentWork: AgentWork[] = [];
+let agentHead = 0;
+let agentDraining = false;
+const AGENT_SLICE_MS = 10;
+const AGENT_SLICE_RESULTS = 2_000;
+function drainAgents(): void {
+  if (agentDraining) return;
+  agentDraining = true;
+  setImmediate(() => agentPass(AGENT_SLICE_MS));
+}
+function agentPass(budgetMs: number): void {
+  const until = performance.now() + budgetMs;
+  while (agentHead < agentWork.length && performance.now() < until) {
+    const w = agentWork[agentHead]!;
+    if (w.type === 'agentContact') {
+      monitor.agentContact(w.agent, w.contact);
+      agentHead++;
+      continue;
+    }
+    const b = w.batches[0];
+    if (b === undefined) {
+      agentHead++;
+      continue;
+    }
+    if (b.results.length <= AGENT_SLICE_RESULTS) {
+      monitor.ingestAgent(b);
+      w.batches.shift();
+    } else {
+      // A batch taken in slices is the same batch: its results in order, its contact each time.
+      monitor.ingestAgent({ ...b, results: b.results.slice(0, AGENT_SLICE_RESULTS) });
+      b.results = b.results.slice(AGENT_SLICE_RESULTS);
+    }
+  }
+  if (agentHead > 0 && agentHead === agentWork.length) {
+    agentWork.length = 0;
+    agentHead = 0;
+  }
+  agentDraining = false;
+  if (agentHead < agentWork.length) drainAgents();
+}
+
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(batchTimer);
   clearInterval(aliveTimer);
+  clearInterval(agentsTimer);
   try {
+    // What the server handed over before its "stop" is the monitor's to take in.
+    agentPass(Infinity);
     await monitor.stop();
     await runs.stop();
     flush(false);
@@ -147,6 +216,10 @@ process.on('message', (m: ToMonitor) => {
     // Whoever asks may never have heard the start (another instance's view): the engine again.
     send({ type: 'ready', engine: monitor.engineName, pid: process.pid });
     flush(true);
+    sendAgents(true);
+  } else if (m.type === 'agentIngest' || m.type === 'agentContact') {
+    agentWork.push(m);
+    drainAgents();
   } else if (m.type === 'stop') void shutdown(0);
 });
 // The server is gone (killed, crashed): nobody is left to read what this process sees.
@@ -161,6 +234,7 @@ process.on('uncaughtException', (err) => {
 });
 
 const batchTimer = setInterval(() => flush(false), config.batchMs ?? 50);
+const agentsTimer = setInterval(() => sendAgents(false), Math.min(config.agentsMs ?? 250, 1_000));
 const aliveTimer = setInterval(() => {
   if (!sentSinceAlive) send({ type: 'alive' });
   sentSinceAlive = false;

@@ -11,6 +11,7 @@ import type { OutageEvent } from '../status/outages';
 import type { StatusConfig } from '../status/types';
 import type { MonitorStats } from '../metrics/monitor-stats';
 import type { WriteSource } from './port';
+import type { AgentContact, AgentIngest, AgentState } from '../agent/contract';
 
 /**
  * One point's status: code, state, rtt, loss, jitter, since (NaN for none), backup, probedAt, endpoint,
@@ -48,7 +49,9 @@ export type FromMonitor =
   | { type: 'alive' }
   /** The pipeline's figures of the last second, for /metrics. */
   | { type: 'stats'; stats: MonitorStats }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** [AG10] Every agent's state: on change, at most every `agentsMs`, and once a second regardless. */
+  | { type: 'agents'; agents: AgentState[] };
 
 export type ToMonitor =
   /** The inventory changed in the database: reload it. */
@@ -57,6 +60,10 @@ export type ToMonitor =
   | { type: 'resync' }
   /** The lease is this monitor's again, under a new epoch (PostgreSQL restarted): write under it. */
   | { type: 'fence'; epoch: number }
+  /** [AG9] Agents' batches, in the order their connections handed them over. */
+  | { type: 'agentIngest'; batches: AgentIngest[] }
+  /** An agent connected or its connection closed. */
+  | { type: 'agentContact'; agent: string; contact: AgentContact }
   | { type: 'stop' };
 
 /** What the monitor process is started with (JSON in its environment). */
@@ -76,5 +83,9 @@ export interface MonitorConfig {
   /** Batches at most this often (default 50 ms): well inside the hub's 250 ms coalescing. */
   batchMs?: number;
   aliveMs?: number;
+  /** The agents' states are sent on change at most this often (default 250 ms), and every second. */
+  agentsMs?: number;
+  /** [AG7] An agent not heard for this long is silent (default AGENT_SILENT_MS). */
+  agentSilentMs?: number;
   blind?: { stallMs?: number; tickMs?: number; clockJumps?: boolean };
 }

@@ -8,6 +8,7 @@ import type { BlindSpan } from '../status/blind';
 import type { PointFields, PointTransitionListener, TargetRow } from '../status/board';
 import type { OutageListener } from '../status/outages';
 import type { MonitorStats } from '../metrics/monitor-stats';
+import type { AgentSink } from '../agent/contract';
 
 /** The statuses of every point, as the hub, the checklist and the REST routes read them. */
 export interface StatusView {
@@ -32,7 +33,7 @@ export interface StatusView {
 export type WriteSource = 'outages' | 'rollups' | 'runs';
 export type WriteListener = (source: WriteSource, ok: boolean, pending: number, err?: unknown) => void;
 
-export interface MonitorPort extends Participation {
+export interface MonitorPort extends Participation, AgentSink {
   readonly board: StatusView;
   /** The ICMP engine probing the points ("fping" or "ping"); known once started. */
   readonly engineName: string;

@@ -15,10 +15,20 @@ import { ParticipationIndex } from '../schedule/participation';
 import type { BlindSpan } from '../status/blind';
 import type { OutageListener } from '../status/outages';
 import { FENCED_EXIT, type FromMonitor, type MonitorConfig, type ToMonitor } from './messages';
+
+type AgentWork = Extract<ToMonitor, { type: 'agentIngest' | 'agentContact' }>;
+
+/**
+ * [AG9] Agents' results held while no monitor listens (its process restarting, a failover under way),
+ * posted once one does; beyond this many the oldest batches are dropped, counted and logged. 200,000
+ * results: 5 s of 40 agents × 1,000 points at 1 Hz, some 60 MB.
+ */
+export const MAX_HELD_RESULTS = 200_000;
 import type { MonitorStats } from '../metrics/monitor-stats';
 import { MirrorBoard } from './mirror';
 import type { MonitorPort, WriteListener } from './port';
 import { testPoint } from './test-now';
+import type { AgentContact, AgentIngest, AgentState } from '../agent/contract';
 
 const ENTRY = join(import.meta.dirname, 'child-entry.mjs');
 
@@ -60,6 +70,17 @@ export class RemoteMonitor implements MonitorPort {
   private readonly writeListeners = new Set<WriteListener>();
   private readonly blindListeners = new Set<(span: BlindSpan) => void>();
   private readonly statsListeners = new Set<(stats: MonitorStats) => void>();
+  /** [AG9] Agents' batches not yet posted: gathered over one turn of the event loop into one message. */
+  private agentBatches: AgentIngest[] = [];
+  private agentPost: NodeJS.Immediate | undefined;
+  /** Agents' work held while no monitor listens, in order. */
+  private held: AgentWork[] = [];
+  private heldResults = 0;
+  private heldDropped = 0;
+  /** The forked process said "ready" (it listens to messages from then on). */
+  private childReady = false;
+  /** [AG10] The agents' states as the monitor last sent them. */
+  private agentStates: AgentState[] = [];
 
   constructor(private readonly o: RemoteMonitorOptions) {
     this.board = new MirrorBoard(o.logger);
@@ -112,6 +133,94 @@ export class RemoteMonitor implements MonitorPort {
     this.statsListeners.add(listener);
   }
 
+  /**
+   * [AG9] Posted to the monitor (its process, or over the command stream to the lease holder) with the
+   * other batches of this turn of the event loop: one message for many agents' batches.
+   */
+  ingestAgent(batch: AgentIngest): void {
+    this.agentBatches.push(batch);
+    this.agentPost ??= setImmediate(() => this.postAgentBatches());
+  }
+
+  agentContact(agent: string, contact: AgentContact): void {
+    // After the batches handed over before it: the monitor hears them in the order they came.
+    this.postAgentBatches();
+    this.postAgent({ type: 'agentContact', agent, contact });
+  }
+
+  /**
+   * A command from another instance (the cluster's command stream, on the lease holder): agents' work is
+   * held until the monitor process listens (it may be starting), the rest posted as it comes.
+   */
+  deliver(m: Exclude<ToMonitor, { type: 'stop' }>): void {
+    if (m.type === 'agentIngest' || m.type === 'agentContact') this.postAgent(m);
+    else this.post(m);
+  }
+
+  /** Results held while no monitor listens (a failover, a restart), and those given up since start. */
+  get heldAgentResults(): { held: number; dropped: number } {
+    return { held: this.heldResults, dropped: this.heldDropped };
+  }
+
+  /** The agents' states as the monitor last sent them (once a second at least, and on change). */
+  agents(): AgentState[] {
+    return this.agentStates;
+  }
+
+  private postAgentBatches(): void {
+    if (this.agentPost) clearImmediate(this.agentPost);
+    this.agentPost = undefined;
+    if (this.agentBatches.length === 0) return;
+    const batches = this.agentBatches;
+    this.agentBatches = [];
+    this.postAgent({ type: 'agentIngest', batches });
+  }
+
+  /**
+   * Whether a monitor hears what is posted now: the forked process once ready; another instance's
+   * monitor while it speaks (a command sent while none holds the lease is read by nobody: the next
+   * holder reads the command stream from its end).
+   */
+  private listening(): boolean {
+    if (this.o.external) return !this.silent && this.lastHeard !== 0;
+    return this.childReady && this.child?.connected === true;
+  }
+
+  private postAgent(m: AgentWork): void {
+    if (this.held.length === 0 && this.listening()) {
+      this.post(m);
+      return;
+    }
+    this.held.push(m);
+    if (m.type === 'agentIngest') for (const b of m.batches) this.heldResults += b.results.length;
+    // Oldest first out, whole batches; contacts are kept (they are few and say who is connected).
+    let dropped = 0;
+    for (let i = 0; i < this.held.length && this.heldResults > MAX_HELD_RESULTS; i++) {
+      const h = this.held[i]!;
+      if (h.type !== 'agentIngest') continue;
+      while (h.batches.length > 0 && this.heldResults > MAX_HELD_RESULTS) {
+        const n = h.batches.shift()!.results.length;
+        this.heldResults -= n;
+        dropped += n;
+      }
+    }
+    if (dropped > 0) {
+      if (this.heldDropped === 0)
+        this.o.logger.error({ dropped }, 'agents: no monitor listens; the oldest held results are given up');
+      this.heldDropped += dropped;
+    }
+  }
+
+  /** A monitor listens again: what was held goes to it, in order. */
+  private releaseHeld(): void {
+    if (this.held.length === 0 || !this.listening()) return;
+    const held = this.held;
+    this.o.logger.info({ results: this.heldResults }, 'agents: held results posted to the monitor');
+    this.held = [];
+    this.heldResults = 0;
+    for (const m of held) this.post(m);
+  }
+
   testNow(code: string): Promise<TestNowResult> {
     return testPoint(this.o.inventory, this.oneOff, code);
   }
@@ -151,6 +260,8 @@ export class RemoteMonitor implements MonitorPort {
   }
 
   async stop(): Promise<void> {
+    // Batches handed over before the stop reach the monitor before its "stop".
+    this.postAgentBatches();
     this.stopping = true;
     clearInterval(this.watchdog);
     clearTimeout(this.restartTimer);
@@ -190,6 +301,8 @@ export class RemoteMonitor implements MonitorPort {
         if (m.type === 'ready') {
           if (ready) return; // said again on a resync
           ready = true;
+          this.childReady = true;
+          this.releaseHeld();
           this.readyAt = Date.now();
           clearTimeout(timer);
           this.engine = m.engine;
@@ -199,7 +312,10 @@ export class RemoteMonitor implements MonitorPort {
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
-        if (this.child === child) this.child = null;
+        if (this.child === child) {
+          this.child = null;
+          this.childReady = false;
+        }
         if (!ready) {
           reject(new Error(`the monitor process exited before it started (code ${code}, signal ${signal})`));
           return;
@@ -217,6 +333,7 @@ export class RemoteMonitor implements MonitorPort {
   private handle(m: Exclude<FromMonitor, { type: 'ready' }>): void {
     if (m.type === 'batch') this.batch(m);
     else if (m.type === 'stats') for (const l of this.statsListeners) l(m.stats);
+    else if (m.type === 'agents') this.agentStates = m.agents;
     else if (m.type === 'fatal') this.o.logger.error({ message: m.message }, 'monitor process failed');
   }
 
@@ -238,10 +355,12 @@ export class RemoteMonitor implements MonitorPort {
 
   private heard(): void {
     this.lastHeard = Date.now();
-    if (!this.silent) return;
-    this.silent = false;
-    this.o.logger.info('monitor process heard again: resynchronising');
-    this.post({ type: 'resync' });
+    if (this.silent) {
+      this.silent = false;
+      this.o.logger.info('monitor process heard again: resynchronising');
+      this.post({ type: 'resync' });
+    }
+    this.releaseHeld();
   }
 
   private checkSilence(): void {

@@ -209,13 +209,34 @@ export class StatusBoard {
    * The engine lost these targets (or the monitor could not observe them since `at`): they become
    * unknown (not down) until results flow again.
    */
-  gap(ids: Iterable<string>, at: number = this.clock.now()): void {
+  gap(ids: Iterable<string>, at: number = this.clock.now(), reason?: ProbeReason): void {
     for (const id of ids) {
       const h = this.targets.get(id);
       if (!h) continue;
+      if (reason !== undefined && h.reason !== reason) {
+        h.reason = reason;
+        for (const bd of h.bindings) this.mark(bd.entry);
+      }
+      // NaN: never observed, unknown already (only the reason is news).
+      if (Number.isNaN(at)) continue;
       h.lost.length = 0;
       this.after(h, h.tracker.gap(at), false);
     }
+  }
+
+  /** Forgets `reason` where it stands (an agent heard again: still unknown, but no longer for that). */
+  clearReason(ids: Iterable<string>, reason: ProbeReason): void {
+    for (const id of ids) {
+      const h = this.targets.get(id);
+      if (!h || h.reason !== reason) continue;
+      h.reason = null;
+      for (const bd of h.bindings) this.mark(bd.entry);
+    }
+  }
+
+  /** Why the target's latest probe failed, or why it is unknown ('no-contact': its agent is not heard). */
+  reasonOf(id: string): ProbeReason | null {
+    return this.targets.get(id)?.reason ?? null;
   }
 
   /** Every target id the board tracks (for a gap of them all). */
@@ -233,7 +254,9 @@ export class StatusBoard {
   /** Whether the point has more than its line (a backup line or endpoint targets): no allocation. */
   hasMoreTargets(code: string): boolean {
     const p = this.points.get(code);
-    return p !== undefined && (p.backup !== null || p.endpoints.length > 0);
+    if (p === undefined) return false;
+    // [AG7] A line-only point whose agent is not heard: its row carries the reason to the detail.
+    return p.backup !== null || p.endpoints.length > 0 || this.targets.get(p.primary)?.reason === 'no-contact';
   }
 
   targetRows(code: string): TargetRow[] {

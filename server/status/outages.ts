@@ -37,6 +37,12 @@ export interface OutageRecorderOptions {
   /** A severe period becomes an outage once it has lasted this long (default DEFAULT_STATUS's). */
   severeMinMs?: number;
   windows?: WindowConfig;
+  /**
+   * The instant up to which a point's state is known (default: `now`). A point a remote agent probes is
+   * known up to its line's newest probe: a severe period replayed after a cut lasts as long as its
+   * probes say, not until the monitor's clock (docs/AGENTS.md AG7).
+   */
+  observedAt?: (code: string, now: number) => number;
   /** Writes held while the store fails; beyond this the oldest are given up (and logged). */
   maxPendingWrites?: number;
 }
@@ -160,7 +166,8 @@ export class OutageRecorder {
   tick(now: number): void {
     this.retryPending();
     for (const [code, since] of this.pendingSevere) {
-      if (now - since < this.severeMinMs) continue;
+      const at = this.opts.observedAt ? this.opts.observedAt(code, now) : now;
+      if (at - since < this.severeMinMs) continue;
       this.pendingSevere.delete(code);
       this.openUnlessOpen(code, 'severe', since, now, this.causeOf(code));
     }
@@ -199,6 +206,27 @@ export class OutageRecorder {
           this.write({ kind: 'open', rec });
         }
       }
+    }
+  }
+
+  /**
+   * [OU9] An outage that began before a meeting's window and ends inside it belongs to that meeting too.
+   * The tick attaches it while it is open; an outage replayed by an agent after a cut (docs/AGENTS.md
+   * AG7) opens and ends within one batch, so the tick never saw it open: attached here, at its end.
+   */
+  private attachOnClose(code: string, rows: Rec[], at: number): void {
+    const first = rows[0]?.data;
+    if (!first) return;
+    for (const id of this.opts.meetingsOf(code)) {
+      const m = this.opts.meeting(id);
+      if (!m || rows.some((r) => r.data.meeting === id) || windowAt(m, at, this.windows) === null) continue;
+      const rec: Rec = {
+        data: { ...first, meeting: id, phase: phaseAt(m, first.startedAt) },
+        row: null,
+        lost: false,
+      };
+      rows.push(rec);
+      this.write({ kind: 'open', rec });
     }
   }
 
@@ -255,6 +283,7 @@ export class OutageRecorder {
     const e = this.open.get(code);
     const rows = e?.[slot];
     if (!e || !rows?.length) return;
+    this.attachOnClose(code, rows, at);
     while (rows.length > 0) {
       const rec = rows.shift()!;
       // OU8: a clock jump must not produce a negative duration.

@@ -80,10 +80,14 @@ export function TargetList({ point, status }: { point: WirePoint; status: PointS
   );
 }
 
-/** The targets' rows of a point with more than its line, refreshed while the detail is open. */
+/**
+ * The targets' rows of a point with more than its line, or of one whose state is unknown (the row says
+ * why: "không liên lạc được trạm đo" when its probe agent is not heard, docs/AGENTS.md AG7), refreshed
+ * while the detail is open.
+ */
 function useTargetRows(code: string, status: PointStatus | undefined): TargetStatusRow[] | null {
   const [rows, setRows] = useState<TargetStatusRow[] | null>(null);
-  const hasMore = status?.endpoint != null || status?.backup != null;
+  const hasMore = status?.endpoint != null || status?.backup != null || status?.state === 'unknown';
   useEffect(() => {
     if (!hasMore) return;
     const ctrl = new AbortController();

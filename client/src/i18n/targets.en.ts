@@ -30,5 +30,6 @@ export const targetsEn: typeof targetsVi = {
     secret: 'codec password missing (environment / secrets file)',
     protocol: 'protocol error',
     error: 'error',
+    'no-contact': 'no contact with the probe',
   },
 };

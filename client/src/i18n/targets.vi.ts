@@ -40,5 +40,6 @@ export const targetsVi = {
     secret: 'chưa có mật khẩu thiết bị (biến môi trường / tệp bí mật)',
     protocol: 'trả lời sai giao thức',
     error: 'lỗi',
+    'no-contact': 'không liên lạc được trạm đo',
   } satisfies Record<ProbeReason, string>,
 };
