@@ -40,7 +40,8 @@ describe.each(STORE_BACKENDS)('/api/agents on %s', (_name, openBackend) => {
       // D1 and its communes resolve to it; their four points are probed by it.
       units: ['C1', 'C2', 'C3', 'D1'],
       points: 4,
-      link: null,
+      // The monitor knows it from the inventory at once (the units changed), never heard from yet.
+      link: { connected: false, lastContactAt: null, silentSince: null, targets: 4, outboxDepth: 0 },
     });
     expect(await t.app.agents.authenticate(issued.token)).toBe('tram-d1');
     expect(t.app.inventory.unit('D1')?.agent).toBe('tram-d1');
