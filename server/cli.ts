@@ -24,6 +24,7 @@ Usage:
   diemcau invitation parse FILE [--json]
   diemcau import points FILE [--db FILE|URL] [--valid-only] [--dry-run]
   diemcau export points --format csv|xlsx --out FILE [--db FILE|URL] [--delimiter ;]
+  diemcau agent run --server URL --token-file FILE --outbox FILE [--engine auto|fping|ping] [--log-level info]
   diemcau lab up --scenario FILE [--truth FILE] [--inventory-out FILE] | lab down | lab status | lab verify …
   diemcau help
 `;
@@ -48,6 +49,11 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         return await (await import('./import-cli')).runImportCli(rest, io);
       case 'export':
         return await (await import('./import-cli')).runExportCli(rest, io);
+      // MERGE: the registry branch's `case 'agent'` (server/agent/cli.ts) takes over; `agent run` goes to runAgent.
+      case 'agent':
+        if (rest[0] === 'run') return await (await import('./agent/run')).runAgent(rest.slice(1), io);
+        io.stdout.write(USAGE);
+        return 2;
       case 'lab':
         return await (await import('./lab/cli')).runLabCli(rest, io);
       case undefined:

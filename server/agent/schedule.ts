@@ -1,0 +1,66 @@
+// What the centre tells one agent to probe (docs/AGENTS.md AG4): its own slice of the inventory. The
+// points with at least one target assigned to it (shared/agents.ts), each carrying only those targets,
+// and the meetings any of them take part in with their participants named explicitly, so the agent's
+// own scheduler (server/schedule/scheduler.ts) plans the same windows as the centre's without the units.
+// Linear in the inventory; the version is a hash of the content (not of issuedAt), so an inventory
+// change that does not touch this agent leaves its schedule as it was.
+import { createHash } from 'node:crypto';
+import { targetAgents } from '../../shared/agents';
+import type { WindowConfig } from '../../shared/phase';
+import type { Meeting, Point, Unit } from '../../shared/schemas';
+import { targetId } from '../../shared/targets';
+import { childrenIndex, resolveParticipants } from '../schedule/participants';
+import type { CadenceConfig } from '../schedule/scheduler';
+import type { AgentSchedule } from './contract';
+
+export interface ScheduleSource {
+  units: readonly Unit[];
+  points: readonly Point[];
+  meetings: readonly Meeting[];
+}
+
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+/** The schedule of `agent`; `now` is its issuedAt only (the version does not depend on it). */
+export function agentSchedule(
+  data: ScheduleSource,
+  agent: string,
+  cadence: CadenceConfig,
+  windows: WindowConfig,
+  now: number = Date.now(),
+): AgentSchedule {
+  const assigned = targetAgents(data.units, data.points);
+  const points: Point[] = [];
+  for (const p of data.points) {
+    const mine = p.targets.filter((t) => assigned.get(targetId(t)) === agent);
+    if (mine.length === 0) continue;
+    points.push(mine.length === p.targets.length ? p : { ...p, targets: mine });
+  }
+  points.sort(byKey((p) => p.code));
+  const codes = new Set(points.map((p) => p.code));
+
+  const meetings: Meeting[] = [];
+  if (codes.size > 0) {
+    const children = childrenIndex(data.units);
+    for (const m of data.meetings) {
+      const taking = resolveParticipants(m, data.points, data.units, children).filter((c) => codes.has(c));
+      if (taking.length === 0) continue;
+      taking.sort();
+      meetings.push({
+        ...m,
+        host: m.host !== null && codes.has(m.host) ? m.host : null,
+        participants: { levels: [], units: [], points: taking },
+      });
+    }
+    meetings.sort(byKey((m) => m.id));
+  }
+
+  const version = createHash('sha256')
+    .update(JSON.stringify({ points, meetings, cadence, windows }))
+    .digest('hex')
+    .slice(0, 32);
+  return { version, issuedAt: now, points, meetings, cadence, windows };
+}
