@@ -223,6 +223,8 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
   let closed = false;
 
   nsp.use((socket, next) => {
+    // A closed centre's middleware stays on the namespace (Socket.IO has no removal): it steps aside.
+    if (closed) return next();
     admit(socket).then(
       (err) => next(err ?? undefined),
       (err: unknown) => {
@@ -296,9 +298,8 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
     c.socket.emit('schedule', s);
   }
 
-  nsp.on('connection', (socket) => {
-    safely('agent connection failed', () => connect(socket));
-  });
+  const onConnection = (socket: AgentSocket): void => safely('agent connection failed', () => connect(socket));
+  nsp.on('connection', onConnection);
 
   function connect(socket: AgentSocket): void {
     const name = socket.data.name!;
@@ -442,6 +443,7 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
   }
 
   d.inventory.onChange(() => {
+    if (closed) return;
     for (const c of conns.values()) {
       safely('sending a new schedule failed', () => {
         const s = scheduleOf(c.name);
@@ -462,15 +464,17 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
     safely('closing a revoked agent failed', () => revoked(name));
     if (d.cluster) safely('telling the other instances failed', () => nsp.serverSideEmit('agent:revoked', name));
   });
-  nsp.on('agent:revoked', (name) => safely('closing a revoked agent failed', () => revoked(name)));
-  nsp.on('agent:connected', (name, instance) => {
+  const onPeerRevoked = (name: string): void => safely('closing a revoked agent failed', () => revoked(name));
+  nsp.on('agent:revoked', onPeerRevoked);
+  const onPeerConnected = (name: string, instance: string): void => {
     if (instance === d.instance) return;
     const c = conns.get(name);
     if (!c) return;
     log.warn({ agent: name, instance }, 'this agent connected to another instance: this connection is closed');
     conns.delete(name);
     kick(c.socket, 'replaced');
-  });
+  };
+  nsp.on('agent:connected', onPeerConnected);
 
   // Revocations made by another process (the CLI) reach no listener here: the tokens are checked again.
   const sweep = setInterval(() => {
@@ -496,6 +500,9 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
       closed = true;
       clearInterval(sweep);
       unsubscribe();
+      nsp.off('connection', onConnection);
+      nsp.off('agent:revoked', onPeerRevoked);
+      nsp.off('agent:connected', onPeerConnected);
       for (const c of conns.values()) {
         clearInterval(c.timer);
         kick(c.socket, 'closing');
