@@ -338,6 +338,7 @@ class Agent {
       this.pump();
     });
     socket.on('disconnect', (reason) => {
+      if (this.stopped) return;
       log.warn({ reason }, 'disconnected from the centre: probing goes on, results kept');
       this.restartRound();
       // Closed by the centre (revoked, replaced): Socket.IO does not come back by itself.
