@@ -133,6 +133,10 @@ const REFUSED = {
     'Lời chào của trạm đo (auth) không đúng dạng: cần { protocol, version, now }.',
     'Malformed agent hello (auth): expected { protocol, version, now }.',
   ),
+  gone: words(
+    'Kết nối này đã bị đóng: lô kết quả không được nhận.',
+    'This connection was closed: the batch is not taken.',
+  ),
   internal: words('Lỗi nội bộ của trung tâm khi xác thực trạm đo.', 'Internal error while authenticating the agent.'),
 };
 
@@ -220,6 +224,8 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
   const conns = new Map<string, Conn>();
   /** The last seq acknowledged (or refused for good) per agent, over its connections to this instance. */
   const lastSeq = new Map<string, number>();
+  /** Each agent's rate bucket, kept over its connections (reconnecting does not refill it). */
+  const buckets = new Map<string, Bucket>();
   let closed = false;
 
   nsp.use((socket, next) => {
@@ -327,11 +333,12 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
       clockReady: Promise.resolve(),
       chain: Promise.resolve(),
       blockedAt: null,
-      bucket: new Bucket(r.perSecond, r.burst, clock.now()),
+      bucket: buckets.get(name) ?? new Bucket(r.perSecond, r.burst, clock.now()),
       slowed: false,
       timer: setInterval(() => void measure(c), d.clockEveryMs ?? CLOCK_EVERY_MS),
     };
     c.timer.unref();
+    buckets.set(name, c.bucket);
     conns.set(name, c);
     log.info({ agent: name, version: c.version, address: socket.handshake.address }, 'agent connected');
     safely('agent contact failed', () => d.sink.agentContact(name, contactOf(c, true)));
@@ -402,6 +409,8 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
       log.warn({ agent: c.name, seq, where, retry, error: said.en }, 'agent batch refused');
       return { ok: false, seq, error: inLang(said, c.lang), ...(where ? { where } : {}), retry };
     };
+    // Queued before this connection was replaced or revoked: not applied (a current one sends it again).
+    if (conns.get(c.name) !== c) return { ok: false, seq: null, error: inLang(BATCH.gone, c.lang), retry: true };
     if (!Buffer.isBuffer(buf)) return refuse(null, BATCH.notBuffer, false);
     if (buf.length > MAX_BATCH_BYTES) return refuse(null, BATCH.tooBig(buf.length), false, 'bytes');
     const decoded = decodeBatch(buf);
@@ -542,5 +551,9 @@ const BATCH = {
       `A probe time in the future (${Math.round(ms / 1000)} s ahead of the centre's clock).`,
     ),
   old: words('Thời điểm đo cũ hơn 8 ngày.', 'A probe time older than 8 days.'),
+  gone: words(
+    'Kết nối này đã bị đóng: lô kết quả không được nhận.',
+    'This connection was closed: the batch is not taken.',
+  ),
   internal: words('Lỗi nội bộ của trung tâm: hãy gửi lại.', 'Internal error at the centre: send again.'),
 };

@@ -136,7 +136,7 @@ afterEach(() => {
   centre?.close();
 });
 
-async function freshCentre(): Promise<void> {
+async function freshCentre(sweepMs?: number): Promise<void> {
   auth = new MapAuth();
   auth.tokens.set(TOKEN, 'tram-a');
   auth.tokens.set('tok-B-fedcba9876543210fedcba9876543210', 'tram-b');
@@ -147,6 +147,7 @@ async function freshCentre(): Promise<void> {
     inventory: t.app.inventory,
     logger: pino({ level: 'silent' }),
     instance: `test-${nextTest++}`,
+    sweepMs,
   });
 }
 
@@ -229,6 +230,20 @@ describe('the handshake', () => {
     expect(last).toMatchObject({ agent: 'tram-a', contact: { connected: false } });
     // The revoked token no longer opens.
     expect((await refused(agentSocket())).data?.code).toBe('bad-token');
+  });
+});
+
+describe('revocations made elsewhere', () => {
+  it('closes an agent whose token no longer authenticates, found by the periodic check', async () => {
+    await freshCentre(200);
+    const s = agentSocket();
+    await connected(s);
+    const told = new Promise<{ code: string }>((resolve) => s.once('closing', resolve));
+    // As the CLI does it in another process: the registry changes, no listener here hears it.
+    auth.tokens.delete(TOKEN);
+    expect((await told).code).toBe('revoked');
+    await waitFor('the agent gone', () => centre.connected().length === 0);
+    expect(sink.contacts.at(-1)).toMatchObject({ agent: 'tram-a', contact: { connected: false } });
   });
 });
 
