@@ -1,5 +1,6 @@
 // What the centre tells one agent to probe (docs/AGENTS.md AG4): its own slice of the inventory. The
-// points with at least one target assigned to it (shared/agents.ts), each carrying only those targets,
+// points with at least one target assigned to it (shared/agents.ts), each carrying only those targets and
+// no contacts (no one's phone number leaves the centre),
 // and the meetings any of them take part in with their participants named explicitly, so the agent's
 // own scheduler (server/schedule/scheduler.ts) plans the same windows as the centre's without the units.
 // Linear in the inventory; the version is a hash of the content (not of issuedAt), so an inventory
@@ -37,7 +38,8 @@ export function agentSchedule(
   for (const p of data.points) {
     const mine = p.targets.filter((t) => assigned.get(targetId(t)) === agent);
     if (mine.length === 0) continue;
-    points.push(mine.length === p.targets.length ? p : { ...p, targets: mine });
+    // The agent needs no one's phone number: contacts stay at the centre.
+    points.push({ ...p, targets: mine, contacts: [] });
   }
   points.sort(byKey((p) => p.code));
   const codes = new Set(points.map((p) => p.code));

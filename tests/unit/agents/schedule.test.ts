@@ -56,6 +56,7 @@ const points = [
     name: 'Điểm cầu xã Ba',
     level: 'commune',
     unit: 'C3',
+    contacts: [{ name: 'Trần Thị Kỹ', phone: '0912 000 111' }],
     targets: [
       { kind: 'icmp', host: '127.0.2.1' },
       { kind: 'icmp', host: '127.0.2.2', role: 'backup', agent: 'tram-d1' },
@@ -91,8 +92,10 @@ describe('agentSchedule', () => {
     expect(byCode.get('C1')!.targets.map((t) => targetId(t))).toEqual(['icmp:127.0.1.2', 'icmp:127.0.1.3']);
     // A target-level override brings one target of a point outside the agent's units.
     expect(byCode.get('C3')!.targets).toEqual([{ kind: 'icmp', host: '127.0.2.2', role: 'backup', agent: 'tram-d1' }]);
-    // The point's own fields are kept.
+    // The point's own fields are kept, its contacts are not.
     expect(byCode.get('C3')).toMatchObject({ name: 'Điểm cầu xã Ba', level: 'commune', unit: 'C3' });
+    expect(points.find((p) => p.code === 'C3')!.contacts).toHaveLength(1);
+    expect(s.points.every((p) => p.contacts.length === 0)).toBe(true);
     expect(s.issuedAt).toBe(1_000);
     expect(s.cadence).toEqual(DEFAULT_CADENCE);
     expect(s.windows).toEqual(DEFAULT_WINDOWS);
