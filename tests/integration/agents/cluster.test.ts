@@ -100,10 +100,10 @@ beforeAll(async () => {
   centreA = attachAgentCentre(a.io, { auth: authA, sink: sink(), inventory, logger, instance: 'A', cluster: true });
   centreB = attachAgentCentre(b.io, { auth: authB, sink: sink(), inventory, logger, instance: 'B', cluster: true });
   // Server-side emits go over pub/sub: wait until B's reach A.
-  let linked = false;
-  a.io.of(AGENT_NAMESPACE).on('test:link', () => (linked = true));
+  const link = { done: false };
+  a.io.of(AGENT_NAMESPACE).on('test:link', () => (link.done = true));
   const end = Date.now() + 10_000;
-  while (!linked) {
+  while (!link.done) {
     if (Date.now() > end) throw new Error('the two instances are not linked');
     b.io.of(AGENT_NAMESPACE).serverSideEmit('test:link');
     await new Promise((r) => setTimeout(r, 100));
