@@ -36,6 +36,11 @@ export const AGENT_MAX_FRAME_BYTES = MAX_BATCH_BYTES + 64 * 1024;
 export const MAX_FUTURE_MS = 5_000;
 /** A result older than this refuses its batch (an outbox holds a day; the rollups keep no older). */
 export const MAX_AGE_MS = 8 * 24 * 3_600_000;
+/**
+ * After a new schedule, the targets of the one before are still taken this long: the agent's batches
+ * already on their way hold results probed while those targets were its own.
+ */
+export const SCHEDULE_GRACE_MS = 10_000;
 /** The clock is measured this often (and at every connection). */
 export const CLOCK_EVERY_MS = 60_000;
 /** A batch far enough below the last acknowledged seq is a renumbered outbox (a reinstalled agent). */
@@ -194,6 +199,9 @@ interface Conn {
   lang: WordLang;
   schedule: AgentSchedule;
   targets: Set<string>;
+  /** The targets of the schedule before, still taken until `formerUntil` (batches already on their way). */
+  former: Set<string>;
+  formerUntil: number;
   outboxDepth: number;
   offsetMs: number | null;
   flagged: boolean;
@@ -298,6 +306,8 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
 
   function setSchedule(c: Conn, s: AgentSchedule): void {
     c.schedule = s;
+    c.former = c.targets;
+    c.formerUntil = clock.now() + SCHEDULE_GRACE_MS;
     c.targets = new Set(s.points.flatMap((p) => p.targets.map((t) => targetId(t))));
     const r = agentRate(s);
     c.bucket.resize(r.perSecond, r.burst);
@@ -326,6 +336,8 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
       lang: socket.data.lang ?? 'vi',
       schedule,
       targets: new Set(),
+      former: new Set(),
+      formerUntil: 0,
       outboxDepth: 0,
       offsetMs: null,
       flagged: false,
@@ -441,12 +453,21 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
     const results = shift === 0 ? b.results : b.results.map((r) => ({ ...r, t: r.t - shift }));
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
-      if (!c.targets.has(r.target)) return refuse(b.seq, BATCH.foreign(r.target), false, `results[${i}]`);
+      if (!c.targets.has(r.target) && !(now < c.formerUntil && c.former.has(r.target))) {
+        return refuse(b.seq, BATCH.foreign(r.target), false, `results[${i}]`);
+      }
       if (r.t > now + MAX_FUTURE_MS) return refuse(b.seq, BATCH.future(r.t - now), false, `results[${i}]`);
       if (r.t < now - MAX_AGE_MS) return refuse(b.seq, BATCH.old, false, `results[${i}]`);
     }
     c.outboxDepth = b.outboxDepth;
-    d.sink.ingestAgent({ agent: c.name, contact: contactOf(c, true), results });
+    try {
+      d.sink.ingestAgent({ agent: c.name, contact: contactOf(c, true), results });
+    } catch (err) {
+      // The monitor did not take it: sent again, and nothing after it overtakes it.
+      log.error({ err, agent: c.name, seq: b.seq }, 'the monitor failed to take an agent batch');
+      c.blockedAt = b.seq;
+      return { ok: false, seq: b.seq, error: inLang(BATCH.internal, c.lang), retry: true };
+    }
     lastSeq.set(c.name, b.seq);
     return { ok: true, seq: b.seq };
   }

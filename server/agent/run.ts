@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { io as connectTo, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { AgentName, Code, Contact, Level, Meeting, Target, type Point } from '../../shared/schemas';
+import { targetId } from '../../shared/targets';
 import { words } from '../../shared/words';
 import type { CliIo } from '../cli';
 import { systemClock } from '../clock';
@@ -204,6 +205,8 @@ class Agent {
   private readonly router: ProbeRouter;
   private scheduler: Scheduler | null = null;
   private schedule: AgentSchedule | null = null;
+  /** Ids of the schedule's targets (null before any schedule). */
+  private targetIds: Set<string> | null = null;
   private socket: AgentSocket | null = null;
   private fresh: TargetResult[] = [];
   private tick: NodeJS.Timeout | null = null;
@@ -282,6 +285,7 @@ class Agent {
     const s: AgentSchedule = { ...parsed.data, points: parsed.data.points satisfies Point[] };
     const before = this.schedule;
     this.schedule = s;
+    this.targetIds = new Set(s.points.flatMap((p) => p.targets.map((t) => targetId(t))));
     if (
       !this.scheduler ||
       !before ||
@@ -402,12 +406,27 @@ class Agent {
     for (const b of batches) {
       if (this.inFlight.size >= SEND_WINDOW) break;
       if (this.inFlight.has(b.seq)) continue;
-      this.send(socket, { ...b, sentAt: now, outboxDepth: depth });
+      this.send(socket, { ...b, sentAt: now, outboxDepth: depth, results: this.stillMine(b) });
     }
     if (this.inFlight.size === 0 && batches.length === 0 && now - this.lastSentAt >= AGENT_BATCH_MS) {
       // Nothing to send: an empty batch under the last acknowledged seq says "still here" (AG5).
       this.send(socket, { seq: this.lastAcked, sentAt: now, outboxDepth: depth, results: [] });
     }
+  }
+
+  /**
+   * The batch's results of targets still in the schedule: those the centre has since given to another
+   * agent (or to itself) would have the whole batch refused. Dropped here, counted and said.
+   */
+  private stillMine(b: AgentBatch): AgentBatch['results'] {
+    const mine = this.targetIds;
+    if (mine === null || b.results.every((r) => mine.has(r.target))) return b.results;
+    const kept = b.results.filter((r) => mine.has(r.target));
+    this.o.logger.info(
+      { seq: b.seq, dropped: b.results.length - kept.length },
+      'results of targets no longer assigned to this agent: not sent',
+    );
+    return kept;
   }
 
   private send(socket: AgentSocket, b: AgentBatch): void {

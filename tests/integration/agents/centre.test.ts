@@ -208,6 +208,25 @@ describe('the handshake', () => {
     await t.app.inventory.apply({ upsertPoints: [c1, p] });
   });
 
+  it('takes results of a target moved away for a short while after the new schedule (batches on their way)', async () => {
+    await freshCentre();
+    const s = agentSocket();
+    await connected(s);
+    const next = new Promise<AgentSchedule>((resolve) => s.once('schedule', resolve));
+    const c2 = t.app.inventory.point('C2')!;
+    await t.app.inventory.apply({ upsertPoints: [{ ...c2, agent: 'tram-b' }] });
+    try {
+      expect((await next).points.map((p) => p.code)).toEqual(['C1', 'D1']);
+      expect(await send(s, batch(1, [{ target: mine2, t: Date.now() - 1_500, rtt: 0.3 }]))).toEqual({
+        ok: true,
+        seq: 1,
+      });
+      expect(sink.results().map((r) => r.target)).toEqual([mine2]);
+    } finally {
+      await t.app.inventory.apply({ upsertPoints: [c2] });
+    }
+  });
+
   it('closes a revoked agent at once, and a second connection replaces the first', async () => {
     await freshCentre();
     const first = agentSocket();

@@ -34,7 +34,15 @@ class RecordingSink implements AgentSink {
   /** Every result in the order it reached the sink. */
   readonly results: TargetResult[] = [];
   readonly contacts: AgentContact[] = [];
+  /** The next batch with results fails (as a monitor that cannot take it), once. */
+  failNext = false;
+  failed = 0;
   ingestAgent(batch: AgentIngest): void {
+    if (this.failNext && batch.results.length > 0) {
+      this.failNext = false;
+      this.failed++;
+      throw new Error('the monitor cannot take this batch now');
+    }
     this.results.push(...batch.results);
   }
   agentContact(_agent: string, contact: AgentContact): void {
@@ -215,4 +223,30 @@ describe('diemcau agent run', () => {
     a.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
   }, 60_000);
+
+  it('sends again a batch the monitor failed to take, in order; a target moved away stops, the others lose nothing', async () => {
+    const a = runAgent(join(dir, 'token'));
+    const startedAt = Date.now();
+    await waitFor('results of this run', () => TARGETS.every((id) => sink.of(id).some((x) => x > startedAt)), 20_000);
+    sink.failNext = true;
+    await waitFor('a failed batch', () => sink.failed === 1, 10_000);
+    const failedAt = Date.now();
+    // C2 goes to another agent: tram-a stops probing it and sends none of it (the centre would refuse the
+    // whole batch); the other targets' results go on without a gap.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const c2 = t.app.inventory.point('C2')!;
+    await t.app.inventory.apply({ upsertPoints: [{ ...c2, agent: 'tram-b' }] });
+    const movedAt = Date.now();
+    await waitFor(
+      'results well after the move',
+      () => [TARGETS[0]!, TARGETS[1]!].every((id) => (sink.of(id).at(-1) ?? 0) > movedAt + 4_000),
+      20_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n${a.output()}`);
+    });
+    for (const id of [TARGETS[0]!, TARGETS[1]!]) checkSeries(sink.of(id), failedAt - 3_000, movedAt + 4_000);
+    expect(sink.of(TARGETS[2]!).filter((x) => x > movedAt + 2_000)).toEqual([]);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+  }, 90_000);
 });
