@@ -68,7 +68,6 @@ import { attachClusterAdapter } from './cluster/socket-adapter';
 import { localLimiter, sharedLimiter, type LoginLimiter } from './auth/login-limiter';
 import { RedisFailureLimiter } from './auth/limiter-redis';
 import type { MonitorConfig } from './pipeline/messages';
-import { AGENT_MAX_FRAME_BYTES } from './agent/centre';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface AppOptions {
@@ -492,9 +491,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     perMessageDeflate: false,
     serveClient: false,
     cors: { origin: false },
-    // Dashboards send a meeting id or a point code; the one large message is a probe agent's batch
-    // (docs/AGENTS.md AG11), so frames up to a batch's bound (MAX_BATCH_BYTES) and its framing pass.
-    maxHttpBufferSize: AGENT_MAX_FRAME_BYTES,
+    // Client payloads are a meeting id or a point code; anything near this is not ours.
+    maxHttpBufferSize: 64 * 1024,
   });
   // Several instances: room broadcasts reach every instance's sockets (server/cluster/socket-adapter.ts).
   const adapter = opts.cluster

@@ -27,11 +27,37 @@ import {
 import { agentSchedule, type ScheduleSource } from './schedule';
 
 /**
- * The app's Socket.IO server must take frames this large (its `maxHttpBufferSize`): a batch of
- * MAX_BATCH_BYTES and Socket.IO's framing, so that a batch just over the bound reaches the check below
- * and is refused with words rather than by a closed connection.
+ * A batch travels as Socket.IO binary attachments, one WebSocket frame each: the app's server takes no
+ * frame over 64 KiB (its `maxHttpBufferSize`, kept for the dashboards) and Socket.IO's parser no packet
+ * of more than 10 attachments. So a batch crosses the link in at most AGENT_MAX_CHUNKS chunks of at most
+ * AGENT_CHUNK_BYTES: AGENT_WIRE_MAX_BYTES (639 KiB) at most, under MAX_BATCH_BYTES (see the report of
+ * issue 16: the binary codec's 20,000 results take far less).
  */
-export const AGENT_MAX_FRAME_BYTES = MAX_BATCH_BYTES + 64 * 1024;
+export const AGENT_CHUNK_BYTES = 64 * 1024 - 64;
+export const AGENT_MAX_CHUNKS = 10;
+export const AGENT_WIRE_MAX_BYTES = Math.min(MAX_BATCH_BYTES, AGENT_CHUNK_BYTES * AGENT_MAX_CHUNKS);
+
+/** The wire form of the `batch` event's payload: the buffer itself, or its chunks. */
+export function splitBatch(buf: Buffer): Buffer | Buffer[] {
+  if (buf.length <= AGENT_CHUNK_BYTES) return buf;
+  const out: Buffer[] = [];
+  for (let at = 0; at < buf.length; at += AGENT_CHUNK_BYTES) out.push(buf.subarray(at, at + AGENT_CHUNK_BYTES));
+  return out;
+}
+
+/** The batch's bytes from the event's payload; its size when over the bound; null when it is not binary. */
+function joinBatch(payload: unknown): Buffer | { bytes: number } | null {
+  if (Buffer.isBuffer(payload)) return payload;
+  if (!Array.isArray(payload) || payload.length === 0 || payload.length > AGENT_MAX_CHUNKS) return null;
+  let bytes = 0;
+  for (const part of payload) {
+    if (!Buffer.isBuffer(part)) return null;
+    bytes += part.length;
+  }
+  if (bytes > MAX_BATCH_BYTES) return { bytes };
+  return Buffer.concat(payload as Buffer[], bytes);
+}
+
 /** A result this far in the future of the centre's clock (after correction) refuses its batch. */
 export const MAX_FUTURE_MS = 5_000;
 /** A result older than this refuses its batch (an outbox holds a day; the rollups keep no older). */
@@ -364,10 +390,10 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
         return;
       }
       const answer = (a: BatchAck): void => safely('acknowledging a batch failed', () => ack(a));
-      const buf = args[0];
+      const payload = args[0];
       c.chain = c.chain
         .then(() => c.clockReady)
-        .then(() => answer(handleBatch(c, buf)))
+        .then(() => answer(handleBatch(c, payload)))
         .catch((err: unknown) => {
           log.error({ err, agent: name }, 'agent batch failed');
           answer({ ok: false, seq: null, error: inLang(BATCH.internal, c.lang), retry: true });
@@ -415,7 +441,7 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
     if (changed) safely('agent contact failed', () => d.sink.agentContact(c.name, contactOf(c, true)));
   }
 
-  function handleBatch(c: Conn, buf: unknown): BatchAck {
+  function handleBatch(c: Conn, payload: unknown): BatchAck {
     const refuse = (seq: number | null, said: Words, retry: boolean, where?: string): BatchAck => {
       if (!retry && seq !== null) lastSeq.set(c.name, Math.max(lastSeq.get(c.name) ?? -1, seq));
       log.warn({ agent: c.name, seq, where, retry, error: said.en }, 'agent batch refused');
@@ -423,9 +449,11 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
     };
     // Queued before this connection was replaced or revoked: not applied (a current one sends it again).
     if (conns.get(c.name) !== c) return { ok: false, seq: null, error: inLang(BATCH.gone, c.lang), retry: true };
-    if (!Buffer.isBuffer(buf)) return refuse(null, BATCH.notBuffer, false);
-    if (buf.length > MAX_BATCH_BYTES) return refuse(null, BATCH.tooBig(buf.length), false, 'bytes');
-    const decoded = decodeBatch(buf);
+    const joined = joinBatch(payload);
+    if (joined === null) return refuse(null, BATCH.notBuffer, false);
+    if (!Buffer.isBuffer(joined)) return refuse(null, BATCH.tooBig(joined.bytes), false, 'bytes');
+    if (joined.length > MAX_BATCH_BYTES) return refuse(null, BATCH.tooBig(joined.length), false, 'bytes');
+    const decoded = decodeBatch(joined);
     if (!decoded.ok) return refuse(null, BATCH.malformed(decoded.error), false, decoded.where);
     const b = decoded.batch;
     const last = lastSeq.get(c.name);
@@ -543,7 +571,10 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
 }
 
 const BATCH = {
-  notBuffer: words('Lô kết quả phải là dữ liệu nhị phân (Buffer).', 'A batch must be binary data (a Buffer).'),
+  notBuffer: words(
+    `Lô kết quả phải là dữ liệu nhị phân (Buffer, hoặc danh sách tối đa ${AGENT_MAX_CHUNKS} phần).`,
+    `A batch must be binary data (a Buffer, or a list of at most ${AGENT_MAX_CHUNKS} parts).`,
+  ),
   tooBig: (n: number) =>
     words(
       `Lô kết quả dài ${n} byte, tối đa ${MAX_BATCH_BYTES} byte.`,

@@ -24,7 +24,7 @@ import { resolveSecret } from '../probe/secrets';
 import { Scheduler } from '../schedule/scheduler';
 import pkg from '../../package.json' with { type: 'json' };
 import { encodeBatch } from './batch-codec';
-import type { AgentClientEvents, AgentServerEvents } from './centre';
+import { AGENT_WIRE_MAX_BYTES, splitBatch, type AgentClientEvents, type AgentServerEvents } from './centre';
 import {
   AGENT_BATCH_MS,
   AGENT_NAMESPACE,
@@ -436,13 +436,16 @@ class Agent {
     let buf: Buffer;
     try {
       buf = encodeBatch(b);
+      if (buf.length > AGENT_WIRE_MAX_BYTES)
+        throw new Error(`${buf.length} bytes, the link takes ${AGENT_WIRE_MAX_BYTES}`);
     } catch (err) {
-      this.o.logger.error({ err, seq: b.seq }, 'encoding a batch failed: dropped');
-      this.o.outbox.ack(b.seq);
+      this.refusedForGood++;
+      this.o.logger.error({ err, seq: b.seq, refused: this.refusedForGood }, 'a batch that cannot be sent: dropped');
+      this.acked(b.seq);
       this.inFlight.delete(b.seq);
       return;
     }
-    socket.timeout(ACK_TIMEOUT_MS).emit('batch', buf, (err: Error | null, ack: BatchAck) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('batch', splitBatch(buf), (err: Error | null, ack: BatchAck) => {
       if (round !== this.round) {
         // An older round: only a plain acknowledgement still means something.
         if (!err && ack?.ok === true) this.acked(ack.seq);

@@ -5,12 +5,18 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { encodeBatch } from '../../../server/agent/batch-codec';
-import { attachAgentCentre, type AgentCentre } from '../../../server/agent/centre';
+import {
+  AGENT_CHUNK_BYTES,
+  AGENT_MAX_CHUNKS,
+  AGENT_WIRE_MAX_BYTES,
+  attachAgentCentre,
+  splitBatch,
+  type AgentCentre,
+} from '../../../server/agent/centre';
 import {
   AGENT_NAMESPACE,
   AGENT_PROTOCOL,
   CLOCK_FLAG_MS,
-  MAX_BATCH_BYTES,
   type AgentAuth,
   type AgentBatch,
   type AgentContact,
@@ -108,8 +114,9 @@ async function connected(s: AgentClient): Promise<AgentSchedule> {
   return schedule;
 }
 
+/** As the agent sends: a buffer over one frame's size goes in chunks. */
 const send = (s: AgentClient, payload: unknown): Promise<BatchAck> =>
-  s.timeout(10_000).emitWithAck('batch', payload) as Promise<BatchAck>;
+  s.timeout(10_000).emitWithAck('batch', Buffer.isBuffer(payload) ? splitBatch(payload) : payload) as Promise<BatchAck>;
 
 const batch = (seq: number, results: TargetResult[]): Buffer =>
   encodeBatch({ seq, sentAt: Date.now(), outboxDepth: 0, results } satisfies AgentBatch);
@@ -283,9 +290,9 @@ describe('batches', () => {
     expect(foreign).toMatchObject({ ok: false, seq: 1, where: 'results[1]', retry: false });
     expect((foreign as { error: string }).error).toContain('không được giao cho trạm đo này');
 
-    const big = await send(s, Buffer.alloc(MAX_BATCH_BYTES + 1, 0x20));
-    expect(big).toMatchObject({ ok: false, seq: null, where: 'bytes', retry: false });
-    expect((big as { error: string }).error).toContain(`tối đa ${MAX_BATCH_BYTES} byte`);
+    // The most the link carries (10 frames of ~64 KiB) is not a batch: refused, the connection stays.
+    const most = await send(s, Buffer.alloc(AGENT_WIRE_MAX_BYTES, 0x20));
+    expect(most).toMatchObject({ ok: false, seq: null, where: 'bytes', retry: false });
 
     const garbage = await send(s, randomBytes(4_096));
     expect(garbage).toMatchObject({ ok: false, seq: null, retry: false });
@@ -308,16 +315,39 @@ describe('batches', () => {
     expect(centre.connected()).toEqual(['tram-a']);
   });
 
-  it('a frame over what the server takes closes that connection only', async () => {
+  it('takes a batch of many chunks, refuses a list of anything else, and closes a connection sending a frame over 64 KiB', async () => {
     await freshCentre();
     const s = agentSocket();
     await connected(s);
+    const now = Date.now();
+    const results = Array.from({ length: 10_000 }, (_, i) => ({
+      target: i % 2 ? mine : mine2,
+      t: now - 20_000 + i,
+      rtt: 1,
+    }));
+    const big = batch(1, results);
+    expect(big.length).toBeGreaterThan(8 * AGENT_CHUNK_BYTES);
+    expect(await send(s, big)).toEqual({ ok: true, seq: 1 });
+    expect(sink.results()).toEqual(results);
+    expect(await send(s, [Buffer.alloc(10), 'chữ'])).toMatchObject({ ok: false, seq: null, retry: false });
+    expect(await send(s, [])).toMatchObject({ ok: false, seq: null, retry: false });
+
+    // A frame over 64 KiB, or a packet of more attachments than Socket.IO takes: that connection closes.
     const gone = new Promise<string>((resolve) => s.once('disconnect', resolve));
-    s.emit('batch', Buffer.alloc(2 * MAX_BATCH_BYTES), () => undefined);
+    s.emit('batch', Buffer.alloc(100 * 1024), () => undefined);
     expect(await gone).toMatch(/close/);
+    const other = agentSocket();
+    await connected(other);
+    const closed = new Promise<string>((resolve) => other.once('disconnect', resolve));
+    other.emit(
+      'batch',
+      Array.from({ length: AGENT_MAX_CHUNKS + 1 }, () => Buffer.alloc(10)),
+      () => undefined,
+    );
+    expect(await closed).toMatch(/close/);
     const again = agentSocket();
     await connected(again);
-    expect(await send(again, batch(1, []))).toEqual({ ok: true, seq: 1 });
+    expect(await send(again, batch(2, []))).toEqual({ ok: true, seq: 2 });
   });
 
   it('acknowledges a batch seen before again without applying it twice (also across connections)', async () => {
@@ -350,19 +380,20 @@ describe('batches', () => {
     const many = (seq: number): Buffer =>
       batch(
         seq,
-        Array.from({ length: 12_000 }, (_, i) => ({ target: i % 2 ? mine : mine2, t: now - 60_000 + i, rtt: 1 })),
+        Array.from({ length: 11_000 }, (_, i) => ({ target: i % 2 ? mine : mine2, t: now - 60_000 + i, rtt: 1 })),
       );
     expect(await send(s, many(1))).toEqual({ ok: true, seq: 1 });
-    // 3 targets: 1,000 results/s (the floor), a bucket of 20,000: the second 12,000 now is too many.
+    // 3 targets: 1,000 results/s (the floor), a bucket of 20,000: the second 11,000 now is too many.
     const slowed = await send(s, many(2));
     expect(slowed).toMatchObject({ ok: false, seq: 2, retry: true });
     expect((slowed as { error: string }).error).toContain('nhanh hơn lịch đo');
     // Batch 3 may not overtake batch 2.
     expect(await send(s, many(3))).toMatchObject({ ok: false, seq: 3, retry: true });
-    expect(sink.results()).toHaveLength(12_000);
-    await new Promise((r) => setTimeout(r, 4_500));
+    expect(sink.results()).toHaveLength(11_000);
+    // 9,000 left, 1,000 more a second: 11,000 fit again after 2 s.
+    await new Promise((r) => setTimeout(r, 3_000));
     expect(await send(s, many(2))).toEqual({ ok: true, seq: 2 });
-    expect(sink.results()).toHaveLength(24_000);
+    expect(sink.results()).toHaveLength(22_000);
   });
 });
 
