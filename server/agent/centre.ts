@@ -30,8 +30,8 @@ import { agentSchedule, type ScheduleSource } from './schedule';
  * A batch travels as Socket.IO binary attachments, one WebSocket frame each: the app's server takes no
  * frame over 64 KiB (its `maxHttpBufferSize`, kept for the dashboards) and Socket.IO's parser no packet
  * of more than 10 attachments. So a batch crosses the link in at most AGENT_MAX_CHUNKS chunks of at most
- * AGENT_CHUNK_BYTES: AGENT_WIRE_MAX_BYTES (639 KiB) at most, under MAX_BATCH_BYTES (see the report of
- * issue 16: the binary codec's 20,000 results take far less).
+ * AGENT_CHUNK_BYTES: AGENT_WIRE_MAX_BYTES (639 KiB) at most, under MAX_BATCH_BYTES (a batch of
+ * MAX_BATCH_RESULTS plain results in the binary codec takes far less).
  */
 export const AGENT_CHUNK_BYTES = 64 * 1024 - 64;
 export const AGENT_MAX_CHUNKS = 10;
@@ -60,7 +60,7 @@ function joinBatch(payload: unknown): Buffer | { bytes: number } | null {
 
 /** A result this far in the future of the centre's clock (after correction) refuses its batch. */
 export const MAX_FUTURE_MS = 5_000;
-/** A result older than this refuses its batch (an outbox holds a day; the rollups keep no older). */
+/** A result older than this refuses its batch (an outbox holds about a day; a week of margin). */
 export const MAX_AGE_MS = 8 * 24 * 3_600_000;
 /**
  * After a new schedule, the targets of the one before are still taken this long: the agent's batches
@@ -246,7 +246,10 @@ interface Conn {
 function kick(socket: AgentSocket, code: ClosingCode): void {
   const said = CLOSING[code];
   socket.emit('closing', { code, message: inLang(said, socket.data.lang ?? 'vi'), en: said.en });
-  socket.disconnect(true);
+  // The centre stopping: the link drops as a network cut would, so the agent comes back with its usual
+  // backoff once the centre is up; revoked or replaced, Socket.IO's client does not come back by itself.
+  if (code === 'closing') socket.conn.close();
+  else socket.disconnect(true);
 }
 
 export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {

@@ -259,6 +259,19 @@ describe('the handshake', () => {
   });
 });
 
+describe('the centre stopping', () => {
+  it('says so and drops the link as a cut would, so the agent comes back by itself', async () => {
+    await freshCentre();
+    const s = agentSocket();
+    await connected(s);
+    const told = new Promise<{ code: string; message: string }>((resolve) => s.once('closing', resolve));
+    const gone = new Promise<string>((resolve) => s.once('disconnect', resolve));
+    centre.close();
+    expect(await told).toMatchObject({ code: 'closing', message: 'Trung tâm đang dừng.' });
+    expect(await gone).toBe('transport close');
+  });
+});
+
 describe('revocations made elsewhere', () => {
   it('closes an agent whose token no longer authenticates, found by the periodic check', async () => {
     await freshCentre(200);
