@@ -459,10 +459,16 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
     const decoded = decodeBatch(joined);
     if (!decoded.ok) return refuse(null, BATCH.malformed(decoded.error), false, decoded.where);
     const b = decoded.batch;
+    if (b.results.length === 0) {
+      // Nothing to apply (a keep-alive): contact only, whatever its seq; the order of results is not at stake.
+      c.outboxDepth = b.outboxDepth;
+      d.sink.ingestAgent({ agent: c.name, contact: contactOf(c, true), results: [] });
+      return { ok: true, seq: b.seq };
+    }
     const last = lastSeq.get(c.name);
     if (last !== undefined && b.seq <= last) {
       if (b.seq >= last - RENUMBER_SLACK) {
-        // Seen already (its acknowledgement was lost, or an empty keep-alive): contact, nothing applied.
+        // Seen already (its acknowledgement was lost): contact, nothing applied.
         c.outboxDepth = b.outboxDepth;
         d.sink.ingestAgent({ agent: c.name, contact: contactOf(c, true), results: [] });
         return { ok: true, seq: b.seq };

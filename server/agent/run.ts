@@ -409,7 +409,7 @@ class Agent {
       this.send(socket, { ...b, sentAt: now, outboxDepth: depth, results: this.stillMine(b) });
     }
     if (this.inFlight.size === 0 && batches.length === 0 && now - this.lastSentAt >= AGENT_BATCH_MS) {
-      // Nothing to send: an empty batch under the last acknowledged seq says "still here" (AG5).
+      // Nothing to send: an empty batch (numbered with the last seq acknowledged) says "still here" (AG5).
       this.send(socket, { seq: this.lastAcked, sentAt: now, outboxDepth: depth, results: [] });
     }
   }

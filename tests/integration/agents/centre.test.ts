@@ -383,6 +383,11 @@ describe('batches', () => {
     expect(sink.batches.map((b) => b.results.length)).toEqual([2, 0, 0]);
     expect(await send(again, batch(8, [{ target: mine, t: now - 1_000, rtt: 0.6 }]))).toEqual({ ok: true, seq: 8 });
     expect(sink.results()).toHaveLength(3);
+    // An empty batch (a keep-alive), whatever its seq, is contact only: batch 8 is still known.
+    expect(await send(again, batch(0, []))).toEqual({ ok: true, seq: 0 });
+    const b8 = batch(8, [{ target: mine, t: now - 1_000, rtt: 0.6 }]);
+    expect(await send(again, b8)).toEqual({ ok: true, seq: 8 });
+    expect(sink.results()).toHaveLength(3);
   });
 
   it('slows an agent sending more than its schedule explains, and keeps its batches in order', async () => {
