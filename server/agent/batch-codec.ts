@@ -6,7 +6,10 @@ import { PROBE_REASONS, type ProbeReason } from '../../shared/targets';
 import type { TargetResult } from '../probe/kinds';
 import { MAX_BATCH_BYTES, MAX_BATCH_RESULTS, type AgentBatch } from './contract';
 
-export type DecodedBatch = { ok: true; batch: AgentBatch } | { ok: false; error: string; where: string };
+/** As the outbox branch's codec: `error` for people (Vietnamese there; English in this stand-in), `en` English. */
+export type DecodedBatch = { ok: true; batch: AgentBatch } | { ok: false; error: string; en: string; where: string };
+
+const fail = (why: string, where: string): DecodedBatch => ({ ok: false, error: why, en: why, where });
 
 export function encodeBatch(b: AgentBatch): Buffer {
   return Buffer.from(JSON.stringify(b), 'utf8');
@@ -18,29 +21,29 @@ const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 
 export function decodeBatch(buf: Buffer): DecodedBatch {
   if (buf.length > MAX_BATCH_BYTES) {
-    return { ok: false, error: `batch of ${buf.length} bytes, at most ${MAX_BATCH_BYTES}`, where: 'bytes' };
+    return fail(`batch of ${buf.length} bytes, at most ${MAX_BATCH_BYTES}`, 'bytes');
   }
   let raw: unknown;
   try {
     raw = JSON.parse(buf.toString('utf8'));
   } catch {
-    return { ok: false, error: 'not a batch (unreadable)', where: 'bytes' };
+    return fail('not a batch (unreadable)', 'bytes');
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, error: 'not a batch', where: 'bytes' };
+    return fail('not a batch', 'bytes');
   }
   const o = raw as Record<string, unknown>;
-  if (!isCount(o.seq)) return { ok: false, error: 'seq is not a non-negative integer', where: 'seq' };
-  if (!isTime(o.sentAt)) return { ok: false, error: 'sentAt is not a time', where: 'sentAt' };
-  if (!isCount(o.outboxDepth)) return { ok: false, error: 'outboxDepth is not a count', where: 'outboxDepth' };
-  if (!Array.isArray(o.results)) return { ok: false, error: 'results is not a list', where: 'results' };
+  if (!isCount(o.seq)) return fail('seq is not a non-negative integer', 'seq');
+  if (!isTime(o.sentAt)) return fail('sentAt is not a time', 'sentAt');
+  if (!isCount(o.outboxDepth)) return fail('outboxDepth is not a count', 'outboxDepth');
+  if (!Array.isArray(o.results)) return fail('results is not a list', 'results');
   if (o.results.length > MAX_BATCH_RESULTS) {
-    return { ok: false, error: `${o.results.length} results, at most ${MAX_BATCH_RESULTS}`, where: 'results' };
+    return fail(`${o.results.length} results, at most ${MAX_BATCH_RESULTS}`, 'results');
   }
   const results: TargetResult[] = [];
   for (let i = 0; i < o.results.length; i++) {
     const r = decodeResult(o.results[i]);
-    if (typeof r === 'string') return { ok: false, error: r, where: `results[${i}]` };
+    if (typeof r === 'string') return fail(r, `results[${i}]`);
     results.push(r);
   }
   return { ok: true, batch: { seq: o.seq, sentAt: o.sentAt, outboxDepth: o.outboxDepth, results } };

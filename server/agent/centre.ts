@@ -457,7 +457,7 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
     if (!Buffer.isBuffer(joined)) return refuse(null, BATCH.tooBig(joined.bytes), false, 'bytes');
     if (joined.length > MAX_BATCH_BYTES) return refuse(null, BATCH.tooBig(joined.length), false, 'bytes');
     const decoded = decodeBatch(joined);
-    if (!decoded.ok) return refuse(null, BATCH.malformed(decoded.error), false, decoded.where);
+    if (!decoded.ok) return refuse(null, BATCH.malformed(decoded.error, decoded.en), false, decoded.where);
     const b = decoded.batch;
     if (b.results.length === 0) {
       // Nothing to apply (a keep-alive): contact only, whatever its seq; the order of results is not at stake.
@@ -589,7 +589,7 @@ const BATCH = {
       `Lô kết quả dài ${n} byte, tối đa ${MAX_BATCH_BYTES} byte.`,
       `The batch is ${n} bytes, at most ${MAX_BATCH_BYTES}.`,
     ),
-  malformed: (why: string) => words(`Lô kết quả không đúng dạng: ${why}.`, `Malformed batch: ${why}.`),
+  malformed: (why: string, en: string) => words(`Lô kết quả không đúng dạng: ${why}.`, `Malformed batch: ${en}.`),
   waiting: (seq: number) =>
     words(
       `Trung tâm đang chờ lô số ${seq} gửi lại trước: các lô phải đến theo thứ tự.`,

@@ -1,5 +1,5 @@
-// STAND-IN, REPLACED AT MERGE by the outbox branch's on-disk outbox (same path, the API of
-// /work/prompts/outbox.md section 2): batches kept in memory only (a restart loses them), the last
+// STAND-IN, REPLACED AT MERGE by the outbox branch's on-disk outbox (same path; the part of its API the
+// agent uses: open, append, tick, peek(max, now), ack, idleBatch, stats, saveSchedule, loadSchedule, close): batches kept in memory only (a restart loses them), the last
 // schedule in a JSON file next to FILE (written whole, then renamed) so an agent restarted without the
 // centre probes on the schedule it had. Enough for the link (server/agent/run.ts) and its tests.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -54,12 +54,9 @@ export class Outbox {
     return o;
   }
 
-  /** Results as they come; the open batch closes once AGENT_BATCH_MS old or full (also on an empty call). */
+  /** Results as they come; the open batch closes once AGENT_BATCH_MS old or full. */
   append(results: readonly TargetResult[], now: number): void {
-    if (this.open && (now - this.open.openedAt >= AGENT_BATCH_MS || this.open.results.length >= MAX_BATCH_RESULTS)) {
-      this.closedBatches.push(this.open);
-      this.open = null;
-    }
+    this.tick(now);
     for (const r of results) {
       if (this.open && this.open.results.length >= MAX_BATCH_RESULTS) {
         this.closedBatches.push(this.open);
@@ -80,15 +77,32 @@ export class Outbox {
     }
   }
 
-  /** The oldest unacknowledged closed batches, in order. */
-  peek(max: number): AgentBatch[] {
-    const depth = this.held;
-    return this.closedBatches.slice(0, max).map((b) => ({
-      seq: b.seq,
-      sentAt: b.openedAt,
-      outboxDepth: depth,
-      results: b.results,
-    }));
+  /** Closes the open batch when it is due. */
+  tick(now: number): void {
+    if (this.open && (now - this.open.openedAt >= AGENT_BATCH_MS || this.open.results.length >= MAX_BATCH_RESULTS)) {
+      this.closedBatches.push(this.open);
+      this.open = null;
+    }
+  }
+
+  /** The oldest unacknowledged closed batches, in order, stamped with `now` and the results behind each. */
+  peek(max: number, now: number): AgentBatch[] {
+    let behind = this.held;
+    return this.closedBatches.slice(0, max).map((b) => {
+      behind -= b.results.length;
+      return { seq: b.seq, sentAt: now, outboxDepth: behind, results: b.results };
+    });
+  }
+
+  /** The seq of the newest closed batch (0 before any). */
+  get lastSeq(): number {
+    return this.nextSeq - 1 - (this.open ? 1 : 0);
+  }
+
+  /** The empty batch to send when nothing waits (its seq already acknowledged); null while a batch waits. */
+  idleBatch(now: number): AgentBatch | null {
+    if (this.closedBatches.length > 0) return null;
+    return { seq: this.lastSeq, sentAt: now, outboxDepth: this.held, results: [] };
   }
 
   /** Releases every batch up to `seq`. */
@@ -132,7 +146,7 @@ export class Outbox {
   }
 
   /** Closes the open batch (the real outbox also syncs the file). */
-  close(): void {
+  close(_now = Date.now()): void {
     if (this.open) this.closedBatches.push(this.open);
     this.open = null;
     writeFileSync(`${this.path}.seq`, String(this.nextSeq));

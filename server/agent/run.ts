@@ -217,8 +217,6 @@ class Agent {
   private retryAt = 0;
   private retryMs = RETRY_FIRST_MS;
   private lastSentAt = 0;
-  /** The highest seq the centre acknowledged (the keep-alive batch carries it). */
-  private lastAcked = 0;
   private refusedForGood = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -265,7 +263,7 @@ class Agent {
     this.scheduler?.stop();
     await this.router.close();
     this.o.outbox.append(this.fresh.splice(0), this.clock.now());
-    this.o.outbox.close();
+    this.o.outbox.close(this.clock.now());
     const s = this.o.outbox.stats();
     this.o.logger.info({ results: s.results, batches: s.batches, refused: this.refusedForGood }, 'agent stopped');
     this.socket?.close();
@@ -391,7 +389,8 @@ class Agent {
 
   private onTick(): void {
     const now = this.clock.now();
-    this.o.outbox.append(this.fresh.splice(0), now);
+    if (this.fresh.length > 0) this.o.outbox.append(this.fresh.splice(0), now);
+    else this.o.outbox.tick(now);
     this.pump();
   }
 
@@ -401,16 +400,16 @@ class Agent {
     if (this.stopped || !socket?.connected) return;
     const now = this.clock.now();
     if (now < this.retryAt) return;
-    const depth = this.o.outbox.stats().results;
-    const batches = this.o.outbox.peek(SEND_WINDOW);
+    const batches = this.o.outbox.peek(SEND_WINDOW, now);
     for (const b of batches) {
       if (this.inFlight.size >= SEND_WINDOW) break;
       if (this.inFlight.has(b.seq)) continue;
-      this.send(socket, { ...b, sentAt: now, outboxDepth: depth, results: this.stillMine(b) });
+      this.send(socket, { ...b, results: this.stillMine(b) });
     }
     if (this.inFlight.size === 0 && batches.length === 0 && now - this.lastSentAt >= AGENT_BATCH_MS) {
-      // Nothing to send: an empty batch (numbered with the last seq acknowledged) says "still here" (AG5).
-      this.send(socket, { seq: this.lastAcked, sentAt: now, outboxDepth: depth, results: [] });
+      // Nothing to send: an empty batch (its seq already acknowledged) says "still here" (AG5).
+      const idle = this.o.outbox.idleBatch(now);
+      if (idle) this.send(socket, idle);
     }
   }
 
@@ -463,7 +462,6 @@ class Agent {
 
   private acked(seq: number): void {
     this.o.outbox.ack(seq);
-    if (seq > this.lastAcked) this.lastAcked = seq;
   }
 
   private answered(b: AgentBatch, ack: BatchAck): void {
