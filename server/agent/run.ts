@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { io as connectTo, type Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { AgentName, Code, Contact, Level, Meeting, Target, type Point } from '../../shared/schemas';
+import { Target, type Point } from '../../shared/schemas';
 import { targetId } from '../../shared/targets';
 import { words } from '../../shared/words';
 import type { CliIo } from '../cli';
@@ -35,6 +35,7 @@ import {
   type BatchAck,
 } from './contract';
 import { Outbox } from './outbox';
+import { AgentScheduleMessage } from './schedule';
 
 const ENGINES: readonly EngineKind[] = ['auto', 'fping', 'ping'];
 /** Batches sent and not yet acknowledged, at most. */
@@ -48,33 +49,6 @@ const RETRY_MAX_MS = 10_000;
 const REFUSED_RETRY_MS = 30_000;
 /** Results go to the outbox, and the sender looks at it, this often. */
 const TICK_MS = 100;
-
-/** What a schedule from the centre (or the file beside the outbox) must look like. */
-const SchedulePoint = z.object({
-  code: Code,
-  name: z.string().max(300),
-  level: Level,
-  unit: Code,
-  room: z.string().max(300).optional(),
-  address: z.string().max(400).optional(),
-  // A point carries only this agent's targets: perhaps not its primary line.
-  targets: z.array(Target).min(1).max(8),
-  contacts: z.array(Contact).max(20).default([]),
-  agent: AgentName.optional(),
-});
-const Ms = z.number().int().min(100).max(86_400_000);
-const Minutes = z
-  .number()
-  .min(0)
-  .max(24 * 60);
-const ScheduleMessage = z.object({
-  version: z.string().min(1).max(128),
-  issuedAt: z.number(),
-  points: z.array(SchedulePoint).max(100_000),
-  meetings: z.array(Meeting).max(10_000),
-  cadence: z.object({ idleMs: Ms, lineTestMs: Ms, liveMs: Ms }),
-  windows: z.object({ lineTestLeadMin: Minutes, liveLeadMin: Minutes, tailMin: Minutes }),
-});
 
 /** The token of a file only its owner may read (refused, with the chmod to run, otherwise). */
 export function readTokenFile(file: string): string {
@@ -271,7 +245,7 @@ class Agent {
 
   /** A schedule (from the centre, or saved): validated, then planned. False when refused. */
   private apply(raw: unknown, from: 'centre' | 'saved'): boolean {
-    const parsed = ScheduleMessage.safeParse(raw);
+    const parsed = AgentScheduleMessage.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       this.o.logger.error(

@@ -6,9 +6,10 @@
 // Linear in the inventory; the version is a hash of the content (not of issuedAt), so an inventory
 // change that does not touch this agent leaves its schedule as it was.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { targetAgents } from '../../shared/agents';
 import type { WindowConfig } from '../../shared/phase';
-import type { Meeting, Point, Unit } from '../../shared/schemas';
+import { AgentName, Code, Contact, Level, Meeting, Target, type Point, type Unit } from '../../shared/schemas';
 import { targetId } from '../../shared/targets';
 import { childrenIndex, resolveParticipants } from '../schedule/participants';
 import type { CadenceConfig } from '../schedule/scheduler';
@@ -66,3 +67,34 @@ export function agentSchedule(
     .slice(0, 32);
   return { version, issuedAt: now, points, meetings, cadence, windows };
 }
+
+/**
+ * What a schedule must look like where it is read (the agent, from the centre or from the file beside its
+ * outbox). Its points are not the inventory's Point: each carries only this agent's targets, so perhaps
+ * not its primary line.
+ */
+const SchedulePoint = z.object({
+  code: Code,
+  name: z.string().max(300),
+  level: Level,
+  unit: Code,
+  room: z.string().max(300).optional(),
+  address: z.string().max(400).optional(),
+  // A point carries only this agent's targets: perhaps not its primary line.
+  targets: z.array(Target).min(1).max(8),
+  contacts: z.array(Contact).max(20).default([]),
+  agent: AgentName.optional(),
+});
+const Ms = z.number().int().min(100).max(86_400_000);
+const Minutes = z
+  .number()
+  .min(0)
+  .max(24 * 60);
+export const AgentScheduleMessage = z.object({
+  version: z.string().min(1).max(128),
+  issuedAt: z.number(),
+  points: z.array(SchedulePoint).max(100_000),
+  meetings: z.array(Meeting).max(10_000),
+  cadence: z.object({ idleMs: Ms, lineTestMs: Ms, liveMs: Ms }),
+  windows: z.object({ lineTestLeadMin: Minutes, liveLeadMin: Minutes, tailMin: Minutes }),
+});

@@ -1,7 +1,7 @@
 // An agent's schedule (server/agent/schedule.ts, docs/AGENTS.md AG4): its points with only its targets,
 // the meetings reduced to those points, and a version that follows the content.
 import { describe, expect, it } from 'vitest';
-import { agentSchedule } from '../../../server/agent/schedule';
+import { AgentScheduleMessage, agentSchedule } from '../../../server/agent/schedule';
 import { DEFAULT_CADENCE, planProbes } from '../../../server/schedule/scheduler';
 import { DEFAULT_WINDOWS } from '../../../shared/phase';
 import { Meeting, Point, Unit } from '../../../shared/schemas';
@@ -138,6 +138,17 @@ describe('agentSchedule', () => {
     );
     const faster = { ...DEFAULT_CADENCE, liveMs: 500 };
     expect(agentSchedule(data, 'tram-d1', faster, DEFAULT_WINDOWS).version).not.toBe(s.version);
+  });
+
+  it('reads back where it is received, a point without its primary line included', () => {
+    const wire = JSON.parse(JSON.stringify(s)) as unknown;
+    const read = AgentScheduleMessage.safeParse(wire);
+    expect(read.success).toBe(true);
+    expect(read.data).toEqual(s);
+    // The inventory's own rule (one primary line a point) would refuse C3's slice.
+    expect(Point.safeParse(s.points.find((p) => p.code === 'C3')).success).toBe(false);
+    const broken = { ...s, cadence: { ...s.cadence, liveMs: -1 } };
+    expect(AgentScheduleMessage.safeParse(broken).success).toBe(false);
   });
 
   it('is empty for an agent with no targets', () => {
