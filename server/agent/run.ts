@@ -38,6 +38,7 @@ import { Outbox } from './outbox';
 import { AgentScheduleMessage } from './schedule';
 
 const ENGINES: readonly EngineKind[] = ['auto', 'fping', 'ping'];
+const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Batches sent and not yet acknowledged, at most. */
 export const SEND_WINDOW = 4;
 /** How long a batch waits for its acknowledgement before the connection is thought dead and it is resent. */
@@ -140,9 +141,11 @@ export async function runAgent(argv: string[], io: CliIo): Promise<number> {
   }
   const engine = values.engine as EngineKind;
   if (!ENGINES.includes(engine)) throw new ValidationError([issueOf('--engine', oneOf(ENGINES))]);
+  const level = values['log-level'];
+  if (!LOG_LEVELS.includes(level)) throw new ValidationError([issueOf('--log-level', oneOf(LOG_LEVELS))]);
   const tokenFile = values['token-file'];
   readTokenFile(tokenFile); // refused before anything starts
-  const logger = makeLogger(values['log-level'], 'agent');
+  const logger = makeLogger(level, 'agent');
   const outbox = Outbox.open(values.outbox, { logger });
   const agent = new Agent({ server, tokenFile, engine, logger, outbox });
   await agent.start();

@@ -156,6 +156,9 @@ describe('diemcau agent run', () => {
     expect(await a.exited).toBe(1);
     expect(a.output()).toContain(`chmod 600 ${loose}`);
     expect(a.output()).toContain('--token-file');
+    const chatty = runAgent(loose, ['--log-level', 'loud']);
+    expect(await chatty.exited).toBe(1);
+    expect(chatty.output()).toContain('--log-level');
   });
 
   it('probes on its schedule and, after the centre was away ~10 s, delivers what it probed meanwhile, in order', async () => {
