@@ -47,6 +47,7 @@ import { testHookRoutes } from './http/routes/test-hooks';
 import { userRoutes } from './http/routes/users';
 import { agentRoutes } from './http/routes/agents';
 import { AgentRegistry } from './agent/registry';
+import { attachAgentCentre } from './agent/centre';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
 import { createMetrics, metricsHandler, type Metrics } from './metrics';
@@ -507,6 +508,23 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const adapter = opts.cluster
     ? attachClusterAdapter(io, opts.cluster.redis, { cluster: opts.cluster.name, logger })
     : null;
+  // [AG3] Remote probe agents connect out to this namespace; their batches go to the monitor wherever it runs.
+  // Only an instance that serves: a monitor-only one (--role monitor) answers its health and nothing else.
+  const agentCentre =
+    opts.cluster?.role === 'monitor'
+      ? null
+      : attachAgentCentre(io, {
+          auth: agents,
+          sink: monitor,
+          inventory,
+          cadence: opts.cadence,
+          windows: opts.windows,
+          logger,
+          instance,
+          // Clock offsets are measured against the real clock only (a test's manual clock is not one).
+          ...(clock === systemClock ? { clock } : {}),
+          cluster: adapter !== null,
+        });
   const hub = new Hub({
     io,
     inventory,
@@ -622,6 +640,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       reports.stop();
       sockets.stop();
       stopAgentWatch?.();
+      agentCentre?.close();
       await digest?.stop();
       await alerts.stop();
       metrics?.stop();

@@ -26,6 +26,7 @@ Usage:
   diemcau invitation parse FILE [--json]
   diemcau import points FILE [--db FILE|URL] [--valid-only] [--dry-run]
   diemcau export points --format csv|xlsx --out FILE [--db FILE|URL] [--delimiter ;]
+  diemcau agent run --server URL --token-file FILE --outbox FILE [--engine auto|fping|ping] [--log-level info]
   diemcau lab up --scenario FILE [--truth FILE] [--inventory-out FILE] | lab down | lab status | lab verify …
   diemcau help
 `;

@@ -23,6 +23,7 @@ export const AGENT_USAGE = `Usage:
   diemcau agent rotate NAME [--db FILE|URL] [--token-out FILE]
   diemcau agent revoke NAME [--db FILE|URL]
   diemcau agent list [--db FILE|URL]
+  diemcau agent run --server URL --token-file FILE --outbox FILE [--engine auto|fping|ping] [--log-level info]
 The token is shown once: on stdout, or written to --token-out FILE (mode 600, never over an existing file).
 `;
 
@@ -111,7 +112,8 @@ const splitList = (s: string | undefined): string[] =>
 
 export async function runAgentCli(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  // 'run': server/agent/run.ts (the link part)
+  // The agent process itself (near the points): its own flags.
+  if (sub === 'run') return (await import('./run')).runAgent(rest, io);
   const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true });
   const name = positionals[0];
   const needName = sub === 'add' || sub === 'rotate' || sub === 'revoke';

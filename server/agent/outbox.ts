@@ -41,12 +41,12 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import { Meeting, Point } from '../../shared/schemas';
+import type { Point } from '../../shared/schemas';
 import { words } from '../../shared/words';
 import { UserError } from '../errors';
 import type { TargetResult } from '../probe/kinds';
 import { decodeBatch, encodeBatch, MAX_DETAIL_BYTES, resultProblem, restampBatch } from './batch-codec';
+import { AgentScheduleMessage } from './schedule';
 import { AGENT_BATCH_MS, MAX_BATCH_BYTES, type AgentBatch, type AgentSchedule } from './contract';
 
 /**
@@ -707,23 +707,6 @@ export class Outbox {
   }
 }
 
-const ScheduleFile = z.object({
-  version: z.string().min(1),
-  issuedAt: z.number(),
-  points: z.array(Point),
-  meetings: z.array(Meeting),
-  cadence: z.strictObject({
-    idleMs: z.number().int().positive(),
-    lineTestMs: z.number().int().positive(),
-    liveMs: z.number().int().positive(),
-  }),
-  windows: z.strictObject({
-    lineTestLeadMin: z.number().nonnegative(),
-    liveLeadMin: z.number().nonnegative(),
-    tailMin: z.number().nonnegative(),
-  }),
-});
-
 function saveSchedule(path: string, s: AgentSchedule): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
@@ -759,7 +742,9 @@ function loadSchedule(path: string, logger: Logger): AgentSchedule | null {
     logger.error({ file: path, why: String(err) }, 'outbox: saved schedule is not JSON; waiting for the centre');
     return null;
   }
-  const parsed = ScheduleFile.safeParse(json);
+  // The agent's slice of the inventory (server/agent/schedule.ts), not inventory points: a slice may hold
+  // a point's backup line or endpoint without its primary line.
+  const parsed = AgentScheduleMessage.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     logger.error(
@@ -768,5 +753,5 @@ function loadSchedule(path: string, logger: Logger): AgentSchedule | null {
     );
     return null;
   }
-  return parsed.data;
+  return { ...parsed.data, points: parsed.data.points satisfies Point[] };
 }

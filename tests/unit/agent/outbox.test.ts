@@ -357,5 +357,13 @@ describe('outbox', () => {
     expect(log.lines.some((l) => l.msg.includes('schedule') && String(l.where).startsWith('cadence'))).toBe(true);
     writeFileSync(join(dir, 'ob.schedule.json'), '{"version": "x", ');
     expect(open[0]!.loadSchedule()).toBeNull();
+    // An agent's slice may hold only a point's backup line (a target-level agent): it reads back too.
+    const backupOnly: AgentSchedule = {
+      ...s,
+      version: 'def456',
+      points: [{ ...s.points[0]!, targets: [{ kind: 'icmp', host: '10.9.0.1', role: 'backup', agent: 'hn' }] }],
+    };
+    open[0]!.saveSchedule(backupOnly);
+    expect(open[0]!.loadSchedule()).toEqual(backupOnly);
   });
 });
