@@ -83,6 +83,11 @@ export interface AppOptions {
   cadence?: CadenceConfig;
   windows?: WindowConfig;
   coalesceMs?: number;
+  /**
+   * The agents' namespace (docs/AGENTS.md AG3), on by default. Off for the tests of the link itself, which
+   * attach a centre of their own to the app's Socket.IO server (server/agent/centre.ts).
+   */
+  agentLink?: boolean;
   /** The built dashboard; null to serve the API only. Default: client/dist when it exists. */
   staticDir?: string | null;
   /** Log each HTTP request (default true). */
@@ -511,7 +516,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // [AG3] Remote probe agents connect out to this namespace; their batches go to the monitor wherever it runs.
   // Only an instance that serves: a monitor-only one (--role monitor) answers its health and nothing else.
   const agentCentre =
-    opts.cluster?.role === 'monitor'
+    opts.cluster?.role === 'monitor' || opts.agentLink === false
       ? null
       : attachAgentCentre(io, {
           auth: agents,
