@@ -246,7 +246,7 @@ export class AlertDispatcher {
           }));
           if (await this.o.store.routeIncident(i.id, now, targets)) {
             // [AL23] A recovery before anyone took the incident: its escalations are no longer needed.
-            if (i.kind === 'recovered') await this.o.store.cancelEscalations(i.outages);
+            if (i.kind === 'recovered') await this.o.store.cancelEscalations(i.outages, recoveredOpen(i));
             for (const t of targets) this.kick(this.workers.get(t.channel)!);
           }
         }
@@ -264,7 +264,7 @@ export class AlertDispatcher {
   private async escalatedTo(i: Incident, planned: readonly RouteTarget[]): Promise<RouteTarget[]> {
     const have = new Set(planned.map((t) => recipientKey(t.channel, t.recipient?.address)));
     const out: RouteTarget[] = [];
-    for (const id of await this.o.store.openIncidentsOf(i.outages)) {
+    for (const id of [...(await this.o.store.openIncidentsOf(i.outages)), ...recoveredOpen(i)]) {
       for (const d of await this.o.store.incidentDeliveries(id)) {
         const k = recipientKey(d.channel, d.recipient?.address);
         if (d.level === 0 || d.status !== 'sent' || have.has(k) || !this.workers.has(d.channel)) continue;
@@ -460,4 +460,12 @@ export class AlertDispatcher {
       waiter(saved);
     }
   }
+}
+
+/**
+ * The open incident a recovery ends when it carries no outage: an agent heard again ends the agent's
+ * `-open` incident of the same id stem (server/agent/lost.ts). Outage incidents are found by their outages.
+ */
+function recoveredOpen(i: Incident): string[] {
+  return i.type === 'agent' && i.id.endsWith('-recovered') ? [`${i.id.slice(0, -'-recovered'.length)}-open`] : [];
 }

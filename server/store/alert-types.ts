@@ -110,8 +110,11 @@ export interface SyncAlertStore {
    * incidents whatever the number of outages (a recovery of 10,000 points is one call, not 10,000).
    */
   openIncidentsOf(outages: readonly number[]): string[];
-  /** [AL23] Cancels the escalations not yet tried of the `open` incidents of these outages (they recovered). */
-  cancelEscalations(outages: readonly number[]): number;
+  /**
+   * [AL23] Cancels the escalations not yet tried of the `open` incidents of these outages (they recovered),
+   * and of these incidents by id (one of no outage: an agent heard again).
+   */
+  cancelEscalations(outages: readonly number[], incidents?: readonly string[]): number;
   /** The key that signs acknowledgement links: made once, kept in the database. */
   ackKey(): Buffer;
   /** Pending deliveries of a channel due by `now` and not held by another sender: held until `leaseUntil`. */

@@ -104,8 +104,8 @@ export class SqliteAlerts implements SyncAlertStore {
       const cancelled = first ? this.s.cancelOf.run(a.incident).changes : 0;
       return { ack: this.s.ack.get(a.incident) as AckRow, first, cancelled };
     });
-    this.cancelTx = db.transaction((outages: readonly number[]): number => {
-      const ids = this.s.openOfOutages.all(JSON.stringify(outages)) as string[];
+    this.cancelTx = db.transaction((outages: readonly number[], incidents: readonly string[]): number => {
+      const ids = new Set([...(this.s.openOfOutages.all(JSON.stringify(outages)) as string[]), ...incidents]);
       let n = 0;
       for (const id of ids) n += this.s.cancelOf.run(id).changes;
       return n;
@@ -162,8 +162,8 @@ export class SqliteAlerts implements SyncAlertStore {
     return outages.length === 0 ? [] : (this.s.openOfOutages.all(JSON.stringify(outages)) as string[]);
   }
 
-  cancelEscalations(outages: readonly number[]): number {
-    return outages.length === 0 ? 0 : this.cancelTx.immediate(outages);
+  cancelEscalations(outages: readonly number[], incidents: readonly string[] = []): number {
+    return outages.length === 0 && incidents.length === 0 ? 0 : this.cancelTx.immediate(outages, incidents);
   }
 
   ackKey(): Buffer {

@@ -120,10 +120,13 @@ export class MemoryAlerts implements SyncAlertStore {
       .map((i) => i.incident.id);
   }
 
-  cancelEscalations(outages: readonly number[]): number {
+  cancelEscalations(outages: readonly number[], incidents: readonly string[] = []): number {
     let n = 0;
     for (const { incident } of this.db.incidents.values()) {
-      if (incident.kind === 'open' && incident.outages.some((o) => outages.includes(o)))
+      if (
+        incident.kind === 'open' &&
+        (incident.outages.some((o) => outages.includes(o)) || incidents.includes(incident.id))
+      )
         n += this.cancelOf(incident.id);
     }
     return n;

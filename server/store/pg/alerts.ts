@@ -137,10 +137,12 @@ export class PgAlerts implements AsyncOf<AlertStore> {
     );
   }
 
-  async cancelEscalations(outages: readonly number[]): Promise<number> {
-    if (outages.length === 0) return 0;
+  async cancelEscalations(outages: readonly number[], incidents: readonly string[] = []): Promise<number> {
+    if (outages.length === 0 && incidents.length === 0) return 0;
     return this.db.tx(async (sql) => {
-      const ids = (await sql.rows<{ id: string }>(OPEN_OF, [outages.map(String)])).map((r) => r.id);
+      const open =
+        outages.length === 0 ? [] : (await sql.rows<{ id: string }>(OPEN_OF, [outages.map(String)])).map((r) => r.id);
+      const ids = [...new Set([...open, ...incidents])];
       return ids.length === 0 ? 0 : sql.run(CANCEL, [ids]);
     });
   }

@@ -165,6 +165,13 @@ export function alertsContract(fresh: Fresh): void {
       expect(await a.cancelEscalations([8])).toBe(0);
       expect(await a.cancelEscalations([9])).toBe(1);
       expect((await a.incidentDeliveries('outage-9-open'))[0]!.status).toBe('cancelled');
+      // An incident of no outage (an agent not heard, docs/AGENTS.md AG10) is named by its id.
+      await a.addIncident(incident('agent-tram-1-5000-open', 5_000, { outages: [] }));
+      await a.routeIncident('agent-tram-1-5000-open', 5_000, [
+        { channel: 'tg', maxAttempts: 1, level: 1, dueAt: 305_000 },
+      ]);
+      expect(await a.cancelEscalations([], ['agent-tram-1-5000-open'])).toBe(1);
+      expect((await a.incidentDeliveries('agent-tram-1-5000-open'))[0]!.status).toBe('cancelled');
 
       const key = await a.ackKey();
       expect(key).toHaveLength(32);
