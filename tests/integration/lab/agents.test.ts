@@ -340,7 +340,7 @@ describe.skipIf(!isRoot)('probe agents in the lab (root)', () => {
       // it probed during the cut and never sent arrives.
       await sleep(12_000);
       const cutB = await lab.apply({ action: 'link-down', hub: 'pb' });
-      await sleep(20_000);
+      await sleep(30_000);
       killAgent('pb');
       const killedB = Date.now();
       await sleep(2_000);
@@ -352,6 +352,8 @@ describe.skipIf(!isRoot)('probe agents in the lab (root)', () => {
       for (const p of pointsOf('pb')) {
         const rows = await completeRollups(p, Math.max(cutB.t - BUCKET_MS, backAt), killedB);
         expect(rows.map((r) => r.received)).toEqual(rows.map((r) => r.sent));
+        // At least two whole buckets were probed while the link was cut: they came from the outbox.
+        expect(rows.filter((r) => inside(r, cutB.t, killedB)).length).toBeGreaterThanOrEqual(2);
       }
       // B never went down: killed or cut, unknown only; and no outage anywhere but pa-02's.
       expect(seenOf('pb', killedAt, Date.now()).flatMap((s) => s.rows.filter((r) => r.state === 'down'))).toEqual([]);
