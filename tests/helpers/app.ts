@@ -43,6 +43,8 @@ export interface StartOptions extends Omit<AppOptions, 'store' | 'monitorProcess
   db?: string;
   /** Listen on this port (a restart test's browser keeps its address); default: a free one. */
   port?: number;
+  /** Listen on this address (a lab's namespaces reach the root namespace's veth end); default 127.0.0.1. */
+  host?: string;
 }
 
 export const ADMIN = { name: 'admin', password: 'mật-khẩu-thử-nghiệm-admin' } as const;
@@ -66,8 +68,9 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   if (!(await app.auth.users.get(ADMIN.name))) {
     await app.auth.users.create({ name: ADMIN.name, password: ADMIN.password, role: 'admin' });
   }
-  const port = await app.listen(opts.port ?? 0);
-  const url = `http://127.0.0.1:${port}`;
+  const host = opts.host ?? '127.0.0.1';
+  const port = await app.listen(opts.port ?? 0, host);
+  const url = `http://${host}:${port}`;
   let cookie: string;
   try {
     cookie = await login(url, ADMIN.name, ADMIN.password);
