@@ -92,6 +92,11 @@ export interface TestNowResult {
     /** The protocol's reply code (SIP final response, HTTP status). */
     code?: number;
     detail?: string;
+    /**
+     * The remote probe agent that probes this target (docs/AGENTS.md AG1): the centre does not probe it
+     * itself (it often cannot reach it), so `alive` is false and says nothing; its state is the agent's.
+     */
+    agent?: string;
   }[];
 }
 

@@ -1,6 +1,7 @@
 // "Kiểm tra ngay" (TG4): every target of a point probed once, outside the schedule, each by its own
-// kind's engine through the probe router, all at once.
+// kind's engine through the probe router, all at once; a target a remote agent probes is not (AG1).
 import type { TestNowResult } from '../../shared/protocol';
+import { unitAgents } from '../../shared/agents';
 import { toWireTarget } from '../../shared/targets';
 import { notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
@@ -9,8 +10,13 @@ import type { ProbeRouter } from '../probe/router';
 export async function testPoint(inventory: Inventory, router: ProbeRouter, code: string): Promise<TestNowResult> {
   const point = inventory.point(code);
   if (!point) throw notFound('point', code);
+  // [AG1] A target an agent probes is not probed from the centre (it sits on a network the centre often
+  // cannot reach: a probe from here would say "no answer" about a line that is up).
+  const byUnit = unitAgents(inventory.data().units);
   const results = await Promise.all(
     point.targets.map(async (t) => {
+      const agent = t.agent ?? point.agent ?? byUnit.get(point.unit);
+      if (agent !== undefined) return { ...toWireTarget(t), alive: false, rtt: null, agent };
       const r = await router.probeOnce(t, t.kind === 'videoos' || t.kind === 'roomos' ? 4_000 : 1_000);
       const w = toWireTarget(t);
       const out: TestNowResult['results'][number] = { ...w, alive: r.rtt !== null, rtt: r.rtt };

@@ -64,10 +64,16 @@ describe('a point whose probe agent is not heard', () => {
     const line = page.getByTestId(`target-icmp:${HOST}`);
     await expect.poll(() => line.getAttribute('data-state')).toBe('unknown');
     await expect.poll(() => line.textContent()).toContain('không liên lạc được trạm đo');
+    // "Kiểm tra ngay" does not probe it from the centre: it says which agent does.
+    await page.getByTestId('test-now').click();
+    const tested = page.getByTestId('test-now-result').locator('li[data-kind="icmp"]');
+    await expect.poll(() => tested.getAttribute('data-agent'), { timeout: 15_000 }).toBe('tram-xa-1');
+    expect(await tested.textContent()).toContain('do trạm đo tram-xa-1 đo, không kiểm tra từ trung tâm');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'agent-no-contact-vi.png') });
     await page.getByTestId('lang-toggle').click();
     await expect.poll(() => line.textContent()).toContain('no contact with the probe');
+    await expect.poll(() => tested.textContent()).toContain('probed by agent tram-xa-1, not tested from the centre');
     expect(await tile.getAttribute('data-state')).toBe('unknown');
     expect(pageErrors).toEqual([]);
   }, 60_000);

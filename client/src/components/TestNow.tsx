@@ -57,13 +57,19 @@ export function TestNow({
           {state.result.results.map((r) => (
             <li
               key={r.id}
-              className={r.alive ? 'alive' : 'dead'}
+              className={r.agent !== undefined ? 'by-agent' : r.alive ? 'alive' : 'dead'}
               data-alive={String(r.alive)}
+              data-agent={r.agent}
               data-kind={r.kind}
               data-role={r.role}
             >
-              <span aria-hidden="true">{r.alive ? '✓' : '✕'}</span> <code>{r.label}</code> ({t.targets.role[r.role]}):{' '}
-              {r.alive ? `${t.testNow.alive}, ${formatRtt(r.rtt, t.locale)}` : t.testNow.dead}
+              <span aria-hidden="true">{r.agent !== undefined ? '↗' : r.alive ? '✓' : '✕'}</span> <code>{r.label}</code>{' '}
+              ({t.targets.role[r.role]}):{' '}
+              {r.agent !== undefined
+                ? t.testNow.byAgent(r.agent)
+                : r.alive
+                  ? `${t.testNow.alive}, ${formatRtt(r.rtt, t.locale)}`
+                  : t.testNow.dead}
               {r.code !== undefined && ` (${t.targets.code(r.code)})`}
               {!r.alive && r.reason !== undefined && ` — ${t.targets.reason[r.reason]}`}
             </li>

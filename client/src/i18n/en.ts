@@ -110,6 +110,7 @@ export const en: Messages = {
     running: 'Testing…',
     alive: 'replied',
     dead: 'no reply',
+    byAgent: (agent: string) => `probed by agent ${agent}, not tested from the centre`,
     failed: 'Test failed',
     forbidden: 'Your account may not test this connection point.',
   },

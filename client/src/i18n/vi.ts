@@ -115,6 +115,7 @@ export const vi = {
     running: 'Đang kiểm tra…',
     alive: 'trả lời',
     dead: 'không trả lời',
+    byAgent: (agent: string) => `do trạm đo ${agent} đo, không kiểm tra từ trung tâm`,
     failed: 'Không kiểm tra được',
     forbidden: 'Tài khoản của bạn không được kiểm tra điểm cầu này.',
   },

@@ -84,6 +84,13 @@ describe('an agent through the app itself', () => {
     '[AG7] probes its points for the centre; killed, they are unknown without contact and never down; restarted, it carries on',
     { timeout: 90_000 },
     async () => {
+      // "Kiểm tra ngay": an agent's point is not probed from the centre (it may not reach it); the centre's is.
+      const tested = await t.app.monitor.testNow('C1');
+      expect(tested.results).toEqual([expect.objectContaining({ agent: AGENT, alive: false, rtt: null })]);
+      const own = (await t.app.monitor.testNow('P')).results[0]!;
+      expect(own).toMatchObject({ alive: true });
+      expect(own.agent).toBeUndefined();
+
       const { token } = await t.app.agents.add(AGENT, 'test');
       const tokenFile = join(dir, 'token');
       writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
