@@ -1,7 +1,7 @@
 // Which remote probe agent probes a target (docs/AGENTS.md): the target's own `agent`, else its point's,
 // else the nearest unit up the tree that names one; none means the centre's own engines. Linear in the
 // inventory (each unit's answer is computed once), and a cycle in bad unit data ends the walk.
-import type { Point, Unit } from './schemas';
+import type { Point, Target, Unit } from './schemas';
 import { targetId } from './targets';
 
 /** Unit id → the agent it (or its nearest ancestor) names; units with none are absent. */
@@ -43,22 +43,28 @@ export function unitAgents(units: readonly Unit[]): Map<string, string> {
   return out;
 }
 
+/** The units each agent probes (its own and their descendants' with no agent of their own), sorted. */
+export function unitsByAgent(units: readonly Unit[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [unit, agent] of unitAgents(units)) out.set(agent, [...(out.get(agent) ?? []), unit]);
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
+/** The agent that probes target `t` of point `p` (AG1: the target's, else the point's, else its unit's). */
+export function targetAgent(t: Target, p: Point, byUnit: ReadonlyMap<string, string>): string | undefined {
+  return t.agent ?? p.agent ?? byUnit.get(p.unit);
+}
+
 /** The agent of each point's target, by target id; targets the centre probes itself are absent. */
 export function targetAgents(units: readonly Unit[], points: readonly Point[]): Map<string, string> {
   const byUnit = unitAgents(units);
   const out = new Map<string, string>();
   for (const p of points) {
-    const ofPoint = p.agent ?? byUnit.get(p.unit);
     for (const t of p.targets) {
-      const a = t.agent ?? ofPoint;
+      const a = targetAgent(t, p, byUnit);
       if (a !== undefined) out.set(targetId(t), a);
     }
   }
   return out;
-}
-
-/** The agent of a point's primary line (the point's own `agent` or its unit's), or undefined. */
-export function pointAgent(p: Point, byUnit: ReadonlyMap<string, string>): string | undefined {
-  const primary = p.targets.find((t) => t.role === 'primary');
-  return primary?.agent ?? p.agent ?? byUnit.get(p.unit);
 }

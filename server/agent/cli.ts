@@ -7,7 +7,7 @@ import { access, open } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { unitAgents } from '../../shared/agents';
+import { unitsByAgent } from '../../shared/agents';
 import { formatDateTime } from '../../shared/time';
 import { words } from '../../shared/words';
 import type { CliIo } from '../cli';
@@ -168,11 +168,10 @@ export async function runAgentCli(argv: string[], io: CliIo): Promise<number> {
         Promise.all([reg.list(), store.loadInventory()]),
       );
       if (rows.length === 0) io.stdout.write('Chưa có trạm đo nào (no agents): diemcau agent add NAME\n');
-      const byAgent = new Map<string, string[]>();
-      for (const [unit, agent] of unitAgents(inv.units)) byAgent.set(agent, [...(byAgent.get(agent) ?? []), unit]);
+      const byAgent = unitsByAgent(inv.units);
       for (const r of rows) {
         const state = r.revokedAt === null ? 'active' : `revoked ${formatDateTime(r.revokedAt)}`;
-        const units = byAgent.get(r.name)?.sort().join(',') || '-';
+        const units = byAgent.get(r.name)?.join(',') || '-';
         io.stdout.write(
           `${r.name}\t${state}\t${units}\t${formatDateTime(r.createdAt)}\t${r.createdBy}\t${formatDateTime(r.tokenSetAt)}\n`,
         );

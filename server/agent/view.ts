@@ -2,7 +2,7 @@
 // and with the inventory (the units whose resolved agent it is, how many points it probes). Linear in
 // the inventory plus the agents.
 import type { AgentLinkView, AgentView } from '../../shared/agent-view';
-import { unitAgents } from '../../shared/agents';
+import { targetAgent, unitAgents, unitsByAgent } from '../../shared/agents';
 import type { InventoryData } from '../store/types';
 import { toWireInstant, toWireInstantOrNull } from '../../shared/time';
 import type { AgentRow } from '../store/agent-types';
@@ -28,14 +28,12 @@ export function agentViews(
   states: readonly AgentState[],
 ): AgentView[] {
   const byUnit = unitAgents(inv.units);
-  const units = new Map<string, string[]>();
-  for (const [unit, agent] of byUnit) units.set(agent, [...(units.get(agent) ?? []), unit]);
+  const units = unitsByAgent(inv.units);
   const points = new Map<string, number>();
   for (const p of inv.points) {
-    const ofPoint = p.agent ?? byUnit.get(p.unit);
     const names = new Set<string>();
     for (const t of p.targets) {
-      const a = t.agent ?? ofPoint;
+      const a = targetAgent(t, p, byUnit);
       if (a !== undefined) names.add(a);
     }
     for (const a of names) points.set(a, (points.get(a) ?? 0) + 1);
@@ -53,7 +51,7 @@ export function agentViews(
       createdBy: r?.createdBy ?? null,
       tokenSetAt: r ? toWireInstant(r.tokenSetAt) : null,
       revokedAt: r ? toWireInstantOrNull(r.revokedAt) : null,
-      units: (units.get(name) ?? []).sort(),
+      units: units.get(name) ?? [],
       points: points.get(name) ?? 0,
       link: s ? link(s) : null,
     };

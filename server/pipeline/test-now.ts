@@ -1,7 +1,7 @@
 // "Kiểm tra ngay" (TG4): every target of a point probed once, outside the schedule, each by its own
 // kind's engine through the probe router, all at once; a target a remote agent probes is not (AG1).
 import type { TestNowResult } from '../../shared/protocol';
-import { unitAgents } from '../../shared/agents';
+import { targetAgent, unitAgents } from '../../shared/agents';
 import { toWireTarget } from '../../shared/targets';
 import { notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
@@ -15,7 +15,7 @@ export async function testPoint(inventory: Inventory, router: ProbeRouter, code:
   const byUnit = unitAgents(inventory.data().units);
   const results = await Promise.all(
     point.targets.map(async (t) => {
-      const agent = t.agent ?? point.agent ?? byUnit.get(point.unit);
+      const agent = targetAgent(t, point, byUnit);
       if (agent !== undefined) return { ...toWireTarget(t), alive: false, rtt: null, agent };
       const r = await router.probeOnce(t, t.kind === 'videoos' || t.kind === 'roomos' ? 4_000 : 1_000);
       const w = toWireTarget(t);
