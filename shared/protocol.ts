@@ -18,6 +18,7 @@ import type {
 import type { OutageAcknowledge, OutageNote, OutageNoteWithHistory } from './report';
 import type { PackedJson, PackedSnapshot, WirePoint } from './wire';
 import type { ProbeReason, TargetKind, TargetRole } from './targets';
+import type { OverviewDelta, OverviewSnapshot } from './overview';
 
 /** Bumped on any incompatible change; checked at the handshake (`auth.protocol`). */
 export const PROTOCOL_VERSION = 4;
@@ -63,6 +64,8 @@ export interface MeetingSnapshot {
  */
 export interface MeetingDelta {
   meetingId: string;
+  /** The unit the dashboard joined with (NV3), when it did. */
+  unit?: string;
   seq: number;
   serverTime: number;
   statuses: PointStatus[];
@@ -100,14 +103,23 @@ export interface TestNowResult {
   }[];
 }
 
-export const MeetingJoin = z.strictObject({ meetingId: Code });
+/**
+ * `unit` [NV3]: only the points under that unit (a province of a national meeting): the snapshot and
+ * the deltas carry those points alone. Without it, the whole meeting.
+ */
+export const MeetingJoin = z.strictObject({ meetingId: Code, unit: Code.optional() });
 export type MeetingJoin = z.infer<typeof MeetingJoin>;
 export const MeetingLeave = MeetingJoin;
+/** [NV2] The overview of a meeting (shared/overview.ts): counts by region and the problem points. */
+export const OverviewJoin = z.strictObject({ meetingId: Code });
+export type OverviewJoin = z.infer<typeof OverviewJoin>;
 export const PointTest = z.strictObject({ code: Code });
 export type PointTest = z.infer<typeof PointTest>;
 
 export interface ServerEvents {
   'meeting:delta': (delta: MeetingDelta) => void;
+  /** [NV2] To the sockets that joined the meeting's overview. */
+  'overview:delta': (delta: OverviewDelta) => void;
   /** Storage went failing or recovered, or its backlog changed; sent to every socket. */
   'server:health': (h: ServerHealth) => void;
   /** Sent just before the server disconnects a socket whose session ended: show the login screen. */
@@ -121,6 +133,9 @@ export interface ClientEvents {
   /** The snapshot comes packed (shared/wire.ts, protocol 3: columns since 2, compressed parts since 3): unpackSnapshot() it. */
   'meeting:join': (p: MeetingJoin, ack: (r: Ack<PackedSnapshot>) => void) => void;
   'meeting:leave': (p: MeetingJoin, ack: (r: Ack<null>) => void) => void;
+  /** [NV2] The overview's snapshot; `overview:delta` follows (seq + 1). Joining the grid leaves nothing. */
+  'overview:join': (p: OverviewJoin, ack: (r: Ack<OverviewSnapshot>) => void) => void;
+  'overview:leave': (p: OverviewJoin, ack: (r: Ack<null>) => void) => void;
   'point:test': (p: PointTest, ack: (r: Ack<TestNowResult>) => void) => void;
   /**
    * The dashboard switched language: later acks are worded in it (`vi` or `en`; the handshake's
