@@ -464,7 +464,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.use('/api', displayRoutes(displays, secure));
   // Everything below needs a session; bodies are parsed only for those who have one.
   app.use('/api', requireSession, express.json({ limit: '1mb' }));
-  app.use('/api', inventoryRoutes(inventory, clock));
+  app.use('/api', inventoryRoutes(inventory, clock, monitor));
   app.use(
     '/api',
     monitoringRoutes({ inventory, status: monitor.board, participation: monitor, store, clock, windows: opts.windows }),

@@ -38,7 +38,11 @@ export interface AckError {
 }
 
 /** A meeting as the dashboard sees it: the stored meeting plus its phase at `serverTime`. */
-export type MeetingView = Meeting & { phase: Phase };
+export type MeetingView = Meeting & {
+  phase: Phase;
+  /** Participating points (host included): in `GET /api/meetings`, so a dashboard knows a large meeting (NV4). */
+  size?: number;
+};
 
 /** Everything a dashboard needs to draw a meeting from scratch. */
 export interface MeetingSnapshot {

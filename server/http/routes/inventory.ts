@@ -92,7 +92,11 @@ function crud<T extends object>(inv: Inventory, e: Entity<T>, mayWrite: (res: Re
 const write = (res: Response): void => authorize(authOf(res).user, 'inventory:write');
 
 /** Reads for every session; writes (POST, PUT, DELETE) for the `inventory:write` action (admins). */
-export function inventoryRoutes(inv: Inventory, clock: Clock): Router {
+export function inventoryRoutes(
+  inv: Inventory,
+  clock: Clock,
+  participation?: { pointsOf(meetingId: string): ReadonlySet<string> },
+): Router {
   const r = Router();
   r.use(
     crud(
@@ -138,7 +142,11 @@ export function inventoryRoutes(inv: Inventory, clock: Clock): Router {
         get: (i, k) => i.meeting(k),
         upsert: (items) => ({ upsertMeetings: items }),
         remove: (k) => ({ deleteMeetings: [k] }),
-        present: (m) => presentMeeting(m, clock.now()),
+        // The participating points' count tells a dashboard a large meeting (docs/NATIONAL.md NV4).
+        present: (m) =>
+          participation
+            ? { ...presentMeeting(m, clock.now()), size: participation.pointsOf(m.id).size }
+            : presentMeeting(m, clock.now()),
       },
       write,
     ),
