@@ -12,6 +12,7 @@ import {
   outageGroupsTable,
   outagesTable,
   pointsTable,
+  regionsTable,
   rollCallTable,
   summaryTable,
   unitsTable,
@@ -67,7 +68,7 @@ export async function reportXlsx(r: MeetingReport): Promise<Buffer> {
   const summary = summaryTable(r);
   const ws = wb.addWorksheet(summary.sheet);
   ws.addRow([REPORT_TITLE]).font = { bold: true, size: 14 };
-  ws.addRow([r.meeting.title]).font = { bold: true };
+  ws.addRow([r.scope ? `${r.meeting.title} — ${r.scope.name}` : r.meeting.title]).font = { bold: true };
   for (const ph of ['lineTest', 'live'] as const) {
     const p = r.phases[ph];
     ws.addRow([
@@ -82,6 +83,7 @@ export async function reportXlsx(r: MeetingReport): Promise<Buffer> {
   ws.views = [{ state: 'frozen', ySplit: header }];
   ws.getColumn(1).width = 28;
   for (const t of [
+    ...((r.regions?.length ?? 0) >= 2 ? [regionsTable(r)] : []),
     unitsTable(r),
     pointsTable(r),
     outagesTable(r),
