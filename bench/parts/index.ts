@@ -9,6 +9,7 @@ import { outboxPart } from './outbox';
 import { sipProbePart } from './probe-sip';
 import { tcpHttpProbePart } from './probe-tcp-http';
 import { reportPart } from './report';
+import { reportNationalPart } from './report-national';
 import { rollupsPart } from './rollups';
 import { trackerPart } from './tracker';
 
@@ -26,4 +27,5 @@ export const PARTS: readonly BenchPart[] = [
   e2eReportPart,
   e2eLongPart,
   agentsPart,
+  reportNationalPart,
 ];

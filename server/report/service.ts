@@ -142,7 +142,16 @@ export class ReportService {
         ),
       ]);
     }
-    return { unit, units: input.units, input: { ...input, participants } };
+    // Only the units above these points travel to the worker, not the inventory's 40,000 (NV5).
+    const above = new Set<string>();
+    for (const p of participants) {
+      for (let id: string | null = p.unit, depth = 0; id !== null && depth < 64 && !above.has(id); depth++) {
+        above.add(id);
+        id = this.d.inventory.unit(id)?.parent ?? null;
+      }
+    }
+    const units = input.units.filter((u) => above.has(u.id));
+    return { unit, units, input: { ...input, participants, points: participants, units } };
   }
 
   /** The stored snapshot when it is of the meeting as scheduled now. */

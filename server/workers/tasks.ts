@@ -28,7 +28,10 @@ export interface ComputeInput {
   thresholds: ReportThresholds;
 }
 
-/** [NV5] A unit's report: the unit, the inventory's units, and the input computing its points' timeline. */
+/**
+ * [NV5] A unit's report: the unit, the units above its participating points (inventory order), and
+ * the input computing those points' timeline (their own points and units only: it crosses to a worker).
+ */
 export interface ScopeInput {
   unit: Unit;
   units: Unit[];
