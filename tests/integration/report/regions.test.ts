@@ -113,6 +113,12 @@ describe.each(STORE_BACKENDS)('[NV5] the report by region on %s', (_name, open) 
     expect(r.points.map((p) => p.code).sort()).toEqual(['A1', 'A2', 'DA']);
     expect(new Set(r.outages.map((o) => o.point))).toEqual(new Set(['DA', 'A1', 'A2']));
     expect(r.units[0]).toMatchObject({ id: 'HT-A', depth: 0 });
+    // The checklist and the roll call list one row per point: the unit's only.
+    const codesOf = (t: MeetingReport['checklist']) =>
+      t!.rows.map((row) => row[t!.columns.indexOf('Mã điểm cầu')]).sort();
+    expect(codesOf(whole.checklist)).toEqual(['A1', 'A2', 'B1', 'DA', 'P']);
+    expect(codesOf(r.checklist)).toEqual(['A1', 'A2', 'DA']);
+    expect(codesOf(r.rollCall)).toEqual(['A1', 'A2', 'DA']);
     expect(r.timeline.live!.rows.at(-1)!.up + r.timeline.live!.rows.at(-1)!.unknown).toBeCloseTo(3, 1);
     expect(r.timeline).toEqual({
       lineTest: whole.regions![1]!.timeline!.lineTest,

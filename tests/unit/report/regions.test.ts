@@ -162,6 +162,18 @@ describe('[NV5] a unit’s report', () => {
     expect(view.outageGroups!.every((g) => g.points.every((p) => p.code === 'B1'))).toBe(true);
   });
 
+  it('from a snapshot stored before regions existed, computes a region’s timeline afresh', async () => {
+    const { regions: _none, ...old } = whole;
+    const view = await viewReport(old, NO_CURRENT, {
+      unit: unit('HT-A'),
+      units: UNITS,
+      timeline: async (now) => (await compute(under(['HT-A', 'HT-A-1', 'HT-A-2']), now)).timeline,
+    });
+    expect(view.timeline).toEqual(whole.regions![1]!.timeline);
+    expect(view.summary.live).toEqual(whole.units.find((u) => u.id === 'HT-A')!.live);
+    expect(view.regions!.map((g) => g.id)).toEqual(['HT-A', 'HT-A-1', 'HT-A-2']);
+  });
+
   it('of the regions’ common unit is the whole meeting’s', () => {
     const cut = scopeReport(whole, unit('HT'), UNITS);
     expect(cut.summary).toEqual(whole.summary);
