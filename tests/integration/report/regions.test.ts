@@ -19,6 +19,10 @@ const id = MEETING.id;
 const EMPTY: Unit = { id: 'HT-C', name: 'Huyện Cẩm', level: 'district', parent: 'HT' };
 const LIVE_WORDS = 'Phiên họp chính thức';
 
+/** The points a checklist or roll-call table lists (its "Mã điểm cầu" column), sorted. */
+const codesOf = (table: MeetingReport['checklist']): string[] =>
+  table!.rows.map((row) => row[table!.columns.indexOf('Mã điểm cầu')]!).sort();
+
 describe.each(STORE_BACKENDS)('[NV5] the report by region on %s', (_name, open) => {
   let store: TestStore;
   let t: TestApp;
@@ -114,8 +118,6 @@ describe.each(STORE_BACKENDS)('[NV5] the report by region on %s', (_name, open) 
     expect(new Set(r.outages.map((o) => o.point))).toEqual(new Set(['DA', 'A1', 'A2']));
     expect(r.units[0]).toMatchObject({ id: 'HT-A', depth: 0 });
     // The checklist and the roll call list one row per point: the unit's only.
-    const codesOf = (t: MeetingReport['checklist']) =>
-      t!.rows.map((row) => row[t!.columns.indexOf('Mã điểm cầu')]).sort();
     expect(codesOf(whole.checklist)).toEqual(['A1', 'A2', 'B1', 'DA', 'P']);
     expect(codesOf(r.checklist)).toEqual(['A1', 'A2', 'DA']);
     expect(codesOf(r.rollCall)).toEqual(['A1', 'A2', 'DA']);
