@@ -5,7 +5,7 @@ import type { ReportSettings } from '../../shared/report-settings';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { computeReport, type ReportThresholds } from '../report/compute';
 import { reportCsv } from '../report/csv';
-import { reportBytes, reportOfBytes, type CurrentParts } from '../report/current';
+import { bytesKey, reportBytes, reportOfBytes, type CurrentParts } from '../report/current';
 import { viewReport } from '../report/scope';
 import { reportPdf } from '../report/pdf';
 import { pdfSamples } from '../report/pdf-samples';
@@ -72,13 +72,23 @@ export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknow
     });
     return store;
   };
+  // [NV5] The whole report last cut to a unit, parsed: after a national meeting the provinces ask for
+  // their parts one after another, and parsing the whole (64 MiB) each time was most of each request.
+  // Kept only from one unit's view to the next: any other task drops it, so the heap holds one copy.
+  let parsed: { key: string; report: MeetingReport } | null = null;
+  const wholeOf = (bytes: Uint8Array): MeetingReport => {
+    const key = bytesKey(bytes);
+    if (parsed?.key !== key) parsed = { key, report: reportOfBytes(bytes) };
+    return parsed.report;
+  };
   const handlers: { [N in TaskName]: (input: TaskInput<N>) => Promise<TaskOutput<N>> } = {
     'report.compute': async (i) => computeReport({ ...i, store: await db() }),
     'report.computeJson': async (i) => reportBytes(await computeReport({ ...i, store: await db() })),
     'report.view': async (i) => {
       const scope = i.scope;
+      if (!scope) parsed = null;
       const view = await viewReport(
-        { ...reportOfBytes(i.base), source: i.source },
+        { ...(scope ? wholeOf(i.base) : reportOfBytes(i.base)), source: i.source },
         i.current,
         scope && {
           unit: scope.unit,
@@ -102,6 +112,9 @@ export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknow
     },
   };
   return {
-    run: (name, input) => (handlers[name] as (i: unknown) => Promise<unknown>)(input),
+    run: (name, input) => {
+      if (name !== 'report.view') parsed = null;
+      return (handlers[name] as (i: unknown) => Promise<unknown>)(input);
+    },
   };
 }
