@@ -243,8 +243,10 @@ describe('[NV4] the national view in Chromium: 3 provinces × 800 points', () =>
     await expect.poll(() => page.getByTestId('region-total-P1').textContent()).toContain('3');
     await page.reload();
     await expect.poll(() => page.getByTestId('overview').isVisible(), { timeout: 20_000 }).toBe(true);
+    // Quảng Bình's three points of the small meeting: its own, a district's, a commune's.
     await page.getByTestId('region-P3').click();
-    await expect.poll(() => page.locator('[data-testid^="tile-"]').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid^="tile-"]').count()).toBe(3);
+    expect((await tileCodes(page)).sort()).toEqual(['P3', 'P3-D1', 'P3-D1-X001']);
     await page.getByTestId('back-to-overview').click();
     await page.getByTestId('open-grid').click();
     await expect.poll(() => page.locator('[data-testid^="tile-"]').count()).toBe(smallCodes.length);
