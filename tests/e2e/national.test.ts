@@ -151,6 +151,7 @@ describe('[NV4] the national view in Chromium: 3 provinces × 800 points', () =>
     }
     await expect.poll(() => page.getByTestId('overview-summary').getAttribute('data-total')).toBe(String(SIZE));
     await expect.poll(() => page.getByTestId('no-problems').isVisible()).toBe(true);
+    await expect.poll(() => n(page, 'overview-count-up')).toBe(String(SIZE));
     expect(await page.locator('[data-testid^="tile-"]').count()).toBe(0);
     expect(page.url()).not.toContain('unit=');
 
@@ -165,6 +166,8 @@ describe('[NV4] the national view in Chromium: 3 provinces × 800 points', () =>
     await expect.poll(() => n(page, 'region-P2-up')).toBe(String(PER_PROVINCE - 1));
     await expect.poll(() => n(page, 'region-P1-down')).toBe('0');
     await expect.poll(() => n(page, 'problem-total')).toBe('1');
+    await expect.poll(() => n(page, 'overview-count-down')).toBe('1');
+    await expect.poll(() => n(page, 'overview-count-up')).toBe(String(SIZE - 1));
     await page.screenshot({ path: join(ARTIFACTS, 'national-overview.png') });
 
     // "Most problems first": Nghệ An (one point down) leads.

@@ -9,6 +9,8 @@ import { useSession } from '../../hooks/useSession';
 import { useI18n } from '../../i18n/context';
 import { meetingTotals, regionsByProblems } from '../../lib/overview';
 import { PREF_KEYS } from '../../lib/prefs';
+import { DISPLAY_STATES } from '../../lib/stateMeta';
+import { StateIcon } from '../StateIcon';
 // oxlint-disable-next-line import/no-unassigned-import -- the view's own styles, bundled by Vite
 import './overview.css';
 import { ProblemList } from './ProblemList';
@@ -73,6 +75,26 @@ export function OverviewPane({
         <h2 className="view-title">{t.national.title}</h2>
         <span className="muted" data-testid="overview-summary" data-total={totals.total}>
           {t.national.summary(fmt(totals.total), regions.length)}
+        </span>
+        <span className="region-counts overview-totals" role="group" aria-label={t.counts.title}>
+          {DISPLAY_STATES.map((st) => (
+            <span
+              key={st}
+              className={`region-count s-${st}${totals.counts[st] > 0 ? ' some' : ''}`}
+              title={t.state[st]}
+              data-testid={`overview-count-${st}`}
+              data-n={totals.counts[st]}
+            >
+              <StateIcon state={st} /> {fmt(totals.counts[st])}
+              <span className="sr-only"> {t.state[st]}</span>
+            </span>
+          ))}
+          {totals.endpointDown > 0 && (
+            <span className="region-count ep-down some" title={t.targets.endpointDown} data-n={totals.endpointDown}>
+              ⊘ {fmt(totals.endpointDown)}
+              <span className="sr-only"> {t.targets.endpointDown}</span>
+            </span>
+          )}
         </span>
         <label className="view-toggle" title={t.national.worstFirstHint}>
           <input

@@ -34,7 +34,7 @@ const WallRegion = memo(function WallRegion({ region, w, h }: { region: RegionVi
     <div
       className={`wall-region${c.down > 0 ? ' has-down' : trouble.length > 0 ? ' has-problems' : ''}`}
       data-region={region.id}
-      style={{ width: w, height: h, fontSize: Math.max(12, Math.round(Math.min(h * 0.13, w * 0.075))) }}
+      style={{ width: w, height: h, fontSize: Math.max(12, Math.round(Math.min(h * 0.12, w * 0.065))) }}
       title={`${name}: ${t.national.total(fmt(region.total, lang))}`}
     >
       <div className="wall-region-head">
@@ -96,7 +96,8 @@ export function WallOverview({
   const listW = Math.round((w - 2 * PAD) * 0.3);
   const cardsW = w - 2 * PAD - listW - GAP;
   const grid = cardGrid(model.regions.length, cardsW, areaH, GAP);
-  const rowH = Math.max(34, Math.round(h * 0.042));
+  // Rows of ~25 px text on a full-HD wall: a point's name read from 5 m.
+  const rowH = Math.max(40, Math.round(h * 0.055));
   const titleH = Math.round(rowH * 1.2);
   const rows = problemRows(model.problems.length, model.problemTotal, areaH - titleH, rowH);
   return (
