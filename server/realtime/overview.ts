@@ -8,7 +8,6 @@ import {
   emptyCounts,
   meetingRegions,
   PROBLEM_LIMIT,
-  problemOrder,
   problemRank,
   type OverviewDelta,
   type ProblemPoint,
@@ -48,6 +47,16 @@ const sameProblem = (a: ProblemPoint, b: ProblemPoint): boolean =>
   a.name === b.name &&
   a.region === b.region;
 
+/** A problem with its place in problemOrder computed once (rank, then `since` as a number, then code). */
+interface Ranked {
+  p: ProblemPoint;
+  rank: number;
+  t: number;
+}
+
+const before = (a: Ranked, b: Ranked): boolean =>
+  a.rank !== b.rank ? a.rank < b.rank : a.t !== b.t ? a.t < b.t : a.p.code < b.p.code;
+
 export type OverviewChange = Omit<OverviewDelta, 'meetingId' | 'seq' | 'serverTime' | 'phase' | 'probedAt'>;
 
 export class MeetingOverview {
@@ -57,9 +66,14 @@ export class MeetingOverview {
   private readonly endpoints: number[];
   private readonly entries = new Map<string, Entry>();
   /** Every point in trouble now. */
-  private readonly problems = new Map<string, ProblemPoint>();
+  private readonly problems = new Map<string, Ranked>();
   /** The list as the watchers have it (the last snapshot or delta), in order. */
   private shown: ProblemPoint[] = [];
+  private shownCodes = new Set<string>();
+  /** The last shown entry when the list is full (a problem ranked after it cannot enter). */
+  private threshold: Ranked | null = null;
+  /** The count of problems changed without touching the list. */
+  private totalDirty = false;
   private readonly dirtyRegions = new Set<number>();
   private problemsDirty = false;
   private readonly limit: number;
@@ -81,9 +95,10 @@ export class MeetingOverview {
       this.counts[region]!.unknown++;
       this.apply(p.code, d.status(p.code));
     }
-    this.shown = this.top();
+    this.show(this.top());
     this.dirtyRegions.clear();
     this.problemsDirty = false;
+    this.totalDirty = false;
   }
 
   has(code: string): boolean {
@@ -109,11 +124,11 @@ export class MeetingOverview {
       moved = true;
     }
     const rank = problemRank({ state, endpoint: s?.endpoint ?? null });
-    const before = this.problems.get(code);
+    const was = this.problems.get(code);
     if (rank === null) {
-      if (before) {
+      if (was) {
         this.problems.delete(code);
-        this.problemsDirty = true;
+        this.touch(was, null);
         moved = true;
       }
       return moved;
@@ -127,12 +142,34 @@ export class MeetingOverview {
       since: s?.since ?? null,
       reason: state === 'down' || state === 'unknown' ? this.d.reason(code) : null,
     };
-    if (!before || !sameProblem(before, p)) {
-      this.problems.set(code, p);
-      this.problemsDirty = true;
+    if (!was || !sameProblem(was.p, p)) {
+      const now: Ranked = { p, rank, t: p.since === null ? Infinity : Date.parse(p.since) };
+      this.problems.set(code, now);
+      this.touch(was ?? null, now);
       moved = true;
     }
     return moved;
+  }
+
+  /**
+   * A problem entered, changed or left: the list must be ranked again only when it was shown or would
+   * now rank before the last one shown; otherwise only the total moves (an agent lost with a thousand
+   * points outside the list costs no ranking at each of their changes).
+   */
+  private touch(was: Ranked | null, now: Ranked | null): void {
+    const t = this.threshold;
+    if ((was && this.shownCodes.has(was.p.code)) || (now && (t === null || before(now, t)))) {
+      this.problemsDirty = true;
+    } else {
+      this.totalDirty = true;
+    }
+  }
+
+  private show(list: ProblemPoint[]): void {
+    this.shown = list;
+    this.shownCodes = new Set(list.map((p) => p.code));
+    const last = list.at(-1);
+    this.threshold = list.length >= this.limit && last ? this.problems.get(last.code)! : null;
   }
 
   regionViews(): RegionView[] {
@@ -155,7 +192,8 @@ export class MeetingOverview {
 
   /** What changed since the last call (or since construction); null when nothing did. */
   change(): OverviewChange | null {
-    if (this.dirtyRegions.size === 0 && !this.problemsDirty) return null;
+    if (this.dirtyRegions.size === 0 && !this.problemsDirty && !this.totalDirty) return null;
+    this.totalDirty = false;
     const regions = [...this.dirtyRegions]
       .sort((a, b) => a - b)
       .map((i) => ({ id: this.regions[i]!.id, counts: { ...this.counts[i]! }, endpointDown: this.endpoints[i]! }));
@@ -172,24 +210,30 @@ export class MeetingOverview {
         before.delete(p.code);
       }
       removed.push(...before.keys());
-      this.shown = next;
+      this.show(next);
     }
-    if (regions.length === 0 && problems.length === 0 && removed.length === 0) return null;
     return { regions, problems, removed, problemTotal: this.problems.size };
   }
 
-  /** The worst `limit` problems, in problemOrder. */
+  /**
+   * The worst `limit` problems, in problemOrder: one pass keeping the best `limit` in a sorted array
+   * (O(P log limit) comparisons on numbers), not a sort of every problem.
+   */
   private top(): ProblemPoint[] {
-    // problemOrder on numbers parsed once: an agent lost makes a thousand points unknown at once, and
-    // parsing `since` inside the comparison would cost a few million Date.parse calls.
-    const keyed = [...this.problems.values()].map((p) => ({
-      p,
-      rank: problemRank(p)!,
-      t: p.since === null ? Infinity : Date.parse(p.since),
-    }));
-    keyed.sort((a, b) =>
-      a.rank !== b.rank ? a.rank - b.rank : a.t !== b.t ? (a.t < b.t ? -1 : 1) : problemOrder(a.p, b.p),
-    );
-    return keyed.slice(0, this.limit).map((k) => k.p);
+    const best: Ranked[] = [];
+    const n = this.limit;
+    for (const r of this.problems.values()) {
+      if (best.length >= n && !before(r, best[n - 1]!)) continue;
+      let lo = 0;
+      let hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(best[mid]!, r)) lo = mid + 1;
+        else hi = mid;
+      }
+      best.splice(lo, 0, r);
+      if (best.length > n) best.pop();
+    }
+    return best.map((r) => r.p);
   }
 }
