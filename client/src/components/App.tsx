@@ -108,6 +108,9 @@ export function App() {
   const shown = shownView(ask, large);
   const unit = shown.kind === 'region' ? shown.unit : null;
   const overview = shown.kind === 'overview' && meetingId !== null;
+  // The checklist's rows read every point's status: it keeps the whole meeting's grid joined, as before.
+  const joinOverview = overview && !checklist;
+  const joinUnit = checklist ? null : unit;
 
   // Keep the session, the URL and the remembered choice in step with the meeting shown.
   useEffect(() => {
@@ -121,14 +124,14 @@ export function App() {
 
   // The overview or the grid (whole or a region's) on the session's socket, never both.
   useEffect(() => {
-    if (overview) {
+    if (joinOverview) {
       session.select(null);
       session.overview.select(meetingId);
     } else {
       session.overview.select(null);
-      session.select(meetingId, unit);
+      session.select(meetingId, joinUnit);
     }
-  }, [session, meetingId, overview, unit]);
+  }, [session, meetingId, joinOverview, joinUnit]);
 
   // Moving between the overview and a region's grid is a step in the browser's history: Back returns.
   const go = useCallback(
@@ -154,7 +157,7 @@ export function App() {
     selection.set(null);
     clearPointHash();
   }, [selection]);
-  const data = meetingState.kind === 'ready' && !overview ? meetingState.data : null;
+  const data = meetingState.kind === 'ready' && !joinOverview ? meetingState.data : null;
   const regionName = unit === null ? null : (data?.unitsById.get(unit)?.name ?? unit);
 
   return (
@@ -188,7 +191,7 @@ export function App() {
           onToggleChecklist={() => showChecklist(!checklist)}
           report={report}
           onToggleReport={() => showReport(!report)}
-          overview={overview}
+          overview={joinOverview}
         />
         {choice.missing && (
           <div className="notice warn" role="alert">
