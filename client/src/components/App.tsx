@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ProblemPoint } from '../../../shared/overview';
 import type { PointState } from '../../../shared/schemas';
 import { chooseMeeting, meetingFromUrl, sortForPicker, urlWithMeeting } from '../lib/meetingPick';
 import { may } from '../lib/permissions';
@@ -144,6 +145,17 @@ export function App() {
     },
     [large, selection],
   );
+  // A problem point opens its region's grid with its detail; the host unit's own points (the `own`
+  // region) have no grid of their own: the whole grid of a small meeting, nothing in a large one.
+  const openProblem = useCallback(
+    (p: ProblemPoint) => {
+      const s = session.overview.state.get();
+      const own = s.kind === 'ready' && s.model.regions.some((r) => r.id === p.region && r.own);
+      if (!own) go({ kind: 'region', unit: p.region }, p.code);
+      else if (!large) go({ kind: 'grid' }, p.code);
+    },
+    [session, large, go],
+  );
   useEffect(() => {
     const onPop = (): void => {
       setAsk(viewFromUrl(window.location.search));
@@ -217,7 +229,7 @@ export function App() {
               <OverviewPane
                 large={large}
                 onRegion={(id) => go({ kind: 'region', unit: id })}
-                onPoint={(p) => go({ kind: 'region', unit: p.region }, p.code)}
+                onPoint={openProblem}
                 onGrid={large ? null : () => go({ kind: 'grid' })}
               />
             </section>
@@ -254,7 +266,7 @@ export function App() {
         {!admin && !checklist && !report && data && selected !== null && data.pointsByCode.has(selected) && (
           <PointDetail key={selected} code={selected} data={data} onClose={closeDetail} />
         )}
-        <Alerts muted={muted} data={data} />
+        <Alerts muted={muted} data={data} onProblem={openProblem} />
       </div>
     </SelectionContext.Provider>
   );

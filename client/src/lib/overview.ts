@@ -1,6 +1,12 @@
 // The overview's arithmetic on the client (docs/NATIONAL.md NV4): the regions "most problems first",
 // the meeting's totals from its regions, and whether a meeting opens in the overview by default.
-import { emptyCounts, OVERVIEW_FROM, type RegionView, type StateCounts } from '../../../shared/overview';
+import {
+  emptyCounts,
+  OVERVIEW_FROM,
+  type ProblemPoint,
+  type RegionView,
+  type StateCounts,
+} from '../../../shared/overview';
 import type { MeetingView } from '../../../shared/protocol';
 import { POINT_STATES } from '../../../shared/schemas';
 
@@ -51,4 +57,19 @@ export function overviewSize(
   regions: readonly Pick<RegionView, 'total'>[],
 ): number {
   return meeting.size ?? regions.reduce((n, r) => n + r.total, 0);
+}
+
+const bad = (p: Pick<ProblemPoint, 'state'>): boolean => p.state === 'down' || p.state === 'severe';
+
+/**
+ * The problem points a delta made down or severe (new in the list, or worse than they were): what
+ * the overview beeps for, as the grid beeps for an outage opened. Degraded, unknown and a dead
+ * endpoint do not beep (the grid's outages are down and severe only).
+ */
+export function newlyBad(before: readonly ProblemPoint[], entered: readonly ProblemPoint[]): ProblemPoint[] {
+  const was = new Map(before.map((p) => [p.code, p]));
+  return entered.filter((p) => {
+    const old = was.get(p.code);
+    return bad(p) && (old === undefined || !bad(old));
+  });
 }

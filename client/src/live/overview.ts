@@ -5,13 +5,15 @@
 import {
   applyOverviewDelta,
   type OverviewDelta,
+  type ProblemPoint,
   type OverviewModel,
   type OverviewSnapshot,
 } from '../../../shared/overview';
 import type { Ack, ClientEvents, MeetingView, ServerEvents, ServerHealth } from '../../../shared/protocol';
 import type { Phase } from '../../../shared/schemas';
 import type { Socket } from 'socket.io-client';
-import { Observable } from '../lib/observable';
+import { Emitter, Observable } from '../lib/observable';
+import { newlyBad } from '../lib/overview';
 import { DeltaSequencer } from '../lib/sequencer';
 
 export type OverviewState =
@@ -44,6 +46,8 @@ export function overviewModel(snap: OverviewSnapshot): OverviewModel {
 
 export class OverviewLive {
   readonly state = new Observable<OverviewState>({ kind: 'idle' });
+  /** Problem points a delta made down or severe (not those of a snapshot): the dashboard beeps. */
+  readonly worse = new Emitter<ProblemPoint[]>();
   private readonly sequencer = new DeltaSequencer<OverviewDelta>();
   private joinToken = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -131,6 +135,8 @@ export class OverviewLive {
     this.hooks.serverTime(d.serverTime);
     if (d.phase !== undefined) this.hooks.phase(d.phase);
     this.state.set({ ...s, model: applyOverviewDelta(s.model, d) });
+    const fresh = newlyBad(s.model.problems, d.problems);
+    if (fresh.length > 0) this.worse.emit(fresh);
   }
 
   private clearRetry(): void {

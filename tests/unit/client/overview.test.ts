@@ -1,13 +1,16 @@
 // The overview's client-side arithmetic and the dashboard's address for it (docs/NATIONAL.md NV4).
 import { describe, expect, it } from 'vitest';
-import { applyOverviewDelta, OVERVIEW_FROM, type RegionView } from '../../../shared/overview';
+import { applyOverviewDelta, OVERVIEW_FROM, type ProblemPoint, type RegionView } from '../../../shared/overview';
 import {
   isLargeMeeting,
   meetingTotals,
+  newlyBad,
   overviewSize,
   regionProblems,
   regionsByProblems,
 } from '../../../client/src/lib/overview';
+import { problemAlertText } from '../../../client/src/lib/alerts';
+import { MESSAGES } from '../../../client/src/i18n';
 import { askFor, AUTO, shownView, urlWithView, viewFromUrl } from '../../../client/src/lib/viewRoute';
 import { overviewModel } from '../../../client/src/live/overview';
 
@@ -144,5 +147,50 @@ describe('[NV2] the overview model', () => {
     expect(meetingTotals(m1.regions).counts.down).toBe(1);
     expect(m1.problems).toEqual([p]);
     expect(m0.problems).toEqual([]);
+  });
+});
+
+const problem = (
+  code: string,
+  state: ProblemPoint['state'],
+  endpoint: ProblemPoint['endpoint'] = null,
+): ProblemPoint => ({
+  code,
+  name: `Điểm cầu ${code}`,
+  region: 'A',
+  state,
+  endpoint,
+  since: '2026-12-04T10:05:00+07:00',
+  reason: null,
+});
+
+describe('[NV4] the overview beeps', () => {
+  it('for points that entered down or severe, or got worse into it; not for degraded, unknown or an endpoint', () => {
+    const before = [problem('A1', 'degraded'), problem('A2', 'down'), problem('A3', 'unknown')];
+    const entered = [
+      problem('A1', 'severe'), // worse: degraded → severe
+      problem('A2', 'down'), // changed (since, reason), still down: already beeped
+      problem('A3', 'down'), // unknown → down
+      problem('A4', 'down'), // new
+      problem('A5', 'degraded'),
+      problem('A6', 'up', 'down'),
+      problem('A7', 'unknown'),
+    ];
+    expect(newlyBad(before, entered).map((p) => p.code)).toEqual(['A1', 'A3', 'A4']);
+    expect(newlyBad([], [])).toEqual([]);
+  });
+
+  it('words one point by its state and name, several as a count and names', () => {
+    const vi = MESSAGES.vi;
+    expect(problemAlertText([problem('A4', 'down')], vi)).toEqual({
+      title: 'Mất kết nối: Điểm cầu A4',
+      body: 'từ 10:05:00',
+    });
+    const many = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'].map((c) => problem(c, 'severe'));
+    const text = problemAlertText(many, MESSAGES.en)!;
+    expect(text.title).toMatch(/7/);
+    expect(text.body).toContain('Điểm cầu B1');
+    expect(text.body).not.toContain('Điểm cầu B6');
+    expect(problemAlertText([], vi)).toBeNull();
   });
 });

@@ -70,6 +70,8 @@ describe('[NV2] OverviewLive on a real server', () => {
       unauthorized: () => {},
     });
     socket.on('overview:delta', (d) => live.onDelta(d));
+    const worse: string[] = [];
+    live.worse.on((ps) => void worse.push(...ps.map((p) => p.code)));
     await connected(socket);
     try {
       live.select('m');
@@ -93,6 +95,8 @@ describe('[NV2] OverviewLive on a real server', () => {
       });
       expect(down.model.regions.find((r) => r.id === 'P2')!.counts).toMatchObject({ up: 3, down: 1 });
       expect(down.model.problemTotal).toBe(1);
+      // The dashboard beeps for it, once (not again for the snapshots after the gap and the reconnect).
+      expect(worse).toEqual(['P2-X2']);
       expect(down.model.seq).toBeGreaterThan(first.model.seq);
 
       // A delta from the future is a gap: a fresh snapshot replaces the model.
@@ -125,6 +129,8 @@ describe('[NV2] OverviewLive on a real server', () => {
         const s = ready(live.state.get());
         return s && s.model.problemTotal === 0 && meetingTotals(s.model.regions).counts.up === points.length;
       });
+
+      expect(worse).toEqual(['P2-X2']);
 
       // Left: deltas for the meeting are no longer applied (nor sent).
       live.select(null);

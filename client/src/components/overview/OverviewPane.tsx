@@ -48,10 +48,6 @@ export function OverviewPane({
     if (regionsById.get(id)?.own) onGrid?.();
     else onRegion(id);
   };
-  const openPoint = (p: ProblemPoint) => {
-    if (regionsById.get(p.region)?.own && onGrid) onGrid();
-    else onPoint(p);
-  };
 
   const marked = useRef(false);
   useEffect(() => {
@@ -116,7 +112,7 @@ export function OverviewPane({
         total={state.model.problemTotal}
         regionsById={regionsById}
         opens={opens}
-        onPoint={openPoint}
+        onPoint={onPoint}
         onRegion={openRegion}
       />
       <div className="region-cards" data-testid="region-cards">
