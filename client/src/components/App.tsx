@@ -158,6 +158,8 @@ export function App() {
   );
   useEffect(() => {
     const onPop = (): void => {
+      const m = meetingFromUrl(window.location.search);
+      if (m !== null) setRequested(m);
       setAsk(viewFromUrl(window.location.search));
       selection.set(pointFromHash(window.location.hash));
     };
