@@ -16,6 +16,9 @@ import { WallHeader } from './WallHeader';
 const PAD = 12;
 const GAP = 10;
 
+/** "Tỉnh Nghệ An" → "Nghệ An": on a wall of provinces the prefix every card shares says nothing. */
+export const shortRegion = (name: string): string => name.replace(/^(tỉnh|thành phố)\s+/iu, '') || name;
+
 const fmt = (n: number, lang: string): string => n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB');
 
 const WallRegion = memo(function WallRegion({ region, w, h }: { region: RegionView; w: number; h: number }) {
@@ -28,13 +31,13 @@ const WallRegion = memo(function WallRegion({ region, w, h }: { region: RegionVi
     { key: 'endpoint', icon: '⊘', n: region.endpointDown, label: t.targets.endpointDown },
     { key: 'unknown', icon: STATE_ICON.unknown, n: c.unknown, label: t.state.unknown },
   ].filter((x) => x.n > 0);
-  const name = region.own ? t.national.own(region.name) : region.name;
-  const big = Math.max(16, Math.round(Math.min(h * 0.3, w * 0.16)));
+  const name = region.own ? t.national.own(region.name) : shortRegion(region.name);
+  const big = Math.max(16, Math.round(Math.min(h * 0.34, w * 0.2)));
   return (
     <div
       className={`wall-region${c.down > 0 ? ' has-down' : trouble.length > 0 ? ' has-problems' : ''}`}
       data-region={region.id}
-      style={{ width: w, height: h, fontSize: Math.max(12, Math.round(Math.min(h * 0.12, w * 0.065))) }}
+      style={{ width: w, height: h, fontSize: Math.max(12, Math.round(Math.min(h * 0.14, w * 0.085))) }}
       title={`${name}: ${t.national.total(fmt(region.total, lang))}`}
     >
       <div className="wall-region-head">
@@ -62,10 +65,14 @@ const WallRegion = memo(function WallRegion({ region, w, h }: { region: RegionVi
 function WallProblem({ p, region, h }: { p: ProblemPoint; region: RegionView | undefined; h: number }) {
   return (
     <li className={`wall-problem s-${p.state}`} data-problem={p.code} style={{ height: h }}>
-      <ProblemState p={p} />
-      <span className="wall-problem-name">{shortName(p.name)}</span>
-      <span className="wall-problem-region">{region?.name ?? p.region}</span>
-      <Since since={p.since} />
+      <span className="wall-problem-line">
+        <span className="wall-problem-name">{shortName(p.name)}</span>
+        <span className="wall-problem-region">{region ? shortRegion(region.name) : p.region}</span>
+      </span>
+      <span className="wall-problem-line small">
+        <ProblemState p={p} />
+        <Since since={p.since} />
+      </span>
     </li>
   );
 }
@@ -96,8 +103,8 @@ export function WallOverview({
   const listW = Math.round((w - 2 * PAD) * 0.3);
   const cardsW = w - 2 * PAD - listW - GAP;
   const grid = cardGrid(model.regions.length, cardsW, areaH, GAP);
-  // Rows of ~25 px text on a full-HD wall: a point's name read from 5 m.
-  const rowH = Math.max(40, Math.round(h * 0.055));
+  // Two lines a row (the point and its region; its state and since when), ~26 px names on a full-HD wall.
+  const rowH = Math.max(48, Math.round(h * 0.075));
   const titleH = Math.round(rowH * 1.2);
   const rows = problemRows(model.problems.length, model.problemTotal, areaH - titleH, rowH);
   return (
@@ -129,9 +136,9 @@ export function WallOverview({
         <section
           className="wall-problems"
           data-testid="wall-problems"
-          style={{ left: cardsW + GAP, width: listW, height: areaH, fontSize: Math.round(rowH * 0.42) }}
+          style={{ left: cardsW + GAP, width: listW, height: areaH, fontSize: Math.round(rowH * 0.32) }}
         >
-          <h2 style={{ height: titleH, fontSize: Math.round(rowH * 0.55) }}>
+          <h2 style={{ height: titleH, fontSize: Math.round(rowH * 0.42) }}>
             {t.national.problems}{' '}
             <span className="wall-problem-total" data-testid="wall-problem-total" data-n={model.problemTotal}>
               {fmt(model.problemTotal, lang)}
