@@ -1,6 +1,6 @@
 // [NV4] The wall's overview fits every region card and as many problem rows as the screen holds.
 import { describe, expect, it } from 'vitest';
-import { cardGrid, problemRows } from '../../../client/src/components/wall/overviewLayout';
+import { cardGrid, problemRows, shortRegion } from '../../../client/src/components/wall/overviewLayout';
 
 describe('[NV4] wall overview layout', () => {
   it('places 34 provinces inside a 1920×1080 wall area, as large as they fit', () => {
@@ -33,5 +33,12 @@ describe('[NV4] wall overview layout', () => {
     // The list is cut at the server's limit: fits all listed but not the total.
     expect(problemRows(8, 12, 400, 40)).toEqual({ shown: 8, more: 4 });
     expect(problemRows(0, 0, 400, 40)).toEqual({ shown: 0, more: 0 });
+  });
+
+  it('drops the province prefix from region names, keeping the rest', () => {
+    expect(shortRegion('Tỉnh Nghệ An')).toBe('Nghệ An');
+    expect(shortRegion('Thành phố Hồ Chí Minh')).toBe('Hồ Chí Minh');
+    expect(shortRegion('Huyện Can Lộc')).toBe('Huyện Can Lộc');
+    expect(shortRegion('Tỉnh')).toBe('Tỉnh');
   });
 });

@@ -9,15 +9,12 @@ import { meetingTotals } from '../../lib/overview';
 import { STATE_ICON } from '../../lib/stateMeta';
 import { ShareBar } from '../overview/RegionCard';
 import { ProblemState, Since } from '../overview/ProblemList';
-import { cardGrid, problemRows } from './overviewLayout';
+import { cardGrid, problemRows, shortRegion } from './overviewLayout';
 import { shortName } from './WallTile';
 import { WallHeader } from './WallHeader';
 
 const PAD = 12;
 const GAP = 10;
-
-/** "Tỉnh Nghệ An" → "Nghệ An": on a wall of provinces the prefix every card shares says nothing. */
-export const shortRegion = (name: string): string => name.replace(/^(tỉnh|thành phố)\s+/iu, '') || name;
 
 const fmt = (n: number, lang: string): string => n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB');
 

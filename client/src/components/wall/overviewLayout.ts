@@ -42,3 +42,6 @@ export function problemRows(listed: number, total: number, h: number, rowH: numb
   const shown = Math.min(listed, Math.max(0, fit - 1));
   return { shown, more: total - shown };
 }
+
+/** "Tỉnh Nghệ An" → "Nghệ An": on a wall of provinces the prefix every card shares says nothing. */
+export const shortRegion = (name: string): string => name.replace(/^(tỉnh|thành phố)\s+/iu, '') || name;
