@@ -121,13 +121,13 @@ export function meetingRegions(
   const chainOf = (unit: string): string[] => {
     const chain: string[] = [];
     // The inventory forbids cycles; the bound keeps bad data from hanging the walk.
-    for (let id: string | null = unit; id !== null && chain.length < 64; ) {
+    for (let id: string | null = unit; id !== null && chain.length < 64;) {
       const u = byId.get(id);
       if (!u || chain.includes(id)) break;
       chain.push(id);
       id = u.parent;
     }
-    return chain.reverse();
+    return chain.toReversed();
   };
   const chains = points.map((p) => chainOf(p.unit));
   // The common prefix of every chain.

@@ -176,8 +176,9 @@ export class SocketAuth {
       if (id !== undefined) this.disconnectDisplays([id]);
       return;
     }
-    if (event === 'meeting:leave' || event === 'session:lang') return next();
-    if (event === 'meeting:join') {
+    if (event === 'meeting:leave' || event === 'overview:leave' || event === 'session:lang') return next();
+    // Its meeting's grid (whole or a region's: docs/NATIONAL.md NV3) or its overview (NV2, a large meeting).
+    if (event === 'meeting:join' || event === 'overview:join') {
       const wanted = (payload as { meetingId?: unknown } | null | undefined)?.meetingId;
       const shown = this.o.displays!.links.meetingOf(link);
       if (wanted === shown) return next();

@@ -8,6 +8,7 @@ import { phaseAt } from '../../shared/phase';
 import {
   HandshakeAuth,
   MeetingJoin,
+  OverviewJoin,
   PROTOCOL_VERSION,
   PointTest,
   type Action,
@@ -17,9 +18,10 @@ import {
 } from '../../shared/protocol';
 import { wordLang } from '../../shared/words';
 import { roleAllows, type Actor } from '../auth/policy';
+import type { OverviewDelta, OverviewSnapshot } from '../../shared/overview';
 import type { Outage, Phase, Point, PointStatus, Unit } from '../../shared/schemas';
 import type { Clock } from '../clock';
-import { notFound } from '../errors';
+import { notFound, UserError } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import { presentMeeting, presentOutage } from '../presenters';
 import type { OutageRow, Store } from '../store/types';
@@ -31,6 +33,7 @@ import { encodeHead, encodeStatuses, type PackedSnapshot, type SnapshotBody } fr
 import { deflateJson } from './pack';
 import { handle } from './acks';
 import { Published, readFromStatus, type ReadStatus } from './wire-status';
+import { MeetingOverview } from './overview';
 import type { IoServer, IoSocket } from './auth';
 
 export type { IoServer, IoSocket } from './auth';
@@ -84,18 +87,47 @@ export interface HubDeps {
   grouping?: AlertGrouping;
 }
 
+/**
+ * The meeting's room: every socket that joined the meeting (its grid, whole or a region's, or its
+ * checklist) gets the meeting's events there — checklist changes, notes, invalidation. The statuses go
+ * by `deltaRoom`, one per view, so a region's dashboard gets its region's points only.
+ */
 export const room = (meetingId: string): string => `meeting:${meetingId}`;
+/** [NV3] The key of a view of a meeting: the whole meeting, or the points under one unit (`/` is never in a code). */
+export const viewKey = (meetingId: string, unit?: string | null): string => (unit ? `${meetingId}/${unit}` : meetingId);
+export const deltaRoom = (key: string): string => `delta:${key}`;
+/** [NV2] The sockets watching a meeting's overview. */
+export const overviewRoom = (meetingId: string): string => `overview:${meetingId}`;
 
 const SNAPSHOT_REUSE_MS = 1000;
+/**
+ * A region's snapshot carries its outages found among the meeting's newest this-many (the store lists
+ * outages by meeting); later ones reach it as deltas. docs/NATIONAL.md NV3.
+ */
+const SCOPED_OUTAGE_SCAN = 5000;
 
-/** A meeting's packed head and the point codes it lists, in order (the body's statuses follow them). */
+/** A view's packed head and the point codes it lists, in order (the body's statuses follow them). */
 interface Head {
   codes: string[];
   bytes: Buffer;
 }
 
+/** A view of a meeting: the whole meeting (unit null) or the points under one unit. */
+interface View {
+  key: string;
+  meetingId: string;
+  unit: string | null;
+  /** The view's points in the meeting's order; a region's is a subset. */
+  members: ReadonlySet<string>;
+}
+
 export class Hub {
+  /** Per view key (a meeting's id for the whole meeting). */
   private seq = new Map<string, number>();
+  /** [NV3] Region views joined since the inventory last changed, by meeting. */
+  private views = new Map<string, Map<string, View>>();
+  /** [NV2] Overviews being watched, by meeting. */
+  private overviews = new Map<string, MeetingOverview>();
   private phase = new Map<string, Phase>();
   private pendingOutages: OutageRow[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -148,8 +180,12 @@ export class Hub {
   invalidate(meetingIds: readonly string[]): void {
     this.heads.clear();
     this.bodies.clear();
+    this.views.clear();
+    this.overviews.clear();
     // This instance's sockets only: every instance hears of the change and tells its own.
-    for (const id of meetingIds) this.d.io.local.to(room(id)).emit('meeting:invalidated', { meetingId: id });
+    for (const id of meetingIds) {
+      this.d.io.local.to(room(id)).to(overviewRoom(id)).emit('meeting:invalidated', { meetingId: id });
+    }
     this.d.io.local.emit('meetings:changed');
   }
 
@@ -159,31 +195,75 @@ export class Hub {
    * room in the same tick. Should a delta with outages of this meeting go out while the store is
    * read, it is read again: the client would not have heard that delta.
    */
-  async packedSnapshot(meetingId: string): Promise<PackedSnapshot> {
-    if (!this.d.inventory.meeting(meetingId)) throw notFound('meeting', meetingId);
+  async packedSnapshot(meetingId: string, unit?: string): Promise<PackedSnapshot> {
+    const view = this.viewOf(meetingId, unit);
+    const keep = this.d.snapshotOutages ?? 200;
     for (let attempt = 0; ; attempt++) {
       const mark = this.outageDeltas.get(meetingId) ?? 0;
-      const outages = await this.d.store.listOutages({ meeting: meetingId, limit: this.d.snapshotOutages ?? 200 });
-      if ((this.outageDeltas.get(meetingId) ?? 0) === mark || attempt >= 3) return this.packNow(meetingId, outages);
+      const read = await this.d.store.listOutages({
+        meeting: meetingId,
+        limit: view.unit === null ? keep : SCOPED_OUTAGE_SCAN,
+      });
+      const outages = view.unit === null ? read : read.filter((o) => view.members.has(o.point)).slice(0, keep);
+      if ((this.outageDeltas.get(meetingId) ?? 0) === mark || attempt >= 3) return this.packNow(view, outages);
     }
   }
 
-  private packNow(meetingId: string, outages: readonly OutageRow[]): PackedSnapshot {
-    const { inventory, clock, participation } = this.d;
+  /**
+   * The whole meeting, or [NV3] the points of the meeting under `unit`: an unknown unit is not found, a
+   * unit with none of the meeting's points is refused in words (the dashboard would show nothing).
+   */
+  private viewOf(meetingId: string, unit?: string): View {
+    const { inventory, participation } = this.d;
+    if (!inventory.meeting(meetingId)) throw notFound('meeting', meetingId);
+    if (unit === undefined) {
+      return { key: meetingId, meetingId, unit: null, members: participation.pointsOf(meetingId) };
+    }
+    const key = viewKey(meetingId, unit);
+    const known = this.views.get(meetingId)?.get(key);
+    if (known) return known;
+    if (!inventory.unit(unit)) throw notFound('unit', unit);
+    const parents = new Map(inventory.listUnits().map((u) => [u.id, u.parent]));
+    const under = (u: string | null): boolean => {
+      for (let depth = 0; u !== null && depth < 64; depth++) {
+        if (u === unit) return true;
+        u = parents.get(u) ?? null;
+      }
+      return false;
+    };
+    const members = new Set<string>();
+    for (const code of participation.pointsOf(meetingId)) {
+      const p = inventory.point(code);
+      if (p && under(p.unit)) members.add(code);
+    }
+    if (members.size === 0) {
+      throw new UserError({
+        vi: `đơn vị ${unit} không có điểm cầu nào trong hội nghị ${meetingId}`,
+        en: `unit ${unit} has no point in meeting ${meetingId}`,
+      });
+    }
+    const view: View = { key, meetingId, unit, members };
+    let byKey = this.views.get(meetingId);
+    if (!byKey) this.views.set(meetingId, (byKey = new Map()));
+    byKey.set(key, view);
+    return view;
+  }
+
+  private packNow(view: View, outages: readonly OutageRow[]): PackedSnapshot {
+    const { inventory, clock } = this.d;
+    const { key, meetingId } = view;
     const meeting = inventory.meeting(meetingId);
     if (!meeting) throw notFound('meeting', meetingId);
-    let head = this.heads.get(meetingId);
+    let head = this.heads.get(key);
     if (!head) {
-      const points = [...participation.pointsOf(meetingId)]
-        .map((c) => inventory.point(c))
-        .filter((p) => p !== undefined);
+      const points = [...view.members].map((c) => inventory.point(c)).filter((p) => p !== undefined);
       const units = unitsOnPaths(inventory.listUnits(), points);
       head = { codes: points.map((p) => p.code), bytes: deflateJson(encodeHead(units, points)) };
-      this.heads.set(meetingId, head);
+      this.heads.set(key, head);
     }
     const now = clock.now();
-    const seq = this.seq.get(meetingId) ?? 0;
-    const kept = this.bodies.get(meetingId);
+    const seq = this.seq.get(key) ?? 0;
+    const kept = this.bodies.get(key);
     if (kept && kept.seq === seq && now - kept.at >= 0 && now - kept.at < SNAPSHOT_REUSE_MS) {
       return { seq, head: head.bytes, body: kept.bytes };
     }
@@ -198,8 +278,43 @@ export class Hub {
     if (health !== undefined) body.health = health;
     if (this.d.grouping !== undefined) body.grouping = this.d.grouping;
     const bytes = deflateJson(body);
-    this.bodies.set(meetingId, { seq, at: now, bytes });
+    this.bodies.set(key, { seq, at: now, bytes });
     return { seq, head: head.bytes, body: bytes };
+  }
+
+  /** [NV2] The overview's snapshot; the overview is kept (and updated every tick) while watched. */
+  overviewSnapshot(meetingId: string): OverviewSnapshot {
+    const { inventory, clock } = this.d;
+    const meeting = inventory.meeting(meetingId);
+    if (!meeting) throw notFound('meeting', meetingId);
+    const ov = this.overviewOf(meetingId);
+    const now = clock.now();
+    const snap: OverviewSnapshot = {
+      meeting: presentMeeting(meeting, now),
+      seq: ov.seq,
+      serverTime: now,
+      regions: ov.regionViews(),
+      problems: ov.shownProblems(),
+      problemTotal: ov.problemTotal(),
+    };
+    const health = this.d.health?.();
+    if (health !== undefined) snap.health = health;
+    return snap;
+  }
+
+  private overviewOf(meetingId: string): MeetingOverview {
+    let ov = this.overviews.get(meetingId);
+    if (ov) return ov;
+    const { inventory, participation, status } = this.d;
+    const points = [...participation.pointsOf(meetingId)].map((c) => inventory.point(c)).filter((p) => p !== undefined);
+    ov = new MeetingOverview({
+      units: inventory.listUnits(),
+      points,
+      status: (code) => this.published.status(code),
+      reason: (code) => status.targetRows?.(code).find((r) => r.role === 'primary')?.reason ?? null,
+    });
+    this.overviews.set(meetingId, ov);
+    return ov;
   }
 
   /** One coalescing tick: public so tests can flush by hand. */
@@ -212,34 +327,89 @@ export class Hub {
     const now = clock.now();
     // Anything published (even to an empty room) makes a kept body stale.
     if (changed.length > 0 || outages.length > 0) this.bodies.clear();
+    const rooms = io.sockets.adapter.rooms;
+    const watched = (name: string): boolean => (rooms.get(name)?.size ?? 0) > 0;
     for (const meeting of inventory.listMeetings()) {
-      const r = io.sockets.adapter.rooms.get(room(meeting.id));
       const phase = phaseAt(meeting, now);
       const phaseChanged = this.phase.get(meeting.id) !== phase;
       this.phase.set(meeting.id, phase);
-      if (phaseChanged) this.bodies.delete(meeting.id);
-      if (!r || r.size === 0) continue;
-      const members = participation.pointsOf(meeting.id);
-      const statuses: PointStatus[] = [];
-      let probedAt = Infinity;
-      for (const s of changed) {
-        if (!members.has(s.code)) continue;
-        statuses.push(s);
-        const t = status.probedAt?.(s.code) ?? null;
-        if (t !== null && t < probedAt) probedAt = t;
+      // A kept body carries the phase: every view's (the whole meeting's and its regions').
+      if (phaseChanged) this.bodies.clear();
+      const views: View[] = [];
+      if (watched(deltaRoom(meeting.id))) {
+        views.push({ key: meeting.id, meetingId: meeting.id, unit: null, members: participation.pointsOf(meeting.id) });
       }
-      const mine: Outage[] = [];
-      for (const o of outages) if (o.meeting === meeting.id) mine.push(presentOutage(o));
-      if (statuses.length === 0 && mine.length === 0 && !phaseChanged) continue;
-      const seq = (this.seq.get(meeting.id) ?? 0) + 1;
-      this.seq.set(meeting.id, seq);
+      for (const v of this.views.get(meeting.id)?.values() ?? []) if (watched(deltaRoom(v.key))) views.push(v);
+      let ov = this.overviews.get(meeting.id);
+      if (ov && !watched(overviewRoom(meeting.id))) {
+        // Nobody watches it any more: rebuilt from the published statuses at the next join.
+        this.overviews.delete(meeting.id);
+        ov = undefined;
+      }
+      if (views.length === 0 && !ov) continue;
+      const members = participation.pointsOf(meeting.id);
+      const mineStatuses: PointStatus[] = [];
+      for (const s of changed) if (members.has(s.code)) mineStatuses.push(s);
+      const mine: OutageRow[] = [];
+      for (const o of outages) if (o.meeting === meeting.id) mine.push(o);
       if (mine.length > 0) this.outageDeltas.set(meeting.id, (this.outageDeltas.get(meeting.id) ?? 0) + 1);
-      const delta: MeetingDelta = { meetingId: meeting.id, seq, serverTime: now, statuses, outages: mine };
-      if (phaseChanged) delta.phase = phase;
-      if (probedAt !== Infinity) delta.probedAt = probedAt;
-      // Each instance numbers and sends its own deltas, from its own mirror of the monitor: local only.
-      io.local.to(room(meeting.id)).emit('meeting:delta', delta);
+      for (const v of views) this.sendDelta(v, mineStatuses, mine, phaseChanged ? phase : null, now);
+      if (ov) this.sendOverview(meeting.id, ov, mineStatuses, phaseChanged ? phase : null, now);
     }
+  }
+
+  private sendDelta(
+    v: View,
+    changed: readonly PointStatus[],
+    outages: readonly OutageRow[],
+    phase: Phase | null,
+    now: number,
+  ): void {
+    const whole = v.unit === null;
+    const statuses = whole ? (changed as PointStatus[]) : changed.filter((s) => v.members.has(s.code));
+    let probedAt = Infinity;
+    for (const s of statuses) {
+      const t = this.d.status.probedAt?.(s.code) ?? null;
+      if (t !== null && t < probedAt) probedAt = t;
+    }
+    const mine: Outage[] = [];
+    for (const o of outages) if (whole || v.members.has(o.point)) mine.push(presentOutage(o));
+    if (statuses.length === 0 && mine.length === 0 && phase === null) return;
+    const seq = (this.seq.get(v.key) ?? 0) + 1;
+    this.seq.set(v.key, seq);
+    const delta: MeetingDelta = { meetingId: v.meetingId, seq, serverTime: now, statuses, outages: mine };
+    if (v.unit !== null) delta.unit = v.unit;
+    if (phase !== null) delta.phase = phase;
+    if (probedAt !== Infinity) delta.probedAt = probedAt;
+    // Each instance numbers and sends its own deltas, from its own mirror of the monitor: local only.
+    this.d.io.local.to(deltaRoom(v.key)).emit('meeting:delta', delta);
+  }
+
+  private sendOverview(
+    meetingId: string,
+    ov: MeetingOverview,
+    changed: readonly PointStatus[],
+    phase: Phase | null,
+    now: number,
+  ): void {
+    let probedAt = Infinity;
+    for (const s of changed) {
+      if (!ov.apply(s.code, s)) continue;
+      const t = this.d.status.probedAt?.(s.code) ?? null;
+      if (t !== null && t < probedAt) probedAt = t;
+    }
+    const change = ov.change();
+    if (change === null && phase === null) return;
+    ov.seq++;
+    const delta: OverviewDelta = {
+      meetingId,
+      seq: ov.seq,
+      serverTime: now,
+      ...(change ?? { regions: [], problems: [], removed: [], problemTotal: ov.problemTotal() }),
+    };
+    if (phase !== null) delta.phase = phase;
+    if (probedAt !== Infinity) delta.probedAt = probedAt;
+    this.d.io.local.to(overviewRoom(meetingId)).emit('overview:delta', delta);
   }
 
   private flushHealth(): void {
@@ -287,17 +457,36 @@ export class Hub {
     });
     socket.on(
       'meeting:join',
-      guarded('meeting:join', MeetingJoin, 'read', async ({ meetingId }) => {
-        const snap = await this.packedSnapshot(meetingId);
+      guarded('meeting:join', MeetingJoin, 'read', async ({ meetingId, unit }) => {
+        const snap = await this.packedSnapshot(meetingId, unit);
         // Join after building the snapshot, in the same tick: the next delta is seq + 1 for this client.
-        await socket.join(room(meetingId));
+        // One view of a meeting at a time: a dashboard moving from a region to another leaves the first.
+        leaveViews(socket, meetingId);
+        await socket.join([room(meetingId), deltaRoom(viewKey(meetingId, unit))]);
         return snap;
       }),
     );
     socket.on(
       'meeting:leave',
       guarded('meeting:leave', MeetingJoin, 'read', async ({ meetingId }) => {
+        leaveViews(socket, meetingId);
         await socket.leave(room(meetingId));
+        return null;
+      }),
+    );
+    socket.on(
+      'overview:join',
+      guarded('overview:join', OverviewJoin, 'read', async ({ meetingId }) => {
+        const snap = this.overviewSnapshot(meetingId);
+        // In the same tick as the snapshot: the next overview delta is seq + 1 for this client.
+        await socket.join(overviewRoom(meetingId));
+        return snap;
+      }),
+    );
+    socket.on(
+      'overview:leave',
+      guarded('overview:leave', OverviewJoin, 'read', async ({ meetingId }) => {
+        await socket.leave(overviewRoom(meetingId));
         return null;
       }),
     );
@@ -314,6 +503,13 @@ export class Hub {
     if (this.d.checklist) registerChecklistEvents(socket, guarded, this.d.checklist, room);
     if (this.d.notes) registerReportEvents(socket, guarded, this.d.notes, room);
   }
+}
+
+/** Leaves every view of the meeting the socket is in (the whole meeting's or a region's deltas). */
+function leaveViews(socket: IoSocket, meetingId: string): void {
+  const whole = deltaRoom(meetingId);
+  // Deleting from a Set while iterating it is safe in JS.
+  for (const r of socket.rooms) if (r === whole || r.startsWith(`${whole}/`)) void socket.leave(r);
 }
 
 /**

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedDisplayLink, DisplayLinkView, DisplayMe } from '../../../shared/display';
 import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack } from '../../../shared/protocol';
+import type { OverviewSnapshot } from '../../../shared/overview';
 import { unpackSnapshot, type PackedSnapshot } from '../../../shared/wire';
 import {
   api,
@@ -176,6 +177,14 @@ describe('display session: read-only', () => {
       expect({ event, code: a.ok ? 'ok' : a.error.code }).toEqual({ event, code: 'forbidden' });
     }
     expect((await emit(s, 'meeting:leave', { meetingId: 'M' })).ok).toBe(true);
+    // [NV2] A large meeting's wall shows its overview: allowed for its meeting, refused for another.
+    const ov = (await emit(s, 'overview:join', { meetingId: 'M' })) as Ack<OverviewSnapshot>;
+    expect(ov.ok && ov.data.regions.reduce((n, r) => n + r.total, 0)).toBe(points.length);
+    expect(await emit(s, 'overview:join', { meetingId: 'OTHER' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect((await emit(s, 'overview:leave', { meetingId: 'M' })).ok).toBe(true);
   });
 
   it('[WD2] a handshake asking for the display (auth.display) is the display even beside a user session', async () => {
