@@ -307,7 +307,7 @@ export const nationalPart: BenchPart = {
       const keep = join(tmpdir(), 'dc-bench-national-logs');
       rmSync(keep, { recursive: true, force: true });
       mkdirSync(keep);
-      for (const f of readdirSync(ctx.dir).filter((f) => f.endsWith('.log')))
+      for (const f of readdirSync(ctx.dir).filter((name) => name.endsWith('.log')))
         copyFileSync(join(ctx.dir, f), join(keep, f));
       ctx.log(`logs kept in ${keep}`);
     }
