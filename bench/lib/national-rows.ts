@@ -92,7 +92,8 @@ export function nationalRows(r: NationalRun): BenchResult[] {
   const b = treeCpuBetween(c0.b, c1.b);
   const wall = c1.a.at - c0.a.at;
   const share = (pids: readonly number[]): number =>
-    pids.reduce((s, p) => s + ((c1.pids.get(p) ?? 0) - (c0.pids.get(p) ?? 0)), 0) / wall;
+    // A process gone by the window's end (a pool's backend closed) reads 0: its part is not counted.
+    pids.reduce((s, p) => s + Math.max(0, (c1.pids.get(p) ?? 0) - (c0.pids.get(p) ?? 0)), 0) / wall;
   const pg = share(r.groups.pg);
   const redis = share(r.groups.redis);
   const agents = share(r.groups.agents);

@@ -206,6 +206,7 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
   const cpu0 = mark();
   const end = Date.now() + windowMs;
   const lags: number[] = [];
+  const trace: string[] = [];
   const holders: { at: number; a: string; b: string }[] = [];
   const instances = new Map<string, number>();
   while (Date.now() < end) {
@@ -217,12 +218,15 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
     ]);
     const last = holders.at(-1);
     if (!last || last.a !== ha || last.b !== hb) holders.push({ at: Date.now() - goAt, a: ha, b: hb });
+    // Growing or a spike: the worst agent's lag at each poll, logged.
+    trace.push(`${Math.round((Date.now() - goAt) / 1000)} s ${Math.max(0, ...rows.map((r) => r.lagMs ?? 0))}`);
     for (const r of rows) {
       if (r.lagMs !== null) lags.push(r.lagMs);
       if (r.instance) instances.set(r.instance, (instances.get(r.instance) ?? 0) + 1);
     }
   }
   const cpu1 = mark();
+  ctx.log(`worst ingest lag (ms) by time into the window: ${trace.join(', ')}`);
   const [onA, onB] = await Promise.all(clients.map((c) => c.report()));
   const statesEnd = await statesOn(a).catch(() => ({}));
   const outageRows = await sizer.outageRows(goAt - 5_000);
