@@ -219,7 +219,9 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
     const last = holders.at(-1);
     if (!last || last.a !== ha || last.b !== hb) holders.push({ at: Date.now() - goAt, a: ha, b: hb });
     // Growing or a spike: the worst agent's lag at each poll, logged.
-    trace.push(`${Math.round((Date.now() - goAt) / 1000)} s ${Math.max(0, ...rows.map((r) => r.lagMs ?? 0))}`);
+    trace.push(
+      `${Math.round((Date.now() - goAt) / 1000)} s ${Math.round(Math.max(0, ...rows.map((r) => r.lagMs ?? 0)))}`,
+    );
     for (const r of rows) {
       if (r.lagMs !== null) lags.push(r.lagMs);
       if (r.instance) instances.set(r.instance, (instances.get(r.instance) ?? 0) + 1);
