@@ -236,6 +236,29 @@ export const Thresholds = z.object({
   jitterMs: z.number(),
 });
 
+/**
+ * [NV5] One region of the meeting (shared/overview.ts meetingRegions: the provinces of a national
+ * meeting, the districts of a province's): its points' figures summed, the same numbers as its row of
+ * `units` (the own-points row for an `own` region), and its "points up" timeline, from which a region's
+ * own report (`?unit=`) takes its chart when the figures come from the whole meeting's snapshot.
+ */
+export const ReportRegion = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  level: Level,
+  /** The points attached to the regions' common unit itself (the host's own unit). */
+  own: z.boolean(),
+  points: z.number().int(),
+  lineTest: AggregateFigures.nullable(),
+  live: AggregateFigures.nullable(),
+  timeline: ByPhase(Timeline).optional(),
+});
+export type ReportRegion = z.infer<typeof ReportRegion>;
+
+/** [NV5] A unit's own report: which unit its figures are of. */
+export const ReportScope = z.object({ unit: Code, name: z.string(), level: Level });
+export type ReportScope = z.infer<typeof ReportScope>;
+
 export const MeetingReport = z.object({
   version: z.literal(1),
   meeting: z.object({
@@ -275,15 +298,41 @@ export const MeetingReport = z.object({
   outageGroups: z.array(ReportOutageGroup).optional(),
   timeline: ByPhase(Timeline),
   gaps: z.array(z.object({ from: Instant, to: Instant })),
+  /** [NV5] The meeting by region, in inventory order; absent in reports made before it existed. */
+  regions: z.array(ReportRegion).optional(),
+  /** [NV5] Set on a unit's report (`?unit=`): the figures are of the points under that unit only. */
+  scope: ReportScope.optional(),
   checklist: ReportTable.nullable(),
   rollCall: ReportTable.nullable(),
 });
 export type MeetingReport = z.infer<typeof MeetingReport>;
 
 /** Query of the CSV export: which table. */
-export const CSV_TABLES = ['summary', 'units', 'points', 'outages', 'checklist', 'rollcall'] as const;
+export const CSV_TABLES = ['summary', 'regions', 'units', 'points', 'outages', 'checklist', 'rollcall'] as const;
 export const CsvTable = z.enum(CSV_TABLES);
 export type CsvTable = z.infer<typeof CsvTable>;
+
+// ── The regions, ranked the same everywhere (NV5) ───────────────────────────────────────────────
+
+/** The phase a region table ranks by: the session once it has figures, else the line test. */
+export function rankPhase(r: Pick<MeetingReport, 'summary'>): ReportPhase {
+  return r.summary.live ? 'live' : 'lineTest';
+}
+
+/**
+ * The worst first: the lowest availability (regions not measured last), then the most downtime, then
+ * the most outages, then the name. A copy; the report keeps the inventory order.
+ */
+export function worstFirst(regions: readonly ReportRegion[], phase: ReportPhase): ReportRegion[] {
+  const avail = (g: ReportRegion): number => g[phase]?.reachablePct ?? Infinity;
+  return [...regions].sort(
+    (a, b) =>
+      avail(a) - avail(b) ||
+      (b[phase]?.downMs ?? 0) - (a[phase]?.downMs ?? 0) ||
+      (b[phase]?.downCount ?? 0) - (a[phase]?.downCount ?? 0) ||
+      a.name.localeCompare(b.name, 'vi'),
+  );
+}
 
 // ── Display, the same everywhere ────────────────────────────────────────────────────────────────
 

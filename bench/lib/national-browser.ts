@@ -5,8 +5,8 @@
 // part measures it) and the long tasks (PerformanceObserver "longtask").
 import type { BrowserContext, Page } from 'playwright-core';
 
-/** The overview's region cards (the client's `data-testid="region-<unit>"`). */
-export const REGION_CARD = '[data-testid^="region-"]';
+/** The overview's region cards, by the one total each shows (client/src/components/overview/RegionCard.tsx). */
+export const REGION_CARD = '[data-testid^="region-total-"]';
 const TILE = '[data-testid^="tile-"]';
 
 export interface ViewFigures {
@@ -67,7 +67,7 @@ export async function measureView(o: {
     try {
       if (o.drawn.kind === 'regions') {
         await page.waitForFunction(
-          (n) => document.querySelectorAll('[data-testid^="region-"]').length >= n,
+          (n) => document.querySelectorAll('[data-testid^="region-total-"]').length >= n,
           o.drawn.count,
           {
             polling: 'raf',

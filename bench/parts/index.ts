@@ -10,6 +10,7 @@ import { outboxPart } from './outbox';
 import { sipProbePart } from './probe-sip';
 import { tcpHttpProbePart } from './probe-tcp-http';
 import { reportPart } from './report';
+import { reportNationalPart } from './report-national';
 import { rollupsPart } from './rollups';
 import { trackerPart } from './tracker';
 
@@ -27,5 +28,6 @@ export const PARTS: readonly BenchPart[] = [
   e2eReportPart,
   e2eLongPart,
   agentsPart,
+  reportNationalPart,
   nationalPart,
 ];

@@ -23,6 +23,11 @@ export interface ReportDataOptions {
   points: number;
   sessionHours: number;
   lineTestMinutes: number;
+  /**
+   * [NV5] A national meeting: the points spread over this many provinces (districts of about 60
+   * communes each) instead of one province's districts.
+   */
+  provinces?: number;
 }
 
 export interface ReportData {
@@ -35,37 +40,19 @@ const B10 = 10_000;
 
 export function generateReportData(o: ReportDataOptions): ReportData {
   const rand = seededRandom(20_260_306);
-  const districts = Math.max(1, Math.round(o.points / 200));
-  const units: Unit[] = [{ id: 'BT', name: 'Tỉnh Bình Thử', level: 'province', parent: null }];
-  const points: Point[] = [];
-  for (let d = 0; d < districts; d++) {
-    units.push({ id: `BT-${d}`, name: `Huyện Thử ${d + 1}`, level: 'district', parent: 'BT' });
-  }
-  for (let i = 0; i < o.points; i++) {
-    const unit = `BT-${i % districts}-X${i}`;
-    units.push({ id: unit, name: `Xã Thử Nghiệm ${i + 1}`, level: 'commune', parent: `BT-${i % districts}` });
-    points.push({
-      code: `DC${String(i).padStart(5, '0')}`,
-      name: `Điểm cầu xã Thử Nghiệm ${i + 1}`,
-      level: 'commune',
-      unit,
-      // Loopback (127.150.x.y): a server that loads this file probes nothing beyond this machine.
-      targets: [{ kind: 'icmp', host: loopbackHost(i, 150), role: 'primary' }],
-      contacts: [],
-    });
-  }
+  const { units, points, roots } = o.provinces ? nationalUnits(o.points, o.provinces) : provinceUnits(o.points);
   const lineTest = Date.parse('2026-03-05T14:00:00+07:00');
   const session = Date.parse('2026-03-06T07:30:00+07:00');
   const plannedEnd = session + o.sessionHours * 3_600_000;
   const meeting: Meeting = {
-    id: 'bench-report',
+    id: o.provinces ? 'bench-national' : 'bench-report',
     title: 'Hội nghị trực tuyến toàn quốc (dữ liệu thử)',
     host: null,
     lineTest: { start: toWireInstant(lineTest), durationMin: o.lineTestMinutes },
     session: { start: toWireInstant(session), plannedEnd: toWireInstant(plannedEnd) },
     // Its own province only: the live meeting's points, in the same database during the e2e bench,
     // are communes too, and selecting by level alone made this a report of both (20,000 points).
-    participants: { levels: ['commune'], units: ['BT'], points: [] },
+    participants: { levels: ['commune'], units: roots, points: [] },
   };
 
   const store = openSqliteStore(o.file);
@@ -167,4 +154,52 @@ export function generateReportData(o: ReportDataOptions): ReportData {
   for (const p of points) writePoint(p);
   db.close();
   return { meeting, rollups, outages };
+}
+
+const benchPoint = (i: number, unit: string): Point => ({
+  code: `DC${String(i).padStart(5, '0')}`,
+  name: `Điểm cầu xã Thử Nghiệm ${i + 1}`,
+  level: 'commune',
+  unit,
+  // Loopback (127.150.x.y): a server that loads this file probes nothing beyond this machine.
+  targets: [{ kind: 'icmp', host: loopbackHost(i, 150), role: 'primary' }],
+  contacts: [],
+});
+
+/** One province, a district per 200 points, a commune per point. */
+function provinceUnits(n: number): { units: Unit[]; points: Point[]; roots: string[] } {
+  const districts = Math.max(1, Math.round(n / 200));
+  const units: Unit[] = [{ id: 'BT', name: 'Tỉnh Bình Thử', level: 'province', parent: null }];
+  const points: Point[] = [];
+  for (let d = 0; d < districts; d++) {
+    units.push({ id: `BT-${d}`, name: `Huyện Thử ${d + 1}`, level: 'district', parent: 'BT' });
+  }
+  for (let i = 0; i < n; i++) {
+    const unit = `BT-${i % districts}-X${i}`;
+    units.push({ id: unit, name: `Xã Thử Nghiệm ${i + 1}`, level: 'commune', parent: `BT-${i % districts}` });
+    points.push(benchPoint(i, unit));
+  }
+  return { units, points, roots: ['BT'] };
+}
+
+/** [NV5] `provinces` provinces, the points dealt round them, a district per ~60 of a province's points. */
+function nationalUnits(n: number, provinces: number): { units: Unit[]; points: Point[]; roots: string[] } {
+  const units: Unit[] = [];
+  const points: Point[] = [];
+  const perProvince = Math.ceil(n / provinces);
+  const districts = Math.max(1, Math.round(perProvince / 60));
+  for (let p = 0; p < provinces; p++) {
+    units.push({ id: `QG${p}`, name: `Tỉnh Thử ${p + 1}`, level: 'province', parent: null });
+    for (let d = 0; d < districts; d++) {
+      units.push({ id: `QG${p}-${d}`, name: `Huyện Thử ${p + 1}.${d + 1}`, level: 'district', parent: `QG${p}` });
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const p = i % provinces;
+    const d = Math.floor(i / provinces) % districts;
+    const unit = `QG${p}-${d}-X${i}`;
+    units.push({ id: unit, name: `Xã Thử Nghiệm ${i + 1}`, level: 'commune', parent: `QG${p}-${d}` });
+    points.push(benchPoint(i, unit));
+  }
+  return { units, points, roots: units.filter((u) => u.parent === null).map((u) => u.id) };
 }

@@ -18,7 +18,7 @@
 // record opening every segment (payload: u48 next seq, u48 acknowledged seq), so seq keeps growing
 // across restarts even once every batch has been released.
 //
-// Crash rule: records are written as batches close (every AGENT_BATCH_MS, or at a size cap) and
+// Crash rule: records are written as batches close (every AGENT_CLOSE_MS, or at a size cap) and
 // fsynced at most every SYNC_MS (group commit): a crash of the agent loses the batch still forming,
 // a crash of the machine at most the last ~second of closed batches as well. At open, each segment is
 // read through and cut at its first record that is short, fails its CRC or breaks the seq order (a
@@ -47,7 +47,7 @@ import { UserError } from '../errors';
 import type { TargetResult } from '../probe/kinds';
 import { decodeBatch, encodeBatch, MAX_DETAIL_BYTES, resultProblem, restampBatch } from './batch-codec';
 import { AgentScheduleMessage } from './schedule';
-import { AGENT_BATCH_MS, MAX_BATCH_BYTES, type AgentBatch, type AgentSchedule } from './contract';
+import { AGENT_CLOSE_MS, MAX_BATCH_BYTES, type AgentBatch, type AgentSchedule } from './contract';
 
 /**
  * Default bound: 3 GiB. Measured (npm run bench outbox, bench/RESULTS.md): 1,000 ICMP points at 1 Hz
@@ -59,7 +59,7 @@ export const DEFAULT_OUTBOX_BYTES = 3 * 1024 ** 3;
 export const MIN_OUTBOX_BYTES = 4 * MAX_BATCH_BYTES;
 /** Group commit: closed batches reach the disk at once and are fsynced at most this often. */
 export const SYNC_MS = 1_000;
-/** A batch closes at this many results or estimated bytes, whichever first, if AGENT_BATCH_MS has not passed. */
+/** A batch closes at this many results or estimated bytes, whichever first, if AGENT_CLOSE_MS has not passed. */
 export const BATCH_CAP_RESULTS = 5_000;
 export const BATCH_CAP_BYTES = 256 * 1024;
 
@@ -418,11 +418,11 @@ export class Outbox {
 
   /**
    * Adds probe results to the batch forming; it closes (gets its seq and goes to disk) once
-   * AGENT_BATCH_MS has passed since its first result, or at BATCH_CAP_RESULTS / BATCH_CAP_BYTES.
+   * AGENT_CLOSE_MS has passed since its first result, or at BATCH_CAP_RESULTS / BATCH_CAP_BYTES.
    * A result the codec would refuse is not kept: counted (`stats().invalid`) and logged.
    */
   append(results: readonly TargetResult[], now: number): void {
-    // A batch holds what arrived within AGENT_BATCH_MS of its first result: close a due one first.
+    // A batch holds what arrived within AGENT_CLOSE_MS of its first result: close a due one first.
     this.tick(now);
     let refused = 0;
     for (const raw of results) {
@@ -449,10 +449,10 @@ export class Outbox {
     this.invalid += refused;
   }
 
-  /** Closes the forming batch when it is due (the agent's send loop calls it every second). */
+  /** Closes the forming batch when it is due (the agent's send loop calls it every 100 ms). */
   tick(now: number): void {
     this.assertOpen();
-    if (this.forming.length > 0 && now - this.formingSince >= AGENT_BATCH_MS) this.closeBatch(now);
+    if (this.forming.length > 0 && now - this.formingSince >= AGENT_CLOSE_MS) this.closeBatch(now);
   }
 
   /** Closes the forming batch now, whatever its age (before sending it at once, and at close). */

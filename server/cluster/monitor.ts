@@ -153,6 +153,7 @@ export class ClusterMonitor {
       clock: o.clock,
       logger: o.logger,
       relay: (m: FromMonitor) => void publisher.publish(m),
+      onFenced: () => this.serialise(() => this.fenced(runner)),
     });
     this.runner = runner;
     // Listening before the process starts: a command sent while it starts is not lost.
@@ -170,6 +171,26 @@ export class ClusterMonitor {
     this.commands = { reader, redis };
     await reader.start();
     await runner.start();
+  }
+
+  /**
+   * The monitor process exited fenced off. Usually another instance holds the lease (lost() runs its
+   * grace). But when this instance took the lease again while its process still wrote under the old
+   * epoch — the `fence` message of takeOffice raced a write — the process was fenced by this instance's
+   * own newer epoch, and the instance would hold the lease with no monitor at all (all points unknown
+   * until the lease changes hands: seen for 8 minutes in the national bench). Start a fresh process
+   * under the lease's epoch.
+   */
+  private async fenced(runner: RemoteMonitor): Promise<void> {
+    if (this.runner !== runner) return;
+    const epoch = this.lease?.state === 'active' ? this.lease.epoch : null;
+    if (epoch === null) return;
+    this.o.logger.warn(
+      { epoch },
+      "cluster: the monitor process was fenced by this instance's own epoch; starting it again",
+    );
+    await this.leaveOffice(true);
+    await this.takeOffice(epoch);
   }
 
   private async leaveOffice(lost: boolean): Promise<void> {

@@ -50,6 +50,8 @@ export interface RemoteMonitorOptions {
   external?: { send(m: ToMonitor): void };
   /** Every message of the forked process, as it arrives (the active monitor's bus publisher). */
   relay?: (m: FromMonitor) => void;
+  /** The process exited fenced off (FENCED_EXIT): it is not restarted; the cluster decides what follows. */
+  onFenced?: () => void;
 }
 
 export class RemoteMonitor implements MonitorPort {
@@ -321,8 +323,9 @@ export class RemoteMonitor implements MonitorPort {
           return;
         }
         if (code === FENCED_EXIT) {
-          this.o.logger.warn('monitor process fenced off: another instance runs the monitor');
+          this.o.logger.warn('monitor process fenced off by a newer epoch');
           this.board.allUnknown(this.o.clock.now());
+          this.o.onFenced?.();
           return;
         }
         if (!this.stopping) this.died(code, signal);

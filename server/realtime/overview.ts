@@ -203,13 +203,13 @@ export class MeetingOverview {
     if (this.problemsDirty) {
       this.problemsDirty = false;
       const next = this.top();
-      const before = new Map(this.shown.map((p) => [p.code, p]));
+      const previous = new Map(this.shown.map((p) => [p.code, p]));
       for (const p of next) {
-        const b = before.get(p.code);
+        const b = previous.get(p.code);
         if (!b || !sameProblem(b, p)) problems.push(p);
-        before.delete(p.code);
+        previous.delete(p.code);
       }
-      removed.push(...before.keys());
+      removed.push(...previous.keys());
       this.show(next);
     }
     return { regions, problems, removed, problemTotal: this.problems.size };

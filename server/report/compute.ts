@@ -16,7 +16,8 @@ import { RttHistogram } from './bins';
 import { clip, normalize, total, type Span } from './intervals';
 import { presentNote } from './notes-present';
 import { computePointPhase, type PointPhaseResult } from './point';
-import { Timeline10s } from './timeline';
+import { planRegions, regionsOf, type RegionPlan } from './regions';
+import { Timeline10s, TimelineTee } from './timeline';
 import { reportTree } from './tree';
 import { BUCKET_MS, phaseRanges, type PhaseRange } from './window';
 
@@ -54,6 +55,8 @@ interface PhaseOutput {
   units: Map<string, ReturnType<Accumulator['figures']>>;
   summary: ReturnType<Accumulator['figures']>;
   timeline: ReturnType<Timeline10s['rows']>;
+  /** [NV5] Each region's timeline, by the plan's index. */
+  regionTimelines: ReturnType<Timeline10s['rows']>[];
 }
 
 function outageEnd(o: OutageRow, now: number): number {
@@ -66,10 +69,14 @@ async function computePhase(
   tree: ReturnType<typeof reportTree>,
   outagesByPoint: ReadonlyMap<string, OutageRow[]>,
   gapSpans: readonly Span[],
+  plan: RegionPlan,
 ): Promise<PhaseOutput> {
   const { start, end } = range;
   const gaps = clip(gapSpans, start, end);
   const timeline = new Timeline10s((end - start) / BUCKET_MS);
+  // [NV5] A region's timeline beside the meeting's: one more add per bucket, a few dozen arrays.
+  const regionLines = plan.regions.map(() => new Timeline10s((end - start) / BUCKET_MS));
+  const tee = new TimelineTee(timeline, timeline);
   const summary = new Accumulator();
   const stack: { id: string; acc: Accumulator }[] = [];
   const pool: Accumulator[] = [];
@@ -114,6 +121,8 @@ async function computePhase(
       rttMs: input.thresholds.rttMs,
       jitterMs: input.thresholds.jitterMs,
     });
+    const region = plan.indexOf.get(p.code);
+    if (region !== undefined) tee.b = regionLines[region]!;
     const r: PointPhaseResult = computePointPhase(
       {
         start,
@@ -127,7 +136,7 @@ async function computePhase(
         lossPct: input.thresholds.lossPct,
       },
       hist,
-      timeline,
+      region === undefined ? timeline : tee,
     );
     points.set(p.code, phaseFigures(r, hist));
     for (const s of stack) s.acc.add(r, hist);
@@ -136,13 +145,20 @@ async function computePhase(
     if (++n % (input.yieldEvery ?? 200) === 0) await pause();
   }
   while (stack.length > 0) close();
-  return { points, units, summary: summary.figures(), timeline: timeline.rows(start, tree.points.length) };
+  return {
+    points,
+    units,
+    summary: summary.figures(),
+    timeline: timeline.rows(start, tree.points.length),
+    regionTimelines: regionLines.map((l, i) => l.rows(start, plan.counts[i] ?? 0)),
+  };
 }
 
 export async function computeReport(input: ReportInput): Promise<MeetingReport> {
   const { meeting, now, store } = input;
   const ranges = phaseRanges(meeting, now);
   const tree = reportTree(input.participants, input.units);
+  const plan = planRegions(input.units, input.participants);
   const outages = await store.listMeetingOutages(meeting.id);
   const outagesByPoint = new Map<string, OutageRow[]>();
   for (const o of outages) {
@@ -158,7 +174,7 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
   const out: Partial<Record<ReportPhase, PhaseOutput>> = {};
   for (const phase of REPORT_PHASES) {
     const range = ranges[phase];
-    if (range.end > range.start) out[phase] = await computePhase(input, range, tree, outagesByPoint, gapSpans);
+    if (range.end > range.start) out[phase] = await computePhase(input, range, tree, outagesByPoint, gapSpans, plan);
   }
 
   const pointsByCode = new Map(input.points.map((p) => [p.code, p]));
@@ -186,6 +202,17 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
   const within = (o: OutageRow, r: PhaseRange): number =>
     r.end > r.start ? total(clip([[o.startedAt, outageEnd(o, now)]], r.start, r.end)) : 0;
 
+  const units = tree.units.map(({ unit, depth, ownOf }) => ({
+    id: unit.id,
+    name: unit.name,
+    level: unit.level,
+    parent: unit.parent,
+    depth,
+    ...(ownOf === undefined ? {} : { ownOf }),
+    lineTest: out.lineTest?.units.get(unit.id) ?? null,
+    live: out.live?.units.get(unit.id) ?? null,
+  }));
+
   return {
     version: 1,
     meeting: {
@@ -204,16 +231,7 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
       live: presentRange(ranges.live),
     },
     summary: { lineTest: out.lineTest?.summary ?? null, live: out.live?.summary ?? null },
-    units: tree.units.map(({ unit, depth, ownOf }) => ({
-      id: unit.id,
-      name: unit.name,
-      level: unit.level,
-      parent: unit.parent,
-      depth,
-      ...(ownOf === undefined ? {} : { ownOf }),
-      lineTest: out.lineTest?.units.get(unit.id) ?? null,
-      live: out.live?.units.get(unit.id) ?? null,
-    })),
+    units,
     points: tree.points.map((p) => ({
       code: p.code,
       name: p.name,
@@ -244,6 +262,10 @@ export async function computeReport(input: ReportInput): Promise<MeetingReport> 
     planned,
     timeline: { lineTest: out.lineTest?.timeline ?? null, live: out.live?.timeline ?? null },
     gaps: gapRows.map((g) => ({ from: toWireInstant(g.from), to: toWireInstant(g.to) })),
+    regions: regionsOf(plan, units, (i) => ({
+      lineTest: out.lineTest?.regionTimelines[i] ?? null,
+      live: out.live?.regionTimelines[i] ?? null,
+    })),
     checklist: input.checklist?.checklist ?? null,
     rollCall: input.checklist?.rollCall ?? null,
   };

@@ -10,6 +10,7 @@ import {
   formatInstant,
   outagesTable,
   pointsTable,
+  regionsTable,
   rollCallTable,
   summaryTable,
   unitsTable,
@@ -20,6 +21,7 @@ import {
 
 export const CSV_BUILDERS: Record<CsvTable, (r: MeetingReport) => ExportTable> = {
   summary: summaryTable,
+  regions: regionsTable,
   units: unitsTable,
   points: pointsTable,
   outages: outagesTable,

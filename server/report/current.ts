@@ -36,3 +36,9 @@ const decoder = new TextDecoder();
 /** A report as UTF-8 JSON bytes: what travels between the request loop and the workers. */
 export const reportBytes = (r: MeetingReport): Uint8Array => encoder.encode(JSON.stringify(r));
 export const reportOfBytes = (b: Uint8Array): MeetingReport => JSON.parse(decoder.decode(b)) as MeetingReport;
+
+/**
+ * What identifies a report's bytes without reading them all: their length and their head, which holds
+ * the meeting and the instant the figures were computed at (`generatedAt`, to the millisecond).
+ */
+export const bytesKey = (b: Uint8Array): string => `${b.byteLength}:${decoder.decode(b.subarray(0, 2048))}`;

@@ -107,7 +107,7 @@ export function createReports(d: ReportDeps): Reports {
     compute: d.pool && ((input) => d.pool!.run('report.compute', input)),
     bytes: d.pool && {
       compute: (input) => d.pool!.run('report.computeJson', input),
-      view: (base, current, source) => d.pool!.run('report.view', { base, current, source }),
+      view: (base, current, source, scope) => d.pool!.run('report.view', { base, current, source, scope }),
     },
   });
   const settings = new ReportSettingsService({

@@ -20,6 +20,7 @@ import { COLORS, barsChart, legend, pointChart, statesChart, type Bar, type Seri
 import { pdfFonts, type PdfFonts } from './pdf-fonts';
 import { closing, letterhead, pageNumbers } from './pdf-letterhead';
 import { checklistSection, rollCallSection } from './pdf-lists';
+import { regionsSection } from './pdf-regions';
 import { SIZE, Writer } from './pdf-writer';
 import { REPORT_TITLE } from './xlsx';
 
@@ -369,8 +370,10 @@ function troubled(w: Writer, r: MeetingReport): void {
 
 export function reportPdf(input: PdfInput): Promise<Buffer> {
   const r = input.report;
+  // [NV5] A unit's report says whose: "… — Tỉnh Nghệ An".
+  const title = r.scope ? `${r.meeting.title} — ${r.scope.name}` : r.meeting.title;
   const w = new Writer(input.fonts ?? pdfFonts(), {
-    title: `${REPORT_TITLE} — ${r.meeting.title}`,
+    title: `${REPORT_TITLE} — ${title}`,
     subject: REPORT_TITLE,
   });
   const chunks: Buffer[] = [];
@@ -383,7 +386,7 @@ export function reportPdf(input: PdfInput): Promise<Buffer> {
   letterhead(
     w,
     { settings, number: input.number ?? null, issuedAt: input.issuedAt ?? Date.parse(r.generatedAt) },
-    r.meeting.title,
+    title,
   );
   particulars(w, r);
   w.heading('I. Tổng hợp');
@@ -402,6 +405,7 @@ export function reportPdf(input: PdfInput): Promise<Buffer> {
     'I',
     SIZE.note,
   );
+  regionsSection(w, r);
   charts(w, r, input.samples);
   outages(w, r);
   troubled(w, r);

@@ -6,7 +6,7 @@
 import type { RollupDigest } from '../store/report-types';
 import type { RttHistogram } from './bins';
 import { overlap, subtract, total, union, type Span } from './intervals';
-import type { Timeline10s } from './timeline';
+import type { TimelineSink } from './timeline';
 import { BUCKET_MS } from './window';
 
 export interface PointPhaseInput {
@@ -67,7 +67,7 @@ class Cursor {
 export function computePointPhase(
   inp: PointPhaseInput,
   hist: RttHistogram,
-  timeline: Timeline10s | null,
+  timeline: TimelineSink | null,
 ): PointPhaseResult {
   const { start, end, digest: d } = inp;
   const periodMs = end - start;

@@ -7,19 +7,22 @@ import type { AlertGrouping } from '../../shared/alerts';
 import type { Logger } from 'pino';
 import type { MeetingReport, ReportTable } from '../../shared/report';
 import type { Meeting } from '../../shared/schemas';
+import { words } from '../../shared/words';
+import { withinUnits } from '../auth/policy';
 import type { Clock } from '../clock';
-import { notFound } from '../errors';
+import { issueOf, notFound, ValidationError } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import { DEFAULT_STATUS, type StatusConfig } from '../status/types';
 import type { Store } from '../store/types';
 import { noChecklist, type ChecklistSource } from './checklist-source';
 import { computeReport, type ReportThresholds } from './compute';
-import { applyCurrent, reportBytes, type CurrentParts } from './current';
-import type { ComputeInput } from '../workers/tasks';
+import { reportBytes, type CurrentParts } from './current';
+import { viewReport } from './scope';
+import type { ComputeInput, ScopeInput } from '../workers/tasks';
 
 export interface ReportServiceDeps {
   store: Store;
-  inventory: Pick<Inventory, 'meeting' | 'point' | 'listPoints' | 'listUnits'>;
+  inventory: Pick<Inventory, 'meeting' | 'point' | 'unit' | 'listPoints' | 'listUnits'>;
   participation: { pointsOf(meetingId: string): ReadonlySet<string> };
   clock: Clock;
   logger: Logger;
@@ -41,7 +44,7 @@ export interface ReportServiceDeps {
    */
   bytes?: {
     compute(input: ComputeInput): Promise<Uint8Array>;
-    view(base: Uint8Array, current: CurrentParts, source: 'live' | 'snapshot'): Promise<Uint8Array>;
+    view(base: Uint8Array, current: CurrentParts, source: 'live' | 'snapshot', scope?: ScopeInput): Promise<Uint8Array>;
   };
 }
 
@@ -81,27 +84,74 @@ export class ReportService {
     return m;
   }
 
-  /** The report as everyone sees it: snapshot or computed figures, current notes and checklist. */
-  async report(meetingId: string): Promise<MeetingReport> {
+  /**
+   * The report as everyone sees it: snapshot or computed figures, current notes and checklist; with
+   * `unit`, that unit's part only ([NV5], server/report/scope.ts).
+   */
+  async report(meetingId: string, unit?: string): Promise<MeetingReport> {
     const meeting = this.meeting(meetingId);
+    const scope = unit === undefined ? undefined : this.scopeOf(meeting, unit);
     const stored = await this.snapshot(meeting);
     const base = stored ?? (await this.computed(meeting));
-    return applyCurrent(base, await this.current(meetingId));
+    return viewReport(
+      base,
+      await this.current(meetingId),
+      scope && {
+        unit: scope.unit,
+        units: scope.units,
+        timeline: async (now) => (await this.compute(meeting, now, scope.input.participants)).timeline,
+      },
+    );
   }
 
   /**
    * The report as `report()` gives it, as UTF-8 JSON: with a pool, built there from bytes kept here
    * (the request loop only moves bytes); without, serialised here.
    */
-  async reportJson(meetingId: string): Promise<Uint8Array> {
+  async reportJson(meetingId: string, unit?: string): Promise<Uint8Array> {
     const b = this.d.bytes;
-    if (!b) return reportBytes(await this.report(meetingId));
+    if (!b) return reportBytes(await this.report(meetingId, unit));
     const meeting = this.meeting(meetingId);
+    const scope = unit === undefined ? undefined : this.scopeOf(meeting, unit);
     const [row, current] = await Promise.all([this.d.store.getReportSnapshot(meeting.id), this.current(meetingId)]);
     if (row && row.schedule === scheduleKey(meeting) && row.json.startsWith(SNAPSHOT_V1)) {
-      return b.view(Buffer.from(row.json), current, 'snapshot');
+      return b.view(Buffer.from(row.json), current, 'snapshot', scope);
     }
-    return b.view(await this.computedBytes(meeting, b.compute), current, 'live');
+    return b.view(await this.computedBytes(meeting, b.compute), current, 'live', scope);
+  }
+
+  /**
+   * [NV5] The unit a report is cut to: an unknown unit is refused (404), so is one with none of the
+   * meeting's participating points under it (400), naming both.
+   */
+  scopeOf(meeting: Meeting, unitId: string): ScopeInput {
+    const unit = this.d.inventory.unit(unitId);
+    if (!unit) throw notFound('unit', unitId);
+    const input = this.computeInput(meeting, this.d.clock.now());
+    const tree = { parentOf: (id: string) => this.d.inventory.unit(id)?.parent };
+    const participants = input.participants.filter((p) => withinUnits(p.unit, [unit.id], tree));
+    if (participants.length === 0) {
+      throw new ValidationError([
+        issueOf(
+          'unit',
+          words(
+            `không có điểm cầu nào của ${unit.name} (${unit.id}) tham gia hội nghị ${meeting.id}`,
+            `no point of ${unit.name} (${unit.id}) takes part in meeting ${meeting.id}`,
+          ),
+          { where: words('đơn vị', 'unit') },
+        ),
+      ]);
+    }
+    // Only the units above these points travel to the worker, not the inventory's 40,000 (NV5).
+    const above = new Set<string>();
+    for (const p of participants) {
+      for (let id: string | null = p.unit, depth = 0; id !== null && depth < 64 && !above.has(id); depth++) {
+        above.add(id);
+        id = this.d.inventory.unit(id)?.parent ?? null;
+      }
+    }
+    const units = input.units.filter((u) => above.has(u.id));
+    return { unit, units, input: { ...input, participants, points: participants, units } };
   }
 
   /** The stored snapshot when it is of the meeting as scheduled now. */
@@ -170,9 +220,14 @@ export class ReportService {
     };
   }
 
-  private async compute(meeting: Meeting, now: number): Promise<MeetingReport> {
+  private async compute(
+    meeting: Meeting,
+    now: number,
+    participants?: ComputeInput['participants'],
+  ): Promise<MeetingReport> {
     const started = Date.now();
-    const input = this.computeInput(meeting, now);
+    const whole = this.computeInput(meeting, now);
+    const input = participants ? { ...whole, participants } : whole;
     const report = await (this.d.compute?.(input) ?? computeReport({ ...input, store: this.d.store }));
     this.d.logger.info(
       { meeting: meeting.id, points: input.participants.length, ms: Date.now() - started },

@@ -11,6 +11,8 @@ import {
 import { formatDateTime, formatTime } from '../../shared/time';
 import { LEVEL_WORDS, PHASE_WORDS, RECORD_PHASE_WORDS, outageWords } from './labels';
 import { groupKindWords, groupWhoWords, reportOutageGroups } from './outage-groups';
+import { regionsTitle } from './regions';
+import { ownRowName } from './tree';
 
 /** How a column's values are written: text as is; numbers and times formatted per export. */
 export type ColumnKind = 'text' | 'int' | 'pct' | 'ms' | 'duration' | 'datetime';
@@ -113,6 +115,41 @@ export function unitsTable(r: MeetingReport): ExportTable {
         PHASE_WORDS[ph],
         ...aggregateCells(u[ph]),
         ...figureCells(u[ph]),
+      ]),
+    ),
+  };
+}
+
+/**
+ * [NV5] The meeting by region (the dashboard's overview's regions): its sheet is named after their
+ * level, "Theo tỉnh" for provinces. Inventory order, as the overview; the PDF ranks them worst first.
+ */
+export function regionsTable(r: MeetingReport): ExportTable {
+  const regions = r.regions ?? [];
+  const sheet = regions.length > 0 ? regionsTitle(regions) : 'Theo khu vực';
+  const columns = [
+    col('Mã đơn vị'),
+    col('Khu vực'),
+    col('Cấp'),
+    col('Giai đoạn'),
+    ...AGGREGATE_COLUMNS,
+    ...SUMMED_FIGURE_COLUMNS,
+  ];
+  if (regions.length === 0) {
+    return { sheet, title: sheet, columns: [col(sheet)], rows: [['Báo cáo này chưa có số liệu theo khu vực.']] };
+  }
+  return {
+    sheet,
+    title: `${sheet} (các khu vực của hội nghị, như màn hình tổng quan)`,
+    columns,
+    rows: regions.flatMap((g) =>
+      REPORT_PHASES.map((ph) => [
+        g.id,
+        g.own ? ownRowName(g.name) : g.name,
+        LEVEL_WORDS[g.level],
+        PHASE_WORDS[ph],
+        ...aggregateCells(g[ph]),
+        ...figureCells(g[ph]),
       ]),
     ),
   };

@@ -6,9 +6,31 @@ import { BUCKET_MS } from './window';
 
 type Kind = 'up' | 'degraded' | 'down';
 
+/** Where a point's buckets go: the meeting's timeline, or it and its region's at once (TimelineTee). */
+export interface TimelineSink {
+  upRange(first: number, count: number): void;
+  add(kind: Kind, bucket: number, value: number): void;
+}
+
+/** One point's buckets into two timelines (the meeting's and its region's, NV5). */
+export class TimelineTee implements TimelineSink {
+  constructor(
+    readonly a: TimelineSink,
+    public b: TimelineSink,
+  ) {}
+  upRange(first: number, count: number): void {
+    this.a.upRange(first, count);
+    this.b.upRange(first, count);
+  }
+  add(kind: Kind, bucket: number, value: number): void {
+    this.a.add(kind, bucket, value);
+    this.b.add(kind, bucket, value);
+  }
+}
+
 const round = (v: number): number => Math.round(v * 100) / 100;
 
-export class Timeline10s {
+export class Timeline10s implements TimelineSink {
   private readonly series: Record<Kind, Float64Array>;
   /** Ranges of whole up buckets as a difference array: one add per point, not one per bucket. */
   private readonly upDiff: Float64Array;

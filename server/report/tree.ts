@@ -53,7 +53,10 @@ export function reportTree(points: readonly Point[], allUnits: readonly Unit[]):
   for (const id of included) {
     const u = byId.get(id)!;
     const parent = u.parent !== null && included.has(u.parent) ? u.parent : null;
-    children.set(parent, [...(children.get(parent) ?? []), u]);
+    // Pushed, not copied: a copy per child was quadratic in a unit's children (40,000 communes, NV5).
+    const list = children.get(parent);
+    if (list) list.push(u);
+    else children.set(parent, [u]);
   }
   const direct = new Map<string, Point[]>();
   for (const p of points) {

@@ -2,6 +2,7 @@
 // outages, checklist and roll call. Numbers stay numbers (percentages and RTTs with two decimals,
 // durations as Excel durations shown `1 giờ 04 phút 29 giây`); instants are text in Asia/Ho_Chi_Minh, since a spreadsheet
 // cell has no time zone.
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { MeetingReport } from '../../shared/report';
 import { formatDateTime } from '../../shared/time';
@@ -12,6 +13,7 @@ import {
   outageGroupsTable,
   outagesTable,
   pointsTable,
+  regionsTable,
   rollCallTable,
   summaryTable,
   unitsTable,
@@ -30,12 +32,25 @@ const NUM_FMT: Partial<Record<ColumnKind, string>> = {
   duration: '[h] "giờ" mm "phút" ss "giây"',
 };
 
-function addTable(ws: ExcelJS.Worksheet, t: ExportTable): number {
+/** Widths from the header and the first rows (the streamed sheet needs them before its rows). */
+function columnsOf(t: ExportTable): Partial<ExcelJS.Column>[] {
+  return t.columns.map((c, i) => {
+    const longest = Math.max(...t.rows.slice(0, 200).map((r) => String(r[i] ?? '').length), c.kind === 'text' ? 8 : 10);
+    const width = Math.min(48, Math.max(c.kind === 'text' ? 10 : 12, Math.min(c.header.length, 24), longest + 2));
+    const numFmt = NUM_FMT[c.kind];
+    return numFmt ? { width, style: { numFmt } } : { width };
+  });
+}
+
+/** The table's header (bold) and rows, each committed as written: the rows never pile up in memory. */
+function addTable(ws: ExcelJS.Worksheet, t: ExportTable): void {
   const headerRow = ws.addRow(t.columns.map((c) => c.header));
   headerRow.font = { bold: true };
   headerRow.alignment = { wrapText: true, vertical: 'top' };
+  headerRow.commit();
+  const formats = t.columns.map((c) => NUM_FMT[c.kind]);
   for (const values of t.rows) {
-    ws.addRow(
+    const row = ws.addRow(
       values.map((v, i) => {
         const kind = t.columns[i]?.kind ?? 'text';
         if (v === null || typeof v === 'string') return v ?? '';
@@ -44,44 +59,53 @@ function addTable(ws: ExcelJS.Worksheet, t: ExportTable): number {
         return v;
       }),
     );
+    formats.forEach((fmt, i) => {
+      if (fmt && typeof values[i] === 'number') row.getCell(i + 1).numFmt = fmt;
+    });
+    row.commit();
   }
-  t.columns.forEach((c, i) => {
-    const column = ws.getColumn(i + 1);
-    const fmt = NUM_FMT[c.kind];
-    if (fmt) column.numFmt = fmt;
-    const longest = Math.max(...t.rows.slice(0, 200).map((r) => String(r[i] ?? '').length), c.kind === 'text' ? 8 : 10);
-    column.width = Math.min(48, Math.max(c.kind === 'text' ? 10 : 12, Math.min(c.header.length, 24), longest + 2));
-  });
-  return headerRow.number;
 }
 
-function sheet(wb: ExcelJS.Workbook, t: ExportTable): void {
+function sheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, t: ExportTable): void {
   const ws = wb.addWorksheet(t.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columnsOf(t);
   addTable(ws, t);
+  ws.commit();
 }
 
 export async function reportXlsx(r: MeetingReport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // Streamed: a national meeting's workbook (40,000 points, as many units) built as one in-memory
+  // model took 75 s and most of a worker's heap; written row by row it is bounded (NV5).
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'diemcau';
   wb.title = REPORT_TITLE;
   const summary = summaryTable(r);
-  const ws = wb.addWorksheet(summary.sheet);
-  ws.addRow([REPORT_TITLE]).font = { bold: true, size: 14 };
-  ws.addRow([r.meeting.title]).font = { bold: true };
-  for (const ph of ['lineTest', 'live'] as const) {
-    const p = r.phases[ph];
-    ws.addRow([
-      `${PHASE_WORDS[ph]}: ${formatDateTime(Date.parse(p.from))} – ${formatDateTime(Date.parse(p.to))} (${STATUS_WORDS[p.status]})`,
-    ]);
-  }
-  ws.addRow([
+  const lines: string[] = [
+    ...(['lineTest', 'live'] as const).map((ph) => {
+      const p = r.phases[ph];
+      return `${PHASE_WORDS[ph]}: ${formatDateTime(Date.parse(p.from))} – ${formatDateTime(Date.parse(p.to))} (${STATUS_WORDS[p.status]})`;
+    }),
     `Lập lúc ${formatDateTime(Date.parse(r.generatedAt))}${r.source === 'snapshot' ? ' (số liệu lưu khi hội nghị kết thúc)' : ''}`,
-  ]);
-  ws.addRow([]);
-  const header = addTable(ws, summary);
-  ws.views = [{ state: 'frozen', ySplit: header }];
-  ws.getColumn(1).width = 28;
+  ];
+  // Title, meeting, the lines, a blank row: the table's header comes next, frozen with what is above.
+  const header = 2 + lines.length + 2;
+  const ws = wb.addWorksheet(summary.sheet, { views: [{ state: 'frozen', ySplit: header }] });
+  ws.columns = [{ ...columnsOf(summary)[0], width: 28 }, ...columnsOf(summary).slice(1)];
+  const title = ws.addRow([REPORT_TITLE]);
+  title.font = { bold: true, size: 14 };
+  title.commit();
+  const meeting = ws.addRow([r.scope ? `${r.meeting.title} — ${r.scope.name}` : r.meeting.title]);
+  meeting.font = { bold: true };
+  meeting.commit();
+  for (const line of lines) ws.addRow([line]).commit();
+  ws.addRow([]).commit();
+  addTable(ws, summary);
+  ws.commit();
   for (const t of [
+    ...((r.regions?.length ?? 0) >= 2 ? [regionsTable(r)] : []),
     unitsTable(r),
     pointsTable(r),
     outagesTable(r),
@@ -90,5 +114,6 @@ export async function reportXlsx(r: MeetingReport): Promise<Buffer> {
     rollCallTable(r),
   ])
     sheet(wb, t);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  await wb.commit();
+  return Buffer.concat(chunks);
 }

@@ -5,7 +5,8 @@ import type { ReportSettings } from '../../shared/report-settings';
 import type { Meeting, Point, Unit } from '../../shared/schemas';
 import { computeReport, type ReportThresholds } from '../report/compute';
 import { reportCsv } from '../report/csv';
-import { applyCurrent, reportBytes, reportOfBytes, type CurrentParts } from '../report/current';
+import { bytesKey, reportBytes, reportOfBytes, type CurrentParts } from '../report/current';
+import { viewReport } from '../report/scope';
 import { reportPdf } from '../report/pdf';
 import { pdfSamples } from '../report/pdf-samples';
 import { reportXlsx } from '../report/xlsx';
@@ -27,6 +28,16 @@ export interface ComputeInput {
   thresholds: ReportThresholds;
 }
 
+/**
+ * [NV5] A unit's report: the unit, the units above its participating points (inventory order), and
+ * the input computing those points' timeline (their own points and units only: it crosses to a worker).
+ */
+export interface ScopeInput {
+  unit: Unit;
+  units: Unit[];
+  input: ComputeInput;
+}
+
 /** A report as an object, or as its UTF-8 JSON (what the request loop keeps: it never parses it). */
 export type ReportInput = { report: MeetingReport } | { json: Uint8Array };
 
@@ -35,7 +46,10 @@ interface Tasks {
   /** The figures as UTF-8 JSON, handed back without a copy. */
   'report.computeJson': [ComputeInput, Uint8Array];
   /** The figures joined with the fresh parts (notes, checklist, roll call), as UTF-8 JSON. */
-  'report.view': [{ base: Uint8Array; current: CurrentParts; source: 'live' | 'snapshot' }, Uint8Array];
+  'report.view': [
+    { base: Uint8Array; current: CurrentParts; source: 'live' | 'snapshot'; scope?: ScopeInput },
+    Uint8Array,
+  ];
   'report.csv': [{ json: Uint8Array; table: CsvTable; semicolon: boolean }, string];
   'report.xlsx': [ReportInput, Uint8Array];
   'report.pdf': [ReportInput & { settings: ReportSettings; number: number | null; issuedAt: number }, Uint8Array];
@@ -58,10 +72,32 @@ export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknow
     });
     return store;
   };
+  // [NV5] The whole report last cut to a unit, parsed: after a national meeting the provinces ask for
+  // their parts one after another, and parsing the whole (64 MiB) each time was most of each request.
+  // Kept only from one unit's view to the next: any other task drops it, so the heap holds one copy.
+  let parsed: { key: string; report: MeetingReport } | null = null;
+  const wholeOf = (bytes: Uint8Array): MeetingReport => {
+    const key = bytesKey(bytes);
+    if (parsed?.key !== key) parsed = { key, report: reportOfBytes(bytes) };
+    return parsed.report;
+  };
   const handlers: { [N in TaskName]: (input: TaskInput<N>) => Promise<TaskOutput<N>> } = {
     'report.compute': async (i) => computeReport({ ...i, store: await db() }),
     'report.computeJson': async (i) => reportBytes(await computeReport({ ...i, store: await db() })),
-    'report.view': async (i) => reportBytes(applyCurrent({ ...reportOfBytes(i.base), source: i.source }, i.current)),
+    'report.view': async (i) => {
+      const scope = i.scope;
+      if (!scope) parsed = null;
+      const view = await viewReport(
+        { ...(scope ? wholeOf(i.base) : reportOfBytes(i.base)), source: i.source },
+        i.current,
+        scope && {
+          unit: scope.unit,
+          units: scope.units,
+          timeline: async (now) => (await computeReport({ ...scope.input, now, store: await db() })).timeline,
+        },
+      );
+      return reportBytes(view);
+    },
     'report.csv': async (i) => reportCsv(reportOfBytes(i.json), i.table, i.semicolon),
     'report.xlsx': async (i) => reportXlsx(reportOf(i)),
     'report.pdf': async (i) => {
@@ -76,6 +112,9 @@ export function openTasks(init: WorkerInit): { run(name: TaskName, input: unknow
     },
   };
   return {
-    run: (name, input) => (handlers[name] as (i: unknown) => Promise<unknown>)(input),
+    run: (name, input) => {
+      if (name !== 'report.view') parsed = null;
+      return (handlers[name] as (i: unknown) => Promise<unknown>)(input);
+    },
   };
 }

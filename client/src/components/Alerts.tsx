@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { alertNewOutages, beeper } from '../live/alerter';
+import type { ProblemPoint } from '../../../shared/overview';
+import { alertNewOutages, alertWorseProblems, beeper } from '../live/alerter';
 import { requestNotificationPermission } from '../live/notify';
 import type { MeetingData } from '../live/meetingData';
 import { useSelectionStore } from '../hooks/useSelection';
@@ -7,14 +8,33 @@ import { useSession } from '../hooks/useSession';
 import { useI18n } from '../i18n/context';
 
 /** Beeps and notifies on new outages unless muted; renders nothing. */
-export function Alerts({ muted, data }: { muted: boolean; data: MeetingData | null }) {
+export function Alerts({
+  muted,
+  data,
+  onProblem,
+}: {
+  muted: boolean;
+  data: MeetingData | null;
+  /** [NV4] Opens an overview's problem point (its region's grid with its detail). */
+  onProblem: (p: ProblemPoint) => void;
+}) {
   const session = useSession();
   const selection = useSelectionStore();
   const { t } = useI18n();
-  const latest = useRef({ muted, data, t });
+  const latest = useRef({ muted, data, t, onProblem });
   useEffect(() => {
-    latest.current = { muted, data, t };
+    latest.current = { muted, data, t, onProblem };
   });
+
+  // [NV4] A large meeting's overview has no outages: its points going down or severe beep instead.
+  useEffect(
+    () =>
+      session.overview.worse.on((problems) => {
+        const { muted: isMuted, t: messages, onProblem: open } = latest.current;
+        if (!isMuted) alertWorseProblems(problems, messages, open);
+      }),
+    [session],
+  );
 
   useEffect(
     () =>

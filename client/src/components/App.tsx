@@ -1,10 +1,13 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ProblemPoint } from '../../../shared/overview';
 import type { PointState } from '../../../shared/schemas';
 import { chooseMeeting, meetingFromUrl, sortForPicker, urlWithMeeting } from '../lib/meetingPick';
 import { may } from '../lib/permissions';
 import { Observable } from '../lib/observable';
+import { isLargeMeeting } from '../lib/overview';
 import { clearPointHash, pointFromHash } from '../lib/pointLink';
 import { PREF_KEYS, readPref, writePref } from '../lib/prefs';
+import { askFor, AUTO, shownView, urlWithView, viewFromUrl, type ShownView } from '../lib/viewRoute';
 import { useMe } from '../hooks/useAuth';
 import { useHealth } from '../hooks/useHealth';
 import { useMeetings } from '../hooks/useMeetings';
@@ -21,6 +24,8 @@ import { Header } from './Header';
 import { MeetingPicker } from './MeetingPicker';
 import { OutageFeed } from './OutageFeed';
 import { OutdatedNotice } from './OutdatedNotice';
+import { OverviewPane } from './overview/OverviewPane';
+import { ViewBar } from './overview/ViewBar';
 import { PointDetail } from './PointDetail';
 import { StorageBanner } from './StorageBanner';
 
@@ -35,6 +40,8 @@ export function App() {
   const meetingState = useObservable(session.meeting);
   // What the viewer asked for: the URL at load, then the picker.
   const [requested, setRequested] = useState(() => meetingFromUrl(window.location.search));
+  // [NV4] Within the meeting: the whole grid, the overview by region or one region's grid (the address).
+  const [ask, setAsk] = useState(() => viewFromUrl(window.location.search));
   const [search, setSearch] = useState('');
   const [stateFilter, setStateFilter] = useState<PointState | null>(null);
   const [muted, setMuted] = useBooleanPref(PREF_KEYS.muted, false);
@@ -76,12 +83,18 @@ export function App() {
     url.hash = on ? 'report' : '';
     window.history.replaceState(null, '', url.pathname + url.search + url.hash);
   }, []);
+  // Another meeting opens in its own default view.
+  const pickMeeting = useCallback((id: string) => {
+    setRequested(id);
+    setAsk(AUTO);
+    window.history.replaceState(null, '', urlWithView(window.location.href, AUTO));
+  }, []);
   const openMeeting = useCallback(
     (id: string) => {
-      setRequested(id);
+      pickMeeting(id);
       showAdmin(false);
     },
-    [showAdmin],
+    [showAdmin, pickMeeting],
   );
 
   // The remembered meeting is re-read whenever the list changes: it is the one shown until now (the
@@ -91,24 +104,75 @@ export function App() {
     [meetings, requested],
   );
   const meetingId = choice.id;
+  const listed = meetings?.find((m) => m.id === meetingId) ?? null;
+  const large = isLargeMeeting(listed);
+  const shown = shownView(ask, large);
+  const unit = shown.kind === 'region' ? shown.unit : null;
+  const overview = shown.kind === 'overview' && meetingId !== null;
+  // The checklist's rows read every point's status: it keeps the whole meeting's grid joined, as before.
+  const joinOverview = overview && !checklist;
+  const joinUnit = checklist ? null : unit;
 
   // Keep the session, the URL and the remembered choice in step with the meeting shown.
   useEffect(() => {
-    session.select(meetingId);
     selection.set(meetingId !== null ? linked.current : null);
     if (meetingId !== null) {
       linked.current = null;
       writePref(PREF_KEYS.meeting, meetingId);
       window.history.replaceState(null, '', urlWithMeeting(window.location.href, meetingId));
     }
-  }, [session, selection, meetingId]);
+  }, [selection, meetingId]);
+
+  // The overview or the grid (whole or a region's) on the session's socket, never both.
+  useEffect(() => {
+    if (joinOverview) {
+      session.select(null);
+      session.overview.select(meetingId);
+    } else {
+      session.overview.select(null);
+      session.select(meetingId, joinUnit);
+    }
+  }, [session, meetingId, joinOverview, joinUnit]);
+
+  // Moving between the overview and a region's grid is a step in the browser's history: Back returns.
+  const go = useCallback(
+    (view: ShownView, point: string | null = null) => {
+      const next = askFor(view, large);
+      setAsk(next);
+      selection.set(point);
+      const hash = point === null ? '' : `point=${encodeURIComponent(point)}`;
+      window.history.pushState(null, '', urlWithView(window.location.href, next, hash));
+    },
+    [large, selection],
+  );
+  // A problem point opens its region's grid with its detail; the host unit's own points (the `own`
+  // region) have no grid of their own: the whole grid of a small meeting, nothing in a large one.
+  const openProblem = useCallback(
+    (p: ProblemPoint) => {
+      const s = session.overview.state.get();
+      const own = s.kind === 'ready' && s.model.regions.some((r) => r.id === p.region && r.own);
+      if (!own) go({ kind: 'region', unit: p.region }, p.code);
+      else if (!large) go({ kind: 'grid' }, p.code);
+    },
+    [session, large, go],
+  );
+  useEffect(() => {
+    const onPop = (): void => {
+      const m = meetingFromUrl(window.location.search);
+      if (m !== null) setRequested(m);
+      setAsk(viewFromUrl(window.location.search));
+      selection.set(pointFromHash(window.location.hash));
+    };
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [selection]);
 
   const closeDetail = useCallback(() => {
     selection.set(null);
     clearPointHash();
   }, [selection]);
-  const data = meetingState.kind === 'ready' ? meetingState.data : null;
-  const listed = meetings?.find((m) => m.id === meetingId) ?? null;
+  const data = meetingState.kind === 'ready' && !joinOverview ? meetingState.data : null;
+  const regionName = unit === null ? null : (data?.unitsById.get(unit)?.name ?? unit);
 
   return (
     <SelectionContext.Provider value={selection}>
@@ -123,7 +187,7 @@ export function App() {
               value={meetingId}
               loading={meetings === null}
               onChange={(id) => {
-                setRequested(id);
+                pickMeeting(id);
                 setStateFilter(null);
               }}
             />
@@ -141,6 +205,7 @@ export function App() {
           onToggleChecklist={() => showChecklist(!checklist)}
           report={report}
           onToggleReport={() => showReport(!report)}
+          overview={joinOverview}
         />
         {choice.missing && (
           <div className="notice warn" role="alert">
@@ -160,9 +225,27 @@ export function App() {
           <Suspense fallback={<p className="empty">{t.report.loading}</p>}>
             <ReportView meetingId={meetingId} />
           </Suspense>
+        ) : overview ? (
+          <main className="body">
+            <section className="overview-pane">
+              <OverviewPane
+                large={large}
+                onRegion={(id) => go({ kind: 'region', unit: id })}
+                onPoint={openProblem}
+                onGrid={large ? null : () => go({ kind: 'grid' })}
+              />
+            </section>
+          </main>
         ) : (
           <main className="body">
             <section className="grid-pane">
+              {meetingId !== null && (
+                <ViewBar
+                  region={regionName}
+                  points={data?.points.length ?? null}
+                  onOverview={() => go({ kind: 'overview' })}
+                />
+              )}
               {data ? (
                 <GridPane data={data} search={search} stateFilter={stateFilter} />
               ) : meetingState.kind === 'error' ? (
@@ -185,7 +268,7 @@ export function App() {
         {!admin && !checklist && !report && data && selected !== null && data.pointsByCode.has(selected) && (
           <PointDetail key={selected} code={selected} data={data} onClose={closeDetail} />
         )}
-        <Alerts muted={muted} data={data} />
+        <Alerts muted={muted} data={data} onProblem={openProblem} />
       </div>
     </SelectionContext.Provider>
   );

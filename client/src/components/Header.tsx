@@ -28,6 +28,7 @@ export function Header({
   onToggleChecklist,
   report = false,
   onToggleReport,
+  overview = false,
 }: {
   meeting: MeetingView | null;
   picker: ReactNode;
@@ -47,6 +48,8 @@ export function Header({
   /** The post-meeting report view is shown. */
   report?: boolean;
   onToggleReport?: () => void;
+  /** The overview by region is shown: its counts are the regions' own, not the grid's. */
+  overview?: boolean;
 }) {
   const { t } = useI18n();
   return (
@@ -109,7 +112,7 @@ export function Header({
           <UserMenu />
         </div>
       </div>
-      {!admin && (
+      {!admin && !overview && (
         <div className="topbar-row">
           <StateCounts filter={stateFilter} onFilter={onStateFilter} />
           <SearchBox value={search} onChange={onSearch} />

@@ -8,6 +8,7 @@ import { alertsEn } from './alerts.en';
 import { targetsEn } from './targets.en';
 import { pointsEn } from './points.en';
 import { agentsEn } from './agents.en';
+import { nationalEn } from './national.en';
 
 // Typed as Messages: a key missing here (or one vi.ts does not have) fails the typecheck.
 export const en: Messages = {
@@ -284,4 +285,5 @@ export const en: Messages = {
   maintenance: maintenanceEn,
   points: pointsEn,
   agents: agentsEn,
+  national: nationalEn,
 };

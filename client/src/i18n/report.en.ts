@@ -57,6 +57,7 @@ export const reportEn: ReportMessages = {
     csv: 'CSV',
     csvTables: {
       summary: 'summary',
+      regions: 'by region',
       units: 'by unit',
       points: 'by point',
       outages: 'outages',
@@ -128,6 +129,22 @@ export const reportEn: ReportMessages = {
     av: 'Sound / picture',
     operator: 'Operator error',
     other: 'Other',
+  },
+  regions: {
+    title: { province: 'By province', district: 'By district', commune: 'By commune' },
+    region: 'Region',
+    points: 'Points',
+    downtime: 'Downtime (points summed)',
+    outages: 'Outages',
+    pointsWithDown: 'Points that went down',
+    worstFirst: 'Worst first',
+    open: (name: string) => `Open the report of ${name}`,
+  },
+  scope: {
+    label: 'Report of',
+    whole: 'The whole meeting',
+    of: (name: string) => `Report of ${name} only`,
+    back: 'Back to the whole meeting',
   },
   points: {
     title: 'By point',

@@ -1,5 +1,6 @@
 // The report view (#report): outage log with causes, availability figures, charts, exports.
 import { CAUSE_LABELS, type Cause, type ReportPhase } from '../../../shared/report';
+import type { Level } from '../../../shared/schemas';
 
 export const reportVi = {
   open: 'Báo cáo',
@@ -57,6 +58,7 @@ export const reportVi = {
     csv: 'CSV',
     csvTables: {
       summary: 'tổng hợp',
+      regions: 'theo khu vực',
       units: 'theo đơn vị',
       points: 'theo điểm cầu',
       outages: 'sự cố',
@@ -123,6 +125,22 @@ export const reportVi = {
   },
   // The same words as the exports and the PDF (shared/report.ts).
   cause: { ...CAUSE_LABELS } satisfies Record<Cause, string>,
+  regions: {
+    title: { province: 'Theo tỉnh', district: 'Theo huyện', commune: 'Theo xã' } satisfies Record<Level, string>,
+    region: 'Khu vực',
+    points: 'Số điểm cầu',
+    downtime: 'Thời gian mất kết nối (cộng các điểm cầu)',
+    outages: 'Số lần mất kết nối',
+    pointsWithDown: 'Điểm cầu có mất kết nối',
+    worstFirst: 'Kém nhất trước',
+    open: (name: string) => `Mở báo cáo của ${name}`,
+  },
+  scope: {
+    label: 'Báo cáo của',
+    whole: 'Cả hội nghị',
+    of: (name: string) => `Báo cáo riêng của ${name}`,
+    back: 'Về báo cáo cả hội nghị',
+  },
   points: {
     title: 'Theo điểm cầu',
     sort: 'Xếp theo thông suốt (thấp trước)',

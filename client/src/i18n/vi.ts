@@ -11,6 +11,7 @@ import { targetsVi } from './targets.vi';
 import type { TargetRole } from '../../../shared/targets';
 import { pointsVi } from './points.vi';
 import { agentsVi } from './agents.vi';
+import { nationalVi } from './national.vi';
 
 export const vi = {
   locale: 'vi-VN',
@@ -293,6 +294,7 @@ export const vi = {
   maintenance: maintenanceVi,
   points: pointsVi,
   agents: agentsVi,
+  national: nationalVi,
 };
 
 export type Messages = typeof vi;

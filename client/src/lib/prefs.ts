@@ -6,6 +6,7 @@ export const PREF_KEYS = {
   meeting: 'diemcau.meeting',
   muted: 'diemcau.muted',
   checklistAdvance: 'diemcau.checklist.advance',
+  regionsWorstFirst: 'diemcau.overview.worstFirst',
 } as const;
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;

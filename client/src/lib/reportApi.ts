@@ -9,10 +9,16 @@ const NoteSaved = OutageNoteWithHistory.extend({ changed: z.boolean() });
 export type NoteSaved = z.infer<typeof NoteSaved>;
 
 const base = (meetingId: string): string => `/api/meetings/${encodeURIComponent(meetingId)}/report`;
+/** [NV5] `unit=…`: a unit's own report; null: the whole meeting's. */
+const unitParam = (unit: string | null): string => (unit === null ? '' : `unit=${encodeURIComponent(unit)}`);
+const withQuery = (path: string, ...params: string[]): string => {
+  const q = params.filter((x) => x !== '').join('&');
+  return q === '' ? path : `${path}?${q}`;
+};
 
 export const reportApi = {
-  report: async (meetingId: string, signal?: AbortSignal): Promise<MeetingReport> => {
-    const path = base(meetingId);
+  report: async (meetingId: string, signal?: AbortSignal, unit: string | null = null): Promise<MeetingReport> => {
+    const path = withQuery(base(meetingId), unitParam(unit));
     return parse(await fetch(path, { headers: apiHeaders(), signal }), path, MeetingReport);
   },
   note: async (outageId: number, signal?: AbortSignal): Promise<OutageNoteWithHistory> => {
@@ -31,7 +37,8 @@ export const reportApi = {
 };
 
 export const reportUrls = {
-  pdf: (meetingId: string) => `${base(meetingId)}.pdf`,
-  xlsx: (meetingId: string) => `${base(meetingId)}.xlsx`,
-  csv: (meetingId: string, table: CsvTable) => `${base(meetingId)}.csv?table=${table}`,
+  pdf: (meetingId: string, unit: string | null = null) => withQuery(`${base(meetingId)}.pdf`, unitParam(unit)),
+  xlsx: (meetingId: string, unit: string | null = null) => withQuery(`${base(meetingId)}.xlsx`, unitParam(unit)),
+  csv: (meetingId: string, table: CsvTable, unit: string | null = null) =>
+    withQuery(`${base(meetingId)}.csv`, `table=${table}`, unitParam(unit)),
 };

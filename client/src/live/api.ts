@@ -104,16 +104,22 @@ async function postJson<T>(path: string, body: unknown, schema: z.ZodType<T>): P
   return parseResponse(res, path, schema);
 }
 
+const MeetingSize = z.number().int().nonnegative().optional();
+
 const MeetingViewSchema = z.unknown().transform((raw, ctx): MeetingView => {
   const obj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const { phase, ...meeting } = obj;
+  // `size` (NV4, the participating points) is the server's addition, not a field of the stored meeting.
+  const { phase, size, ...meeting } = obj;
   const parsedPhase = Phase.safeParse(phase);
   const parsedMeeting = Meeting.safeParse(meeting);
-  if (!parsedPhase.success || !parsedMeeting.success) {
+  const parsedSize = MeetingSize.safeParse(size);
+  if (!parsedPhase.success || !parsedMeeting.success || !parsedSize.success) {
     ctx.addIssue({ code: 'custom', message: 'not a MeetingView' });
     return z.NEVER;
   }
-  return { ...parsedMeeting.data, phase: parsedPhase.data };
+  const view: MeetingView = { ...parsedMeeting.data, phase: parsedPhase.data };
+  if (parsedSize.data !== undefined) view.size = parsedSize.data;
+  return view;
 });
 
 const Health = z.object({

@@ -7,6 +7,7 @@ import {
   type Ack,
   type ClientEvents,
   type MeetingDelta,
+  type MeetingJoin,
   type MeetingSnapshot,
   type ServerEvents,
   type ServerHealth,
@@ -22,6 +23,7 @@ import { mergeOutages, newlyOpened } from '../lib/outages';
 import { DeltaSequencer } from '../lib/sequencer';
 import { StatusStore } from '../lib/statusStore';
 import { indexMeeting, type MeetingData } from './meetingData';
+import { OverviewLive } from './overview';
 
 export type DashboardSocket = Socket<ServerEvents, ClientEvents>;
 /** `forbidden`: the server refuses this page's origin; `signedOut`: the session is gone (login screen). */
@@ -51,6 +53,9 @@ export function connectSocket(display = false): DashboardSocket {
   return io({ path: '/socket.io', transports: ['websocket'], auth });
 }
 
+const joinPayload = (meetingId: string, unit: string | null): MeetingJoin =>
+  unit === null ? { meetingId } : { meetingId, unit };
+
 export class LiveSession {
   readonly connection = new Observable<ConnectionStatus>('connecting');
   readonly meeting = new Observable<MeetingState>({ kind: 'idle' });
@@ -64,6 +69,8 @@ export class LiveSession {
   readonly health = new Observable<ServerHealth | null>(null);
   /** The session ended or was refused: the page shows the login screen (and disposes this). */
   readonly ended = new Emitter<SignOutReason>();
+  /** The overview by region of a large meeting (NV2), on this socket; the App shows it or the grid. */
+  readonly overview: OverviewLive;
 
   private readonly sequencer = new DeltaSequencer();
   private offsetMs = 0;
@@ -73,6 +80,14 @@ export class LiveSession {
   private readonly offLang: () => void;
 
   constructor(private readonly socket: DashboardSocket) {
+    this.overview = new OverviewLive(socket, {
+      serverTime: (ms) => {
+        this.offsetMs = ms - Date.now();
+      },
+      phase: (p) => this.phase.set(p),
+      health: (h) => this.health.set(h),
+      unauthorized: () => this.signedOut('unauthorized'),
+    });
     // A switch while connected: the server words later acks in it (a reconnect sends it anyway).
     this.offLang = onLangChange((lang) => {
       if (socket.connected) socket.emit('session:lang', lang);
@@ -80,6 +95,7 @@ export class LiveSession {
     socket.on('connect', () => {
       this.connection.set('connected');
       void this.join();
+      this.overview.rejoin();
     });
     socket.on('disconnect', (reason) => {
       if (this.final()) return;
@@ -111,8 +127,10 @@ export class LiveSession {
     socket.on('session:ended', ({ reason }) => this.signedOut(reason));
     socket.on('server:health', (h) => this.health.set(h));
     socket.on('meeting:delta', (d) => this.onDelta(d));
+    socket.on('overview:delta', (d) => this.overview.onDelta(d));
     socket.on('meeting:invalidated', ({ meetingId }) => {
       if (meetingId === this.sequencer.current) void this.join();
+      this.overview.rejoin(meetingId);
     });
     socket.on('meetings:changed', () => this.meetingsChanged.emit());
   }
@@ -122,12 +140,14 @@ export class LiveSession {
     return Date.now() + this.offsetMs;
   }
 
-  select(meetingId: string | null): void {
+  /** The meeting whose grid is shown: the whole meeting, or with `unit` one region's points (NV3). */
+  select(meetingId: string | null, unit: string | null = null): void {
     const previous = this.sequencer.current;
-    if (meetingId === previous) return;
+    const previousUnit = this.sequencer.unit;
+    if (meetingId === previous && (meetingId === null || unit === previousUnit)) return;
     if (previous !== null && this.socket.connected)
-      this.socket.emit('meeting:leave', { meetingId: previous }, () => {});
-    this.sequencer.begin(meetingId);
+      this.socket.emit('meeting:leave', joinPayload(previous, previousUnit), () => {});
+    this.sequencer.begin(meetingId, unit);
     this.statuses.reset([], []);
     this.outages.set([]);
     this.phase.set(null);
@@ -147,6 +167,7 @@ export class LiveSession {
 
   dispose(): void {
     this.offLang();
+    this.overview.dispose();
     this.clearRetry();
     this.clearReconnect();
     this.socket.removeAllListeners();
@@ -179,18 +200,19 @@ export class LiveSession {
   private async join(): Promise<void> {
     this.clearRetry();
     const meetingId = this.sequencer.current;
+    const unit = this.sequencer.unit;
     if (meetingId === null || !this.socket.connected) return;
     const token = ++this.joinToken;
-    this.sequencer.begin(meetingId);
+    this.sequencer.begin(meetingId, unit);
     let res: Ack<PackedSnapshot>;
     try {
-      res = await this.socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('meeting:join', { meetingId });
+      res = await this.socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('meeting:join', joinPayload(meetingId, unit));
     } catch {
       if (token === this.joinToken) this.retryTimer = setTimeout(() => void this.join(), JOIN_RETRY_MS);
       return;
     }
     // A newer join (another meeting, a reconnect) superseded this one.
-    if (token !== this.joinToken || meetingId !== this.sequencer.current) return;
+    if (token !== this.joinToken || meetingId !== this.sequencer.current || unit !== this.sequencer.unit) return;
     if (!res.ok) {
       if (res.error.code === 'unauthorized') return this.signedOut('unauthorized');
       this.meeting.set({ kind: 'error', id: meetingId, code: res.error.code, message: res.error.message });
@@ -205,7 +227,7 @@ export class LiveSession {
       console.error('snapshot could not be unpacked', err);
       return;
     }
-    if (token !== this.joinToken || meetingId !== this.sequencer.current) return;
+    if (token !== this.joinToken || meetingId !== this.sequencer.current || unit !== this.sequencer.unit) return;
     this.applySnapshot(snap);
   }
 

@@ -25,17 +25,25 @@ export interface ReportRoutesDeps {
 const MeetingParams = z.object({ id: Code });
 const OutageParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const meetingId = (params: unknown): string => parseOrThrow(MeetingParams, params, ['params']).id;
+// [NV5] `?unit=`: the report of the meeting's points under that unit only (a province's part).
+const UnitQuery = { unit: Code.optional() };
+const ReportQuery = z.strictObject(UnitQuery);
 // The number the clerk gave the document; without it "Số:" is left blank to be written in by hand.
-const PdfQuery = z.strictObject({ number: z.coerce.number().int().min(1).max(999_999).optional() });
+const PdfQuery = z.strictObject({ ...UnitQuery, number: z.coerce.number().int().min(1).max(999_999).optional() });
 const CsvQuery = z.strictObject({
+  ...UnitQuery,
   table: CsvTable.default('points'),
   delimiter: z.enum(['comma', 'semicolon']).default('comma'),
 });
 
-/** `bao-cao-<meeting>-20260306-0900` in Vietnamese time: the meeting id is a safe code already. */
-function fileName(meeting: string, now: number, ext: string): string {
+/**
+ * `bao-cao-<meeting>-20260306-0900`, or `bao-cao-<meeting>-<unit>-…` for a unit's, in Vietnamese time:
+ * the meeting's and the unit's ids are safe codes already.
+ */
+function fileName(meeting: string, unit: string | undefined, now: number, ext: string): string {
   const w = toWireInstant(now);
-  return `bao-cao-${meeting}-${w.slice(0, 4)}${w.slice(5, 7)}${w.slice(8, 10)}-${w.slice(11, 13)}${w.slice(14, 16)}.${ext}`;
+  const who = unit === undefined ? meeting : `${meeting}-${unit}`;
+  return `bao-cao-${who}-${w.slice(0, 4)}${w.slice(5, 7)}${w.slice(8, 10)}-${w.slice(11, 13)}${w.slice(14, 16)}.${ext}`;
 }
 
 export function reportRoutes(d: ReportRoutesDeps): Router {
@@ -45,39 +53,42 @@ export function reportRoutes(d: ReportRoutesDeps): Router {
   // The report travels as bytes from end to end: built in a pool worker, never parsed here (see
   // ReportService.reportJson), so its size costs the request loop a copy, not a clone and a stringify.
   r.get('/meetings/:id/report', async (req, res) => {
-    const json = await service.reportJson(meetingId(req.params));
+    const id = meetingId(req.params);
+    const q = parseQuery(ReportQuery, req.query);
+    const json = await service.reportJson(id, q.unit);
     res.type('application/json; charset=utf-8').send(Buffer.from(json.buffer, json.byteOffset, json.byteLength));
   });
 
   r.get('/meetings/:id/report.csv', async (req, res) => {
     const id = meetingId(req.params);
     const q = parseQuery(CsvQuery, req.query);
-    const csv = await d.reports.render.csv(await service.reportJson(id), q.table, q.delimiter === 'semicolon');
+    const csv = await d.reports.render.csv(await service.reportJson(id, q.unit), q.table, q.delimiter === 'semicolon');
     res
       .type('text/csv; charset=utf-8')
-      .attachment(fileName(id, d.clock.now(), `${q.table}.csv`))
+      .attachment(fileName(id, q.unit, d.clock.now(), `${q.table}.csv`))
       .send(csv);
   });
 
   r.get('/meetings/:id/report.xlsx', async (req, res) => {
     const id = meetingId(req.params);
-    const buf = await d.reports.render.xlsx(await service.reportJson(id));
+    const q = parseQuery(ReportQuery, req.query);
+    const buf = await d.reports.render.xlsx(await service.reportJson(id, q.unit));
     res
       .type(XLSX_MIME)
-      .attachment(fileName(id, d.clock.now(), 'xlsx'))
+      .attachment(fileName(id, q.unit, d.clock.now(), 'xlsx'))
       .send(buf);
   });
 
   r.get('/meetings/:id/report.pdf', async (req, res) => {
     const id = meetingId(req.params);
     const q = parseQuery(PdfQuery, req.query);
-    const buf = await d.reports.render.pdf(await service.reportJson(id), {
+    const buf = await d.reports.render.pdf(await service.reportJson(id, q.unit), {
       number: q.number ?? null,
       issuedAt: d.clock.now(),
     });
     res
       .type('application/pdf')
-      .attachment(fileName(id, d.clock.now(), 'pdf'))
+      .attachment(fileName(id, q.unit, d.clock.now(), 'pdf'))
       .send(buf);
   });
 

@@ -179,7 +179,7 @@ describe('display session: read-only', () => {
     expect((await emit(s, 'meeting:leave', { meetingId: 'M' })).ok).toBe(true);
     // [NV2] A large meeting's wall shows its overview: allowed for its meeting, refused for another.
     const ov = (await emit(s, 'overview:join', { meetingId: 'M' })) as Ack<OverviewSnapshot>;
-    expect(ov.ok && ov.data.regions.reduce((n, r) => n + r.total, 0)).toBe(points.length);
+    expect(ov.ok && ov.data.regions.reduce((n, region) => n + region.total, 0)).toBe(points.length);
     expect(await emit(s, 'overview:join', { meetingId: 'OTHER' })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },

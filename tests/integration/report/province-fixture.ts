@@ -10,7 +10,7 @@
 //     └ HT-B-1 (Xã Bình Một) B1 down 07:55:00–08:05:00 (across the start), 08:50:00–08:52:00
 // Session: 6 down records on 4 points; down time 150 + 60 + 300 + 40 + 300 + 120 = 970 s.
 import type { Meeting, Point, Unit } from '../../../shared/schemas';
-import type { RollupRow, SyncStore as Store } from '../../../server/store/types';
+import type { RollupRow, Store as AsyncStore, SyncStore as Store } from '../../../server/store/types';
 import { targetHost } from '../../../shared/targets';
 
 const at = (hhmmss: string, day = '2026-03-06'): number => Date.parse(`${day}T${hhmmss}+07:00`);
@@ -102,36 +102,56 @@ function buckets(p: Point, from: number, to: number, perBucket: number, down: re
   return rows;
 }
 
-export function seedProvince(store: Store): void {
-  store.saveInventory({ upsertUnits: UNITS, upsertPoints: POINTS, upsertMeetings: [MEETING] });
+interface NewRecord {
+  point: string;
+  type: 'down' | 'severe';
+  phase: 'lineTest' | 'waiting' | 'live';
+  startedAt: number;
+  detectedAt: number;
+  endedAt: number;
+}
+
+/** The fixture's rollups and outage records, for a store of either kind. */
+function provinceData(): { rows: RollupRow[]; records: NewRecord[] } {
   const rows: RollupRow[] = [];
+  const records: NewRecord[] = [];
   for (const p of POINTS) {
     const [lt, live] = DOWN[p.code]!;
     rows.push(...buckets(p, LT, LT + 30 * 60_000, 5, lt));
     rows.push(...buckets(p, p.code === 'A2' ? A2_FIRST : LIVE, END, 10, live));
   }
-  store.writeRollups(rows);
   for (const p of POINTS) {
     const [lt, live] = DOWN[p.code]!;
     for (const [a, b] of [...lt, ...live]) {
-      const o = store.openOutage({
-        point: p.code,
-        meeting: MEETING.id,
-        type: 'down',
-        phase: a < LIVE - 3_600_000 ? 'lineTest' : a < LIVE ? 'waiting' : 'live',
-        startedAt: a,
-        detectedAt: a + 3_000,
-      });
-      store.closeOutage(o.id, b);
+      const phase = a < LIVE - 3_600_000 ? 'lineTest' : a < LIVE ? 'waiting' : 'live';
+      records.push({ point: p.code, type: 'down', phase, startedAt: a, detectedAt: a + 3_000, endedAt: b });
     }
   }
-  const severe = store.openOutage({
+  records.push({
     point: 'A2',
-    meeting: MEETING.id,
     type: 'severe',
     phase: 'live',
     startedAt: at('08:33:00'),
     detectedAt: at('08:33:10'),
+    endedAt: at('08:34:00'),
   });
-  store.closeOutage(severe.id, at('08:34:00'));
+  return { rows, records };
+}
+
+export function seedProvince(store: Store): void {
+  store.saveInventory({ upsertUnits: UNITS, upsertPoints: POINTS, upsertMeetings: [MEETING] });
+  const { rows, records } = provinceData();
+  store.writeRollups(rows);
+  for (const { endedAt, ...r } of records)
+    store.closeOutage(store.openOutage({ ...r, meeting: MEETING.id }).id, endedAt);
+}
+
+/** The rollups and records on a running app's store (either backend); the inventory is the app's to load. */
+export async function seedProvinceRecords(store: AsyncStore): Promise<void> {
+  const { rows, records } = provinceData();
+  await store.writeRollups(rows);
+  for (const { endedAt, ...r } of records) {
+    const o = await store.openOutage({ ...r, meeting: MEETING.id });
+    await store.closeOutage(o.id, endedAt);
+  }
 }

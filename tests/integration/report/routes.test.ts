@@ -129,6 +129,7 @@ describe('exports', () => {
     await wb.xlsx.load(x.body as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       'Tổng hợp',
+      'Theo xã', // [NV5] the regions of a district's meeting
       'Theo đơn vị',
       'Theo điểm cầu',
       'Sự cố',

@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { OverviewDelta } from '../../../shared/overview';
 import type { MeetingDelta } from '../../../shared/protocol';
 import type { PointState } from '../../../shared/schemas';
 import { DeltaSequencer } from '../../../client/src/lib/sequencer';
@@ -11,6 +12,16 @@ const delta = (seq: number, meetingId = 'm1'): MeetingDelta => ({
   serverTime: 0,
   statuses: [],
   outages: [],
+});
+
+const od = (seq: number): OverviewDelta => ({
+  meetingId: 'm1',
+  seq,
+  serverTime: 0,
+  regions: [],
+  problems: [],
+  removed: [],
+  problemTotal: 0,
 });
 
 describe('DeltaSequencer', () => {
@@ -32,6 +43,31 @@ describe('DeltaSequencer', () => {
     expect(s.delta(delta(3))).toBe('gap');
     expect(s.seq).toBeNull();
     expect(s.delta(delta(4))).toBe('held');
+  });
+
+  it('[NV3] a region grid takes only the deltas of its unit; the whole meeting only those without one', () => {
+    const s = new DeltaSequencer();
+    s.begin('m1', 'HT');
+    expect(s.unit).toBe('HT');
+    expect(s.snapshot('m1', 4)).toEqual({ ok: true, replay: [] });
+    expect(s.delta({ ...delta(5), unit: 'NA' })).toBe('foreign');
+    expect(s.delta(delta(5))).toBe('foreign');
+    expect(s.delta({ ...delta(5), unit: 'HT' })).toBe('apply');
+    s.begin('m1');
+    expect(s.unit).toBeNull();
+    expect(s.snapshot('m1', 9)).toEqual({ ok: true, replay: [] });
+    expect(s.delta({ ...delta(10), unit: 'HT' })).toBe('foreign');
+    expect(s.delta(delta(10))).toBe('apply');
+  });
+
+  it('[NV2] orders overview deltas by the same rules (a gap joins again)', () => {
+    const s = new DeltaSequencer<OverviewDelta>();
+    s.begin('m1');
+    expect(s.delta(od(3))).toBe('held');
+    expect(s.snapshot('m1', 2)).toEqual({ ok: true, replay: [od(3)] });
+    expect(s.delta(od(4))).toBe('apply');
+    expect(s.delta(od(6))).toBe('gap');
+    expect(s.delta(od(7))).toBe('held');
   });
 
   it('deltas of another meeting are foreign', () => {

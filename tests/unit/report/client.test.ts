@@ -5,6 +5,7 @@ import { asyncStore } from '../../../server/store/async';
 import type { MeetingReport, OutageNote } from '../../../shared/report';
 import { computeReport } from '../../../server/report/compute';
 import { NO_FILTER, durationIn, filterOutages, newestFirst, subtreeIndex } from '../../../client/src/lib/reportFilters';
+import { reportUrls } from '../../../client/src/lib/reportApi';
 import { defaultPhase, troubleFirst, unitBars, withNote } from '../../../client/src/lib/reportView';
 import { MemoryStore } from '../../helpers/memory-store';
 import { MEETING, NOW, POINTS, THRESHOLDS, UNITS, seed } from './fixture';
@@ -111,5 +112,15 @@ describe('report view helpers', () => {
     ]);
     expect(unitBars(r.units, 'live', 2).map((b) => b.name)).toEqual(['Xã Cam Nghĩa', 'Xã Cam Tuyền']);
     expect(troubleFirst(r.points, 'live').map((p) => p.code)).toEqual(['C', 'N', 'B', 'A']);
+  });
+});
+
+describe('[NV5] a unit’s report from the dashboard', () => {
+  it('asks for the unit’s report and its downloads with ?unit=, the whole meeting’s without', () => {
+    expect(reportUrls.pdf('hn-1')).toBe('/api/meetings/hn-1/report.pdf');
+    expect(reportUrls.pdf('hn-1', 'HT-A')).toBe('/api/meetings/hn-1/report.pdf?unit=HT-A');
+    expect(reportUrls.xlsx('hn-1', 'HT-A')).toBe('/api/meetings/hn-1/report.xlsx?unit=HT-A');
+    expect(reportUrls.csv('hn-1', 'regions')).toBe('/api/meetings/hn-1/report.csv?table=regions');
+    expect(reportUrls.csv('hn-1', 'points', 'HT.A_1')).toBe('/api/meetings/hn-1/report.csv?table=points&unit=HT.A_1');
   });
 });

@@ -79,6 +79,7 @@ describe('CSV', () => {
     // Header + rows: two per unit and per point (one per phase), one per outage or checklist row.
     expect(rowCounts).toEqual({
       summary: 3,
+      regions: 1 + 2 * report.regions!.length,
       units: 1 + 2 * report.units.length,
       points: 1 + 2 * POINTS.length,
       outages: 1 + report.outages.length,
@@ -117,6 +118,7 @@ describe('XLSX', () => {
     await wb.xlsx.load((await reportXlsx(report)) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       'Tổng hợp',
+      'Theo xã', // [NV5] the regions of a district's meeting are its communes
       'Theo đơn vị',
       'Theo điểm cầu',
       'Sự cố',

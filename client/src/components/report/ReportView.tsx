@@ -1,6 +1,7 @@
 // The post-meeting report (#report): the chosen meeting's figures for the line test or the session,
 // the charts, the outage log with acknowledgements, the points, and the downloads. The numbers are
-// the server's (GET /api/meetings/:id/report), the same as in the PDF and the spreadsheets.
+// the server's (GET /api/meetings/:id/report), the same as in the PDF and the spreadsheets. A region
+// (NV5) opens its own report (`?unit=`) from the regions table or the selector.
 import { useMemo, useState } from 'react';
 import { REPORT_PHASES, type MeetingReport, type ReportPhase } from '../../../../shared/report';
 import { formatDateTimeSec } from '../../../../shared/time';
@@ -9,6 +10,7 @@ import { useI18n } from '../../i18n/context';
 import { OutageLog } from './OutageLog';
 import { PointTimeline } from './PointTimeline';
 import { PointsTable } from './PointsTable';
+import { RegionsTable } from './RegionsTable';
 import { ReportExports } from './ReportExports';
 import { ReportSummary } from './ReportSummary';
 import { StatesChart } from './StatesChart';
@@ -31,17 +33,35 @@ export function ReportView({ meetingId }: { meetingId: string | null }) {
   return <ReportPane key={meetingId} meetingId={meetingId} />;
 }
 
+interface Choice {
+  id: string;
+  name: string;
+}
+
 function ReportPane({ meetingId }: { meetingId: string }) {
   const { t } = useI18n();
-  const { state, refresh, applyNote, lastLive } = useReport(meetingId);
+  const [unit, setUnit] = useState<string | null>(null);
+  // The regions a reader may open: those of the whole meeting's report, kept while a region's is shown.
+  const [choices, setChoices] = useState<Choice[]>([]);
+  const [seen, setSeen] = useState<MeetingReport | null>(null);
+  const { state, refresh, applyNote, lastLive } = useReport(meetingId, unit);
+  const whole = state.kind === 'ready' && !state.report.scope ? state.report : null;
+  // Derived while rendering (React's "state from the previous render"), not in an effect.
+  if (whole && whole !== seen) {
+    setSeen(whole);
+    setChoices((whole.regions ?? []).filter((g) => !g.own).map((g) => ({ id: g.id, name: g.name })));
+  }
   return (
     <main className="report" data-testid="report-view" data-state={state.kind}>
       {state.kind === 'loading' && <p className="empty">{t.report.loading}</p>}
       {state.kind === 'error' && <p className="empty error">{`${t.report.loadError}: ${state.message}`}</p>}
       {state.kind === 'ready' && (
         <Loaded
-          key={state.report.meeting.id}
+          key={`${state.report.meeting.id}:${state.report.scope?.unit ?? ''}`}
           report={state.report}
+          unit={unit}
+          choices={choices}
+          onUnit={setUnit}
           refreshing={state.refreshing}
           onRefresh={refresh}
           onSaved={applyNote}
@@ -54,12 +74,18 @@ function ReportPane({ meetingId }: { meetingId: string }) {
 
 function Loaded({
   report,
+  unit,
+  choices,
+  onUnit,
   refreshing,
   onRefresh,
   onSaved,
   liveBy,
 }: {
   report: MeetingReport;
+  unit: string | null;
+  choices: readonly Choice[];
+  onUnit: (unit: string | null) => void;
   refreshing: boolean;
   onRefresh: () => void;
   onSaved: Parameters<typeof OutageLog>[0]['onSaved'];
@@ -111,8 +137,37 @@ function Loaded({
         >
           {t.report.refresh}
         </button>
-        <ReportExports meetingId={report.meeting.id} />
+        {(choices.length >= 2 || unit !== null) && (
+          <label className="rp-scope-pick">
+            <span className="muted">{t.report.scope.label}</span>{' '}
+            <select
+              value={unit ?? ''}
+              onChange={(e) => onUnit(e.target.value === '' ? null : e.target.value)}
+              disabled={refreshing}
+              data-testid="report-unit"
+            >
+              <option value="">{t.report.scope.whole}</option>
+              {choices.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+              {unit !== null && report.scope && !choices.some((c) => c.id === unit) && (
+                <option value={unit}>{report.scope.name}</option>
+              )}
+            </select>
+          </label>
+        )}
+        <ReportExports meetingId={report.meeting.id} unit={report.scope?.unit ?? null} />
       </div>
+      {report.scope && (
+        <p className="notice" data-testid="report-scope">
+          {t.report.scope.of(report.scope.name)}{' '}
+          <button type="button" className="link-button" onClick={() => onUnit(null)} data-testid="report-scope-back">
+            {t.report.scope.back}
+          </button>
+        </p>
+      )}
       {liveBy && (
         <p className="notice" role="status" data-testid="report-live-note">
           {t.report.note.live(liveBy)}
@@ -125,6 +180,7 @@ function Loaded({
           {bars.length > 0 && <UnitsChart bars={bars} />}
         </div>
       )}
+      {summary && <RegionsTable report={report} phase={phase} onOpen={onUnit} />}
       <OutageLog report={report} onSaved={onSaved} onChart={showChart} />
       {point && summary && (
         <section className="rp-point">

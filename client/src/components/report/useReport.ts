@@ -14,7 +14,11 @@ export type ReportState =
 
 const REFRESH_MS = 60_000;
 
-export function useReport(meetingId: string): {
+export function useReport(
+  meetingId: string,
+  /** [NV5] A unit's own report (`?unit=`); null: the whole meeting's. */
+  unit: string | null = null,
+): {
   state: ReportState;
   refresh: () => void;
   applyNote: (n: OutageNote) => void;
@@ -32,12 +36,12 @@ export function useReport(meetingId: string): {
     const c = new AbortController();
     ctrl.current = c;
     reportApi
-      .report(meetingId, c.signal)
+      .report(meetingId, c.signal, unit)
       .then((report) => setState({ kind: 'ready', report, refreshing: false }))
       .catch((err: unknown) => {
         if (!c.signal.aborted) setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
       });
-  }, [meetingId]);
+  }, [meetingId, unit]);
 
   const refresh = useCallback(() => {
     setState((s) => (s.kind === 'ready' ? { ...s, refreshing: true } : { kind: 'loading' }));
@@ -76,5 +80,8 @@ export function useReport(meetingId: string): {
     return () => clearInterval(timer);
   }, [underWay, refresh]);
 
-  return { state, refresh, applyNote, lastLive };
+  // Another unit asked for: the shown report stays, marked refreshing, until the new one comes.
+  const shown: ReportState =
+    state.kind === 'ready' && (state.report.scope?.unit ?? null) !== unit ? { ...state, refreshing: true } : state;
+  return { state: shown, refresh, applyNote, lastLive };
 }

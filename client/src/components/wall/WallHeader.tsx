@@ -5,6 +5,7 @@ import { meetingTimes } from '../../../../shared/phase';
 import type { MeetingView } from '../../../../shared/protocol';
 import { formatTime } from '../../../../shared/time';
 import { countdownFor, countdownText } from '../../lib/countdown';
+import type { MeetingTotals } from '../../lib/overview';
 import { DISPLAY_STATES } from '../../lib/stateMeta';
 import { useObservable } from '../../hooks/useObservable';
 import { useSession } from '../../hooks/useSession';
@@ -19,18 +20,27 @@ export function WallHeader({
   label,
   total,
   page,
+  overview,
 }: {
   height: number;
   meeting: MeetingView | null;
   label: string | null;
   total: number;
   page: string | null;
+  /** [NV4] A large meeting's overview: its counts are the regions' sum (no grid is joined). */
+  overview?: MeetingTotals;
 }) {
   const { t, lang } = useI18n();
   const live = useSession();
-  const counts = useCounts();
+  const gridCounts = useCounts();
   const store = live.statuses;
-  const endpointDown = useSyncExternalStore(store.subscribeSummary, store.endpointDownCount, store.endpointDownCount);
+  const gridEndpointDown = useSyncExternalStore(
+    store.subscribeSummary,
+    store.endpointDownCount,
+    store.endpointDownCount,
+  );
+  const counts = overview?.counts ?? gridCounts;
+  const endpointDown = overview?.endpointDown ?? gridEndpointDown;
   const phase = useObservable(live.phase) ?? meeting?.phase ?? null;
   useTick();
   const now = live.now();

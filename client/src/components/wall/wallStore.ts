@@ -4,8 +4,12 @@
 // after a server restart: the socket reconnects by itself and LiveSession joins again (fresh snapshot).
 // Without a display cookie, a signed-in user's session shows the wall too. The meeting shown is
 // re-read every minute and when the meetings change, so a link bound to "the current meeting" follows.
+// [NV4] A large meeting is shown by its overview (never 40,000 tiles): a user's screen knows the size
+// from the meeting list; a display screen does not read it, so it joins the overview first, which says.
 import type { DisplayMe } from '../../../../shared/display';
+import { OVERVIEW_FROM } from '../../../../shared/overview';
 import { chooseMeeting, meetingFromUrl } from '../../lib/meetingPick';
+import { overviewSize } from '../../lib/overview';
 import { Observable } from '../../lib/observable';
 import { api } from '../../live/api';
 import { fetchMe } from '../../live/authApi';
@@ -25,6 +29,9 @@ const REFRESH_MS = 60_000;
 export class WallStore {
   readonly state = new Observable<WallState>({ kind: 'checking', offline: false });
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The meeting being shown (undefined: none chosen yet) and the watch of its overview's size. */
+  private shown: string | null | undefined = undefined;
+  private offProbe: (() => void) | null = null;
 
   /** `connect(display)`: a live session whose socket signs in as the display (true) or the user. */
   constructor(private readonly connect: (display: boolean) => LiveSession) {}
@@ -76,10 +83,11 @@ export class WallStore {
         }
         if (this.state.get() !== s) return;
         if (me.meetingId !== s.me.meetingId || me.label !== s.me.label) this.state.set({ ...s, me });
-        live.select(me.meetingId);
+        this.show(live, me.meetingId);
       } else if (s.kind === 'user') {
         const meetings = await api.meetings();
-        live.select(chooseMeeting(meetings, meetingFromUrl(window.location.search), null).id);
+        const id = chooseMeeting(meetings, meetingFromUrl(window.location.search), null).id;
+        this.show(live, id, meetings.find((m) => m.id === id)?.size ?? null);
       } else {
         return;
       }
@@ -87,6 +95,35 @@ export class WallStore {
       // Kept as is; tried again below.
     }
     if (this.state.get().kind === s.kind) this.timer = setTimeout(() => void this.refresh(live), REFRESH_MS);
+  }
+
+  /**
+   * The meeting on the screen: its overview when it has more than OVERVIEW_FROM points, else its grid.
+   * `size` undefined: not known here, the overview is joined first and tells it (an overview the
+   * server refuses falls back to the grid); null: known to be unsaid (a small meeting).
+   */
+  private show(live: LiveSession, meetingId: string | null, size?: number | null): void {
+    if (meetingId === this.shown) return;
+    this.shown = meetingId;
+    this.offProbe?.();
+    this.offProbe = null;
+    const grid = (): void => {
+      live.overview.select(null);
+      live.select(meetingId);
+    };
+    if (meetingId === null || (size !== undefined && (size === null || size <= OVERVIEW_FROM))) return grid();
+    live.select(null);
+    live.overview.select(meetingId);
+    if (size !== undefined) return;
+    const check = (): void => {
+      const s = live.overview.state.get();
+      if (s.kind === 'idle' || s.kind === 'loading' || s.id !== meetingId) return;
+      this.offProbe?.();
+      this.offProbe = null;
+      if (s.kind === 'error' || overviewSize(s.meeting, s.model.regions) <= OVERVIEW_FROM) grid();
+    };
+    this.offProbe = live.overview.state.subscribe(check);
+    check();
   }
 
   private clearTimer(): void {
