@@ -26,6 +26,13 @@ export interface TableSize {
   rows: number;
 }
 
+export interface OutageRow {
+  point: string;
+  type: string;
+  startedAt: number;
+  endedAt: number | null;
+}
+
 export interface RollupMark {
   at: number;
   blocks: TableSize;
@@ -70,6 +77,21 @@ export class PgWatch {
   async outages(): Promise<number> {
     const { rows } = await this.c.query<{ n: string }>('SELECT count(*) AS n FROM outages');
     return Number(rows[0]!.n);
+  }
+
+  /** Outages started since `since` (ms), one per point, type and start (a meeting's copy counted once). */
+  async outageRows(since: number): Promise<OutageRow[]> {
+    const { rows } = await this.c.query<{ point: string; type: string; started_at: string; ended_at: string | null }>(
+      `SELECT point, type, started_at, max(ended_at) AS ended_at FROM outages WHERE started_at >= $1
+       GROUP BY point, type, started_at ORDER BY started_at`,
+      [since],
+    );
+    return rows.map((r) => ({
+      point: r.point,
+      type: r.type,
+      startedAt: Number(r.started_at),
+      endedAt: r.ended_at === null ? null : Number(r.ended_at),
+    }));
   }
 
   /** The server processes of the other sessions on this database (the instances' pools, the lease). */

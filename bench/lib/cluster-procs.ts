@@ -50,10 +50,12 @@ export function spawnServe(o: {
   env?: Record<string, string>;
   /** A file that gets everything the process writes (pino's JSON lines at --log-level info). */
   log?: string;
+  /** Node's own flags for the serve process (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }): Promise<ServeInstance> {
   const args = ['serve', '--config', o.config, '--db', o.db, '--redis', o.redis, '--instance', o.name];
   args.push('--port', '0', '--host', '127.0.0.1', '--engine', 'fping', '--log-level', o.log ? 'info' : 'warn');
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],

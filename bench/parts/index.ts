@@ -5,6 +5,7 @@ import { clusterPart } from './cluster';
 import { dashboardPart } from './dashboard';
 import { e2eLongPart, e2ePart, e2eReportPart } from './e2e';
 import { enginesPart } from './engines';
+import { nationalPart } from './national';
 import { outboxPart } from './outbox';
 import { sipProbePart } from './probe-sip';
 import { tcpHttpProbePart } from './probe-tcp-http';
@@ -28,4 +29,5 @@ export const PARTS: readonly BenchPart[] = [
   e2eLongPart,
   agentsPart,
   reportNationalPart,
+  nationalPart,
 ];

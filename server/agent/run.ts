@@ -16,7 +16,7 @@ import type { CliIo } from '../cli';
 import { systemClock } from '../clock';
 import { ValidationError, cliLang, issueOf, oneOf } from '../errors';
 import { makeLogger } from '../logger';
-import { createEngine, type EngineKind } from '../probe';
+import { createEngine, type EngineKind, type EngineOptions, type ProbeEngine } from '../probe';
 import { defaultKindEngines } from '../probe/engines';
 import type { TargetResult } from '../probe/kinds';
 import { ProbeRouter } from '../probe/router';
@@ -165,12 +165,14 @@ export async function runAgent(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-interface AgentOptions {
+export interface AgentOptions {
   server: string;
   tokenFile: string;
   engine: EngineKind;
   logger: Logger;
   outbox: Outbox;
+  /** The ICMP engine, instead of `engine`'s: the bench's simulated probing (bench/lib/simulated-probing.ts). */
+  icmp?: (eo: EngineOptions) => ProbeEngine;
 }
 
 type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
@@ -180,7 +182,7 @@ const secret = (t: z.infer<typeof Target>): Promise<string> =>
   'password' in t ? resolveSecret(t.password) : Promise.reject(new Error('no password reference'));
 
 /** The agent's parts: probing (scheduler → router → outbox) and the link (outbox → centre). */
-class Agent {
+export class Agent {
   private readonly clock = systemClock;
   private readonly router: ProbeRouter;
   private scheduler: Scheduler | null = null;
@@ -206,7 +208,7 @@ class Agent {
       this.router = new ProbeRouter({
         clock: this.clock,
         logger: o.logger,
-        icmp: (eo) => createEngine({ ...eo, kind: o.engine }),
+        icmp: o.icmp ?? ((eo) => createEngine({ ...eo, kind: o.engine })),
         engines: defaultKindEngines(),
         secret,
         onResult: (r) => this.fresh.push(r),
