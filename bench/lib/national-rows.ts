@@ -131,7 +131,7 @@ export function nationalRows(r: NationalRun): BenchResult[] {
       name: `${label}: ingest lag p99 (probe → the monitor, GET /api/agents)`,
       value: ms(quantile(lags, 0.99)),
       unit: 'ms',
-      note: `p50 ${ms(quantile(lags, 0.5))} ms, max ${ms(lags.at(-1) ?? NaN)} ms over ${lags.length} samples (every agent every 5 s); lagMs is now − the newest probe ingested, so it includes the agent's 1 s batching; links held by ${[...r.instances].map(([i, k]) => `${i} ${k}`).join(', ')} (samples)`,
+      note: `p50 ${ms(quantile(lags, 0.5))} ms, max ${ms(lags.at(-1) ?? NaN)} ms over ${lags.length} samples (every agent every 5 s); lagMs is now − the newest probe ingested, so it includes the agent's batching (a batch closes 250 ms after its first result); links held by ${[...r.instances].map(([i, k]) => `${i} ${k}`).join(', ')} (samples)`,
     },
     latencyRow(label, 'overviews', 'A', r.clients.a.overview),
     latencyRow(label, 'overviews', 'B', r.clients.b.overview),

@@ -24,7 +24,7 @@ import {
   type AgentSink,
   type BatchAck,
 } from './contract';
-import { agentSchedule, type ScheduleSource } from './schedule';
+import { agentSchedule, agentSchedules, type ScheduleSource } from './schedule';
 
 /**
  * A batch travels as Socket.IO binary attachments, one WebSocket frame each: the app's server takes no
@@ -329,8 +329,13 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
     }
   }
 
+  /** Every agent's schedule, computed once per inventory change (agentSchedules: one pass for all). */
+  let schedules: Map<string, AgentSchedule> | null = null;
   function scheduleOf(name: string): AgentSchedule {
-    return agentSchedule(d.inventory.data(), name, cadence, windows, clock.now());
+    schedules ??= agentSchedules(d.inventory.data(), cadence, windows, clock.now());
+    const s = schedules.get(name);
+    if (s) return { ...s, issuedAt: clock.now() };
+    return agentSchedule({ units: [], points: [], meetings: [] }, name, cadence, windows, clock.now());
   }
 
   function setSchedule(c: Conn, s: AgentSchedule): void {
@@ -510,6 +515,7 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
   }
 
   d.inventory.onChange(() => {
+    schedules = null;
     if (closed) return;
     for (const c of conns.values()) {
       safely('sending a new schedule failed', () => {

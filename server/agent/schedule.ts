@@ -3,7 +3,7 @@
 // no contacts (no one's phone number leaves the centre),
 // and the meetings any of them take part in with their participants named explicitly, so the agent's
 // own scheduler (server/schedule/scheduler.ts) plans the same windows as the centre's without the units.
-// Linear in the inventory; the version is a hash of the content (not of issuedAt), so an inventory
+// Linear in the inventory for all agents together (agentSchedules); the version is a hash of the content (not of issuedAt), so an inventory
 // change that does not touch this agent leaves its schedule as it was.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -34,33 +34,81 @@ export function agentSchedule(
   windows: WindowConfig,
   now: number = Date.now(),
 ): AgentSchedule {
-  const assigned = targetAgents(data.units, data.points);
-  const points: Point[] = [];
-  for (const p of data.points) {
-    const mine = p.targets.filter((t) => assigned.get(targetId(t)) === agent);
-    if (mine.length === 0) continue;
-    // The agent needs no one's phone number: contacts stay at the centre.
-    points.push({ ...p, targets: mine, contacts: [] });
-  }
-  points.sort(byKey((p) => p.code));
-  const codes = new Set(points.map((p) => p.code));
+  return agentSchedules(data, cadence, windows, now).get(agent) ?? build([], [], cadence, windows, now);
+}
 
-  const meetings: Meeting[] = [];
-  if (codes.size > 0) {
+/**
+ * Every agent's schedule in one pass over the inventory (points, then each meeting's participants once):
+ * linear in the inventory whatever the number of agents. The centre computes them once per inventory
+ * change: one pass per agent cost 40 agents × 40,000 points at each change and each connection, and 20
+ * agents connecting together held the server's loop for seconds (docs/NATIONAL.md, "Measured").
+ */
+export function agentSchedules(
+  data: ScheduleSource,
+  cadence: CadenceConfig,
+  windows: WindowConfig,
+  now: number = Date.now(),
+): Map<string, AgentSchedule> {
+  const assigned = targetAgents(data.units, data.points);
+  const pointsOf = new Map<string, Point[]>();
+  /** Point code → the agents probing any of its targets (a backup line may be another agent's). */
+  const agentsOf = new Map<string, string[]>();
+  for (const p of data.points) {
+    const byAgent = new Map<string, Target[]>();
+    for (const t of p.targets) {
+      const a = assigned.get(targetId(t));
+      if (a === undefined) continue;
+      const list = byAgent.get(a);
+      if (list) list.push(t);
+      else byAgent.set(a, [t]);
+    }
+    for (const [a, mine] of byAgent) {
+      // The agent needs no one's phone number: contacts stay at the centre.
+      const list = pointsOf.get(a);
+      const point = { ...p, targets: mine, contacts: [] };
+      if (list) list.push(point);
+      else pointsOf.set(a, [point]);
+    }
+    if (byAgent.size > 0) agentsOf.set(p.code, [...byAgent.keys()]);
+  }
+  const meetingsOf = new Map<string, Meeting[]>();
+  if (agentsOf.size > 0) {
     const children = childrenIndex(data.units);
     for (const m of data.meetings) {
-      const taking = resolveParticipants(m, data.points, data.units, children).filter((c) => codes.has(c));
-      if (taking.length === 0) continue;
-      taking.sort();
-      meetings.push({
-        ...m,
-        host: m.host !== null && codes.has(m.host) ? m.host : null,
-        participants: { levels: [], units: [], points: taking },
-      });
+      const taking = new Map<string, string[]>();
+      for (const c of resolveParticipants(m, data.points, data.units, children)) {
+        for (const a of agentsOf.get(c) ?? []) {
+          const list = taking.get(a);
+          if (list) list.push(c);
+          else taking.set(a, [c]);
+        }
+      }
+      for (const [a, codes] of taking) {
+        codes.sort();
+        const list = meetingsOf.get(a) ?? [];
+        list.push({
+          ...m,
+          host: m.host !== null && agentsOf.get(m.host)?.includes(a) ? m.host : null,
+          participants: { levels: [], units: [], points: codes },
+        });
+        meetingsOf.set(a, list);
+      }
     }
-    meetings.sort(byKey((m) => m.id));
   }
+  const out = new Map<string, AgentSchedule>();
+  for (const [a, points] of pointsOf) out.set(a, build(points, meetingsOf.get(a) ?? [], cadence, windows, now));
+  return out;
+}
 
+function build(
+  points: Point[],
+  meetings: Meeting[],
+  cadence: CadenceConfig,
+  windows: WindowConfig,
+  now: number,
+): AgentSchedule {
+  points.sort(byKey((p) => p.code));
+  meetings.sort(byKey((m) => m.id));
   const version = createHash('sha256')
     .update(JSON.stringify({ points, meetings, cadence, windows }))
     .digest('hex')

@@ -1,7 +1,7 @@
 // An agent's schedule (server/agent/schedule.ts, docs/AGENTS.md AG4): its points with only its targets,
 // the meetings reduced to those points, and a version that follows the content.
 import { describe, expect, it } from 'vitest';
-import { AgentScheduleMessage, agentSchedule } from '../../../server/agent/schedule';
+import { AgentScheduleMessage, agentSchedule, agentSchedules } from '../../../server/agent/schedule';
 import { DEFAULT_CADENCE, planProbes } from '../../../server/schedule/scheduler';
 import { DEFAULT_WINDOWS } from '../../../shared/phase';
 import { Meeting, Point, Unit } from '../../../shared/schemas';
@@ -155,5 +155,24 @@ describe('agentSchedule', () => {
     const none = agentSchedule(data, 'tram-khac', DEFAULT_CADENCE, DEFAULT_WINDOWS);
     expect(none.points).toEqual([]);
     expect(none.meetings).toEqual([]);
+  });
+
+  it('gives every agent its slice in one pass: a point split between two agents is in both, each with its own targets', () => {
+    const all = agentSchedules(data, DEFAULT_CADENCE, DEFAULT_WINDOWS, 5);
+    expect([...all.keys()].sort()).toEqual(['tram-d1', 'tram-trung-tam']);
+    const centre = all.get('tram-trung-tam')!;
+    expect(centre.points.map((p) => [p.code, p.targets.map((t) => t.kind)])).toEqual([['C1', ['sip']]]);
+    // C1 takes part in ALL only (a commune: not PROVINCE; not under D2).
+    expect(centre.meetings.map((m) => [m.id, m.participants.points, m.host])).toEqual([['ALL', ['C1'], null]]);
+    // The same slice as asked for one agent alone, and the same version.
+    for (const [name, sched] of all) {
+      expect(sched).toEqual(agentSchedule(data, name, DEFAULT_CADENCE, DEFAULT_WINDOWS, 5));
+    }
+    // Every assigned target in exactly one agent's slice.
+    const ids = [...all.values()].flatMap((x) => x.points.flatMap((p) => p.targets.map((t) => targetId(t))));
+    expect(new Set(ids).size).toBe(ids.length);
+    // D1, C1 (three targets) and C2 under tram-d1's unit, C3's backup line by override; not P, not C3's primary.
+    const of = (code: string) => points.find((p) => p.code === code)!.targets.map((t) => targetId(t));
+    expect(ids.sort()).toEqual([...of('D1'), ...of('C1'), ...of('C2'), of('C3')[1]!].sort());
   });
 });
