@@ -81,6 +81,8 @@ const meetings = [
 ];
 
 const data = { units, points, meetings };
+/** A point's target ids. */
+const of = (code: string) => points.find((p) => p.code === code)!.targets.map((t) => targetId(t));
 
 describe('agentSchedule', () => {
   const s = agentSchedule(data, 'tram-d1', DEFAULT_CADENCE, DEFAULT_WINDOWS, 1_000);
@@ -172,7 +174,6 @@ describe('agentSchedule', () => {
     const ids = [...all.values()].flatMap((x) => x.points.flatMap((p) => p.targets.map((t) => targetId(t))));
     expect(new Set(ids).size).toBe(ids.length);
     // D1, C1 (three targets) and C2 under tram-d1's unit, C3's backup line by override; not P, not C3's primary.
-    const of = (code: string) => points.find((p) => p.code === code)!.targets.map((t) => targetId(t));
     expect(ids.sort()).toEqual([...of('D1'), ...of('C1'), ...of('C2'), of('C3')[1]!].sort());
   });
 });
