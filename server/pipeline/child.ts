@@ -9,10 +9,12 @@ import { Monitor } from '../monitor';
 import { createEngine } from '../probe';
 import { emptyPointFields } from '../status/board';
 import { RunLog } from '../store/runs';
+import { FiguresGate, rowKey } from './figures';
 import { openStore } from '../store/open';
 import { MONITOR_NICE, raiseThisThread } from '../workers/nice';
 import {
   FENCED_EXIT,
+  FIGURES_MS,
   type FromMonitor,
   type MonitorConfig,
   type PipelineEvent,
@@ -105,14 +107,27 @@ function row(code: string): StatusRow | null {
   ];
 }
 
+const gate = new FiguresGate(config.figuresMs ?? FIGURES_MS);
+
 let sentSinceAlive = false;
 function flush(full: boolean): void {
   const codes = monitor.board.drainChanged();
   const list = full ? inventory.listPoints().map((p) => p.code) : codes;
+  const now = Date.now();
   const rows: StatusRow[] = [];
   for (const code of list) {
     const r = row(code);
-    if (r) rows.push(r);
+    if (!r) continue;
+    if (full) gate.sentNow(code, rowKey(r), now);
+    else if (!gate.admit(code, rowKey(r), now)) continue;
+    rows.push(r);
+  }
+  // The held points that are due, with their figures as they are now.
+  for (const code of gate.due(now)) {
+    const r = row(code);
+    if (!r) continue;
+    gate.sentNow(code, rowKey(r), now);
+    rows.push(r);
   }
   if (!full && rows.length === 0 && events.length === 0) return;
   send({ type: 'batch', full, rows, events });
@@ -208,7 +223,10 @@ async function shutdown(code: number): Promise<void> {
 
 process.on('message', (m: ToMonitor) => {
   if (m.type === 'inventory') {
-    inventory.reload().catch((err: unknown) => logger.error({ err }, 'monitor process: inventory reload failed'));
+    inventory
+      .reload()
+      .then(() => gate.retain(new Set(inventory.listPoints().map((p) => p.code))))
+      .catch((err: unknown) => logger.error({ err }, 'monitor process: inventory reload failed'));
   } else if (m.type === 'fence') {
     store.refence?.(m.epoch);
     logger.info({ epoch: m.epoch }, 'monitor process: writing under the lease taken again');

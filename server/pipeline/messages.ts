@@ -17,6 +17,14 @@ import type { AgentContact, AgentIngest, AgentState } from '../agent/contract';
  * One point's status: code, state, rtt, loss, jitter, since (NaN for none), backup, probedAt, endpoint,
  * inCall, and its targets' rows when it has more than its line (null otherwise).
  */
+/**
+ * Figures-only changes of a point are sent at most this often: every line's RTT moves by a few ms each
+ * second, so at 1 Hz every point changed every second, and a national meeting's 40,000 rows a second,
+ * mirrored and published by every instance, were most of the centre's CPU (docs/NATIONAL.md, "Measured").
+ * A change of state is never held back.
+ */
+export const FIGURES_MS = 3_000;
+
 export type StatusRow = [
   code: string,
   state: PointState,
@@ -83,6 +91,11 @@ export interface MonitorConfig {
   /** Batches at most this often (default 50 ms): well inside the hub's 250 ms coalescing. */
   batchMs?: number;
   aliveMs?: number;
+  /**
+   * A point whose state (and since, backup, endpoint, call, targets' states) is unchanged has its
+   * figures (RTT, loss, jitter) sent at most this often (default FIGURES_MS; 0: every change).
+   */
+  figuresMs?: number;
   /** The agents' states are sent on change at most this often (default 250 ms), and every second. */
   agentsMs?: number;
   /** [AG7] An agent not heard for this long is silent (default AGENT_SILENT_MS). */
