@@ -1,7 +1,8 @@
 // Which status rows the monitor process sends now (server/pipeline/child.ts). A change of a point's state,
 // or of what goes with it (since, backup, endpoint, call, its targets' states: the row's `key`), is sent
-// at once. A change of its figures alone (RTT, loss, jitter) is sent at most every `figuresMs`: held,
-// then sent when due with the figures as they are then. Every line's RTT moves a little each second, so
+// at once. A change of its figures alone (RTT, loss, jitter) is sent at most every `figuresMs`: with
+// the first change after that (so a fresh probe is behind the row), or, if its figures stopped moving,
+// from the queue 2 × figuresMs after its last row. Every line's RTT moves a little each second, so
 // at 1 Hz every point changed every second; a national meeting's 40,000 rows a second, mirrored and
 // published by every instance, were most of the centre's CPU (docs/NATIONAL.md, "Measured").
 import type { StatusRow } from './messages';
@@ -39,11 +40,14 @@ export class FiguresGate {
     if (this.figuresMs <= 0 || last.key !== key || now - last.at >= this.figuresMs) {
       last.key = key;
       last.at = now;
+      last.held = false;
       return true;
     }
     if (!last.held) {
+      // Sent by its next change once figuresMs has passed (a fresh probe behind it); from the queue only
+      // if its figures stop moving before then.
       last.held = true;
-      this.held.push({ code, due: last.at + this.figuresMs });
+      this.held.push({ code, due: last.at + 2 * this.figuresMs });
     }
     return false;
   }
@@ -54,24 +58,20 @@ export class FiguresGate {
     if (last) {
       last.key = key;
       last.at = now;
+      last.held = false;
     } else this.sent.set(code, { key, at: now, held: false });
   }
 
   /**
-   * The held points now due: the caller sends each one's current row and tells sentNow(). A point sent
-   * meanwhile (its state changed) is held again from that row. At most twice figuresMs behind.
+   * The held points whose figures stopped moving before their next change could carry them (2 ×
+   * figuresMs after their last row): the caller sends each one's current row and tells sentNow().
    */
   due(now: number): string[] {
     const out: string[] = [];
-    const end = this.held.length;
-    while (this.head < end && this.held[this.head]!.due <= now) {
+    while (this.head < this.held.length && this.held[this.head]!.due <= now) {
       const { code } = this.held[this.head++]!;
       const last = this.sent.get(code);
       if (!last?.held) continue;
-      if (now - last.at < this.figuresMs) {
-        this.held.push({ code, due: last.at + this.figuresMs });
-        continue;
-      }
       last.held = false;
       out.push(code);
     }
