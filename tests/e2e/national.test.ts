@@ -14,10 +14,9 @@ import type { CreatedDisplayLink } from '../../shared/display';
 import { OVERVIEW_FROM } from '../../shared/overview';
 import type { Point, Unit } from '../../shared/schemas';
 import { targetHost } from '../../shared/targets';
-import type { EngineFactory } from '../../server/monitor';
-import type { ProbeTarget } from '../../server/probe/types';
 import { api, meetingNow, point, startTestApp, type TestApp } from '../helpers/app';
 import { launchChromium, type LaunchedBrowser } from '../helpers/browser';
+import { scriptedEngine } from '../helpers/scripted-engine';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const STATIC = join(import.meta.dirname, '..', '..', 'client', 'dist');
@@ -50,37 +49,6 @@ function country(): { units: Unit[]; points: Point[] } {
     }
   }
   return { units, points };
-}
-
-/**
- * Every target answers at its interval (2 ms), the hosts in `cut` never do: only the source of the
- * replies is scripted; the status board, hub, sockets and browser are the real ones.
- */
-function scriptedEngine(cut: ReadonlySet<string>): EngineFactory {
-  return (o) => {
-    let targets: readonly ProbeTarget[] = [];
-    const due = new Map<string, number>();
-    const timer = setInterval(() => {
-      const now = o.clock.now();
-      for (const t of targets) {
-        if ((due.get(t.host) ?? 0) > now) continue;
-        due.set(t.host, now + t.intervalMs);
-        o.onResult({ host: t.host, t: now, rtt: cut.has(t.host) ? null : 2 });
-      }
-    }, 100);
-    return {
-      name: 'fping',
-      setTargets(next) {
-        targets = [...next];
-      },
-      async probeOnce(host) {
-        return { host, t: o.clock.now(), rtt: cut.has(host) ? null : 2 };
-      },
-      async close() {
-        clearInterval(timer);
-      },
-    };
-  };
 }
 
 const n = (page: Page, testId: string) => page.getByTestId(testId).getAttribute('data-n');

@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverviewDelta } from '../../../shared/overview';
 import type { Point, Unit } from '../../../shared/schemas';
 import { targetHost } from '../../../shared/targets';
-import type { EngineFactory } from '../../../server/monitor';
-import type { ProbeTarget } from '../../../server/probe/types';
 import { OverviewLive, type OverviewState } from '../../../client/src/live/overview';
 import { meetingTotals } from '../../../client/src/lib/overview';
 import { connected, connectSocket, meetingNow, point, startTestApp, waitFor, type TestApp } from '../../helpers/app';
+import { scriptedEngine } from '../../helpers/scripted-engine';
 
 const units: Unit[] = [];
 const points: Point[] = [];
@@ -23,27 +22,6 @@ for (let p = 1; p <= 3; p++) {
   }
 }
 const hostOf = (code: string): string => targetHost(points.find((p) => p.code === code)!.targets[0]!);
-
-function scriptedEngine(cut: ReadonlySet<string>): EngineFactory {
-  return (o) => {
-    let targets: readonly ProbeTarget[] = [];
-    const due = new Map<string, number>();
-    const timer = setInterval(() => {
-      const now = o.clock.now();
-      for (const t of targets) {
-        if ((due.get(t.host) ?? 0) > now) continue;
-        due.set(t.host, now + t.intervalMs);
-        o.onResult({ host: t.host, t: now, rtt: cut.has(t.host) ? null : 2 });
-      }
-    }, 100);
-    return {
-      name: 'fping',
-      setTargets: (next) => void (targets = [...next]),
-      probeOnce: async (host) => ({ host, t: o.clock.now(), rtt: 2 }),
-      close: async () => clearInterval(timer),
-    };
-  };
-}
 
 const ready = (s: OverviewState) => (s.kind === 'ready' ? s : undefined);
 
