@@ -17,7 +17,7 @@ import {
   type TestNowResult,
 } from '../../shared/protocol';
 import { wordLang } from '../../shared/words';
-import { roleAllows, type Actor } from '../auth/policy';
+import { roleAllows, withinUnits, type Actor } from '../auth/policy';
 import type { OverviewDelta, OverviewSnapshot } from '../../shared/overview';
 import type { Outage, Phase, Point, PointStatus, Unit } from '../../shared/schemas';
 import type { Clock } from '../clock';
@@ -216,25 +216,16 @@ export class Hub {
   private viewOf(meetingId: string, unit?: string): View {
     const { inventory, participation } = this.d;
     if (!inventory.meeting(meetingId)) throw notFound('meeting', meetingId);
-    if (unit === undefined) {
-      return { key: meetingId, meetingId, unit: null, members: participation.pointsOf(meetingId) };
-    }
+    if (unit === undefined) return this.wholeView(meetingId);
     const key = viewKey(meetingId, unit);
     const known = this.views.get(meetingId)?.get(key);
     if (known) return known;
     if (!inventory.unit(unit)) throw notFound('unit', unit);
-    const parents = new Map(inventory.listUnits().map((u) => [u.id, u.parent]));
-    const under = (u: string | null): boolean => {
-      for (let depth = 0; u !== null && depth < 64; depth++) {
-        if (u === unit) return true;
-        u = parents.get(u) ?? null;
-      }
-      return false;
-    };
+    const tree = { parentOf: (id: string) => inventory.unit(id)?.parent };
     const members = new Set<string>();
     for (const code of participation.pointsOf(meetingId)) {
       const p = inventory.point(code);
-      if (p && under(p.unit)) members.add(code);
+      if (p && withinUnits(p.unit, [unit], tree)) members.add(code);
     }
     if (members.size === 0) {
       throw new UserError({
@@ -247,6 +238,10 @@ export class Hub {
     if (!byKey) this.views.set(meetingId, (byKey = new Map()));
     byKey.set(key, view);
     return view;
+  }
+
+  private wholeView(meetingId: string): View {
+    return { key: meetingId, meetingId, unit: null, members: this.d.participation.pointsOf(meetingId) };
   }
 
   private packNow(view: View, outages: readonly OutageRow[]): PackedSnapshot {
@@ -336,9 +331,7 @@ export class Hub {
       // A kept body carries the phase: every view's (the whole meeting's and its regions').
       if (phaseChanged) this.bodies.clear();
       const views: View[] = [];
-      if (watched(deltaRoom(meeting.id))) {
-        views.push({ key: meeting.id, meetingId: meeting.id, unit: null, members: participation.pointsOf(meeting.id) });
-      }
+      if (watched(deltaRoom(meeting.id))) views.push(this.wholeView(meeting.id));
       for (const v of this.views.get(meeting.id)?.values() ?? []) if (watched(deltaRoom(v.key))) views.push(v);
       let ov = this.overviews.get(meeting.id);
       if (ov && !watched(overviewRoom(meeting.id))) {
