@@ -7,6 +7,9 @@ import { Sessions } from '../../server/auth/sessions';
 import { Users } from '../../server/auth/users';
 import { systemClock } from '../../server/clock';
 import { openStore } from '../../server/store/open';
+import { closeRedis } from '../../server/cluster/redis';
+import { createTestDatabase, ensurePostgres, type TestDatabase } from '../../tests/helpers/postgres';
+import { dropCluster, ensureRedis, sharedClient } from '../../tests/helpers/redis';
 
 /** Creates the schema (by opening the store) and an admin with this password. */
 export async function createAdmin(url: string, password: string): Promise<void> {
@@ -204,4 +207,41 @@ export async function sampleActivity(url: string, everyMs = 500): Promise<Activi
     busy.catch(() => {}); // the end of the run may cut a sample short
   }, everyMs);
   return s;
+}
+
+/**
+ * A cluster's database for a bench part (cluster, national): a PostgreSQL database of the run's own, its
+ * Redis keys (the cluster is named after the database) and the database dropped at the end, an admin
+ * with `password`, the size watch, and VACUUM where autovacuum is off. The cleanups go on `cleanups`.
+ */
+export async function clusterDatabase(
+  name: string,
+  password: string,
+  cleanups: (() => Promise<void>)[],
+): Promise<{ db: TestDatabase; sizer: PgWatch; vacuum: Vacuumer | null }> {
+  await Promise.all([ensurePostgres(), ensureRedis()]);
+  const db = await createTestDatabase(name);
+  // The instances of one database are one cluster, named after it: its keys are the run's own.
+  cleanups.push(async () => {
+    const r = await sharedClient();
+    await dropCluster(r, db.name).finally(() => closeRedis(r));
+  });
+  cleanups.push(() => db.drop());
+  await createAdmin(db.url, password);
+  const sizer = await PgWatch.open(db.url);
+  cleanups.push(() => sizer.close());
+  const vacuum = await vacuumIfOff(db.url);
+  if (vacuum) cleanups.push(() => vacuum.stop());
+  return { db, sizer, vacuum };
+}
+
+/** The machine's Redis server's pid (its CPU is counted with the cluster's), or none if it does not say. */
+export async function redisPid(): Promise<number[]> {
+  const r = await sharedClient();
+  try {
+    const m = /process_id:(\d+)/.exec(await r.info('server'));
+    return m ? [Number(m[1])] : [];
+  } finally {
+    closeRedis(r);
+  }
 }

@@ -23,7 +23,7 @@ export interface ServeInstance {
 const alive = (c: ChildProcess): boolean => c.exitCode === null && c.signalCode === null;
 
 /** SIGTERM, then SIGKILL for the process and every descendant it had when asked to stop. */
-async function terminate(child: ChildProcess, graceMs: number): Promise<void> {
+export async function terminate(child: ChildProcess, graceMs: number): Promise<void> {
   if (!alive(child)) return;
   const kids = descendants(child.pid!);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

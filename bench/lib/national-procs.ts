@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { descendants } from './cpu';
+import { terminate } from './cluster-procs';
 import type { NationalClientsResult } from './national-clients';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -50,19 +50,7 @@ function spawnScript(script: string, args: string[], log: string): LineProcess {
       }),
     send: (l) => void child.stdin!.write(`${l}\n`),
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const kids = descendants(child.pid!);
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-      for (const k of kids) {
-        try {
-          process.kill(k.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      await terminate(child, 20_000);
       file.end();
     },
   };

@@ -8,12 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { closeRedis } from '../../server/cluster/redis';
 import { login } from '../../tests/helpers/app';
-import { createTestDatabase, ensurePostgres } from '../../tests/helpers/postgres';
-import { dropCluster, ensureRedis, sharedClient, SHARED_URL } from '../../tests/helpers/redis';
+import { SHARED_URL } from '../../tests/helpers/redis';
 import { warnings } from '../lib/cluster-logs';
-import { createAdmin, PgWatch, sampleActivity, vacuumIfOff } from '../lib/cluster-pg';
+import { clusterDatabase, redisPid, sampleActivity } from '../lib/cluster-pg';
 import { spawnClients, spawnServe, type ServeInstance } from '../lib/cluster-procs';
 import { clusterRows, type ClusterRun, type CpuMark } from '../lib/cluster-rows';
 import { procCpuMs, treeMarkAll, treeRssAll } from '../lib/cpu';
@@ -87,35 +85,13 @@ const cpuMark = (a: number, b: number, pids: readonly number[]): CpuMark => ({
   pids: new Map(pids.map((p) => [p, procCpuMs(p)])),
 });
 
-async function redisPid(): Promise<number[]> {
-  const r = await sharedClient();
-  try {
-    const m = /process_id:(\d+)/.exec(await r.info('server'));
-    return m ? [Number(m[1])] : [];
-  } finally {
-    closeRedis(r);
-  }
-}
-
 async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Promise<BenchResult[]> {
   // BENCH_CLUSTER_POINTS=5000 finds where a smaller province stands (the part's figures are at 10,000).
   const n = Number(process.env.BENCH_CLUSTER_POINTS ?? (ctx.quick ? 1_000 : 10_000));
   if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CLUSTER_POINTS: not a number of points`);
   const perInstance = ctx.quick ? 10 : 100;
   const windowMs = (ctx.quick ? 60 : 300) * 1_000;
-  await Promise.all([ensurePostgres(), ensureRedis()]);
-  const db = await createTestDatabase('dc_bench_cluster');
-  // The instances of one database are one cluster, named after it: its keys are the run's own.
-  cleanups.push(async () => {
-    const r = await sharedClient();
-    await dropCluster(r, db.name).finally(() => closeRedis(r));
-  });
-  cleanups.push(() => db.drop());
-  await createAdmin(db.url, PASSWORD);
-  const sizer = await PgWatch.open(db.url);
-  cleanups.push(() => sizer.close());
-  const vacuum = await vacuumIfOff(db.url);
-  if (vacuum) cleanups.push(() => vacuum.stop());
+  const { db, sizer, vacuum } = await clusterDatabase('dc_bench_cluster', PASSWORD, cleanups);
   const config = join(ctx.dir, 'province.json');
   const { units, points } = syntheticProvince(n, 40);
   writeFileSync(config, JSON.stringify({ units, points, meetings: [liveMeeting(MEETING)] }));

@@ -12,14 +12,12 @@ import { join } from 'node:path';
 import type { AgentLinkView, AgentView } from '../../shared/agent-view';
 import { AgentRegistry } from '../../server/agent/registry';
 import { systemClock } from '../../server/clock';
-import { closeRedis } from '../../server/cluster/redis';
 import { openStore } from '../../server/store/open';
 import { login } from '../../tests/helpers/app';
 import { launchChromium } from '../../tests/helpers/browser';
-import { createTestDatabase, ensurePostgres } from '../../tests/helpers/postgres';
-import { dropCluster, ensureRedis, sharedClient, SHARED_URL } from '../../tests/helpers/redis';
+import { SHARED_URL } from '../../tests/helpers/redis';
 import { warnings } from '../lib/cluster-logs';
-import { createAdmin, PgWatch, vacuumIfOff } from '../lib/cluster-pg';
+import { clusterDatabase, redisPid } from '../lib/cluster-pg';
 import { spawnServe, type ServeInstance } from '../lib/cluster-procs';
 import { procCpuMs, treeMarkAll } from '../lib/cpu';
 import type { AgentsConfig } from '../lib/national-agents';
@@ -56,16 +54,6 @@ async function agentLinks(i: ServeInstance, cookie: string): Promise<AgentLinkVi
   return ((await res.json()) as AgentView[]).flatMap((v) => (v.link ? [v.link] : []));
 }
 
-async function redisPid(): Promise<number[]> {
-  const r = await sharedClient();
-  try {
-    const m = /process_id:(\d+)/.exec(await r.info('server'));
-    return m ? [Number(m[1])] : [];
-  } finally {
-    closeRedis(r);
-  }
-}
-
 async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Promise<BenchResult[]> {
   const provinces = ctx.quick ? 4 : 40;
   const perProvince = ctx.quick ? 250 : 1_000;
@@ -74,18 +62,7 @@ async function measure(ctx: BenchContext, cleanups: (() => Promise<void>)[]): Pr
   const windowMs = Number(process.env.BENCH_NATIONAL_WINDOW_S ?? (ctx.quick ? 60 : 300)) * 1_000;
   if (!(windowMs >= 30_000)) throw new Error('BENCH_NATIONAL_WINDOW_S: a number of seconds, 30 or more');
   const browserS = ctx.quick ? 10 : 30;
-  await Promise.all([ensurePostgres(), ensureRedis()]);
-  const db = await createTestDatabase('dc_bench_national');
-  cleanups.push(async () => {
-    const r = await sharedClient();
-    await dropCluster(r, db.name).finally(() => closeRedis(r));
-  });
-  cleanups.push(() => db.drop());
-  await createAdmin(db.url, PASSWORD);
-  const sizer = await PgWatch.open(db.url);
-  cleanups.push(() => sizer.close());
-  const vacuum = await vacuumIfOff(db.url);
-  if (vacuum) cleanups.push(() => vacuum.stop());
+  const { db, sizer } = await clusterDatabase('dc_bench_national', PASSWORD, cleanups);
   const inv = nationalInventory(provinces, perProvince);
   const config = join(ctx.dir, 'national.json');
   writeFileSync(config, JSON.stringify({ units: inv.units, points: inv.points, meetings: inv.meetings }));
