@@ -19,7 +19,7 @@ import {
 import { wordLang } from '../../shared/words';
 import { roleAllows, withinUnits, type Actor } from '../auth/policy';
 import type { OverviewDelta, OverviewSnapshot } from '../../shared/overview';
-import type { Outage, Phase, Point, PointStatus, Unit } from '../../shared/schemas';
+import type { Outage, Phase, PointStatus } from '../../shared/schemas';
 import type { Clock } from '../clock';
 import { notFound, UserError } from '../errors';
 import type { Inventory } from '../inventory/inventory';
@@ -34,6 +34,7 @@ import { deflateJson } from './pack';
 import { handle } from './acks';
 import { Published, readFromStatus, type ReadStatus } from './wire-status';
 import { MeetingOverview } from './overview';
+import { unitsOnPaths } from '../inventory/paths';
 import type { IoServer, IoSocket } from './auth';
 
 export type { IoServer, IoSocket } from './auth';
@@ -503,22 +504,4 @@ function leaveViews(socket: IoSocket, meetingId: string): void {
   const whole = deltaRoom(meetingId);
   // Deleting from a Set while iterating it is safe in JS.
   for (const r of socket.rooms) if (r === whole || r.startsWith(`${whole}/`)) void socket.leave(r);
-}
-
-/**
- * The units a meeting's dashboard needs: those of its points and their ancestors, in inventory order.
- * A province's inventory holds every commune; a meeting of one district (or a national one's province
- * view) must not carry all the others' names in every join (a cycle in bad data ends the walk).
- */
-export function unitsOnPaths(units: readonly Unit[], points: readonly Pick<Point, 'unit'>[]): Unit[] {
-  const byId = new Map(units.map((u) => [u.id, u]));
-  const keep = new Set<string>();
-  for (const p of points) {
-    let id: string | null = p.unit;
-    while (id !== null && !keep.has(id)) {
-      keep.add(id);
-      id = byId.get(id)?.parent ?? null;
-    }
-  }
-  return units.filter((u) => keep.has(u.id));
 }

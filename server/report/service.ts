@@ -11,6 +11,7 @@ import { words } from '../../shared/words';
 import { withinUnits } from '../auth/policy';
 import type { Clock } from '../clock';
 import { issueOf, notFound, ValidationError } from '../errors';
+import { unitsOnPaths } from '../inventory/paths';
 import type { Inventory } from '../inventory/inventory';
 import { DEFAULT_STATUS, type StatusConfig } from '../status/types';
 import type { Store } from '../store/types';
@@ -143,14 +144,7 @@ export class ReportService {
       ]);
     }
     // Only the units above these points travel to the worker, not the inventory's 40,000 (NV5).
-    const above = new Set<string>();
-    for (const p of participants) {
-      for (let id: string | null = p.unit, depth = 0; id !== null && depth < 64 && !above.has(id); depth++) {
-        above.add(id);
-        id = this.d.inventory.unit(id)?.parent ?? null;
-      }
-    }
-    const units = input.units.filter((u) => above.has(u.id));
+    const units = unitsOnPaths(input.units, participants);
     return { unit, units, input: { ...input, participants, points: participants, units } };
   }
 
