@@ -4,6 +4,7 @@
 // main thread's busy share over the window (CDP Performance.getMetrics TaskDuration, as the dashboard
 // part measures it) and the long tasks (PerformanceObserver "longtask").
 import type { BrowserContext, Page } from 'playwright-core';
+import { watchMainThread } from './main-thread';
 
 /** The overview's region cards, by the one total each shows (client/src/components/overview/RegionCard.tsx). */
 export const REGION_CARD = '[data-testid^="region-total-"]';
@@ -52,15 +53,7 @@ export async function measureView(o: {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   try {
-    await page.addInitScript(() => {
-      const w = window as unknown as { dcLongTasks: number[] };
-      w.dcLongTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.dcLongTasks.push(e.duration);
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    const cdp = await o.context.newCDPSession(page);
-    await cdp.send('Performance.enable');
+    const watch = await watchMainThread(o.context, page);
     const t0 = Date.now();
     await page.goto(`${o.url}${o.path}`);
     let firstRenderMs: number | null = null;
@@ -96,20 +89,10 @@ export async function measureView(o: {
     const text =
       firstRenderMs === null ? ` (“${(await page.innerText('body')).replace(/\s+/g, ' ').slice(0, 160)}”)` : '';
     const seen = `${at.regions} region cards, ${at.tiles} tiles, ${at.counted} points counted${text}`;
-    const metric = async (): Promise<number> => {
-      const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
-      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
-    };
-    await page.evaluate(() => void ((window as unknown as { dcLongTasks: number[] }).dcLongTasks.length = 0));
-    const busy0 = await metric();
-    const w0 = performance.now();
-    await new Promise((r) => setTimeout(r, o.seconds * 1000));
-    const busy1 = await metric();
-    const seconds = (performance.now() - w0) / 1000;
-    const long = await page.evaluate(() => (window as unknown as { dcLongTasks: number[] }).dcLongTasks);
+    const { busy, longTasks: long, seconds } = await watch.measure(o.seconds);
     return {
       firstRenderMs,
-      busy: (busy1 - busy0) / seconds,
+      busy,
       longTasks: long.length,
       longestTask: long.length > 0 ? Math.max(...long) : 0,
       seconds,

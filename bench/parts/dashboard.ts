@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../../tests/helpers/browser';
+import { watchMainThread } from '../lib/main-thread';
 import { startTestApp } from '../../tests/helpers/app';
 import { liveMeeting, syntheticProvince } from '../lib/province';
 import { syntheticEngine } from '../lib/synthetic-engine';
@@ -34,15 +35,8 @@ export const dashboardPart: BenchPart = {
       const page = await chromium.context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.addInitScript(() => {
-        const w = window as unknown as { dcLongTasks: number[] };
-        w.dcLongTasks = [];
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) w.dcLongTasks.push(e.duration);
-        }).observe({ type: 'longtask', buffered: true });
-      });
-      const cdp = await chromium.context.newCDPSession(page);
-      await cdp.send('Performance.enable');
+      const watch = await watchMainThread(chromium.context, page);
+      const cdp = watch.cdp;
       await cdp.send('Network.enable');
       // The join's snapshot arrives as two binary frames (protocol 3: the packed head and body), the
       // only binary frames the dashboard receives; CDP gives them base64-encoded.
@@ -68,23 +62,10 @@ export const dashboardPart: BenchPart = {
         { polling: 'raf', timeout: 120_000 },
       );
       const firstRender = Date.now() - t0;
-      const metric = async (): Promise<number> => {
-        const { metrics } = (await cdp.send('Performance.getMetrics')) as {
-          metrics: { name: string; value: number }[];
-        };
-        return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
-      };
-      await page.evaluate(() => void ((window as unknown as { dcLongTasks: number[] }).dcLongTasks.length = 0));
-      const busy0 = await metric();
-      const text0 = textBytes;
-      const w0 = performance.now();
-      await new Promise((r) => setTimeout(r, seconds * 1000));
-      const busy1 = await metric();
-      const wall = (performance.now() - w0) / 1000;
+      let text0 = 0;
+      const { busy, longTasks: long, seconds: wall } = await watch.measure(seconds, () => (text0 = textBytes));
       const textRate = (textBytes - text0) / wall;
-      const long = await page.evaluate(() => (window as unknown as { dcLongTasks: number[] }).dcLongTasks);
       const tiles = await page.locator('[data-testid^="tile-"]').count();
-      const busy = (busy1 - busy0) / wall;
       const snapshotBytes = (binary[0] ?? NaN) + (binary[1] ?? NaN);
       const label = `dashboard ${n.toLocaleString('en-US')} pts`;
       const full = n >= 10_000;
