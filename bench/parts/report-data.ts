@@ -14,6 +14,11 @@ import {
   type BlockBucket,
 } from '../../server/store/rollup-codec';
 import { openSqliteStore } from '../../server/store/sqlite';
+import type { SyncStore } from '../../server/store/types';
+import { asyncStore } from '../../server/store/async';
+import type { ReportInput } from '../../server/report/compute';
+import { resolveParticipants } from '../../server/schedule/participants';
+import { DEFAULT_STATUS } from '../../server/status/types';
 import { loopbackHost } from '../lib/province';
 import { seededRandom } from '../../server/lab/generate';
 import { targetHost } from '../../shared/targets';
@@ -202,4 +207,28 @@ function nationalUnits(n: number, provinces: number): { units: Unit[]; points: P
     points.push(benchPoint(i, unit));
   }
   return { units, points, roots: units.filter((u) => u.parent === null).map((u) => u.id) };
+}
+
+/**
+ * The report's input for the generated meeting, as the server would give it an hour after the planned
+ * end: its participants, the whole inventory, the default thresholds (the report and report-national
+ * parts).
+ */
+export function benchReportInput(sync: SyncStore, meetingId: string): ReportInput {
+  const inv = sync.loadInventory();
+  const meeting = inv.meetings.find((m) => m.id === meetingId)!;
+  const codes = new Set(resolveParticipants(meeting, inv.points, inv.units));
+  return {
+    store: asyncStore(sync),
+    meeting,
+    participants: inv.points.filter((p) => codes.has(p.code)),
+    points: inv.points,
+    units: inv.units,
+    now: Date.parse(meeting.session.plannedEnd) + 3_600_000,
+    thresholds: {
+      lossPct: DEFAULT_STATUS.loss.degraded,
+      rttMs: DEFAULT_STATUS.rtt.degraded,
+      jitterMs: DEFAULT_STATUS.jitter.degraded,
+    },
+  };
 }

@@ -8,17 +8,16 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { Unit } from '../../shared/schemas';
-import { computeReport, type ReportInput } from '../../server/report/compute';
+import { computeReport } from '../../server/report/compute';
+import { withinUnits } from '../../server/auth/policy';
+import { unitsOnPaths } from '../../server/inventory/paths';
 import { reportBytes, reportOfBytes } from '../../server/report/current';
 import { reportPdf } from '../../server/report/pdf';
 import { reportXlsx } from '../../server/report/xlsx';
-import { resolveParticipants } from '../../server/schedule/participants';
-import { DEFAULT_STATUS } from '../../server/status/types';
-import { asyncStore } from '../../server/store/async';
 import { openSqliteStore } from '../../server/store/sqlite';
 import { openTasks } from '../../server/workers/tasks';
 import type { BenchPart, BenchResult } from '../lib/types';
-import { generateReportData } from './report-data';
+import { benchReportInput, generateReportData } from './report-data';
 
 const PROVINCES = 34;
 const s = (t0: number): number => (performance.now() - t0) / 1000;
@@ -42,23 +41,7 @@ export const reportNationalPart: BenchPart = {
 
     const sync = openSqliteStore(file);
     try {
-      const store = asyncStore(sync);
-      const inv = sync.loadInventory();
-      const meeting = inv.meetings.find((m) => m.id === data.meeting.id)!;
-      const codes = new Set(resolveParticipants(meeting, inv.points, inv.units));
-      const input: ReportInput = {
-        store,
-        meeting,
-        participants: inv.points.filter((p) => codes.has(p.code)),
-        points: inv.points,
-        units: inv.units,
-        now: Date.parse(meeting.session.plannedEnd) + 3_600_000,
-        thresholds: {
-          lossPct: DEFAULT_STATUS.loss.degraded,
-          rttMs: DEFAULT_STATUS.rtt.degraded,
-          jitterMs: DEFAULT_STATUS.jitter.degraded,
-        },
-      };
+      const input = benchReportInput(sync, data.meeting.id);
 
       const loop = monitorEventLoopDelay({ resolution: 10 });
       loop.enable();
@@ -76,20 +59,11 @@ export const reportNationalPart: BenchPart = {
 
       // What the request loop does for `?unit=` (ReportService.scopeOf): the unit's participating
       // points and the units above them, cloned to the worker with the whole report's bytes.
-      const byId = new Map(inv.units.map((u) => [u.id, u]));
+      const byId = new Map(input.units.map((u) => [u.id, u]));
+      const tree = { parentOf: (id: string) => byId.get(id)?.parent };
       const scopeOf = (unit: Unit) => {
-        const within = (id: string | null): boolean => {
-          for (let d = 0; id !== null && d < 64; d++, id = byId.get(id)?.parent ?? null)
-            if (id === unit.id) return true;
-          return false;
-        };
-        const participants = input.participants.filter((p) => within(p.unit));
-        const above = new Set<string>();
-        for (const p of participants) {
-          for (let id: string | null = p.unit; id !== null && !above.has(id); id = byId.get(id)?.parent ?? null)
-            above.add(id);
-        }
-        const units = inv.units.filter((u) => above.has(u.id));
+        const participants = input.participants.filter((p) => withinUnits(p.unit, [unit.id], tree));
+        const units = unitsOnPaths(input.units, participants);
         return structuredClone({ unit, units, participants });
       };
       const cut = async (unit: Unit) => {
@@ -119,14 +93,14 @@ export const reportNationalPart: BenchPart = {
       };
       const tasks = openTasks({ db: file });
       const { store: _store, ...plain } = input;
-      const province = await cut(inv.units.find((u) => u.id === 'QG0')!);
+      const province = await cut(input.units.find((u) => u.id === 'QG0')!);
       // The other provinces one after another, as their IT centres download their parts: the worker
       // keeps the whole report parsed from one unit's view to the next.
       let othersS = 0;
-      for (let p = 1; p < PROVINCES; p++) othersS += (await cut(inv.units.find((u) => u.id === `QG${p}`)!)).workerS;
+      for (let p = 1; p < PROVINCES; p++) othersS += (await cut(input.units.find((u) => u.id === `QG${p}`)!)).workerS;
       othersS /= PROVINCES - 1;
       // A district's: below the regions' level, its timeline is computed from the store.
-      const district = await cut(inv.units.find((u) => u.id === 'QG0-0')!);
+      const district = await cut(input.units.find((u) => u.id === 'QG0-0')!);
       const provinceView = province.view;
 
       const x0 = performance.now();

@@ -2,15 +2,12 @@
 // test) in a real SQLite file; the report is computed from it as GET /api/meetings/:id/report does.
 // Target: under 10 s on this machine (issue 5).
 import { join } from 'node:path';
-import { asyncStore } from '../../server/store/async';
-import { resolveParticipants } from '../../server/schedule/participants';
 import { computeReport } from '../../server/report/compute';
 import { reportPdf } from '../../server/report/pdf';
 import { reportXlsx } from '../../server/report/xlsx';
-import { DEFAULT_STATUS } from '../../server/status/types';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { BenchPart, BenchResult } from '../lib/types';
-import { generateReportData } from './report-data';
+import { benchReportInput, generateReportData } from './report-data';
 
 /** Seconds and MiB of one export. */
 async function timed(f: () => Promise<Buffer>): Promise<[number, number]> {
@@ -38,22 +35,7 @@ export const reportPart: BenchPart = {
     const store = openSqliteStore(file);
     try {
       const started = performance.now();
-      const inv = store.loadInventory();
-      const meeting = inv.meetings.find((m) => m.id === data.meeting.id)!;
-      const codes = new Set(resolveParticipants(meeting, inv.points, inv.units));
-      const report = await computeReport({
-        store: asyncStore(store),
-        meeting,
-        participants: inv.points.filter((p) => codes.has(p.code)),
-        points: inv.points,
-        units: inv.units,
-        now: Date.parse(meeting.session.plannedEnd) + 3_600_000,
-        thresholds: {
-          lossPct: DEFAULT_STATUS.loss.degraded,
-          rttMs: DEFAULT_STATUS.rtt.degraded,
-          jitterMs: DEFAULT_STATUS.jitter.degraded,
-        },
-      });
+      const report = await computeReport(benchReportInput(store, data.meeting.id));
       const seconds = (performance.now() - started) / 1000;
       const json = JSON.stringify(report);
       ctx.log(
