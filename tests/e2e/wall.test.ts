@@ -239,7 +239,7 @@ describe('wall display across a server restart', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'wall-after-restart.png') });
     await page.close();
-  });
+  }, 120_000);
 });
 
 describe('admin: "Màn hình treo tường"', () => {

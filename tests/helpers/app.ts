@@ -241,6 +241,26 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * The log's outages once it holds some and every one is closed. The status goes up before the close is
+ * written (the recorder writes in order, behind the writes before it), so a read right after "up" may
+ * still see the outage open: read until it is closed, or fail after the timeout.
+ */
+export function closedOutages<T extends { endedAt: unknown }>(
+  what: string,
+  read: () => Promise<T[]>,
+  timeoutMs = 10_000,
+): Promise<T[]> {
+  return waitFor(
+    what,
+    async () => {
+      const rows = await read();
+      return rows.length > 0 && rows.every((o) => o.endedAt !== null) ? rows : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 /** The data of a successful ack; throws (failing the test) with the error of a refused one. */
 export function okData<T>(ack: Ack<T>): T {
   if (!ack.ok) throw new Error(`expected an ok ack, got ${JSON.stringify(ack.error)}`);

@@ -104,6 +104,8 @@ async function setup(db: TestStore, meetings: Meeting[] = [meetingNow('M', 'live
   const ids = Object.fromEntries(points.map((p) => [p.code, targetId(p.targets[0]!)]));
   /** The monitor's second: its tick's work, on the manual clock, and the rollups' flush every 10 s. */
   const tick = async () => {
+    // The store's writes of the second before land first, as a second of the real clock lets them.
+    await monitor.recorder.settled();
     monitor.checkAgents();
     monitor.recorder.tick(clock.now());
     monitor.recorder.attachToOpenWindows(clock.now());

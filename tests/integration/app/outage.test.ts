@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Outage, PointStatus } from '../../../shared/schemas';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
-import { meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+import { closedOutages, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
 import { rmSync } from 'node:fs';
 import { STORE_BACKENDS, type TestStore } from '../../helpers/backends';
 
@@ -87,7 +87,7 @@ describe.skipIf(skip !== null).each(STORE_BACKENDS)(
       const restoredAt = Date.now();
       table.remove(HOST);
       await waitFor('C2 up again', async () => (await statusOf(t, 'C2'))?.state === 'up');
-      const [closed] = await outagesOf(t, 'C2');
+      const [closed] = await closedOutages('the outage closed', () => outagesOf(t, 'C2'));
       expect(closed!.id).toBe(open!.id);
       expect(closed!.endedAt).not.toBeNull();
       expect(Math.abs(Date.parse(closed!.endedAt!) - restoredAt)).toBeLessThan(LIVE_MS + 500);
@@ -113,7 +113,7 @@ describe.skipIf(skip !== null).each(STORE_BACKENDS)(
 
       table.remove(HOST);
       await waitFor('C2 up after the restart', async () => (await statusOf(second, 'C2'))?.state === 'up');
-      const after = await outagesOf(second, 'C2');
+      const after = await closedOutages('the outage closed', () => outagesOf(second, 'C2'));
       expect(after).toHaveLength(1);
       expect(after[0]!.id).toBe(open!.id);
       expect(after[0]!.endedAt).not.toBeNull();

@@ -5,7 +5,16 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { phaseAt } from '../../../shared/phase';
 import type { Outage, PointStatus } from '../../../shared/schemas';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
-import { JumpClock, api, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+import {
+  JumpClock,
+  api,
+  closedOutages,
+  meetingNow,
+  startTestApp,
+  tinyProvince,
+  waitFor,
+  type TestApp,
+} from '../../helpers/app';
 
 const HOUR = 3_600_000;
 const skipNft = nftSkipReason();
@@ -73,7 +82,10 @@ describe('the clock jumps ±1 h mid-session', () => {
       await settle(1_500);
       table.remove('127.51.1.2');
       await waitFor('C2 up', async () => (await rows(t)).find((r) => r.code === 'C2')?.state === 'up');
-      const after = (await api(t, 'GET', '/api/outages?point=C2')).json as Outage[];
+      const after = await closedOutages(
+        'the outage closed',
+        async () => (await api(t, 'GET', '/api/outages?point=C2')).json as Outage[],
+      );
       expect(after).toHaveLength(1);
       expect(after[0]!.id).toBe(open!.id);
       const duration = Date.parse(after[0]!.endedAt!) - Date.parse(after[0]!.startedAt);

@@ -15,7 +15,7 @@ import { Sessions } from '../../../server/auth/sessions';
 import { Users } from '../../../server/auth/users';
 import { openSqliteStore } from '../../../server/store/sqlite';
 import { createDropTable, destroyAllNftTables, nftSkipReason, type NftDropTable } from '../../helpers/nft';
-import { api, login, meetingNow, tinyProvince, waitFor } from '../../helpers/app';
+import { api, closedOutages, login, meetingNow, tinyProvince, waitFor } from '../../helpers/app';
 
 const skip = nftSkipReason();
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -142,7 +142,7 @@ describe.skipIf(skip !== null)(`SIGKILL mid-meeting${skip ? ` (skipped: ${skip})
 
       table.remove(HOST);
       await waitFor('C2 up after the restart', async () => (await status(second.url, 'C2'))?.state === 'up', 20_000);
-      const after = await outages(second.url);
+      const after = await closedOutages('the outage closed', () => outages(second.url));
       expect(after).toHaveLength(1);
       expect(after[0]!.id).toBe(open!.id);
       expect(after[0]!.endedAt).not.toBeNull();

@@ -7,9 +7,20 @@ import { api, type TestApp } from '../../helpers/app';
 
 export type StatusRow = PointStatus & { targets: TargetStatusRow[] };
 
-/** A loopback address of this file's own block (127.71.<block>.x), x random so reruns do not collide. */
+/** Each block's base, drawn once: a file's addresses are one base plus their offsets, so never equal. */
+const bases = new Map<number, number>();
+
+/**
+ * A loopback address of a file's own block (127.71.<block>.<base + offset>). The base is random so reruns
+ * do not collide, and drawn once per block so two offsets of one file are two addresses (a base drawn per
+ * call once gave C2 the address of C1).
+ */
 export function address(block: number, offset = 0): string {
-  const base = 1 + Math.floor(Math.random() * 200);
+  let base = bases.get(block);
+  if (base === undefined) {
+    base = 1 + Math.floor(Math.random() * 200);
+    bases.set(block, base);
+  }
   return `127.71.${block}.${base + offset}`;
 }
 

@@ -238,10 +238,11 @@ describe.each(BACKENDS)('outage recorder on the %s store', (_name, backend) => {
     });
 
     it('[OU6] a severe period that reached severeMinMs before a gap is recorded and stays open', async () => {
-      const { store, board, clock, feed, start } = await setup(backend().store);
+      const { store, board, clock, recorder, feed, start } = await setup(backend().store);
       const t1 = await feed('P3', start, n(12, 300));
       clock.set(t1);
       board.gap([`icmp:${HOST.P3!}`]);
+      await recorder.settled();
       expect(store.openOutages()).toMatchObject([{ type: 'severe', startedAt: start, detectedAt: t1 }]);
       // Found up (not severe) after the gap: closed.
       await feed('P3', t1 + 1000, [10]);
