@@ -48,6 +48,7 @@ import { userRoutes } from './http/routes/users';
 import { agentRoutes } from './http/routes/agents';
 import { AgentRegistry } from './agent/registry';
 import { attachAgentCentre } from './agent/centre';
+import { throughAgents } from './agent/probe-now';
 import { sameOriginWrites, securityHeaders } from './http/security';
 import { Inventory } from './inventory/inventory';
 import { createMetrics, metricsHandler, type Metrics } from './metrics';
@@ -538,7 +539,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     store,
     clock,
     logger,
-    testNow: (code) => monitor.testNow(code),
+    // [AG12] An agent's targets are probed by that agent, through its link (wherever it is connected).
+    testNow: async (code) => {
+      const result = await monitor.testNow(code);
+      return agentCentre ? throughAgents(result, (agent, request) => agentCentre.probe(agent, request)) : result;
+    },
     coalesceMs: opts.coalesceMs,
     health: serverHealth,
     checklist: checklist.service,

@@ -18,7 +18,10 @@ import {
   CLOCK_FLAG_MS,
   CLOCK_REFUSE_MS,
   MAX_BATCH_BYTES,
+  AGENT_PROBE_SLACK_MS,
   type AgentAuth,
+  type AgentProbeAnswer,
+  type AgentProbeRequest,
   type AgentContact,
   type AgentSchedule,
   type AgentSink,
@@ -86,6 +89,8 @@ export interface AgentServerEvents {
   clock: (answer: (agentNow: number) => void) => void;
   /** Why the centre is about to close this connection. */
   closing: (why: { code: ClosingCode; message: string; en: string }) => void;
+  /** [AG12] Probe these targets of the schedule once ("Kiểm tra ngay"), answered with the results. */
+  probe: (request: AgentProbeRequest, answer: (a: AgentProbeAnswer) => void) => void;
 }
 /** agent → centre: anything, checked here. */
 export interface AgentClientEvents {
@@ -134,8 +139,17 @@ export interface AgentCentre {
   connected(): string[];
   /** Measures this agent's clock now (tests; the timer does it every minute). */
   measureClock(name: string): Promise<void>;
+  /**
+   * [AG12] Asks the agent to probe these targets once, on whichever instance holds its connection (the
+   * room `agent:NAME` spans the cluster); resolves with the answers received within the request's timeout
+   * plus AGENT_PROBE_SLACK_MS, none when it is not connected anywhere. Never rejects.
+   */
+  probe(name: string, request: AgentProbeRequest): Promise<unknown[]>;
   close(): void;
 }
+
+/** The room of an agent's connection: a broadcast to it reaches the agent wherever it is connected. */
+const roomOf = (name: string): string => `agent:${name}`;
 
 /** A connection refused in the handshake: Vietnamese message, English and a code in `data`. */
 function refusal(code: string, said: Words): Error {
@@ -384,6 +398,7 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
       timer: setInterval(() => void measure(c), d.clockEveryMs ?? CLOCK_EVERY_MS),
     };
     c.timer.unref();
+    void socket.join(roomOf(name));
     buckets.set(name, c.bucket);
     conns.set(name, c);
     log.info({ agent: name, version: c.version, address: socket.handshake.address }, 'agent connected');
@@ -568,6 +583,20 @@ export function attachAgentCentre(io: Server, d: AgentCentreDeps): AgentCentre {
       const c = conns.get(name);
       if (c) await measure(c);
     },
+    probe: (name, request) =>
+      new Promise((resolve) => {
+        try {
+          // On timeout the callback still gets the answers that came (an instance that died is counted
+          // until the adapter's heartbeat forgets it): those are used.
+          nsp
+            .to(roomOf(name))
+            .timeout(request.timeoutMs + AGENT_PROBE_SLACK_MS)
+            .emit('probe', request, (_err: Error | null, answers: AgentProbeAnswer[] | null) => resolve(answers ?? []));
+        } catch (err) {
+          log.error({ err, agent: name }, 'asking the agent to probe failed');
+          resolve([]);
+        }
+      }),
     close() {
       if (closed) return;
       closed = true;

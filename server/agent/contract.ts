@@ -28,6 +28,27 @@ export const CLOCK_REFUSE_MS = 3_600_000;
 export const MAX_BATCH_RESULTS = 20_000;
 export const MAX_BATCH_BYTES = 1_048_576;
 
+/**
+ * [AG12] "Kiểm tra ngay" of a point an agent probes: the centre asks the agent (event `probe`, wherever
+ * its connection is held) to probe these targets once, and waits timeoutMs + AGENT_PROBE_SLACK_MS for
+ * the answer. At most AGENT_PROBE_MAX_IDS targets and AGENT_PROBE_MAX_TIMEOUT_MS per request.
+ */
+export const AGENT_PROBE_MAX_IDS = 32;
+export const AGENT_PROBE_MAX_TIMEOUT_MS = 10_000;
+export const AGENT_PROBE_SLACK_MS = 2_000;
+
+export interface AgentProbeRequest {
+  /** Target ids (shared/targets.ts targetId) of the agent's schedule. */
+  ids: string[];
+  timeoutMs: number;
+}
+
+/**
+ * The agent's answer: a result per requested target of its schedule, in the request's order; a target
+ * not in its schedule gets reason `error` and says so. `ok: false` when the request itself was malformed.
+ */
+export type AgentProbeAnswer = { ok: true; results: TargetResult[] } | { ok: false; error: string; en: string };
+
 /** The handshake's `auth` object (the token is not here: it is a header). */
 export interface AgentHello {
   protocol: number;

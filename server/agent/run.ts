@@ -35,6 +35,7 @@ import {
   type BatchAck,
 } from './contract';
 import { Outbox } from './outbox';
+import { answerProbeRequest } from './probe-now';
 import { AgentScheduleMessage } from './schedule';
 
 const ENGINES: readonly EngineKind[] = ['auto', 'fping', 'ping'];
@@ -187,8 +188,8 @@ export class Agent {
   private readonly router: ProbeRouter;
   private scheduler: Scheduler | null = null;
   private schedule: AgentSchedule | null = null;
-  /** Ids of the schedule's targets (null before any schedule). */
-  private targetIds: Set<string> | null = null;
+  /** The schedule's targets by id (null before any schedule). */
+  private scheduled: Map<string, Target> | null = null;
   private socket: AgentSocket | null = null;
   private fresh: TargetResult[] = [];
   private tick: NodeJS.Timeout | null = null;
@@ -265,7 +266,7 @@ export class Agent {
     const s: AgentSchedule = { ...parsed.data, points: parsed.data.points satisfies Point[] };
     const before = this.schedule;
     this.schedule = s;
-    this.targetIds = new Set(s.points.flatMap((p) => p.targets.map((t) => targetId(t))));
+    this.scheduled = new Map(s.points.flatMap((p) => p.targets.map((t) => [targetId(t), t] as const)));
     if (
       !this.scheduler ||
       !before ||
@@ -348,6 +349,15 @@ export class Agent {
     socket.on('clock', (answer) => {
       if (typeof answer === 'function') answer(this.clock.now());
     });
+    // [AG12] "Kiểm tra ngay" from the centre: the schedule's targets probed once, at once, beside the plan.
+    socket.on('probe', (request, answer) => {
+      if (typeof answer !== 'function') return;
+      answerProbeRequest(request, {
+        target: (id) => this.scheduled?.get(id),
+        probeOnce: (t, timeoutMs) => this.router.probeOnce(t, timeoutMs),
+        now: () => this.clock.now(),
+      }).then(answer, (err: unknown) => log.error({ err }, 'answering a probe request failed'));
+    });
   }
 
   private reconnectLater(): void {
@@ -400,7 +410,7 @@ export class Agent {
    * agent (or to itself) would have the whole batch refused. Dropped here, counted and said.
    */
   private stillMine(b: AgentBatch): AgentBatch['results'] {
-    const mine = this.targetIds;
+    const mine = this.scheduled;
     if (mine === null || b.results.every((r) => mine.has(r.target))) return b.results;
     const kept = b.results.filter((r) => mine.has(r.target));
     this.o.logger.info(

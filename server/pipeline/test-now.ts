@@ -1,11 +1,13 @@
 // "Kiểm tra ngay" (TG4): every target of a point probed once, outside the schedule, each by its own
-// kind's engine through the probe router, all at once; a target a remote agent probes is not (AG1).
+// kind's engine through the probe router, all at once; a target a remote agent probes is not probed
+// here (AG1) but marked with its agent, and the serving instance asks that agent (server/agent/probe-now.ts, AG12).
 import type { TestNowResult } from '../../shared/protocol';
 import { targetAgent, unitAgents } from '../../shared/agents';
 import { toWireTarget } from '../../shared/targets';
 import { notFound } from '../errors';
 import type { Inventory } from '../inventory/inventory';
 import type { ProbeRouter } from '../probe/router';
+import { testNowTimeoutMs } from '../agent/probe-now';
 
 export async function testPoint(inventory: Inventory, router: ProbeRouter, code: string): Promise<TestNowResult> {
   const point = inventory.point(code);
@@ -17,7 +19,7 @@ export async function testPoint(inventory: Inventory, router: ProbeRouter, code:
     point.targets.map(async (t) => {
       const agent = targetAgent(t, point, byUnit);
       if (agent !== undefined) return { ...toWireTarget(t), alive: false, rtt: null, agent };
-      const r = await router.probeOnce(t, t.kind === 'videoos' || t.kind === 'roomos' ? 4_000 : 1_000);
+      const r = await router.probeOnce(t, testNowTimeoutMs(t.kind));
       const w = toWireTarget(t);
       const out: TestNowResult['results'][number] = { ...w, alive: r.rtt !== null, rtt: r.rtt };
       if (r.reason !== undefined) out.reason = r.reason;

@@ -1,6 +1,7 @@
 // Debian's Chromium on a live meeting where one commune is probed by a remote agent (docs/AGENTS.md AG7)
 // that is never heard: its tile is unknown (never down) and its detail says why — "không liên lạc được
-// trạm đo", "no contact with the probe" in English — while the centre's own points are up.
+// trạm đo", "no contact with the probe" in English — while the centre's own points are up; "Kiểm tra
+// ngay" asks the agent (AG12) and, with nobody to ask, says the state is unknown, not "no reply".
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -64,16 +65,23 @@ describe('a point whose probe agent is not heard', () => {
     const line = page.getByTestId(`target-icmp:${HOST}`);
     await expect.poll(() => line.getAttribute('data-state')).toBe('unknown');
     await expect.poll(() => line.textContent()).toContain('không liên lạc được trạm đo');
-    // "Kiểm tra ngay" does not probe it from the centre: it says which agent does.
+    // [AG12] "Kiểm tra ngay" goes through the agent, which nobody can reach: unknown, not "no reply".
     await page.getByTestId('test-now').click();
     const tested = page.getByTestId('test-now-result').locator('li[data-kind="icmp"]');
     await expect.poll(() => tested.getAttribute('data-agent'), { timeout: 15_000 }).toBe('tram-xa-1');
-    expect(await tested.textContent()).toContain('do trạm đo tram-xa-1 đo, không kiểm tra từ trung tâm');
+    expect(await tested.getAttribute('class')).toBe('unknown');
+    expect(await tested.getAttribute('data-alive')).toBe('false');
+    expect(await tested.textContent()).toContain(
+      'không liên lạc được trạm đo tram-xa-1: chưa rõ trạng thái (không phải mất kết nối)',
+    );
+    expect(await tested.textContent()).not.toContain('không trả lời');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'agent-no-contact-vi.png') });
     await page.getByTestId('lang-toggle').click();
     await expect.poll(() => line.textContent()).toContain('no contact with the probe');
-    await expect.poll(() => tested.textContent()).toContain('probed by agent tram-xa-1, not tested from the centre');
+    await expect
+      .poll(() => tested.textContent())
+      .toContain('no contact with agent tram-xa-1: state unknown (not down)');
     expect(await tile.getAttribute('data-state')).toBe('unknown');
     expect(pageErrors).toEqual([]);
   }, 60_000);

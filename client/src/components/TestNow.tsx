@@ -54,26 +54,36 @@ export function TestNow({
       </button>
       {state.kind === 'done' && (
         <ul className="test-results" data-testid="test-now-result">
-          {state.result.results.map((r) => (
-            <li
-              key={r.id}
-              className={r.agent !== undefined ? 'by-agent' : r.alive ? 'alive' : 'dead'}
-              data-alive={String(r.alive)}
-              data-agent={r.agent}
-              data-kind={r.kind}
-              data-role={r.role}
-            >
-              <span aria-hidden="true">{r.agent !== undefined ? '↗' : r.alive ? '✓' : '✕'}</span> <code>{r.label}</code>{' '}
-              ({t.targets.role[r.role]}):{' '}
-              {r.agent !== undefined
-                ? t.testNow.byAgent(r.agent)
-                : r.alive
-                  ? `${t.testNow.alive}, ${formatRtt(r.rtt, t.locale)}`
-                  : t.testNow.dead}
-              {r.code !== undefined && ` (${t.targets.code(r.code)})`}
-              {!r.alive && r.reason !== undefined && ` — ${t.targets.reason[r.reason]}`}
-            </li>
-          ))}
+          {state.result.results.map((r) => {
+            // [AG12] An agent's target: probed through the agent; unknown when the agent could not be
+            // reached; "by the agent" alone where this instance does not ask agents (no reason, no reply).
+            const noContact = r.agent !== undefined && r.reason === 'no-contact';
+            const notAsked = r.agent !== undefined && !r.alive && r.reason === undefined;
+            const cls = noContact ? 'unknown' : notAsked ? 'by-agent' : r.alive ? 'alive' : 'dead';
+            return (
+              <li
+                key={r.id}
+                className={cls}
+                data-alive={String(r.alive)}
+                data-agent={r.agent}
+                data-kind={r.kind}
+                data-role={r.role}
+              >
+                <span aria-hidden="true">{noContact ? '?' : notAsked ? '↗' : r.alive ? '✓' : '✕'}</span>{' '}
+                <code>{r.label}</code> ({t.targets.role[r.role]}):{' '}
+                {noContact
+                  ? t.testNow.noContact(r.agent!)
+                  : notAsked
+                    ? t.testNow.byAgent(r.agent!)
+                    : r.alive
+                      ? `${t.testNow.alive}, ${formatRtt(r.rtt, t.locale)}`
+                      : t.testNow.dead}
+                {r.code !== undefined && ` (${t.targets.code(r.code)})`}
+                {!r.alive && !noContact && r.reason !== undefined && ` — ${t.targets.reason[r.reason]}`}
+                {r.agent !== undefined && !noContact && !notAsked && ` · ${t.testNow.viaAgent(r.agent)}`}
+              </li>
+            );
+          })}
         </ul>
       )}
       {state.kind === 'error' && state.forbidden && (

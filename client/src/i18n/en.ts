@@ -112,6 +112,8 @@ export const en: Messages = {
     alive: 'replied',
     dead: 'no reply',
     byAgent: (agent: string) => `probed by agent ${agent}, not tested from the centre`,
+    noContact: (agent: string) => `no contact with agent ${agent}: state unknown (not down)`,
+    viaAgent: (agent: string) => `probed through agent ${agent}`,
     failed: 'Test failed',
     forbidden: 'Your account may not test this connection point.',
   },

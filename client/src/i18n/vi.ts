@@ -117,6 +117,8 @@ export const vi = {
     alive: 'trả lời',
     dead: 'không trả lời',
     byAgent: (agent: string) => `do trạm đo ${agent} đo, không kiểm tra từ trung tâm`,
+    noContact: (agent: string) => `không liên lạc được trạm đo ${agent}: chưa rõ trạng thái (không phải mất kết nối)`,
+    viaAgent: (agent: string) => `đo qua trạm đo ${agent}`,
     failed: 'Không kiểm tra được',
     forbidden: 'Tài khoản của bạn không được kiểm tra điểm cầu này.',
   },

@@ -1,7 +1,8 @@
 // Several instances (docs/CLUSTER.md) and the agents' link (server/agent/centre.ts): two Socket.IO
 // servers joined through the Redis Streams adapter on the real Redis. A revocation heard by one instance
 // closes the agent's connection held by the other, and an agent connecting to one instance replaces its
-// connection to the other. Each instance's registry hears only its own revocations (a Map each).
+// connection to the other; "Kiểm tra ngay" asked on one instance reaches the agent connected to the
+// other (AG12). Each instance's registry hears only its own revocations (a Map each).
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -11,8 +12,12 @@ import {
   AGENT_PROTOCOL,
   type AgentAuth,
   type AgentContact,
+  type AgentProbeAnswer,
+  type AgentProbeRequest,
   type AgentSink,
 } from '../../../server/agent/contract';
+import { readProbeAnswers } from '../../../server/agent/probe-now';
+import { targetId } from '../../../shared/targets';
 import { closeRedis, type Redis } from '../../../server/cluster/redis';
 import { Point, Unit } from '../../../shared/schemas';
 import { dropCluster, ensureRedis, sharedClient, testCluster } from '../../helpers/redis';
@@ -133,6 +138,25 @@ describe('agents over several instances', () => {
     expect(await gone).toBe('io server disconnect');
     expect(centreA.connected()).toEqual([]);
     expect(centreB.connected()).toEqual(['tram-a']);
+  });
+
+  it('[AG12] a probe request made on one instance reaches the agent connected to the other; its answer comes back', async () => {
+    const onB = clients.at(-1)!;
+    expect(centreB.connected()).toEqual(['tram-a']);
+    const asked: AgentProbeRequest[] = [];
+    const answer = (request: AgentProbeRequest, reply: (a: AgentProbeAnswer) => void): void => {
+      asked.push(request);
+      reply({ ok: true, results: request.ids.map((id) => ({ target: id, t: Date.now(), rtt: 3 })) });
+    };
+    onB.on('probe', answer);
+    const id = targetId({ kind: 'icmp', host: '127.0.0.1' });
+    const answers = await centreA.probe('tram-a', { ids: [id], timeoutMs: 1_000 });
+    onB.off('probe', answer);
+    expect(asked).toEqual([{ ids: [id], timeoutMs: 1_000 }]);
+    expect(answers).toHaveLength(1);
+    expect(readProbeAnswers(answers, [id])?.results.get(id)).toEqual({ target: id, t: expect.any(Number), rtt: 3 });
+    // An agent connected nowhere: no answer, at once.
+    expect(await centreA.probe('tram-x', { ids: [id], timeoutMs: 1_000 })).toEqual([]);
   });
 
   it('a revocation heard by one instance closes the connection held by the other', async () => {

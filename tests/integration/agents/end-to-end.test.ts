@@ -3,13 +3,25 @@
 // own /agent namespace, and the app's monitor judges the results. Its points come up at the centre and the
 // agents view shows it connected; SIGKILLed, its points are unknown with "no contact" within 10 s and
 // no outage is written; started again on the same outbox, it carries on and its points come back up.
+// "Kiểm tra ngay" from a dashboard (AG12) probes the agent's point through the agent, and says "no
+// contact" (not "no reply") while the agent is gone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../../shared/agent-view';
-import { api, meetingNow, startTestApp, tinyProvince, waitFor, type TestApp } from '../../helpers/app';
+import type { Ack, TestNowResult } from '../../../shared/protocol';
+import {
+  api,
+  connectSocket,
+  meetingNow,
+  okData,
+  startTestApp,
+  tinyProvince,
+  waitFor,
+  type TestApp,
+} from '../../helpers/app';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'diemcau.mjs');
@@ -33,6 +45,17 @@ const statuses = async (): Promise<StatusRow[]> =>
   (await api(t, 'GET', `/api/meetings/${MEETING}/status`)).json as StatusRow[];
 
 const agentPoints = async (): Promise<StatusRow[]> => (await statuses()).filter((r) => AGENT_POINTS.includes(r.code));
+
+/** "Kiểm tra ngay" as the dashboard asks it: `point:test` on a signed-in socket. */
+async function testNow(code: string): Promise<TestNowResult['results']> {
+  const socket = connectSocket(t.url, t.cookie);
+  try {
+    const ack = (await socket.timeout(15_000).emitWithAck('point:test', { code })) as Ack<TestNowResult>;
+    return okData(ack).results;
+  } finally {
+    socket.close();
+  }
+}
 
 async function view(): Promise<AgentView | undefined> {
   return ((await api(t, 'GET', '/api/agents')).json as AgentView[]).find((a) => a.name === AGENT);
@@ -109,6 +132,12 @@ describe('an agent through the app itself', () => {
       expect(up?.link?.lagMs).toBeLessThan(10_000);
       // Its outbox is on the agent's disk, beside --outbox.
       expect(readdirSync(dir).some((f) => f.startsWith('outbox.'))).toBe(true);
+      // [AG12] "Kiểm tra ngay" of its point: probed by the agent's fping, answered through its link.
+      const [viaAgent] = await testNow('C1');
+      expect(viaAgent).toMatchObject({ agent: AGENT, alive: true, kind: 'icmp' });
+      expect(viaAgent!.rtt).toEqual(expect.any(Number));
+      expect(viaAgent!.reason).toBeUndefined();
+      expect((await testNow('P'))[0]).toMatchObject({ alive: true });
 
       first.child.kill('SIGKILL');
       const killedAt = Date.now();
@@ -119,6 +148,10 @@ describe('an agent through the app itself', () => {
       );
       expect(Date.now() - killedAt).toBeLessThan(10_000);
       expect((await view())?.link?.connected).toBe(false);
+      // [AG12] Nobody to ask: unknown for want of contact, never "no reply".
+      expect(await testNow('C1')).toEqual([
+        expect.objectContaining({ agent: AGENT, alive: false, rtt: null, reason: 'no-contact' }),
+      ]);
       // The centre's own point went on; nothing of the agent's is an outage.
       expect((await statuses()).find((r) => r.code === 'P')?.state).toBe('up');
       const outages = (await api(t, 'GET', '/api/outages')).json as { point: string }[];
