@@ -71,7 +71,10 @@ export class FiguresGate {
     while (this.head < this.held.length && this.held[this.head]!.due <= now) {
       const { code } = this.held[this.head++]!;
       const last = this.sent.get(code);
-      if (!last?.held) continue;
+      // An entry of an earlier hold: the point was sent since (by a change after figuresMs) and is held
+      // again, by a later entry of its own. Sending it now would send a row as old as its last probe
+      // (up to a second at 1 Hz) instead of the fresh one its next change brings.
+      if (!last?.held || now - last.at < 2 * this.figuresMs) continue;
       last.held = false;
       out.push(code);
     }

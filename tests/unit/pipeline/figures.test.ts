@@ -16,6 +16,7 @@ const row = (state: StatusRow[1], rtt: number, since = 1): StatusRow => [
   null,
   null,
   null,
+  null,
 ];
 
 /** A row with one SIP endpoint target in `state`. */
@@ -66,6 +67,22 @@ describe('FiguresGate', () => {
     g.admit('P1', rowKey(row('up', 30)), 7_000);
     expect(g.admit('P1', rowKey(row('degraded', 40, 8_000)), 8_000)).toBe(true);
     expect(g.due(30_000)).toEqual([]);
+  });
+
+  it('a held point sent by its next change is not sent again by the queue entry of that earlier hold', () => {
+    const g = new FiguresGate(3_000);
+    g.admit('P1', rowKey(row('up', 10)), 0);
+    expect(g.admit('P1', rowKey(row('up', 11)), 1_000)).toBe(false); // held: queue entry due at 6 s
+    expect(g.admit('P1', rowKey(row('up', 12)), 3_000)).toBe(true); // sent by its change after 3 s
+    expect(g.admit('P1', rowKey(row('up', 13)), 4_000)).toBe(false); // held again: its own entry, due at 9 s
+    // At 6 s the first entry is void: the row would carry a probe a second old, the 6 s change a fresh one.
+    expect(g.due(6_000)).toEqual([]);
+    expect(g.admit('P1', rowKey(row('up', 14)), 6_000)).toBe(true);
+    expect(g.due(9_000)).toEqual([]);
+    // Stopped moving for good: the last hold's entry sends it, 2 × figuresMs after its last row.
+    expect(g.admit('P1', rowKey(row('up', 15)), 7_000)).toBe(false);
+    expect(g.due(11_999)).toEqual([]);
+    expect(g.due(12_000)).toEqual(['P1']);
   });
 
   it('a target changing state is a change of state (the key)', () => {
