@@ -75,6 +75,8 @@ export interface OverviewDelta {
   phase?: MeetingView['phase'];
   /** Send time of the oldest probe reflected (as MeetingDelta.probedAt). */
   probedAt?: number;
+  /** When the oldest outcome reflected was known (as MeetingDelta.knownAt). */
+  knownAt?: number;
 }
 
 /** Severity rank of a problem: lower is worse; null: not a problem. */

@@ -82,6 +82,12 @@ export interface MeetingDelta {
    * receipt minus this is the worst probe-to-dashboard latency of the delta. Absent without statuses.
    */
   probedAt?: number;
+  /**
+   * When the oldest of those probes' outcomes was known where it was probed (a reply's arrival; a loss
+   * at its timeout): receipt minus this is the delta's worst latency from the outcome to the dashboard,
+   * without the probe's own round trip or timeout. Absent without statuses.
+   */
+  knownAt?: number;
 }
 
 export interface TestNowResult {

@@ -1,7 +1,8 @@
 // The national bench's dashboards, in a process of their own so their work is not counted as the
 // centre's: `overviews` Socket.IO clients on the national meeting's overview (`overview:join`, NV2) and
 // one client per unit listed on that province's grid (`meeting:join { meetingId, unit }`, NV3). Each
-// delta's probe→client latency (receipt − probedAt) is recorded per kind, with the seq gaps and how the
+// delta's probe→client latency (receipt − knownAt: from the outcome of the oldest probe it reflects; and
+// receipt − probedAt, from its send) is recorded per kind, with the seq gaps and how the
 // overview's problem list moved.
 // Usage: tsx bench/lib/national-clients.ts <url> <cookie> <meetingId> <overviews> <unit,unit,…>
 // Prints "ready" once all joined; stdin "measure" starts the window, "report" prints its JSON result.
@@ -20,6 +21,12 @@ export interface KindResult {
   p50: number;
   p99: number;
   max: number;
+  /** The part up to the hub's tick that sent the delta (its serverTime − knownAt): the rest is the link. */
+  hubP50: number;
+  hubP99: number;
+  /** Counted from the probe's send (receipt − probedAt): with its round trip, or a loss's timeout. */
+  sentP50: number;
+  sentP99: number;
   gaps: number;
   /** Deltas that were not for this client (a grid delta of another unit, an overview of another meeting). */
   foreign: number;
@@ -41,22 +48,41 @@ export interface NationalClientsResult {
   grid: KindResult & { points: number; outages: number };
 }
 
+const quantiles = (xs: number[]): ((q: number) => number) => {
+  const sorted = xs.toSorted((a, b) => a - b);
+  return (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+
 class Kind {
   lat: number[] = [];
+  hub: number[] = [];
+  sent: number[] = [];
   deltas = 0;
   gaps = 0;
   foreign = 0;
   clients = 0;
+  /** A delta's latency from the outcome of its oldest probe, the part of it up to the hub's tick, and from its send. */
+  add(now: number, d: { probedAt?: number; knownAt?: number; serverTime: number }): void {
+    if (d.probedAt === undefined || d.knownAt === undefined) return;
+    this.lat.push(now - d.knownAt);
+    this.hub.push(d.serverTime - d.knownAt);
+    this.sent.push(now - d.probedAt);
+  }
   result(): KindResult {
-    const lat = this.lat.toSorted((a, b) => a - b);
-    const q = (x: number): number => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))] ?? NaN;
+    const q = quantiles(this.lat);
+    const hub = quantiles(this.hub);
+    const sent = quantiles(this.sent);
     return {
       clients: this.clients,
       deltas: this.deltas,
-      latencies: lat.length,
+      latencies: this.lat.length,
       p50: q(0.5),
       p99: q(0.99),
-      max: lat.at(-1) ?? NaN,
+      max: q(1),
+      hubP50: hub(0.5),
+      hubP99: hub(0.99),
+      sentP50: sent(0.5),
+      sentP99: sent(0.99),
       gaps: this.gaps,
       foreign: this.foreign,
     };
@@ -122,7 +148,7 @@ async function main(): Promise<void> {
       overview.deltas++;
       problemsIn += d.problems.length;
       problemsOut += d.removed.length;
-      if (d.probedAt !== undefined) overview.lat.push(now - d.probedAt);
+      overview.add(now, d);
     });
     let snap: OverviewSnapshot;
     try {
@@ -155,7 +181,7 @@ async function main(): Promise<void> {
       if (!measuring) return;
       grid.deltas++;
       outages += d.outages.length;
-      if (d.probedAt !== undefined) grid.lat.push(now - d.probedAt);
+      grid.add(now, d);
     });
     const snap = await acked<PackedSnapshot>('meeting:join', (cb) =>
       s.emit('meeting:join', { meetingId, unit }, (r) => {

@@ -9,6 +9,7 @@
 // 110–150 ms (degraded throughout); and the script's outages: every probe of a host lost between `from`
 // and `to` (down after 3 losses, an outage written, up again after 3 replies). Losses never come two in a
 // row otherwise, so no outage but the scripted ones should appear at the centre.
+import { LOSS_KNOWN_MS } from '../../server/status/types';
 import type { EngineOptions, ProbeEngine, ProbeResult, ProbeTarget } from '../../server/probe/types';
 
 /** Scripted outages: absolute times (ms since epoch), set when the bench says go. */
@@ -40,7 +41,8 @@ function lineOf(host: string): Line {
 }
 
 const SLOTS = 20;
-const TIMEOUT_MS = 1_000;
+/** A lost probe is said lost this long after its send, as fping at 1 Hz does (timeout 750 ms + its grace). */
+const TIMEOUT_MS = LOSS_KNOWN_MS;
 
 /** An engine factory for `Agent`'s `icmp` option; all engines made by it follow `script`. */
 export function simulatedProbing(script: ProbingScript): (opts: EngineOptions) => ProbeEngine {

@@ -419,9 +419,11 @@ export class Outbox {
   /**
    * Adds probe results to the batch forming; it closes (gets its seq and goes to disk) once
    * AGENT_CLOSE_MS has passed since its first result, or at BATCH_CAP_RESULTS / BATCH_CAP_BYTES.
+   * `firstAt`: when the first of these results arrived (the caller gathers them between ticks); a batch
+   * they start counts its AGENT_CLOSE_MS from there.
    * A result the codec would refuse is not kept: counted (`stats().invalid`) and logged.
    */
-  append(results: readonly TargetResult[], now: number): void {
+  append(results: readonly TargetResult[], now: number, firstAt = now): void {
     // A batch holds what arrived within AGENT_CLOSE_MS of its first result: close a due one first.
     this.tick(now);
     let refused = 0;
@@ -439,7 +441,7 @@ export class Outbox {
           );
         continue;
       }
-      if (this.forming.length === 0) this.formingSince = now;
+      if (this.forming.length === 0) this.formingSince = Math.min(firstAt, now);
       this.forming.push(r);
       this.unackedResults++;
       this.formingBytes += 12 + r.target.length + (r.detail?.length ?? 0) + (r.call ? 200 : 0);
@@ -447,6 +449,8 @@ export class Outbox {
       if (this.forming.length >= BATCH_CAP_RESULTS || this.formingBytes >= BATCH_CAP_BYTES) this.closeBatch(now);
     }
     this.invalid += refused;
+    // Results gathered long enough ago (a stalled loop) start a batch that is already due.
+    this.tick(now);
   }
 
   /** Closes the forming batch when it is due (the agent's send loop calls it every 100 ms). */

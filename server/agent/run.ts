@@ -52,8 +52,11 @@ const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 10_000;
 /** A handshake refused by the centre (token, protocol) or a connection it closed: tried again after this. */
 const REFUSED_RETRY_MS = 30_000;
-/** Results go to the outbox, and the sender looks at it, this often. */
-const TICK_MS = 100;
+/**
+ * Results go to the outbox, and the sender looks at it, this often: a batch leaves at the first tick
+ * AGENT_CLOSE_MS after its first result arrived, so its results wait AGENT_CLOSE_MS + TICK_MS at most.
+ */
+const TICK_MS = 50;
 
 /** The token of a file only its owner may read (refused, with the chmod to run, otherwise). */
 export function readTokenFile(file: string): string {
@@ -192,6 +195,8 @@ export class Agent {
   private scheduled: Map<string, Target> | null = null;
   private socket: AgentSocket | null = null;
   private fresh: TargetResult[] = [];
+  /** When the first result in `fresh` arrived. */
+  private freshSince = 0;
   private tick: NodeJS.Timeout | null = null;
   /** seq → when sent; every seq here was sent on the current connection. */
   private inFlight = new Map<number, number>();
@@ -212,7 +217,10 @@ export class Agent {
         icmp: o.icmp ?? ((eo) => createEngine({ ...eo, kind: o.engine })),
         engines: defaultKindEngines(),
         secret,
-        onResult: (r) => this.fresh.push(r),
+        onResult: (r) => {
+          if (this.fresh.length === 0) this.freshSince = this.clock.now();
+          this.fresh.push(r);
+        },
         onGap: (ids) =>
           o.logger.warn({ targets: ids.length }, 'probe engine gap: these targets have no results for now'),
       });
@@ -381,7 +389,7 @@ export class Agent {
 
   private onTick(): void {
     const now = this.clock.now();
-    if (this.fresh.length > 0) this.o.outbox.append(this.fresh.splice(0), now);
+    if (this.fresh.length > 0) this.o.outbox.append(this.fresh.splice(0), now, this.freshSince);
     else this.o.outbox.tick(now);
     this.pump();
   }

@@ -104,6 +104,7 @@ function row(code: string): StatusRow | null {
     f.endpoint,
     f.inCall,
     targets,
+    monitor.board.knownAt(code),
   ];
 }
 

@@ -15,7 +15,8 @@ import type { AgentContact, AgentIngest, AgentState } from '../agent/contract';
 
 /**
  * One point's status: code, state, rtt, loss, jitter, since (NaN for none), backup, probedAt, endpoint,
- * inCall, and its targets' rows when it has more than its line (null otherwise).
+ * inCall, its targets' rows when it has more than its line (null otherwise), and knownAt (when its
+ * newest probe's outcome was known: StatusBoard.knownAt).
  */
 /**
  * Figures-only changes of a point are sent at most this often: every line's RTT moves by a few ms each
@@ -37,6 +38,7 @@ export type StatusRow = [
   endpoint: PointState | null,
   inCall: boolean | null,
   targets: TargetRow[] | null,
+  knownAt: number | null,
 ];
 
 /** Something that happened, in the order it happened. */

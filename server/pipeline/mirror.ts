@@ -17,6 +17,7 @@ interface Entry {
   f: PointFields;
   targets: TargetRow[] | null;
   probedAt: number | null;
+  knownAt: number | null;
   dirty: boolean;
 }
 
@@ -44,14 +45,14 @@ export class MirrorBoard implements StatusView {
     for (const code of this.entries.keys()) if (!keep.has(code)) this.entries.delete(code);
     for (const p of points) {
       if (!this.entries.has(p.code)) {
-        this.entries.set(p.code, { f: unknown(NaN), targets: null, probedAt: null, dirty: false });
+        this.entries.set(p.code, { f: unknown(NaN), targets: null, probedAt: null, knownAt: null, dirty: false });
         this.mark(p.code);
       }
     }
   }
 
   apply(rows: readonly StatusRow[]): void {
-    for (const [code, state, rtt, loss, jitter, since, backup, probedAt, endpoint, inCall, targets] of rows) {
+    for (const [code, state, rtt, loss, jitter, since, backup, probedAt, endpoint, inCall, targets, knownAt] of rows) {
       const e = this.entries.get(code);
       // A point the request side removed meanwhile, or added and not yet applied: skip it.
       if (!e) continue;
@@ -65,6 +66,7 @@ export class MirrorBoard implements StatusView {
       e.f.inCall = inCall;
       e.targets = targets;
       e.probedAt = probedAt;
+      e.knownAt = knownAt;
       this.mark(code);
     }
   }
@@ -115,6 +117,10 @@ export class MirrorBoard implements StatusView {
 
   probedAt(code: string): number | null {
     return this.entries.get(code)?.probedAt ?? null;
+  }
+
+  knownAt(code: string): number | null {
+    return this.entries.get(code)?.knownAt ?? null;
   }
 
   statuses(): PointStatus[] {

@@ -18,6 +18,7 @@ export interface StatusView {
   read(code: string, out: PointFields): PointFields | undefined;
   /** Send time of the newest probe behind a point's status. */
   probedAt(code: string): number | null;
+  knownAt(code: string): number | null;
   statuses(): PointStatus[];
   /**
    * [TG8] The point's targets with their own states, for a point with more than its line; empty for a

@@ -54,6 +54,8 @@ export interface StatusSource {
   drainChanged(): string[];
   /** Send time of the newest probe behind a point's status (for the deltas' `probedAt`). */
   probedAt?(code: string): number | null;
+  /** When that probe's outcome was known (for the deltas' `knownAt`). */
+  knownAt?(code: string): number | null;
   /** The status without allocating (unrounded, NaN for null); the hub compares through it when given. */
   read?: ReadStatus;
   /** [TG8] The point's targets with their own states (empty: only its line, or not known). */
@@ -361,11 +363,8 @@ export class Hub {
   ): void {
     const whole = v.unit === null;
     const statuses = whole ? (changed as PointStatus[]) : changed.filter((s) => v.members.has(s.code));
-    let probedAt = Infinity;
-    for (const s of statuses) {
-      const t = this.d.status.probedAt?.(s.code) ?? null;
-      if (t !== null && t < probedAt) probedAt = t;
-    }
+    const ages = new Ages();
+    for (const s of statuses) ages.add(this.d.status, s.code);
     const mine: Outage[] = [];
     for (const o of outages) if (whole || v.members.has(o.point)) mine.push(presentOutage(o));
     if (statuses.length === 0 && mine.length === 0 && phase === null) return;
@@ -374,7 +373,7 @@ export class Hub {
     const delta: MeetingDelta = { meetingId: v.meetingId, seq, serverTime: now, statuses, outages: mine };
     if (v.unit !== null) delta.unit = v.unit;
     if (phase !== null) delta.phase = phase;
-    if (probedAt !== Infinity) delta.probedAt = probedAt;
+    ages.onto(delta, now);
     // Each instance numbers and sends its own deltas, from its own mirror of the monitor: local only.
     this.d.io.local.to(deltaRoom(v.key)).emit('meeting:delta', delta);
   }
@@ -386,12 +385,8 @@ export class Hub {
     phase: Phase | null,
     now: number,
   ): void {
-    let probedAt = Infinity;
-    for (const s of changed) {
-      if (!ov.apply(s.code, s)) continue;
-      const t = this.d.status.probedAt?.(s.code) ?? null;
-      if (t !== null && t < probedAt) probedAt = t;
-    }
+    const ages = new Ages();
+    for (const s of changed) if (ov.apply(s.code, s)) ages.add(this.d.status, s.code);
     const change = ov.change();
     if (change === null && phase === null) return;
     ov.seq++;
@@ -402,7 +397,7 @@ export class Hub {
       ...(change ?? { regions: [], problems: [], removed: [], problemTotal: ov.problemTotal() }),
     };
     if (phase !== null) delta.phase = phase;
-    if (probedAt !== Infinity) delta.probedAt = probedAt;
+    ages.onto(delta, now);
     this.d.io.local.to(overviewRoom(meetingId)).emit('overview:delta', delta);
   }
 
@@ -496,6 +491,23 @@ export class Hub {
     );
     if (this.d.checklist) registerChecklistEvents(socket, guarded, this.d.checklist, room);
     if (this.d.notes) registerReportEvents(socket, guarded, this.d.notes, room);
+  }
+}
+
+/** The oldest probe a delta reflects: its send time and when its outcome was known. */
+class Ages {
+  private probedAt = Infinity;
+  private knownAt = Infinity;
+  add(status: StatusSource, code: string): void {
+    const p = status.probedAt?.(code) ?? null;
+    if (p !== null && p < this.probedAt) this.probedAt = p;
+    const k = status.knownAt?.(code) ?? null;
+    if (k !== null && k < this.knownAt) this.knownAt = k;
+  }
+  /** `now`: a loss counted known at its send + LOSS_KNOWN_MS may be reported a little before that. */
+  onto(delta: { probedAt?: number; knownAt?: number }, now: number): void {
+    if (this.probedAt !== Infinity) delta.probedAt = this.probedAt;
+    if (this.knownAt !== Infinity) delta.knownAt = Math.min(this.knownAt, now);
   }
 }
 

@@ -57,7 +57,7 @@ interface Ranked {
 const before = (a: Ranked, b: Ranked): boolean =>
   a.rank !== b.rank ? a.rank < b.rank : a.t !== b.t ? a.t < b.t : a.p.code < b.p.code;
 
-export type OverviewChange = Omit<OverviewDelta, 'meetingId' | 'seq' | 'serverTime' | 'phase' | 'probedAt'>;
+export type OverviewChange = Omit<OverviewDelta, 'meetingId' | 'seq' | 'serverTime' | 'phase' | 'probedAt' | 'knownAt'>;
 
 export class MeetingOverview {
   readonly regions: readonly RegionInfo[];

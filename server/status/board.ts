@@ -304,6 +304,12 @@ export class StatusBoard {
     return p === undefined ? null : this.targets.get(p.primary)!.tracker.lastProbeAt;
   }
 
+  /** When the newest probe of the point's primary target was known (TargetTracker.lastKnownAt), null before any. */
+  knownAt(code: string): number | null {
+    const p = this.points.get(code);
+    return p === undefined ? null : this.targets.get(p.primary)!.tracker.lastKnownAt;
+  }
+
   /** Statuses of all points, in inventory order. */
   statuses(): PointStatus[] {
     const out: PointStatus[] = [];

@@ -6,7 +6,14 @@
 // young generation (see bench/RESULTS.md, e2e).
 import type { PointState } from '../../shared/schemas';
 import { Ring, median } from './ring';
-import { DEFAULT_STATUS, type Band, type StatusConfig, type TargetStatus, type Transition } from './types';
+import {
+  DEFAULT_STATUS,
+  LOSS_KNOWN_MS,
+  type Band,
+  type StatusConfig,
+  type TargetStatus,
+  type Transition,
+} from './types';
 
 const DEFAULT_JUMP_MS = 300_000;
 
@@ -40,6 +47,8 @@ export class TargetTracker {
   private lastT = NaN;
   private lastRtt = NaN;
   private lastReplyT = NaN;
+  /** When the newest probe's outcome was known (lastKnownAt); a gap's own time for a gap. */
+  private lastKnownT = NaN;
 
   private lostRun = 0;
   private lostRunStart = 0;
@@ -82,6 +91,15 @@ export class TargetTracker {
     return nanToNull(this.lastT);
   }
 
+  /**
+   * When the newest probe's outcome was known where it was probed: its send time + RTT for a reply, +
+   * LOSS_KNOWN_MS for a loss (the dashboards' latency is measured from it: a loss cannot be known before
+   * its timeout, which is the probe's, not the pipeline's). Null before any probe.
+   */
+  get lastKnownAt(): number | null {
+    return nanToNull(this.lastKnownT);
+  }
+
   /** Send time of the newest probe that was answered, null before any. */
   get lastReplyAt(): number | null {
     return nanToNull(this.lastReplyT);
@@ -93,6 +111,7 @@ export class TargetTracker {
     if (t < this.lastT || t - this.lastT > this.jumpMs) this.discontinuity(t);
     this.lastT = t;
     this.lastRtt = rtt ?? NaN;
+    this.lastKnownT = t + (rtt ?? LOSS_KNOWN_MS);
     return rtt === null ? this.lost(t) : this.reply(t, rtt);
   }
 
@@ -106,6 +125,7 @@ export class TargetTracker {
     this.replyRun = 0;
     this.lastRtt = NaN;
     if (!(t <= this.lastT)) this.lastT = t;
+    if (!(t <= this.lastKnownT)) this.lastKnownT = t;
     return this.enter('unknown', t, t);
   }
 

@@ -79,3 +79,11 @@ export interface Transition {
   /** When the monitor knew it (the probe that completed the run). */
   detectedAt: number;
 }
+
+/**
+ * How long after its send a lost probe is known lost, for measuring latency from the outcome: fping at
+ * 1 Hz times a probe out after 750 ms (server/probe/fping-engine.ts fpingTimeout) and says so within
+ * its loss grace of 100 ms. Probes at a slower cadence wait longer (up to 1 s + 0.1 s): counted from
+ * here, their latency is over-stated, never under-stated.
+ */
+export const LOSS_KNOWN_MS = 850;

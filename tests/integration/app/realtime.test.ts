@@ -104,6 +104,11 @@ describe('realtime hub', () => {
     expect(ages.length).toBeGreaterThan(0);
     for (const age of ages) expect(age).toBeGreaterThanOrEqual(0);
     for (const age of ages) expect(age).toBeLessThan(5_000);
+    // ...and from when its outcome was known: a reply's arrival (send + RTT), a loss's timeout.
+    for (const d of deltas.filter((x) => x.statuses.length > 0)) {
+      expect(d.knownAt).toBeGreaterThanOrEqual(d.probedAt!);
+      expect(d.knownAt).toBeLessThanOrEqual(d.serverTime);
+    }
     const up = state.get('C1')!;
     expect(up.rtt).not.toBeNull();
     expect(up.rtt!).toBeGreaterThanOrEqual(0);

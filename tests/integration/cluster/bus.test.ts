@@ -71,6 +71,7 @@ const row = (code: string, state: StatusRow[1], rtt: number): StatusRow => [
       call: null,
     },
   ],
+  1_762_000_000_127,
 ];
 
 const batch = (n: number): FromMonitor => ({

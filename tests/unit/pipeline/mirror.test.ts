@@ -35,11 +35,11 @@ describe('MirrorBoard', () => {
     expect(m.drainChanged()).toEqual([]);
   });
 
-  it('applies rows as the board would give them, rounded, with probedAt', () => {
+  it('applies rows as the board would give them, rounded, with probedAt and knownAt', () => {
     const m = mirror();
     m.drainChanged();
-    const row: StatusRow = ['C1', 'degraded', 12.5, 3.333333, 21.12345, T, 'up', T + 1000, null, null, null];
-    m.apply([row, ['GONE', 'up', 1, 0, 0, T, null, T, null, null, null]]);
+    const row: StatusRow = ['C1', 'degraded', 12.5, 3.333333, 21.12345, T, 'up', T + 1000, null, null, null, T + 1012];
+    m.apply([row, ['GONE', 'up', 1, 0, 0, T, null, T, null, null, null, T + 1]]);
     expect(m.status('C1')).toEqual({
       code: 'C1',
       state: 'degraded',
@@ -53,13 +53,14 @@ describe('MirrorBoard', () => {
     });
     expect(m.read('C1', emptyPointFields())).toMatchObject({ state: 'degraded', loss: 3.333333 });
     expect(m.probedAt('C1')).toBe(T + 1000);
+    expect(m.knownAt('C1')).toBe(T + 1012);
     expect(m.status('GONE')).toBeUndefined();
     expect(m.drainChanged()).toEqual(['C1']);
   });
 
   it('shows every point unknown since an instant when nobody watches, and forgets removed points', () => {
     const m = mirror();
-    m.apply(points.map((p): StatusRow => [p.code, 'up', 1, 0, 0, T, null, T, null, null, null]));
+    m.apply(points.map((p): StatusRow => [p.code, 'up', 1, 0, 0, T, null, T, null, null, null, T + 1]));
     m.drainChanged();
     m.allUnknown(T + 5_000);
     expect(m.statuses().every((s) => s.state === 'unknown' && s.since === '2026-03-06T08:00:05.000+07:00')).toBe(true);
@@ -108,7 +109,7 @@ describe('MirrorBoard', () => {
         call: null,
       },
     ] as const;
-    m.apply([['C1', 'up', 1, 0, 0, T, null, T, 'down', null, rows.map((r) => ({ ...r }))]]);
+    m.apply([['C1', 'up', 1, 0, 0, T, null, T, 'down', null, rows.map((r) => ({ ...r })), T + 1]]);
     expect(m.status('C1')).toMatchObject({ state: 'up', endpoint: 'down', inCall: null });
     expect(m.targetRows('C1').map((r) => [r.id, r.state, r.reason])).toEqual([
       ['icmp:h', 'up', null],

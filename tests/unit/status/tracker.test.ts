@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { TargetTracker } from '../../../server/status/tracker';
-import { DEFAULT_STATUS, type Band, type StatusConfig, type Transition } from '../../../server/status/types';
+import {
+  DEFAULT_STATUS,
+  LOSS_KNOWN_MS,
+  type Band,
+  type StatusConfig,
+  type Transition,
+} from '../../../server/status/types';
+import { DEFAULT_LOSS_GRACE_MS, fpingTimeout } from '../../../server/probe/fping-engine';
 
 const HOST = '127.0.0.1';
 const T0 = Date.parse('2026-03-06T07:00:00+07:00');
@@ -348,5 +355,26 @@ describe('windows across down, gaps and clock jumps', () => {
     const tos = a.transitions.map((x) => x.to);
     expect(tos).toEqual(['up', 'degraded', 'severe', 'down']);
     expect(a.transitions[3]!.at).toBe(T0 + 30_000);
+  });
+});
+
+describe('when the newest outcome was known (the dashboards’ latency is measured from it)', () => {
+  it('a reply at its send + RTT, a loss at its send + LOSS_KNOWN_MS, a gap at its own time', () => {
+    const tr = new TargetTracker(HOST, config());
+    expect(tr.lastKnownAt).toBeNull();
+    tr.observe(T0, 12.5);
+    expect([tr.lastProbeAt, tr.lastKnownAt]).toEqual([T0, T0 + 12.5]);
+    tr.observe(T0 + 1_000, null);
+    expect([tr.lastProbeAt, tr.lastKnownAt]).toEqual([T0 + 1_000, T0 + 1_000 + LOSS_KNOWN_MS]);
+    tr.gap(T0 + 5_000);
+    expect(tr.lastKnownAt).toBe(T0 + 5_000);
+    // A gap dated before what is known already does not move it back.
+    tr.observe(T0 + 6_000, null);
+    tr.gap(T0 + 6_100);
+    expect(tr.lastKnownAt).toBe(T0 + 6_000 + LOSS_KNOWN_MS);
+  });
+
+  it('LOSS_KNOWN_MS is when fping at 1 Hz says a probe is lost: its timeout and its grace', () => {
+    expect(LOSS_KNOWN_MS).toBe(fpingTimeout(1_000) + DEFAULT_LOSS_GRACE_MS);
   });
 });
