@@ -63,7 +63,7 @@ export interface MeetingSnapshot {
 }
 
 /**
- * What changed since the previous delta, coalesced (≤ 250 ms); only points whose status changed as
+ * What changed since the previous delta, coalesced (≤ 150 ms); only points whose status changed as
  * shown are listed: RTT and jitter are rounded to 0.1 ms below 10 ms and to 1 ms above, loss to 0.1 %.
  */
 export interface MeetingDelta {

@@ -1,4 +1,5 @@
 // The national part's figures (bench/parts/national.ts) from what one run measured.
+import { AGENT_CLOSE_MS } from '../../server/agent/contract';
 import { cpus } from 'node:os';
 import { warningText } from './cluster-logs';
 import type { OutageRow } from './cluster-pg';
@@ -131,7 +132,7 @@ export function nationalRows(r: NationalRun): BenchResult[] {
       name: `${label}: ingest lag p99 (probe → the monitor, GET /api/agents)`,
       value: ms(quantile(lags, 0.99)),
       unit: 'ms',
-      note: `p50 ${ms(quantile(lags, 0.5))} ms, max ${ms(lags.at(-1) ?? NaN)} ms over ${lags.length} samples (every agent every 5 s); lagMs is now − the newest probe ingested, so it includes the agent's batching (a batch closes 250 ms after its first result); links held by ${[...r.instances].map(([i, k]) => `${i} ${k}`).join(', ')} (samples)`,
+      note: `p50 ${ms(quantile(lags, 0.5))} ms, max ${ms(lags.at(-1) ?? NaN)} ms over ${lags.length} samples (every agent every 5 s); lagMs is now − the newest probe ingested, so it includes the agent's batching (a batch closes ${AGENT_CLOSE_MS} ms after its first result); links held by ${[...r.instances].map(([i, k]) => `${i} ${k}`).join(', ')} (samples)`,
     },
     latencyRow(label, 'overviews', 'A', r.clients.a.overview),
     latencyRow(label, 'overviews', 'B', r.clients.b.overview),

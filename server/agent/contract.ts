@@ -17,7 +17,7 @@ export const AGENT_BATCH_MS = 1_000;
  * A batch closes (and leaves) this long after its first result: the floor of an agent's probe →
  * dashboard latency (docs/NATIONAL.md "Measured": closing every second put ~1 s under every status).
  */
-export const AGENT_CLOSE_MS = 250;
+export const AGENT_CLOSE_MS = 150;
 /** No batch from an agent for this long: its targets become unknown ("no contact with the probe"). */
 export const AGENT_SILENT_MS = 5_000;
 /** A clock further off than this is flagged, and the agent's timestamps are corrected by the offset. */

@@ -41,10 +41,10 @@ import { AgentScheduleMessage } from './schedule';
 const ENGINES: readonly EngineKind[] = ['auto', 'fping', 'ping'];
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /**
- * Batches sent and not yet acknowledged, at most: 16 batches closing every AGENT_CLOSE_MS keep 4 s of
+ * Batches sent and not yet acknowledged, at most: 24 batches closing every AGENT_CLOSE_MS keep 3.6 s of
  * results moving while a loaded centre takes a few seconds to acknowledge.
  */
-export const SEND_WINDOW = 16;
+export const SEND_WINDOW = 24;
 /** How long a batch waits for its acknowledgement before the connection is thought dead and it is resent. */
 const ACK_TIMEOUT_MS = 30_000;
 /** After a refusal with retry: first wait, doubled each time, at most RETRY_MAX_MS. */

@@ -90,7 +90,7 @@ export interface MonitorConfig {
   rollupFlushMs?: number;
   /** Alert incident grouping (server/alerts/engine.ts). */
   grouping?: AlertGrouping;
-  /** Batches at most this often (default 50 ms): well inside the hub's 250 ms coalescing. */
+  /** Batches at most this often (default 50 ms): well inside the hub's 150 ms coalescing. */
   batchMs?: number;
   aliveMs?: number;
   /**

@@ -61,7 +61,7 @@ export function fpingLoopArgs(shard: Shard, timeoutMs: number): string[] {
  * result (10,000 a second at province scale); reading each as it comes wakes Node — and makes fping
  * pay for the wake-up — thousands of times a second. Read every 20 ms instead: a few hundred lines per
  * read; at 10,000 points Node went from ~43 to ~18 % of a core (bench/RESULTS.md, issue 8), and results
- * at most 20 ms later (the hub coalesces over 250 ms anyway). The pipe holds 64 KiB: ~1,000 lines.
+ * at most 20 ms later (the hub coalesces over 150 ms anyway). The pipe holds 64 KiB: ~1,000 lines.
  */
 export const READ_BATCH_MS = 20;
 

@@ -1,5 +1,5 @@
 // The realtime hub: one Socket.IO room per meeting; a snapshot on join, then deltas coalesced every
-// ≤ 250 ms carrying only what changed. One serialisation per room per tick, whatever the client count.
+// ≤ 150 ms carrying only what changed. One serialisation per room per tick, whatever the client count.
 // Every event is authorised (SocketAccess) before its payload is even parsed.
 import type { AlertGrouping } from '../../shared/alerts';
 import type { Logger } from 'pino';
@@ -165,7 +165,7 @@ export class Hub {
   }
 
   start(): void {
-    const ms = this.d.coalesceMs ?? 250;
+    const ms = this.d.coalesceMs ?? 150;
     this.timer ??= setInterval(() => this.flush(), ms);
   }
 

@@ -189,6 +189,9 @@ describe('realtime hub', () => {
   });
   it('packs the snapshot once per tick: joins share its bytes; the head changes only with the inventory', async () => {
     const hub = t.app.hub;
+    // C1 up first (an earlier test's churn may leave it unknown a moment): its churn below is a change.
+    await waitFor('C1 up', () => t.app.inProcess!.board.status('C1')?.state === 'up');
+    hub.flush();
     const a = await hub.packedSnapshot('M1');
     const b = await hub.packedSnapshot('M1');
     // Same seq, within the reuse window: the very same buffers, not copies.
