@@ -11,6 +11,7 @@ import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack, type ClientEvents, type ServerEvents } from '../../shared/protocol';
 import type { OverviewSnapshot } from '../../shared/overview';
 import { decodeSnapshot, unpackWire, type PackedSnapshot } from '../../shared/wire';
+import { quantile } from './cpu';
 
 type S = Socket<ServerEvents, ClientEvents>;
 
@@ -50,7 +51,7 @@ export interface NationalClientsResult {
 
 const quantiles = (xs: number[]): ((q: number) => number) => {
   const sorted = xs.toSorted((a, b) => a - b);
-  return (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return (q) => quantile(sorted, q);
 };
 
 class Kind {

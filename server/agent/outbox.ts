@@ -453,7 +453,7 @@ export class Outbox {
     this.tick(now);
   }
 
-  /** Closes the forming batch when it is due (the agent's send loop calls it every 100 ms). */
+  /** Closes the forming batch when it is due (the agent's send loop calls it at every tick). */
   tick(now: number): void {
     this.assertOpen();
     if (this.forming.length > 0 && now - this.formingSince >= AGENT_CLOSE_MS) this.closeBatch(now);

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { TestNowResult } from '../../shared/protocol';
 import type { Target } from '../../shared/schemas';
-import { PROBE_REASONS, type TargetKind } from '../../shared/targets';
+import { PROBE_REASONS } from '../../shared/targets';
+import { testNowTimeoutMs, testRow, type TestRow } from '../pipeline/test-now';
 import type { TargetResult } from '../probe/kinds';
 import {
   AGENT_PROBE_MAX_IDS,
@@ -15,11 +16,6 @@ import {
   type AgentProbeAnswer,
   type AgentProbeRequest,
 } from './contract';
-
-/** One probe's timeout in "Kiểm tra ngay": a codec's API answers slower than a ping. */
-export function testNowTimeoutMs(kind: TargetKind): number {
-  return kind === 'videoos' || kind === 'roomos' ? 4_000 : 1_000;
-}
 
 const ProbeRequest = z
   .object({
@@ -114,21 +110,13 @@ export function readProbeAnswers(
 /** Asks an agent's connections (wherever they are held) and resolves with what answered in time. */
 export type AgentProbe = (agent: string, request: AgentProbeRequest) => Promise<unknown[]>;
 
-type Row = TestNowResult['results'][number];
+type Row = TestRow;
 
 /** A row of an agent's target from the agent's result, or unknown with why. */
 function rowOf(row: Row, r: TargetResult | undefined, why: { reason: 'no-contact' | 'error'; detail: string }): Row {
-  const out: Row = { ...row, alive: false, rtt: null };
-  delete out.reason;
-  delete out.code;
-  delete out.detail;
-  if (r === undefined) return { ...out, reason: why.reason, detail: why.detail };
-  out.alive = r.rtt !== null;
-  out.rtt = r.rtt;
-  if (r.reason !== undefined) out.reason = r.reason;
-  if (r.code !== undefined) out.code = r.code;
-  if (r.detail !== undefined) out.detail = r.detail;
-  return out;
+  // The target's wire form and agent, without what the centre's own row said of it.
+  const { alive: _alive, rtt: _rtt, reason: _reason, code: _code, detail: _detail, ...base } = row;
+  return testRow(base, r ?? { rtt: null, reason: why.reason, detail: why.detail });
 }
 
 /**
